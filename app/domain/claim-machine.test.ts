@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import {
+  CLAIM_ACTIONS,
+  CLAIM_STATUSES,
+  IllegalTransitionError,
+  allowedActions,
+  assertTransition,
+  isEditableByClaimant,
+  isTerminal,
+  transition,
+  type ClaimAction,
+  type ClaimStatus,
+} from "./claim-machine";
+
+// The whole table, written out independently of the implementation.
+const LEGAL: Record<string, ClaimStatus> = {
+  "DRAFT:submit": "SUBMITTED",
+  "SUBMITTED:managerApprove": "MANAGER_APPROVED",
+  "SUBMITTED:managerReturn": "RETURNED",
+  "MANAGER_APPROVED:takeForReview": "IN_REVIEW",
+  "IN_REVIEW:approve": "APPROVED",
+  "IN_REVIEW:returnToClaimant": "RETURNED",
+  "IN_REVIEW:reject": "REJECTED",
+  "APPROVED:schedulePayment": "SCHEDULED",
+  "SCHEDULED:markPaid": "PAID",
+  "RETURNED:resubmit": "SUBMITTED",
+};
+
+describe("claim state machine", () => {
+  const pairs: [ClaimStatus, ClaimAction][] = CLAIM_STATUSES.flatMap((s) =>
+    CLAIM_ACTIONS.map((a) => [s, a] as [ClaimStatus, ClaimAction]),
+  );
+
+  it.each(pairs)("%s + %s follows the lifecycle table", (status, action) => {
+    const expected = LEGAL[`${status}:${action}`];
+    const result = transition(status, action);
+    if (expected) {
+      expect(result).toEqual({ ok: true, from: status, to: expected });
+      expect(assertTransition(status, action)).toBe(expected);
+    } else {
+      expect(result).toEqual({ ok: false, code: "illegal_transition", from: status, action });
+      expect(() => assertTransition(status, action)).toThrow(IllegalTransitionError);
+    }
+  });
+
+  it("covers exactly the legal pairs", () => {
+    const legal = pairs.filter(([s, a]) => transition(s, a).ok).map(([s, a]) => `${s}:${a}`);
+    expect(legal.sort()).toEqual(Object.keys(LEGAL).sort());
+  });
+
+  it("lists allowed actions per status", () => {
+    expect(allowedActions("DRAFT")).toEqual(["submit"]);
+    expect(allowedActions("IN_REVIEW")).toEqual(["approve", "returnToClaimant", "reject"]);
+    expect(allowedActions("PAID")).toEqual([]);
+  });
+
+  it("knows terminal and editable states", () => {
+    expect(isTerminal("PAID")).toBe(true);
+    expect(isTerminal("REJECTED")).toBe(true);
+    expect(isTerminal("RETURNED")).toBe(false);
+    expect(CLAIM_STATUSES.filter(isEditableByClaimant)).toEqual(["DRAFT", "RETURNED"]);
+  });
+});

@@ -1,0 +1,31 @@
+export default {
+  appName: "Accounting Factory",
+  nav: { myClaims: "My claims", newClaim: "New claim", signOut: "Sign out", language: "Language" },
+  roles: {
+    EMPLOYEE: "Employee",
+    MANAGER: "Manager",
+    ACCOUNTANT: "Accountant",
+    QA: "Quality",
+    ARCHIVIST: "Archivist",
+    SUPERVISOR: "Supervisor",
+    ADMIN: "Administrator",
+  },
+  login: {
+    title: "Sign in",
+    email: "Email",
+    password: "Password",
+    submit: "Sign in",
+    invalid: "Email or password is wrong.",
+    tooMany: "Too many attempts. Wait a minute and try again.",
+    required: "Enter your email and password.",
+  },
+  errors: {
+    notFoundTitle: "Not found",
+    notFound: "This page does not exist, or you may not see it.",
+    forbiddenTitle: "Not allowed",
+    forbidden: "You do not have access to this page.",
+    genericTitle: "Something went wrong",
+    generic: "The error was logged. Try again, or go back to your claims.",
+    back: "Back to my claims",
+  },
+} as const;

@@ -1,0 +1,31 @@
+export default {
+  appName: "财务共享工厂",
+  nav: { myClaims: "我的报销单", newClaim: "新建报销", signOut: "退出登录", language: "语言" },
+  roles: {
+    EMPLOYEE: "员工",
+    MANAGER: "经理",
+    ACCOUNTANT: "会计",
+    QA: "质检",
+    ARCHIVIST: "档案管理员",
+    SUPERVISOR: "主管",
+    ADMIN: "管理员",
+  },
+  login: {
+    title: "登录",
+    email: "邮箱",
+    password: "密码",
+    submit: "登录",
+    invalid: "邮箱或密码错误。",
+    tooMany: "尝试次数过多，请稍候一分钟再试。",
+    required: "请输入邮箱和密码。",
+  },
+  errors: {
+    notFoundTitle: "未找到",
+    notFound: "该页面不存在，或您无权查看。",
+    forbiddenTitle: "无权访问",
+    forbidden: "您没有访问此页面的权限。",
+    genericTitle: "出错了",
+    generic: "错误已记录。请重试，或返回我的报销单。",
+    back: "返回我的报销单",
+  },
+} as const;

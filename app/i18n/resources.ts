@@ -1,0 +1,13 @@
+// Every screen's strings live in a namespace file per locale; the zh-CN files must have the same keys
+// (app/i18n/catalogs.test.ts checks it).
+import enCommon from "./locales/en/common";
+import zhCommon from "./locales/zh-CN/common";
+import enClaims from "./locales/en/claims";
+import zhClaims from "./locales/zh-CN/claims";
+import enViewer from "./locales/en/viewer";
+import zhViewer from "./locales/zh-CN/viewer";
+
+export const resources = {
+  en: { common: enCommon, claims: enClaims, viewer: enViewer },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer },
+} as const;

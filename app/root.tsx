@@ -1,0 +1,125 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useLocation,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useMemo, type ReactNode } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/config";
+import { getOptionalUser } from "~/utils/auth.server";
+import { getLocale } from "~/utils/session.server";
+import { RouteError } from "~/components/route-error";
+import stylesheet from "~/styles/app.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getOptionalUser(request);
+  const locale = await getLocale(request, user?.locale);
+  const nonce = typeof context.cspNonce === "string" ? context.cspNonce : undefined;
+  return {
+    locale,
+    nonce,
+    user: user && { id: user.id, name: user.name, email: user.email, roles: user.roles, timeZone: user.timeZone },
+  };
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>;
+
+export function useRootData(): RootData | undefined {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+function Document({ locale, nonce, children }: { locale: Locale; nonce?: string; children: ReactNode }) {
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>{children}</I18nextProvider>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Header({ data }: { data: RootData }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const user = data.user;
+  return (
+    <header className="topbar">
+      <Link to={user ? "/claims" : "/login"} className="brand">
+        <span className="brand-mark" aria-hidden>AF</span>
+        <span>{t("appName")}</span>
+      </Link>
+      {user ? (
+        <nav className="topnav" aria-label="main">
+          <NavLink to="/claims" end>{t("nav.myClaims")}</NavLink>
+          <NavLink to="/claims/new">{t("nav.newClaim")}</NavLink>
+        </nav>
+      ) : null}
+      <div className="topbar-right">
+        <Form method="post" action="/locale" className="lang-switch">
+          <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
+          {LOCALES.map((l) => (
+            <button key={l} type="submit" name="locale" value={l} aria-pressed={data.locale === l} className="link-button">
+              {l === "en" ? "EN" : "中文"}
+            </button>
+          ))}
+        </Form>
+        {user ? (
+          <>
+            <span className="whoami" title={user.email}>{user.name}</span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="button button-quiet">{t("nav.signOut")}</button>
+            </Form>
+          </>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+export default function App() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <Document locale={data.locale} nonce={data.nonce}>
+      <Header data={data} />
+      <main className="page">
+        <Outlet />
+      </main>
+    </Document>
+  );
+}
+
+export function ErrorBoundary() {
+  const data = useRootData();
+  return (
+    <Document locale={data?.locale ?? DEFAULT_LOCALE} nonce={data?.nonce}>
+      {data ? <Header data={data} /> : null}
+      <main className="page">
+        <RouteError />
+      </main>
+    </Document>
+  );
+}
+

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# One command from a fresh clone: install, services, migrate, seed, build, then serve web + workers on :3000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+t0=$(date +%s)
+log() { printf '[demo %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
+
+log "installing dependencies"
+bash scripts/install.sh
+bash scripts/system-deps.sh pdftoppm:poppler-utils pdfinfo:poppler-utils font-Noto\ Sans\ CJK:fonts-noto-cjk
+
+export NODE_ENV=production
+export PORT="${PORT:-3000}"
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accounting_factory}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
+export STORAGE_DIR="${STORAGE_DIR:-$PWD/.data/storage}"
+if [ -z "${SESSION_SECRET:-}" ]; then
+  mkdir -p .data
+  [ -f .data/session-secret ] || head -c 32 /dev/urandom | base64 > .data/session-secret
+  SESSION_SECRET=$(cat .data/session-secret)
+  export SESSION_SECRET
+fi
+
+log "checking PostgreSQL and Redis"
+npx tsx scripts/services.ts
+log "migrating"
+npx tsx scripts/migrate.ts
+log "building"
+npx remix build >/dev/null
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  log "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+# Workers first: they tile the seed's receipts while the seed is still writing.
+npx tsx workers/index.ts & pids+=($!)
+log "seeding the demo SSC"
+npx tsx prisma/seed.ts
+npx tsx server.ts & pids+=($!)
+log "ready on http://localhost:${PORT}"
+cat docs/demo-logins.txt
+wait -n "${pids[@]}"

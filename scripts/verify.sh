@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test: typecheck, lint, unit, integration (real Postgres + Redis), browser (Playwright in Debian's Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { printf '\n\033[1m== %s (%ss)\033[0m\n' "$1" "$(( $(date +%s) - start ))"; }
+
+step "dependencies"
+bash scripts/install.sh
+bash scripts/system-deps.sh chromium:chromium pdftoppm:poppler-utils font-Noto\ Sans\ CJK:fonts-noto-cjk
+
+# Tests never touch the demo's database, Redis db or storage.
+export NODE_ENV=test
+export DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accounting_factory_test}"
+export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/1}"
+export QUEUE_PREFIX=aft
+export STORAGE_DIR="$PWD/.data/test-storage"
+export PORT="${TEST_PORT:-3100}"
+export SESSION_SECRET=test-session-secret-0123456789
+npx tsx scripts/services.ts
+
+step "typecheck"
+npx tsc --noEmit
+step "lint"
+npx eslint --max-warnings 0 .
+step "unit"
+npx vitest run --project unit
+step "integration"
+npx vitest run --project integration
+step "build"
+npx remix build >/dev/null
+step "browser"
+npx playwright test
+step "done"
