@@ -10,6 +10,7 @@ import {
   ScrollRestoration,
   useLoaderData,
   useLocation,
+  useMatches,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
@@ -99,14 +100,27 @@ function Header({ data }: { data: RootData }) {
   );
 }
 
+/** A route opts out of the app chrome (top bar, page width) with `export const handle = { chrome: false }`. */
+function useChrome(): boolean {
+  const matches = useMatches();
+  return !matches.some((m) => (m.handle as { chrome?: boolean } | undefined)?.chrome === false);
+}
+
 export default function App() {
   const data = useLoaderData<typeof loader>();
+  const chrome = useChrome();
   return (
     <Document locale={data.locale} nonce={data.nonce}>
-      <Header data={data} />
-      <main className="page">
+      {chrome ? (
+        <>
+          <Header data={data} />
+          <main className="page">
+            <Outlet />
+          </main>
+        </>
+      ) : (
         <Outlet />
-      </main>
+      )}
     </Document>
   );
 }
