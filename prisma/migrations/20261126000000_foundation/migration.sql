@@ -200,3 +200,6 @@ END;
 $$;
 CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON "audit_event"
   FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
+
+-- Claim numbers (EC2026000123) come from a sequence: unique without a lock on the claim table.
+CREATE SEQUENCE "claim_number_seq" START 1;

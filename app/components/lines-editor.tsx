@@ -1,0 +1,174 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { minorToDecimalString } from "~/domain/money";
+import type { ClaimLineView, ClaimReceipt } from "~/models/claim.server";
+import { localName } from "~/utils/format";
+import { receiptThumbUrl } from "./receipt-panel";
+
+type LineState = {
+  key: string;
+  id?: string;
+  spentOn: string;
+  categoryCode: string;
+  merchant: string;
+  amount: string;
+  currency: string;
+  note: string;
+  receiptIds: string[];
+};
+
+let keySeq = 0;
+const nextKey = () => `new-${++keySeq}`;
+
+export function toLineState(l: ClaimLineView): LineState {
+  return {
+    key: l.id,
+    id: l.id,
+    spentOn: l.spentOn,
+    categoryCode: l.categoryCode,
+    merchant: l.merchant,
+    amount: minorToDecimalString(l.amount.minor, l.amount.currency),
+    currency: l.amount.currency,
+    note: l.note,
+    receiptIds: l.receiptIds,
+  };
+}
+
+/**
+ * The claim's lines as client state; inputs are named `lines[i].field` and belong to the form `formId`.
+ * Mounted with `key={version}` so a successful save starts again from the server's rows.
+ */
+export function LinesEditor({
+  formId,
+  initial,
+  receipts,
+  categories,
+  currencies,
+  defaultCurrency,
+  errors,
+}: {
+  formId: string;
+  initial: ClaimLineView[];
+  receipts: ClaimReceipt[];
+  categories: { code: string; name: string; nameZh: string }[];
+  currencies: string[];
+  defaultCurrency: string;
+  errors: Record<string, string>;
+}) {
+  const { t, i18n } = useTranslation("claims");
+  const [lines, setLines] = useState<LineState[]>(() => initial.map(toLineState));
+  const update = (key: string, patch: Partial<LineState>) =>
+    setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
+  const addLine = () =>
+    setLines((ls) => [
+      ...ls,
+      {
+        key: nextKey(),
+        spentOn: ls.at(-1)?.spentOn ?? new Date().toISOString().slice(0, 10),
+        categoryCode: "",
+        merchant: "",
+        amount: "",
+        currency: ls.at(-1)?.currency ?? defaultCurrency,
+        note: "",
+        // A lone unlinked receipt most likely belongs to the line being added.
+        receiptIds: receipts.filter((r) => !ls.some((l) => l.receiptIds.includes(r.id))).slice(0, 1).map((r) => r.id),
+      },
+    ]);
+  const err = (i: number, field: string) => errors[`lines.${i}.${field}`];
+  const fieldError = (i: number, field: string) =>
+    err(i, field) ? <p className="field-error">{t(`error.${err(i, field)}`)}</p> : null;
+
+  return (
+    <section className="card" aria-labelledby="lines-title">
+      <div className="page-head">
+        <h2 id="lines-title">{t("edit.lines")}</h2>
+        <button type="button" className="button" onClick={addLine} data-testid="add-line">
+          + {t("edit.addLine")}
+        </button>
+      </div>
+      {errors.lines ? <p className="form-error">{t(errors.lines === "required" ? "error.lines_required" : `error.${errors.lines}`)}</p> : null}
+      {lines.length === 0 ? <p className="muted">{t("edit.noLines")}</p> : null}
+      <ol className="line-list">
+        {lines.map((l, i) => (
+          <li key={l.key} className="line-item" data-testid="line-item">
+            {l.id ? <input type="hidden" form={formId} name={`lines[${i}].id`} value={l.id} /> : null}
+            <div className="line-head">
+              <strong>{t("detail.line", { n: i + 1 })}</strong>
+              <button type="button" className="link-button" onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}>
+                {t("edit.removeLine")}
+              </button>
+            </div>
+            <div className="line-grid">
+              <label className="field">
+                <span>{t("field.spentOn")}</span>
+                <input type="date" form={formId} name={`lines[${i}].spentOn`} value={l.spentOn} onChange={(e) => update(l.key, { spentOn: e.target.value })} aria-invalid={err(i, "spentOn") ? true : undefined} />
+                {fieldError(i, "spentOn")}
+              </label>
+              <label className="field">
+                <span>{t("field.category")}</span>
+                <select form={formId} name={`lines[${i}].categoryCode`} value={l.categoryCode} onChange={(e) => update(l.key, { categoryCode: e.target.value })} aria-invalid={err(i, "categoryCode") ? true : undefined}>
+                  <option value="">—</option>
+                  {categories.map((c) => (
+                    <option key={c.code} value={c.code}>{localName(c, i18n.language)}</option>
+                  ))}
+                </select>
+                {fieldError(i, "categoryCode")}
+              </label>
+              <label className="field field-wide">
+                <span>{t("field.merchant")}</span>
+                <input form={formId} name={`lines[${i}].merchant`} value={l.merchant} maxLength={200} onChange={(e) => update(l.key, { merchant: e.target.value })} aria-invalid={err(i, "merchant") ? true : undefined} />
+                {fieldError(i, "merchant")}
+              </label>
+              <label className="field">
+                <span>{t("field.amount")}</span>
+                <input inputMode="decimal" form={formId} name={`lines[${i}].amount`} value={l.amount} onChange={(e) => update(l.key, { amount: e.target.value })} className="num" aria-invalid={err(i, "amount") ? true : undefined} />
+                {fieldError(i, "amount")}
+              </label>
+              <label className="field">
+                <span>{t("field.currency")}</span>
+                <select form={formId} name={`lines[${i}].currency`} value={l.currency} onChange={(e) => update(l.key, { currency: e.target.value })} aria-invalid={err(i, "currency") ? true : undefined}>
+                  {currencies.map((c) => (
+                    <option key={c} value={c}>{c}</option>
+                  ))}
+                </select>
+                {fieldError(i, "currency")}
+              </label>
+              <label className="field field-wide">
+                <span>{t("field.note")}</span>
+                <input form={formId} name={`lines[${i}].note`} value={l.note} maxLength={1000} onChange={(e) => update(l.key, { note: e.target.value })} />
+              </label>
+            </div>
+            <fieldset className="line-receipts" aria-invalid={err(i, "receipts") ? true : undefined}>
+              <legend>{t("edit.linkReceipts")}</legend>
+              {receipts.length === 0 ? <span className="muted small">{t("edit.noReceiptsYet")}</span> : null}
+              {receipts.map((r, ri) => {
+                const checked = l.receiptIds.includes(r.id);
+                return (
+                  <label key={r.id} className={`receipt-chip${checked ? " checked" : ""}`} title={r.fileName}>
+                    <input
+                      type="checkbox"
+                      form={formId}
+                      name={`lines[${i}].receiptIds`}
+                      value={r.id}
+                      checked={checked}
+                      onChange={(e) =>
+                        update(l.key, {
+                          receiptIds: e.target.checked ? [...l.receiptIds, r.id] : l.receiptIds.filter((id) => id !== r.id),
+                        })
+                      }
+                    />
+                    {r.status === "READY" ? <img src={receiptThumbUrl(r.id)} alt="" /> : null}
+                    <span>#{ri + 1}</span>
+                  </label>
+                );
+              })}
+              {err(i, "receipts") ? (
+                <p className="field-error">{t(err(i, "receipts") === "required" ? "error.receipts_required" : `error.${err(i, "receipts")}`)}</p>
+              ) : null}
+            </fieldset>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,175 @@
+import { Link, useFetcher } from "@remix-run/react";
+import { useRef, useState, type DragEvent } from "react";
+import { useTranslation } from "react-i18next";
+import type { ClaimReceipt } from "~/models/claim.server";
+
+type UploadResult = {
+  added?: { id: string; fileName: string }[];
+  rejected?: { fileName: string; code: string; params: Record<string, string | number> }[];
+};
+
+const ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf";
+
+export function receiptThumbUrl(receiptId: string, page = 1): string {
+  return `/files/receipts/${receiptId}/p${page}-thumb.jpg`;
+}
+
+/** Thumbnail (or state placeholder) of one receipt, linking to the deep-zoom viewer. */
+export function ReceiptThumb({ claimId, receipt }: { claimId: string; receipt: ClaimReceipt }) {
+  const { t } = useTranslation("claims");
+  const href = `/claims/${claimId}/viewer?receipt=${receipt.id}`;
+  return (
+    <Link to={href} className={`receipt-thumb receipt-${receipt.status}`} aria-label={t("receipts.open", { name: receipt.fileName })} data-testid="receipt-thumb">
+      {receipt.status === "READY" ? (
+        <img src={receiptThumbUrl(receipt.id)} alt="" loading="lazy" />
+      ) : (
+        <span className="receipt-placeholder">{receipt.status === "PROCESSING" ? "…" : "!"}</span>
+      )}
+    </Link>
+  );
+}
+
+export function ReceiptStatus({ receipt }: { receipt: ClaimReceipt }) {
+  const { t } = useTranslation("claims");
+  if (receipt.status === "READY") {
+    return <span className="muted">{t("receipts.pages", { count: Math.max(1, receipt.pages.length) })}</span>;
+  }
+  if (receipt.status === "PROCESSING") {
+    return <span className="badge badge-PROCESSING" data-testid="receipt-processing">{t("receipts.processing")}</span>;
+  }
+  return (
+    <span className="receipt-failure" data-testid="receipt-failed">
+      <span className="badge badge-FAILED">{t("receipts.failed")}</span>{" "}
+      {t(`failure.${receipt.failureCode ?? "unknown"}`, { defaultValue: t("failure.unknown") })}
+    </span>
+  );
+}
+
+/** Upload by picker, drag and drop or phone camera, and the list of the claim's receipts. */
+export function ReceiptPanel({
+  claimId,
+  receipts,
+  lineLabels,
+  editable,
+  maxUploadMb,
+}: {
+  claimId: string;
+  receipts: ClaimReceipt[];
+  lineLabels: Map<string, string>;
+  editable: boolean;
+  maxUploadMb: number;
+}) {
+  const { t } = useTranslation("claims");
+  const upload = useFetcher<UploadResult>();
+  const remove = useFetcher();
+  const [dragging, setDragging] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const action = `/claims/${claimId}/receipts`;
+  const uploading = upload.state !== "idle";
+
+  function send(files: FileList | File[]) {
+    const list = [...files];
+    if (list.length === 0) return;
+    const data = new FormData();
+    for (const f of list) data.append("receipts", f, f.name);
+    upload.submit(data, { method: "post", action, encType: "multipart/form-data" });
+    formRef.current?.reset();
+  }
+  function onDrop(e: DragEvent) {
+    e.preventDefault();
+    setDragging(false);
+    send(e.dataTransfer.files);
+  }
+  const rejected = upload.state === "idle" ? (upload.data?.rejected ?? []) : [];
+  return (
+    <section className="card" aria-labelledby="receipts-title">
+      <h2 id="receipts-title">{t("receipts.title")}</h2>
+      {editable ? (
+        <upload.Form ref={formRef} method="post" action={action} encType="multipart/form-data">
+          <div
+            className={`dropzone${dragging ? " dragging" : ""}`}
+            onDragOver={(e) => {
+              e.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={onDrop}
+            data-testid="dropzone"
+          >
+            <p>
+              <strong>{t("receipts.drop")}</strong> {t("receipts.or")}
+            </p>
+            <div className="row center">
+              <label className="button">
+                {t("receipts.choose")}
+                <input
+                  type="file"
+                  name="receipts"
+                  accept={ACCEPT}
+                  multiple
+                  className="visually-hidden"
+                  data-testid="receipt-input"
+                  onChange={(e) => e.currentTarget.files && send(e.currentTarget.files)}
+                />
+              </label>
+              <label className="button">
+                📷 {t("receipts.camera")}
+                <input
+                  type="file"
+                  name="receipts"
+                  accept="image/*"
+                  capture="environment"
+                  className="visually-hidden"
+                  onChange={(e) => e.currentTarget.files && send(e.currentTarget.files)}
+                />
+              </label>
+            </div>
+            <p className="muted small">{uploading ? t("receipts.uploading") : t("receipts.hint", { mb: maxUploadMb })}</p>
+          </div>
+        </upload.Form>
+      ) : null}
+      {rejected.length > 0 ? (
+        <ul className="form-error upload-errors" role="alert">
+          {rejected.map((r, i) => (
+            <li key={i}>
+              {t("receipts.rejected", { name: r.fileName, reason: t(`uploadError.${r.code}`, r.params) })}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {receipts.length === 0 ? (
+        <p className="muted">{t("receipts.none")}</p>
+      ) : (
+        <ul className="receipt-list">
+          {receipts.map((r) => (
+            <li key={r.id} className="receipt-item" data-testid="receipt-item" data-status={r.status}>
+              <ReceiptThumb claimId={claimId} receipt={r} />
+              <div className="receipt-meta">
+                <span className="receipt-name" title={r.fileName}>{r.fileName}</span>
+                <ReceiptStatus receipt={r} />
+                <span className="muted small">
+                  {r.lineIds.length > 0
+                    ? t("receipts.usedBy", { lines: r.lineIds.map((id) => lineLabels.get(id) ?? "?").join(", ") })
+                    : t("receipts.unlinked")}
+                </span>
+              </div>
+              {editable ? (
+                <remove.Form
+                  method="post"
+                  action={action}
+                  onSubmit={(e) => {
+                    if (!window.confirm(t("receipts.removeConfirm"))) e.preventDefault();
+                  }}
+                >
+                  <input type="hidden" name="intent" value="remove" />
+                  <input type="hidden" name="receiptId" value={r.id} />
+                  <button type="submit" className="button button-small button-danger">{t("receipts.remove")}</button>
+                </remove.Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { isValidIsoDate, parseClaimForm, validateForSubmit } from "./claim-input";
+
+const header: [string, string][] = [
+  ["purpose", "  Client visit Shanghai "],
+  ["companyId", "c1"],
+  ["departmentId", "d1"],
+];
+
+function line(i: number, fields: Record<string, string | string[]>): [string, string][] {
+  return Object.entries(fields).flatMap(([k, v]) =>
+    (Array.isArray(v) ? v : [v]).map((x) => [`lines[${i}].${k}`, x] as [string, string]),
+  );
+}
+
+describe("parseClaimForm", () => {
+  it("parses header and lines in index order, dropping blank rows", () => {
+    const r = parseClaimForm([
+      ...header,
+      ...line(3, { spentOn: "2026-11-02", categoryCode: "TAXI", merchant: "滴滴出行", amount: "45.5", currency: "cny", receiptIds: ["r1", "r2", "r1"] }),
+      ...line(1, { spentOn: "2026-11-01", categoryCode: "MEAL", merchant: "Starbucks", amount: "1,234.00", currency: "USD", note: "team" }),
+      ...line(2, { spentOn: "", merchant: "", amount: "", note: "" }),
+    ]);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.purpose).toBe("Client visit Shanghai");
+    expect(r.value.lines).toEqual([
+      { id: undefined, spentOn: "2026-11-01", categoryCode: "MEAL", merchant: "Starbucks", amountMinor: 123400n, currency: "USD", note: "team", receiptIds: [] },
+      { id: undefined, spentOn: "2026-11-02", categoryCode: "TAXI", merchant: "滴滴出行", amountMinor: 4550n, currency: "CNY", note: "", receiptIds: ["r1", "r2"] },
+    ]);
+  });
+
+  it("reports every malformed field by its position", () => {
+    const r = parseClaimForm([
+      ["purpose", "x".repeat(501)],
+      ["companyId", ""],
+      ["departmentId", "d1"],
+      ...line(0, { spentOn: "2026-02-30", categoryCode: "", merchant: "m", amount: "12.345", currency: "CNY" }),
+      ...line(1, { spentOn: "2026-11-01", categoryCode: "TAXI", merchant: "m", amount: "abc", currency: "XX" }),
+      ...line(2, { spentOn: "2026-11-01", categoryCode: "TAXI", merchant: "m", amount: "", currency: "CNY" }),
+    ]);
+    expect(r).toEqual({
+      ok: false,
+      errors: {
+        purpose: "too_long",
+        companyId: "required",
+        "lines.0.spentOn": "invalid_date",
+        "lines.0.categoryCode": "required",
+        "lines.0.amount": "too_many_decimals",
+        "lines.1.currency": "invalid_currency",
+        "lines.2.amount": "required",
+      },
+    });
+  });
+
+  it("refuses too many lines", () => {
+    const many = Array.from({ length: 201 }, (_, i) =>
+      line(i, { spentOn: "2026-11-01", categoryCode: "TAXI", merchant: "m", amount: "1", currency: "CNY" }),
+    ).flat();
+    const r = parseClaimForm([...header, ...many]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.lines).toBe("too_many");
+  });
+
+  it("validates ISO dates strictly", () => {
+    expect(isValidIsoDate("2026-11-26")).toBe(true);
+    expect(isValidIsoDate("2028-02-29")).toBe(true);
+    expect(isValidIsoDate("2026-02-29")).toBe(false);
+    expect(isValidIsoDate("26-11-2026")).toBe(false);
+  });
+});
+
+describe("validateForSubmit", () => {
+  const ok = { spentOn: "2026-11-01", merchant: "m", amountMinor: 100n, receiptIds: ["r1"] };
+  const receipts = [
+    { id: "r1", status: "READY" as const },
+    { id: "r2", status: "FAILED" as const },
+    { id: "r3", status: "PROCESSING" as const },
+  ];
+
+  it("accepts a complete claim, with receipts still processing", () => {
+    expect(validateForSubmit({ purpose: "p", lines: [ok, { ...ok, receiptIds: ["r3"] }], receipts, today: "2026-11-26" })).toEqual({});
+  });
+
+  it("refuses a claim without purpose or lines", () => {
+    expect(validateForSubmit({ purpose: " ", lines: [], receipts, today: "2026-11-26" })).toEqual({ purpose: "required", lines: "required" });
+  });
+
+  it("refuses non-positive amounts, missing or unreadable receipts, blank merchants, future dates", () => {
+    expect(
+      validateForSubmit({
+        purpose: "p",
+        lines: [
+          { ...ok, amountMinor: 0n },
+          { ...ok, amountMinor: -5n, receiptIds: [] },
+          { ...ok, receiptIds: ["r2"] },
+          { ...ok, merchant: " ", spentOn: "2026-11-27" },
+          { ...ok, receiptIds: ["r2", "r1"] },
+        ],
+        receipts,
+        today: "2026-11-26",
+      }),
+    ).toEqual({
+      "lines.0.amount": "not_positive",
+      "lines.1.amount": "not_positive",
+      "lines.1.receipts": "required",
+      "lines.2.receipts": "unreadable",
+      "lines.3.merchant": "required",
+      "lines.3.spentOn": "in_future",
+    });
+  });
+
+  it("does not count a receipt id that is not on the claim", () => {
+    expect(validateForSubmit({ purpose: "p", lines: [{ ...ok, receiptIds: ["elsewhere"] }], receipts, today: "2026-11-26" })).toEqual({
+      "lines.0.receipts": "unreadable",
+    });
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * Everything a claimant does to a claim. Each command is one transaction that also appends its
+ * audit event; status changes go through the domain state machine.
+ */
+import fs from "node:fs/promises";
+import { canEditClaim, type Viewer } from "~/domain/claim-access";
+import { validateForSubmit, type ClaimInput, type FieldErrors } from "~/domain/claim-input";
+import { transition, type ClaimStatus } from "~/domain/claim-machine";
+import { prisma, type Tx } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
+import { storeOriginal } from "~/utils/storage.server";
+import type { AcceptedUpload } from "~/utils/upload.server";
+import { recordAudit } from "./audit.server";
+import { storeReceiptFile } from "./stored-file.server";
+
+export class ClaimCommandError extends Error {
+  constructor(
+    readonly code: "not_found" | "not_editable" | "stale" | "invalid",
+    readonly fieldErrors: FieldErrors = {},
+  ) {
+    super(code);
+    this.name = "ClaimCommandError";
+  }
+}
+
+const EDITABLE: ClaimStatus[] = ["DRAFT", "RETURNED"];
+
+async function nextClaimNumber(tx: Tx, now: Date): Promise<string> {
+  const [row] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('claim_number_seq') AS n`;
+  return `EC${now.getUTCFullYear()}${String(row!.n).padStart(6, "0")}`;
+}
+
+export async function createDraft({
+  viewer,
+  purpose,
+  companyId,
+  departmentId,
+}: {
+  viewer: Viewer;
+  purpose: string;
+  companyId: string;
+  departmentId: string;
+}): Promise<{ id: string; number: string }> {
+  return prisma.$transaction(async (tx) => {
+    await assertOrgUnits(tx, companyId, departmentId);
+    const now = new Date();
+    const claim = await tx.claim.create({
+      data: {
+        id: newId(),
+        number: await nextClaimNumber(tx, now),
+        claimantId: viewer.id,
+        companyId,
+        departmentId,
+        purpose: purpose.trim(),
+        status: "DRAFT",
+      },
+      select: { id: true, number: true },
+    });
+    await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.created", toStatus: "DRAFT" });
+    return claim;
+  });
+}
+
+async function assertOrgUnits(tx: Tx, companyId: string, departmentId: string): Promise<void> {
+  const department = await tx.department.findUnique({ where: { id: departmentId }, select: { companyId: true } });
+  if (!department || department.companyId !== companyId) {
+    throw new ClaimCommandError("invalid", { departmentId: "not_in_company" });
+  }
+}
+
+/** Locks the claim row and checks the viewer may change it at the version they saw. */
+async function lockEditable(tx: Tx, viewer: Viewer, claimId: string, version: number) {
+  await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${claimId} FOR UPDATE`;
+  const claim = await tx.claim.findUnique({
+    where: { id: claimId },
+    select: { id: true, status: true, version: true, claimantId: true, claimant: { select: { managerId: true } } },
+  });
+  if (!claim) throw new ClaimCommandError("not_found");
+  const facts = { claimantId: claim.claimantId, status: claim.status, claimantManagerId: claim.claimant.managerId };
+  if (claim.claimantId !== viewer.id) throw new ClaimCommandError("not_found");
+  if (!canEditClaim(viewer, facts)) throw new ClaimCommandError("not_editable");
+  if (claim.version !== version) throw new ClaimCommandError("stale");
+  return claim;
+}
+
+async function writeLines(tx: Tx, claimId: string, input: ClaimInput): Promise<void> {
+  const errors: FieldErrors = {};
+  const [categories, receipts, existing] = await Promise.all([
+    tx.expenseCategory.findMany({ select: { code: true } }),
+    tx.receipt.findMany({ where: { claimId }, select: { id: true } }),
+    tx.claimLine.findMany({ where: { claimId }, select: { id: true } }),
+  ]);
+  const categoryCodes = new Set(categories.map((c) => c.code));
+  const receiptIds = new Set(receipts.map((r) => r.id));
+  const lineIds = new Set(existing.map((l) => l.id));
+  input.lines.forEach((l, i) => {
+    if (!categoryCodes.has(l.categoryCode)) errors[`lines.${i}.categoryCode`] = "unknown";
+    if (l.receiptIds.some((id) => !receiptIds.has(id))) errors[`lines.${i}.receipts`] = "unknown";
+    if (l.id && !lineIds.has(l.id)) errors[`lines.${i}.id`] = "unknown";
+  });
+  if (Object.keys(errors).length > 0) throw new ClaimCommandError("invalid", errors);
+
+  const keep = new Set(input.lines.flatMap((l) => (l.id ? [l.id] : [])));
+  await tx.claimLine.deleteMany({ where: { claimId, id: { notIn: [...keep] } } });
+  for (const [position, l] of input.lines.entries()) {
+    const data = {
+      position,
+      spentOn: new Date(`${l.spentOn}T00:00:00Z`),
+      categoryCode: l.categoryCode,
+      merchant: l.merchant,
+      amountMinor: l.amountMinor,
+      currency: l.currency,
+      note: l.note,
+    };
+    const id = l.id ?? newId();
+    if (l.id) await tx.claimLine.update({ where: { id }, data });
+    else await tx.claimLine.create({ data: { id, claimId, ...data } });
+    await tx.lineReceipt.deleteMany({ where: { lineId: id } });
+    if (l.receiptIds.length > 0) {
+      await tx.lineReceipt.createMany({ data: l.receiptIds.map((receiptId) => ({ lineId: id, receiptId })) });
+    }
+  }
+}
+
+/** Saves the header and lines of a draft or returned claim; with `submit`, also submits it, all in one transaction. */
+export async function saveClaim({
+  viewer,
+  claimId,
+  version,
+  input,
+  submit,
+  today = new Date().toISOString().slice(0, 10),
+}: {
+  viewer: Viewer;
+  claimId: string;
+  version: number;
+  input: ClaimInput;
+  submit: boolean;
+  today?: string;
+}): Promise<{ status: ClaimStatus; version: number }> {
+  return prisma.$transaction(async (tx) => {
+    const claim = await lockEditable(tx, viewer, claimId, version);
+    await assertOrgUnits(tx, input.companyId, input.departmentId);
+    await writeLines(tx, claimId, input);
+    let status = claim.status;
+    if (submit) {
+      const receipts = await tx.receipt.findMany({
+        where: { claimId },
+        select: { id: true, file: { select: { status: true } } },
+      });
+      const errors = validateForSubmit({
+        purpose: input.purpose,
+        lines: input.lines,
+        receipts: receipts.map((r) => ({ id: r.id, status: r.file.status })),
+        today,
+      });
+      if (Object.keys(errors).length > 0) throw new ClaimCommandError("invalid", errors);
+      const moved = transition(claim.status, claim.status === "RETURNED" ? "resubmit" : "submit");
+      if (!moved.ok) throw new ClaimCommandError("not_editable");
+      status = moved.to;
+    }
+    const updated = await tx.claim.update({
+      where: { id: claimId },
+      data: {
+        purpose: input.purpose,
+        companyId: input.companyId,
+        departmentId: input.departmentId,
+        version: { increment: 1 },
+        ...(submit ? { status, submittedAt: new Date() } : {}),
+      },
+      select: { version: true },
+    });
+    await recordAudit(tx, {
+      claimId,
+      actorId: viewer.id,
+      type: "claim.saved",
+      data: { lines: input.lines.length },
+    });
+    if (submit) {
+      await recordAudit(tx, {
+        claimId,
+        actorId: viewer.id,
+        type: claim.status === "RETURNED" ? "claim.resubmitted" : "claim.submitted",
+        fromStatus: claim.status,
+        toStatus: status,
+      });
+    }
+    return { status, version: updated.version };
+  });
+}
+
+/** Checked before an upload is read, so a refused request stores nothing. */
+export async function assertReceiptsEditable({ viewer, claimId }: { viewer: Viewer; claimId: string }): Promise<void> {
+  const claim = await prisma.claim.findUnique({ where: { id: claimId }, select: { claimantId: true, status: true } });
+  if (!claim || claim.claimantId !== viewer.id) throw new ClaimCommandError("not_found");
+  if (!EDITABLE.includes(claim.status)) throw new ClaimCommandError("not_editable");
+}
+
+/** Stores uploaded originals (once per content hash) and attaches them to the claim as receipts. */
+export async function attachReceipts({
+  viewer,
+  claimId,
+  uploads,
+}: {
+  viewer: Viewer;
+  claimId: string;
+  uploads: AcceptedUpload[];
+}): Promise<{ id: string; fileName: string }[]> {
+  try {
+    await assertReceiptsEditable({ viewer, claimId });
+  } catch (err) {
+    await Promise.all(uploads.map((u) => fs.rm(u.tempPath, { force: true })));
+    throw err;
+  }
+  const added: { id: string; fileName: string }[] = [];
+  for (const upload of uploads) {
+    // The original is on disk under its hash before the row that points to it commits.
+    await storeOriginal(upload.tempPath, upload.sha256);
+    const receipt = await prisma.$transaction(async (tx) => {
+      await storeReceiptFile(tx, upload);
+      const row = await tx.receipt.create({
+        data: { id: newId(), claimId, fileSha256: upload.sha256, fileName: upload.fileName, uploadedById: viewer.id },
+        select: { id: true, fileName: true },
+      });
+      await recordAudit(tx, {
+        claimId,
+        actorId: viewer.id,
+        type: "receipt.added",
+        data: { receiptId: row.id, fileName: upload.fileName, sha256: upload.sha256 },
+      });
+      return row;
+    });
+    added.push(receipt);
+  }
+  return added;
+}
+
+export async function removeReceipt({ viewer, claimId, receiptId }: { viewer: Viewer; claimId: string; receiptId: string }): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const receipt = await tx.receipt.findFirst({
+      where: { id: receiptId, claimId, claim: { claimantId: viewer.id } },
+      select: { fileName: true, claim: { select: { status: true } } },
+    });
+    if (!receipt) throw new ClaimCommandError("not_found");
+    if (!EDITABLE.includes(receipt.claim.status)) throw new ClaimCommandError("not_editable");
+    await tx.receipt.delete({ where: { id: receiptId } });
+    await recordAudit(tx, { claimId, actorId: viewer.id, type: "receipt.removed", data: { receiptId, fileName: receipt.fileName } });
+  });
+}
+
+/** Throws away a draft that was never submitted (its history goes with it: nobody else ever saw it). */
+export async function discardDraft({ viewer, claimId }: { viewer: Viewer; claimId: string }): Promise<void> {
+  const deleted = await prisma.claim.deleteMany({ where: { id: claimId, claimantId: viewer.id, status: "DRAFT", submittedAt: null } });
+  if (deleted.count === 0) throw new ClaimCommandError("not_editable");
+}
