@@ -29,19 +29,22 @@ log "building"
 npx remix build >/dev/null
 
 pids=()
+background=()
 cleanup() {
   trap - INT TERM EXIT
   log "stopping"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" "${background[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT
 
 # Workers first: they tile the seed's receipts while the seed is still writing.
 npx tsx workers/index.ts & pids+=($!)
-log "seeding the demo SSC"
-npx tsx prisma/seed.ts
+log "seeding the demo SSC (organisation, users, claims)"
+npx tsx prisma/seed.ts --phase data
 npx tsx server.ts & pids+=($!)
-log "ready on http://localhost:${PORT}"
+# Receipt images are rendered and attached in the background; the workers tile them as they arrive.
+npx tsx prisma/seed.ts --phase receipts & background=($!)
+log "ready on http://localhost:${PORT} (receipt images keep filling in for a few minutes)"
 cat docs/demo-logins.txt
 wait -n "${pids[@]}"

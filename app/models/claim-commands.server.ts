@@ -8,7 +8,6 @@ import { validateForSubmit, type ClaimInput, type FieldErrors } from "~/domain/c
 import { transition, type ClaimStatus } from "~/domain/claim-machine";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import { storeOriginal } from "~/utils/storage.server";
 import type { AcceptedUpload } from "~/utils/upload.server";
 import { recordAudit } from "./audit.server";
 import { storeReceiptFile } from "./stored-file.server";
@@ -214,8 +213,6 @@ export async function attachReceipts({
   }
   const added: { id: string; fileName: string }[] = [];
   for (const upload of uploads) {
-    // The original is on disk under its hash before the row that points to it commits.
-    await storeOriginal(upload.tempPath, upload.sha256);
     const receipt = await prisma.$transaction(async (tx) => {
       await storeReceiptFile(tx, upload);
       const row = await tx.receipt.create({

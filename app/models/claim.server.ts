@@ -3,6 +3,7 @@ import type { ClaimStatus } from "~/domain/claim-machine";
 import { sumByCurrency, totalIn, type Money } from "~/domain/money";
 import { prisma } from "~/utils/db.server";
 import { rateLookupFor } from "./exchange-rate.server";
+import { storedFileState } from "./stored-file.server";
 
 export type ReceiptPage = { width: number; height: number };
 
@@ -56,19 +57,6 @@ export function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-function splitFailure(reason: string | null): { code: string | null; text: string | null } {
-  if (!reason) return { code: null, text: null };
-  const i = reason.indexOf(":");
-  return i > 0 ? { code: reason.slice(0, i), text: reason.slice(i + 1).trim() } : { code: null, text: reason };
-}
-
-function parsePages(pages: unknown): ReceiptPage[] {
-  if (!Array.isArray(pages)) return [];
-  return pages.filter(
-    (p): p is ReceiptPage => typeof p === "object" && p !== null && typeof (p as ReceiptPage).width === "number",
-  );
-}
-
 /** The facts the access rules need, or null when the claim does not exist. */
 export async function getClaimAccessFacts(claimId: string) {
   const claim = await prisma.claim.findUnique({
@@ -113,15 +101,15 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     receiptIds: l.receipts.map((r) => r.receiptId),
   }));
   const receipts: ClaimReceipt[] = claim.receipts.map((r) => {
-    const failure = splitFailure(r.file.failureReason);
+    const file = storedFileState(r.file);
     return {
       id: r.id,
       fileName: r.fileName,
       mimeType: r.file.mimeType,
-      status: r.file.status,
-      failureCode: failure.code,
-      failureReason: failure.text,
-      pages: parsePages(r.file.pages),
+      status: file.status,
+      failureCode: file.failureCode,
+      failureReason: file.failureReason,
+      pages: file.pages,
       lineIds: r.lines.map((l) => l.lineId),
       createdAt: r.createdAt,
     };

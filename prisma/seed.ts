@@ -1,0 +1,372 @@
+/**
+ * The demo SSC. Usage: tsx prisma/seed.ts [--reset] [--phase data|receipts|all]
+ *  - data: organisation, users, rates, ~500 claims with lines and history (seconds);
+ *  - receipts: renders each claim's receipt images and attaches them the way an upload does
+ *    (original stored by SHA-256, StoredFile + outbox row), so the imaging workers tile them.
+ * Without --reset an already seeded database is left as it is (the demo keeps its state across runs);
+ * the receipts phase resumes where it stopped. Same seed → same data.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
+import type { ClaimStatus } from "~/domain/claim-machine";
+import type { Role } from "~/generated/prisma/enums";
+import { hashPassword } from "~/utils/auth.server";
+import { prisma } from "~/utils/db.server";
+import { runShutdownHooks } from "~/utils/shutdown.server";
+import { tmpDir } from "~/utils/storage.server";
+import { storeReceiptFile } from "~/models/stored-file.server";
+import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, personName } from "./seed/org-data";
+import { planClaims, stableId, type ClaimPlan, type PlanUser } from "./seed/plan";
+import { mulberry32, renderReceiptJpeg, renderReceiptPdf } from "./seed/receipt-art";
+import sharp from "sharp";
+
+export const DEMO_PASSWORD = "demo1234";
+const CLAIM_COUNT = Number(process.env.SEED_CLAIMS ?? 500);
+const EMPLOYEE_COUNT = 200;
+
+type SeedUser = {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  companyId: string;
+  departmentId: string;
+  managerId: string | null;
+  locale: string;
+};
+
+export const DEMO_ACCOUNTS: { email: string; role: string; what: string }[] = [
+  { email: "employee@demo.af", role: "employee", what: "files claims (has one in every state)" },
+  { email: "employee2@demo.af", role: "employee", what: "another employee (cannot see the first one's claims)" },
+  { email: "manager@demo.af", role: "manager", what: "line manager of both demo employees" },
+  { email: "accountant@demo.af", role: "accountant", what: "Travel processing group" },
+  { email: "qa@demo.af", role: "qa", what: "quality checks" },
+  { email: "archivist@demo.af", role: "archivist", what: "paper receipts and archive" },
+  { email: "supervisor@demo.af", role: "supervisor", what: "runs the floor" },
+  { email: "admin@demo.af", role: "admin", what: "administration" },
+];
+
+const APP_TABLES = [
+  "line_receipt", "receipt", "stored_file", "claim_line", "audit_event", "claim", "outbox_event",
+  "group_member", "processing_group", "exchange_rate", "expense_category",
+];
+
+async function reset(): Promise<void> {
+  await prisma.$executeRawUnsafe(`UPDATE department SET head_id = NULL`);
+  await prisma.$executeRawUnsafe(`TRUNCATE ${[...APP_TABLES, "app_user", "department", "company"].map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  await prisma.$executeRawUnsafe(`ALTER SEQUENCE claim_number_seq RESTART WITH 1`);
+}
+
+function buildUsers(rng: () => number): { users: SeedUser[]; groupMembers: { groupId: string; userId: string }[] } {
+  const users: SeedUser[] = [];
+  const groupMembers: { groupId: string; userId: string }[] = [];
+  const company = (id: string) => COMPANIES.find((c) => c.id === id)!;
+  const add = (u: Omit<SeedUser, "locale"> & { locale?: string }) => {
+    const user = { locale: company(u.companyId).code === "HK" ? "en" : "zh-CN", ...u };
+    users.push(user);
+    return user;
+  };
+  // SSC staff.
+  const ssc = { companyId: "co-hq", departmentId: "dep-hq-ssc" };
+  const sscHead = add({ id: stableId("user", "ssc-head"), email: "supervisor@demo.af", name: "周海燕", roles: ["EMPLOYEE", "SUPERVISOR", "MANAGER"], managerId: null, ...ssc });
+  add({ id: stableId("user", "supervisor2"), email: "supervisor2@demo.af", name: "郑国庆", roles: ["EMPLOYEE", "SUPERVISOR"], managerId: sscHead.id, ...ssc });
+  add({ id: stableId("user", "qa"), email: "qa@demo.af", name: "梁雪梅", roles: ["EMPLOYEE", "QA"], managerId: sscHead.id, ...ssc });
+  add({ id: stableId("user", "archivist"), email: "archivist@demo.af", name: "何立新", roles: ["EMPLOYEE", "ARCHIVIST"], managerId: sscHead.id, ...ssc });
+  add({ id: stableId("user", "admin"), email: "admin@demo.af", name: "系统管理员", roles: ["EMPLOYEE", "ADMIN"], managerId: sscHead.id, ...ssc });
+  for (const [gi, group] of GROUPS.entries()) {
+    for (let k = 0; k < 3; k++) {
+      const demo = gi === 0 && k === 0;
+      const u = add({
+        id: stableId("user", "acct", gi, k),
+        email: demo ? "accountant@demo.af" : `acct.${group.code.toLowerCase()}${k + 1}@demo.af`,
+        name: demo ? "陈静" : personName(rng, false),
+        roles: ["EMPLOYEE", "ACCOUNTANT"],
+        managerId: sscHead.id,
+        ...ssc,
+      });
+      groupMembers.push({ groupId: group.id, userId: u.id });
+    }
+  }
+  // Business departments: a head, a line manager in the big ones, and staff reporting to them.
+  let n = 0;
+  for (const dep of DEPARTMENTS.filter((d) => d.staff > 0)) {
+    const hk = company(dep.companyId).code === "HK";
+    const isDemoDep = dep.id === "dep-hq-sales";
+    const head = add({
+      id: stableId("user", dep.id, "head"),
+      email: isDemoDep ? "manager@demo.af" : `head.${dep.companyId.slice(3)}.${dep.code.toLowerCase()}@demo.af`,
+      name: isDemoDep ? "王建华" : personName(rng, hk),
+      roles: ["EMPLOYEE", "MANAGER"],
+      managerId: null,
+      companyId: dep.companyId,
+      departmentId: dep.id,
+    });
+    const managers = [head];
+    if (dep.staff > 15) {
+      managers.push(add({
+        id: stableId("user", dep.id, "mgr2"),
+        email: `mgr.${dep.companyId.slice(3)}.${dep.code.toLowerCase()}@demo.af`,
+        name: personName(rng, hk),
+        roles: ["EMPLOYEE", "MANAGER"],
+        managerId: head.id,
+        companyId: dep.companyId,
+        departmentId: dep.id,
+      }));
+    }
+    for (let k = 0; k < dep.staff - managers.length; k++) {
+      const demoEmail = isDemoDep && k === 0 ? "employee@demo.af" : isDemoDep && k === 1 ? "employee2@demo.af" : undefined;
+      n += 1;
+      add({
+        id: stableId("user", dep.id, "staff", k),
+        email: demoEmail ?? `staff${String(n).padStart(3, "0")}@demo.af`,
+        name: demoEmail === "employee@demo.af" ? "张伟" : demoEmail ? "李娜" : personName(rng, hk),
+        roles: ["EMPLOYEE"],
+        managerId: demoEmail ? head.id : managers[k % managers.length]!.id,
+        companyId: dep.companyId,
+        departmentId: dep.id,
+      });
+    }
+  }
+  return { users, groupMembers };
+}
+
+function weekdaysBack(now: Date, days: number): string[] {
+  const out: string[] = [];
+  for (let i = days; i >= 0; i--) {
+    const d = new Date(now.getTime() - i * 86_400_000);
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+function buildRates(now: Date, rng: () => number) {
+  const rows: { base: string; quote: string; validOn: Date; rate: string }[] = [];
+  const hkdCny = RATES_TO_CNY.HKD!;
+  for (const [currency, mid] of Object.entries(RATES_TO_CNY)) {
+    let walk = mid;
+    for (const day of weekdaysBack(now, 150)) {
+      walk *= 1 + (rng() - 0.5) * 0.004;
+      rows.push({ base: currency, quote: "CNY", validOn: new Date(`${day}T00:00:00Z`), rate: walk.toFixed(6) });
+      if (currency !== "HKD") rows.push({ base: currency, quote: "HKD", validOn: new Date(`${day}T00:00:00Z`), rate: (walk / hkdCny).toFixed(6) });
+    }
+  }
+  for (const day of weekdaysBack(now, 150)) {
+    rows.push({ base: "CNY", quote: "HKD", validOn: new Date(`${day}T00:00:00Z`), rate: (1 / hkdCny).toFixed(6) });
+  }
+  return rows;
+}
+
+/** The audit trail a claim in `status` would have, with believable times and actors. */
+function historyFor(plan: ClaimPlan, actors: { managerId: string | null; accountantId: string; now: Date }) {
+  type E = { type: string; actorId: string | null; from?: ClaimStatus; to?: ClaimStatus; at: Date; data?: Record<string, string> };
+  const events: E[] = [];
+  let t = plan.createdAt.getTime();
+  const step = (hours: number) => {
+    t = Math.min(t + hours * 3_600_000, actors.now.getTime() - 60_000);
+    return new Date(t);
+  };
+  events.push({ type: "claim.created", actorId: plan.claimantId, to: "DRAFT", at: new Date(t) });
+  if (plan.status === "DRAFT") {
+    events.push({ type: "claim.saved", actorId: plan.claimantId, at: step(0.2) });
+    return { events, submittedAt: null };
+  }
+  const submittedAt = step(0.3);
+  events.push({ type: "claim.submitted", actorId: plan.claimantId, from: "DRAFT", to: "SUBMITTED", at: submittedAt });
+  const path: Record<ClaimStatus, [string, ClaimStatus, ClaimStatus, "manager" | "accountant" | "system", number][]> = {
+    DRAFT: [],
+    SUBMITTED: [],
+    MANAGER_APPROVED: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5]],
+    IN_REVIEW: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2]],
+    APPROVED: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2], ["claim.approved", "IN_REVIEW", "APPROVED", "accountant", 0.2]],
+    SCHEDULED: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2], ["claim.approved", "IN_REVIEW", "APPROVED", "accountant", 0.2], ["claim.payment_scheduled", "APPROVED", "SCHEDULED", "system", 20]],
+    PAID: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2], ["claim.approved", "IN_REVIEW", "APPROVED", "accountant", 0.2], ["claim.payment_scheduled", "APPROVED", "SCHEDULED", "system", 20], ["claim.paid", "SCHEDULED", "PAID", "system", 24]],
+    RETURNED: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2], ["claim.returned", "IN_REVIEW", "RETURNED", "accountant", 0.3]],
+    REJECTED: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2], ["claim.rejected", "IN_REVIEW", "REJECTED", "accountant", 0.3]],
+  };
+  for (const [type, from, to, who, hours] of path[plan.status]) {
+    const actorId = who === "manager" ? actors.managerId : who === "accountant" ? actors.accountantId : null;
+    const data = type === "claim.returned" && plan.returnComment ? { comment: plan.returnComment } : undefined;
+    events.push({ type, actorId, from, to, at: step(hours), data });
+  }
+  return { events, submittedAt };
+}
+
+async function seedData(now: Date): Promise<void> {
+  const rng = mulberry32(7);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const { users, groupMembers } = buildUsers(rng);
+  await prisma.company.createMany({ data: COMPANIES.map((c) => ({ ...c })) });
+  await prisma.department.createMany({ data: DEPARTMENTS.map(({ staff: _s, ...d }) => d) });
+  await prisma.user.createMany({ data: users.map((u) => ({ ...u, passwordHash })) });
+  for (const dep of DEPARTMENTS) {
+    const head = users.find((u) => u.departmentId === dep.id && u.managerId === null);
+    if (head) await prisma.department.update({ where: { id: dep.id }, data: { headId: head.id } });
+  }
+  await prisma.processingGroup.createMany({ data: GROUPS.map((g) => ({ ...g })) });
+  await prisma.groupMember.createMany({ data: groupMembers });
+  await prisma.expenseCategory.createMany({
+    data: CATEGORIES.map((c, i) => ({ code: c.code, name: c.name, nameZh: c.nameZh, limitMinor: c.limit, limitCurrency: c.limit ? "CNY" : null, sortOrder: i })),
+  });
+  await prisma.exchangeRate.createMany({ data: buildRates(now, rng) });
+
+  const plans = makePlans(users, now);
+  const accountants = groupMembers.map((g) => g.userId);
+  const managerOf = new Map(users.map((u) => [u.id, u.managerId]));
+  const userById = new Map(users.map((u) => [u.id, u]));
+  await prisma.$executeRawUnsafe(`ALTER SEQUENCE claim_number_seq RESTART WITH 1`);
+  for (const plan of plans) {
+    const claimant = userById.get(plan.claimantId)!;
+    const { events, submittedAt } = historyFor(plan, {
+      managerId: managerOf.get(plan.claimantId) ?? null,
+      accountantId: accountants[plan.index % accountants.length]!,
+      now,
+    });
+    const last = events[events.length - 1]!;
+    await prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('claim_number_seq') AS n`;
+      await tx.claim.create({
+        data: {
+          id: plan.id,
+          number: `EC${plan.createdAt.getUTCFullYear()}${String(row!.n).padStart(6, "0")}`,
+          claimantId: plan.claimantId,
+          companyId: claimant.companyId,
+          departmentId: claimant.departmentId,
+          purpose: plan.purpose,
+          status: plan.status,
+          version: events.length,
+          submittedAt,
+          createdAt: plan.createdAt,
+          updatedAt: last.at,
+        },
+      });
+      await tx.claimLine.createMany({
+        data: plan.lines.map((l, position) => ({
+          id: l.id,
+          claimId: plan.id,
+          position,
+          spentOn: new Date(`${l.spentOn}T00:00:00Z`),
+          categoryCode: l.categoryCode,
+          merchant: l.merchant,
+          amountMinor: l.amountMinor,
+          currency: l.currency,
+          note: l.note,
+        })),
+      });
+      await tx.auditEvent.createMany({
+        data: events.map((e) => ({
+          claimId: plan.id,
+          actorId: e.actorId,
+          type: e.type,
+          fromStatus: e.from ?? null,
+          toStatus: e.to ?? null,
+          data: e.data ?? {},
+          at: e.at,
+        })),
+      });
+    });
+  }
+  console.log(`[seed] ${users.length} users, ${plans.length} claims`);
+}
+
+function makePlans(users: { id: string; companyId: string; roles: Role[]; managerId: string | null; email: string }[], now: Date): ClaimPlan[] {
+  const toPlanUser = (u: (typeof users)[number]): PlanUser => {
+    const company = COMPANIES.find((c) => c.id === u.companyId)!;
+    return { id: u.id, companyId: u.companyId, currency: company.currency, hongKong: company.code === "HK", managerId: u.managerId };
+  };
+  const employees = users.filter((u) => u.managerId && !u.email.startsWith("employee")).map(toPlanUser);
+  const demo = toPlanUser(users.find((u) => u.email === "employee@demo.af")!);
+  return planClaims({ employees, demoClaimant: demo, count: CLAIM_COUNT, now });
+}
+
+async function renderReceipt(plan: ClaimPlan["receipts"][number]): Promise<{ bytes: Buffer; mimeType: string }> {
+  if (plan.format === "pdf") return { bytes: await renderReceiptPdf(plan.specs, { seed: plan.seed, widthPx: 900 }), mimeType: "application/pdf" };
+  const jpeg = await renderReceiptJpeg(plan.specs[0]!, { seed: plan.seed, widthPx: 900 });
+  if (plan.format === "png") return { bytes: await sharp(jpeg).png({ compressionLevel: 6 }).toBuffer(), mimeType: "image/png" };
+  return { bytes: jpeg, mimeType: "image/jpeg" };
+}
+
+/** Renders and attaches receipts for every planned claim that has none yet, the demo employee's and open claims first. */
+async function seedReceipts(now: Date): Promise<void> {
+  const users = await prisma.user.findMany({ select: { id: true, companyId: true, roles: true, managerId: true, email: true } });
+  const plans = makePlans(users, now);
+  const done = new Set((await prisma.receipt.findMany({ distinct: ["claimId"], select: { claimId: true } })).map((r) => r.claimId));
+  const existing = new Set((await prisma.claim.findMany({ select: { id: true } })).map((c) => c.id));
+  const openFirst = (p: ClaimPlan) => (p.index < 10 ? 0 : ["SUBMITTED", "MANAGER_APPROVED", "IN_REVIEW", "RETURNED"].includes(p.status) ? 1 : 2);
+  const todo = plans
+    .filter((p) => existing.has(p.id) && !done.has(p.id) && p.receipts.length > 0)
+    .sort((a, b) => openFirst(a) - openFirst(b) || b.createdAt.getTime() - a.createdAt.getTime());
+  const dir = await tmpDir();
+  let count = 0;
+  const started = Date.now();
+  // Two claims at a time: rendering is CPU-bound and the machine has two cores (shared with the imaging workers).
+  const queue = [...todo];
+  const worker = async () => {
+    for (let plan = queue.shift(); plan; plan = queue.shift()) await attachPlanned(plan);
+  };
+  const attachPlanned = async (plan: ClaimPlan) => {
+    const rendered = await Promise.all(plan.receipts.map(async (r) => ({ plan: r, ...(await renderReceipt(r)) })));
+    const uploads = await Promise.all(
+      rendered.map(async (r) => {
+        const sha256 = createHash("sha256").update(r.bytes).digest("hex");
+        const tempPath = path.join(dir, `seed-${sha256}`);
+        await fs.writeFile(tempPath, r.bytes);
+        return { key: r.plan.key, upload: { tempPath, sha256, sizeBytes: r.bytes.length, mimeType: r.mimeType, fileName: r.plan.fileName, kind: r.mimeType === "application/pdf" ? ("pdf" as const) : ("image" as const) } };
+      }),
+    );
+    await prisma.$transaction(async (tx) => {
+      const receiptIds = new Map<string, string>();
+      for (const [i, { key, upload }] of uploads.entries()) {
+        await storeReceiptFile(tx, upload);
+        const id = stableId("receipt", plan.id, key);
+        receiptIds.set(key, id);
+        const at = new Date(plan.createdAt.getTime() + (i + 1) * 60_000);
+        await tx.receipt.create({ data: { id, claimId: plan.id, fileSha256: upload.sha256, fileName: upload.fileName, uploadedById: plan.claimantId, createdAt: at } });
+        await tx.auditEvent.create({ data: { claimId: plan.id, actorId: plan.claimantId, type: "receipt.added", data: { receiptId: id, fileName: upload.fileName }, at } });
+      }
+      await tx.lineReceipt.createMany({
+        data: plan.lines.flatMap((l) => l.receiptKeys.map((k) => ({ lineId: l.id, receiptId: receiptIds.get(k)! }))),
+      });
+    });
+    count += uploads.length;
+    if (count % 100 < uploads.length) console.log(`[seed] ${count} receipts attached (${Math.round((Date.now() - started) / 1000)}s)`);
+  };
+  await Promise.all([worker(), worker()]);
+  console.log(`[seed] receipts done: ${count} attached in ${Math.round((Date.now() - started) / 1000)}s`);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const phase = args.includes("--phase") ? args[args.indexOf("--phase") + 1] : "all";
+  const now = new Date();
+  // A fixed "now" per seeding keeps plans identical between the data and receipts phases.
+  const seededAt = await prisma.company.findFirst({ select: { id: true } });
+  if (args.includes("--reset")) await reset();
+  else if (seededAt && phase !== "receipts") {
+    console.log("[seed] already seeded (use --reset to start over)");
+    if (phase === "all") await seedReceipts(await seedClock());
+    return;
+  }
+  if (phase === "data" || phase === "all") {
+    await seedData(now);
+    await prisma.$executeRawUnsafe(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`);
+  }
+  if (phase === "receipts" || phase === "all") await seedReceipts(await seedClock());
+}
+
+/** The "now" the data phase used, so a later receipts phase plans the very same claims. */
+async function seedClock(): Promise<Date> {
+  const [row] = await prisma.$queryRaw<{ c: string | null }[]>`SELECT obj_description('company'::regclass) AS c`;
+  const m = /seeded-at:(.+)$/.exec(row?.c ?? "");
+  return m ? new Date(m[1]!) : new Date();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main()
+    .catch((err: unknown) => {
+      console.error("[seed] failed:", err);
+      process.exitCode = 1;
+    })
+    .finally(() => void runShutdownHooks());
+}
