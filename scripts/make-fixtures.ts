@@ -1,0 +1,240 @@
+/**
+ * Regenerates the binary upload fixtures in test/fixtures/ (committed output):
+ *
+ *   npx tsx scripts/make-fixtures.ts
+ *
+ * Each fixture is written, then checked for the property tests rely on
+ * (EXIF orientation, page count, decode failure, ...). Output is deterministic
+ * except encrypted.pdf, whose AES-256 key salts are random even with qpdf's
+ * static IV/ID test switches.
+ */
+import { execFileSync } from "node:child_process";
+import { once } from "node:events";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
+import sharp from "sharp";
+import { mulberry32, randomReceiptSpec, renderReceiptJpeg, renderReceiptPdf } from "../prisma/seed/receipt-art";
+
+const OUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test/fixtures");
+const MAX_BYTES = 500 * 1024;
+
+function write(name: string, data: Buffer): string {
+  const file = path.join(OUT_DIR, name);
+  fs.writeFileSync(file, data);
+  const warn = data.length > MAX_BYTES && name !== "huge-pixels.png" ? "  (over 500 KB!)" : "";
+  console.log(`${name.padEnd(20)} ${String(data.length).padStart(8)} bytes${warn}`);
+  return file;
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`fixture check failed: ${what}`);
+}
+
+const zhSpec = randomReceiptSpec(mulberry32(11), { lang: "zh", currency: "CNY", date: "2026-03-12", kind: "till", totalMinor: 4_850 });
+const enSpec = randomReceiptSpec(mulberry32(12), { lang: "en", currency: "USD", date: "2026-03-12", kind: "till", totalMinor: 2_317 });
+const zhInvoice = randomReceiptSpec(mulberry32(13), { lang: "zh", currency: "CNY", date: "2026-03-10", kind: "invoice" });
+const enInvoice = randomReceiptSpec(mulberry32(14), { lang: "en", currency: "GBP", date: "2026-03-11", kind: "invoice" });
+
+/**
+ * Stores the pixels turned 90° anticlockwise and tags EXIF orientation 6
+ * ("rotate 90° clockwise to display"): only a reader that honours EXIF sees it upright.
+ */
+async function receiptZhJpg(): Promise<void> {
+  const upright = await renderReceiptJpeg(zhSpec, { widthPx: 720, seed: 1 });
+  const data = await sharp(upright).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 82 }).toBuffer();
+  write("receipt-zh.jpg", data);
+  const meta = await sharp(data).metadata();
+  check(meta.orientation === 6, "receipt-zh.jpg has EXIF orientation 6");
+  check((meta.width ?? 0) > (meta.height ?? 0), "receipt-zh.jpg is stored sideways");
+  const shown = await sharp(data).rotate().toBuffer({ resolveWithObject: true });
+  check(shown.info.height > shown.info.width, "receipt-zh.jpg is portrait once auto-oriented");
+}
+
+/** PNG of a photo is big; a 96-colour palette keeps it readable and under budget. */
+async function receiptEnPng(): Promise<void> {
+  const jpeg = await renderReceiptJpeg(enSpec, { widthPx: 640, seed: 2 });
+  const data = await sharp(jpeg).png({ palette: true, colours: 96, effort: 8, compressionLevel: 9 }).toBuffer();
+  write("receipt-en.png", data);
+  check((await sharp(data).metadata()).format === "png", "receipt-en.png is a PNG");
+}
+
+async function receiptWebp(): Promise<void> {
+  const jpeg = await renderReceiptJpeg(zhInvoice, { widthPx: 1000, seed: 3 });
+  const data = await sharp(jpeg).webp({ quality: 78 }).toBuffer();
+  write("receipt.webp", data);
+  check((await sharp(data).metadata()).format === "webp", "receipt.webp is a WebP");
+}
+
+function pdfPages(file: string): number {
+  const info = execFileSync("pdfinfo", [file], { encoding: "utf8" });
+  return Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
+}
+
+async function pdfs(): Promise<void> {
+  const twoPage = await renderReceiptPdf([zhSpec, enInvoice], { widthPx: 640, seed: 4 });
+  const twoPageFile = write("two-page.pdf", twoPage);
+  check(pdfPages(twoPageFile) === 2, "two-page.pdf has 2 pages (pdfinfo)");
+
+  // Encrypt a one-page PDF: the point is the encryption, not the content.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fixtures-"));
+  try {
+    const plain = path.join(tmp, "plain.pdf");
+    const encrypted = path.join(tmp, "encrypted.pdf");
+    fs.writeFileSync(plain, await renderReceiptPdf([enSpec], { widthPx: 480, seed: 5 }));
+    execFileSync("qpdf", ["--static-id", "--static-aes-iv", "--encrypt", "user", "owner", "256", "--", plain, encrypted]);
+    const data = fs.readFileSync(encrypted);
+    write("encrypted.pdf", data);
+    const out = execFileSync("qpdf", ["--show-encryption", "--password=user", encrypted], { encoding: "utf8" });
+    check(/R = 6/.test(out), "encrypted.pdf uses AES-256 (R = 6)");
+    let locked = false;
+    try {
+      execFileSync("pdfinfo", [encrypted], { stdio: "ignore" });
+    } catch {
+      locked = true; // poppler needs the user password to open it
+    }
+    check(locked, "encrypted.pdf cannot be opened without a password");
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Offset of the first segment with `marker` (e.g. 0xc0 SOF0, 0xda SOS). */
+function segmentOffset(jpeg: Buffer, marker: number): number {
+  let i = 2;
+  while (i + 4 < jpeg.length) {
+    if (jpeg[i + 1] === marker) return i;
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  throw new Error(`no 0xff${marker.toString(16)} segment`);
+}
+
+/**
+ * Looks like a JPEG to sniffers and header readers (SOI, JFIF, tables, frame
+ * and scan headers parse; sharp.metadata() works) but cannot be decoded:
+ *  - the scan data is cut after 1.5 KB and followed by random bytes, no EOI
+ *    (on its own only a libjpeg *warning*, fatal under sharp's default failOn);
+ *  - the frame header points the luma component at quantisation table 3,
+ *    which is never defined: a hard libjpeg error once decoding starts, so it
+ *    fails even with `failOn: "none"`.
+ */
+async function corruptJpg(): Promise<void> {
+  const good = await renderReceiptJpeg(enSpec, { widthPx: 360, seed: 6 });
+  const sos = segmentOffset(good, 0xda);
+  const scanStart = sos + 2 + good.readUInt16BE(sos + 2);
+  const rng = mulberry32(6);
+  const garbage = Buffer.from(Array.from({ length: 2048 }, () => Math.floor(rng() * 256)));
+  const data = Buffer.concat([good.subarray(0, scanStart + 1500), garbage]);
+  const sof = segmentOffset(data, 0xc0);
+  data[sof + 10 + 2] = 3; // component 1: id, sampling, quant table selector
+  write("corrupt.jpg", data);
+  check(data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff, "corrupt.jpg starts like a JPEG");
+  check((await sharp(data).metadata()).format === "jpeg", "corrupt.jpg headers still parse");
+  for (const failOn of ["warning", "none"] as const) {
+    let failed = false;
+    try {
+      await sharp(data, { failOn }).raw().toBuffer();
+    } catch {
+      failed = true;
+    }
+    check(failed, `corrupt.jpg fails to decode with failOn=${failOn}`);
+  }
+}
+
+/** A real (stored, uncompressed) ZIP with one text file, named .jpg. */
+function notAnImage(): void {
+  const name = Buffer.from("readme.txt");
+  const body = Buffer.from("This is a ZIP archive pretending to be a JPEG.\n");
+  const crc = zlib.crc32(body);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(10, 4); // version needed
+  local.writeUInt16LE(0x21, 10); // DOS time 00:01:02, fixed for reproducibility
+  local.writeUInt16LE(0x5a6c, 12); // DOS date 2025-03-12
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(body.length, 18);
+  local.writeUInt32LE(body.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(10, 6);
+  central.writeUInt16LE(0x21, 12);
+  central.writeUInt16LE(0x5a6c, 14);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(body.length, 20);
+  central.writeUInt32LE(body.length, 24);
+  central.writeUInt16LE(name.length, 28);
+  const centralAt = local.length + name.length + body.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(centralAt, 16);
+  const data = Buffer.concat([local, name, body, central, name, end]);
+  write("not-an-image.jpg", data);
+  check(data.readUInt32LE(0) === 0x04034b50, "not-an-image.jpg starts with the ZIP signature");
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, "latin1");
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/** zlib stream of `height` copies of `row`, fed in blocks so memory stays at a few MB. */
+async function deflateRepeated(row: Buffer, height: number): Promise<Buffer> {
+  const deflate = zlib.createDeflate({ level: 9, memLevel: 9 });
+  const parts: Buffer[] = [];
+  deflate.on("data", (chunk: Buffer) => parts.push(chunk));
+  const done = once(deflate, "end");
+  const rowsPerBlock = 200;
+  const block = Buffer.concat(Array.from({ length: rowsPerBlock }, () => row));
+  for (let y = 0; y < height; y += rowsPerBlock) {
+    const rows = Math.min(rowsPerBlock, height - y);
+    if (!deflate.write(block.subarray(0, rows * row.length))) await once(deflate, "drain");
+  }
+  deflate.end();
+  await done;
+  return Buffer.concat(parts);
+}
+
+/**
+ * A complete, valid 13000×12000 (156 MP) greyscale PNG: the header alone
+ * should get it rejected. Every scanline is identical (filter 0 + zeros), so
+ * ~156 MB of raw rows deflate to about 150 KB.
+ */
+async function hugePixelsPng(): Promise<void> {
+  const [width, height] = [13_000, 12_000];
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // colour type: greyscale
+  const idat = await deflateRepeated(Buffer.alloc(width + 1, 0), height);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const data = Buffer.concat([signature, pngChunk("IHDR", ihdr), pngChunk("IDAT", idat), pngChunk("IEND", Buffer.alloc(0))]);
+  write("huge-pixels.png", data);
+  const meta = await sharp(data, { limitInputPixels: false }).metadata();
+  check(meta.width === width && meta.height === height, "huge-pixels.png header says 13000x12000");
+  check(data.length < 1024 * 1024, "huge-pixels.png is under 1 MB");
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  await receiptZhJpg();
+  await receiptEnPng();
+  await receiptWebp();
+  await pdfs();
+  await corruptJpg();
+  notAnImage();
+  await hugePixelsPng();
+}
+
+await main();
