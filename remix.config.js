@@ -2,6 +2,7 @@
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
   serverModuleFormat: "esm",
+  serverBuildPath: "build/index.js",
   serverDependenciesToBundle: [/^openseadragon/],
   future: {
     v3_fetcherPersist: true,

@@ -15,7 +15,7 @@ import helmet from "helmet";
 import { env } from "./app/utils/env.server";
 import { runShutdownHooks } from "./app/utils/shutdown.server";
 
-const BUILD_PATH = path.resolve("build/server/index.js");
+const BUILD_PATH = path.resolve("build/index.js");
 
 export async function createApp(): Promise<express.Express> {
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;

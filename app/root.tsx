@@ -19,7 +19,7 @@ import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/config"
 import { getOptionalUser } from "~/utils/auth.server";
 import { getLocale } from "~/utils/session.server";
 import { RouteError } from "~/components/route-error";
-import stylesheet from "~/styles/app.css?url";
+import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

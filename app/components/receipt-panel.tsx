@@ -113,7 +113,7 @@ export function ReceiptPanel({
                 />
               </label>
               <label className="button">
-                📷 {t("receipts.camera")}
+                {t("receipts.camera")}
                 <input
                   type="file"
                   name="receipts"

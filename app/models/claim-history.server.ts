@@ -15,7 +15,7 @@ export type HistoryEvent = {
 export async function getClaimHistory(claimId: string): Promise<HistoryEvent[]> {
   const rows = await prisma.auditEvent.findMany({
     where: { claimId },
-    orderBy: { id: "asc" },
+    orderBy: [{ at: "asc" }, { id: "asc" }],
     select: { id: true, type: true, at: true, fromStatus: true, toStatus: true, data: true, actor: { select: { name: true } } },
   });
   return rows.map((r) => ({

@@ -138,6 +138,7 @@ export default function ClaimDetailPage() {
                 ) : null}
               </span>
               <span className="muted small">{t("event.by", { name: e.actorName ?? t("event.system") })}</span>
+              {typeof e.data.comment === "string" ? <q className="timeline-comment">{e.data.comment}</q> : null}
             </li>
           ))}
         </ol>

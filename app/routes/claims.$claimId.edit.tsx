@@ -11,6 +11,7 @@ import { usePollWhile } from "~/components/use-poll-while";
 import { parseClaimForm, type FieldErrors } from "~/domain/claim-input";
 import { ClaimCommandError, discardDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
+import { getClaimHistory } from "~/models/claim-history.server";
 import { getClaimFormOptions, lineCurrencies } from "~/models/org.server";
 import { requireUser } from "~/utils/auth.server";
 import { env } from "~/utils/env.server";
@@ -23,7 +24,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!claim || !claim.isClaimant) throw new Response("Not found", { status: 404 });
   if (!claim.canEdit) throw redirect(`/claims/${claim.id}`);
   const options = await getClaimFormOptions();
+  const returned = claim.status === "RETURNED" ? (await getClaimHistory(claim.id)).findLast((e) => e.toStatus === "RETURNED") : undefined;
   return {
+    returnComment: typeof returned?.data.comment === "string" ? returned.data.comment : null,
     claim,
     options,
     currencies: lineCurrencies(options.companies.map((c) => c.currency)),
@@ -61,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
 const FORM_ID = "claim-form";
 
 export default function EditClaim() {
-  const { claim, options, currencies, maxUploadMb } = useLoaderData<typeof loader>();
+  const { claim, options, currencies, maxUploadMb, returnComment } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation("claims");
@@ -79,7 +82,12 @@ export default function EditClaim() {
         </h1>
         <Link to={`/claims/${claim.id}`}>{claim.number}</Link>
       </div>
-      {claim.status === "RETURNED" ? <p className="notice">{t("edit.returnedNotice")}</p> : null}
+      {claim.status === "RETURNED" ? (
+        <div className="notice" data-testid="returned-notice">
+          <p>{t("edit.returnedNotice")}</p>
+          {returnComment ? <q className="timeline-comment">{returnComment}</q> : null}
+        </div>
+      ) : null}
       {result?.formError ? (
         <p className="form-error" role="alert" data-testid="form-error">
           {t(result.formError === "fix" ? "edit.fixErrors" : result.formError === "stale" ? "edit.stale" : "edit.notEditable")}

@@ -1,0 +1,169 @@
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { FIXTURES, login, waitForReceiptsReady } from "./helpers";
+
+type Strings = { create: string; submit: string; submitted: string; addLine: string };
+const STRINGS: Record<"en" | "zh-CN", Strings> = {
+  en: { create: "Create draft", submit: "Submit", submitted: "Submitted", addLine: "Add line" },
+  "zh-CN": { create: "创建草稿", submit: "提交", submitted: "已提交", addLine: "添加明细" },
+};
+
+async function fillLine(page: Page, index: number, values: { date: string; category: string; merchant: string; amount: string }, receiptNumber: number) {
+  const line = page.getByTestId("line-item").nth(index);
+  await line.locator(`input[name="lines[${index}].spentOn"]`).fill(values.date);
+  await line.locator(`select[name="lines[${index}].categoryCode"]`).selectOption(values.category);
+  await line.locator(`input[name="lines[${index}].merchant"]`).fill(values.merchant);
+  await line.locator(`input[name="lines[${index}].amount"]`).fill(values.amount);
+  const chips = line.locator(`input[name="lines[${index}].receiptIds"]`);
+  const count = await chips.count();
+  for (let i = 0; i < count; i++) {
+    const chip = chips.nth(i);
+    const want = i === receiptNumber - 1;
+    if ((await chip.isChecked()) !== want) await chip.setChecked(want);
+  }
+}
+
+/** Files a claim with a JPEG and a two-page PDF, submits it, and returns its URL. */
+async function fileClaim(page: Page, locale: "en" | "zh-CN", purpose: string): Promise<string> {
+  const s = STRINGS[locale];
+  await page.goto("/claims/new");
+  await page.locator('input[name="purpose"]').fill(purpose);
+  await page.getByRole("button", { name: s.create }).click();
+  await expect(page).toHaveURL(/\/claims\/[0-9a-f-]+\/edit$/);
+
+  await page.getByTestId("receipt-input").setInputFiles([path.join(FIXTURES, "receipt-zh.jpg"), path.join(FIXTURES, "two-page.pdf")]);
+  await waitForReceiptsReady(page, 2);
+
+  await page.getByTestId("add-line").click();
+  await fillLine(page, 0, { date: "2026-11-02", category: "TAXI", merchant: "滴滴出行", amount: "45.50" }, 1);
+  await page.getByTestId("add-line").click();
+  await fillLine(page, 1, { date: "2026-11-03", category: "HOTEL", merchant: "如家酒店", amount: "1,280.00" }, 2);
+  await page.getByRole("button", { name: s.submit, exact: true }).click();
+
+  await expect(page).toHaveURL(/\/claims\/[0-9a-f-]+$/);
+  await expect(page.locator(".page-head .badge")).toHaveText(s.submitted);
+  return page.url();
+}
+
+/** Opens the deep-zoom viewer, zooms in and waits until a tile deeper than the fitted view arrives. */
+async function zoomInViewer(page: Page) {
+  const viewer = page.getByTestId("deep-zoom");
+  await expect(viewer).toHaveAttribute("data-ready", "true");
+  await expect(viewer).toHaveAttribute("data-max-level-loaded", /\d+/);
+  const fitted = Number(await viewer.getAttribute("data-max-level-loaded"));
+  const tileResponse = page.waitForResponse((r) => /\/p1_files\/\d+\/\d+_\d+\.jpe?g$/.test(r.url()) && r.status() === 200 && Number(/_files\/(\d+)\//.exec(r.url())![1]) > fitted);
+  for (let i = 0; i < 4; i++) await page.keyboard.press("+");
+  await tileResponse;
+  await expect.poll(async () => Number(await viewer.getAttribute("data-max-level-loaded"))).toBeGreaterThan(fitted);
+}
+
+for (const locale of ["en", "zh-CN"] as const) {
+  test(`employee files a claim with a JPEG and a two-page PDF, submits, and zooms into a receipt (${locale})`, async ({ page }) => {
+    await login(page, "employee@demo.af", locale);
+    const claimUrl = await fileClaim(page, locale, locale === "en" ? "Customer visit, Shenzhen" : "赴深圳拜访客户");
+
+    // Totals per currency and in company currency; history from the audit log.
+    await expect(page.getByTestId("claim-totals")).toContainText(locale === "en" ? "1,325.50" : "1,325.50");
+    await expect(page.getByTestId("line-row")).toHaveCount(2);
+    await expect(page.getByTestId("timeline").locator("li")).toHaveCount(5); // created, 2 receipts, saved, submitted
+
+    await page.getByTestId("open-viewer").click();
+    await expect(page).toHaveURL(/\/viewer/);
+    await zoomInViewer(page);
+
+    // Next receipt is the PDF; its second page renders too.
+    await page.keyboard.press("n");
+    await expect(page.getByTestId("deep-zoom")).toHaveAttribute("data-ready", "true");
+    await page.keyboard.press("PageDown");
+    await expect(page).toHaveURL(/page=2/);
+    await expect(page.getByTestId("deep-zoom")).toHaveAttribute("data-ready", "true");
+    await page.screenshot({ path: `test-results/viewer-${locale}.png` });
+    await page.goto(claimUrl);
+    await page.screenshot({ path: `test-results/claim-${locale}.png`, fullPage: true });
+  });
+}
+
+test("another employee gets 404 on the claim page, its viewer and its tiles", async ({ page, browser }) => {
+  await login(page, "employee@demo.af");
+  const claimUrl = await fileClaim(page, "en", "Private claim");
+  const claimPath = new URL(claimUrl).pathname;
+  await page.getByTestId("open-viewer").click();
+  const viewer = page.getByTestId("deep-zoom");
+  await expect(viewer).toHaveAttribute("data-ready", "true");
+  const tileUrl = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).find((n) => /_files\/\d+\/\d+_\d+\.jpe?g$/.test(n)));
+  expect(tileUrl).toBeTruthy();
+  const receiptPath = new URL(tileUrl!).pathname;
+  const ownerTile = await page.request.get(receiptPath);
+  expect(ownerTile.status()).toBe(200);
+  expect(ownerTile.headers()["cache-control"]).toContain("immutable");
+
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await login(otherPage, "employee2@demo.af");
+  for (const p of [claimPath, `${claimPath}/viewer`, `${claimPath}/edit`]) {
+    const res = await otherPage.goto(p);
+    expect([403, 404]).toContain(res?.status());
+  }
+  await expect(otherPage.locator(".error-page")).toBeVisible();
+  const tile = await otherPage.request.get(receiptPath);
+  expect([403, 404]).toContain(tile.status());
+  const original = await otherPage.request.get(receiptPath.replace(/p\d+_files\/.*$/, "original"));
+  expect([403, 404]).toContain(original.status());
+  // Signed out: no tiles either.
+  const anonymous = await browser.newContext();
+  const anon = await anonymous.request.get(`http://localhost:${process.env.E2E_PORT ?? 3100}${receiptPath}`, { maxRedirects: 0 });
+  expect([401, 403, 404]).toContain(anon.status());
+  await other.close();
+  await anonymous.close();
+});
+
+test("submission is refused with field-level messages, and hostile files are refused or marked failed", async ({ page }) => {
+  await login(page, "employee@demo.af");
+  await page.goto("/claims/new");
+  await page.locator('input[name="purpose"]').fill("Validation check");
+  await page.getByRole("button", { name: "Create draft" }).click();
+  await expect(page).toHaveURL(/\/edit$/);
+
+  // No lines at all.
+  await page.getByRole("button", { name: "Submit", exact: true }).click();
+  await expect(page.getByTestId("form-error")).toBeVisible();
+  await expect(page.getByText("A claim needs at least one line.")).toBeVisible();
+
+  // A line with a zero amount and no receipt.
+  await page.getByTestId("add-line").click();
+  const line = page.getByTestId("line-item").first();
+  await line.locator('input[name="lines[0].merchant"]').fill("Starbucks");
+  await line.locator('select[name="lines[0].categoryCode"]').selectOption("MEAL");
+  await line.locator('input[name="lines[0].amount"]').fill("0");
+  await page.getByRole("button", { name: "Submit", exact: true }).click();
+  await expect(page.getByText("The amount must be more than zero.")).toBeVisible();
+  await expect(page.getByText("Every line needs at least one receipt.")).toBeVisible();
+  // Nothing typed was lost.
+  await expect(page.locator('input[name="lines[0].merchant"]')).toHaveValue("Starbucks");
+
+  // Hostile files: refused by content at upload, or marked failed by the imaging worker; the good one is kept.
+  await page.getByTestId("receipt-input").setInputFiles([
+    path.join(FIXTURES, "not-an-image.jpg"),
+    path.join(FIXTURES, "huge-pixels.png"),
+    path.join(FIXTURES, "corrupt.jpg"),
+    path.join(FIXTURES, "encrypted.pdf"),
+    path.join(FIXTURES, "receipt.webp"),
+  ]);
+  await expect(page.getByText("not-an-image.jpg was not added: it is not a JPEG, PNG, WebP or PDF file")).toBeVisible();
+  await expect(page.getByText(/huge-pixels\.png was not added: the image has more than 150 megapixels/)).toBeVisible();
+  await expect(page.getByTestId("receipt-item")).toHaveCount(3);
+  await expect(page.locator('[data-testid="receipt-item"][data-status="FAILED"]')).toHaveCount(2, { timeout: 60_000 });
+  await expect(page.locator('[data-testid="receipt-item"][data-status="READY"]')).toHaveCount(1, { timeout: 60_000 });
+  await expect(page.getByText("The image data is damaged and cannot be read.")).toBeVisible();
+  await expect(page.getByText("The PDF is password-protected.")).toBeVisible();
+  await page.screenshot({ path: "test-results/validation-en.png", fullPage: true });
+});
+
+test("my claims on a phone", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await login(page, "employee@demo.af", "zh-CN");
+  await expect(page.locator("h1")).toHaveText("我的报销单");
+  await page.screenshot({ path: "test-results/my-claims-phone-zh.png", fullPage: true });
+  await context.close();
+});

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The app as the browser tests see it: its own database, Redis db and storage; the demo organisation
+# without claims (the tests file their own); the built web app and the workers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_ENV=production
+export PORT="${E2E_PORT:-3100}"
+export DATABASE_URL="${E2E_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e}"
+export REDIS_URL="${E2E_REDIS_URL:-redis://127.0.0.1:6379/2}"
+export QUEUE_PREFIX=afe
+export STORAGE_DIR="$PWD/.data/e2e-storage"
+export SESSION_SECRET=e2e-session-secret-0123456789
+export LOGIN_RATE_LIMIT=1000
+export SEED_CLAIMS=0
+npx tsx scripts/services.ts
+npx tsx scripts/migrate.ts
+npx tsx prisma/seed.ts --reset --phase data
+[ -f build/index.js ] || npx remix build
+pids=()
+trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait' INT TERM EXIT
+npx tsx workers/index.ts & pids+=($!)
+npx tsx server.ts & pids+=($!)
+wait -n
