@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { resolveIntegrationEnv } from "./test/test-env";
 
 const alias = { "~": path.resolve(import.meta.dirname, "app") };
 
@@ -26,6 +27,8 @@ export default defineConfig({
           exclude: ["node_modules/**"],
           environment: "node",
           globalSetup: ["test/integration-setup.ts"],
+          // The test database, Redis db and storage even when run directly (npx vitest run --project integration).
+          env: resolveIntegrationEnv(process.env),
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

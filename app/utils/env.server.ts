@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   /** BullMQ lock: how long a killed worker's job stays claimed before another worker takes it. */
   WORKER_LOCK_MS: z.coerce.number().int().positive().default(30_000),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
+  /** Test only (ignored when NODE_ENV=production): the imaging job waits this long before publishing its tiles, so a test can kill a worker mid-job. */
+  IMAGING_TEST_DELAY_MS: z.coerce.number().int().min(0).default(0),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

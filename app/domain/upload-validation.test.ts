@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import {
+  ACCEPTED_MIME_TYPES,
+  acceptAttribute,
+  isAcceptedMimeType,
+  uploadKindOf,
+  validateUpload,
+} from "./upload-validation";
+
+const limits = { maxBytes: 1000, maxPixels: 10_000 };
+
+describe("validateUpload", () => {
+  it("accepts each supported type by content, as image or pdf", () => {
+    expect(validateUpload({ detectedMime: "image/jpeg", sizeBytes: 10, width: 10, height: 10 }, limits)).toEqual({ ok: true, kind: "image" });
+    expect(validateUpload({ detectedMime: "image/png", sizeBytes: 10 }, limits)).toEqual({ ok: true, kind: "image" });
+    expect(validateUpload({ detectedMime: "image/webp", sizeBytes: 10, pages: 3 }, limits)).toEqual({ ok: true, kind: "image" });
+    expect(validateUpload({ detectedMime: "application/pdf", sizeBytes: 10, pages: 2 }, limits)).toEqual({ ok: true, kind: "pdf" });
+  });
+
+  it("refuses an empty file before anything else", () => {
+    expect(validateUpload({ detectedMime: undefined, sizeBytes: 0 }, limits)).toEqual({ ok: false, code: "empty", params: {} });
+  });
+
+  it("treats a document that declares zero pages as empty", () => {
+    expect(validateUpload({ detectedMime: "application/pdf", sizeBytes: 10, pages: 0 }, limits)).toMatchObject({ ok: false, code: "empty" });
+  });
+
+  it("refuses a file over the byte limit, with both sizes for the message", () => {
+    expect(validateUpload({ detectedMime: "image/jpeg", sizeBytes: 1001 }, limits)).toEqual({
+      ok: false,
+      code: "too_large",
+      params: { maxBytes: 1000, sizeBytes: 1001 },
+    });
+  });
+
+  it("accepts a file of exactly the byte limit", () => {
+    expect(validateUpload({ detectedMime: "image/jpeg", sizeBytes: 1000 }, limits)).toEqual({ ok: true, kind: "image" });
+  });
+
+  it("refuses unknown content and known-but-unsupported types", () => {
+    expect(validateUpload({ detectedMime: undefined, sizeBytes: 10 }, limits)).toEqual({
+      ok: false,
+      code: "unsupported_type",
+      params: { detectedMime: "unknown" },
+    });
+    expect(validateUpload({ detectedMime: "image/heic", sizeBytes: 10 }, limits)).toEqual({
+      ok: false,
+      code: "unsupported_type",
+      params: { detectedMime: "image/heic" },
+    });
+    expect(validateUpload({ detectedMime: "image/svg+xml", sizeBytes: 10 }, limits)).toMatchObject({ code: "unsupported_type" });
+  });
+
+  it("refuses an image whose header declares more pixels than allowed", () => {
+    expect(validateUpload({ detectedMime: "image/png", sizeBytes: 10, width: 101, height: 100 }, limits)).toEqual({
+      ok: false,
+      code: "too_many_pixels",
+      params: { width: 101, height: 100, pixels: 10_100, maxPixels: 10_000 },
+    });
+  });
+
+  it("accepts an image of exactly the pixel limit", () => {
+    expect(validateUpload({ detectedMime: "image/png", sizeBytes: 10, width: 100, height: 100 }, limits)).toEqual({ ok: true, kind: "image" });
+  });
+
+  it("leaves pixel limits of PDFs to the renderer (pages are rendered at a bounded resolution)", () => {
+    expect(validateUpload({ detectedMime: "application/pdf", sizeBytes: 10, width: 1e6, height: 1e6 }, limits)).toEqual({ ok: true, kind: "pdf" });
+  });
+
+  it("checks size before type, and type before pixels", () => {
+    expect(validateUpload({ detectedMime: "text/plain", sizeBytes: 5000 }, limits)).toMatchObject({ code: "too_large" });
+    expect(validateUpload({ detectedMime: "image/heic", sizeBytes: 10, width: 1e6, height: 1e6 }, limits)).toMatchObject({ code: "unsupported_type" });
+  });
+});
+
+describe("accepted types", () => {
+  it("recognises exactly the accepted MIME types", () => {
+    for (const mime of ACCEPTED_MIME_TYPES) expect(isAcceptedMimeType(mime)).toBe(true);
+    expect(isAcceptedMimeType("image/gif")).toBe(false);
+    expect(isAcceptedMimeType(undefined)).toBe(false);
+  });
+
+  it("maps PDFs to pdf and everything else to image", () => {
+    expect(uploadKindOf("application/pdf")).toBe("pdf");
+    expect(uploadKindOf("image/webp")).toBe("image");
+  });
+
+  it("offers types and extensions to the file picker", () => {
+    const accept = acceptAttribute().split(",");
+    expect(accept).toEqual(expect.arrayContaining(["image/jpeg", "application/pdf", ".jpg", ".pdf"]));
+    expect(accept).not.toContain("image/gif");
+  });
+});

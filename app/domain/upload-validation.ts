@@ -1,0 +1,70 @@
+/**
+ * What a receipt upload may be, decided from facts read off the bytes (never from the file name or
+ * the client's Content-Type). Pure: the caller sniffs the type and reads the header; this decides.
+ */
+
+/** Content types we store and render; anything else is refused at upload. */
+export const ACCEPTED_MIME_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"] as const;
+export type AcceptedMimeType = (typeof ACCEPTED_MIME_TYPES)[number];
+
+export type UploadKind = "image" | "pdf";
+
+export type UploadRejectionCode = "empty" | "too_large" | "unsupported_type" | "too_many_pixels";
+
+export type UploadFacts = {
+  /** Type sniffed from the magic bytes; undefined when nothing was recognised. */
+  detectedMime: string | undefined;
+  sizeBytes: number;
+  /** Image header dimensions; undefined when the header could not be read (the worker then reports the damage). */
+  width?: number;
+  height?: number;
+  /** Pages (PDF) or frames (image) the header declares, when known; zero means there is nothing to show. */
+  pages?: number;
+};
+
+export type UploadLimits = { maxBytes: number; maxPixels: number };
+
+export type UploadValidation =
+  | { ok: true; kind: UploadKind }
+  | { ok: false; code: UploadRejectionCode; params: Record<string, number | string> };
+
+// File-name extensions only help the browser's file picker; acceptance is always decided by content.
+const PICKER_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".pdf"] as const;
+
+export function isAcceptedMimeType(mime: string | undefined): mime is AcceptedMimeType {
+  return mime !== undefined && (ACCEPTED_MIME_TYPES as readonly string[]).includes(mime);
+}
+
+export function uploadKindOf(mime: AcceptedMimeType): UploadKind {
+  return mime === "application/pdf" ? "pdf" : "image";
+}
+
+/** Value for `<input type="file" accept=…>`: MIME types plus extensions, since some pickers only honour one. */
+export function acceptAttribute(): string {
+  return [...ACCEPTED_MIME_TYPES, ...PICKER_EXTENSIONS].join(",");
+}
+
+export function validateUpload(facts: UploadFacts, limits: UploadLimits): UploadValidation {
+  if (facts.sizeBytes <= 0 || facts.pages === 0) {
+    return { ok: false, code: "empty", params: {} };
+  }
+  if (facts.sizeBytes > limits.maxBytes) {
+    return { ok: false, code: "too_large", params: { maxBytes: limits.maxBytes, sizeBytes: facts.sizeBytes } };
+  }
+  if (!isAcceptedMimeType(facts.detectedMime)) {
+    return { ok: false, code: "unsupported_type", params: { detectedMime: facts.detectedMime ?? "unknown" } };
+  }
+  const kind = uploadKindOf(facts.detectedMime);
+  // One page is decoded at a time, so the limit is per page (frame), as sharp's limitInputPixels is.
+  if (kind === "image" && facts.width !== undefined && facts.height !== undefined) {
+    const pixels = facts.width * facts.height;
+    if (pixels > limits.maxPixels) {
+      return {
+        ok: false,
+        code: "too_many_pixels",
+        params: { width: facts.width, height: facts.height, pixels, maxPixels: limits.maxPixels },
+      };
+    }
+  }
+  return { ok: true, kind };
+}

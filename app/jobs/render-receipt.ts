@@ -1,0 +1,368 @@
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import sharp, { type Sharp } from "sharp";
+import { z } from "zod";
+import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
+import { isAcceptedMimeType } from "~/domain/upload-validation";
+import { markOutboxDone } from "~/models/outbox.server";
+import { imagingJobKey, RENDER_RECEIPT_JOB } from "~/models/stored-file.server";
+import { prisma } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { derivedDir, originalPath } from "~/utils/storage.server";
+
+/** Deep Zoom parameters shared with the viewer (OpenSeadragon reads them back from the .dzi). */
+export const DZI_TILE = { size: 254, overlap: 1, layout: "dz" } as const;
+export const THUMB_WIDTH = 320;
+export const MAX_PDF_PAGES = 50;
+const PDF_DPI = 150;
+// A PDF page can declare any physical size; its rendering is held under this many pixels by lowering the dpi.
+const PDF_MAX_PAGE_PIXELS = 50_000_000;
+const PDF_TOOL_TIMEOUT_MS = 120_000;
+const TILE_QUALITY = 85;
+const THUMB_QUALITY = 80;
+
+/** Stable machine codes; the UI translates by the code before the colon of StoredFile.failureReason. */
+export type ImagingFailureCode =
+  | "corrupt_image"
+  | "unsupported_type"
+  | "too_many_pixels"
+  | "encrypted_pdf"
+  | "corrupt_pdf"
+  | "too_many_pages"
+  | "imaging_failed";
+
+/** Something about the file itself: retrying cannot help, so the file is marked FAILED at once. */
+export class ImagingInputError extends Error {
+  constructor(
+    readonly code: ImagingFailureCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ImagingInputError";
+  }
+
+  /** As stored in StoredFile.failureReason: "code: reason". */
+  get failureReason(): string {
+    return `${this.code}: ${this.message}`;
+  }
+}
+
+export type RenderedPage = { width: number; height: number };
+export type RenderResult = { pages: RenderedPage[]; phash: string };
+
+/**
+ * Renders an original into its derived directory: per page a DZI pyramid (p<n>.dzi, p<n>_files/) and a
+ * thumbnail (p<n>-thumb.jpg), plus the perceptual hash of page 1. Images are turned upright from their
+ * EXIF orientation; PDF pages are rasterised with poppler.
+ *
+ * Everything is written to a sibling temp directory that is renamed onto `outDir` only when complete:
+ * a worker killed half-way leaves a temp directory (removed by the next attempt), never a partial
+ * pyramid under the final name. Throws ImagingInputError for faults of the file; anything else
+ * (disk, missing tool) is thrown as is, to be retried.
+ */
+export async function renderReceiptTiles(input: {
+  sha256: string;
+  sourcePath: string;
+  outDir: string;
+  mimeType: string;
+}): Promise<RenderResult> {
+  const { sourcePath, outDir, mimeType } = input;
+  if (!isAcceptedMimeType(mimeType)) {
+    throw new ImagingInputError("unsupported_type", "This file type cannot be displayed.");
+  }
+  await removeStaleWorkDirs(outDir);
+  const workDir = `${outDir}.tmp-${randomUUID()}`;
+  await fs.mkdir(workDir, { recursive: true });
+  try {
+    const result =
+      mimeType === "application/pdf"
+        ? await renderPdf(sourcePath, workDir)
+        : await renderImage(sourcePath, workDir);
+    const delay = env.NODE_ENV === "production" ? 0 : env.IMAGING_TEST_DELAY_MS;
+    if (delay > 0) await sleep(delay);
+    await publish(workDir, outDir);
+    return result;
+  } catch (err) {
+    await fs.rm(workDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+// ---------- images ----------
+
+async function renderImage(sourcePath: string, workDir: string): Promise<RenderResult> {
+  try {
+    const page = await renderPage(sourcePath, workDir, 1);
+    return { pages: [{ width: page.width, height: page.height }], phash: page.phash };
+  } catch (err) {
+    throw classifyDecodeError(err, "image") ?? err;
+  }
+}
+
+type PageOutput = RenderedPage & { phash: string };
+
+/** One upright page → p<n>.dzi + tiles, p<n>-thumb.jpg, and its perceptual hash. */
+async function renderPage(imagePath: string, workDir: string, page: number): Promise<PageOutput> {
+  // failOn 'error': a truncated or damaged file fails here instead of rendering grey patches.
+  const upright = (): Sharp =>
+    sharp(imagePath, { limitInputPixels: env.MAX_IMAGE_PIXELS, failOn: "error" })
+      .rotate()
+      .flatten({ background: "#ffffff" });
+  const [tiles, thumb] = await Promise.all([
+    upright()
+      .jpeg({ quality: TILE_QUALITY })
+      .tile({ ...DZI_TILE, basename: `p${page}` })
+      .toFile(path.join(workDir, `p${page}.dzi`)),
+    // JPEG shrink-on-load makes this a fraction of the pyramid's cost.
+    upright().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).jpeg({ quality: THUMB_QUALITY }).toBuffer(),
+  ]);
+  await fs.writeFile(path.join(workDir, `p${page}-thumb.jpg`), thumb);
+  // libvips' record of the save parameters: not part of the layout the viewer and the file route know.
+  await fs.rm(path.join(workDir, `p${page}_files`, "vips-properties.xml"), { force: true });
+  const gray = await sharp(thumb).greyscale().resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" }).raw().toBuffer();
+  return { width: tiles.width, height: tiles.height, phash: perceptualHash(gray) };
+}
+
+const TRANSIENT_MESSAGE = /no space|quota|permission denied|too many open files|read-only file system|\bE(NOSPC|ACCES|MFILE|NFILE|IO|ROFS|NOMEM)\b/i;
+const DAMAGED_MESSAGE =
+  /premature end|corrupt|invalid|truncat|bad (huffman|marker|seek)|not a (jpeg|png|webp)|unsupported (image format|marker)|huffman|vips(jpeg|png|webp|foreignload)|(jpeg|png|webp)load|libpng|libwebp|read error|unable to (read|decode)|improper call|wrong jpeg library/i;
+
+/** Maps a decoder error to a permanent input error; null means "probably the machine", to be retried. */
+function classifyDecodeError(err: unknown, source: "image" | "pdf"): ImagingInputError | null {
+  if (err instanceof ImagingInputError) return err;
+  if (!(err instanceof Error) || "code" in err) return null; // Node system errors (ENOSPC, ENOENT…) carry a code
+  const message = err.message;
+  if (TRANSIENT_MESSAGE.test(message)) return null;
+  if (/exceeds pixel limit/i.test(message)) {
+    return new ImagingInputError(
+      "too_many_pixels",
+      `The image has more than ${env.MAX_IMAGE_PIXELS.toLocaleString("en")} pixels and cannot be displayed.`,
+    );
+  }
+  if (/unsupported image format/i.test(message) && source === "image") {
+    return new ImagingInputError("unsupported_type", "This file type cannot be displayed.");
+  }
+  if (DAMAGED_MESSAGE.test(message)) {
+    return source === "image"
+      ? new ImagingInputError("corrupt_image", "The image data is damaged and cannot be read.")
+      : new ImagingInputError("corrupt_pdf", "A page of the PDF is damaged and cannot be read.");
+  }
+  return null;
+}
+
+// ---------- PDFs ----------
+
+type PdfInfo = { pages: number; pageSizes: Map<number, { w: number; h: number }> };
+
+async function renderPdf(sourcePath: string, workDir: string): Promise<RenderResult> {
+  const info = await readPdfInfo(sourcePath);
+  if (info.pages < 1) throw new ImagingInputError("corrupt_pdf", "The PDF has no pages.");
+  if (info.pages > MAX_PDF_PAGES) {
+    throw new ImagingInputError(
+      "too_many_pages",
+      `The PDF has ${info.pages} pages; at most ${MAX_PDF_PAGES} can be displayed.`,
+    );
+  }
+  const rasterDir = path.join(workDir, ".raster");
+  await fs.mkdir(rasterDir);
+  const pages: RenderedPage[] = [];
+  let phash = "";
+  for (let n = 1; n <= info.pages; n++) {
+    const dpi = pageDpi(info.pageSizes.get(n));
+    const prefix = path.join(rasterDir, `page-${n}`);
+    // Uncompressed TIFF: lossless, and ~30× faster than pdftoppm's PNG encoder on scanned pages.
+    const run = await runTool("pdftoppm", [
+      "-r", dpi.toFixed(2), "-tiff", "-tiffcompression", "none",
+      "-f", String(n), "-l", String(n), "-singlefile", sourcePath, prefix,
+    ]);
+    const raster = `${prefix}.tif`;
+    if (!(await exists(raster))) {
+      if (run.timedOut || /could not write|no space|permission/i.test(run.stderr)) {
+        throw new Error(`pdftoppm page ${n}: ${run.stderr.trim() || "timed out"}`);
+      }
+      throw new ImagingInputError("corrupt_pdf", "The PDF is damaged and cannot be read.");
+    }
+    try {
+      const page = await renderPage(raster, workDir, n);
+      pages.push({ width: page.width, height: page.height });
+      if (n === 1) phash = page.phash;
+    } catch (err) {
+      throw classifyDecodeError(err, "pdf") ?? err;
+    }
+    await fs.rm(raster, { force: true });
+  }
+  await fs.rm(rasterDir, { recursive: true, force: true });
+  return { pages, phash };
+}
+
+/** 150 dpi, lowered for oversized pages so no raster exceeds the pixel budget. */
+export function pageDpi(size: { w: number; h: number } | undefined): number {
+  const budget = Math.min(PDF_MAX_PAGE_PIXELS, env.MAX_IMAGE_PIXELS);
+  if (!size || size.w <= 0 || size.h <= 0) return PDF_DPI;
+  const maxDpi = 72 * Math.sqrt(budget / (size.w * size.h));
+  return Math.max(1, Math.min(PDF_DPI, Math.floor(maxDpi * 100) / 100));
+}
+
+async function readPdfInfo(sourcePath: string): Promise<PdfInfo> {
+  // Sizes of pages 1…MAX+1 in one call: poppler clamps the range to the document.
+  const run = await runTool("pdfinfo", ["-f", "1", "-l", String(MAX_PDF_PAGES + 1), sourcePath]);
+  if (run.code !== 0) {
+    if (/incorrect password|encrypted/i.test(run.stderr)) {
+      throw new ImagingInputError("encrypted_pdf", "The PDF is password-protected; upload a copy without a password.");
+    }
+    if (run.timedOut || run.code === null) throw new Error(`pdfinfo failed: ${run.stderr.trim() || "timed out"}`);
+    throw new ImagingInputError("corrupt_pdf", "The PDF is damaged and cannot be read.");
+  }
+  // "Encrypted: yes" with exit 0 means an owner password only (print/copy restrictions): it opens and
+  // renders without a password, as in any viewer, so it is shown. Only a user password makes pdfinfo fail.
+  const pagesMatch = /^Pages:\s+(\d+)/m.exec(run.stdout);
+  if (!pagesMatch) throw new ImagingInputError("corrupt_pdf", "The PDF is damaged and cannot be read.");
+  const pageSizes = new Map<number, { w: number; h: number }>();
+  for (const m of run.stdout.matchAll(/^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts/gm)) {
+    pageSizes.set(Number(m[1]), { w: Number(m[2]), h: Number(m[3]) });
+  }
+  return { pages: Number(pagesMatch[1]), pageSizes };
+}
+
+type ToolRun = { code: number | null; stdout: string; stderr: string; timedOut: boolean };
+
+function runTool(command: string, args: string[]): Promise<ToolRun> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { timeout: PDF_TOOL_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } },
+      (err, stdout, stderr) => {
+        if (err && "code" in err && err.code === "ENOENT") {
+          reject(new Error(`${command} is not installed (apt-get install poppler-utils)`));
+          return;
+        }
+        const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
+        resolve({ code, stdout, stderr, timedOut: Boolean(err?.killed) });
+      },
+    );
+  });
+}
+
+// ---------- directories ----------
+
+/** A previous attempt killed mid-way left `<sha>.tmp-*` (or an `.old-*` from an interrupted swap). */
+async function removeStaleWorkDirs(outDir: string): Promise<void> {
+  const parent = path.dirname(outDir);
+  await fs.mkdir(parent, { recursive: true });
+  const base = path.basename(outDir);
+  const entries = await fs.readdir(parent);
+  await Promise.all(
+    entries
+      .filter((name) => name.startsWith(`${base}.tmp-`) || name.startsWith(`${base}.old-`))
+      .map((name) => fs.rm(path.join(parent, name), { recursive: true, force: true })),
+  );
+}
+
+/** Atomic on one filesystem. A complete pyramid already there (a retry after the DB step failed) is swapped out. */
+async function publish(workDir: string, outDir: string): Promise<void> {
+  try {
+    await fs.rename(workDir, outDir);
+  } catch (err) {
+    if (!isErrno(err, "ENOTEMPTY") && !isErrno(err, "EEXIST")) throw err;
+    const old = `${outDir}.old-${randomUUID()}`;
+    await fs.rename(outDir, old);
+    await fs.rename(workDir, outDir);
+    await fs.rm(old, { recursive: true, force: true });
+  }
+}
+
+function isErrno(err: unknown, code: string): boolean {
+  return err instanceof Error && "code" in err && err.code === code;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** libvips threads per job, so that `jobConcurrency` jobs together use the machine's cores; no decoded-image cache (every file is new). */
+export function configureSharp(jobConcurrency: number): void {
+  const cores = os.availableParallelism();
+  sharp.concurrency(Math.max(1, Math.floor(cores / Math.max(1, jobConcurrency))));
+  sharp.cache(false);
+}
+
+// ---------- the job ----------
+
+export const renderReceiptPayload = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+export type RenderReceiptPayload = z.infer<typeof renderReceiptPayload>;
+
+export type RenderReceiptOutcome =
+  | { outcome: "ready"; sha256: string; pages: number }
+  | { outcome: "failed"; sha256: string; code: ImagingFailureCode }
+  | { outcome: "skipped"; sha256: string; reason: "already_done" | "no_such_file" };
+
+/** Which attempt this is, so the last one can record a failure instead of leaving the file PROCESSING forever. */
+export type JobAttempt = { attemptsMade: number; maxAttempts: number };
+
+async function renderReceipt(payload: RenderReceiptPayload, attempt: JobAttempt): Promise<RenderReceiptOutcome> {
+  const { sha256 } = payload;
+  const jobKey = imagingJobKey(sha256);
+  const file = await prisma.storedFile.findUnique({ where: { sha256 } });
+  const outDir = derivedDir(sha256);
+  // Idempotent: a redelivered job (relay restart, Redis rebuilt from the outbox) finds the work done.
+  if (!file || file.status === "FAILED" || (file.status === "READY" && (await exists(outDir)))) {
+    await prisma.$transaction((tx) => markOutboxDone(tx, jobKey));
+    return { outcome: "skipped", sha256, reason: file ? "already_done" : "no_such_file" };
+  }
+  let result: RenderResult;
+  try {
+    result = await renderReceiptTiles({ sha256, sourcePath: originalPath(sha256), outDir, mimeType: file.mimeType });
+  } catch (err) {
+    if (err instanceof ImagingInputError) {
+      await recordFailure(sha256, jobKey, err.failureReason);
+      return { outcome: "failed", sha256, code: err.code };
+    }
+    if (attempt.attemptsMade + 1 >= attempt.maxAttempts) {
+      const last = new ImagingInputError("imaging_failed", "The file could not be processed.");
+      await recordFailure(sha256, jobKey, last.failureReason).catch(() => undefined);
+    }
+    throw err;
+  }
+  await prisma.$transaction(async (tx) => {
+    // Only a PROCESSING row changes: a duplicate run (stalled job taken over) records its effect once.
+    await tx.storedFile.updateMany({
+      where: { sha256, status: "PROCESSING" },
+      data: {
+        status: "READY",
+        pageCount: result.pages.length,
+        pages: result.pages,
+        phash: result.phash,
+        failureReason: null,
+        readyAt: new Date(),
+      },
+    });
+    await markOutboxDone(tx, jobKey);
+  });
+  return { outcome: "ready", sha256, pages: result.pages.length };
+}
+
+async function recordFailure(sha256: string, jobKey: string, failureReason: string): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await tx.storedFile.updateMany({
+      where: { sha256, status: "PROCESSING" },
+      data: { status: "FAILED", failureReason },
+    });
+    await markOutboxDone(tx, jobKey);
+  });
+}
+
+export const renderReceiptJob = {
+  name: RENDER_RECEIPT_JOB,
+  payloadSchema: renderReceiptPayload,
+  handler: renderReceipt,
+} as const;

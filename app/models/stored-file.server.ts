@@ -1,0 +1,73 @@
+import type { StoredFile } from "~/generated/prisma/client";
+import { enqueueInTransaction } from "~/models/outbox.server";
+import type { Tx } from "~/utils/db.server";
+import { storeOriginal } from "~/utils/storage.server";
+import type { AcceptedUpload } from "~/utils/upload.server";
+
+export const RENDER_RECEIPT_JOB = "render-receipt";
+
+/** The imaging job's business key: one rendering per distinct file, however many receipts share it. */
+export function imagingJobKey(sha256: string): string {
+  return `imaging-${sha256}`;
+}
+
+/**
+ * Records an accepted upload, inside the caller's transaction (the one that also inserts the Receipt
+ * row): moves the bytes to originals/, and for a file never seen before inserts a PROCESSING
+ * StoredFile plus the outbox row that will get it rendered. A file already known (same SHA-256) is
+ * left exactly as it is — READY, FAILED or still PROCESSING — and its temp copy is dropped.
+ *
+ * The bytes are moved before the row commits; if the transaction then rolls back, an unreferenced
+ * original remains. That is harmless (content-addressed, the next upload of the same bytes reuses it)
+ * and the opposite order could commit a row whose original is missing.
+ */
+export async function storeReceiptFile(tx: Tx, upload: AcceptedUpload): Promise<StoredFile> {
+  await storeOriginal(upload.tempPath, upload.sha256);
+  // ON CONFLICT DO NOTHING: two claims uploading the same scan at once both succeed, one row results.
+  const created = await tx.storedFile.createMany({
+    data: [{ sha256: upload.sha256, sizeBytes: upload.sizeBytes, mimeType: upload.mimeType, status: "PROCESSING" }],
+    skipDuplicates: true,
+  });
+  if (created.count === 1) {
+    await enqueueInTransaction(tx, {
+      queue: "imaging",
+      jobName: RENDER_RECEIPT_JOB,
+      jobKey: imagingJobKey(upload.sha256),
+      payload: { sha256: upload.sha256 },
+    });
+  }
+  return tx.storedFile.findUniqueOrThrow({ where: { sha256: upload.sha256 } });
+}
+
+/** A client-safe view of a file's rendering state, for the claim page and the viewer. */
+export type StoredFileState = {
+  sha256: string;
+  status: StoredFile["status"];
+  pageCount: number | null;
+  pages: { width: number; height: number }[];
+  failureCode: string | null;
+  failureReason: string | null;
+};
+
+/** Splits "code: English reason" (how the imaging worker records failures) so the UI can translate by code. */
+export function storedFileState(file: StoredFile): StoredFileState {
+  const reason = file.failureReason;
+  const colon = reason?.indexOf(":") ?? -1;
+  return {
+    sha256: file.sha256,
+    status: file.status,
+    pageCount: file.pageCount,
+    pages: parsePages(file.pages),
+    failureCode: reason ? (colon > 0 ? reason.slice(0, colon) : reason) : null,
+    failureReason: reason ? (colon > 0 ? reason.slice(colon + 1).trim() : reason) : null,
+  };
+}
+
+function parsePages(value: StoredFile["pages"]): { width: number; height: number }[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((p) =>
+    p && typeof p === "object" && !Array.isArray(p) && typeof p.width === "number" && typeof p.height === "number"
+      ? [{ width: p.width, height: p.height }]
+      : [],
+  );
+}

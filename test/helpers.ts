@@ -1,0 +1,109 @@
+/**
+ * Small factories and utilities for integration tests. Every factory makes rows with fresh ids and
+ * unique codes, so tests never collide with each other or depend on the seed.
+ */
+import { randomUUID } from "node:crypto";
+import type { Claim, Company, Department, Role, User } from "~/generated/prisma/client";
+import { prisma } from "~/utils/db.server";
+
+const unique = () => randomUUID().slice(0, 8);
+
+export async function createCompany(overrides: Partial<Company> = {}): Promise<Company> {
+  const code = overrides.code ?? `T${unique().toUpperCase()}`;
+  return prisma.company.create({
+    data: { id: randomUUID(), code, name: `Test company ${code}`, nameZh: `测试公司 ${code}`, currency: "CNY", ...overrides },
+  });
+}
+
+export async function createDepartment(companyId: string, overrides: Partial<Department> = {}): Promise<Department> {
+  const code = overrides.code ?? `D${unique().toUpperCase()}`;
+  return prisma.department.create({
+    data: { id: randomUUID(), companyId, code, name: `Department ${code}`, nameZh: `部门 ${code}`, ...overrides },
+  });
+}
+
+export async function createUser(
+  org: { companyId: string; departmentId: string },
+  overrides: Partial<Omit<User, "roles">> & { roles?: Role[] } = {},
+): Promise<User> {
+  const id = overrides.id ?? randomUUID();
+  return prisma.user.create({
+    data: {
+      id,
+      email: `user-${id}@test.example`,
+      name: `Test user ${id.slice(0, 8)}`,
+      // Not a valid hash on purpose: tests that log in set one with hashPassword() from auth.server.
+      passwordHash: "!test-no-login",
+      roles: ["EMPLOYEE"],
+      ...org,
+      ...overrides,
+    },
+  });
+}
+
+/** A company, a department and one employee in it: the minimum a claim needs. */
+export async function createClaimant(): Promise<{ company: Company; department: Department; user: User }> {
+  const company = await createCompany();
+  const department = await createDepartment(company.id);
+  const user = await createUser({ companyId: company.id, departmentId: department.id });
+  return { company, department, user };
+}
+
+export async function createClaim(
+  claimant: Pick<User, "id" | "companyId" | "departmentId">,
+  overrides: Partial<Claim> = {},
+): Promise<Claim> {
+  return prisma.claim.create({
+    data: {
+      id: randomUUID(),
+      number: `TEST-${unique()}`,
+      claimantId: claimant.id,
+      companyId: claimant.companyId,
+      departmentId: claimant.departmentId,
+      purpose: "Integration test claim",
+      ...overrides,
+    },
+  });
+}
+
+/** Polls `check` until it returns something other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 20_000, intervalMs = 50, what = "condition" }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export type UploadPart = { name?: string; fileName: string; data: Uint8Array | Blob; type?: string };
+
+/**
+ * A multipart/form-data POST as a browser sends it: files (under `receipts` unless named) plus text
+ * fields. `type` is the client's claimed Content-Type, which the server is expected to ignore.
+ */
+export function multipartRequest(
+  files: UploadPart[],
+  fields: Record<string, string> = {},
+  url = "http://localhost/upload",
+): Request {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  for (const f of files) {
+    // Copied into a plain ArrayBuffer: Blob does not take views of a (possibly shared) Node Buffer pool.
+    const blob = f.data instanceof Blob ? f.data : new Blob([new Uint8Array(f.data)], { type: f.type ?? "application/octet-stream" });
+    form.append(f.name ?? "receipts", blob, f.fileName);
+  }
+  return new Request(url, { method: "POST", body: form });
+}

@@ -1,0 +1,78 @@
+/**
+ * Boots the background processes (no HTTP): the outbox relay and the imaging worker.
+ *   tsx workers/index.ts                 both
+ *   tsx workers/index.ts --only imaging  just the imaging worker (tests, or to scale imaging separately)
+ *   tsx workers/index.ts --only relay    just the relay
+ * SIGTERM/SIGINT: stop taking jobs, let running ones finish, close queues and Prisma, exit.
+ */
+import type { Worker } from "bullmq";
+import { configureSharp } from "~/jobs/render-receipt";
+import { env } from "~/utils/env.server";
+import { runShutdownHooks } from "~/utils/shutdown.server";
+import { startImagingWorker } from "./imaging";
+import { startRelay, type Relay } from "./relay";
+
+const ROLES = ["relay", "imaging"] as const;
+type Role = (typeof ROLES)[number];
+
+function selectedRoles(argv: string[]): Role[] {
+  const i = argv.indexOf("--only");
+  if (i < 0) return [...ROLES];
+  const wanted = argv[i + 1];
+  if (!ROLES.includes(wanted as Role)) {
+    console.error(`[workers] --only takes one of: ${ROLES.join(", ")}`);
+    process.exit(2);
+  }
+  return [wanted as Role];
+}
+
+async function main(): Promise<void> {
+  const roles = selectedRoles(process.argv.slice(2));
+  const workers: Worker[] = [];
+  let relay: Relay | undefined;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[workers] ${signal}: finishing running jobs`);
+    // A job still running after this long is abandoned; its lock expires and another worker takes it.
+    const deadline = setTimeout(() => process.exit(1), 60_000);
+    deadline.unref();
+    await Promise.allSettled([...workers.map((w) => w.close()), relay?.stop()]);
+    await runShutdownHooks();
+    console.log("[workers] stopped");
+    process.exit(0);
+  };
+  // Registered first, so a signal during start-up still closes what was opened.
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  if (roles.includes("imaging")) {
+    configureSharp(env.IMAGING_CONCURRENCY);
+    const worker = startImagingWorker();
+    // One line per job outcome: what happened to which file, and how long it took.
+    worker.on("completed", (job, result) => {
+      const ms = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : 0;
+      const detail = result.outcome === "ready" ? `pages=${result.pages}` : result.outcome === "failed" ? `code=${result.code}` : `reason=${result.reason}`;
+      console.log(`[imaging] ${result.outcome} ${job.id} ${detail} ${ms}ms`);
+    });
+    worker.on("failed", (job, err) => {
+      const attempts = job ? `attempt ${job.attemptsMade}/${job.opts.attempts ?? 1}` : "";
+      console.error(`[imaging] error ${job?.id ?? "?"} ${attempts}: ${err.message}`);
+    });
+    worker.on("stalled", (jobId) => console.warn(`[imaging] stalled ${jobId}: its worker stopped; retrying`));
+    workers.push(worker);
+  }
+  if (roles.includes("relay")) {
+    relay = await startRelay({ pollMs: env.OUTBOX_POLL_MS });
+  }
+  console.log(
+    `[workers] started ${roles.join(" + ")} (pid ${process.pid}, imaging concurrency ${env.IMAGING_CONCURRENCY}, lock ${env.WORKER_LOCK_MS}ms)`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`[workers] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
