@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Worker } from "bullmq";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configureSharp } from "~/jobs/render-receipt";
 import { imagingJobKey, storeReceiptFile } from "~/models/stored-file.server";
@@ -61,7 +62,7 @@ function derivedSiblings(sha: string): string[] {
 /** Every level directory 0…max with the exact number of tiles Deep Zoom needs for the page's size. */
 function expectCompletePyramid(sha: string, page: number): { width: number; height: number } {
   const dzi = readDzi(dziPath(sha, page));
-  expect(dzi).toMatchObject({ tileSize: 254, overlap: 1 });
+  expect(dzi).toMatchObject({ tileSize: 254, overlap: 1, format: "jpg" });
   const { maxLevel, tilesPerLevel } = expectedPyramid(dzi.width, dzi.height);
   const levels = fs.readdirSync(tilesDir(sha, page)).map(Number).sort((a, b) => a - b);
   expect(levels).toEqual(Array.from({ length: maxLevel + 1 }, (_, i) => i));
@@ -170,12 +171,16 @@ describe("imaging with an in-process worker", () => {
 
   it("refuses hostile files at upload or fails them cleanly in the worker, without losing the good ones", async () => {
     const good = await fixtureOr("receipt-en.png", () => noiseJpeg(500, 700, 0.77));
+    const webp = await fixtureOr("receipt.webp", () => sharp(good).webp().toBuffer());
     const corrupt = await fixtureOr("corrupt.jpg", truncatedJpeg);
     const encrypted = await fixtureOr("encrypted.pdf", () => encryptPdf(simplePdf(["Secret"]), "user"));
     const ownerOnly = encryptPdf(simplePdf(["Restricted", "but readable"]), "");
+    const tooManyPages = simplePdf(Array.from({ length: 51 }, (_, i) => `Page ${i + 1}`));
+    const brokenPdf = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(4000, 0x41)]);
     const text = Buffer.from("Taxi 48.50 CNY\nThis is a text file, whatever its name says.\n");
+    const zip = await fixtureOr("not-an-image.jpg", () => Buffer.from("PK\u0003\u0004 not really a zip"));
     const oversized = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(3 * 1024 * 1024, 0x5a)]);
-    const bomb = pngDeclaring(20_000, 10_000); // 200 MP declared in a few hundred bytes
+    const bomb = await fixtureOr("huge-pixels.png", () => pngDeclaring(20_000, 10_000)); // > 150 MP declared
 
     const { accepted, rejected } = await receiveUploads(
       multipartRequest([
@@ -186,6 +191,10 @@ describe("imaging with an in-process worker", () => {
         { fileName: "encrypted.pdf", data: encrypted },
         { fileName: "bomb.png", data: bomb },
         { fileName: "restricted.pdf", data: ownerOnly },
+        { fileName: "archive.jpg", data: zip },
+        { fileName: "receipt.webp", data: webp },
+        { fileName: "thick.pdf", data: tooManyPages },
+        { fileName: "broken.pdf", data: brokenPdf },
       ]),
       { limits: { maxBytes: 2 * 1024 * 1024 } },
     );
@@ -193,36 +202,49 @@ describe("imaging with an in-process worker", () => {
     expect(rejected).toEqual([
       { fileName: "notes.jpg", code: "unsupported_type", params: { detectedMime: "unknown" } },
       { fileName: "big.jpg", code: "too_large", params: { maxBytes: 2 * 1024 * 1024, sizeBytes: oversized.length } },
-      {
-        fileName: "bomb.png",
-        code: "too_many_pixels",
-        params: { width: 20_000, height: 10_000, pixels: 200_000_000, maxPixels: 150_000_000 },
-      },
+      { fileName: "bomb.png", code: "too_many_pixels", params: expect.objectContaining({ maxPixels: 150_000_000 }) },
+      { fileName: "archive.jpg", code: "unsupported_type", params: { detectedMime: "application/zip" } },
     ]);
-    expect(accepted.map((a) => a.fileName)).toEqual(["good.png", "corrupt.jpg", "encrypted.pdf", "restricted.pdf"]);
+    expect(rejected[2]!.params.pixels).toBeGreaterThan(150_000_000);
+    expect(accepted.map((a) => a.fileName)).toEqual([
+      "good.png",
+      "corrupt.jpg",
+      "encrypted.pdf",
+      "restricted.pdf",
+      "receipt.webp",
+      "thick.pdf",
+      "broken.pdf",
+    ]);
     // Rejected bytes never reach the storage root, not even tmp.
     expect(tmpEntries().length).toBe(accepted.length);
-    for (const data of [text, oversized, bomb]) expect(fs.existsSync(originalPath(sha256(data)))).toBe(false);
+    for (const data of [text, oversized, bomb, zip]) expect(fs.existsSync(originalPath(sha256(data)))).toBe(false);
 
     await store(accepted);
-    const [goodRow, corruptRow, encryptedRow, restrictedRow] = await Promise.all(accepted.map((a) => settled(a.sha256)));
+    const [goodRow, corruptRow, encryptedRow, restrictedRow, webpRow, thickRow, brokenRow] = await Promise.all(
+      accepted.map((a) => settled(a.sha256)),
+    );
     expect(goodRow).toMatchObject({ status: "READY", pageCount: 1 });
     expectCompletePyramid(goodRow!.sha256, 1);
+    expect(webpRow).toMatchObject({ status: "READY", pageCount: 1 });
     expect(corruptRow).toMatchObject({ status: "FAILED", pageCount: null, phash: null, readyAt: null });
     expect(corruptRow!.failureReason).toMatch(/^corrupt_image: \S.+/);
     expect(encryptedRow!.status).toBe("FAILED");
     expect(encryptedRow!.failureReason).toMatch(/^encrypted_pdf: \S.+/);
+    expect(thickRow!.failureReason).toMatch(/^too_many_pages: The PDF has 51 pages/);
+    expect(brokenRow!.failureReason).toMatch(/^corrupt_pdf: \S.+/);
     // An owner password only restricts printing/copying; the PDF opens without one, so it is shown.
     expect(restrictedRow).toMatchObject({ status: "READY", pageCount: 2 });
 
-    for (const row of [goodRow!, corruptRow!, encryptedRow!, restrictedRow!]) {
+    const failed = [corruptRow!, encryptedRow!, thickRow!, brokenRow!];
+    for (const row of [goodRow!, restrictedRow!, webpRow!, ...failed]) {
       expect(await outboxStatus(row.sha256)).toBe("DONE");
     }
-    // Failed files leave nothing half-made behind.
-    for (const row of [corruptRow!, encryptedRow!]) expect(derivedSiblings(row.sha256)).toEqual([]);
-    // Permanent input errors are not retried: each failed job ran exactly once.
     const queue = getQueue("imaging");
-    for (const row of [corruptRow!, encryptedRow!]) {
+    for (const row of failed) {
+      expect(row.status).toBe("FAILED");
+      // Failed files leave nothing half-made behind.
+      expect(derivedSiblings(row.sha256)).toEqual([]);
+      // Permanent input errors are not retried: each failed job ran exactly once.
       const job = await queue.getJob(imagingJobKey(row.sha256));
       expect(job?.attemptsStarted).toBe(1);
       expect(job?.returnvalue).toMatchObject({ outcome: "failed" });

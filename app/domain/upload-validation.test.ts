@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   ACCEPTED_MIME_TYPES,
   acceptAttribute,
+  FILE_FAILURE_CODES,
+  UPLOAD_REJECTION_CODES,
   isAcceptedMimeType,
   uploadKindOf,
   validateUpload,
@@ -89,5 +91,13 @@ describe("accepted types", () => {
     const accept = acceptAttribute().split(",");
     expect(accept).toEqual(expect.arrayContaining(["image/jpeg", "application/pdf", ".jpg", ".pdf"]));
     expect(accept).not.toContain("image/gif");
+  });
+});
+
+describe("codes for the UI", () => {
+  it("lists every rejection and failure code once", () => {
+    expect(new Set(UPLOAD_REJECTION_CODES).size).toBe(UPLOAD_REJECTION_CODES.length);
+    expect(new Set(FILE_FAILURE_CODES).size).toBe(FILE_FAILURE_CODES.length);
+    expect(UPLOAD_REJECTION_CODES).toContain("too_many_files");
   });
 });

@@ -9,7 +9,24 @@ export type AcceptedMimeType = (typeof ACCEPTED_MIME_TYPES)[number];
 
 export type UploadKind = "image" | "pdf";
 
-export type UploadRejectionCode = "empty" | "too_large" | "unsupported_type" | "too_many_pixels";
+/** Why an upload is refused on the spot (plus `too_many_files`, decided per request by receiveUploads). */
+export const UPLOAD_REJECTION_CODES = ["empty", "too_large", "unsupported_type", "too_many_pixels", "too_many_files"] as const;
+export type UploadRejectionCode = Exclude<(typeof UPLOAD_REJECTION_CODES)[number], "too_many_files">;
+
+/**
+ * Why an accepted file could not be rendered: the code before the colon of StoredFile.failureReason,
+ * listed here so the UI's translations can cover every one.
+ */
+export const FILE_FAILURE_CODES = [
+  "corrupt_image",
+  "unsupported_type",
+  "too_many_pixels",
+  "encrypted_pdf",
+  "corrupt_pdf",
+  "too_many_pages",
+  "imaging_failed",
+] as const;
+export type FileFailureCode = (typeof FILE_FAILURE_CODES)[number];
 
 export type UploadFacts = {
   /** Type sniffed from the magic bytes; undefined when nothing was recognised. */

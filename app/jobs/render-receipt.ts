@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import sharp, { type Sharp } from "sharp";
 import { z } from "zod";
 import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
-import { isAcceptedMimeType } from "~/domain/upload-validation";
+import { isAcceptedMimeType, type FileFailureCode } from "~/domain/upload-validation";
 import { markOutboxDone } from "~/models/outbox.server";
 import { imagingJobKey, RENDER_RECEIPT_JOB } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
@@ -22,18 +22,11 @@ const PDF_DPI = 150;
 // A PDF page can declare any physical size; its rendering is held under this many pixels by lowering the dpi.
 const PDF_MAX_PAGE_PIXELS = 50_000_000;
 const PDF_TOOL_TIMEOUT_MS = 120_000;
-const TILE_QUALITY = 85;
+const TILE_QUALITY = 80;
 const THUMB_QUALITY = 80;
 
-/** Stable machine codes; the UI translates by the code before the colon of StoredFile.failureReason. */
-export type ImagingFailureCode =
-  | "corrupt_image"
-  | "unsupported_type"
-  | "too_many_pixels"
-  | "encrypted_pdf"
-  | "corrupt_pdf"
-  | "too_many_pages"
-  | "imaging_failed";
+/** Stable machine codes (listed in FILE_FAILURE_CODES); the UI translates by the code before the colon of failureReason. */
+export type ImagingFailureCode = FileFailureCode;
 
 /** Something about the file itself: retrying cannot help, so the file is marked FAILED at once. */
 export class ImagingInputError extends Error {
@@ -121,10 +114,29 @@ async function renderPage(imagePath: string, workDir: string, page: number): Pro
     upright().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).jpeg({ quality: THUMB_QUALITY }).toBuffer(),
   ]);
   await fs.writeFile(path.join(workDir, `p${page}-thumb.jpg`), thumb);
-  // libvips' record of the save parameters: not part of the layout the viewer and the file route know.
-  await fs.rm(path.join(workDir, `p${page}_files`, "vips-properties.xml"), { force: true });
+  await normaliseTileLayout(workDir, page);
   const gray = await sharp(thumb).greyscale().resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" }).raw().toBuffer();
   return { width: tiles.width, height: tiles.height, phash: perceptualHash(gray) };
+}
+
+/**
+ * The storage layout names tiles <col>_<row>.jpg; libvips' Deep Zoom writer (through sharp) names them
+ * .jpeg. Renamed here, in the unpublished work dir, with the descriptor's Format to match, since viewers
+ * build tile URLs from it. libvips' vips-properties.xml is dropped: it is not part of the layout.
+ */
+async function normaliseTileLayout(workDir: string, page: number): Promise<void> {
+  const tilesRoot = path.join(workDir, `p${page}_files`);
+  await fs.rm(path.join(tilesRoot, "vips-properties.xml"), { force: true });
+  for (const level of await fs.readdir(tilesRoot)) {
+    const dir = path.join(tilesRoot, level);
+    const tiles = await fs.readdir(dir);
+    await Promise.all(
+      tiles.filter((t) => t.endsWith(".jpeg")).map((t) => fs.rename(path.join(dir, t), path.join(dir, `${t.slice(0, -5)}.jpg`))),
+    );
+  }
+  const dzi = path.join(workDir, `p${page}.dzi`);
+  const xml = await fs.readFile(dzi, "utf8");
+  await fs.writeFile(dzi, xml.replace(/Format="jpeg"/, 'Format="jpg"'));
 }
 
 const TRANSIENT_MESSAGE = /no space|quota|permission denied|too many open files|read-only file system|\bE(NOSPC|ACCES|MFILE|NFILE|IO|ROFS|NOMEM)\b/i;

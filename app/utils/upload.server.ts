@@ -5,6 +5,7 @@ import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-
 import { fileTypeFromFile } from "file-type";
 import sharp from "sharp";
 import {
+  UPLOAD_REJECTION_CODES,
   validateUpload,
   type UploadKind,
   type UploadLimits,
@@ -25,7 +26,7 @@ export type AcceptedUpload = {
 };
 
 /** `too_many_files` is the one reason decided here rather than by `validateUpload`: it is about the request, not the file. */
-export type UploadRejectionReason = UploadRejectionCode | "too_many_files";
+export type UploadRejectionReason = (typeof UPLOAD_REJECTION_CODES)[number];
 
 export type RejectedUpload = {
   fileName: string;
