@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
 import type { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { imagingJobKey, RENDER_RECEIPT_JOB, storeReceiptFile } from "~/models/st
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { getQueue } from "~/utils/queue.server";
+import { originalPath } from "~/utils/storage.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { receiveUploads } from "~/utils/upload.server";
 import { multipartRequest, waitFor } from "../test/helpers";
@@ -145,3 +147,24 @@ describe("outbox relay", () => {
     await redis.flushdb();
   });
 });
+
+describe("imaging worker giving up", () => {
+  it("marks the file FAILED (imaging_failed) once BullMQ stops retrying, so nobody waits for it forever", async () => {
+    const sha = await newUpload(); // no relay running: the outbox row stays unsent
+    await fs.rm(originalPath(sha)); // the original is gone: not the file's fault, so it is retried…
+    await queue.add(RENDER_RECEIPT_JOB, { sha256: sha }, { jobId: imagingJobKey(sha), attempts: 2, backoff: { type: "fixed", delay: 10 } });
+    worker();
+    const row = await waitFor(
+      async () => {
+        const r = await prisma.storedFile.findUniqueOrThrow({ where: { sha256: sha } });
+        return r.status === "FAILED" ? r : undefined;
+      },
+      { what: "the file to be given up" },
+    );
+    // …until the attempts run out.
+    expect(row.failureReason).toMatch(/^imaging_failed: /);
+    expect((await queue.getJob(imagingJobKey(sha)))?.attemptsMade).toBe(2);
+    expect((await outboxRow(sha)).status).toBe("DONE");
+  });
+});
+

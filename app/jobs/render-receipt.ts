@@ -318,10 +318,7 @@ export type RenderReceiptOutcome =
   | { outcome: "failed"; sha256: string; code: ImagingFailureCode }
   | { outcome: "skipped"; sha256: string; reason: "already_done" | "no_such_file" };
 
-/** Which attempt this is, so the last one can record a failure instead of leaving the file PROCESSING forever. */
-export type JobAttempt = { attemptsMade: number; maxAttempts: number };
-
-async function renderReceipt(payload: RenderReceiptPayload, attempt: JobAttempt): Promise<RenderReceiptOutcome> {
+async function renderReceipt(payload: RenderReceiptPayload): Promise<RenderReceiptOutcome> {
   const { sha256 } = payload;
   const jobKey = imagingJobKey(sha256);
   const file = await prisma.storedFile.findUnique({ where: { sha256 } });
@@ -339,11 +336,7 @@ async function renderReceipt(payload: RenderReceiptPayload, attempt: JobAttempt)
       await recordFailure(sha256, jobKey, err.failureReason);
       return { outcome: "failed", sha256, code: err.code };
     }
-    if (attempt.attemptsMade + 1 >= attempt.maxAttempts) {
-      const last = new ImagingInputError("imaging_failed", "The file could not be processed.");
-      await recordFailure(sha256, jobKey, last.failureReason).catch(() => undefined);
-    }
-    throw err;
+    throw err; // the machine, not the file: BullMQ retries; markImagingAbandoned() after the last try
   }
   await prisma.$transaction(async (tx) => {
     // Only a PROCESSING row changes: a duplicate run (stalled job taken over) records its effect once.
@@ -361,6 +354,15 @@ async function renderReceipt(payload: RenderReceiptPayload, attempt: JobAttempt)
     await markOutboxDone(tx, jobKey);
   });
   return { outcome: "ready", sha256, pages: result.pages.length };
+}
+
+/**
+ * Called when BullMQ gives up on a job (retries exhausted, or it stalled its worker too often): the
+ * file is marked FAILED so the claim page stops waiting for it. Re-imaging it takes a new outbox row.
+ */
+export async function markImagingAbandoned(sha256: string): Promise<void> {
+  const reason = new ImagingInputError("imaging_failed", "The file could not be processed.").failureReason;
+  await recordFailure(sha256, imagingJobKey(sha256), reason);
 }
 
 async function recordFailure(sha256: string, jobKey: string, failureReason: string): Promise<void> {
