@@ -2,14 +2,13 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import {
   Link,
   useLoaderData,
-  useLocation,
   useNavigation,
   useParams,
   useRevalidator,
   useSearchParams,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { DeepZoomViewer, type DeepZoomHandle } from "~/components/deep-zoom-viewer";
 import { RouteError } from "~/components/route-error";
@@ -95,6 +94,7 @@ function failureCode(code: string | null): FailureCode {
 }
 
 const POLL_MS = 2_000;
+const URL_SYNC_MS = 250;
 
 function receiptBase(receiptId: string): string {
   return `/files/receipts/${encodeURIComponent(receiptId)}`;
@@ -124,7 +124,6 @@ export default function ReceiptViewer() {
   const { t, i18n } = useTranslation("viewer");
   const [searchParams, setSearchParams] = useSearchParams();
   const navigation = useNavigation();
-  const location = useLocation();
 
   const viewerRef = useRef<DeepZoomHandle>(null);
   const stripRef = useRef<HTMLElement>(null);
@@ -137,12 +136,13 @@ export default function ReceiptViewer() {
     () => data.receipts.map((r) => ({ id: r.id, pageCount: pagesOf(r) })),
     [data.receipts],
   );
-  // While a step is in flight (the root loader still revalidates), show its target already, so
-  // flipping through pages reacts at once.
-  const pendingSearch =
-    navigation.location && navigation.location.pathname === location.pathname ? navigation.location.search : null;
-  const params = pendingSearch === null ? searchParams : new URLSearchParams(pendingSearch);
-  const position = resolvePosition(nav, params.get("receipt"), params.get("page"));
+  // Where the viewer is lives in state, read from the URL once. Steps update it synchronously (a held
+  // "j" must not lose presses to a render that has not happened yet); the URL follows it below.
+  const [at, setAt] = useState<{ receiptId: string | null; page: string | null }>(() => ({
+    receiptId: searchParams.get("receipt"),
+    page: searchParams.get("page"),
+  }));
+  const position = resolvePosition(nav, at.receiptId, at.page);
   const receipt = position ? data.receipts[position.receiptIndex] : undefined;
   const pageCount = receipt ? pagesOf(receipt) : 0;
   const page = position?.page ?? 1;
@@ -151,13 +151,38 @@ export default function ReceiptViewer() {
   const dziUrlRef = useRef(dziUrl);
   dziUrlRef.current = dziUrl;
 
-  const go = useCallback(
-    (target: ViewerPosition | null) => {
-      if (!target) return;
-      setSearchParams((prev) => positionSearch(nav, target, prev), { replace: true, preventScrollReset: true });
-    },
-    [nav, setSearchParams],
-  );
+  const moveTo = (target: ViewerPosition) => {
+    const id = nav[target.receiptIndex]?.id;
+    if (id) setAt({ receiptId: id, page: String(target.page) });
+  };
+  const step = (to: (list: readonly NavReceipt[], from: ViewerPosition) => ViewerPosition | null) => {
+    setAt((prev) => {
+      const from = resolvePosition(nav, prev.receiptId, prev.page);
+      const target = from && to(nav, from);
+      const id = target && nav[target.receiptIndex]?.id;
+      return target && id ? { receiptId: id, page: String(target.page) } : prev;
+    });
+  };
+
+  // The URL follows (replace, no scroll), so a reload comes back here. Debounced: flipping through
+  // ten pages writes it once, instead of starting (and aborting) ten router navigations.
+  const currentReceiptId = receipt?.id ?? null;
+  useEffect(() => {
+    if (currentReceiptId === null) return;
+    if (searchParams.get("receipt") === currentReceiptId && searchParams.get("page") === String(page)) return;
+    const timer = window.setTimeout(() => {
+      setSearchParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          next.set("receipt", currentReceiptId);
+          next.set("page", String(page));
+          return next;
+        },
+        { replace: true, preventScrollReset: true },
+      );
+    }, URL_SYNC_MS);
+    return () => window.clearTimeout(timer);
+  }, [currentReceiptId, page, searchParams, setSearchParams]);
 
   // Rotations last for the browser session (sessionStorage), so a reload keeps a turned receipt turned.
   const rotationsStorageKey = `af.viewer.rotations.${claimId}`;
@@ -178,7 +203,7 @@ export default function ReceiptViewer() {
     }
   }, [rotations, rotationsStorageKey]);
 
-  const run = (action: ViewerAction) => {
+  const run = (action: ViewerAction): void => {
     switch (action) {
       case "zoomIn":
         return viewerRef.current?.zoomIn();
@@ -193,13 +218,13 @@ export default function ReceiptViewer() {
         return setRotations((prev) => ({ ...prev, [key]: rotateClockwise(prev[key] ?? 0) }));
       }
       case "nextReceipt":
-        return position && go(nextReceipt(nav, position));
+        return step(nextReceipt);
       case "previousReceipt":
-        return position && go(previousReceipt(nav, position));
+        return step(previousReceipt);
       case "nextPage":
-        return position && go(nextPage(nav, position));
+        return step(nextPage);
       case "previousPage":
-        return position && go(previousPage(nav, position));
+        return step(previousPage);
       case "toggleHelp":
         return setHelpOpen((open) => !open);
       case "closeHelp":
@@ -332,7 +357,7 @@ export default function ReceiptViewer() {
                   {button("fit", "fit", !ready)}
                   {button("rotate", "rotate", !ready)}
                 </div>
-                <div className="vt-group">
+                <div className="vt-group vt-download-group">
                   <a
                     className="vt-button vt-download"
                     href={`${receiptBase(receipt.id)}/original`}
@@ -346,7 +371,7 @@ export default function ReceiptViewer() {
                 </div>
               </>
             ) : null}
-            <div className="vt-group">
+            <div className="vt-group vt-help-group">
               {button("toggleHelp", "help", false)}
             </div>
           </div>
@@ -363,7 +388,7 @@ export default function ReceiptViewer() {
 
       <main className="viewer-stage">
         {count === 0 ? (
-          <StatusPanel icon="clock" title={t("empty.title")} testId="viewer-empty">
+          <StatusPanel icon="document" title={t("empty.title")} testId="viewer-empty">
             <p>{t("empty.body")}</p>
             <Link to={`/claims/${encodeURIComponent(claimId)}`} className="vt-button vt-button-wide">
               {t("backToClaim", { number: data.number })}
@@ -421,9 +446,23 @@ export default function ReceiptViewer() {
                       to={`?${positionSearch(nav, { receiptIndex: index, page: p }, searchParams).toString()}`}
                       replace
                       preventScrollReset
+                      onClick={(event) => {
+                        // A plain click moves in place (the URL follows); modified clicks open a tab as links do.
+                        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+                        event.preventDefault();
+                        moveTo({ receiptIndex: index, page: p });
+                      }}
                       className={`strip-thumb strip-thumb-${r.status.toLowerCase()}`}
                       aria-current={current ? "true" : undefined}
-                      aria-label={t("strip.item", { index: index + 1, page: p, count: pages, name: r.fileName })}
+                      aria-label={
+                        r.status === "READY"
+                          ? t("strip.item", { index: index + 1, page: p, count: pages, name: r.fileName })
+                          : t("strip.itemWithState", {
+                              index: index + 1,
+                              name: r.fileName,
+                              state: t(r.status === "FAILED" ? "strip.failed" : "strip.processing"),
+                            })
+                      }
                       title={r.fileName}
                     >
                       {r.status === "READY" ? (

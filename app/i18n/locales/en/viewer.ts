@@ -1,1 +1,68 @@
-export default {} as const;
+// The deep-zoom receipt viewer (/claims/:claimId/viewer).
+export default {
+  metaTitle: "{{number}} · receipts",
+  backToClaim: "Back to claim {{number}}",
+  toolbarLabel: "Receipt viewer controls",
+  receiptIndex: "Receipt {{index}} of {{count}}",
+  pageIndicator: "{{page}} / {{count}}",
+  pageLabel: "Page {{page}} of {{count}}",
+  imageLabel: "Receipt {{index}}, page {{page}}: {{name}}",
+  loading: "Loading image…",
+  actions: {
+    zoomIn: "Zoom in",
+    zoomOut: "Zoom out",
+    fit: "Fit to window",
+    rotate: "Rotate 90° clockwise",
+    previousReceipt: "Previous receipt",
+    nextReceipt: "Next receipt",
+    previousPage: "Previous page",
+    nextPage: "Next page",
+    download: "Download original",
+    downloadShort: "Original",
+    toggleHelp: "Keyboard shortcuts",
+    closeHelp: "Close",
+  },
+  lines: {
+    label: "Claim lines for this receipt",
+    chip: "Line {{position}}",
+    none: "Not linked to a claim line",
+  },
+  processing: {
+    title: "Still processing this receipt",
+    body: "The scan is being prepared for viewing. This page updates by itself when it is ready.",
+  },
+  failed: {
+    title: "This file could not be read",
+    body: "Download the original to look at it, or ask the claimant to upload a better scan.",
+  },
+  openFailed: {
+    title: "The image did not load",
+    body: "The tiles for this page could not be fetched. Reload the page, or download the original.",
+  },
+  failure: {
+    corrupt_image: "The file is damaged or is not a valid image.",
+    encrypted_pdf: "The PDF is password-protected, so its pages cannot be rendered.",
+    unsupported_type: "This file type is not supported. Upload a JPEG, PNG or PDF.",
+    too_many_pixels: "The image is too large (too many pixels) to process.",
+    too_many_pages: "The PDF has more pages than the viewer accepts.",
+    unknown: "Something went wrong while processing the file.",
+  },
+  empty: {
+    title: "No receipts yet",
+    body: "This claim has no receipt scans. They appear here once they are uploaded.",
+  },
+  strip: {
+    label: "All receipts and pages",
+    item: "Receipt {{index}}, page {{page}} of {{count}}: {{name}}",
+    itemWithState: "Receipt {{index}}: {{name}} ({{state}})",
+    processing: "Processing",
+    failed: "Unreadable",
+  },
+  help: {
+    title: "Keyboard shortcuts",
+    intro: "Shortcuts work anywhere in the viewer, except while typing in a field.",
+    or: "or",
+    toggle: "Show or hide this list",
+    close: "Close this list",
+  },
+} as const;

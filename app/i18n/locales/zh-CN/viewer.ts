@@ -1,1 +1,68 @@
-export default {} as const;
+// 票据查看器（/claims/:claimId/viewer）。
+export default {
+  metaTitle: "{{number}} · 票据",
+  backToClaim: "返回报销单 {{number}}",
+  toolbarLabel: "票据查看器工具栏",
+  receiptIndex: "第 {{index}} 张，共 {{count}} 张",
+  pageIndicator: "{{page}} / {{count}}",
+  pageLabel: "第 {{page}} 页，共 {{count}} 页",
+  imageLabel: "第 {{index}} 张票据，第 {{page}} 页：{{name}}",
+  loading: "正在加载图像…",
+  actions: {
+    zoomIn: "放大",
+    zoomOut: "缩小",
+    fit: "适应窗口",
+    rotate: "顺时针旋转 90°",
+    previousReceipt: "上一张",
+    nextReceipt: "下一张",
+    previousPage: "上一页",
+    nextPage: "下一页",
+    download: "下载原件",
+    downloadShort: "原件",
+    toggleHelp: "快捷键",
+    closeHelp: "关闭",
+  },
+  lines: {
+    label: "此票据对应的报销明细",
+    chip: "第 {{position}} 行",
+    none: "未关联报销明细",
+  },
+  processing: {
+    title: "票据正在处理",
+    body: "扫描件正在生成预览，处理完成后本页会自动更新。",
+  },
+  failed: {
+    title: "无法读取此文件",
+    body: "可下载原件查看，或请报销人重新上传清晰的扫描件。",
+  },
+  openFailed: {
+    title: "图像加载失败",
+    body: "无法获取此页的图像切片。请刷新页面，或下载原件查看。",
+  },
+  failure: {
+    corrupt_image: "文件已损坏，或不是有效的图片。",
+    encrypted_pdf: "PDF 已加密（设有密码），无法生成页面图像。",
+    unsupported_type: "不支持此文件类型，请上传 JPEG、PNG 或 PDF 文件。",
+    too_many_pixels: "图片尺寸过大（像素过多），无法处理。",
+    too_many_pages: "PDF 页数超出查看器的上限。",
+    unknown: "处理文件时发生未知错误。",
+  },
+  empty: {
+    title: "暂无票据",
+    body: "此报销单还没有票据扫描件，上传后会显示在这里。",
+  },
+  strip: {
+    label: "全部票据和页面",
+    item: "第 {{index}} 张票据，第 {{page}} / {{count}} 页：{{name}}",
+    itemWithState: "第 {{index}} 张票据：{{name}}（{{state}}）",
+    processing: "处理中",
+    failed: "无法读取",
+  },
+  help: {
+    title: "快捷键",
+    intro: "在查看器中任意位置均可使用快捷键（在输入框中输入时除外）。",
+    or: "或",
+    toggle: "显示或隐藏快捷键列表",
+    close: "关闭快捷键列表",
+  },
+} as const;
