@@ -24,7 +24,6 @@ import sharp from "sharp";
 
 export const DEMO_PASSWORD = "demo1234";
 const CLAIM_COUNT = Number(process.env.SEED_CLAIMS ?? 500);
-const EMPLOYEE_COUNT = 200;
 
 type SeedUser = {
   id: string;

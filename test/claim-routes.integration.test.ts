@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as editAction } from "~/routes/claims.$claimId.edit";
 import { action as receiptsAction } from "~/routes/claims.$claimId.receipts";
@@ -25,7 +26,7 @@ function withCookie(request: Request, cookie: string): Request {
   return new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
 }
 
-async function call<T>(fn: (args: { request: Request; params: Record<string, string>; context: object }) => Promise<T>, request: Request, params: Record<string, string>): Promise<T | Response> {
+async function call<T>(fn: (args: ActionFunctionArgs) => Promise<T>, request: Request, params: Record<string, string>): Promise<T | Response> {
   try {
     return await fn({ request, params, context: {} });
   } catch (thrown) {

@@ -1,14 +1,17 @@
-import { useRevalidator } from "@remix-run/react";
+import { useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 
 /** Re-runs the page's loaders every `ms` while `active` (e.g. receipts still being imaged). */
 export function usePollWhile(active: boolean, ms = 2000): void {
   const revalidator = useRevalidator();
+  const navigation = useNavigation();
+  // A poll during a navigation or form submission would abort it: only poll when the page is at rest.
+  const idle = revalidator.state === "idle" && navigation.state === "idle";
   useEffect(() => {
-    if (!active) return;
+    if (!active || !idle) return;
     const timer = setInterval(() => {
-      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
+      if (document.visibilityState === "visible") revalidator.revalidate();
     }, ms);
     return () => clearInterval(timer);
-  }, [active, ms, revalidator]);
+  }, [active, idle, ms, revalidator]);
 }
