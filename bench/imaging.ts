@@ -122,6 +122,8 @@ type Row = {
   ratio: number;
   bareRssMb: number;
   oursRssMb: number;
+  /** RSS of a child after loading its modules, before any work: the same for both variants. */
+  baselineRssMb: number;
 };
 
 async function main(): Promise<void> {
@@ -157,6 +159,7 @@ async function main(): Promise<void> {
         ratio: oursMs / bareMs,
         bareRssMb: Math.max(...bare.map((r) => r.peakRssMb)),
         oursRssMb: Math.max(...ours.map((r) => r.peakRssMb)),
+        baselineRssMb: Math.min(...[...bare, ...ours].map((r) => r.baselineRssMb)),
       });
     }
   } finally {
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
 
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`imaging benchmark: ${runs} runs per variant (median), ${os.availableParallelism()} cores (${cpu}), sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}, sharp threads per job ${Math.max(1, Math.floor(os.availableParallelism() / JOB_CONCURRENCY))}`);
-  const header = ["file", "pixels", "MB", "tiles", "bare ms", "ours ms", "ours/bare", "bare peak RSS", "ours peak RSS"];
+  const header = ["file", "pixels", "MB", "tiles", "bare ms", "ours ms", "ours/bare", "bare peak RSS", "ours peak RSS", "idle RSS"];
   const table = rows.map((r) => [
     r.file,
     `${r.width}×${r.height}`,
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
     r.ratio.toFixed(2),
     `${r.bareRssMb.toFixed(0)} MB`,
     `${r.oursRssMb.toFixed(0)} MB`,
+    `${r.baselineRssMb.toFixed(0)} MB`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -199,6 +203,7 @@ async function main(): Promise<void> {
         ratio: Number(r.ratio.toFixed(3)),
         bareRssMb: Math.round(r.bareRssMb),
         oursRssMb: Math.round(r.oursRssMb),
+        idleRssMb: Math.round(r.baselineRssMb),
       })),
       cores: os.availableParallelism(),
     }),
