@@ -14,10 +14,8 @@ export async function login(page: Page, email: string, locale: "en" | "zh-CN" = 
   await expect(page).toHaveURL(/\/claims/);
 }
 
-/** Uses the language switch in the top bar, as a person would. */
+/** Uses the language switch in the top bar, as a person would (the choice outlasts sign-in). */
 export async function setLocale(page: Page, locale: "en" | "zh-CN"): Promise<void> {
-  const current = await page.locator("html").getAttribute("lang");
-  if (current === locale) return;
   await page.locator(`.lang-switch button[value="${locale}"]`).click();
   await expect(page.locator("html")).toHaveAttribute("lang", locale);
 }

@@ -152,7 +152,20 @@ async function addJobs(rows: OutboxRow[]): Promise<void> {
     list.push({ name: row.job_name, data: row.payload, opts: { jobId: row.job_key } });
     byQueue.set(name, list);
   }
-  await Promise.all([...byQueue].map(([name, jobs]) => getQueue(name).addBulk(jobs)));
+  await Promise.all(
+    [...byQueue].map(async ([name, jobs]) => {
+      const queue = getQueue(name);
+      const added = await queue.addBulk(jobs);
+      // Postgres says these are still to do. A finished job under the same id is left over from before
+      // (a database restored or reset while Redis kept its history): drop it and run the work again.
+      const states = await Promise.all(added.map((job) => job.getState()));
+      const stale = added.filter((_, i) => states[i] === "completed" || states[i] === "failed");
+      for (const job of stale) {
+        await job.remove();
+        await queue.add(job.name, job.data, { jobId: job.id });
+      }
+    }),
+  );
 }
 
 type RawExecutor = Pick<typeof prisma, "$executeRaw">;
