@@ -10,6 +10,12 @@ type UploadResult = {
 
 const ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf";
 
+/** Limits as people read them: megabytes and megapixels. */
+function rejectionParams(params: Record<string, string | number>): Record<string, string | number> {
+  const n = (k: string) => Number(params[k] ?? 0);
+  return { ...params, maxMb: Math.floor(n("maxBytes") / (1024 * 1024)), maxMegapixels: Math.floor(n("maxPixels") / 1_000_000) };
+}
+
 export function receiptThumbUrl(receiptId: string, page = 1): string {
   return `/files/receipts/${receiptId}/p${page}-thumb.jpg`;
 }
@@ -132,7 +138,7 @@ export function ReceiptPanel({
         <ul className="form-error upload-errors" role="alert">
           {rejected.map((r, i) => (
             <li key={i}>
-              {t("receipts.rejected", { name: r.fileName, reason: t(`uploadError.${r.code}`, r.params) })}
+              {t("receipts.rejected", { name: r.fileName, reason: t(`uploadError.${r.code}`, rejectionParams(r.params)) })}
             </li>
           ))}
         </ul>
