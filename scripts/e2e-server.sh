@@ -15,7 +15,7 @@ export SEED_CLAIMS=0
 npx tsx scripts/services.ts
 npx tsx scripts/migrate.ts
 npx tsx prisma/seed.ts --reset --phase data
-[ -f build/index.js ] || npx remix build
+[ -f build/index.js ] || NODE_ENV=production npx remix build
 pids=()
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait' INT TERM EXIT
 npx tsx workers/index.ts & pids+=($!)

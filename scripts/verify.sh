@@ -28,7 +28,7 @@ npx vitest run --project unit
 step "integration"
 npx vitest run --project integration
 step "build"
-npx remix build >/dev/null
+NODE_ENV=production npx remix build >/dev/null
 step "browser"
 npx playwright test
 step "done"
