@@ -17,6 +17,7 @@ import { prisma } from "~/utils/db.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { tmpDir } from "~/utils/storage.server";
 import { storeReceiptFile } from "~/models/stored-file.server";
+import { lineColumns, nextClaimNumber } from "~/models/claim-commands.server";
 import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, personName } from "./seed/org-data";
 import { planClaims, stableId, type ClaimPlan, type PlanUser } from "./seed/plan";
 import { mulberry32, renderReceiptJpeg, renderReceiptPdf } from "./seed/receipt-art";
@@ -224,11 +225,10 @@ async function seedData(now: Date): Promise<void> {
     });
     const last = events[events.length - 1]!;
     await prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('claim_number_seq') AS n`;
       await tx.claim.create({
         data: {
           id: plan.id,
-          number: `EC${plan.createdAt.getUTCFullYear()}${String(row!.n).padStart(6, "0")}`,
+          number: await nextClaimNumber(tx, plan.createdAt),
           claimantId: plan.claimantId,
           companyId: claimant.companyId,
           departmentId: claimant.departmentId,
@@ -241,17 +241,7 @@ async function seedData(now: Date): Promise<void> {
         },
       });
       await tx.claimLine.createMany({
-        data: plan.lines.map((l, position) => ({
-          id: l.id,
-          claimId: plan.id,
-          position,
-          spentOn: new Date(`${l.spentOn}T00:00:00Z`),
-          categoryCode: l.categoryCode,
-          merchant: l.merchant,
-          amountMinor: l.amountMinor,
-          currency: l.currency,
-          note: l.note,
-        })),
+        data: plan.lines.map((l, position) => ({ id: l.id, claimId: plan.id, ...lineColumns(l, position) })),
       });
       await tx.auditEvent.createMany({
         data: events.map((e) => ({

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs/promises";
 import { canEditClaim, type Viewer } from "~/domain/claim-access";
-import { validateForSubmit, type ClaimInput, type FieldErrors } from "~/domain/claim-input";
+import { validateForSubmit, type ClaimInput, type FieldErrors, type LineInput } from "~/domain/claim-input";
 import { transition, type ClaimStatus } from "~/domain/claim-machine";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
@@ -24,7 +24,7 @@ export class ClaimCommandError extends Error {
 
 const EDITABLE: ClaimStatus[] = ["DRAFT", "RETURNED"];
 
-async function nextClaimNumber(tx: Tx, now: Date): Promise<string> {
+export async function nextClaimNumber(tx: Tx, now: Date): Promise<string> {
   const [row] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('claim_number_seq') AS n`;
   return `EC${now.getUTCFullYear()}${String(row!.n).padStart(6, "0")}`;
 }
@@ -82,6 +82,19 @@ async function lockEditable(tx: Tx, viewer: Viewer, claimId: string, version: nu
   return claim;
 }
 
+/** A line as its table stores it (the date is a calendar day, kept at UTC midnight). */
+export function lineColumns(l: Omit<LineInput, "id" | "receiptIds">, position: number) {
+  return {
+    position,
+    spentOn: new Date(`${l.spentOn}T00:00:00Z`),
+    categoryCode: l.categoryCode,
+    merchant: l.merchant,
+    amountMinor: l.amountMinor,
+    currency: l.currency,
+    note: l.note,
+  };
+}
+
 async function writeLines(tx: Tx, claimId: string, input: ClaimInput): Promise<void> {
   const errors: FieldErrors = {};
   const [categories, receipts, existing] = await Promise.all([
@@ -102,15 +115,7 @@ async function writeLines(tx: Tx, claimId: string, input: ClaimInput): Promise<v
   const keep = new Set(input.lines.flatMap((l) => (l.id ? [l.id] : [])));
   await tx.claimLine.deleteMany({ where: { claimId, id: { notIn: [...keep] } } });
   for (const [position, l] of input.lines.entries()) {
-    const data = {
-      position,
-      spentOn: new Date(`${l.spentOn}T00:00:00Z`),
-      categoryCode: l.categoryCode,
-      merchant: l.merchant,
-      amountMinor: l.amountMinor,
-      currency: l.currency,
-      note: l.note,
-    };
+    const data = lineColumns(l, position);
     const id = l.id ?? newId();
     if (l.id) await tx.claimLine.update({ where: { id }, data });
     else await tx.claimLine.create({ data: { id, claimId, ...data } });
