@@ -39,12 +39,12 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 # Workers first: they tile the seed's receipts while the seed is still writing.
-npx tsx workers/index.ts & pids+=($!)
+node --import tsx workers/index.ts & pids+=($!)
 log "seeding the demo SSC (organisation, users, claims)"
 npx tsx prisma/seed.ts --phase data
-npx tsx server.ts & pids+=($!)
+node --import tsx server.ts & pids+=($!)
 # Receipt images are rendered and attached in the background; the workers tile them as they arrive.
-npx tsx prisma/seed.ts --phase receipts & background=($!)
+node --import tsx prisma/seed.ts --phase receipts & background=($!)
 log "ready on http://localhost:${PORT} (receipt images keep filling in for a few minutes)"
 cat docs/demo-logins.txt
 wait -n "${pids[@]}"

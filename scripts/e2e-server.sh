@@ -18,6 +18,6 @@ npx tsx prisma/seed.ts --reset --phase data
 [ -f build/index.js ] || NODE_ENV=production npx remix build
 pids=()
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait' INT TERM EXIT
-npx tsx workers/index.ts & pids+=($!)
-npx tsx server.ts & pids+=($!)
+node --import tsx workers/index.ts & pids+=($!)
+node --import tsx server.ts & pids+=($!)
 wait -n
