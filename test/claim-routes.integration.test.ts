@@ -104,13 +104,15 @@ describe("claim routes against Postgres, Redis and the imaging worker", () => {
 
     // Submit through the edit action: one line per receipt, then DRAFT → SUBMITTED with its audit event.
     const form = new URLSearchParams({ intent: "submit", version: String(claim.version), purpose: "Trip", companyId: user.companyId, departmentId: user.departmentId });
-    receipts.forEach((r, i) => {
+    // Several receipts for one line (line 0 has both), and one receipt for several lines (the PDF).
+    const linkage = [receipts.map((r) => r.id), [receipts[0]!.id]];
+    linkage.forEach((receiptIds, i) => {
       form.append(`lines[${i}].spentOn`, "2026-11-02");
       form.append(`lines[${i}].categoryCode`, "TAXI");
       form.append(`lines[${i}].merchant`, "滴滴出行");
       form.append(`lines[${i}].amount`, "45.50");
       form.append(`lines[${i}].currency`, "CNY");
-      form.append(`lines[${i}].receiptIds`, r.id);
+      for (const id of receiptIds) form.append(`lines[${i}].receiptIds`, id);
     });
     const submitReq = withCookie(new Request(`http://localhost/claims/${claim.id}/edit`, { method: "POST", body: form }), cookie);
     const submitted = (await call(editAction, submitReq, { claimId: claim.id })) as Response;
@@ -118,6 +120,10 @@ describe("claim routes against Postgres, Redis and the imaging worker", () => {
     const after = await prisma.claim.findUniqueOrThrow({ where: { id: claim.id }, include: { lines: true } });
     expect(after.status).toBe("SUBMITTED");
     expect(after.lines).toHaveLength(2);
+    const links = await prisma.lineReceipt.findMany({ where: { line: { claimId: claim.id } }, include: { line: true } });
+    expect(links).toHaveLength(3);
+    expect(links.filter((l) => l.receiptId === receipts[0]!.id).map((l) => l.line.position).sort()).toEqual([0, 1]);
+    expect(links.filter((l) => l.line.position === 0)).toHaveLength(2);
     const submitEvent = await prisma.auditEvent.findFirstOrThrow({ where: { claimId: claim.id, type: "claim.submitted" } });
     expect([submitEvent.fromStatus, submitEvent.toStatus]).toEqual(["DRAFT", "SUBMITTED"]);
 
