@@ -6,8 +6,10 @@ import enClaims from "./locales/en/claims";
 import zhClaims from "./locales/zh-CN/claims";
 import enViewer from "./locales/en/viewer";
 import zhViewer from "./locales/zh-CN/viewer";
+import enFloor from "./locales/en/floor";
+import zhFloor from "./locales/zh-CN/floor";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, floor: enFloor },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, floor: zhFloor },
 } as const;

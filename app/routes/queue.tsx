@@ -1,0 +1,205 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, type RefObject } from "react";
+import { useTranslation } from "react-i18next";
+import { RouteError } from "~/components/route-error";
+import { usePollWhile } from "~/components/use-poll-while";
+import type { Role } from "~/generated/prisma/enums";
+import { queueSummary, takeNextTask, WorkQueueError } from "~/models/work-queue.server";
+import { hasRole, requireRole, requireUser } from "~/utils/auth.server";
+import { formatDateTime, localName } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "Work queue · Accounting Factory" }];
+
+const VIEWER_ROLES: readonly Role[] = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"];
+const POLL_MS = 10_000;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (!user.roles.some((r) => VIEWER_ROLES.includes(r))) throw new Response("Forbidden", { status: 403 });
+  // Supervisors and admins watch every group; an accountant sees the groups they work in.
+  const oversees = hasRole(user, "SUPERVISOR") || hasRole(user, "ADMIN");
+  const summary = await queueSummary({ userId: user.id, allGroups: oversees });
+  const now = Date.now();
+  return {
+    canTake: hasRole(user, "ACCOUNTANT"),
+    timeZone: user.timeZone,
+    // Ages are computed here, so server and browser render the same text.
+    groups: summary.groups.map(({ oldestOpenAt, ...g }) => ({
+      ...g,
+      oldestAgeMinutes: oldestOpenAt ? Math.max(0, Math.floor((now - oldestOpenAt.getTime()) / 60_000)) : null,
+    })),
+    myTasks: summary.myTasks,
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "ACCOUNTANT");
+  const form = await request.formData();
+  if (form.get("intent") !== "next") throw new Response("Bad request", { status: 400 });
+  try {
+    const taken = await takeNextTask({ accountant: user });
+    if (!taken) return { outcome: "empty" as const };
+    return redirect(`/work/${taken.taskId}`);
+  } catch (err) {
+    if (err instanceof WorkQueueError && err.code === "stale") return { outcome: "conflict" as const };
+    throw err;
+  }
+}
+
+/** "3 hr 20 min" / "3小时20分钟": whole minutes, hours and days in the page's language. */
+function formatAge(minutes: number, locale: string, underAMinute: string): string {
+  if (minutes < 1) return underAMinute;
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  const unit = (value: number, u: "day" | "hour" | "minute") =>
+    new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(value);
+  const parts = [days ? unit(days, "day") : "", hours ? unit(hours, "hour") : "", mins && !days ? unit(mins, "minute") : ""];
+  return new Intl.ListFormat(locale, { style: "narrow", type: "unit" }).format(parts.filter(Boolean));
+}
+
+/** `n` presses Next, unless the person is typing somewhere or holding a modifier. */
+function useNextShortcut(enabled: boolean, form: RefObject<HTMLFormElement>) {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "n" && e.key !== "N") return;
+      if (e.repeat || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      const el = e.target instanceof HTMLElement ? e.target : null;
+      if (el && (el.isContentEditable || el.closest("input, textarea, select, [contenteditable='true']"))) return;
+      e.preventDefault();
+      form.current?.requestSubmit();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [enabled, form]);
+}
+
+export default function Queue() {
+  const { canTake, groups, myTasks, timeZone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t, i18n } = useTranslation("floor");
+  const locale = i18n.language;
+  const formRef = useRef<HTMLFormElement>(null);
+  const taking = navigation.state !== "idle" && navigation.formData?.get("intent") === "next";
+  usePollWhile(true, POLL_MS);
+  useNextShortcut(canTake && !taking, formRef);
+
+  const memberGroups = groups.filter((g) => g.member);
+  const waiting = memberGroups.reduce((n, g) => n + g.open, 0);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t("queue.title")}</h1>
+        <span className="muted small">{t("queue.live")}</span>
+      </div>
+
+      {canTake ? (
+        <section className="card queue-next" aria-labelledby="queue-next-label">
+          <Form method="post" ref={formRef} className="queue-next-form">
+            <input type="hidden" name="intent" value="next" />
+            <button type="submit" className="button button-primary button-next" disabled={taking} aria-keyshortcuts="n">
+              {taking ? t("queue.taking") : t("queue.next")}
+              <kbd aria-hidden>N</kbd>
+            </button>
+          </Form>
+          <div className="queue-next-text">
+            <p id="queue-next-label" className="queue-waiting">
+              {memberGroups.length === 0 ? t("queue.noGroups") : waiting > 0 ? t("queue.waiting", { count: waiting }) : t("queue.nothingWaiting")}
+            </p>
+            <p className="muted small">{t("queue.shortcut")}</p>
+          </div>
+          {result?.outcome === "empty" ? (
+            <div className="notice queue-empty" role="status">
+              <strong>{t("queue.empty")}</strong>
+              <p>{t("queue.emptyHint")}</p>
+            </div>
+          ) : result?.outcome === "conflict" ? (
+            <p className="form-error" role="alert">{t("queue.conflict")}</p>
+          ) : null}
+        </section>
+      ) : (
+        <p className="notice">{t("queue.viewOnly")}</p>
+      )}
+
+      <h2>{t("queue.groups")}</h2>
+      {groups.length === 0 ? (
+        <p className="empty card">{canTake ? t("queue.noGroups") : t("queue.noGroupsAtAll")}</p>
+      ) : (
+        <ul className="queue-groups">
+          {groups.map((g) => (
+            <li key={g.id} className={`card queue-group${g.member ? "" : " queue-group-other"}`}>
+              <div className="queue-group-head">
+                <h3>{localName(g, locale)}</h3>
+                <span className="mono muted small">{g.code}</span>
+              </div>
+              {!g.member && canTake ? <p className="muted small queue-group-note">{t("queue.notMember")}</p> : null}
+              <dl className="queue-stats">
+                <div>
+                  <dt>{t("queue.open")}</dt>
+                  <dd className="queue-count">{g.open.toLocaleString(locale)}</dd>
+                </div>
+                <div>
+                  <dt>{t("queue.inProgress")}</dt>
+                  <dd className="queue-count queue-count-quiet">{g.inProgress.toLocaleString(locale)}</dd>
+                </div>
+                <div className="queue-stat-wide">
+                  <dt>{t("queue.oldest")}</dt>
+                  <dd>{g.oldestAgeMinutes === null ? t("queue.none") : formatAge(g.oldestAgeMinutes, locale, t("age.underAMinute"))}</dd>
+                </div>
+              </dl>
+              {g.atRisk > 0 || g.breached > 0 ? (
+                <p className="queue-sla">
+                  {g.breached > 0 ? <span className="badge badge-BREACHED">{t("queue.breached", { count: g.breached })}</span> : null}
+                  {g.atRisk > 0 ? <span className="badge badge-AT_RISK">{t("queue.atRisk", { count: g.atRisk })}</span> : null}
+                </p>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {canTake ? (
+        <>
+          <h2>{t("queue.myTasks")}</h2>
+          <div className="table-wrap">
+            {myTasks.length === 0 ? (
+              <p className="empty">{t("queue.myTasksEmpty")}</p>
+            ) : (
+              <table className="data responsive">
+                <thead>
+                  <tr>
+                    <th>{t("queue.claimNumber")}</th>
+                    <th>{t("queue.purpose")}</th>
+                    <th>{t("queue.takenAt")}</th>
+                    <th>{t("queue.sla")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {myTasks.map((task) => (
+                    <tr key={task.taskId}>
+                      <td data-label={t("queue.claimNumber")}>
+                        <Link to={`/work/${task.taskId}`} className="mono">{task.claimNumber}</Link>
+                      </td>
+                      <td data-label={t("queue.purpose")}>{task.purpose || <span className="muted">{t("queue.noPurpose")}</span>}</td>
+                      <td data-label={t("queue.takenAt")}>{task.startedAt ? formatDateTime(task.startedAt, locale, timeZone) : "—"}</td>
+                      <td data-label={t("queue.sla")}>
+                        <span className={`badge badge-${task.slaState}`}>{t(`sla.${task.slaState}`)}</span>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export const ErrorBoundary = RouteError;
