@@ -1,0 +1,202 @@
+/**
+ * The checks an accountant sees beside each line of a claim. Pure: the caller looks up the receipts,
+ * look-alikes on other claims, limits, rates and calendar, and gets back findings to show; nothing
+ * here blocks a decision, the accountant judges.
+ *
+ * Receipt checks are per line, so a receipt attached to two lines is reported beside both. Receipts
+ * shared between lines of the same claim are not duplicates (one hotel invoice may cover room and
+ * breakfast lines); only the same bytes, or a look-alike, on another claim are.
+ */
+import { DateTime } from "luxon";
+import { isValidIsoDate } from "./claim-input";
+import { convert, currencyExponent, divideHalfEven, parseRate } from "./money";
+import { hammingDistance } from "./perceptual-hash";
+import { isWorkingDay, type WorkCalendar } from "./work-calendar";
+
+export type CheckCode =
+  | "receipt_missing"
+  | "duplicate_receipt"
+  | "similar_receipt"
+  | "over_category_limit"
+  | "receipt_date_far"
+  | "weekend_or_holiday"
+  | "fx_rate_out_of_tolerance";
+
+export type Severity = "info" | "warning" | "error";
+
+/** Money in params is minor units as a decimal string plus its currency code, for the UI to format. */
+export type Finding = { code: CheckCode; severity: Severity; lineId: string; params: Record<string, string | number> };
+
+export type CheckLine = {
+  id: string;
+  spentOn: string;
+  categoryCode: string;
+  amountMinor: bigint;
+  currency: string;
+  receiptIds: string[];
+  /** What the claimant says it cost in company currency (e.g. card statement), if given. */
+  statedCompanyMinor?: bigint | null;
+};
+
+export type CheckTolerances = {
+  /** A receipt dated more than this many days from the line's date is flagged. Default 30. */
+  receiptDateDays?: number;
+  /** An implied rate more than this share off the reference rate is flagged. Default 0.03 (±3 %). */
+  fxShare?: number;
+  /** Perceptual hashes at most this many bits apart look alike. Default 6. */
+  phashDistance?: number;
+};
+
+export type CheckFacts = {
+  companyCurrency: string;
+  lines: CheckLine[];
+  receipts: { id: string; sha256: string; phash: string | null; capturedOn: string | null /* YYYY-MM-DD from EXIF/PDF metadata */ }[];
+  /** The same bytes or a look-alike on OTHER claims (any claimant), looked up by the caller. */
+  elsewhere: { sha256: string; phash: string | null; claimId: string; claimNumber: string }[];
+  categoryLimits: Record<string, { limitMinor: bigint; currency: string } | undefined>;
+  /** Reference rate lookup (1 unit of `from` in `to`), as a decimal string; undefined = no rate. */
+  rateFor: (from: string, to: string, onDate: string) => string | undefined;
+  calendar: WorkCalendar;
+  tolerances?: CheckTolerances;
+};
+
+export const DEFAULT_TOLERANCES: Required<CheckTolerances> = { receiptDateDays: 30, fxShare: 0.03, phashDistance: 6 };
+
+const HASH_RE = /^[0-9a-f]{16}$/i;
+
+/**
+ * Findings line by line, in the lines' order; for each line: receipt_missing, duplicate_receipt,
+ * similar_receipt, receipt_date_far, over_category_limit, fx_rate_out_of_tolerance, weekend_or_holiday.
+ */
+export function checkClaim(facts: CheckFacts): Finding[] {
+  const tolerances = { ...DEFAULT_TOLERANCES, ...facts.tolerances };
+  for (const [name, value] of Object.entries(tolerances)) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`tolerance ${name} must be a finite number ≥ 0`);
+  }
+  const receiptsById = new Map(facts.receipts.map((r) => [r.id, r]));
+  const findings: Finding[] = [];
+  for (const line of facts.lines) {
+    const add = (code: CheckCode, severity: Severity, params: Finding["params"] = {}) =>
+      findings.push({ code, severity, lineId: line.id, params });
+    // An id the caller could not resolve to a receipt is as good as none.
+    const receipts = [...new Set(line.receiptIds)].flatMap((id) => receiptsById.get(id) ?? []);
+    if (receipts.length === 0) add("receipt_missing", "error");
+    for (const f of receiptMatches(receipts, facts.elsewhere, tolerances.phashDistance)) {
+      if (f.exact) add("duplicate_receipt", "error", { receiptId: f.receiptId, claimId: f.claimId, claimNumber: f.claimNumber });
+      else add("similar_receipt", "warning", { receiptId: f.receiptId, claimId: f.claimId, claimNumber: f.claimNumber, distance: f.distance });
+    }
+    if (isValidIsoDate(line.spentOn)) {
+      for (const r of receipts) {
+        if (r.capturedOn === null || !isValidIsoDate(r.capturedOn)) continue;
+        const days = Math.abs(daysBetween(line.spentOn, r.capturedOn));
+        if (days > tolerances.receiptDateDays) {
+          add("receipt_date_far", "warning", { receiptId: r.id, capturedOn: r.capturedOn, spentOn: line.spentOn, days });
+        }
+      }
+    }
+    const limitFinding = checkLimit(line, facts);
+    if (limitFinding) add("over_category_limit", limitFinding.severity, limitFinding.params);
+    const fxFinding = checkFx(line, facts, tolerances.fxShare);
+    if (fxFinding) add("fx_rate_out_of_tolerance", "warning", fxFinding);
+    if (isValidIsoDate(line.spentOn) && !isWorkingDay(line.spentOn, facts.calendar)) {
+      const reason = facts.calendar.holidays.includes(line.spentOn) ? "holiday" : "weekend";
+      add("weekend_or_holiday", "info", { spentOn: line.spentOn, reason });
+    }
+  }
+  return findings;
+}
+
+type ReceiptMatch = { receiptId: string; claimId: string; claimNumber: string; exact: boolean; distance: number };
+
+/** Per receipt and other claim, the strongest match: the same bytes, else the closest look-alike. */
+function receiptMatches(receipts: CheckFacts["receipts"], elsewhere: CheckFacts["elsewhere"], maxDistance: number): ReceiptMatch[] {
+  const matches: ReceiptMatch[] = [];
+  for (const r of receipts) {
+    const best = new Map<string, ReceiptMatch>();
+    for (const other of elsewhere) {
+      let match: ReceiptMatch | null = null;
+      const base = { receiptId: r.id, claimId: other.claimId, claimNumber: other.claimNumber };
+      if (other.sha256 === r.sha256) match = { ...base, exact: true, distance: 0 };
+      else if (r.phash && other.phash && HASH_RE.test(r.phash) && HASH_RE.test(other.phash)) {
+        // Distance 0 with different bytes is still only a look-alike (a re-scan of the same paper).
+        const distance = hammingDistance(r.phash, other.phash);
+        if (distance <= maxDistance) match = { ...base, exact: false, distance };
+      }
+      if (!match) continue;
+      const seen = best.get(other.claimId);
+      if (!seen || (match.exact && !seen.exact) || (match.exact === seen.exact && match.distance < seen.distance)) best.set(other.claimId, match);
+    }
+    matches.push(...best.values());
+  }
+  // Exact duplicates first, so the error reads before the warnings.
+  return matches.sort((a, b) => Number(b.exact) - Number(a.exact));
+}
+
+function daysBetween(a: string, b: string): number {
+  return DateTime.fromISO(b, { zone: "utc" }).diff(DateTime.fromISO(a, { zone: "utc" }), "days").days;
+}
+
+/**
+ * The category limit is per line, in the limit's own currency: the line amount is converted at the
+ * line date's reference rate. Without a rate the limit cannot be checked, and the accountant is told
+ * so with an info finding (reason "no_rate") rather than left to assume it passed.
+ */
+function checkLimit(line: CheckLine, facts: CheckFacts): { severity: Severity; params: Finding["params"] } | null {
+  const limit = facts.categoryLimits[line.categoryCode];
+  if (!limit) return null;
+  const base = {
+    limitMinor: limit.limitMinor.toString(),
+    limitCurrency: limit.currency,
+    amountMinor: line.amountMinor.toString(),
+    currency: line.currency,
+  };
+  let converted = line.amountMinor;
+  let rate: string | undefined;
+  if (line.currency !== limit.currency) {
+    rate = facts.rateFor(line.currency, limit.currency, line.spentOn);
+    if (rate === undefined) return { severity: "info", params: { ...base, reason: "no_rate" } };
+    converted = convert({ minor: line.amountMinor, currency: line.currency }, limit.currency, rate).minor;
+  }
+  if (converted <= limit.limitMinor) return null;
+  return { severity: "warning", params: { ...base, convertedMinor: converted.toString(), ...(rate === undefined ? {} : { rate }) } };
+}
+
+/**
+ * The rate the claimant implies (stated company amount over line amount, in major units) against the
+ * reference rate for the line's date; outside ±fxShare is a warning. Exact rational arithmetic, so a
+ * deviation of exactly 3 % is inside. No stated amount, no reference rate or no positive line amount:
+ * nothing to compare, no finding.
+ */
+function checkFx(line: CheckLine, facts: CheckFacts, fxShare: number): Finding["params"] | null {
+  const stated = line.statedCompanyMinor;
+  if (stated === undefined || stated === null || line.currency === facts.companyCurrency || line.amountMinor <= 0n) return null;
+  const reference = facts.rateFor(line.currency, facts.companyCurrency, line.spentOn);
+  if (reference === undefined) return null;
+  const { scaled, scale } = parseRate(reference);
+  const lineScale = 10n ** BigInt(currencyExponent(line.currency));
+  const companyScale = 10n ** BigInt(currencyExponent(facts.companyCurrency));
+  // implied / reference = N / D
+  const n = stated * lineScale * 10n ** BigInt(scale);
+  const d = line.amountMinor * companyScale * scaled;
+  const share = decimalToScaled(fxShare, 12);
+  const diff = n - d;
+  if ((diff < 0n ? -diff : diff) * 10n ** 12n <= share * d) return null;
+  return {
+    impliedRate: scaledToDecimal(divideHalfEven(stated * lineScale * 10n ** 6n, line.amountMinor * companyScale), 6),
+    referenceRate: reference,
+    deviationPercent: Number(divideHalfEven(diff * 10_000n, d)) / 100,
+    statedCompanyMinor: stated.toString(),
+    companyCurrency: facts.companyCurrency,
+  };
+}
+
+/** A non-negative number as an integer scaled by 10^digits (0.03, 12 → 30000000000n). */
+function decimalToScaled(x: number, digits: number): bigint {
+  return BigInt(x.toFixed(digits).replace(".", ""));
+}
+
+function scaledToDecimal(value: bigint, digits: number): string {
+  const negative = value < 0n;
+  const s = (negative ? -value : value).toString().padStart(digits + 1, "0");
+  return `${negative ? "-" : ""}${s.slice(0, -digits)}.${s.slice(-digits)}`;
+}
