@@ -76,6 +76,7 @@ function Header({ data }: { data: RootData }) {
         <nav className="topnav" aria-label="main">
           <NavLink to="/claims" end>{t("nav.myClaims")}</NavLink>
           <NavLink to="/claims/new">{t("nav.newClaim")}</NavLink>
+          {user.roles.some((r) => r === "MANAGER" || r === "ADMIN") ? <NavLink to="/approvals">{t("nav.approvals")}</NavLink> : null}
           {user.roles.some((r) => r === "ACCOUNTANT" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/queue">{t("floor:nav.queue")}</NavLink> : null}
         </nav>
       ) : null}

@@ -174,3 +174,29 @@ test("my claims on a phone", async ({ browser }) => {
   await page.screenshot({ path: "test-results/my-claims-phone-zh.png", fullPage: true });
   await context.close();
 });
+
+test("the line manager approves from the approvals inbox and the claim is routed to a processing group", async ({ page, browser }) => {
+  await login(page, "employee@demo.af");
+  const claimUrl = await fileClaim(page, "en", "Approval flow check");
+  const claimNumber = (await page.locator(".page-head h1 .mono").textContent())!.trim();
+
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await login(manager, "manager@demo.af", "zh-CN");
+  await manager.goto("/approvals");
+  const item = manager.getByTestId("approval-item").filter({ hasText: claimNumber });
+  await expect(item).toBeVisible();
+  await manager.screenshot({ path: "test-results/approvals-zh.png", fullPage: true });
+  await item.getByRole("button", { name: "同意" }).click();
+  await expect(manager.getByRole("status")).toContainText(claimNumber);
+  await expect(manager.getByTestId("approval-item").filter({ hasText: claimNumber })).toHaveCount(0);
+  await managerContext.close();
+
+  // The routing worker picks it up through the outbox: the history shows it within seconds.
+  await page.goto(claimUrl);
+  await expect(page.locator(".page-head .badge")).toHaveText("Manager approved");
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("timeline")).toContainText("Sent to a processing group", { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+});

@@ -12,16 +12,20 @@ import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import type { ClaimStatus } from "~/domain/claim-machine";
 import type { Role } from "~/generated/prisma/enums";
+import type { Prisma } from "~/generated/prisma/client";
 import { hashPassword } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { tmpDir } from "~/utils/storage.server";
 import { storeReceiptFile } from "~/models/stored-file.server";
 import { lineColumns, nextClaimNumber } from "~/models/claim-commands.server";
-import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, personName } from "./seed/org-data";
+import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, RETURN_REASONS, ROUTING_RULES, personName } from "./seed/org-data";
 import { planClaims, stableId, type ClaimPlan, type PlanUser } from "./seed/plan";
 import { mulberry32, renderReceiptJpeg, renderReceiptPdf } from "./seed/receipt-art";
 import sharp from "sharp";
+import { complexityBand } from "~/domain/complexity";
+import { basePriority, routeClaim, type RoutingRule } from "~/domain/routing";
+import { DEFAULT_CALENDAR, slaDueAt } from "~/domain/work-calendar";
 
 export const DEMO_PASSWORD = "demo1234";
 const CLAIM_COUNT = Number(process.env.SEED_CLAIMS ?? 500);
@@ -49,6 +53,7 @@ export const DEMO_ACCOUNTS: { email: string; role: string; what: string }[] = [
 ];
 
 const APP_TABLES = [
+  "task", "routing_rule", "return_reason", "approval_delegation",
   "line_receipt", "receipt", "stored_file", "claim_line", "audit_event", "claim", "outbox_event",
   "group_member", "processing_group", "exchange_rate", "expense_category",
 ];
@@ -193,6 +198,60 @@ function historyFor(plan: ClaimPlan, actors: { managerId: string | null; account
   return { events, submittedAt };
 }
 
+/** The task rows the claim's history implies: approval by the manager, review by an accountant of its group. */
+function tasksFor(
+  plan: ClaimPlan,
+  events: { type: string; at: Date }[],
+  ctx: { managerId: string | null; accountantId: string; groupId: string; slaMinutes: number; priority: number },
+) {
+  const at = (type: string) => events.find((e) => e.type === type)?.at ?? null;
+  const submitted = at("claim.submitted");
+  if (!submitted) return [];
+  const complexity = complexityBand({
+    lineCount: plan.lines.length,
+    receiptPages: plan.receipts.reduce((n, r) => n + r.specs.length, 0),
+    currencies: [...new Set(plan.lines.map((l) => l.currency))],
+    companyCurrency: plan.lines[0]?.currency ?? "CNY",
+  });
+  const base = { claimId: plan.id, complexity, claimVersion: 2 };
+  const approvedAt = at("claim.manager_approved");
+  const tasks = [
+    {
+      ...base,
+      id: stableId("task", plan.id, "approval"),
+      type: "MANAGER_APPROVAL" as const,
+      status: approvedAt ? ("DONE" as const) : ("OPEN" as const),
+      assigneeId: ctx.managerId,
+      createdAt: submitted,
+      startedAt: approvedAt,
+      finishedAt: approvedAt,
+      outcome: approvedAt ? "approved" : null,
+    },
+  ];
+  if (!approvedAt) return tasks;
+  const started = at("claim.review_started");
+  const finishedEvent = events.find((e) => ["claim.approved", "claim.returned", "claim.rejected"].includes(e.type));
+  const outcome = finishedEvent ? { "claim.approved": "approved", "claim.returned": "returned", "claim.rejected": "rejected" }[finishedEvent.type]! : null;
+  return [
+    ...tasks,
+    {
+      ...base,
+      id: stableId("task", plan.id, "review"),
+      type: "REVIEW" as const,
+      status: finishedEvent ? ("DONE" as const) : started ? ("IN_PROGRESS" as const) : ("OPEN" as const),
+      groupId: ctx.groupId,
+      assigneeId: started ? ctx.accountantId : null,
+      priority: ctx.priority,
+      slaMinutes: ctx.slaMinutes,
+      slaDueAt: slaDueAt(approvedAt, ctx.slaMinutes, DEFAULT_CALENDAR),
+      createdAt: approvedAt,
+      startedAt: started,
+      finishedAt: finishedEvent?.at ?? null,
+      outcome,
+    },
+  ];
+}
+
 async function seedData(now: Date): Promise<void> {
   const rng = mulberry32(7);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -206,23 +265,36 @@ async function seedData(now: Date): Promise<void> {
   }
   await prisma.processingGroup.createMany({ data: GROUPS.map((g) => ({ ...g })) });
   await prisma.groupMember.createMany({ data: groupMembers });
+  await prisma.routingRule.createMany({ data: ROUTING_RULES.map((r) => ({ ...r, conditions: r.conditions as Prisma.InputJsonValue })) });
+  await prisma.returnReason.createMany({ data: RETURN_REASONS.map((r, i) => ({ ...r, sortOrder: i })) });
   await prisma.expenseCategory.createMany({
     data: CATEGORIES.map((c, i) => ({ code: c.code, name: c.name, nameZh: c.nameZh, limitMinor: c.limit, limitCurrency: c.limit ? "CNY" : null, sortOrder: i })),
   });
   await prisma.exchangeRate.createMany({ data: buildRates(now, rng) });
 
   const plans = makePlans(users, now);
-  const accountants = groupMembers.map((g) => g.userId);
   const managerOf = new Map(users.map((u) => [u.id, u.managerId]));
   const userById = new Map(users.map((u) => [u.id, u]));
+  const rules: RoutingRule[] = ROUTING_RULES.map(({ priority, ...r }) => ({ ...r, active: true, ...(priority !== null ? { priority } : {}) }));
+  const defaultGroup = GROUPS.find((g) => g.isDefault)!;
   await prisma.$executeRawUnsafe(`ALTER SEQUENCE claim_number_seq RESTART WITH 1`);
   for (const plan of plans) {
     const claimant = userById.get(plan.claimantId)!;
-    const { events, submittedAt } = historyFor(plan, {
-      managerId: managerOf.get(plan.claimantId) ?? null,
-      accountantId: accountants[plan.index % accountants.length]!,
-      now,
-    });
+    const company = COMPANIES.find((c) => c.id === claimant.companyId)!;
+    const routingFacts = {
+      companyId: company.id,
+      departmentId: claimant.departmentId,
+      companyCurrency: company.currency,
+      // Close enough for demo routing: foreign-currency lines go to the FX group by rule anyway.
+      totalCompanyMinor: plan.lines.filter((l) => l.currency === company.currency).reduce((a, l) => a + l.amountMinor, 0n),
+      lines: plan.lines.map((l) => ({ categoryCode: l.categoryCode, currency: l.currency })),
+    };
+    const routed = routeClaim(routingFacts, rules, defaultGroup.id);
+    const group = GROUPS.find((g) => g.id === routed.groupId)!;
+    const members = groupMembers.filter((m) => m.groupId === group.id).map((m) => m.userId);
+    const accountantId = members[plan.index % members.length]!;
+    const managerId = managerOf.get(plan.claimantId) ?? null;
+    const { events, submittedAt } = historyFor(plan, { managerId, accountantId, now });
     const last = events[events.length - 1]!;
     await prisma.$transaction(async (tx) => {
       await tx.claim.create({
@@ -254,6 +326,10 @@ async function seedData(now: Date): Promise<void> {
           at: e.at,
         })),
       });
+      await tx.task.createMany({
+        data: tasksFor(plan, events, { managerId, accountantId, groupId: group.id, slaMinutes: group.slaMinutes, priority: routed.priority || basePriority(routingFacts, { highValueMinor: 5_000_000n }) }),
+      });
+      if (events.some((e) => e.type === "claim.manager_approved")) await tx.claim.update({ where: { id: plan.id }, data: { groupId: group.id } });
     });
   }
   console.log(`[seed] ${users.length} users, ${plans.length} claims`);

@@ -1,5 +1,5 @@
 /**
- * Boots the background processes (no HTTP): the outbox relay and the imaging worker.
+ * Boots the background processes (no HTTP): the outbox relay, the imaging worker and the routing worker.
  *   tsx workers/index.ts                 both
  *   tsx workers/index.ts --only imaging  just the imaging worker (tests, or to scale imaging separately)
  *   tsx workers/index.ts --only relay    just the relay
@@ -11,8 +11,9 @@ import { env } from "~/utils/env.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { startImagingWorker } from "./imaging";
 import { startRelay, type Relay } from "./relay";
+import { startRoutingWorker } from "./routing";
 
-const ROLES = ["relay", "imaging"] as const;
+const ROLES = ["relay", "imaging", "routing"] as const;
 type Role = (typeof ROLES)[number];
 
 function selectedRoles(argv: string[]): Role[] {
@@ -62,6 +63,14 @@ async function main(): Promise<void> {
       console.error(`[imaging] error ${job?.id ?? "?"} ${attempts}: ${err.message}`);
     });
     worker.on("stalled", (jobId) => console.warn(`[imaging] stalled ${jobId}: its worker stopped; retrying`));
+    workers.push(worker);
+  }
+  if (roles.includes("routing")) {
+    const worker = startRoutingWorker();
+    worker.on("completed", (job, result) => {
+      console.log(`[routing] ${result.outcome} ${job.id} ${result.outcome === "routed" ? `group=${result.groupId}` : result.reason}`);
+    });
+    worker.on("failed", (job, err) => console.error(`[routing] error ${job?.id ?? "?"}: ${err.message}`));
     workers.push(worker);
   }
   if (roles.includes("relay")) {

@@ -21,6 +21,12 @@ describe("claim access", () => {
     expect(canViewClaim(mgr, { ...claim, status: "DRAFT" })).toBe(false);
     expect(canEditClaim(mgr, { ...claim, status: "DRAFT" })).toBe(false);
   });
+  it("lets approvers (department head, delegates) see it once submitted", () => {
+    const head = { id: "head", roles: ["EMPLOYEE", "MANAGER"] };
+    expect(canViewClaim(head, claim)).toBe(false);
+    expect(canViewClaim(head, { ...claim, approverIds: ["head"] })).toBe(true);
+    expect(canViewClaim(head, { ...claim, status: "DRAFT", approverIds: ["head"] })).toBe(false);
+  });
   it("lets the back office see claims that left the claimant, never drafts", () => {
     for (const role of ["ACCOUNTANT", "QA", "SUPERVISOR", "ADMIN", "ARCHIVIST"]) {
       expect(canViewClaim({ id: "x", roles: [role] }, claim)).toBe(true);

@@ -1,7 +1,13 @@
 import type { ClaimStatus } from "./claim-machine";
 
 export type Viewer = { id: string; roles: readonly string[] };
-export type ClaimAccessFacts = { claimantId: string; claimantManagerId: string | null; status: ClaimStatus };
+export type ClaimAccessFacts = {
+  claimantId: string;
+  claimantManagerId: string | null;
+  status: ClaimStatus;
+  /** Everyone asked to approve it: assignees of its approval tasks and their delegates. */
+  approverIds?: readonly string[];
+};
 
 // Back-office roles see every claim once it has left the claimant's hands.
 // (Accountants will be narrowed to their processing groups' claims with routing.)
@@ -12,6 +18,7 @@ export function canViewClaim(viewer: Viewer, claim: ClaimAccessFacts): boolean {
   if (claim.claimantId === viewer.id) return true;
   if (claim.status === "DRAFT") return false;
   if (claim.claimantManagerId === viewer.id) return true;
+  if (claim.approverIds?.includes(viewer.id)) return true;
   return viewer.roles.some((r) => BACK_OFFICE.includes(r));
 }
 

@@ -5,11 +5,13 @@ import zhCommon from "./locales/zh-CN/common";
 import enClaims from "./locales/en/claims";
 import zhClaims from "./locales/zh-CN/claims";
 import enViewer from "./locales/en/viewer";
+import enApprovals from "./locales/en/approvals";
+import zhApprovals from "./locales/zh-CN/approvals";
 import zhViewer from "./locales/zh-CN/viewer";
 import enFloor from "./locales/en/floor";
 import zhFloor from "./locales/zh-CN/floor";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, floor: enFloor },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, floor: zhFloor },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor },
 } as const;

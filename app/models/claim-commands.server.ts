@@ -9,6 +9,7 @@ import { transition, type ClaimStatus } from "~/domain/claim-machine";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import type { AcceptedUpload } from "~/utils/upload.server";
+import { openApprovalTask } from "./approval.server";
 import { recordAudit } from "./audit.server";
 import { storeReceiptFile } from "./stored-file.server";
 
@@ -181,6 +182,7 @@ export async function saveClaim({
       data: { lines: input.lines.length },
     });
     if (submit) {
+      await openApprovalTask(tx, claimId, updated.version);
       await recordAudit(tx, {
         claimId,
         actorId: viewer.id,

@@ -57,6 +57,19 @@ export function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Assignees of the claim's approval tasks, and managers standing in for them today. */
+export async function approverIdsFor(claimId: string): Promise<string[]> {
+  const tasks = await prisma.task.findMany({ where: { claimId, type: "MANAGER_APPROVAL" }, select: { assigneeId: true } });
+  const assignees = [...new Set(tasks.flatMap((t) => (t.assigneeId ? [t.assigneeId] : [])))];
+  if (assignees.length === 0) return [];
+  const day = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  const delegations = await prisma.approvalDelegation.findMany({
+    where: { managerId: { in: assignees }, validFrom: { lte: day }, validTo: { gte: day } },
+    select: { delegateId: true },
+  });
+  return [...assignees, ...delegations.map((d) => d.delegateId)];
+}
+
 /** The facts the access rules need, or null when the claim does not exist. */
 export async function getClaimAccessFacts(claimId: string) {
   const claim = await prisma.claim.findUnique({
@@ -86,7 +99,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
   });
   if (!claim) return null;
   const facts = { claimantId: claim.claimantId, status: claim.status, claimantManagerId: claim.claimant.managerId };
-  if (!canViewClaim(viewer, facts)) return null;
+  if (!canViewClaim(viewer, facts) && !canViewClaim(viewer, { ...facts, approverIds: await approverIdsFor(claim.id) })) return null;
 
   const lines: ClaimLineView[] = claim.lines.map((l) => ({
     id: l.id,

@@ -1,5 +1,6 @@
 import { canViewClaim, type Viewer } from "~/domain/claim-access";
 import { prisma } from "~/utils/db.server";
+import { approverIdsFor } from "./claim.server";
 
 type Cached = { sha256: string; mimeType: string; fileName: string; allowed: boolean; until: number };
 
@@ -20,17 +21,20 @@ export async function findViewableReceiptFile(
   const receipt = await prisma.receipt.findUnique({
     where: { id: receiptId },
     select: {
+      claimId: true,
       fileName: true,
       file: { select: { sha256: true, mimeType: true } },
       claim: { select: { claimantId: true, status: true, claimant: { select: { managerId: true } } } },
     },
   });
   if (!receipt) return null;
-  const allowed = canViewClaim(viewer, {
+  const facts = {
     claimantId: receipt.claim.claimantId,
     status: receipt.claim.status,
     claimantManagerId: receipt.claim.claimant.managerId,
-  });
+  };
+  const allowed =
+    canViewClaim(viewer, facts) || canViewClaim(viewer, { ...facts, approverIds: await approverIdsFor(receipt.claimId) });
   if (cache.size > 10_000) cache.clear();
   const entry = { sha256: receipt.file.sha256, mimeType: receipt.file.mimeType, fileName: receipt.fileName, allowed, until: now + ACCESS_TTL_MS };
   cache.set(key, entry);

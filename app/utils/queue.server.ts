@@ -7,6 +7,7 @@ import { onShutdown } from "./shutdown.server";
 /** Every queue the system knows; a worker file exists under workers/ for each. */
 export const QUEUES = {
   imaging: "imaging",
+  routing: "routing",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -1,8 +1,10 @@
+import type { RuleConditions } from "~/domain/routing";
+
 /** The demo SSC's organisation: a telecom group with three companies, one of them in Hong Kong dollars. */
 export const COMPANIES = [
-  { id: "co-hq", code: "HQ", name: "Huaxin Communications Group Co., Ltd.", nameZh: "华信通信集团有限公司", currency: "CNY" },
-  { id: "co-sz", code: "SZ", name: "Huaxin Communications Shenzhen Co., Ltd.", nameZh: "华信通信深圳有限公司", currency: "CNY" },
-  { id: "co-hk", code: "HK", name: "Huaxin International (Hong Kong) Ltd.", nameZh: "华信国际（香港）有限公司", currency: "HKD" },
+  { id: "co-hq", code: "HQ", name: "Huaxin Communications Group Co., Ltd.", nameZh: "华信通信集团有限公司", currency: "CNY", secondApprovalMinor: 1_000_000n },
+  { id: "co-sz", code: "SZ", name: "Huaxin Communications Shenzhen Co., Ltd.", nameZh: "华信通信深圳有限公司", currency: "CNY", secondApprovalMinor: 1_000_000n },
+  { id: "co-hk", code: "HK", name: "Huaxin International (Hong Kong) Ltd.", nameZh: "华信国际（香港）有限公司", currency: "HKD", secondApprovalMinor: 1_000_000n },
 ] as const;
 
 export const DEPARTMENTS = [
@@ -32,10 +34,29 @@ export const CATEGORIES = [
 ] as const;
 
 export const GROUPS = [
-  { id: "grp-travel", code: "TRAVEL", name: "Travel", nameZh: "差旅组" },
-  { id: "grp-meals", code: "MEALS", name: "Entertainment & Meals", nameZh: "业务招待组" },
-  { id: "grp-office", code: "OFFICE", name: "Procurement & Office", nameZh: "采购办公组" },
-  { id: "grp-high", code: "HIGHFX", name: "High value / Foreign currency", nameZh: "大额及外币组" },
+  { id: "grp-travel", code: "TRAVEL", name: "Travel", nameZh: "差旅组", isDefault: false, slaMinutes: 480 },
+  { id: "grp-meals", code: "MEALS", name: "Entertainment & Meals", nameZh: "业务招待组", isDefault: false, slaMinutes: 480 },
+  { id: "grp-office", code: "OFFICE", name: "Procurement & Office", nameZh: "采购办公组", isDefault: true, slaMinutes: 960 },
+  { id: "grp-high", code: "HIGHFX", name: "High value / Foreign currency", nameZh: "大额及外币组", isDefault: false, slaMinutes: 960 },
+] as const;
+
+/** First match wins; the default group (Procurement & Office) catches the rest. */
+export const ROUTING_RULES: { id: string; position: number; name: string; groupId: string; priority: number | null; conditions: RuleConditions }[] = [
+  { id: "rule-fx", position: 10, name: "Foreign currency", groupId: "grp-high", priority: 5, conditions: { foreignCurrency: true } },
+  { id: "rule-high", position: 20, name: "High value (≥ 20,000)", groupId: "grp-high", priority: 10, conditions: { minTotalMinor: "2000000" } },
+  { id: "rule-travel", position: 30, name: "Travel categories", groupId: "grp-travel", priority: null, conditions: { categoryCodes: ["AIR", "RAIL", "HOTEL", "TAXI"] } },
+  { id: "rule-meals", position: 40, name: "Meals and entertainment", groupId: "grp-meals", priority: null, conditions: { categoryCodes: ["MEAL", "ENTERTAIN"] } },
+];
+
+export const RETURN_REASONS = [
+  { code: "MISSING_RECEIPT", name: "Receipt missing", nameZh: "缺少票据" },
+  { code: "ILLEGIBLE", name: "Receipt illegible", nameZh: "票据不清晰" },
+  { code: "OVER_LIMIT", name: "Over the policy limit", nameZh: "超出报销标准" },
+  { code: "WRONG_CATEGORY", name: "Wrong category", nameZh: "费用类别错误" },
+  { code: "WRONG_TITLE", name: "Invoice made out to the wrong company", nameZh: "发票抬头错误" },
+  { code: "AMOUNT_MISMATCH", name: "Amount differs from the receipt", nameZh: "金额与票据不符" },
+  { code: "DUPLICATE", name: "Already claimed", nameZh: "重复报销" },
+  { code: "MISSING_INFO", name: "Explanation needed", nameZh: "需补充说明" },
 ] as const;
 
 /** Rough mid-market rates, 1 unit → CNY; the seed walks them a little day by day. */

@@ -147,6 +147,8 @@ export default {
     claim_payment_scheduled: "Payment scheduled",
     claim_paid: "Paid",
     comment: "“{{comment}}”",
+    claim_routed: "Sent to a processing group",
+    claim_manager_step_approved: "Approved by manager; waiting for the department head",
     claim_status: "Status changed",
     other: "{{type}}",
     by: "by {{name}}",

@@ -1,6 +1,6 @@
 export default {
   appName: "Accounting Factory",
-  nav: { myClaims: "My claims", newClaim: "New claim", signOut: "Sign out", language: "Language" },
+  nav: { approvals: "Approvals", myClaims: "My claims", newClaim: "New claim", signOut: "Sign out", language: "Language" },
   roles: {
     EMPLOYEE: "Employee",
     MANAGER: "Manager",

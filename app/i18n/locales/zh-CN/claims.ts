@@ -147,6 +147,8 @@ export default {
     claim_payment_scheduled: "已安排付款",
     claim_paid: "已付款",
     comment: "“{{comment}}”",
+    claim_routed: "已分派至处理组",
+    claim_manager_step_approved: "经理已同意，等待部门负责人审批",
     claim_status: "状态变更",
     other: "{{type}}",
     by: "操作人：{{name}}",

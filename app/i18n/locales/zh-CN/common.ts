@@ -1,6 +1,6 @@
 export default {
   appName: "财务共享工厂",
-  nav: { myClaims: "我的报销单", newClaim: "新建报销", signOut: "退出登录", language: "语言" },
+  nav: { approvals: "待我审批", myClaims: "我的报销单", newClaim: "新建报销", signOut: "退出登录", language: "语言" },
   roles: {
     EMPLOYEE: "员工",
     MANAGER: "经理",

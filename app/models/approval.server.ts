@@ -1,0 +1,230 @@
+/**
+ * Manager approval: a submitted claim waits for its line manager (and, above the company's threshold,
+ * the department head). Approvers who are away delegate to another manager for a date range.
+ */
+import { activeApprovers, approvalSteps, canApproveAsManager, type Delegation } from "~/domain/segregation";
+import { transition } from "~/domain/claim-machine";
+import { complexityBand } from "~/domain/complexity";
+import { totalIn } from "~/domain/money";
+import { prisma, type Tx } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
+import { recordAudit } from "./audit.server";
+import { rateLookupFor } from "./exchange-rate.server";
+import { enqueueInTransaction } from "./outbox.server";
+
+export class ApprovalError extends Error {
+  constructor(readonly code: "not_found" | "not_allowed" | "stale" | "already_decided" | "comment_required", readonly reason?: string) {
+    super(code);
+    this.name = "ApprovalError";
+  }
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+export function routeJobKey(claimId: string, version: number): string {
+  return `route-${claimId}-v${version}`;
+}
+
+/** Facts about a claim that approval and routing both need, read inside the caller's transaction. */
+export async function loadClaimFacts(tx: Tx, claimId: string) {
+  const claim = await tx.claim.findUniqueOrThrow({
+    where: { id: claimId },
+    include: {
+      company: true,
+      claimant: { select: { id: true, managerId: true, department: { select: { headId: true } } } },
+      lines: { select: { amountMinor: true, currency: true, spentOn: true, categoryCode: true, receipts: { select: { receipt: { select: { file: { select: { pageCount: true } } } } } } } },
+    },
+  });
+  const items = claim.lines.map((l) => ({ minor: l.amountMinor, currency: l.currency, onDate: isoDate(l.spentOn) }));
+  const rateFor = await rateLookupFor(items, claim.company.currency);
+  const totalCompanyMinor = totalIn(items, claim.company.currency, rateFor).total.minor;
+  const receiptPages = claim.lines.reduce((n, l) => n + l.receipts.reduce((m, r) => m + (r.receipt.file.pageCount ?? 1), 0), 0);
+  const complexity = complexityBand({
+    lineCount: claim.lines.length,
+    receiptPages,
+    currencies: [...new Set(claim.lines.map((l) => l.currency))],
+    companyCurrency: claim.company.currency,
+  });
+  return { claim, totalCompanyMinor, complexity };
+}
+
+function stepsFor(facts: Awaited<ReturnType<typeof loadClaimFacts>>) {
+  const { claim, totalCompanyMinor } = facts;
+  return approvalSteps(totalCompanyMinor, claim.company.secondApprovalMinor, claim.claimant.managerId, claim.claimant.department.headId, claim.claimantId);
+}
+
+/** Called in the submitting transaction: opens the first approval task (unassigned when nobody can approve; admins see those). */
+export async function openApprovalTask(tx: Tx, claimId: string, claimVersion: number): Promise<void> {
+  const facts = await loadClaimFacts(tx, claimId);
+  const first = stepsFor(facts)[0];
+  await tx.task.create({
+    data: {
+      id: newId(),
+      claimId,
+      type: "MANAGER_APPROVAL",
+      step: 1,
+      assigneeId: first?.approverId ?? null,
+      claimVersion,
+      complexity: facts.complexity,
+    },
+  });
+}
+
+async function delegationsTo(userId: string, on: string): Promise<Delegation[]> {
+  const rows = await prisma.approvalDelegation.findMany({
+    where: { delegateId: userId, validFrom: { lte: new Date(`${on}T00:00:00Z`) }, validTo: { gte: new Date(`${on}T00:00:00Z`) } },
+    select: { managerId: true, delegateId: true, validFrom: true, validTo: true },
+  });
+  return rows.map((d) => ({ managerId: d.managerId, delegateId: d.delegateId, from: isoDate(d.validFrom), to: isoDate(d.validTo) }));
+}
+
+export type ApprovalItem = {
+  taskId: string;
+  claimId: string;
+  claimNumber: string;
+  claimVersion: number;
+  purpose: string;
+  claimantName: string;
+  departmentName: string;
+  departmentNameZh: string;
+  step: number;
+  onBehalfOf: string | null;
+  waitingSince: Date;
+  totals: { minor: bigint; currency: string }[];
+};
+
+/** The approvals waiting for `viewer`: their own, their delegators', and (admins) those nobody can approve. */
+export async function listApprovals(viewer: { id: string; roles: readonly string[] }): Promise<ApprovalItem[]> {
+  const delegators = (await delegationsTo(viewer.id, today())).map((d) => d.managerId);
+  const isAdmin = viewer.roles.includes("ADMIN");
+  const tasks = await prisma.task.findMany({
+    where: {
+      type: "MANAGER_APPROVAL",
+      status: "OPEN",
+      OR: [{ assigneeId: { in: [viewer.id, ...delegators] } }, ...(isAdmin ? [{ assigneeId: null }] : [])],
+      claim: { status: "SUBMITTED", claimantId: { not: viewer.id } },
+    },
+    orderBy: { createdAt: "asc" },
+    take: 200,
+    include: {
+      assignee: { select: { name: true } },
+      claim: {
+        select: {
+          id: true, number: true, version: true, purpose: true,
+          claimant: { select: { name: true } },
+          department: { select: { name: true, nameZh: true } },
+          lines: { select: { amountMinor: true, currency: true } },
+        },
+      },
+    },
+  });
+  return tasks.map((t) => {
+    const totals = new Map<string, bigint>();
+    for (const l of t.claim.lines) totals.set(l.currency, (totals.get(l.currency) ?? 0n) + l.amountMinor);
+    return {
+      taskId: t.id,
+      claimId: t.claim.id,
+      claimNumber: t.claim.number,
+      claimVersion: t.claim.version,
+      purpose: t.claim.purpose,
+      claimantName: t.claim.claimant.name,
+      departmentName: t.claim.department.name,
+      departmentNameZh: t.claim.department.nameZh,
+      step: t.step,
+      onBehalfOf: t.assigneeId && t.assigneeId !== viewer.id ? (t.assignee?.name ?? null) : null,
+      waitingSince: t.createdAt,
+      totals: [...totals].map(([currency, minor]) => ({ minor, currency })),
+    };
+  });
+}
+
+/**
+ * Approve or return one approval task at the claim version the approver saw. One transaction: the
+ * task, the claim's status and version, the audit event, and (final approval) the routing job.
+ */
+export async function decideApproval({
+  viewer,
+  taskId,
+  claimVersion,
+  decision,
+  comment,
+}: {
+  viewer: { id: string; roles: readonly string[] };
+  taskId: string;
+  claimVersion: number;
+  decision: "approve" | "return";
+  comment?: string;
+}): Promise<{ status: "SUBMITTED" | "MANAGER_APPROVED" | "RETURNED" }> {
+  const note = comment?.trim() ?? "";
+  if (decision === "return" && !note) throw new ApprovalError("comment_required");
+  const delegations = await delegationsTo(viewer.id, today());
+  return prisma.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ claim_id: string }[]>`SELECT claim_id FROM task WHERE id = ${taskId} AND type = 'MANAGER_APPROVAL' FOR UPDATE`;
+    if (!locked) throw new ApprovalError("not_found");
+    await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${locked.claim_id} FOR UPDATE`;
+    const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+    const facts = await loadClaimFacts(tx, task.claimId);
+    const { claim } = facts;
+    if (task.status !== "OPEN") throw new ApprovalError("already_decided");
+    if (claim.version !== claimVersion || claim.status !== "SUBMITTED") throw new ApprovalError("stale");
+    const primary = task.assigneeId ? [task.assigneeId] : [];
+    const approvers = activeApprovers(primary, delegations, today());
+    // Admins clear claims nobody else can approve (no manager, no head).
+    const allowed = task.assigneeId === null && viewer.roles.includes("ADMIN") && viewer.id !== claim.claimantId
+      ? { ok: true as const }
+      : canApproveAsManager({ id: viewer.id, roles: [...viewer.roles] }, { claimantId: claim.claimantId, approverIds: approvers });
+    if (!allowed.ok) throw new ApprovalError("not_allowed", allowed.reason);
+
+    const now = new Date();
+    const onBehalfOf = task.assigneeId !== viewer.id ? task.assigneeId : null;
+    await tx.task.update({
+      where: { id: taskId },
+      data: { status: "DONE", outcome: decision === "approve" ? "approved" : "returned", assigneeId: viewer.id, startedAt: task.startedAt ?? now, finishedAt: now },
+    });
+    if (decision === "return") {
+      const to = transition(claim.status, "managerReturn");
+      if (!to.ok) throw new ApprovalError("stale");
+      await tx.task.updateMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "OPEN" }, data: { status: "CANCELLED", finishedAt: now } });
+      await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } } });
+      await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.returned", fromStatus: claim.status, toStatus: to.to, data: { comment: note, by: "manager", onBehalfOf } });
+      return { status: "RETURNED" as const };
+    }
+    const next = stepsFor(facts).find((s) => s.step === task.step + 1);
+    if (next) {
+      await tx.task.create({ data: { id: newId(), claimId: claim.id, type: "MANAGER_APPROVAL", step: next.step, assigneeId: next.approverId, claimVersion, complexity: facts.complexity } });
+      await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.manager_step_approved", data: { step: task.step, nextApproverId: next.approverId, onBehalfOf, ...(note ? { comment: note } : {}) } });
+      return { status: "SUBMITTED" as const };
+    }
+    const to = transition(claim.status, "managerApprove");
+    if (!to.ok) throw new ApprovalError("stale");
+    const updated = await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } }, select: { version: true } });
+    await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.manager_approved", fromStatus: claim.status, toStatus: to.to, data: { onBehalfOf, ...(note ? { comment: note } : {}) } });
+    await enqueueInTransaction(tx, { queue: "routing", jobName: "route-claim", jobKey: routeJobKey(claim.id, updated.version), payload: { claimId: claim.id, version: updated.version } });
+    return { status: "MANAGER_APPROVED" as const };
+  });
+}
+
+export async function listDelegations(managerId: string) {
+  return prisma.approvalDelegation.findMany({
+    where: { managerId, validTo: { gte: new Date(`${today()}T00:00:00Z`) } },
+    orderBy: { validFrom: "asc" },
+    include: { delegate: { select: { name: true, email: true } } },
+  });
+}
+
+/** A manager hands their approvals to another manager for a date range. */
+export async function createDelegation({ manager, delegateEmail, from, to }: { manager: { id: string; roles: readonly string[] }; delegateEmail: string; from: string; to: string }): Promise<{ ok: true } | { ok: false; field: "delegateEmail" | "from" | "to"; code: string }> {
+  if (!manager.roles.includes("MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) return { ok: false, field: "from", code: "invalid_date" };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(to) || to < from) return { ok: false, field: "to", code: "invalid_range" };
+  const delegate = await prisma.user.findUnique({ where: { email: delegateEmail.trim().toLowerCase() }, select: { id: true, roles: true, active: true } });
+  if (!delegate || !delegate.active || !delegate.roles.includes("MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
+  if (delegate.id === manager.id) return { ok: false, field: "delegateEmail", code: "self" };
+  await prisma.$transaction(async (tx) => {
+    const id = newId();
+    await tx.approvalDelegation.create({ data: { id, managerId: manager.id, delegateId: delegate.id, validFrom: new Date(`${from}T00:00:00Z`), validTo: new Date(`${to}T00:00:00Z`) } });
+    await recordAudit(tx, { actorId: manager.id, type: "delegation.created", data: { delegationId: id, delegateId: delegate.id, from, to } });
+  });
+  return { ok: true };
+}
