@@ -13,6 +13,7 @@ import express from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import { env } from "./app/utils/env.server";
+import { QUEUE_BOARD_PATH, queueBoardRouter, requireQueueBoardAccess } from "./app/utils/queue-board.server";
 import { runShutdownHooks } from "./app/utils/shutdown.server";
 
 const BUILD_PATH = path.resolve("build/index.js");
@@ -48,6 +49,17 @@ export async function createApp(): Promise<express.Express> {
 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
+
+  // bull-board renders its own page with inline scripts: it gets a CSP of its own, behind the role check.
+  app.use(
+    QUEUE_BOARD_PATH,
+    requireQueueBoardAccess,
+    (_req, res, next) => {
+      res.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; img-src 'self' data:; font-src 'self' data: https:");
+      next();
+    },
+    queueBoardRouter(),
+  );
 
   app.post(
     "/login",
