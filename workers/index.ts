@@ -12,8 +12,9 @@ import { runShutdownHooks } from "~/utils/shutdown.server";
 import { startImagingWorker } from "./imaging";
 import { startRelay, type Relay } from "./relay";
 import { startRoutingWorker } from "./routing";
+import { startSlaWorker } from "./sla";
 
-const ROLES = ["relay", "imaging", "routing"] as const;
+const ROLES = ["relay", "imaging", "routing", "sla"] as const;
 type Role = (typeof ROLES)[number];
 
 function selectedRoles(argv: string[]): Role[] {
@@ -71,6 +72,14 @@ async function main(): Promise<void> {
       console.log(`[routing] ${result.outcome} ${job.id} ${result.outcome === "routed" ? `group=${result.groupId}` : result.reason}`);
     });
     worker.on("failed", (job, err) => console.error(`[routing] error ${job?.id ?? "?"}: ${err.message}`));
+    workers.push(worker);
+  }
+  if (roles.includes("sla")) {
+    const worker = await startSlaWorker();
+    worker.on("completed", (_job, r) => {
+      if (r.atRisk || r.breached) console.log(`[sla] ${r.checked} checked, ${r.atRisk} now at risk, ${r.breached} now breached`);
+    });
+    worker.on("failed", (_job, err) => console.error(`[sla] sweep failed: ${err.message}`));
     workers.push(worker);
   }
   if (roles.includes("relay")) {

@@ -8,6 +8,7 @@ import { onShutdown } from "./shutdown.server";
 export const QUEUES = {
   imaging: "imaging",
   routing: "routing",
+  sla: "sla",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -149,6 +149,8 @@ export default {
     comment: "“{{comment}}”",
     claim_routed: "Sent to a processing group",
     claim_manager_step_approved: "Approved by manager; waiting for the department head",
+    task_sla_at_risk: "Review SLA at risk",
+    task_sla_breached: "Review SLA breached",
     claim_status: "Status changed",
     other: "{{type}}",
     by: "by {{name}}",

@@ -149,6 +149,8 @@ export default {
     comment: "“{{comment}}”",
     claim_routed: "已分派至处理组",
     claim_manager_step_approved: "经理已同意，等待部门负责人审批",
+    task_sla_at_risk: "审核时效即将超时",
+    task_sla_breached: "审核已超时",
     claim_status: "状态变更",
     other: "{{type}}",
     by: "操作人：{{name}}",
