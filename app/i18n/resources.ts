@@ -10,8 +10,10 @@ import zhApprovals from "./locales/zh-CN/approvals";
 import zhViewer from "./locales/zh-CN/viewer";
 import enFloor from "./locales/en/floor";
 import zhFloor from "./locales/zh-CN/floor";
+import enWork from "./locales/en/work";
+import zhWork from "./locales/zh-CN/work";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork },
 } as const;

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { isTypingTarget, moveSelection, WORKSTATION_SHORTCUTS, workstationActionForKey, workstationHint } from "./workstation-shortcuts";
+
+const press = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) =>
+  workstationActionForKey({ key, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+
+describe("workstationActionForKey", () => {
+  it("maps the documented keys", () => {
+    expect(press("a")).toBe("approve");
+    expect(press("r")).toBe("focusReturn");
+    expect(press("x")).toBe("focusReject");
+    expect(press("j")).toBe("nextLine");
+    expect(press("ArrowDown")).toBe("nextLine");
+    expect(press("k")).toBe("previousLine");
+    expect(press("n")).toBe("nextTask");
+    expect(press("N")).toBe("nextTask");
+    expect(press("v")).toBe("openViewer");
+    expect(press("?")).toBe("toggleHelp");
+    expect(press("Escape")).toBe("closeHelp");
+  });
+  it("ignores other keys and modifier combinations", () => {
+    expect(press("q")).toBeNull();
+    expect(press("Enter")).toBeNull();
+    expect(press("a", { ctrlKey: true })).toBeNull();
+    expect(press("r", { metaKey: true })).toBeNull();
+    expect(press("n", { altKey: true })).toBeNull();
+  });
+  it("binds every key to one action only", () => {
+    const keys = WORKSTATION_SHORTCUTS.flatMap((s) => s.keys);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+  it("prints hints", () => {
+    expect(workstationHint("nextLine")).toBe("J / ↓");
+    expect(workstationHint("approve")).toBe("A");
+  });
+});
+
+describe("typing targets", () => {
+  it("skips text fields but not checkboxes", () => {
+    expect(isTypingTarget({ tagName: "TEXTAREA" })).toBe(true);
+    expect(isTypingTarget({ tagName: "INPUT", type: "text" })).toBe(true);
+    expect(isTypingTarget({ tagName: "INPUT", type: "checkbox" })).toBe(false);
+    expect(isTypingTarget({ tagName: "BUTTON" })).toBe(false);
+  });
+});
+
+describe("moveSelection", () => {
+  it("starts at the first or last line", () => {
+    expect(moveSelection(-1, 1, 3)).toBe(0);
+    expect(moveSelection(-1, -1, 3)).toBe(2);
+  });
+  it("moves and clamps", () => {
+    expect(moveSelection(0, 1, 3)).toBe(1);
+    expect(moveSelection(2, 1, 3)).toBe(2);
+    expect(moveSelection(0, -1, 3)).toBe(0);
+  });
+  it("has nothing to select in an empty claim", () => {
+    expect(moveSelection(-1, 1, 0)).toBe(-1);
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * The accountant's workstation: one review task in progress, the claim with its checks beside each
+ * line, and the decision (approve / return with reason codes / reject) written in one transaction at
+ * the claim version the accountant saw.
+ */
+import { checkClaim, type CheckFacts, type Finding } from "~/domain/claim-checks";
+import { transition, type ClaimAction, type ClaimStatus } from "~/domain/claim-machine";
+import { hammingDistance } from "~/domain/perceptual-hash";
+import { canProcess } from "~/domain/segregation";
+import { Prisma } from "~/generated/prisma/client";
+import { calendarOf } from "~/jobs/route-claim";
+import { prisma } from "~/utils/db.server";
+import { recordAudit } from "./audit.server";
+import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
+import { getClaimDetail, type ClaimDetail } from "./claim.server";
+import { rateLookupFor } from "./exchange-rate.server";
+
+export type ReviewViewer = { id: string; roles: readonly string[] };
+
+export type ReviewErrorCode =
+  | "not_found"
+  | "not_assignee"
+  | "not_allowed"
+  | "already_decided"
+  | "stale"
+  | "reason_required"
+  | "invalid_reason"
+  | "comment_required";
+
+export class ReviewError extends Error {
+  constructor(
+    readonly code: ReviewErrorCode,
+    readonly reason?: string,
+  ) {
+    super(reason ? `${code}: ${reason}` : code);
+    this.name = "ReviewError";
+  }
+}
+
+export type ReviewDecision = "approve" | "return" | "reject";
+
+export type ReturnReasonOption = { code: string; name: string; nameZh: string };
+
+export type Workstation = {
+  task: {
+    id: string;
+    status: "OPEN" | "IN_PROGRESS" | "DONE" | "CANCELLED";
+    complexity: string;
+    slaDueAt: Date | null;
+    slaState: "ON_TRACK" | "AT_RISK" | "BREACHED";
+    startedAt: Date | null;
+    groupName: string | null;
+    groupNameZh: string | null;
+    assigneeName: string | null;
+  };
+  /** True only for the assignee of a review in progress; supervisors and admins look read-only. */
+  canDecide: boolean;
+  claim: ClaimDetail;
+  history: HistoryEvent[];
+  returnReasons: ReturnReasonOption[];
+  findings: Finding[];
+};
+
+/** Perceptual hashes at most this many bits apart are look-alikes (as DEFAULT_TOLERANCES). */
+const PHASH_DISTANCE = 6;
+/** At most this many prefix-sharing candidates are compared per receipt hash. */
+const PHASH_CANDIDATES = 2000;
+
+const OVERSEERS = ["SUPERVISOR", "ADMIN"];
+
+/**
+ * Everything the workstation shows for `taskId`, or null (404) when the task is not a review, or the
+ * viewer is neither its assignee with the task in progress nor a supervisor/admin (who look read-only).
+ */
+export async function getWorkstation({ taskId, viewer }: { taskId: string; viewer: ReviewViewer }): Promise<Workstation | null> {
+  const task = await prisma.task.findUnique({
+    where: { id: taskId },
+    include: { group: { select: { name: true, nameZh: true } }, assignee: { select: { name: true } } },
+  });
+  if (!task || task.type !== "REVIEW") return null;
+  const canDecide = task.status === "IN_PROGRESS" && task.assigneeId === viewer.id && viewer.roles.includes("ACCOUNTANT");
+  if (!canDecide && !viewer.roles.some((r) => OVERSEERS.includes(r))) return null;
+
+  const claim = await getClaimDetail({ claimId: task.claimId, viewer });
+  if (!claim) return null;
+  const [history, returnReasons, findings] = await Promise.all([
+    getClaimHistory(claim.id),
+    prisma.returnReason.findMany({ where: { active: true }, orderBy: [{ sortOrder: "asc" }, { code: "asc" }], select: { code: true, name: true, nameZh: true } }),
+    claimFindings(claim),
+  ]);
+  return {
+    task: {
+      id: task.id,
+      status: task.status,
+      complexity: task.complexity,
+      slaDueAt: task.slaDueAt,
+      slaState: task.slaState,
+      startedAt: task.startedAt,
+      groupName: task.group?.name ?? null,
+      groupNameZh: task.group?.nameZh ?? null,
+      assigneeName: task.assignee?.name ?? null,
+    },
+    canDecide,
+    claim,
+    history,
+    returnReasons,
+    findings,
+  };
+}
+
+type ElsewhereRow = { sha256: string; phash: string | null; claimId: string; claimNumber: string };
+
+/**
+ * Receipts on OTHER claims (any claimant) with the same bytes or a look-alike image.
+ *
+ * Same bytes: `sha256 IN (...)` over receipt.file_sha256 (indexed). Look-alikes: a Hamming distance
+ * cannot use a b-tree, so we keep it bounded and simple — exact phash equality (stored_file_phash_idx)
+ * plus, per hash, at most PHASH_CANDIDATES stored files whose phash shares the first 4 hex digits
+ * (16 bits), compared in JS. Look-alikes that differ within the first 16 bits are missed; a BK-tree or
+ * multi-index hashing over the 4 hex quarters is the upgrade when that matters.
+ */
+async function receiptsElsewhere(claimId: string, files: { sha256: string; phash: string | null }[]): Promise<ElsewhereRow[]> {
+  if (files.length === 0) return [];
+  const shas = [...new Set(files.map((f) => f.sha256))];
+  const phashes = [...new Set(files.flatMap((f) => (f.phash && /^[0-9a-f]{16}$/i.test(f.phash) ? [f.phash.toLowerCase()] : [])))];
+  const exact = await prisma.$queryRaw<ElsewhereRow[]>`
+    SELECT f.sha256, f.phash, r.claim_id AS "claimId", c.number AS "claimNumber"
+      FROM receipt r JOIN stored_file f ON f.sha256 = r.file_sha256 JOIN claim c ON c.id = r.claim_id
+     WHERE r.claim_id <> ${claimId}
+       AND (r.file_sha256 IN (${Prisma.join(shas)})${phashes.length > 0 ? Prisma.sql` OR f.phash IN (${Prisma.join(phashes)})` : Prisma.empty})`;
+  const similar: ElsewhereRow[] = [];
+  for (const prefix of [...new Set(phashes.map((p) => p.slice(0, 4)))]) {
+    const candidates = await prisma.$queryRaw<{ sha256: string; phash: string }[]>`
+      SELECT sha256, phash FROM stored_file
+       WHERE phash LIKE ${`${prefix}%`} AND sha256 NOT IN (${Prisma.join(shas)})
+       LIMIT ${PHASH_CANDIDATES}`;
+    const near = candidates.filter((c) => phashes.some((p) => p.startsWith(prefix) && hammingDistance(p, c.phash) <= PHASH_DISTANCE));
+    if (near.length === 0) continue;
+    similar.push(
+      ...(await prisma.$queryRaw<ElsewhereRow[]>`
+        SELECT f.sha256, f.phash, r.claim_id AS "claimId", c.number AS "claimNumber"
+          FROM receipt r JOIN stored_file f ON f.sha256 = r.file_sha256 JOIN claim c ON c.id = r.claim_id
+         WHERE r.claim_id <> ${claimId} AND f.sha256 IN (${Prisma.join(near.map((n) => n.sha256))})`),
+    );
+  }
+  const seen = new Set<string>();
+  return [...exact, ...similar].filter((row) => {
+    const key = `${row.sha256}:${row.claimId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Builds the facts for `checkClaim` from the database and runs it. */
+async function claimFindings(claim: ClaimDetail): Promise<Finding[]> {
+  const receiptRows = await prisma.receipt.findMany({
+    where: { claimId: claim.id },
+    select: { id: true, file: { select: { sha256: true, phash: true } } },
+  });
+  const [company, categories, elsewhere, rateFor] = await Promise.all([
+    prisma.company.findUniqueOrThrow({ where: { id: claim.company.id }, select: { calendar: true } }),
+    prisma.expenseCategory.findMany({
+      where: { code: { in: [...new Set(claim.lines.map((l) => l.categoryCode))] }, limitMinor: { not: null } },
+      select: { code: true, limitMinor: true, limitCurrency: true },
+    }),
+    receiptsElsewhere(claim.id, receiptRows.map((r) => r.file)),
+    rateLookupFor(
+      claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })),
+      claim.company.currency,
+    ),
+  ]);
+  const categoryLimits: CheckFacts["categoryLimits"] = {};
+  for (const c of categories) {
+    if (c.limitMinor !== null) categoryLimits[c.code] = { limitMinor: c.limitMinor, currency: c.limitCurrency ?? claim.company.currency };
+  }
+  // Limits in a currency other than the company's need their own rates.
+  const limitCurrencies = [...new Set(Object.values(categoryLimits).flatMap((l) => (l && l.currency !== claim.company.currency ? [l.currency] : [])))];
+  const limitRates = await Promise.all(
+    limitCurrencies.map(async (to) => [to, await rateLookupFor(claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })), to)] as const),
+  );
+  const byTarget = new Map(limitRates);
+  return checkClaim({
+    companyCurrency: claim.company.currency,
+    lines: claim.lines.map((l) => ({
+      id: l.id,
+      spentOn: l.spentOn,
+      categoryCode: l.categoryCode,
+      amountMinor: l.amount.minor,
+      currency: l.amount.currency,
+      receiptIds: l.receiptIds,
+    })),
+    receipts: receiptRows.map((r) => ({
+      id: r.id,
+      sha256: r.file.sha256,
+      phash: r.file.phash,
+      // The imaging worker does not extract EXIF/PDF dates yet, so receipt_date_far cannot fire.
+      capturedOn: null,
+    })),
+    elsewhere,
+    categoryLimits,
+    rateFor: (from, to, onDate) => (to === claim.company.currency ? rateFor(from, to, onDate) : byTarget.get(to)?.(from, to, onDate)),
+    calendar: calendarOf(company.calendar),
+  });
+}
+
+const ACTIONS: Record<ReviewDecision, { action: ClaimAction; outcome: string; audit: string }> = {
+  approve: { action: "approve", outcome: "approved", audit: "claim.approved" },
+  return: { action: "returnToClaimant", outcome: "returned", audit: "claim.returned" },
+  reject: { action: "reject", outcome: "rejected", audit: "claim.rejected" },
+};
+
+/**
+ * Decide one review task at the claim version the accountant saw. One transaction: lock task and
+ * claim, check assignee, version and segregation of duties, move the claim through the state machine,
+ * finish the task, bump the version, write the audit event. Any refusal throws a ReviewError and
+ * changes nothing.
+ */
+export async function decideReview({
+  viewer,
+  taskId,
+  claimVersion,
+  decision,
+  reasonCodes = [],
+  comment,
+}: {
+  viewer: ReviewViewer;
+  taskId: string;
+  claimVersion: number;
+  decision: ReviewDecision;
+  reasonCodes?: string[];
+  comment?: string;
+}): Promise<{ status: ClaimStatus; claimId: string }> {
+  const note = comment?.trim() ?? "";
+  const codes = [...new Set(reasonCodes.map((c) => c.trim()).filter(Boolean))];
+  if (decision === "return" && codes.length === 0) throw new ReviewError("reason_required");
+  if (decision === "reject" && !note) throw new ReviewError("comment_required");
+  const rule = ACTIONS[decision];
+
+  return prisma.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ claim_id: string }[]>`SELECT claim_id FROM task WHERE id = ${taskId} AND type = 'REVIEW' FOR UPDATE`;
+    if (!locked) throw new ReviewError("not_found");
+    await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${locked.claim_id} FOR UPDATE`;
+    const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+    if (task.status === "DONE" || task.status === "CANCELLED") throw new ReviewError("already_decided");
+    if (task.status !== "IN_PROGRESS" || task.assigneeId !== viewer.id) throw new ReviewError("not_assignee");
+    const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { id: true, status: true, version: true, claimantId: true, groupId: true } });
+    if (claim.version !== claimVersion) throw new ReviewError("stale");
+
+    const [managerTasks, memberships] = await Promise.all([
+      tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" }, select: { assigneeId: true } }),
+      tx.groupMember.findMany({ where: { userId: viewer.id }, select: { groupId: true } }),
+    ]);
+    const allowed = canProcess(
+      { id: viewer.id, roles: [...viewer.roles], groupIds: memberships.map((m) => m.groupId) },
+      { claimantId: claim.claimantId, managerApproverIds: managerTasks.flatMap((t) => (t.assigneeId ? [t.assigneeId] : [])), groupId: task.groupId ?? claim.groupId },
+    );
+    if (!allowed.ok) throw new ReviewError("not_allowed", allowed.reason);
+
+    if (decision === "return") {
+      const valid = await tx.returnReason.count({ where: { code: { in: codes }, active: true } });
+      if (valid !== codes.length) throw new ReviewError("invalid_reason");
+    }
+    const to = transition(claim.status, rule.action);
+    if (!to.ok) throw new ReviewError("stale");
+
+    const now = new Date();
+    await tx.task.update({ where: { id: task.id }, data: { status: "DONE", outcome: rule.outcome, finishedAt: now, startedAt: task.startedAt ?? now } });
+    await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } } });
+    const data: Prisma.InputJsonObject =
+      decision === "return"
+        ? { reasonCodes: codes, comment: note, by: "accountant", taskId: task.id }
+        : { by: "accountant", taskId: task.id, ...(note ? { comment: note } : {}) };
+    await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: rule.audit, fromStatus: claim.status, toStatus: to.to, data });
+    return { status: to.to, claimId: claim.id };
+  });
+}
