@@ -1,0 +1,112 @@
+/**
+ * Routing throughput: claims routed per second by the routing worker (outbox relay → BullMQ → route
+ * job: rules, SLA due time, review task, audit, outbox done — all in Postgres), against bare BullMQ
+ * no-op jobs per second on the same Redis with the same worker concurrency, in the same run.
+ * Usage: npm run bench:routing [-- --claims 2000]
+ * Ends with one JSON line: {"bench":"routing","ratio":…}
+ */
+import { randomUUID } from "node:crypto";
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_bench_routing";
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/3";
+Object.assign(process.env, { DATABASE_URL, REDIS_URL, QUEUE_PREFIX: "afbr", NODE_ENV: "production", OUTBOX_POLL_MS: "20" });
+
+const argIndex = process.argv.indexOf("--claims");
+const CLAIMS = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 2000;
+const CONCURRENCY = 4;
+
+async function main(): Promise<void> {
+  const { ensureServices } = await import("../scripts/services");
+  const { migrate } = await import("../scripts/migrate");
+  await ensureServices({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL });
+  await migrate(DATABASE_URL, () => undefined);
+  const { prisma } = await import("~/utils/db.server");
+  const { Queue, Worker } = await import("bullmq");
+  const { Redis } = await import("ioredis");
+  const { createRedis } = await import("~/utils/redis.server");
+  const { routeJobKey } = await import("~/models/approval.server");
+  const { startRelay } = await import("../workers/relay");
+  const { startRoutingWorker } = await import("../workers/routing");
+  const { runShutdownHooks } = await import("~/utils/shutdown.server");
+
+  const redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+
+  // ---- baseline: bare BullMQ no-op jobs, same Redis, same concurrency ----
+  const noopQueue = new Queue("bench-noop", { connection: createRedis("queue"), prefix: "afbr" });
+  await noopQueue.addBulk(Array.from({ length: CLAIMS }, (_, i) => ({ name: "noop", data: { i }, opts: { removeOnComplete: true } })));
+  let noopDone = 0;
+  const noopStart = performance.now();
+  const noopWorker = new Worker("bench-noop", async () => undefined, { connection: createRedis("worker"), prefix: "afbr", concurrency: CONCURRENCY });
+  const noopMs = await new Promise<number>((resolve) => {
+    noopWorker.on("completed", () => {
+      if (++noopDone === CLAIMS) resolve(performance.now() - noopStart);
+    });
+  });
+  await noopWorker.close();
+  await noopQueue.close();
+
+  // ---- ours: claims waiting for routing, through the relay and the routing worker ----
+  await prisma.$executeRawUnsafe(`TRUNCATE task, outbox_event, audit_event, claim_line, claim, routing_rule, group_member, processing_group, expense_category, app_user, department, company RESTART IDENTITY CASCADE`);
+  await prisma.company.create({ data: { id: "co", code: "BENCH", name: "Bench Co", nameZh: "基准公司", currency: "CNY" } });
+  await prisma.department.create({ data: { id: "dep", companyId: "co", code: "D", name: "Dept", nameZh: "部门" } });
+  await prisma.user.create({ data: { id: "emp", email: "emp@bench", name: "Emp", passwordHash: "!", roles: ["EMPLOYEE"], companyId: "co", departmentId: "dep" } });
+  await prisma.expenseCategory.createMany({ data: [{ code: "TAXI", name: "Taxi", nameZh: "出租车" }, { code: "MEAL", name: "Meal", nameZh: "餐费" }] });
+  await prisma.processingGroup.createMany({ data: [{ id: "g-def", code: "DEF", name: "Default", nameZh: "默认", isDefault: true }, { id: "g-trv", code: "TRV", name: "Travel", nameZh: "差旅" }] });
+  await prisma.routingRule.createMany({
+    data: [
+      { id: randomUUID(), position: 1, name: "fx", groupId: "g-def", conditions: { foreignCurrency: true } },
+      { id: randomUUID(), position: 2, name: "high", groupId: "g-def", conditions: { minTotalMinor: "2000000" } },
+      { id: randomUUID(), position: 3, name: "travel", groupId: "g-trv", conditions: { categoryCodes: ["TAXI"] } },
+    ],
+  });
+  // Claims as manager approval leaves them: MANAGER_APPROVED at version 2, its approval event, and a routing outbox row.
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO claim (id, number, claimant_id, company_id, department_id, purpose, status, version, submitted_at)
+    SELECT 'c' || g, 'B' || g, 'emp', 'co', 'dep', 'bench', 'MANAGER_APPROVED', 2, now() FROM generate_series(1, ${CLAIMS}) g`);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO claim_line (id, claim_id, position, spent_on, category_code, merchant, amount_minor, currency)
+    SELECT 'l' || g || '-' || p, 'c' || g, p, current_date, CASE WHEN g % 2 = 0 THEN 'TAXI' ELSE 'MEAL' END, 'm', 1000 + g, 'CNY'
+    FROM generate_series(1, ${CLAIMS}) g, generate_series(0, 1) p`);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO audit_event (claim_id, type, from_status, to_status, at)
+    SELECT 'c' || g, 'claim.manager_approved', 'SUBMITTED', 'MANAGER_APPROVED', now() FROM generate_series(1, ${CLAIMS}) g`);
+  await prisma.outboxEvent.createMany({
+    data: Array.from({ length: CLAIMS }, (_, i) => ({
+      queue: "routing",
+      jobName: "route-claim",
+      jobKey: routeJobKey(`c${i + 1}`, 2),
+      payload: { claimId: `c${i + 1}`, version: 2 },
+    })),
+  });
+
+  const start = performance.now();
+  const relay = await startRelay({ pollMs: 20, batchSize: 500, log: () => undefined });
+  const worker = startRoutingWorker({ concurrency: CONCURRENCY });
+  let routed = 0;
+  worker.on("completed", (_job, r) => {
+    if (r.outcome === "routed") routed += 1;
+  });
+  while ((await prisma.task.count({ where: { type: "REVIEW" } })) < CLAIMS) await new Promise((r) => setTimeout(r, 100));
+  const oursMs = performance.now() - start;
+  await worker.close();
+  await relay.stop();
+  const tasks = await prisma.task.count({ where: { type: "REVIEW" } });
+  const distinctClaims = Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(DISTINCT claim_id) AS n FROM task WHERE type = 'REVIEW'`)[0]!.n);
+
+  const noopPerS = (CLAIMS / noopMs) * 1000;
+  const routedPerS = (CLAIMS / oursMs) * 1000;
+  const ratio = routedPerS / noopPerS;
+  console.log(`routing benchmark: ${CLAIMS} claims, worker concurrency ${CONCURRENCY}, Redis ${REDIS_URL}, Postgres ${DATABASE_URL}`);
+  console.log(`bare BullMQ no-op jobs : ${noopPerS.toFixed(0)} jobs/s (${noopMs.toFixed(0)} ms)`);
+  console.log(`claims routed          : ${routedPerS.toFixed(0)} claims/s (${oursMs.toFixed(0)} ms, relay included; ${routed} routed by the worker)`);
+  console.log(`ratio routed / no-op   : ${ratio.toFixed(3)}; review tasks ${tasks} for ${distinctClaims} claims (duplicates: ${tasks - distinctClaims})`);
+  console.log(JSON.stringify({ bench: "routing", ratio: Number(ratio.toFixed(4)), routed_per_s: Math.round(routedPerS), noop_per_s: Math.round(noopPerS), claims: CLAIMS, duplicates: tasks - distinctClaims }));
+  redis.disconnect();
+  await runShutdownHooks();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
