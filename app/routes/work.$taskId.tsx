@@ -228,7 +228,7 @@ export default function Workstation() {
               </button>
             </Form>
           ) : null}
-          <button type="button" className="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
+          <button type="button" className="button ws-help-button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
             {t("help.open")}
           </button>
           <Link to="/queue" className="button">{t("decision.back")}</Link>

@@ -27,7 +27,7 @@ export default {
     receipt_missing: "Receipt missing",
     duplicate_receipt: "Duplicate receipt: also on claim",
     similar_receipt: "Similar receipt on claim",
-    similar_distance: "({{distance}} bits apart)",
+    similar_distance: "(image difference {{distance}}/64)",
     over_category_limit: "Over category limit of {{limit}}",
     over_category_limit_no_rate: "Limit {{limit}} not checked: no exchange rate",
     receipt_date_far: "Receipt dated {{capturedOn}}, {{days}} days from the line",

@@ -27,7 +27,7 @@ export default {
     receipt_missing: "缺少票据",
     duplicate_receipt: "重复票据：亦见于报销单",
     similar_receipt: "相似票据，见报销单",
-    similar_distance: "（相差 {{distance}} 位）",
+    similar_distance: "（图像差异 {{distance}}/64）",
     over_category_limit: "超出类别限额 {{limit}}",
     over_category_limit_no_rate: "缺少汇率，未能核对限额 {{limit}}",
     receipt_date_far: "票据日期 {{capturedOn}}，与明细相差 {{days}} 天",
