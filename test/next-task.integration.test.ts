@@ -218,11 +218,13 @@ describe("reassignTask", () => {
     const supervisor = await createUser(org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
     const [alice, bob] = [await createAccountant(org, [group]), await createAccountant(org, [group])];
     const stranger = await createAccountant(org, [await createGroup()]);
-    const open = await queueClaim(claimant, group);
+    const open = await queueClaim(claimant, group, { ageMinutes: 5 });
 
     await expect(reassignTask({ supervisor: alice, taskId: open.taskId, toUserId: bob.id })).rejects.toMatchObject({ code: "forbidden" });
     await expect(reassignTask({ supervisor, taskId: open.taskId, toUserId: stranger.id })).rejects.toMatchObject({ code: "not_member" });
     await expect(reassignTask({ supervisor, taskId: open.taskId, toUserId: claimant.id })).rejects.toMatchObject({ code: "segregation" });
+    const approvedByBob = await queueClaim(await createUser(org), group, { approvedBy: bob.id });
+    await expect(reassignTask({ supervisor, taskId: approvedByBob.taskId, toUserId: bob.id })).rejects.toMatchObject({ code: "segregation" });
 
     expect(await reassignTask({ supervisor, taskId: open.taskId, toUserId: bob.id })).toEqual({ status: "OPEN" });
     expect(await prisma.task.findUniqueOrThrow({ where: { id: open.taskId } })).toMatchObject({ status: "OPEN", preferredAssigneeId: bob.id, assigneeId: null });

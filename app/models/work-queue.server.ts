@@ -3,6 +3,7 @@
  * oldest open review task I may process, without two accountants ever getting the same one.
  */
 import { assertTransition, type ClaimStatus } from "~/domain/claim-machine";
+import { canProcess } from "~/domain/segregation";
 import { Prisma } from "~/generated/prisma/client";
 import type { Role, SlaState } from "~/generated/prisma/enums";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
@@ -215,21 +216,26 @@ export async function reassignTask(
     if (task.type !== "REVIEW" || (task.status !== "OPEN" && task.status !== "IN_PROGRESS") || !task.groupId) {
       throw new WorkQueueError("not_reassignable");
     }
-    const target = await tx.user.findFirst({
-      where: { id: toUserId, active: true, roles: { has: "ACCOUNTANT" }, groupMembers: { some: { groupId: task.groupId } } },
-      select: { id: true },
-    });
+    const [target, claim, approvals] = await Promise.all([
+      tx.user.findFirst({
+        where: { id: toUserId, active: true },
+        select: { id: true, roles: true, groupMembers: { select: { groupId: true } } },
+      }),
+      tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { claimantId: true } }),
+      tx.task.findMany({
+        where: { claimId: task.claimId, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" },
+        select: { assigneeId: true },
+      }),
+    ]);
     if (!target) throw new WorkQueueError("not_member");
-    const conflict = await tx.claim.count({
-      where: {
-        id: task.claimId,
-        OR: [
-          { claimantId: toUserId },
-          { tasks: { some: { type: "MANAGER_APPROVAL", status: "DONE", assigneeId: toUserId, outcome: "approved" } } },
-        ],
-      },
-    });
-    if (conflict > 0) throw new WorkQueueError("segregation");
+    // The same rule the workstation applies when the target later decides the claim.
+    const allowed = canProcess(
+      { id: target.id, roles: target.roles, groupIds: target.groupMembers.map((m) => m.groupId) },
+      { claimantId: claim.claimantId, managerApproverIds: approvals.flatMap((a) => (a.assigneeId ? [a.assigneeId] : [])), groupId: task.groupId },
+    );
+    if (!allowed.ok) {
+      throw new WorkQueueError(allowed.reason === "own_claim" || allowed.reason === "approved_as_manager" ? "segregation" : "not_member");
+    }
 
     const status = task.status as "OPEN" | "IN_PROGRESS";
     const from = status === "OPEN" ? task.preferredAssigneeId : task.assigneeId;
