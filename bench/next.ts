@@ -196,7 +196,6 @@ async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   let t0 = performance.now();
-  await admin.query("DROP INDEX IF EXISTS task_open_review_preferred_idx");
   await admin.query(seedSql(TASKS, CLIENTS));
   await admin.query("VACUUM ANALYZE");
   console.log(`[bench:next] ${TASKS.toLocaleString("en")} open review tasks in ${GROUPS} groups, ${CLIENTS} accountants: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -233,9 +232,10 @@ async function main(): Promise<void> {
   );
   const ours: Take = async (i) => (await takeNextTask({ accountant: accountants[i]! }, wide))?.taskId ?? null;
   phases.push(await runPhase("next", admin, ours));
-  await admin.query(PREFERRED_INDEX);
-  phases.push(await runPhase("next+idx", admin, ours));
+  // For comparison: the same without the preferred-assignee index (migration 20261126235500), then put back.
   await admin.query("DROP INDEX IF EXISTS task_open_review_preferred_idx");
+  phases.push(await runPhase("next-noidx", admin, ours));
+  await admin.query(PREFERRED_INDEX);
   const phaseSeconds = (performance.now() - t0) / 1000;
 
   await admin.query(RESET_SQL);
@@ -252,10 +252,10 @@ async function main(): Promise<void> {
       `${p.name.padEnd(12)} ${String(p.calls).padStart(7)} ${String(p.takes).padStart(7)} ${String(p.empties).padStart(6)} ${String(p.errors).padStart(6)} ${f(p.perSecond).padStart(8)} ${f(p.p50).padStart(7)} ${f(p.p95).padStart(7)} ${f(p.p99).padStart(7)} ${String(p.doubleAssignments).padStart(8)} ${(sqlBad === 0 ? "ok" : `${sqlBad} off`).padStart(10)}`,
     );
   }
-  const [barePg, barePrisma, next, nextIdx] = phases as [PhaseResult, PhaseResult, PhaseResult, PhaseResult];
+  const [barePg, barePrisma, next, nextNoIdx] = phases as [PhaseResult, PhaseResult, PhaseResult, PhaseResult];
   console.log(
     `\nnext vs bare-prisma: p50 ×${(next.p50 / barePrisma.p50).toFixed(1)}, calls/s ×${(next.perSecond / barePrisma.perSecond).toFixed(2)}; ` +
-      `with the preferred index: p50 ×${(nextIdx.p50 / barePrisma.p50).toFixed(1)}, calls/s ×${(nextIdx.perSecond / barePrisma.perSecond).toFixed(2)}` +
+      `without the preferred index: p50 ×${(nextNoIdx.p50 / barePrisma.p50).toFixed(1)}, calls/s ×${(nextNoIdx.perSecond / barePrisma.perSecond).toFixed(2)}` +
       `\nphases took ${phaseSeconds.toFixed(0)} s (${SECONDS} s each plus reset and vacuum)`,
   );
   const round = (n: number) => Math.round(n * 100) / 100;
@@ -282,11 +282,9 @@ async function main(): Promise<void> {
     bare_prisma_calls_per_s: round(barePrisma.perSecond),
     ratio_p50_vs_bare_prisma: round(next.p50 / barePrisma.p50),
     ratio_calls_per_s_vs_bare_prisma: round(next.perSecond / barePrisma.perSecond),
-    with_preferred_index_p50_ms: round(nextIdx.p50),
-    with_preferred_index_p95_ms: round(nextIdx.p95),
-    with_preferred_index_p99_ms: round(nextIdx.p99),
-    with_preferred_index_calls_per_s: round(nextIdx.perSecond),
-    with_preferred_index_ratio_p50_vs_bare_prisma: round(nextIdx.p50 / barePrisma.p50),
+    without_preferred_index_p50_ms: round(nextNoIdx.p50),
+    without_preferred_index_p95_ms: round(nextNoIdx.p95),
+    without_preferred_index_calls_per_s: round(nextNoIdx.perSecond),
   };
   console.log(JSON.stringify(summary));
   if (summary.double_assignments > 0 || summary.sql_check_failures > 0) process.exitCode = 1;
