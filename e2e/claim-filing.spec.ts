@@ -200,22 +200,19 @@ test("the line manager approves from the approvals inbox and the claim is routed
     await expect(page.getByTestId("timeline")).toContainText("Sent to a processing group", { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
 
-  // An accountant of the Travel group (taxi and hotel lines) takes tasks with Next until this claim
-  // comes up, approving the others on the way, and approves it on the workstation.
+  // An accountant of the Travel group (taxi and hotel lines) takes it with Next — the only routed
+  // claim in this run — and approves it on the workstation.
   const accountantContext = await browser.newContext();
   const accountant = await accountantContext.newPage();
   await login(accountant, "accountant@demo.af");
-  let found = false;
-  for (let i = 0; i < 10 && !found; i++) {
-    await accountant.goto("/queue");
-    await accountant.locator(".button-next").click();
-    await expect(accountant).toHaveURL(/\/work\//);
-    found = (await accountant.locator("h1").textContent())?.includes(claimNumber) ?? false;
-    if (found) await accountant.screenshot({ path: "test-results/workstation-en.png", fullPage: true });
-    await accountant.getByTestId("approve").click();
-    await expect(accountant).toHaveURL(/\/queue/);
-  }
-  expect(found).toBe(true);
+  await accountant.goto("/queue");
+  await accountant.waitForLoadState("networkidle");
+  await accountant.locator(".button-next").click();
+  await expect(accountant).toHaveURL(/\/work\//);
+  await expect(accountant.locator("h1")).toContainText(claimNumber);
+  await accountant.screenshot({ path: "test-results/workstation-en.png", fullPage: true });
+  await accountant.getByTestId("approve").click();
+  await expect(accountant).toHaveURL(/\/queue/);
   await accountantContext.close();
   await page.reload();
   await expect(page.locator(".page-head .badge")).toHaveText("Approved");
