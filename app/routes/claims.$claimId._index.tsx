@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ReceiptPanel, ReceiptThumb } from "~/components/receipt-panel";
+import { ClaimLinesTable, MissingRates } from "~/components/claim-lines-table";
+import { ReceiptPanel } from "~/components/receipt-panel";
 import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { usePollWhile } from "~/components/use-poll-while";
@@ -9,7 +10,7 @@ import { formatMoney } from "~/domain/money";
 import { getClaimHistory } from "~/models/claim-history.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { requireUser } from "~/utils/auth.server";
-import { formatCalendarDate, formatDateTime, formatTotals, localName } from "~/utils/format";
+import { formatDateTime, formatTotals, localName } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.claim.number ?? ""} · Accounting Factory` }];
 
@@ -33,7 +34,6 @@ export default function ClaimDetailPage() {
   const locale = i18n.language;
   usePollWhile(claim.receipts.some((r) => r.status === "PROCESSING"));
   const lineLabels = new Map(claim.lines.map((l, i) => [l.id, `${i + 1}`]));
-  const receiptIndex = new Map(claim.receipts.map((r, i) => [r.id, i]));
   return (
     <>
       <div className="page-head">
@@ -69,11 +69,7 @@ export default function ClaimDetailPage() {
             <dd className="totals" data-testid="company-total">{formatMoney(claim.companyTotal, locale)}</dd>
           </div>
         </dl>
-        {claim.missingRates.map((m) => (
-          <p key={`${m.currency}${m.onDate}`} className="notice small">
-            {t("detail.missingRate", { currency: m.currency, date: formatCalendarDate(m.onDate, locale) })}
-          </p>
-        ))}
+        <MissingRates claim={claim} />
       </section>
 
       <section className="card">
@@ -81,42 +77,7 @@ export default function ClaimDetailPage() {
         {claim.lines.length === 0 ? (
           <p className="muted">{t("detail.noLines")}</p>
         ) : (
-          <div className="table-wrap flat">
-            <table className="data responsive">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>{t("field.spentOn")}</th>
-                  <th>{t("field.category")}</th>
-                  <th>{t("field.merchant")}</th>
-                  <th className="num">{t("field.amount")}</th>
-                  <th>{t("field.receipts")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {claim.lines.map((l, i) => (
-                  <tr key={l.id} data-testid="line-row">
-                    <td data-label="#">{i + 1}</td>
-                    <td data-label={t("field.spentOn")}>{formatCalendarDate(l.spentOn, locale)}</td>
-                    <td data-label={t("field.category")}>{locale.startsWith("zh") ? l.categoryNameZh : l.categoryName}</td>
-                    <td data-label={t("field.merchant")}>
-                      {l.merchant}
-                      {l.note ? <div className="muted small">{l.note}</div> : null}
-                    </td>
-                    <td data-label={t("field.amount")} className="num">{formatMoney(l.amount, locale)}</td>
-                    <td data-label={t("field.receipts")}>
-                      <span className="line-thumbs">
-                        {l.receiptIds.map((rid) => {
-                          const r = claim.receipts[receiptIndex.get(rid) ?? -1];
-                          return r ? <ReceiptThumb key={rid} claimId={claim.id} receipt={r} /> : null;
-                        })}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ClaimLinesTable claim={claim} />
         )}
       </section>
 

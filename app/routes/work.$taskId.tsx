@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { ClaimLinesTable, MissingRates } from "~/components/claim-lines-table";
 import { ReceiptThumb } from "~/components/receipt-panel";
 import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
@@ -143,7 +144,6 @@ export default function Workstation() {
     window.open(viewerUrl, "af-viewer");
   }, [viewerUrl]);
 
-  const receiptsById = new Map(claim.receipts.map((r) => [r.id, r]));
   const findingsByLine = new Map<string, Finding[]>();
   for (const f of ws.findings) findingsByLine.set(f.lineId, [...(findingsByLine.get(f.lineId) ?? []), f]);
 
@@ -278,11 +278,7 @@ export default function Workstation() {
               </div>
               <div><dt>{t("header.complexity")}</dt><dd><span className="ws-band">{task.complexity}</span></dd></div>
             </dl>
-            {claim.missingRates.map((m) => (
-              <p key={`${m.currency}${m.onDate}`} className="notice small">
-                {tc("detail.missingRate", { currency: m.currency, date: formatCalendarDate(m.onDate, locale) })}
-              </p>
-            ))}
+            <MissingRates claim={claim} />
           </section>
 
           <section className="card">
@@ -290,64 +286,31 @@ export default function Workstation() {
             {claim.lines.length === 0 ? (
               <p className="muted">{t("lines.none")}</p>
             ) : (
-              <div className="table-wrap flat">
-                <table className="data responsive ws-lines">
-                  <thead>
-                    <tr>
-                      <th>#</th>
-                      <th>{tc("field.spentOn")}</th>
-                      <th>{tc("field.category")}</th>
-                      <th>{tc("field.merchant")}</th>
-                      <th className="num">{tc("field.amount")}</th>
-                      <th>{tc("field.receipts")}</th>
-                      <th>{t("lines.checks")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {claim.lines.map((l, i) => {
-                      const findings = findingsByLine.get(l.id) ?? [];
-                      return (
-                        <tr
-                          key={l.id}
-                          data-testid="line-row"
-                          data-line-index={i}
-                          className={i === selected ? "ws-line-selected" : undefined}
-                          aria-current={i === selected ? "true" : undefined}
-                          onClick={() => setSelected(i)}
-                        >
-                          <td data-label="#">{i + 1}</td>
-                          <td data-label={tc("field.spentOn")}>{formatCalendarDate(l.spentOn, locale)}</td>
-                          <td data-label={tc("field.category")}>{locale.startsWith("zh") ? l.categoryNameZh : l.categoryName}</td>
-                          <td data-label={tc("field.merchant")}>
-                            {l.merchant}
-                            {l.note ? <div className="muted small">{l.note}</div> : null}
-                          </td>
-                          <td data-label={tc("field.amount")} className="num">{formatMoney(l.amount, locale)}</td>
-                          <td data-label={tc("field.receipts")}>
-                            <span className="line-thumbs">
-                              {l.receiptIds.map((rid) => {
-                                const r = receiptsById.get(rid);
-                                return r ? <ReceiptThumb key={rid} claimId={claim.id} receipt={r} /> : null;
-                              })}
-                            </span>
-                          </td>
-                          <td data-label={t("lines.checks")}>
-                            {findings.length === 0 ? (
-                              <span className="finding-none">{t("lines.noFindings")}</span>
-                            ) : (
-                              <ul className="findings">
-                                {findings.map((f, k) => (
-                                  <FindingChip key={`${f.code}-${k}`} finding={f} t={t} locale={locale} />
-                                ))}
-                              </ul>
-                            )}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+              <ClaimLinesTable
+                claim={claim}
+                className="ws-lines"
+                rowProps={(_l, i) => ({
+                  "data-line-index": i,
+                  className: i === selected ? "ws-line-selected" : undefined,
+                  "aria-current": i === selected ? "true" : undefined,
+                  onClick: () => setSelected(i),
+                })}
+                extraColumn={{
+                  header: t("lines.checks"),
+                  render: (l) => {
+                    const findings = findingsByLine.get(l.id) ?? [];
+                    return findings.length === 0 ? (
+                      <span className="finding-none">{t("lines.noFindings")}</span>
+                    ) : (
+                      <ul className="findings">
+                        {findings.map((f, k) => (
+                          <FindingChip key={`${f.code}-${k}`} finding={f} t={t} locale={locale} />
+                        ))}
+                      </ul>
+                    );
+                  },
+                }}
+              />
             )}
           </section>
 
