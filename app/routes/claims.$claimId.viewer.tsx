@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import {
   Link,
   useLoaderData,
+  useNavigate,
   useNavigation,
   useParams,
   useRevalidator,
@@ -26,6 +27,7 @@ import {
   type ViewerPosition,
 } from "~/components/viewer-navigation";
 import { actionForKey, isTypingTarget, SHORTCUTS, shortcutHint, type ViewerAction } from "~/components/viewer-shortcuts";
+import { acceptSyncMessage, openSyncChannel, postSync, viewerPath } from "~/components/workstation-sync";
 import { formatMoney } from "~/domain/money";
 import { DEFAULT_LOCALE, isLocale } from "~/i18n/config";
 import { resources } from "~/i18n/resources";
@@ -131,6 +133,9 @@ export default function ReceiptViewer() {
   const [helpOpen, setHelpOpen] = useState(false);
   const [rotations, setRotations] = useState<Record<string, number>>({});
   const [failedUrl, setFailedUrl] = useState<string | null>(null);
+  // The lines the workstation last selected ("show"); their chips are emphasised.
+  const [highlightLineIds, setHighlightLineIds] = useState<string[]>([]);
+  const navigate = useNavigate();
 
   const nav = useMemo<NavReceipt[]>(
     () => data.receipts.map((r) => ({ id: r.id, pageCount: pagesOf(r) })),
@@ -142,6 +147,14 @@ export default function ReceiptViewer() {
     receiptId: searchParams.get("receipt"),
     page: searchParams.get("page"),
   }));
+  // Same route, another claim ("claim" from the workstation, or the back/forward buttons): start over
+  // from the URL (adjusting state during render, so no frame shows the old claim's position).
+  const [atClaimId, setAtClaimId] = useState(claimId);
+  if (atClaimId !== claimId) {
+    setAtClaimId(claimId);
+    setAt({ receiptId: searchParams.get("receipt"), page: searchParams.get("page") });
+    setHighlightLineIds([]);
+  }
   const position = resolvePosition(nav, at.receiptId, at.page);
   const receipt = position ? data.receipts[position.receiptIndex] : undefined;
   const pageCount = receipt ? pagesOf(receipt) : 0;
@@ -183,6 +196,49 @@ export default function ReceiptViewer() {
     }, URL_SYNC_MS);
     return () => window.clearTimeout(timer);
   }, [currentReceiptId, page, searchParams, setSearchParams]);
+
+  // In step with the workstation (BroadcastChannel "af-workstation", see workstation-sync): it says which
+  // line is selected ("show") and when it moved to another claim ("claim"). Not debounced: immediate.
+  const syncStateRef = useRef({ receiptId: currentReceiptId, page, lineIds: highlightLineIds });
+  syncStateRef.current = { receiptId: currentReceiptId, page, lineIds: highlightLineIds };
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
+  useEffect(() => {
+    const channel = openSyncChannel();
+    if (!channel) return;
+    channel.onmessage = (event: MessageEvent) => {
+      const message = acceptSyncMessage(event.data, claimId);
+      if (!message) return;
+      switch (message.type) {
+        case "show":
+          setAt({ receiptId: message.receiptId, page: String(message.page) });
+          setHighlightLineIds(message.lineIds);
+          return;
+        case "claim":
+          if (message.claimId !== claimId) navigateRef.current(viewerPath(message.claimId, message.receiptId));
+          return;
+        case "hello":
+          if (message.from === "workstation") {
+            const state = syncStateRef.current;
+            postSync(channel, { type: "state", from: "viewer", claimId, receiptId: state.receiptId, page: state.page, lineIds: state.lineIds });
+          }
+          return;
+        case "state":
+          if (message.from !== "workstation") return;
+          setHighlightLineIds(message.lineIds);
+          // Keep the page when already on that receipt (a reload of this window keeps its place).
+          if (message.receiptId !== null && message.receiptId !== syncStateRef.current.receiptId) {
+            setAt({ receiptId: message.receiptId, page: String(message.page) });
+          }
+          return;
+      }
+    };
+    postSync(channel, { type: "hello", from: "viewer", claimId });
+    return () => {
+      channel.onmessage = null;
+      channel.close();
+    };
+  }, [claimId]);
 
   // Rotations last for the browser session (sessionStorage), so a reload keeps a turned receipt turned.
   const rotationsStorageKey = `af.viewer.rotations.${claimId}`;
@@ -312,7 +368,12 @@ export default function ReceiptViewer() {
   );
 
   return (
-    <div className="viewer-app" data-receipt-id={receipt?.id} data-page={receipt ? page : undefined}>
+    <div
+      className="viewer-app"
+      data-receipt-id={receipt?.id}
+      data-page={receipt ? page : undefined}
+      data-highlight-line-ids={highlightLineIds.join(" ")}
+    >
       <header className="viewer-toolbar">
         <div className="vt-row">
           <Link to={`/claims/${encodeURIComponent(claimId)}`} className="vt-back" title={t("backToClaim", { number: data.number })}>
@@ -380,7 +441,13 @@ export default function ReceiptViewer() {
           <ul className="vt-lines" aria-label={t("lines.label")} data-testid="receipt-lines">
             {receiptLines.length === 0 ? <li className="vt-chip vt-chip-none">{t("lines.none")}</li> : null}
             {receiptLines.map((line) => (
-              <LineChip key={line.id} line={line} locale={i18n.language} chipLabel={t("lines.chip", { position: line.position })} />
+              <LineChip
+                key={line.id}
+                line={line}
+                locale={i18n.language}
+                chipLabel={t("lines.chip", { position: line.position })}
+                highlighted={highlightLineIds.includes(line.id)}
+              />
             ))}
           </ul>
         ) : null}
@@ -569,13 +636,28 @@ function ToolButton({
   );
 }
 
-function LineChip({ line, locale, chipLabel }: { line: ViewLine; locale: string; chipLabel: string }) {
+function LineChip({
+  line,
+  locale,
+  chipLabel,
+  highlighted,
+}: {
+  line: ViewLine;
+  locale: string;
+  chipLabel: string;
+  highlighted: boolean;
+}) {
   const category = locale.startsWith("zh") ? line.categoryNameZh : line.categoryName;
   const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(
     new Date(`${line.spentOn}T00:00:00Z`),
   );
   return (
-    <li className="vt-chip" title={`${category} · ${date}`} data-line-id={line.id}>
+    <li
+      className={highlighted ? "vt-chip vt-chip-highlight" : "vt-chip"}
+      title={`${category} · ${date}`}
+      data-line-id={line.id}
+      data-highlighted={highlighted ? "true" : undefined}
+    >
       <span className="vt-chip-position">{chipLabel}</span>
       <span className="vt-sep" aria-hidden="true">
         ·

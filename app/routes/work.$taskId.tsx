@@ -8,6 +8,16 @@ import { ReceiptThumb } from "~/components/receipt-panel";
 import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { isTypingTarget, moveSelection, WORKSTATION_SHORTCUTS, workstationActionForKey } from "~/components/workstation-shortcuts";
+import {
+  acceptSyncMessage,
+  openSyncChannel,
+  otherScreen,
+  popupFeatures,
+  postSync,
+  targetForLine,
+  viewerPath,
+  type ScreenArea,
+} from "~/components/workstation-sync";
 import type { Finding } from "~/domain/claim-checks";
 import { formatMoney } from "~/domain/money";
 import type { Role } from "~/generated/prisma/enums";
@@ -115,6 +125,34 @@ function FindingChip({ finding, t, locale }: { finding: Finding; t: TFn; locale:
   );
 }
 
+/** The Window Management API (Chromium); not in TypeScript's DOM types yet. */
+type ScreenDetailsLike = { screens: readonly ScreenArea[]; currentScreen: ScreenArea };
+type WindowWithScreens = Window & { getScreenDetails?: () => Promise<ScreenDetailsLike> };
+
+/**
+ * Opens (or re-targets) the viewer window. With the Window Management API it goes on another screen,
+ * filling that screen; the call inside the click/key handler is what asks for the permission. Without
+ * it (or when refused, or with one screen) a plain popup, whose position the browser remembers.
+ */
+function openViewerWindow(url: string): void {
+  const fallback = () => void window.open(url, "af-viewer", "popup");
+  const w = window as WindowWithScreens;
+  if (typeof w.getScreenDetails !== "function") return fallback();
+  let details: Promise<ScreenDetailsLike>;
+  try {
+    details = w.getScreenDetails();
+  } catch {
+    return fallback();
+  }
+  details.then(
+    (d) => {
+      const screen = otherScreen(d.screens, d.currentScreen);
+      window.open(url, "af-viewer", screen ? popupFeatures(screen) : "popup");
+    },
+    fallback,
+  );
+}
+
 function eventLabel(t: TFn, type: string, data: Record<string, unknown>): string {
   const label = t(`event.${type.replace(".", "_")}`, { ...data, defaultValue: "" });
   return label || t("event.other", { type });
@@ -139,10 +177,69 @@ export default function Workstation() {
   const rejectRef = useRef<HTMLTextAreaElement>(null);
   const helpRef = useRef<HTMLDialogElement>(null);
 
-  const viewerUrl = `/claims/${claim.id}/viewer`;
-  const openViewer = useCallback(() => {
-    window.open(viewerUrl, "af-viewer");
-  }, [viewerUrl]);
+  // The viewer window follows the selected line over a BroadcastChannel (see workstation-sync).
+  const selectedLine = selected >= 0 ? claim.lines[selected] : undefined;
+  const target = targetForLine(selectedLine, claim.receipts);
+  const targetReceiptId = target?.receiptId ?? null;
+  const syncRef = useRef<BroadcastChannel | null>(null);
+  const syncStateRef = useRef({ claimId: claim.id, receiptId: targetReceiptId, lineIds: selectedLine ? [selectedLine.id] : [] });
+  syncStateRef.current = { claimId: claim.id, receiptId: targetReceiptId, lineIds: selectedLine ? [selectedLine.id] : [] };
+  const linesRef = useRef(claim.lines);
+  linesRef.current = claim.lines;
+  // Set when the selection was adopted from the viewer (it is already there: do not move it to page 1).
+  const adoptedRef = useRef<number | null>(null);
+
+  useEffect(() => {
+    const channel = openSyncChannel();
+    syncRef.current = channel;
+    if (!channel) return;
+    const claimId = claim.id;
+    channel.onmessage = (event: MessageEvent) => {
+      const message = acceptSyncMessage(event.data, claimId);
+      if (!message) return;
+      if (message.type === "hello" && message.from === "viewer") {
+        const state = syncStateRef.current;
+        postSync(channel, { type: "state", from: "workstation", claimId, receiptId: state.receiptId, page: 1, lineIds: state.lineIds });
+      } else if (message.type === "state" && message.from === "viewer") {
+        // After a reload of this page: pick up the line the viewer was showing, if nothing is selected.
+        const index = linesRef.current.findIndex((l) => message.lineIds.includes(l.id));
+        if (index < 0) return;
+        setSelected((current) => {
+          if (current >= 0) return current;
+          adoptedRef.current = index;
+          return index;
+        });
+      }
+    };
+    // A new task (e.g. taken with Next) moves the viewer to this claim; then ask where it is.
+    postSync(channel, { type: "claim", claimId, receiptId: null });
+    postSync(channel, { type: "hello", from: "workstation", claimId });
+    return () => {
+      syncRef.current = null;
+      channel.onmessage = null;
+      channel.close();
+    };
+  }, [claim.id]);
+
+  const selectedLineId = selectedLine?.id ?? null;
+  useEffect(() => {
+    if (selected < 0 || targetReceiptId === null || selectedLineId === null) return;
+    if (adoptedRef.current === selected) {
+      adoptedRef.current = null;
+      return;
+    }
+    postSync(syncRef.current, {
+      type: "show",
+      claimId: claim.id,
+      receiptId: targetReceiptId,
+      page: 1,
+      lineIds: [selectedLineId],
+      sentAt: Date.now(),
+    });
+  }, [selected, selectedLineId, targetReceiptId, claim.id]);
+
+  const viewerUrl = viewerPath(claim.id, targetReceiptId);
+  const openViewer = useCallback(() => openViewerWindow(viewerUrl), [viewerUrl]);
 
   const findingsByLine = new Map<string, Finding[]>();
   for (const f of ws.findings) findingsByLine.set(f.lineId, [...(findingsByLine.get(f.lineId) ?? []), f]);
