@@ -78,6 +78,7 @@ function Header({ data }: { data: RootData }) {
           <NavLink to="/claims/new">{t("nav.newClaim")}</NavLink>
           {user.roles.some((r) => r === "MANAGER" || r === "ADMIN") ? <NavLink to="/approvals">{t("nav.approvals")}</NavLink> : null}
           {user.roles.some((r) => r === "ACCOUNTANT" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/queue">{t("floor:nav.queue")}</NavLink> : null}
+          {user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR") ? <NavLink to="/admin/routing">{t("admin:nav")}</NavLink> : null}
         </nav>
       ) : null}
       <div className="topbar-right">

@@ -12,8 +12,10 @@ import enFloor from "./locales/en/floor";
 import zhFloor from "./locales/zh-CN/floor";
 import enWork from "./locales/en/work";
 import zhWork from "./locales/zh-CN/work";
+import enAdmin from "./locales/en/admin";
+import zhAdmin from "./locales/zh-CN/admin";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin },
 } as const;

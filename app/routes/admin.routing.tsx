@@ -1,0 +1,412 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { RouteError } from "~/components/route-error";
+import { minorToDecimalString, parseAmount } from "~/domain/money";
+import type { RuleConditions } from "~/domain/routing";
+import { getClaimFormOptions } from "~/models/org.server";
+import {
+  deleteRoutingRule,
+  listReturnReasons,
+  listRoutingRules,
+  moveRoutingRule,
+  saveReturnReason,
+  saveRoutingRule,
+} from "~/models/routing-rules.server";
+import { requireUser } from "~/utils/auth.server";
+import { prisma } from "~/utils/db.server";
+import { localName } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "Routing rules · Accounting Factory" }];
+
+/** Amounts on this page are in the company currency; the demo companies all book in CNY. */
+const AMOUNT_CURRENCY = "CNY";
+
+/** ADMIN edits; SUPERVISOR may look. */
+async function requireViewer(request: Request) {
+  const user = await requireUser(request);
+  const canEdit = user.roles.includes("ADMIN");
+  if (!canEdit && !user.roles.includes("SUPERVISOR")) throw new Response("Forbidden", { status: 403 });
+  return { user, canEdit };
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { canEdit } = await requireViewer(request);
+  const [rules, reasons, options, groups] = await Promise.all([
+    listRoutingRules(),
+    listReturnReasons(),
+    getClaimFormOptions(),
+    prisma.processingGroup.findMany({ orderBy: { code: "asc" }, select: { id: true, name: true, nameZh: true, isDefault: true } }),
+  ]);
+  const editId = new URL(request.url).searchParams.get("edit");
+  const editing = canEdit && editId ? (rules.find((r) => r.id === editId) ?? null) : null;
+  return { rules, reasons, options, groups, canEdit, editing };
+}
+
+type FieldErrors = Record<string, string>;
+type ActionData = { kind: "rule" | "reason"; ok: boolean; fieldErrors?: FieldErrors };
+
+function optionalInt(value: FormDataEntryValue | null): number | undefined {
+  const text = String(value ?? "").trim();
+  return text === "" ? undefined : Number(text);
+}
+
+/** Reads the rule form into conditions; amount errors are reported here, the rest by the schema. */
+function readConditions(form: FormData): { conditions: Record<string, unknown>; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const c: Record<string, unknown> = {};
+  const list = (name: string) => form.getAll(name).map(String).filter((v) => v.trim() !== "");
+  const companyIds = list("companyIds");
+  if (companyIds.length) c.companyIds = companyIds;
+  const departmentIds = list("departmentIds");
+  if (departmentIds.length) c.departmentIds = departmentIds;
+  const categoryCodes = list("categoryCodes");
+  if (categoryCodes.length) {
+    c.categoryCodes = categoryCodes;
+    c.categoryMatch = form.get("categoryMatch") === "all" ? "all" : "any";
+  }
+  const currencies = String(form.get("currencies") ?? "").split(/[,\s]+/).filter(Boolean);
+  if (currencies.length) c.currencies = currencies;
+  const foreign = form.get("foreignCurrency");
+  if (foreign === "yes") c.foreignCurrency = true;
+  if (foreign === "no") c.foreignCurrency = false;
+  for (const [field, key] of [["minTotal", "minTotalMinor"], ["maxTotal", "maxTotalMinor"]] as const) {
+    const text = String(form.get(field) ?? "").trim();
+    if (text === "") continue;
+    const parsed = parseAmount(text, AMOUNT_CURRENCY);
+    if (!parsed.ok) errors[`conditions.${key}`] = parsed.code;
+    else if (parsed.minor < 0n) errors[`conditions.${key}`] = "negative";
+    else c[key] = parsed.minor.toString();
+  }
+  const minLines = optionalInt(form.get("minLines"));
+  if (minLines !== undefined) c.minLines = minLines;
+  const maxLines = optionalInt(form.get("maxLines"));
+  if (maxLines !== undefined) c.maxLines = maxLines;
+  return { conditions: c, errors };
+}
+
+export async function action({ request }: ActionFunctionArgs): Promise<ActionData | Response> {
+  const { user, canEdit } = await requireViewer(request);
+  if (!canEdit) throw new Response("Forbidden", { status: 403 });
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const id = String(form.get("id") ?? "");
+  if (intent === "up" || intent === "down") {
+    await moveRoutingRule({ admin: user, id, direction: intent });
+    return { kind: "rule", ok: true };
+  }
+  if (intent === "delete") {
+    await deleteRoutingRule({ admin: user, id });
+    return { kind: "rule", ok: true };
+  }
+  if (intent === "reason") {
+    const result = await saveReturnReason({
+      admin: user,
+      code: String(form.get("code") ?? ""),
+      name: String(form.get("name") ?? ""),
+      nameZh: String(form.get("nameZh") ?? ""),
+      active: form.get("active") === "on",
+    });
+    return result.ok ? { kind: "reason", ok: true } : { kind: "reason", ok: false, fieldErrors: result.fieldErrors };
+  }
+  if (intent !== "save") throw new Response("Bad request", { status: 400 });
+  const { conditions, errors } = readConditions(form);
+  // A bad amount leaves its condition out: never save a rule wider than the admin meant.
+  if (Object.keys(errors).length > 0) return { kind: "rule", ok: false, fieldErrors: errors };
+  const priority = optionalInt(form.get("priority"));
+  const position = optionalInt(form.get("position"));
+  const result = await saveRoutingRule({
+    admin: user,
+    rule: {
+      id: id || undefined,
+      name: String(form.get("name") ?? ""),
+      groupId: String(form.get("groupId") ?? ""),
+      position: position ?? Number.NaN,
+      active: form.get("active") === "on",
+      priority: priority ?? null,
+      conditions,
+    },
+  });
+  if (!result.ok) return { kind: "rule", ok: false, fieldErrors: result.fieldErrors };
+  return redirect("/admin/routing");
+}
+
+function amount(minor: string, locale: string): string {
+  const decimal = minorToDecimalString(BigInt(minor), AMOUNT_CURRENCY);
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(decimal));
+}
+
+/** "Category any of TAXI, HOTEL; total ≥ 20,000.00" */
+function summarise(c: RuleConditions, t: TFunction, locale: string, names: Map<string, string>): string {
+  const parts: string[] = [];
+  const named = (ids: string[]) => ids.map((id) => names.get(id) ?? id).join(", ");
+  if (c.companyIds) parts.push(t("summary.companies", { list: named(c.companyIds) }));
+  if (c.departmentIds) parts.push(t("summary.departments", { list: named(c.departmentIds) }));
+  if (c.categoryCodes) parts.push(t(c.categoryMatch === "all" ? "summary.categoriesAll" : "summary.categoriesAny", { list: c.categoryCodes.join(", ") }));
+  if (c.currencies) parts.push(t("summary.currencies", { list: c.currencies.join(", ") }));
+  if (c.foreignCurrency !== undefined) parts.push(t(c.foreignCurrency ? "summary.foreignYes" : "summary.foreignNo"));
+  if (c.minTotalMinor !== undefined) parts.push(t("summary.minTotal", { amount: amount(c.minTotalMinor, locale) }));
+  if (c.maxTotalMinor !== undefined) parts.push(t("summary.maxTotal", { amount: amount(c.maxTotalMinor, locale) }));
+  if (c.minLines !== undefined) parts.push(t("summary.minLines", { count: c.minLines }));
+  if (c.maxLines !== undefined) parts.push(t("summary.maxLines", { count: c.maxLines }));
+  return parts.length ? parts.join(t("summary.separator")) : t("summary.everything");
+}
+
+function FieldError({ errors, name, t }: { errors: FieldErrors | undefined; name: string; t: TFunction }) {
+  const code = errors?.[name];
+  if (!code) return null;
+  return (
+    <p className="field-error" role="alert" data-testid={`error-${name}`}>
+      {t(`errors.${code}`, { defaultValue: t("errors.invalid") })}
+    </p>
+  );
+}
+
+export default function AdminRouting() {
+  const { rules, reasons, options, groups, canEdit, editing } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t, i18n } = useTranslation("admin");
+  const locale = i18n.language;
+  const busy = navigation.state !== "idle";
+  const names = new Map<string, string>();
+  for (const company of options.companies) {
+    names.set(company.id, localName(company, locale));
+    for (const d of company.departments) names.set(d.id, localName(d, locale));
+  }
+  const defaultGroup = groups.find((g) => g.isDefault);
+  const ruleErrors = result && !("status" in result) && result.kind === "rule" && !result.ok ? result.fieldErrors : undefined;
+  const reasonErrors = result && !("status" in result) && result.kind === "reason" && !result.ok ? result.fieldErrors : undefined;
+  const c: RuleConditions = editing?.conditions ?? {};
+  const nextPosition = rules.reduce((max, r) => Math.max(max, r.position), 0) + 10;
+  const formKey = `${editing?.id ?? "new"}-${rules.length}-${result && "ok" in result && result.ok ? navigation.state : "keep"}`;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t("title")}</h1>
+      </div>
+      <p className="muted">{t(canEdit ? "intro" : "readOnly")}</p>
+      {result && "ok" in result && result.ok ? <p className="notice" role="status">{t("saved")}</p> : null}
+
+      <div className="table-wrap">
+        <table className="data" data-testid="routing-rules">
+          <thead>
+            <tr>
+              <th className="num">{t("cols.position")}</th>
+              <th>{t("cols.name")}</th>
+              <th>{t("cols.group")}</th>
+              <th>{t("cols.conditions")}</th>
+              <th>{t("cols.active")}</th>
+              <th className="num">{t("cols.priority")}</th>
+              {canEdit ? <th><span className="visually-hidden">{t("cols.actions")}</span></th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rules.map((rule, index) => (
+              <tr key={rule.id} data-testid="routing-rule">
+                <td className="num">{rule.position}</td>
+                <td>{rule.name}</td>
+                <td>{localName({ name: rule.groupName, nameZh: rule.groupNameZh }, locale)}</td>
+                <td>{rule.conditionsValid ? summarise(rule.conditions, t, locale, names) : <span className="field-error">{t("invalidStored")}</span>}</td>
+                <td>{rule.active ? t("yes") : t("no")}</td>
+                <td className="num">{rule.priority ?? "—"}</td>
+                {canEdit ? (
+                  <td>
+                    <Form method="post" className="admin-actions">
+                      <input type="hidden" name="id" value={rule.id} />
+                      <button type="submit" name="intent" value="up" className="button button-small" disabled={busy || index === 0} aria-label={t("up")}>↑</button>
+                      <button type="submit" name="intent" value="down" className="button button-small" disabled={busy || index === rules.length - 1} aria-label={t("down")}>↓</button>
+                      <Link to={`?edit=${rule.id}`} className="button button-small">{t("edit")}</Link>
+                      <button type="submit" name="intent" value="delete" className="button button-small button-danger" disabled={busy}>{t("delete")}</button>
+                    </Form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+            <tr className="admin-default-row">
+              <td className="num">—</td>
+              <td colSpan={canEdit ? 6 : 5} className="muted">
+                {t("defaultRow", { group: defaultGroup ? localName(defaultGroup, locale) : t("noDefault") })}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
+
+      {canEdit ? (
+        <section className="card admin-section">
+          <h2>{editing ? t("form.editTitle", { name: editing.name }) : t("form.addTitle")}</h2>
+          <Form method="post" className="stack" key={formKey}>
+            <input type="hidden" name="intent" value="save" />
+            {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
+            <div className="row">
+              <label className="field grow">
+                <span>{t("form.name")}</span>
+                <input name="name" defaultValue={editing?.name ?? ""} maxLength={200} required />
+                <FieldError errors={ruleErrors} name="name" t={t} />
+              </label>
+              <label className="field">
+                <span>{t("form.group")}</span>
+                <select name="groupId" defaultValue={editing?.groupId ?? ""} required>
+                  <option value="" disabled>{t("form.chooseGroup")}</option>
+                  {groups.map((g) => <option key={g.id} value={g.id}>{localName(g, locale)}</option>)}
+                </select>
+                <FieldError errors={ruleErrors} name="groupId" t={t} />
+              </label>
+              <label className="field">
+                <span>{t("form.position")}</span>
+                <input name="position" type="number" min={0} step={1} defaultValue={editing?.position ?? nextPosition} required />
+                <FieldError errors={ruleErrors} name="position" t={t} />
+              </label>
+              <label className="field">
+                <span>{t("form.priority")}</span>
+                <input name="priority" type="number" step={1} defaultValue={editing?.priority ?? ""} />
+                <FieldError errors={ruleErrors} name="priority" t={t} />
+              </label>
+              <label className="field admin-check">
+                <span>{t("form.active")}</span>
+                <input name="active" type="checkbox" defaultChecked={editing?.active ?? true} />
+              </label>
+            </div>
+            <FieldError errors={ruleErrors} name="conditions" t={t} />
+            <div className="row">
+              <label className="field">
+                <span>{t("form.companies")}</span>
+                <select name="companyIds" multiple defaultValue={c.companyIds ?? []} size={4}>
+                  {options.companies.map((co) => <option key={co.id} value={co.id}>{localName(co, locale)}</option>)}
+                </select>
+                <FieldError errors={ruleErrors} name="conditions.companyIds" t={t} />
+              </label>
+              <label className="field">
+                <span>{t("form.departments")}</span>
+                <select name="departmentIds" multiple defaultValue={c.departmentIds ?? []} size={4}>
+                  {options.companies.map((co) => (
+                    <optgroup key={co.id} label={localName(co, locale)}>
+                      {co.departments.map((d) => <option key={d.id} value={d.id}>{localName(d, locale)}</option>)}
+                    </optgroup>
+                  ))}
+                </select>
+                <FieldError errors={ruleErrors} name="conditions.departmentIds" t={t} />
+              </label>
+            </div>
+            <fieldset className="admin-fieldset">
+              <legend>{t("form.categories")}</legend>
+              <div className="admin-checks">
+                {options.categories.map((cat) => (
+                  <label key={cat.code} className="admin-check-inline">
+                    <input type="checkbox" name="categoryCodes" value={cat.code} defaultChecked={c.categoryCodes?.includes(cat.code) ?? false} />
+                    {cat.code} · {localName(cat, locale)}
+                  </label>
+                ))}
+              </div>
+              <div className="admin-checks">
+                <label className="admin-check-inline">
+                  <input type="radio" name="categoryMatch" value="any" defaultChecked={c.categoryMatch !== "all"} /> {t("form.matchAny")}
+                </label>
+                <label className="admin-check-inline">
+                  <input type="radio" name="categoryMatch" value="all" defaultChecked={c.categoryMatch === "all"} /> {t("form.matchAll")}
+                </label>
+              </div>
+              <FieldError errors={ruleErrors} name="conditions.categoryCodes" t={t} />
+            </fieldset>
+            <div className="row">
+              <label className="field">
+                <span>{t("form.currencies")}</span>
+                <input name="currencies" placeholder="USD, EUR" defaultValue={c.currencies?.join(", ") ?? ""} />
+                <FieldError errors={ruleErrors} name="conditions.currencies" t={t} />
+              </label>
+              <label className="field">
+                <span>{t("form.foreign")}</span>
+                <select name="foreignCurrency" defaultValue={c.foreignCurrency === undefined ? "any" : c.foreignCurrency ? "yes" : "no"}>
+                  <option value="any">{t("form.any")}</option>
+                  <option value="yes">{t("yes")}</option>
+                  <option value="no">{t("no")}</option>
+                </select>
+              </label>
+              <label className="field">
+                <span>{t("form.minTotal", { currency: AMOUNT_CURRENCY })}</span>
+                <input name="minTotal" inputMode="decimal" defaultValue={c.minTotalMinor ? minorToDecimalString(BigInt(c.minTotalMinor), AMOUNT_CURRENCY) : ""} />
+                <FieldError errors={ruleErrors} name="conditions.minTotalMinor" t={t} />
+              </label>
+              <label className="field">
+                <span>{t("form.maxTotal", { currency: AMOUNT_CURRENCY })}</span>
+                <input name="maxTotal" inputMode="decimal" defaultValue={c.maxTotalMinor ? minorToDecimalString(BigInt(c.maxTotalMinor), AMOUNT_CURRENCY) : ""} />
+                <FieldError errors={ruleErrors} name="conditions.maxTotalMinor" t={t} />
+              </label>
+              <label className="field">
+                <span>{t("form.minLines")}</span>
+                <input name="minLines" type="number" min={0} step={1} defaultValue={c.minLines ?? ""} />
+                <FieldError errors={ruleErrors} name="conditions.minLines" t={t} />
+              </label>
+              <label className="field">
+                <span>{t("form.maxLines")}</span>
+                <input name="maxLines" type="number" min={0} step={1} defaultValue={c.maxLines ?? ""} />
+                <FieldError errors={ruleErrors} name="conditions.maxLines" t={t} />
+              </label>
+            </div>
+            <div className="row">
+              <button type="submit" className="button button-primary" disabled={busy}>{t("form.save")}</button>
+              {editing ? <Link to="." className="button">{t("form.cancel")}</Link> : null}
+            </div>
+          </Form>
+        </section>
+      ) : null}
+
+      <section className="card admin-section">
+        <h2>{t("reasons.title")}</h2>
+        <div className="table-wrap">
+          <table className="data" data-testid="return-reasons">
+            <thead>
+              <tr>
+                <th>{t("reasons.code")}</th>
+                <th>{t("reasons.name")}</th>
+                <th>{t("reasons.nameZh")}</th>
+                <th>{t("cols.active")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {reasons.map((r) => (
+                <tr key={r.code}>
+                  <td className="mono">{r.code}</td>
+                  <td>{r.name}</td>
+                  <td>{r.nameZh}</td>
+                  <td>{r.active ? t("yes") : t("no")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {canEdit ? (
+          <Form method="post" className="row admin-section">
+            <input type="hidden" name="intent" value="reason" />
+            <label className="field">
+              <span>{t("reasons.code")}</span>
+              <input name="code" required maxLength={40} className="mono" />
+              <FieldError errors={reasonErrors} name="code" t={t} />
+            </label>
+            <label className="field grow">
+              <span>{t("reasons.name")}</span>
+              <input name="name" required maxLength={200} />
+              <FieldError errors={reasonErrors} name="name" t={t} />
+            </label>
+            <label className="field grow">
+              <span>{t("reasons.nameZh")}</span>
+              <input name="nameZh" required maxLength={200} lang="zh-CN" />
+              <FieldError errors={reasonErrors} name="nameZh" t={t} />
+            </label>
+            <label className="field admin-check">
+              <span>{t("form.active")}</span>
+              <input name="active" type="checkbox" defaultChecked />
+            </label>
+            <button type="submit" className="button" disabled={busy}>{t("reasons.save")}</button>
+          </Form>
+        ) : null}
+        {canEdit ? <p className="muted small">{t("reasons.hint")}</p> : null}
+      </section>
+    </>
+  );
+}
+
+export const ErrorBoundary = RouteError;
