@@ -1,49 +1,6 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { FIXTURES, login, waitForReceiptsReady } from "./helpers";
-
-type Strings = { create: string; submit: string; submitted: string; addLine: string };
-const STRINGS: Record<"en" | "zh-CN", Strings> = {
-  en: { create: "Create draft", submit: "Submit", submitted: "Submitted", addLine: "Add line" },
-  "zh-CN": { create: "创建草稿", submit: "提交", submitted: "已提交", addLine: "添加明细" },
-};
-
-async function fillLine(page: Page, index: number, values: { date: string; category: string; merchant: string; amount: string }, receiptNumber: number) {
-  const line = page.getByTestId("line-item").nth(index);
-  await line.locator(`input[name="lines[${index}].spentOn"]`).fill(values.date);
-  await line.locator(`select[name="lines[${index}].categoryCode"]`).selectOption(values.category);
-  await line.locator(`input[name="lines[${index}].merchant"]`).fill(values.merchant);
-  await line.locator(`input[name="lines[${index}].amount"]`).fill(values.amount);
-  const chips = line.locator(`input[name="lines[${index}].receiptIds"]`);
-  const count = await chips.count();
-  for (let i = 0; i < count; i++) {
-    const chip = chips.nth(i);
-    const want = i === receiptNumber - 1;
-    if ((await chip.isChecked()) !== want) await chip.setChecked(want);
-  }
-}
-
-/** Files a claim with a JPEG and a two-page PDF, submits it, and returns its URL. */
-async function fileClaim(page: Page, locale: "en" | "zh-CN", purpose: string): Promise<string> {
-  const s = STRINGS[locale];
-  await page.goto("/claims/new");
-  await page.locator('input[name="purpose"]').fill(purpose);
-  await page.getByRole("button", { name: s.create }).click();
-  await expect(page).toHaveURL(/\/claims\/[0-9a-f-]+\/edit$/);
-
-  await page.getByTestId("receipt-input").setInputFiles([path.join(FIXTURES, "receipt-zh.jpg"), path.join(FIXTURES, "two-page.pdf")]);
-  await waitForReceiptsReady(page, 2);
-
-  await page.getByTestId("add-line").click();
-  await fillLine(page, 0, { date: "2026-11-02", category: "TAXI", merchant: "滴滴出行", amount: "45.50" }, 1);
-  await page.getByTestId("add-line").click();
-  await fillLine(page, 1, { date: "2026-11-03", category: "HOTEL", merchant: "如家酒店", amount: "1,280.00" }, 2);
-  await page.getByRole("button", { name: s.submit, exact: true }).click();
-
-  await expect(page).toHaveURL(/\/claims\/[0-9a-f-]+$/);
-  await expect(page.locator(".page-head .badge")).toHaveText(s.submitted);
-  return page.url();
-}
+import { FIXTURES, fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
 
 /** Zooms into the current receipt page and waits until a tile deeper than the fitted view has been drawn. */
 async function zoomInViewer(page: Page) {
@@ -195,21 +152,14 @@ test("the line manager approves from the approvals inbox and the claim is routed
   // The routing worker picks it up through the outbox: the history shows it within seconds.
   await page.goto(claimUrl);
   await expect(page.locator(".page-head .badge")).toHaveText("Manager approved");
-  await expect(async () => {
-    await page.reload();
-    await expect(page.getByTestId("timeline")).toContainText("Sent to a processing group", { timeout: 1000 });
-  }).toPass({ timeout: 20_000 });
+  await waitUntilRouted(page);
 
   // An accountant of the Travel group (taxi and hotel lines) takes it with Next — the only routed
   // claim in this run — and approves it on the workstation.
   const accountantContext = await browser.newContext();
   const accountant = await accountantContext.newPage();
   await login(accountant, "accountant@demo.af");
-  await accountant.goto("/queue");
-  await accountant.waitForLoadState("networkidle");
-  await accountant.locator(".button-next").click();
-  await expect(accountant).toHaveURL(/\/work\//);
-  await expect(accountant.locator("h1")).toContainText(claimNumber);
+  await takeNextTask(accountant, claimNumber);
   await accountant.screenshot({ path: "test-results/workstation-en.png", fullPage: true });
   await accountant.getByTestId("approve").click();
   await expect(accountant).toHaveURL(/\/queue/);

@@ -25,3 +25,63 @@ export async function waitForReceiptsReady(page: Page, count: number): Promise<v
   await expect(page.getByTestId("receipt-item")).toHaveCount(count);
   await expect(page.locator('[data-testid="receipt-item"][data-status="READY"]')).toHaveCount(count, { timeout: 60_000 });
 }
+
+type Strings = { create: string; submit: string; submitted: string; addLine: string };
+const STRINGS: Record<"en" | "zh-CN", Strings> = {
+  en: { create: "Create draft", submit: "Submit", submitted: "Submitted", addLine: "Add line" },
+  "zh-CN": { create: "创建草稿", submit: "提交", submitted: "已提交", addLine: "添加明细" },
+};
+
+async function fillLine(page: Page, index: number, values: { date: string; category: string; merchant: string; amount: string }, receiptNumber: number) {
+  const line = page.getByTestId("line-item").nth(index);
+  await line.locator(`input[name="lines[${index}].spentOn"]`).fill(values.date);
+  await line.locator(`select[name="lines[${index}].categoryCode"]`).selectOption(values.category);
+  await line.locator(`input[name="lines[${index}].merchant"]`).fill(values.merchant);
+  await line.locator(`input[name="lines[${index}].amount"]`).fill(values.amount);
+  const chips = line.locator(`input[name="lines[${index}].receiptIds"]`);
+  const count = await chips.count();
+  for (let i = 0; i < count; i++) {
+    const chip = chips.nth(i);
+    const want = i === receiptNumber - 1;
+    if ((await chip.isChecked()) !== want) await chip.setChecked(want);
+  }
+}
+
+/** Files a claim with a JPEG (line 1, taxi) and a two-page PDF (line 2, hotel), submits it, and returns its URL. */
+export async function fileClaim(page: Page, locale: "en" | "zh-CN", purpose: string): Promise<string> {
+  const s = STRINGS[locale];
+  await page.goto("/claims/new");
+  await page.locator('input[name="purpose"]').fill(purpose);
+  await page.getByRole("button", { name: s.create }).click();
+  await expect(page).toHaveURL(/\/claims\/[0-9a-f-]+\/edit$/);
+
+  await page.getByTestId("receipt-input").setInputFiles([path.join(FIXTURES, "receipt-zh.jpg"), path.join(FIXTURES, "two-page.pdf")]);
+  await waitForReceiptsReady(page, 2);
+
+  await page.getByTestId("add-line").click();
+  await fillLine(page, 0, { date: "2026-11-02", category: "TAXI", merchant: "滴滴出行", amount: "45.50" }, 1);
+  await page.getByTestId("add-line").click();
+  await fillLine(page, 1, { date: "2026-11-03", category: "HOTEL", merchant: "如家酒店", amount: "1,280.00" }, 2);
+  await page.getByRole("button", { name: s.submit, exact: true }).click();
+
+  await expect(page).toHaveURL(/\/claims\/[0-9a-f-]+$/);
+  await expect(page.locator(".page-head .badge")).toHaveText(s.submitted);
+  return page.url();
+}
+
+/** Reloads the claim page until its history shows the routing worker sent it to a group. */
+export async function waitUntilRouted(page: Page): Promise<void> {
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("timeline")).toContainText("Sent to a processing group", { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+}
+
+/** On the queue page, presses Next and expects the workstation for `claimNumber`. */
+export async function takeNextTask(page: Page, claimNumber: string): Promise<void> {
+  await page.goto("/queue");
+  await page.waitForLoadState("networkidle");
+  await page.locator(".button-next").click();
+  await expect(page).toHaveURL(/\/work\//);
+  await expect(page.locator("h1")).toContainText(claimNumber);
+}
