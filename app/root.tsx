@@ -79,6 +79,10 @@ function Header({ data }: { data: RootData }) {
           {user.roles.some((r) => r === "MANAGER" || r === "ADMIN") ? <NavLink to="/approvals">{t("nav.approvals")}</NavLink> : null}
           {user.roles.some((r) => r === "ACCOUNTANT" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/queue">{t("floor:nav.queue")}</NavLink> : null}
           {user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR") ? <NavLink to="/admin/routing">{t("admin:nav")}</NavLink> : null}
+          {user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR") ? <NavLink to="/board">{t("board:nav")}</NavLink> : null}
+          {user.roles.some((r) => r === "QA" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/qa">{t("quality:nav")}</NavLink> : null}
+          {user.roles.some((r) => r === "ACCOUNTANT" || r === "QA" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/pay">{t("pay:nav")}</NavLink> : null}
+          {user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR") ? <NavLink to="/staffing">{t("staffing:nav")}</NavLink> : null}
         </nav>
       ) : null}
       <div className="topbar-right">

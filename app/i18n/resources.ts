@@ -14,8 +14,16 @@ import enWork from "./locales/en/work";
 import zhWork from "./locales/zh-CN/work";
 import enAdmin from "./locales/en/admin";
 import zhAdmin from "./locales/zh-CN/admin";
+import enBoard from "./locales/en/board";
+import zhBoard from "./locales/zh-CN/board";
+import enQuality from "./locales/en/quality";
+import zhQuality from "./locales/zh-CN/quality";
+import enPay from "./locales/en/pay";
+import zhPay from "./locales/zh-CN/pay";
+import enStaffing from "./locales/en/staffing";
+import zhStaffing from "./locales/zh-CN/staffing";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing },
 } as const;

@@ -10,6 +10,7 @@ import { DEFAULT_CALENDAR, slaDueAt, type Interval, type WorkCalendar } from "~/
 import { loadClaimFacts, routeJobKey } from "~/models/approval.server";
 import { recordAudit } from "~/models/audit.server";
 import { markOutboxDone } from "~/models/outbox.server";
+import { emitTaskEvent } from "~/models/task-events.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 
@@ -103,6 +104,7 @@ export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Pr
         slaDueAt: slaDueAt(clock.startedAt, group.slaMinutes, calendarOf(claim.company.calendar), clock.pauses),
       },
     });
+    await emitTaskEvent(tx, taskId, "created");
     await tx.claim.update({ where: { id: claimId }, data: { groupId: group.id } });
     await recordAudit(tx, { claimId, type: "claim.routed", data: { groupId: group.id, ruleId: decision.ruleId, taskId, priority } });
     await markOutboxDone(tx, jobKey);

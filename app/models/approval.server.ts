@@ -9,6 +9,7 @@ import { totalIn } from "~/domain/money";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
+import { emitTaskEvent, emitTaskEvents } from "./task-events.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { enqueueInTransaction } from "./outbox.server";
 
@@ -58,9 +59,10 @@ function stepsFor(facts: Awaited<ReturnType<typeof loadClaimFacts>>) {
 export async function openApprovalTask(tx: Tx, claimId: string, claimVersion: number): Promise<void> {
   const facts = await loadClaimFacts(tx, claimId);
   const first = stepsFor(facts)[0];
+  const id = newId();
   await tx.task.create({
     data: {
-      id: newId(),
+      id,
       claimId,
       type: "MANAGER_APPROVAL",
       step: 1,
@@ -69,6 +71,7 @@ export async function openApprovalTask(tx: Tx, claimId: string, claimVersion: nu
       complexity: facts.complexity,
     },
   });
+  await emitTaskEvent(tx, id, "created");
 }
 
 async function delegationsTo(userId: string, on: string): Promise<Delegation[]> {
@@ -182,17 +185,22 @@ export async function decideApproval({
       where: { id: taskId },
       data: { status: "DONE", outcome: decision === "approve" ? "approved" : "returned", assigneeId: viewer.id, startedAt: task.startedAt ?? now, finishedAt: now },
     });
+    await emitTaskEvent(tx, taskId, "finished", now);
     if (decision === "return") {
       const to = transition(claim.status, "managerReturn");
       if (!to.ok) throw new ApprovalError("stale");
-      await tx.task.updateMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "OPEN" }, data: { status: "CANCELLED", finishedAt: now } });
+      const withdrawn = await tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "OPEN" }, select: { id: true } });
+      await tx.task.updateMany({ where: { id: { in: withdrawn.map((w) => w.id) } }, data: { status: "CANCELLED", finishedAt: now } });
+      await emitTaskEvents(tx, withdrawn.map((w) => w.id), "cancelled", now);
       await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } } });
       await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.returned", fromStatus: claim.status, toStatus: to.to, data: { comment: note, by: "manager", onBehalfOf } });
       return { status: "RETURNED" as const };
     }
     const next = stepsFor(facts).find((s) => s.step === task.step + 1);
     if (next) {
-      await tx.task.create({ data: { id: newId(), claimId: claim.id, type: "MANAGER_APPROVAL", step: next.step, assigneeId: next.approverId, claimVersion, complexity: facts.complexity } });
+      const nextTaskId = newId();
+      await tx.task.create({ data: { id: nextTaskId, claimId: claim.id, type: "MANAGER_APPROVAL", step: next.step, assigneeId: next.approverId, claimVersion, complexity: facts.complexity } });
+      await emitTaskEvent(tx, nextTaskId, "created", now);
       await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.manager_step_approved", data: { step: task.step, nextApproverId: next.approverId, onBehalfOf, ...(note ? { comment: note } : {}) } });
       return { status: "SUBMITTED" as const };
     }

@@ -14,6 +14,7 @@ import { recordAudit } from "./audit.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail, type ClaimDetail } from "./claim.server";
 import { rateLookupFor } from "./exchange-rate.server";
+import { emitTaskEvent } from "./task-events.server";
 
 export type ReviewViewer = { id: string; roles: readonly string[] };
 
@@ -266,6 +267,7 @@ export async function decideReview({
 
     const now = new Date();
     await tx.task.update({ where: { id: task.id }, data: { status: "DONE", outcome: rule.outcome, finishedAt: now, startedAt: task.startedAt ?? now } });
+    await emitTaskEvent(tx, task.id, "finished", now);
     await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } } });
     const data: Prisma.InputJsonObject =
       decision === "return"

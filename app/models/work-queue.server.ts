@@ -8,6 +8,7 @@ import { Prisma } from "~/generated/prisma/client";
 import type { Role, SlaState } from "~/generated/prisma/enums";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
+import { emitTaskEvent } from "./task-events.server";
 
 export class WorkQueueError extends Error {
   constructor(
@@ -189,6 +190,7 @@ export async function takeNextTask(
         toStatus: to,
         data: { taskId: taken.taskId },
       });
+      await emitTaskEvent(tx, taken.taskId, "started");
       return { taskId: taken.taskId, claimId: taken.claimId };
     },
     // Under a burst of Next presses transactions queue for a pool connection; give them time.
@@ -249,6 +251,7 @@ export async function reassignTask(
       type: "task.reassigned",
       data: { taskId: task.id, taskStatus: status, fromUserId: from, toUserId },
     });
+    await emitTaskEvent(tx, task.id, "reassigned");
     return { status };
   });
 }

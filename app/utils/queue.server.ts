@@ -9,6 +9,8 @@ export const QUEUES = {
   imaging: "imaging",
   routing: "routing",
   sla: "sla",
+  /** Task events → rollups, live counters and the wall board (workers/metrics.ts). */
+  metrics: "metrics",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
