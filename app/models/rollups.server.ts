@@ -250,3 +250,28 @@ export async function clearLiveDays(redis: Redis, prefix: string, now: Date = ne
   }
   await redis.del(...keys);
 }
+
+/**
+ * The rebuild as commands run it (`npm run metrics:rebuild`, the seed): rollups from the task rows,
+ * then the live counters of the last 8 days rewritten from them (stamped newer than anything a worker
+ * computed before). A Redis that is down only loses the second part; the board's first read rebuilds it.
+ */
+export async function rebuildEverything({ redisUrl, prefix, log = console.log }: { redisUrl: string; prefix: string; log?: (line: string) => void }): Promise<{ hourlyRows: number; dailyRows: number; ms: number }> {
+  const result = await rebuildRollups();
+  log(`[metrics] rollups rebuilt: ${result.hourlyRows} hourly and ${result.dailyRows} daily rows in ${result.ms} ms`);
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    const today = DateTime.now().setZone(SSC_TIME_ZONE);
+    const days = Array.from({ length: 9 }, (_, i) => today.minus({ days: i }).toISODate()!);
+    await refreshLiveDays(redis, prefix, days);
+    log(`[metrics] live counters rewritten for ${days.at(-1)} … ${days[0]}`);
+  } catch (err) {
+    log(`[metrics] live counters not rewritten (${err instanceof Error ? err.message : String(err)}); the board rebuilds them on its first read`);
+  } finally {
+    redis.disconnect();
+  }
+  return result;
+}
