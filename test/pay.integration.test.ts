@@ -171,6 +171,21 @@ describe("piece-rate pay from task and qa_check rows", () => {
     expect((await recomputeClosedMonth({ month: "2026-03" })).matches).toBe(true);
   });
 
+  it("prices each side of a rate change inside a month at its own rate (Shanghai midnight is the cut)", async () => {
+    await saveRate({ actorId: supervisor.id, kind: "piece", input: { taskType: "REVIEW", band: "S", points: "2", validFrom: "2026-05-15" } });
+    const { user: claimant } = await createClaimant();
+    const claim = await createClaim(claimant);
+    for (const finishedAt of ["2026-05-14T15:59:00Z", "2026-05-14T16:00:00Z", "2026-05-20T03:00:00Z"]) {
+      await prisma.task.create({ data: { id: randomUUID(), claimId: claim.id, claimVersion: 1, type: "REVIEW", status: "DONE", assigneeId: b.id, complexity: "S", finishedAt: at(finishedAt), outcome: "approved" } });
+    }
+    const { entry } = await operatorStatement({ month: "2026-05", operatorId: b.id });
+    // 14 May 23:59 at 9.99 (from 1 April); 15 May 00:00 and 20 May at 2.00; one point = 10.00 CNY.
+    expect(entry.statement.lines).toEqual([{ taskType: "REVIEW", band: "S", pieces: 3, pointsHundredths: 999 + 200 + 200 }]);
+    expect(entry.statement.amount).toEqual({ minor: 13990n, currency: "CNY" });
+    const all = await computeMonthStatements({ month: "2026-05" });
+    expect(all.find((s) => s.operator.id === b.id)!.statement).toEqual(entry.statement);
+  });
+
   it("validates rates field by field and audits each change", async () => {
     const bad = await payError(saveRate({ actorId: supervisor.id, kind: "piece", input: { taskType: "MANAGER_APPROVAL", band: "XXL", points: "1.234", validFrom: "2026-02-30" } }));
     expect(bad.fieldErrors).toEqual({ taskType: "invalid_choice", band: "invalid_choice", points: "invalid_points", validFrom: "invalid_date" });

@@ -94,21 +94,42 @@ export function assertMonth(month: string): void {
   }
 }
 
-/** Finished paid work and recorded QA errors of a month, grouped per operator, type, band and SSC date. */
-async function gatherMonth(db: Reader, month: string, operatorId?: string) {
+/**
+ * The SSC date a row is priced on, as SQL. Pricing only changes on the dates some rate starts, so the
+ * month is cut into spans at those dates and each row is dated by the first day of its span: every day
+ * of a span has the same rates, so the statement is exactly the same as pricing day by day, and the
+ * query returns operators × types × bands × spans rows instead of one per day.
+ */
+function pricingDateSql(column: string, first: string, changeDates: readonly string[]): Prisma.Sql {
+  const local = Prisma.sql`(${Prisma.raw(column)} AT TIME ZONE ${SSC_TIME_ZONE})::date`;
+  const whens = [...changeDates].sort().reverse().map((d) => Prisma.sql`WHEN ${local} >= ${d}::date THEN ${d}::text`);
+  return whens.length === 0 ? Prisma.sql`${first}::text` : Prisma.sql`CASE ${Prisma.join(whens, " ")} ELSE ${first}::text END`;
+}
+
+/** The days inside the month (after its first) on which some rate, deduction or point value starts. */
+function rateChangeDates(rates: RateRows, month: string): string[] {
+  const { first, last } = monthDays(month);
+  const all = [...rates.pieceRates, ...rates.deductions, ...rates.pointValues].map((r) => r.validFrom);
+  return [...new Set(all.filter((d) => d > first && d <= last))];
+}
+
+/** Finished paid work and recorded QA errors of a month, grouped per operator, type, band and pricing date. */
+async function gatherMonth(db: Reader, month: string, rates: RateRows, operatorId?: string) {
   const { from, to } = monthRange(month, SSC_TIME_ZONE);
+  const { first } = monthDays(month);
+  const changes = rateChangeDates(rates, month);
   const onlyTask = operatorId ? Prisma.sql`AND t.assignee_id = ${operatorId}` : Prisma.empty;
   const onlyCheck = operatorId ? Prisma.sql`AND q.operator_id = ${operatorId}` : Prisma.empty;
   const [work, errors] = await Promise.all([
     db.$queryRaw<{ operator_id: string; task_type: string; band: string; work_date: string; n: number }[]>`
       SELECT t.assignee_id AS operator_id, t.type::text AS task_type, t.complexity AS band,
-             to_char(t.finished_at AT TIME ZONE ${SSC_TIME_ZONE}, 'YYYY-MM-DD') AS work_date, count(*)::int AS n
+             ${pricingDateSql("t.finished_at", first, changes)} AS work_date, count(*)::int AS n
         FROM task t
        WHERE t.status = 'DONE' AND t.type IN ('REVIEW', 'QA') AND t.assignee_id IS NOT NULL
          AND t.finished_at >= ${from} AND t.finished_at < ${to} ${onlyTask}
        GROUP BY 1, 2, 3, 4`,
     db.$queryRaw<{ operator_id: string; severity: string; error_date: string; n: number }[]>`
-      SELECT q.operator_id, q.severity, to_char(q.checked_at AT TIME ZONE ${SSC_TIME_ZONE}, 'YYYY-MM-DD') AS error_date, count(*)::int AS n
+      SELECT q.operator_id, q.severity, ${pricingDateSql("q.checked_at", first, changes)} AS error_date, count(*)::int AS n
         FROM qa_check q
        WHERE q.outcome = 'error' AND q.checked_at >= ${from} AND q.checked_at < ${to} ${onlyCheck}
        GROUP BY 1, 2, 3`,
@@ -141,8 +162,9 @@ async function operatorsFor(db: Reader, ids: readonly string[]): Promise<Operato
 export async function computeMonthStatements(args: { month: string; db?: Reader }): Promise<OperatorStatement[]> {
   assertMonth(args.month);
   const db = args.db ?? prisma;
-  const [{ workBy, errorsBy }, rows] = await Promise.all([gatherMonth(db, args.month), listRates(db)]);
+  const rows = await listRates(db);
   const rates = rateTableOf(rows);
+  const { workBy, errorsBy } = await gatherMonth(db, args.month, rows);
   const operators = await operatorsFor(db, [...new Set([...workBy.keys(), ...errorsBy.keys()])]);
   return operators.map((operator) => ({
     operator,
@@ -220,12 +242,13 @@ export async function operatorStatement(args: { month: string; operatorId: strin
   }
   const operator = await prisma.user.findUnique({ where: { id: args.operatorId }, select: { id: true, name: true, email: true } });
   if (!operator) throw new PayError("not_found");
-  const { workBy, errorsBy } = await gatherMonth(prisma, args.month, args.operatorId);
+  const rows = await listRates();
+  const { workBy, errorsBy } = await gatherMonth(prisma, args.month, rows, args.operatorId);
   const statement = computeStatement({
     month: args.month,
     work: workBy.get(operator.id) ?? [],
     errors: errorsBy.get(operator.id) ?? [],
-    rates: rateTableOf(await listRates()),
+    rates: rateTableOf(rows),
     currency: DEFAULT_PAY_CURRENCY,
   });
   return { period, entry: { operator, statement } };

@@ -130,7 +130,7 @@ type View = ReturnType<typeof statementView>;
 function StatementDetail({ detail }: { detail: View }) {
   const { t } = useTranslation("pay");
   return (
-    <section className="card" data-testid="statement" aria-labelledby="statement-title">
+    <section className="card" id="statement" data-testid="statement" aria-labelledby="statement-title">
       <h2 id="statement-title">{t("detail.title", { name: detail.operator.name })}</h2>
       <div className="table-wrap">
         <table className="data responsive">
@@ -278,7 +278,7 @@ export default function Pay() {
                   data.rows.map((r) => (
                     <tr key={r.operator.id} data-testid="pay-row">
                       <td data-label={t("cols.operator")}>
-                        <Link to={`?${new URLSearchParams({ month: data.month, operator: r.operator.id })}`}>{r.operator.name}</Link>
+                        <Link to={`?${new URLSearchParams({ month: data.month, operator: r.operator.id })}#statement`}>{r.operator.name}</Link>
                         {r.missing.length > 0 ? <span className="badge" title={t("detail.missingTitle")}> ⚠</span> : null}
                         <div className="muted small">{r.operator.email}</div>
                       </td>

@@ -67,9 +67,9 @@ export default {
     missingTitle: "Work without a rate (counted, not paid until a rate is added):",
   },
   missing: {
-    piece_rate: "{{count}} × {{key}} on {{date}}: no piece rate",
-    deduction: "{{count}} × {{key}} error on {{date}}: no deduction rate",
-    point_value: "{{count}} × {{key}} on {{date}}: no point value",
+    piece_rate: "{{count}} × {{key}} from {{date}}: no piece rate",
+    deduction: "{{count}} × {{key}} error from {{date}}: no deduction rate",
+    point_value: "{{count}} × {{key}} from {{date}}: no point value",
   },
   empty: "No operators.",
   howItWorks:

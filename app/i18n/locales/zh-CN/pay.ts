@@ -67,9 +67,9 @@ export default {
     missingTitle: "没有费率的工作（已计件，补充费率前不计酬）：",
   },
   missing: {
-    piece_rate: "{{date}} 的 {{count}} 件 {{key}}：没有计件费率",
-    deduction: "{{date}} 的 {{count}} 个{{key}}差错：没有扣减标准",
-    point_value: "{{date}} 的 {{count}} 件 {{key}}：没有点值",
+    piece_rate: "{{date}} 起的 {{count}} 件 {{key}}：没有计件费率",
+    deduction: "{{date}} 起的 {{count}} 个{{key}}差错：没有扣减标准",
+    point_value: "{{date}} 起的 {{count}} 件 {{key}}：没有点值",
   },
   empty: "没有作业人员。",
   howItWorks:
