@@ -82,7 +82,6 @@ function Header({ data }: { data: RootData }) {
           {user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR") ? <NavLink to="/board">{t("board:nav")}</NavLink> : null}
           {user.roles.some((r) => r === "QA" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/qa">{t("quality:nav")}</NavLink> : null}
           {user.roles.some((r) => r === "ACCOUNTANT" || r === "QA" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/pay">{t("pay:nav")}</NavLink> : null}
-          {user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR") ? <NavLink to="/scorecards">{t("pay:tabs.scorecards")}</NavLink> : null}
           {user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR") ? <NavLink to="/staffing">{t("staffing:nav")}</NavLink> : null}
         </nav>
       ) : null}

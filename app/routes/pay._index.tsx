@@ -35,13 +35,18 @@ function readMonth(url: URL): string {
   return month;
 }
 
+/** Points for people: a real minus sign (the CSV keeps the ASCII one). */
+function signed(hundredths: number): string {
+  return pointsToString(hundredths).replace(/^-/, "−");
+}
+
 function statementView({ operator, statement: s }: OperatorStatement) {
   return {
     operator,
     pieces: s.pieces,
     gross: pointsToString(s.grossPointsHundredths),
     deducted: pointsToString(s.deductionPointsHundredths),
-    net: pointsToString(s.netPointsHundredths),
+    net: signed(s.netPointsHundredths),
     amountMinor: s.amount.minor.toString(),
     currency: s.amount.currency,
     floored: s.floored,
@@ -60,7 +65,7 @@ function totalsOf(list: Statement[]) {
   for (const s of list) byCurrency.set(s.amount.currency, (byCurrency.get(s.amount.currency) ?? 0n) + s.amount.minor);
   return {
     pieces: list.reduce((n, s) => n + s.pieces, 0),
-    net: pointsToString(list.reduce((n, s) => n + s.netPointsHundredths, 0)),
+    net: signed(list.reduce((n, s) => n + s.netPointsHundredths, 0)),
     amounts: [...byCurrency].map(([currency, minor]) => ({ currency, minor: minor.toString() })),
   };
 }
@@ -126,11 +131,12 @@ function Money({ minor, currency }: { minor: string; currency: string }) {
 }
 
 type View = ReturnType<typeof statementView>;
+const DD = { margin: 0, textAlign: "right", fontVariantNumeric: "tabular-nums" } as const;
 
 function StatementDetail({ detail }: { detail: View }) {
   const { t } = useTranslation("pay");
   return (
-    <section className="card" id="statement" data-testid="statement" aria-labelledby="statement-title">
+    <section className="card" style={{ marginTop: "1rem" }} id="statement" data-testid="statement" aria-labelledby="statement-title">
       <h2 id="statement-title">{t("detail.title", { name: detail.operator.name })}</h2>
       <div className="table-wrap">
         <table className="data responsive">
@@ -166,12 +172,12 @@ function StatementDetail({ detail }: { detail: View }) {
           </tbody>
         </table>
       </div>
-      <dl className="facts" style={{ marginTop: "1rem" }}>
-        <dt>{t("cols.gross")}</dt><dd>{detail.gross}</dd>
-        <dt>{t("cols.deducted")}</dt><dd>{detail.deducted}</dd>
-        <dt>{t("cols.net")}</dt><dd>{detail.net}</dd>
-        <dt>{t("cols.amount")}</dt>
-        <dd data-testid="statement-amount"><strong><Money minor={detail.amountMinor} currency={detail.currency} /></strong></dd>
+      <dl style={{ display: "grid", gridTemplateColumns: "max-content max-content", gap: "0.35rem 2rem", margin: "1rem 0 0" }}>
+        <dt className="muted">{t("cols.gross")}</dt><dd style={DD}>{detail.gross}</dd>
+        <dt className="muted">{t("cols.deducted")}</dt><dd style={DD}>{detail.deducted === "0.00" ? "—" : `−${detail.deducted}`}</dd>
+        <dt className="muted">{t("cols.net")}</dt><dd style={DD}>{detail.net}</dd>
+        <dt className="muted">{t("cols.amount")}</dt>
+        <dd style={DD} data-testid="statement-amount"><strong><Money minor={detail.amountMinor} currency={detail.currency} /></strong></dd>
       </dl>
       {detail.floored ? <p className="notice small">{t("detail.floored")}</p> : null}
       {detail.missing.length > 0 ? (
@@ -286,7 +292,10 @@ export default function Pay() {
                       <td className="num" data-label={t("cols.gross")}>{r.gross}</td>
                       <td className="num" data-label={t("cols.deducted")}>{r.deducted === "0.00" ? "—" : `−${r.deducted}`}</td>
                       <td className="num" data-label={t("cols.net")}>{r.net}</td>
-                      <td className="num" data-label={t("cols.amount")}><Money minor={r.amountMinor} currency={r.currency} /></td>
+                      <td className="num" data-label={t("cols.amount")}>
+                        <Money minor={r.amountMinor} currency={r.currency} />
+                        {r.floored ? <div className="muted small">{t("floored")}</div> : null}
+                      </td>
                     </tr>
                   ))
                 )}

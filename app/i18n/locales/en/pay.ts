@@ -71,6 +71,7 @@ export default {
     deduction: "{{count}} × {{key}} error from {{date}}: no deduction rate",
     point_value: "{{count}} × {{key}} from {{date}}: no point value",
   },
+  floored: "floored at zero",
   empty: "No operators.",
   howItWorks:
     "Each finished review or QA check earns the points of its type and complexity band on the day it was finished (Shanghai time); each QA error deducts the points of its severity on the day it was recorded; points are paid at the point value of each day, rounded once to the cent, half to even.",

@@ -71,6 +71,7 @@ export default {
     deduction: "{{date}} 起的 {{count}} 个{{key}}差错：没有扣减标准",
     point_value: "{{date}} 起的 {{count}} 件 {{key}}：没有点值",
   },
+  floored: "按零计",
   empty: "没有作业人员。",
   howItWorks:
     "每完成一件审核或质检，按完成当天（北京时间）该任务类型和复杂度的点数计分；每个质检差错按记录当天该严重程度的点数扣减；点数按当天的点值折算金额，最后一次性四舍六入五成双到分。",
