@@ -59,12 +59,19 @@ export type RateRows = {
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
+/** Queries side by side on the pool; one after another inside a transaction (one connection). */
+async function together<A, B, C = undefined>(db: Reader, a: () => Promise<A>, b: () => Promise<B>, c?: () => Promise<C>): Promise<[A, B, C]> {
+  if (db === prisma) return Promise.all([a(), b(), c ? c() : (undefined as C)]);
+  return [await a(), await b(), c ? await c() : (undefined as C)];
+}
+
 export async function listRates(db: Reader = prisma): Promise<RateRows> {
-  const [pieceRates, deductions, pointValues] = await Promise.all([
-    db.pieceRate.findMany({ orderBy: [{ taskType: "desc" }, { band: "asc" }, { validFrom: "asc" }] }),
-    db.qualityDeduction.findMany({ orderBy: [{ severity: "asc" }, { validFrom: "asc" }] }),
-    db.pointValue.findMany({ orderBy: { validFrom: "asc" } }),
-  ]);
+  const [pieceRates, deductions, pointValues] = await together(
+    db,
+    () => db.pieceRate.findMany({ orderBy: [{ taskType: "desc" }, { band: "asc" }, { validFrom: "asc" }] }),
+    () => db.qualityDeduction.findMany({ orderBy: [{ severity: "asc" }, { validFrom: "asc" }] }),
+    () => db.pointValue.findMany({ orderBy: { validFrom: "asc" } }),
+  );
   const bandOrder = (b: string) => BANDS.indexOf(b as never);
   const sevOrder = (s: string) => SEVERITIES.indexOf(s as never);
   return {
@@ -120,20 +127,21 @@ async function gatherMonth(db: Reader, month: string, rates: RateRows, operatorI
   const changes = rateChangeDates(rates, month);
   const onlyTask = operatorId ? Prisma.sql`AND t.assignee_id = ${operatorId}` : Prisma.empty;
   const onlyCheck = operatorId ? Prisma.sql`AND q.operator_id = ${operatorId}` : Prisma.empty;
-  const [work, errors] = await Promise.all([
-    db.$queryRaw<{ operator_id: string; task_type: string; band: string; work_date: string; n: number }[]>`
+  const [work, errors] = await together(
+    db,
+    () => db.$queryRaw<{ operator_id: string; task_type: string; band: string; work_date: string; n: number }[]>`
       SELECT t.assignee_id AS operator_id, t.type::text AS task_type, t.complexity AS band,
              ${pricingDateSql("t.finished_at", first, changes)} AS work_date, count(*)::int AS n
         FROM task t
        WHERE t.status = 'DONE' AND t.type IN ('REVIEW', 'QA') AND t.assignee_id IS NOT NULL
          AND t.finished_at >= ${from} AND t.finished_at < ${to} ${onlyTask}
        GROUP BY 1, 2, 3, 4`,
-    db.$queryRaw<{ operator_id: string; severity: string; error_date: string; n: number }[]>`
+    () => db.$queryRaw<{ operator_id: string; severity: string; error_date: string; n: number }[]>`
       SELECT q.operator_id, q.severity, ${pricingDateSql("q.checked_at", first, changes)} AS error_date, count(*)::int AS n
         FROM qa_check q
        WHERE q.outcome = 'error' AND q.checked_at >= ${from} AND q.checked_at < ${to} ${onlyCheck}
        GROUP BY 1, 2, 3`,
-  ]);
+  );
   const workBy = new Map<string, WorkItem[]>();
   for (const r of work) {
     const list = workBy.get(r.operator_id) ?? [];
