@@ -193,6 +193,8 @@ describe("piece-rate pay from task and qa_check rows", () => {
     expect(money.fieldErrors).toEqual({ amount: "too_many_decimals" });
     const currency = await payError(saveRate({ actorId: supervisor.id, kind: "pointValue", input: { amount: "1", currency: "XYZ1", validFrom: "2026-06-01" } }));
     expect(currency.fieldErrors).toEqual({ currency: "invalid_currency" });
+    const hkd = await payError(saveRate({ actorId: supervisor.id, kind: "pointValue", input: { amount: "3", currency: "HKD", validFrom: "2026-06-01" } }));
+    expect(hkd.fieldErrors).toEqual({ currency: "currency_mismatch" });
     const dup = await payError(saveRate({ actorId: supervisor.id, kind: "deduction", input: { severity: "minor", points: "1", validFrom: "2026-01-01" } }));
     expect(dup.fieldErrors.validFrom).toMatch(/closed_period|duplicate/);
     const { id } = await saveRate({ actorId: supervisor.id, kind: "deduction", input: { severity: "critical", points: "10", validFrom: "2026-06-01" } });

@@ -415,6 +415,11 @@ export async function saveRate(args: { actorId: string; kind: RateKind; id?: str
         dates.push(isoDate(old.validFrom));
       }
       await assertEditable(tx, dates);
+      if (args.kind === "pointValue") {
+        // One pay currency: a month priced partly in another currency could not be added up.
+        const other = await tx.pointValue.findFirst({ where: { currency: { not: String(data.currency) }, ...(args.id ? { id: { not: args.id } } : {}) }, select: { currency: true } });
+        if (other) throw new PayError("invalid", { currency: "currency_mismatch" }, other.currency);
+      }
       if (args.kind === "piece") {
         const d = row as Prisma.PieceRateUncheckedCreateInput;
         if (args.id) await tx.pieceRate.update({ where: { id }, data: d });

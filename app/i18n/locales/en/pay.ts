@@ -102,6 +102,7 @@ export default {
       invalid_amount: "An amount ≥ 0, like 2.50.",
       too_many_decimals: "Too many decimals for this currency.",
       too_large: "Too large.",
+      currency_mismatch: "Every point value must be in the same currency as the others.",
       invalid_currency: "Not a currency code (e.g. CNY).",
       invalid_date: "Not a date.",
       invalid_choice: "Choose one of the options.",

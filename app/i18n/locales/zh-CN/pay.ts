@@ -102,6 +102,7 @@ export default {
       invalid_amount: "请输入不小于 0 的金额，例如 2.50。",
       too_many_decimals: "小数位数超过该币种允许的位数。",
       too_large: "数值过大。",
+      currency_mismatch: "所有点值必须使用同一币种。",
       invalid_currency: "不是有效的币种代码（例如 CNY）。",
       invalid_date: "日期无效。",
       invalid_choice: "请从选项中选择。",
