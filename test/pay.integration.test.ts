@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { User } from "~/generated/prisma/client";
 import {
@@ -14,6 +14,7 @@ import {
 import { monthScorecards } from "~/models/scorecard.server";
 import { loader as exportLoader } from "~/routes/pay.export";
 import { loader as payLoader } from "~/routes/pay._index";
+import { action as ratesAction } from "~/routes/pay.rates";
 import { prisma } from "~/utils/db.server";
 import { sessionStorage } from "~/utils/session.server";
 import { createClaim, createClaimant, createUser } from "./helpers";
@@ -26,6 +27,16 @@ async function cookieFor(userId: string): Promise<string> {
 
 async function get(fn: (args: LoaderFunctionArgs) => Promise<unknown>, url: string, user: User): Promise<unknown> {
   const request = new Request(`http://localhost${url}`, { headers: { Cookie: await cookieFor(user.id), Accept: "text/html" } });
+  try {
+    return await fn({ request, params: {}, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+async function post(fn: (args: ActionFunctionArgs) => Promise<unknown>, url: string, user: User, fields: Record<string, string>): Promise<unknown> {
+  const request = new Request(`http://localhost${url}`, { method: "POST", headers: { Cookie: await cookieFor(user.id) }, body: new URLSearchParams(fields) });
   try {
     return await fn({ request, params: {}, context: {} });
   } catch (thrown) {
@@ -237,5 +248,14 @@ describe("piece-rate pay from task and qa_check rows", () => {
     expect(all.detail.operator.id).toBe(b.id);
     expect(all.check.matches).toBe(true);
     expect(((await get(payLoader, `/pay?month=2026-03&operator=${randomUUID()}`, supervisor)) as Response).status).toBe(404);
+    // Rates: supervisors read, only admins write.
+    const fields = { intent: "save", kind: "piece", taskType: "QA", band: "M", points: "0.9", validFrom: "2026-07-01" };
+    expect(((await post(ratesAction, "/pay/rates", supervisor, fields)) as Response).status).toBe(403);
+    const org = { companyId: supervisor.companyId, departmentId: supervisor.departmentId };
+    const admin = await createUser(org, { roles: ["EMPLOYEE", "ADMIN"] });
+    const saved = (await post(ratesAction, "/pay/rates", admin, fields)) as Response;
+    expect(saved.status).toBe(302);
+    expect(await prisma.pieceRate.count({ where: { taskType: "QA", band: "M", validFrom: new Date("2026-07-01") } })).toBe(1);
+    expect(await post(ratesAction, "/pay/rates", admin, { ...fields, points: "x" })).toMatchObject({ ok: false, fieldErrors: { points: "invalid_points" } });
   });
 });
