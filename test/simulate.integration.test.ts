@@ -72,9 +72,9 @@ describe("npm run simulate", () => {
   it("files, approves, routes, takes and decides claims through the app's own paths", async () => {
     const lines: string[] = [];
     const stats = await runSimulation({
-      speed: 1800, // half an hour a second
+      speed: 600, // ten simulated minutes a second: 18 s in all
       hours: 3,
-      arrivalsPerHour: 8,
+      arrivalsPerHour: 5,
       seed: 42,
       accountants: null,
       startHour: 9,
