@@ -11,7 +11,10 @@ test("a supervisor sees staffing per group; a bad goal is reported; the page rea
     const group = page.locator(`section[data-group="${code}"]`);
     await expect(group.getByRole("table")).toBeVisible();
     await expect(group.getByTestId(`members-${code}`)).toHaveText("3");
+    await expect(group.getByRole("status")).toContainText("No review task arrived in this window");
   }
+  await expect(page.getByTestId("staffing-summary").getByRole("row")).toHaveCount(5);
+  if (process.env.E2E_SHOTS) await page.screenshot({ path: "test-results/staffing-empty.png", fullPage: true });
   await expect(page.getByRole("heading", { name: "How this is worked out" })).toBeVisible();
 
   await page.getByLabel(/Service-level goal/).fill("90");

@@ -11,6 +11,8 @@ import { formatDateTime, localName } from "~/utils/format";
 export const meta: MetaFunction = () => [{ title: "Staffing · Accounting Factory" }];
 
 const VIEWER_ROLES: readonly Role[] = ["SUPERVISOR", "ADMIN"];
+// Values right-aligned in tabular figures but free to wrap on a phone.
+const VALUE = { textAlign: "right", fontVariantNumeric: "tabular-nums" } as const;
 const GOAL_PERCENT = { min: Math.round(GOAL_RANGE.min * 100), max: Math.round(GOAL_RANGE.max * 100) };
 
 /** A whole number within [min, max] from a query parameter; absent → fallback, anything else → an error. */
@@ -131,137 +133,183 @@ export default function Staffing() {
         </p>
       </Form>
 
-      {data.groups.length === 0 ? <p className="empty card">{t("noGroups")}</p> : null}
-
-      {data.groups.map((g) => {
-        const a = g.assessment;
-        const m = g.measured;
-        const headingId = `staffing-${g.code}`;
-        return (
-          <section key={g.id} className="staffing-group" aria-labelledby={headingId} data-group={g.code}>
-            <h2 id={headingId}>
-              {localName(g, locale)} <span className="mono muted small">{g.code}</span>
-            </h2>
-            {a.state === "no_arrivals" ? (
-              <p className="notice" role="status">{t("group.noArrivals", { members: m.members })}</p>
-            ) : a.state === "no_handling" ? (
-              <p className="notice" role="status">{t("group.noHandling")}</p>
-            ) : null}
-            {a.state === "ok" && !a.currentFigures.stable ? (
-              <p className="form-error" role="status">
-                {m.members === 0 ? `${t("group.noMembers")} ` : null}
-                {t("group.unstable", { members: m.members, traffic: num(a.traffic, 2) })}
-              </p>
-            ) : null}
-            <div className="table-wrap">
-              <table className="data">
-                <caption className="visually-hidden">{localName(g, locale)}</caption>
-                <thead>
-                  <tr>
-                    <th scope="colgroup" colSpan={2}>{t("group.inputs")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <tr>
-                    <td>{t("group.arrivals")}</td>
-                    <td className="num">{num(m.arrivals, 0)}</td>
-                  </tr>
-                  <tr>
-                    <td>{t("group.arrivalRate")}</td>
-                    <td className="num">{t("group.perHour", { value: num(a.arrivalsPerHour, 2) })}</td>
-                  </tr>
-                  <tr>
-                    <td>{t("group.handled")}</td>
-                    <td className="num">{num(m.handled, 0)}</td>
-                  </tr>
-                  <tr>
-                    <td>{t("group.aht")}</td>
-                    <td className="num">{a.ahtMinutes === null ? "—" : duration(a.ahtMinutes)}</td>
-                  </tr>
-                  <tr>
-                    <td>{t("group.sla")}</td>
-                    <td className="num">{duration(m.slaMinutes)}</td>
-                  </tr>
-                  <tr>
-                    <td>{t("group.goal")}</td>
-                    <td className="num">{t("group.goalValue", { goal: pct(goal), sla: duration(m.slaMinutes) })}</td>
-                  </tr>
-                  <tr>
-                    <td>{t("group.observed")}</td>
-                    <td className="num">
-                      {g.observedServiceLevel === null ? t("group.observedNone") : `${pct(g.observedServiceLevel)} (${num(m.startedWithinSla, 0)} / ${num(m.started, 0)})`}
-                    </td>
-                  </tr>
-                </tbody>
-                <tbody>
-                  <tr>
-                    <th scope="colgroup" colSpan={2}>{t("group.result")}</th>
-                  </tr>
-                  {a.state === "ok" ? (
-                    <>
-                      <tr>
-                        <td>{t("group.traffic")}</td>
-                        <td className="num">{t("group.trafficValue", { value: num(a.traffic, 2) })}</td>
-                      </tr>
-                      <tr className="staffing-key">
-                        <td>{t("group.needed")}</td>
-                        <td className="num" data-testid={`needed-${g.code}`}>
-                          <strong>{num(a.needed, 0)}</strong>
-                        </td>
-                      </tr>
-                      <tr className="staffing-key">
-                        <td>{t("group.members")}</td>
-                        <td className="num" data-testid={`members-${g.code}`}>
-                          <strong>{num(m.members, 0)}</strong>
-                        </td>
-                      </tr>
-                      <tr>
-                        <td>{t("group.gap")}</td>
-                        <td className="num">
-                          {a.gap < 0 ? (
-                            <span className="badge badge-REJECTED">{t("group.gapShort", { count: -a.gap })}</span>
-                          ) : a.gap > 0 ? (
-                            <span className="badge badge-APPROVED">{t("group.gapSpare", { count: a.gap })}</span>
-                          ) : (
-                            <span className="badge">{t("group.gapNone")}</span>
-                          )}
-                        </td>
-                      </tr>
-                      <tr>
-                        <td>{t("group.slNow")}</td>
-                        <td className="num">{pct(a.currentFigures.serviceLevel)}</td>
-                      </tr>
-                      <tr>
-                        <td>{t("group.waitNow")}</td>
-                        <td className="num">{pct(a.currentFigures.probabilityOfWaiting)}</td>
-                      </tr>
-                      <tr>
-                        <td>{t("group.asaNow")}</td>
-                        <td className="num">{duration(a.currentFigures.averageSpeedOfAnswer)}</td>
-                      </tr>
-                      <tr>
-                        <td>{t("group.occupancyNow")}</td>
-                        <td className="num">{a.currentFigures.occupancy === null ? "—" : pct(a.currentFigures.occupancy)}</td>
-                      </tr>
-                      <tr>
-                        <td>{t("group.slNeeded")}</td>
-                        <td className="num">{pct(a.neededFigures.serviceLevel)}</td>
-                      </tr>
-                    </>
-                  ) : (
-                    <tr>
-                      <td>{t("group.members")}</td>
-                      <td className="num" data-testid={`members-${g.code}`}>{num(m.members, 0)}</td>
+      {data.groups.length === 0 ? (
+        <p className="empty card">{t("noGroups")}</p>
+      ) : (
+        <>
+          <h2>{t("summary.title")}</h2>
+          <div className="table-wrap">
+            <table className="data responsive" data-testid="staffing-summary">
+              <thead>
+                <tr>
+                  <th scope="col">{t("summary.group")}</th>
+                  <th scope="col" style={VALUE}>{t("group.arrivalRate")}</th>
+                  <th scope="col" style={VALUE}>{t("group.aht")}</th>
+                  <th scope="col" style={VALUE}>{t("group.sla")}</th>
+                  <th scope="col" style={VALUE}>{t("group.needed")}</th>
+                  <th scope="col" style={VALUE}>{t("group.members")}</th>
+                  <th scope="col" style={VALUE}>{t("group.slNow")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.groups.map((g) => {
+                  const a = g.assessment;
+                  return (
+                    <tr key={g.id}>
+                      <td data-label={t("summary.group")}>
+                        <a href={`#staffing-${g.code}`}>{localName(g, locale)}</a>
+                      </td>
+                      <td style={VALUE} data-label={t("group.arrivalRate")}>{num(a.arrivalsPerHour, 2)}</td>
+                      <td style={VALUE} data-label={t("group.aht")}>{a.ahtMinutes === null ? "—" : duration(a.ahtMinutes)}</td>
+                      <td style={VALUE} data-label={t("group.sla")}>{duration(g.measured.slaMinutes)}</td>
+                      <td style={VALUE} data-label={t("group.needed")}>
+                        {a.state === "ok" ? <strong>{num(a.needed, 0)}</strong> : <span className="muted">{t(a.state === "no_arrivals" ? "summary.noArrivals" : "summary.noHandling")}</span>}
+                      </td>
+                      <td style={VALUE} data-label={t("group.members")}>
+                        {a.state === "ok" && a.gap < 0 ? <span className="badge badge-REJECTED">{num(g.measured.members, 0)}</span> : num(g.measured.members, 0)}
+                      </td>
+                      <td style={VALUE} data-label={t("group.slNow")}>{a.state === "ok" ? pct(a.currentFigures.serviceLevel) : "—"}</td>
                     </tr>
-                  )}
-                </tbody>
-              </table>
-            </div>
-          </section>
-        );
-      })}
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p className="muted small">{t("summary.perHour")}</p>
+        </>
+      )}
 
-      <section className="card staffing-method" aria-labelledby="staffing-method">
+      <div style={{ display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 460px), 1fr))", gap: "0 1.25rem" }}>
+        {data.groups.map((g) => {
+          const a = g.assessment;
+          const m = g.measured;
+          const headingId = `staffing-${g.code}`;
+          return (
+            <section key={g.id} className="staffing-group" aria-labelledby={headingId} data-group={g.code}>
+              <h2 id={headingId}>
+                {localName(g, locale)} <span className="mono muted small">{g.code}</span>
+              </h2>
+              {a.state === "no_arrivals" ? (
+                <p className="notice" role="status">{t("group.noArrivals", { members: m.members })}</p>
+              ) : a.state === "no_handling" ? (
+                <p className="notice" role="status">{t("group.noHandling")}</p>
+              ) : null}
+              {a.state === "ok" && !a.currentFigures.stable ? (
+                <p className="form-error" role="status">
+                  {m.members === 0 ? `${t("group.noMembers")} ` : null}
+                  {t("group.unstable", { members: m.members, traffic: num(a.traffic, 2) })}
+                </p>
+              ) : null}
+              <div className="table-wrap">
+                <table className="data">
+                  <caption className="visually-hidden">{localName(g, locale)}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="colgroup" colSpan={2}>{t("group.inputs")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <tr>
+                      <td>{t("group.arrivals")}</td>
+                      <td style={VALUE}>{num(m.arrivals, 0)}</td>
+                    </tr>
+                    <tr>
+                      <td>{t("group.arrivalRate")}</td>
+                      <td style={VALUE}>{t("group.perHour", { value: num(a.arrivalsPerHour, 2) })}</td>
+                    </tr>
+                    <tr>
+                      <td>{t("group.handled")}</td>
+                      <td style={VALUE}>{num(m.handled, 0)}</td>
+                    </tr>
+                    <tr>
+                      <td>{t("group.aht")}</td>
+                      <td style={VALUE}>{a.ahtMinutes === null ? "—" : duration(a.ahtMinutes)}</td>
+                    </tr>
+                    <tr>
+                      <td>{t("group.sla")}</td>
+                      <td style={VALUE}>{duration(m.slaMinutes)}</td>
+                    </tr>
+                    <tr>
+                      <td>{t("group.goal")}</td>
+                      <td style={VALUE}>{t("group.goalValue", { goal: pct(goal), sla: duration(m.slaMinutes) })}</td>
+                    </tr>
+                    <tr>
+                      <td>{t("group.observed")}</td>
+                      <td style={VALUE}>
+                        {g.observedServiceLevel === null ? t("group.observedNone") : `${pct(g.observedServiceLevel)} (${num(m.startedWithinSla, 0)} / ${num(m.started, 0)})`}
+                      </td>
+                    </tr>
+                  </tbody>
+                  <tbody>
+                    <tr>
+                      <th scope="colgroup" colSpan={2}>{t("group.result")}</th>
+                    </tr>
+                    {a.state === "ok" ? (
+                      <>
+                        <tr>
+                          <td>{t("group.traffic")}</td>
+                          <td style={VALUE}>{t("group.trafficValue", { value: num(a.traffic, 2) })}</td>
+                        </tr>
+                        <tr className="staffing-key">
+                          <td>{t("group.needed")}</td>
+                          <td style={VALUE} data-testid={`needed-${g.code}`}>
+                            <strong>{num(a.needed, 0)}</strong>
+                          </td>
+                        </tr>
+                        <tr className="staffing-key">
+                          <td>{t("group.members")}</td>
+                          <td style={VALUE} data-testid={`members-${g.code}`}>
+                            <strong>{num(m.members, 0)}</strong>
+                          </td>
+                        </tr>
+                        <tr>
+                          <td>{t("group.gap")}</td>
+                          <td style={VALUE}>
+                            {a.gap < 0 ? (
+                              <span className="badge badge-REJECTED">{t("group.gapShort", { count: -a.gap })}</span>
+                            ) : a.gap > 0 ? (
+                              <span className="badge badge-APPROVED">{t("group.gapSpare", { count: a.gap })}</span>
+                            ) : (
+                              <span className="badge">{t("group.gapNone")}</span>
+                            )}
+                          </td>
+                        </tr>
+                        <tr>
+                          <td>{t("group.slNow")}</td>
+                          <td style={VALUE}>{pct(a.currentFigures.serviceLevel)}</td>
+                        </tr>
+                        <tr>
+                          <td>{t("group.waitNow")}</td>
+                          <td style={VALUE}>{pct(a.currentFigures.probabilityOfWaiting)}</td>
+                        </tr>
+                        <tr>
+                          <td>{t("group.asaNow")}</td>
+                          <td style={VALUE}>{duration(a.currentFigures.averageSpeedOfAnswer)}</td>
+                        </tr>
+                        <tr>
+                          <td>{t("group.occupancyNow")}</td>
+                          <td style={VALUE}>{a.currentFigures.occupancy === null ? "—" : pct(a.currentFigures.occupancy)}</td>
+                        </tr>
+                        <tr>
+                          <td>{t("group.slNeeded")}</td>
+                          <td style={VALUE}>{pct(a.neededFigures.serviceLevel)}</td>
+                        </tr>
+                      </>
+                    ) : (
+                      <tr>
+                        <td>{t("group.members")}</td>
+                        <td style={VALUE} data-testid={`members-${g.code}`}>{num(m.members, 0)}</td>
+                      </tr>
+                    )}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          );
+        })}
+      </div>
+
+      <section className="card staffing-method" style={{ marginTop: "1.5rem" }} aria-labelledby="staffing-method">
         <h2 id="staffing-method">{t("method.title")}</h2>
         <p>{t("method.arrivals")}</p>
         <p>{t("method.handling")}</p>

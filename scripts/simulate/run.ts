@@ -460,7 +460,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
   }
   stats.routed += await prisma.auditEvent.count({ where: { type: "claim.routed", at: { gte: lastRoutedCheck } } });
   log(
-    `[simulate] ${stopped() ? "stopped" : "done"}: ${stats.submitted} claims submitted (${stats.receipts} receipts), ${stats.managerApproved} manager-approved, ${stats.routed} routed, ${stats.taken} taken, ${stats.decided} decided (${stats.reviewApproved} approved, ${stats.reviewReturned} returned, ${stats.reviewRejected} rejected), ${stats.resubmitted} resubmitted, ${stats.errors} errors`,
+    `[simulate] ${stopped() ? "stopped" : "done"}: ${stats.submitted} claims submitted (${stats.receipts} receipts), ${stats.managerApproved} manager-approved, ${stats.routed} routed, ${stats.taken} taken, ${stats.decided} decided (${stats.reviewApproved} approved, ${stats.reviewReturned} returned, ${stats.reviewRejected} rejected), ${stats.resubmitted} resubmitted${stats.unfixable ? ` (${stats.unfixable} left for a person)` : ""}, ${stats.errors} errors`,
   );
   return stats;
 }

@@ -12,6 +12,13 @@ export default {
   window: "Measured from {{from}} to {{to}}: {{days}} working days, {{hours}} working hours ({{timeZone}}).",
   windowShort: "Fewer working days than asked were found in the calendar.",
   noGroups: "No processing groups are set up yet.",
+  summary: {
+    title: "All groups",
+    group: "Group",
+    perHour: "Arrival rates are review tasks per working hour. The details of each group follow.",
+    noArrivals: "no arrivals",
+    noHandling: "no finished review yet",
+  },
   group: {
     inputs: "Measured",
     result: "Result",

@@ -12,6 +12,13 @@ export default {
   window: "统计区间 {{from}} 至 {{to}}：{{days}} 个工作日，{{hours}} 个工作小时（{{timeZone}}）。",
   windowShort: "日历中找到的工作日少于所要求的天数。",
   noGroups: "尚未设置任何处理组。",
+  summary: {
+    title: "各组概览",
+    group: "处理组",
+    perHour: "到达率为每工作小时的审核任务数。各组明细见下文。",
+    noArrivals: "无到达任务",
+    noHandling: "尚无完成的审核",
+  },
   group: {
     inputs: "实测数据",
     result: "测算结果",
