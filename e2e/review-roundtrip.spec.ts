@@ -124,7 +124,7 @@ for (const locale of ["en", "zh-CN"] as const) {
     await viewer.bringToFront();
     await viewer.keyboard.press("p");
     await expect(index).toContainText(s.receipt(1, 2));
-    await expect.poll(() => new URL(viewer.url()).searchParams.get("receipt"), { timeout: 2_000 }).toBe(receiptA1);
+    await expect.poll(() => new URL(viewer.url()).searchParams.get("receipt"), { timeout: 10_000 }).toBe(receiptA1);
     await viewer.reload();
     await expect(app).toHaveAttribute("data-receipt-id", receiptA2);
     await expect(index).toContainText(s.receipt(2, 2));
@@ -209,6 +209,11 @@ for (const locale of ["en", "zh-CN"] as const) {
     await expect(notice).toBeVisible();
     await expect(notice.getByTestId("return-reasons").locator("li")).toHaveText([...s.reasons]);
     await expect(notice.getByTestId("return-comment")).toHaveText(s.comment);
+    await page.screenshot({ path: `test-results/roundtrip-returned-${locale}.png`, fullPage: true });
+    const desktop = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `test-results/roundtrip-returned-phone-${locale}.png`, fullPage: true });
+    if (desktop) await page.setViewportSize(desktop);
     await notice.getByTestId("fix-claim").click();
     await expect(page).toHaveURL(/\/edit$/);
     await expect(page.getByTestId("returned-notice").getByTestId("return-reasons").locator("li")).toHaveCount(2);
