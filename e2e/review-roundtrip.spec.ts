@@ -231,6 +231,8 @@ for (const locale of ["en", "zh-CN"] as const) {
     expect(workstation.url()).not.toBe(taskUrlB); // a new review task
     await expect(viewer.locator(".vt-claim-number")).toHaveText(numberB);
     await expect(workstation.getByTestId("claim-totals")).toContainText("1,328.00");
+    // What was asked for last time is in the history, reasons named.
+    for (const reason of s.reasons) await expect(workstation.getByTestId("history-reasons")).toContainText(reason);
     await workstation.screenshot({ path: `test-results/roundtrip-workstation-${locale}.png`, fullPage: true });
     await workstation.getByLabel(s.andNext).uncheck();
     await workstation.getByTestId("approve").click();

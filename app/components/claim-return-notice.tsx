@@ -36,7 +36,7 @@ export function ClaimReturnNotice({ notice, timeZone, editHref }: Props) {
       ) : null}
       {notice.comment ? (
         <p>
-          <strong>{t("returned.comment")}</strong> <q className="timeline-comment" data-testid="return-comment">{notice.comment}</q>
+          <strong>{t("returned.comment")}</strong> <q data-testid="return-comment">{notice.comment}</q>
         </p>
       ) : null}
       <p className="small">{t("edit.returnedNotice")}</p>

@@ -154,6 +154,11 @@ function openViewerWindow(url: string): void {
   );
 }
 
+/** The coded reasons of a return in the history (audit data `reasonCodes`). */
+function reasonCodesOf(data: Record<string, unknown>): string[] {
+  return Array.isArray(data.reasonCodes) ? data.reasonCodes.filter((c): c is string => typeof c === "string") : [];
+}
+
 function eventLabel(t: TFn, type: string, data: Record<string, unknown>): string {
   const label = t(`event.${type.replace(".", "_")}`, { ...data, defaultValue: "" });
   return label || t("event.other", { type });
@@ -462,6 +467,17 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
                   <time dateTime={new Date(e.at).toISOString()}>{formatDateTime(e.at, locale, timeZone)}</time>
                   <span className="timeline-what">
                     {eventLabel(tc, e.type, e.data)}
+                    {reasonCodesOf(e.data).length > 0 ? (
+                      <span data-testid="history-reasons">
+                        {": "}
+                        {reasonCodesOf(e.data)
+                          .map((code) => {
+                            const reason = ws.returnReasons.find((r) => r.code === code);
+                            return reason ? localName(reason, locale) : code;
+                          })
+                          .join(locale.startsWith("zh") ? "、" : ", ")}
+                      </span>
+                    ) : null}
                     {e.fromStatus && e.toStatus ? (
                       <span className="muted small">
                         {" "}
