@@ -1,4 +1,4 @@
--- Routing workers cache the routing rules and processing groups in memory (app/jobs/route-claim.ts).
+-- 1. Routing workers cache the routing rules and processing groups in memory (app/jobs/route-claim.ts).
 -- This one-row table says which transaction last changed either table; a worker compares it with the
 -- value it read together with its cached copy, in the same statement as each claim's own read.
 -- Triggers keep it current for every writer (admin page, seed, SQL by hand), and the value is the
@@ -25,3 +25,9 @@ CREATE TRIGGER "routing_rule_bumps_config_version"
 CREATE TRIGGER "processing_group_bumps_config_version"
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "processing_group"
     FOR EACH STATEMENT EXECUTE FUNCTION "bump_routing_config_version"();
+
+-- 2. The supervisor's floor view (app/models/floor-tasks.server.ts): a group's open and in-progress review
+-- tasks, breached first, then at risk, then by priority and age, a page at a time. This index is that
+-- ORDER BY, so a page is read straight off it however long the queue is.
+CREATE INDEX "task_floor_review_idx" ON "task" ("group_id", "sla_state" DESC, "priority" DESC, "created_at", "id")
+    WHERE "type" = 'REVIEW' AND "status" IN ('OPEN', 'IN_PROGRESS');
