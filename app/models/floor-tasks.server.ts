@@ -4,6 +4,7 @@
  * with counts — and, per task, the group members it may be re-assigned to.
  */
 import { canProcess } from "~/domain/segregation";
+import { Prisma } from "~/generated/prisma/client";
 import type { Role, SlaState } from "~/generated/prisma/enums";
 import { prisma, type Db } from "~/utils/db.server";
 
@@ -74,9 +75,12 @@ export async function groupAccountants(groupId: string, db: Db = prisma): Promis
  * so the cost is a page's worth of rows however long the queue; the counts are one aggregate.
  */
 export async function listFloorTasks(
-  { groupId, page, pageSize = FLOOR_PAGE_SIZE }: { groupId: string; page: number; pageSize?: number },
+  { groupId, page, pageSize = FLOOR_PAGE_SIZE, claimNumber }: { groupId: string; page: number; pageSize?: number; claimNumber?: string },
   db: Db = prisma,
 ): Promise<FloorPage> {
+  // Finding one claim: its number is unique, so this narrows the page and the counts to at most one task.
+  const number = claimNumber?.trim() || null;
+  const byNumber = number === null ? Prisma.empty : Prisma.sql`AND claim_id IN (SELECT id FROM claim WHERE number = ${number})`;
   const [countRows, members] = await Promise.all([
     db.$queryRaw<FloorCounts[]>`
       SELECT count(*)::int AS total,
@@ -85,7 +89,7 @@ export async function listFloorTasks(
              (count(*) FILTER (WHERE sla_state = 'AT_RISK'))::int AS "atRisk",
              (count(*) FILTER (WHERE sla_state = 'BREACHED'))::int AS breached
         FROM task
-       WHERE group_id = ${groupId} AND type = 'REVIEW' AND status IN ('OPEN', 'IN_PROGRESS')`,
+       WHERE group_id = ${groupId} AND type = 'REVIEW' AND status IN ('OPEN', 'IN_PROGRESS') ${byNumber}`,
     groupAccountants(groupId, db),
   ]);
   const counts = countRows[0] ?? { total: 0, open: 0, inProgress: 0, atRisk: 0, breached: 0 };
@@ -96,7 +100,7 @@ export async function listFloorTasks(
       SELECT t.id, t.claim_id, t.status, t.sla_state, t.sla_due_at, t.priority, t.created_at, t.started_at,
              t.assignee_id, t.preferred_assignee_id
         FROM task t
-       WHERE t.group_id = ${groupId} AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS')
+       WHERE t.group_id = ${groupId} AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS') ${byNumber}
        ORDER BY t.sla_state DESC, t.priority DESC, t.created_at, t.id
        LIMIT ${pageSize} OFFSET ${(current - 1) * pageSize}
     )

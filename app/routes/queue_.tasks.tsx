@@ -27,13 +27,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const requested = url.searchParams.get("group");
   const group = groups.find((g) => g.id === requested) ?? groups[0] ?? null;
   const page = Number(url.searchParams.get("page") ?? "1");
-  const floor = group ? await listFloorTasks({ groupId: group.id, page }) : null;
+  const claimNumber = (url.searchParams.get("claim") ?? "").trim().slice(0, 64);
+  const floor = group ? await listFloorTasks({ groupId: group.id, page, claimNumber: claimNumber || undefined }) : null;
   const now = Date.now();
   return {
     canReassign: hasRole(user, "SUPERVISOR"),
     timeZone: user.timeZone,
     groups: groups.map((g) => ({ id: g.id, code: g.code, name: g.name, nameZh: g.nameZh, waiting: g.open + g.inProgress, atRisk: g.atRisk, breached: g.breached })),
     groupId: group?.id ?? null,
+    claimNumber,
     floor: floor && {
       ...floor,
       // Ages are computed here, so server and browser render the same text.
@@ -73,7 +75,7 @@ export async function action({ request }: ActionFunctionArgs): Promise<ReassignR
 }
 
 export default function FloorTasks() {
-  const { canReassign, timeZone, groups, groupId, floor } = useLoaderData<typeof loader>();
+  const { canReassign, timeZone, groups, groupId, claimNumber, floor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -126,6 +128,15 @@ export default function FloorTasks() {
 
       {floor ? (
         <>
+          <Form method="get" className="floor-find" role="search">
+            <input type="hidden" name="group" value={groupId ?? ""} />
+            <label className="field">
+              <span>{t("floor.findLabel")}</span>
+              <input name="claim" defaultValue={claimNumber} className="mono" placeholder={t("floor.findPlaceholder")} key={claimNumber} />
+            </label>
+            <button type="submit" className="button">{t("floor.find")}</button>
+            {claimNumber ? <Link to={`?group=${encodeURIComponent(groupId ?? "")}`}>{t("floor.clearFind")}</Link> : null}
+          </Form>
           <p className="floor-counts">
             <span>{t("floor.counts.open", { count: floor.counts.open })}</span>
             <span>{t("floor.counts.inProgress", { count: floor.counts.inProgress })}</span>
@@ -134,7 +145,7 @@ export default function FloorTasks() {
           </p>
           <div className="table-wrap">
             {floor.tasks.length === 0 ? (
-              <p className="empty">{t("floor.empty")}</p>
+              <p className="empty">{claimNumber ? t("floor.notFound", { claim: claimNumber }) : t("floor.empty")}</p>
             ) : (
               <table className="data responsive" data-testid="floor-tasks">
                 <thead>
