@@ -186,14 +186,18 @@ type CompanyOption = { id: string; currency: string };
 
 /**
  * The total band's currency in the form: the currencies the companies keep their books in. It follows
- * the first selected company (or the first company) until the admin picks one; an edited rule starts
+ * the first selected company (none selected: the most common one) until the admin picks one; an edited rule starts
  * with its stored band currency (CNY for rules saved before bands carried one).
  */
 function useBandCurrency(companies: readonly CompanyOption[], c: RuleConditions, formKey: string) {
   const offered = [...new Set(companies.map((co) => co.currency.trim()))];
+  // With no company selected: the currency most companies keep their books in.
+  const usual = offered.reduce<string | undefined>(
+    (best, cur) => (best === undefined || companies.filter((co) => co.currency.trim() === cur).length > companies.filter((co) => co.currency.trim() === best).length ? cur : best),
+    undefined,
+  );
   const stored = bandCurrency(c);
-  const followCompanies = (ids: readonly string[]) =>
-    companies.find((co) => co.id === ids[0])?.currency.trim() ?? offered[0] ?? "CNY";
+  const followCompanies = (ids: readonly string[]) => companies.find((co) => co.id === ids[0])?.currency.trim() ?? usual ?? "CNY";
   const initial = () => ({ key: formKey, currency: stored ?? followCompanies(c.companyIds ?? []), touched: stored !== null });
   const [state, setState] = useState(initial);
   // A new form (another rule, or after a save) starts again from its own rule.
@@ -383,7 +387,7 @@ export default function AdminRouting() {
                   <option value="no">{t("no")}</option>
                 </select>
               </label>
-              <label className="field">
+              <label className="field admin-band-currency">
                 <span>{t("form.totalCurrency")}</span>
                 <select name="totalCurrency" value={band.currency} onChange={(e) => band.chosen(e.currentTarget.value)} aria-describedby="band-currency-hint">
                   {band.offered.map((cur) => <option key={cur} value={cur}>{cur}</option>)}

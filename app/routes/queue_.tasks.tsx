@@ -156,8 +156,7 @@ export default function FloorTasks() {
                     <th>{t("floor.company")}</th>
                     <th className="num">{t("floor.total")}</th>
                     <th>{t("floor.age")}</th>
-                    <th>{t("floor.status")}</th>
-                    <th>{t("floor.holder")}</th>
+                    <th>{t("floor.statusAndHolder")}</th>
                     {canReassign ? <th>{t("floor.reassignTo")}</th> : null}
                   </tr>
                 </thead>
@@ -169,7 +168,7 @@ export default function FloorTasks() {
                       <tr key={task.taskId} data-testid="floor-task" data-claim={task.claimNumber} className={failed ? "floor-row-error" : undefined}>
                         <td data-label={t("queue.sla")}>
                           <span className={`badge badge-${task.slaState}`}>{t(`sla.${task.slaState}`)}</span>
-                          {task.slaDueAt ? <span className="muted small floor-due"> {t("floor.due", { at: formatDateTime(task.slaDueAt, locale, timeZone) })}</span> : null}
+                          {task.slaDueAt ? <div className="muted small floor-due">{t("floor.due", { at: formatDateTime(task.slaDueAt, locale, timeZone) })}</div> : null}
                         </td>
                         <td data-label={t("queue.claimNumber")} className="mono">{task.claimNumber}</td>
                         <td data-label={t("floor.claimant")}>{task.claimant.name}</td>
@@ -177,17 +176,19 @@ export default function FloorTasks() {
                         <td data-label={t("floor.total")} className="num">
                           {formatTotals(task.totals.map((m) => ({ currency: m.currency, minor: BigInt(m.minor) })), locale)}
                         </td>
-                        <td data-label={t("floor.age")}>{formatAge(task.ageMinutes, locale, t("age.underAMinute"))}</td>
-                        <td data-label={t("floor.status")}>{t(`floor.statuses.${task.status}`)}</td>
-                        <td data-label={t("floor.holder")}>
-                          {holder ? (
-                            <>
-                              {holder.name}
-                              {task.status === "OPEN" ? <span className="muted small"> {t("floor.preferred")}</span> : null}
-                            </>
-                          ) : (
-                            <span className="muted">{t("floor.nobody")}</span>
-                          )}
+                        <td data-label={t("floor.age")} className="floor-nowrap">{formatAge(task.ageMinutes, locale, t("age.underAMinute"))}</td>
+                        <td data-label={t("floor.statusAndHolder")}>
+                          <div className="floor-holder">
+                            <span>{t(`floor.statuses.${task.status}`)}</span>
+                            {holder ? (
+                              <span data-testid="floor-holder">
+                                {holder.name}
+                                {task.status === "OPEN" ? <span className="muted small"> {t("floor.preferred")}</span> : null}
+                              </span>
+                            ) : (
+                              <span className="muted small">{t("floor.nobody")}</span>
+                            )}
+                          </div>
                         </td>
                         {canReassign ? (
                           <td data-label={t("floor.reassignTo")}>

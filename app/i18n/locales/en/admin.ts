@@ -66,7 +66,7 @@ export default {
   },
   errors: {
     unknown_company: "Choose existing companies.",
-    not_a_company_currency: "No selected company keeps its books in this currency, so this band could never match. Choose the currency of the selected companies.",
+    not_a_company_currency: "No selected company keeps its books in this currency: the band could never match.",
     currency_without_band: "A currency needs a total from or below.",
     invalid: "Invalid value.",
     required: "Required.",

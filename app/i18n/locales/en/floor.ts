@@ -56,7 +56,7 @@ export default {
     total: "Total",
     age: "Age",
     status: "Status",
-    holder: "Assignee",
+    statusAndHolder: "Status · assignee",
     preferred: "(preferred)",
     nobody: "Anyone in the group",
     due: "due {{at}}",

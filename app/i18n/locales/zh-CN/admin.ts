@@ -66,7 +66,7 @@ export default {
   },
   errors: {
     unknown_company: "请选择已有的公司。",
-    not_a_company_currency: "所选公司均不以该币种记账，此总额区间永远不会匹配。请选择所选公司的记账币种。",
+    not_a_company_currency: "所选公司均不以该币种记账，此总额区间永远不会匹配。",
     currency_without_band: "填写币种时须同时填写总额下限或上限。",
     invalid: "值无效。",
     required: "必填。",

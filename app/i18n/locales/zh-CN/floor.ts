@@ -56,7 +56,7 @@ export default {
     total: "金额",
     age: "已等待",
     status: "状态",
-    holder: "处理人",
+    statusAndHolder: "状态 · 处理人",
     preferred: "（优先）",
     nobody: "组内任何人",
     due: "截止 {{at}}",
