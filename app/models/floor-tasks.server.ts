@@ -70,9 +70,10 @@ export async function groupAccountants(groupId: string, db: Db = prisma): Promis
 }
 
 /**
- * One page of the group's open and in-progress review tasks. The page is cut first (off the partial
- * index task_floor_review_idx, which is this ORDER BY), then joined to claims, people and line totals,
- * so the cost is a page's worth of rows however long the queue; the counts are one aggregate.
+ * One page of the group's open and in-progress review tasks. The page's ids are cut first, off the
+ * partial index task_floor_review_idx (which is this ORDER BY), then joined to tasks, claims, people
+ * and line totals, so the cost is a page's worth of rows (plus an index-only walk to deep pages); the
+ * counts are one index-only aggregate.
  */
 export async function listFloorTasks(
   { groupId, page, pageSize = FLOOR_PAGE_SIZE, claimNumber }: { groupId: string; page: number; pageSize?: number; claimNumber?: string },
@@ -96,13 +97,17 @@ export async function listFloorTasks(
   const pages = Math.max(1, Math.ceil(counts.total / pageSize));
   const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
   const rows = await db.$queryRaw<Row[]>`
-    WITH page AS (
-      SELECT t.id, t.claim_id, t.status, t.sla_state, t.sla_due_at, t.priority, t.created_at, t.started_at,
-             t.assignee_id, t.preferred_assignee_id
+    WITH ids AS (
+      -- Only index columns here, so even the last page is an index-only walk, not a sort of the group.
+      SELECT t.id
         FROM task t
        WHERE t.group_id = ${groupId} AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS') ${byNumber}
        ORDER BY t.sla_state DESC, t.priority DESC, t.created_at, t.id
        LIMIT ${pageSize} OFFSET ${(current - 1) * pageSize}
+    ), page AS (
+      SELECT t.id, t.claim_id, t.status, t.sla_state, t.sla_due_at, t.priority, t.created_at, t.started_at,
+             t.assignee_id, t.preferred_assignee_id
+        FROM ids JOIN task t ON t.id = ids.id
     )
     SELECT p.id AS "taskId", p.claim_id AS "claimId", c.number AS "claimNumber",
            c.claimant_id AS "claimantId", cu.name AS "claimantName",
