@@ -28,6 +28,7 @@ CREATE TRIGGER "processing_group_bumps_config_version"
 
 -- 2. The supervisor's floor view (app/models/floor-tasks.server.ts): a group's open and in-progress review
 -- tasks, breached first, then at risk, then by priority and age, a page at a time. This index is that
--- ORDER BY, so a page is read straight off it however long the queue is.
-CREATE INDEX "task_floor_review_idx" ON "task" ("group_id", "sla_state" DESC, "priority" DESC, "created_at", "id")
+-- ORDER BY, so a page is read straight off it however long the queue is; with status included, the
+-- page's counts (open, in progress, at risk, breached) are an index-only scan too.
+CREATE INDEX "task_floor_review_idx" ON "task" ("group_id", "sla_state" DESC, "priority" DESC, "created_at", "id") INCLUDE ("status")
     WHERE "type" = 'REVIEW' AND "status" IN ('OPEN', 'IN_PROGRESS');
