@@ -38,6 +38,7 @@ test("a supervisor re-assigns an open task to accountant B, whose Next takes exa
   await supervisor.getByRole("link", { name: "Tasks by group" }).click();
   await expect(supervisor).toHaveURL(/\/queue\/tasks/);
   await supervisor.locator(".floor-group", { hasText: "Travel" }).click();
+  await expect(supervisor.locator('.floor-group[aria-current="page"]')).toContainText("Travel");
   await supervisor.getByLabel("Find a claim in this group").fill(claimNumber);
   await supervisor.getByRole("button", { name: "Find", exact: true }).click();
   const row = supervisor.locator(`[data-testid="floor-task"][data-claim="${claimNumber}"]`);
