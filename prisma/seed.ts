@@ -22,6 +22,7 @@ import { lineColumns, nextClaimNumber } from "~/models/claim-commands.server";
 import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, RETURN_REASONS, ROUTING_RULES, personName } from "./seed/org-data";
 import { planClaims, stableId, type ClaimPlan, type PlanUser } from "./seed/plan";
 import { mulberry32, renderReceiptJpeg, renderReceiptPdf } from "./seed/receipt-art";
+import { seedQa } from "./seed/qa";
 import sharp from "sharp";
 import { complexityBand } from "~/domain/complexity";
 import { basePriority, routeClaim, type RoutingRule } from "~/domain/routing";
@@ -415,6 +416,7 @@ async function main(): Promise<void> {
   }
   if (phase === "data" || phase === "all") {
     await seedData(now);
+    await seedQa(now);
     await prisma.$executeRawUnsafe(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`);
   }
   if (phase === "receipts" || phase === "all") await seedReceipts(await seedClock());
