@@ -76,7 +76,8 @@ test("an approved review drawn at 100 % is checked by QA and recorded as an erro
     await expect(qa.getByTestId("qa-original")).toContainText("Approved");
     await expect(qa.getByTestId("qa-original")).toContainText("Decided by");
     await expect(qa.getByTestId("approve")).toHaveCount(0);
-    await expect(qa.getByTestId("finding").first()).toBeAttached();
+    await expect(qa.locator(".ws-lines")).toBeVisible();
+    await expect(qa.getByTestId("timeline")).toBeVisible();
 
     // X goes to the error type, as it goes to the reject comment on a review.
     await qa.waitForLoadState("networkidle");

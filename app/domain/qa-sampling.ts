@@ -45,6 +45,15 @@ export const DEFAULT_QA_SETTINGS: QaSamplingSettings = {
   highAmountMinor: { CNY: 1_000_000n, HKD: 1_100_000n },
 };
 
+/** The settings form's field for each stratum's rate (percent text). */
+export const RATE_FIELDS = ["baseRate", "newOperatorRate", "highAmountRate", "flaggedRate"] as const;
+export const RATE_FIELD_STRATUM: Record<(typeof RATE_FIELDS)[number], QaStratum> = {
+  baseRate: "base",
+  newOperatorRate: "new_operator",
+  highAmountRate: "high_amount",
+  flaggedRate: "flagged",
+};
+
 export type QaFacts = { newOperator: boolean; highAmount: boolean; flagged: boolean };
 
 /**

@@ -22,6 +22,8 @@ import {
   isNewOperator,
   parseQaResult,
   percentTextToBp,
+  RATE_FIELD_STRATUM,
+  RATE_FIELDS,
   type QaDraw,
   type QaErrorType,
   type QaResultField,
@@ -86,16 +88,8 @@ export async function thresholdCurrencies(db: Db = prisma): Promise<string[]> {
   return [...new Set([...companies.map((c) => c.currency), ...set.map((s) => s.currency)])].sort();
 }
 
-export const RATE_FIELDS = ["baseRate", "newOperatorRate", "highAmountRate", "flaggedRate"] as const;
 export type SettingsField = (typeof RATE_FIELDS)[number] | "newOperatorDays" | "newOperatorReviews" | `threshold_${string}`;
 export type SettingsProblem = "required" | "percent" | "whole_number" | "range" | "amount" | "too_many_decimals";
-
-const RATE_STRATUM: Record<(typeof RATE_FIELDS)[number], QaStratum> = {
-  baseRate: "base",
-  newOperatorRate: "new_operator",
-  highAmountRate: "high_amount",
-  flaggedRate: "flagged",
-};
 
 function parseWhole(text: string, max: number): { ok: true; value: number } | { ok: false; problem: SettingsProblem } {
   const t = text.trim();
@@ -125,7 +119,7 @@ export async function saveQaSettings({
     const bp = text ? percentTextToBp(text) : null;
     if (!text) problems[field] = "required";
     else if (bp === null) problems[field] = "percent";
-    else rates[RATE_STRATUM[field]] = bp;
+    else rates[RATE_FIELD_STRATUM[field]] = bp;
   }
   const days = parseWhole(values.newOperatorDays ?? "", 3650);
   if (!days.ok) problems.newOperatorDays = days.problem;

@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { RouteError } from "~/components/route-error";
 import { currencyExponent } from "~/domain/money";
 import type { Role } from "~/generated/prisma/enums";
-import { getQaSettings, RATE_FIELDS, saveQaSettings, settingsFormValues, thresholdCurrencies, type SettingsProblem } from "~/models/qa.server";
+import { RATE_FIELDS } from "~/domain/qa-sampling";
+import { getQaSettings, saveQaSettings, settingsFormValues, thresholdCurrencies, type SettingsProblem } from "~/models/qa.server";
 import { hasRole, requireRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 
@@ -110,7 +111,7 @@ export default function QaSettings() {
           <legend>{t("settings.thresholds")}</legend>
           <p className="muted small">{t("settings.thresholdsHint")}</p>
           <div className="qa-settings-grid">
-            {data.currencies.map((c) => field(`threshold_${c}`, c, { suffix: c, inputMode: currencyExponent(c) > 0 ? "decimal" : "numeric" }))}
+            {data.currencies.map((c) => field(`threshold_${c}`, c, { inputMode: currencyExponent(c) > 0 ? "decimal" : "numeric" }))}
           </div>
         </fieldset>
         <p className="muted small">

@@ -356,14 +356,14 @@ export default function Workstation() {
             <Form method="post" ref={nextRef}>
               <input type="hidden" name="intent" value={ws.qa ? "qa_next" : "next"} />
               <button type="submit" className="button" disabled={busy} aria-keyshortcuts="n">
-                {t("decision.next")} <kbd aria-hidden>N</kbd>
+                {ws.qa ? tq("page.next") : t("decision.next")} <kbd aria-hidden>N</kbd>
               </button>
             </Form>
           ) : null}
           <button type="button" className="button ws-help-button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
             {t("help.open")}
           </button>
-          <Link to={ws.qa ? "/qa" : "/queue"} className="button">{t("decision.back")}</Link>
+          <Link to={ws.qa ? "/qa" : "/queue"} className="button">{ws.qa ? tq("settings.back") : t("decision.back")}</Link>
         </div>
       </div>
 

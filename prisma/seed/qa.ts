@@ -1,9 +1,8 @@
 /**
  * Demo QA history: the finished reviews of the seeded claims go through the app's own sampling rule
  * (app/domain/qa-sampling.ts, default settings), in the order they were decided, and the drawn ones
- * get their QA task and qa_check row with the columns the app writes. Checks drawn more than a day
- * before "now" have been checked by the QA reviewer, 1.5 % of them (at least one) with an error; the
- * newer ones wait in the QA queue. Seeded claims have no receipts yet when this runs (they are attached in the
+ * get their QA task and qa_check row with the columns the app writes. All but the newest few have been
+ * checked by the QA reviewer, 1.5 % of them (at least one) with an error; the newest wait in /qa. Seeded claims have no receipts yet when this runs (they are attached in the
  * receipts phase), so the check-flag stratum is not applied here.
  */
 import { drawSample, DEFAULT_QA_SETTINGS, isHighAmount, isNewOperator, sampleDraw, type QaErrorType, type QaSeverity } from "~/domain/qa-sampling";
@@ -13,7 +12,8 @@ import { rateLookupFor } from "~/models/exchange-rate.server";
 import { prisma } from "~/utils/db.server";
 import { stableId } from "./plan";
 
-const CHECKED_AFTER_MS = 24 * 3_600_000;
+/** The most recent drawn reviews the QA reviewer may check stay waiting in /qa. */
+const LEFT_WAITING = 6;
 /** Share of checked documents recorded with an error (at least one, so the figures show). */
 const ERROR_SHARE = 0.015;
 
@@ -68,9 +68,10 @@ export async function seedQa(now: Date): Promise<void> {
     };
     const draw = drawSample(review.id, facts, settings.rates);
     if (!draw.drawn) continue;
-    const checked = now.getTime() - finishedAt.getTime() > CHECKED_AFTER_MS && review.claim.claimantId !== qaUser.id;
-    drawn.push({ review, stratum: draw.stratum, rateBp: draw.rateBp, checked });
+    // The demo's only QA reviewer never checks their own claim: those wait for another reviewer.
+    drawn.push({ review, stratum: draw.stratum, rateBp: draw.rateBp, checked: review.claim.claimantId !== qaUser.id });
   }
+  for (const d of drawn.filter((x) => x.checked).slice(-LEFT_WAITING)) d.checked = false;
   // The errors: a fixed share of the checked ones, picked by a hash of their id (same seed, same errors).
   const checkedIds = drawn.filter((d) => d.checked).map((d) => d.review.id);
   const errorCount = checkedIds.length === 0 ? 0 : Math.max(1, Math.round(checkedIds.length * ERROR_SHARE));
