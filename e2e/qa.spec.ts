@@ -30,6 +30,8 @@ async function takeQaCheckOf(page: Page, claimNumber: string): Promise<void> {
 }
 
 test("an approved review drawn at 100 % is checked by QA and recorded as an error", async ({ page, browser }) => {
+  // Five people in turn (admin, employee, manager, accountant, QA reviewer) on a shared, busy machine.
+  test.setTimeout(300_000);
   // The admin's settings page refuses a rate above 100 % per field, then samples every review.
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
