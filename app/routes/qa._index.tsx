@@ -111,7 +111,7 @@ export default function QaHome() {
           {result?.outcome === "empty" ? (
             <div className="notice queue-empty" role="status" data-testid="qa-empty">
               <strong>{t("page.empty")}</strong>
-              <p>{t("page.emptyHint")}</p>
+              {data.open > 0 ? <p>{t("page.emptyHint")}</p> : null}
             </div>
           ) : null}
         </section>
