@@ -25,6 +25,7 @@ import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, RETURN_REASON
 import { planClaims, stableId, type ClaimPlan, type PlanUser } from "./seed/plan";
 import { mulberry32, renderReceiptJpeg, renderReceiptPdf } from "./seed/receipt-art";
 import { seedPay } from "./seed/pay";
+import { seedQa } from "./seed/qa";
 import sharp from "sharp";
 import { complexityBand } from "~/domain/complexity";
 import { basePriority, routeClaim, type RoutingRule } from "~/domain/routing";
@@ -418,6 +419,7 @@ async function main(): Promise<void> {
   }
   if (phase === "data" || phase === "all") {
     await seedData(now);
+    await seedQa(now);
     await seedPay(prisma);
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });

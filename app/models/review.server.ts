@@ -14,6 +14,7 @@ import { recordAudit } from "./audit.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail, type ClaimDetail } from "./claim.server";
 import { rateLookupFor } from "./exchange-rate.server";
+import { getQaReview, sampleFinishedReview, type QaReview } from "./qa.server";
 import { emitTaskEvent } from "./task-events.server";
 
 export type ReviewViewer = { id: string; roles: readonly string[] };
@@ -60,6 +61,8 @@ export type Workstation = {
   history: HistoryEvent[];
   returnReasons: ReturnReasonOption[];
   findings: Finding[];
+  /** For a QA task: the decision under check and the QA panel's state (app/models/qa.server.ts). */
+  qa: QaReview | null;
 };
 
 /** Perceptual hashes at most this many bits apart are look-alikes (as DEFAULT_TOLERANCES). */
@@ -78,9 +81,12 @@ export async function getWorkstation({ taskId, viewer }: { taskId: string; viewe
     where: { id: taskId },
     include: { group: { select: { name: true, nameZh: true } }, assignee: { select: { name: true } } },
   });
-  if (!task || task.type !== "REVIEW") return null;
-  const canDecide = task.status === "IN_PROGRESS" && task.assigneeId === viewer.id && viewer.roles.includes("ACCOUNTANT");
-  if (!canDecide && !viewer.roles.some((r) => OVERSEERS.includes(r))) return null;
+  if (!task || (task.type !== "REVIEW" && task.type !== "QA")) return null;
+  // A QA task shows the same claim read-only, with the QA panel; QA reviewers may look at it.
+  const qa = task.type === "QA" ? await getQaReview({ taskId, viewer }) : null;
+  if (task.type === "QA" && !qa) return null;
+  const canDecide = task.type === "REVIEW" && task.status === "IN_PROGRESS" && task.assigneeId === viewer.id && viewer.roles.includes("ACCOUNTANT");
+  if (!canDecide && !qa && !viewer.roles.some((r) => OVERSEERS.includes(r))) return null;
 
   const claim = await getClaimDetail({ claimId: task.claimId, viewer });
   if (!claim) return null;
@@ -106,6 +112,7 @@ export async function getWorkstation({ taskId, viewer }: { taskId: string; viewe
     history,
     returnReasons,
     findings,
+    qa,
   };
 }
 
@@ -273,6 +280,15 @@ export async function decideReview({
         ? { reasonCodes: codes, comment: note, by: "accountant", taskId: task.id }
         : { by: "accountant", taskId: task.id, ...(note ? { comment: note } : {}) };
     await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: rule.audit, fromStatus: claim.status, toStatus: to.to, data });
+    // Quality sampling: this finished review may be drawn for a QA re-check, in this same transaction.
+    await sampleFinishedReview(tx, {
+      reviewTaskId: task.id,
+      at: now,
+      findings: async () => {
+        const detail = await getClaimDetail({ claimId: claim.id, viewer });
+        return detail ? claimFindings(detail) : [];
+      },
+    });
     return { status: to.to, claimId: claim.id };
   });
 }

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ClaimLinesTable, MissingRates } from "~/components/claim-lines-table";
+import { QaPanel } from "~/components/qa-panel";
 import { ReceiptThumb } from "~/components/receipt-panel";
 import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
@@ -21,6 +22,7 @@ import {
 import type { Finding } from "~/domain/claim-checks";
 import { formatMoney } from "~/domain/money";
 import type { Role } from "~/generated/prisma/enums";
+import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
 import { decideReview, getWorkstation, ReviewError, type ReviewDecision } from "~/models/review.server";
 import { takeNextTask, WorkQueueError } from "~/models/work-queue.server";
 import { requireUser } from "~/utils/auth.server";
@@ -28,7 +30,7 @@ import { formatCalendarDate, formatDateTime, formatTotals, localName } from "~/u
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.ws.claim.number ?? ""} · Accounting Factory` }];
 
-const VIEWER_ROLES: readonly Role[] = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"];
+const VIEWER_ROLES: readonly Role[] = ["ACCOUNTANT", "QA", "SUPERVISOR", "ADMIN"];
 const DECISIONS: readonly ReviewDecision[] = ["approve", "return", "reject"];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -36,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!user.roles.some((r) => VIEWER_ROLES.includes(r))) throw new Response("Forbidden", { status: 403 });
   const ws = await getWorkstation({ taskId: params.taskId ?? "", viewer: user });
   if (!ws) throw new Response("Not found", { status: 404 });
-  return { ws, timeZone: user.timeZone, canTake: user.roles.includes("ACCOUNTANT") };
+  return { ws, timeZone: user.timeZone, canTake: user.roles.includes(ws.qa ? "QA" : "ACCOUNTANT") };
 }
 
 /** Takes the next task (the queue's "Next"); an empty queue or a lost race lands on the queue page. */
@@ -52,11 +54,36 @@ async function goToNext(user: { id: string; roles: Role[] }): Promise<Response> 
   }
 }
 
+/** A QA task: record the check (then the next one, or back to /qa), or take the next check. */
+async function qaAction(user: { id: string; roles: Role[] }, intent: string, form: FormData, taskId: string) {
+  if (!user.roles.includes("QA")) throw new Response("Forbidden", { status: 403 });
+  if (intent === "qa_record") {
+    const claimVersion = Number(form.get("claimVersion"));
+    if (!Number.isInteger(claimVersion)) throw new Response("Bad request", { status: 400 });
+    const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : null);
+    try {
+      await recordQaCheck({
+        reviewer: user,
+        qaTaskId: taskId,
+        claimVersion,
+        input: { outcome: text("outcome"), errorType: text("errorType"), severity: text("severity"), comment: text("comment") },
+      });
+    } catch (err) {
+      if (err instanceof QaError) return { qaError: err.code, problems: err.problems };
+      throw err;
+    }
+    if (form.get("next") !== "1") return redirect("/qa");
+  }
+  const taken = await takeNextQaTask({ reviewer: user });
+  return redirect(taken ? `/work/${taken.taskId}` : "/qa");
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  if (!user.roles.includes("ACCOUNTANT")) throw new Response("Forbidden", { status: 403 });
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
+  if (intent === "qa_record" || intent === "qa_next") return qaAction(user, intent, form, params.taskId ?? "");
+  if (!user.roles.includes("ACCOUNTANT")) throw new Response("Forbidden", { status: 403 });
   if (intent === "next") return goToNext(user);
   if (!DECISIONS.includes(intent as ReviewDecision)) throw new Response("Bad request", { status: 400 });
   const claimVersion = Number(form.get("claimVersion"));
@@ -197,6 +224,7 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("work");
   const { t: tc } = useTranslation("claims");
+  const { t: tq } = useTranslation("quality");
   const locale = i18n.language;
   const { claim, task } = ws;
   const busy = navigation.state !== "idle";
@@ -208,6 +236,9 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
   const returnRef = useRef<HTMLFieldSetElement>(null);
   const rejectRef = useRef<HTMLTextAreaElement>(null);
   const helpRef = useRef<HTMLDialogElement>(null);
+  const qaPassRef = useRef<HTMLFormElement>(null);
+  const qaErrorTypeRef = useRef<HTMLSelectElement>(null);
+  const canRecordQa = ws.qa?.canRecord === true;
 
   // The viewer window follows the selected line over a BroadcastChannel (see workstation-sync).
   const selectedLine = selected >= 0 ? claim.lines[selected] : undefined;
@@ -287,6 +318,7 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
       switch (action) {
         case "approve":
           if (ws.canDecide && !busy) approveRef.current?.requestSubmit();
+          if (canRecordQa && !busy) qaPassRef.current?.requestSubmit();
           break;
         case "focusReturn":
           returnRef.current?.scrollIntoView({ block: "nearest" });
@@ -295,6 +327,8 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
         case "focusReject":
           rejectRef.current?.scrollIntoView({ block: "nearest" });
           rejectRef.current?.focus();
+          qaErrorTypeRef.current?.scrollIntoView({ block: "nearest" });
+          qaErrorTypeRef.current?.focus();
           break;
         case "nextLine":
         case "previousLine":
@@ -316,7 +350,7 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [helpOpen, busy, ws.canDecide, canTake, claim.lines.length, openViewer]);
+  }, [helpOpen, busy, ws.canDecide, canRecordQa, canTake, claim.lines.length, openViewer]);
 
   useEffect(() => {
     const dialog = helpRef.current;
@@ -331,6 +365,7 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
   }, [selected]);
 
   const error = result && "error" in result ? result : null;
+  const qaResult = result && "qaError" in result ? result : null;
   const hidden = (intent: ReviewDecision) => (
     <>
       <input type="hidden" name="intent" value={intent} />
@@ -351,20 +386,20 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
           </button>
           {canTake ? (
             <Form method="post" ref={nextRef}>
-              <input type="hidden" name="intent" value="next" />
+              <input type="hidden" name="intent" value={ws.qa ? "qa_next" : "next"} />
               <button type="submit" className="button" disabled={busy} aria-keyshortcuts="n">
-                {t("decision.next")} <kbd aria-hidden>N</kbd>
+                {ws.qa ? tq("page.next") : t("decision.next")} <kbd aria-hidden>N</kbd>
               </button>
             </Form>
           ) : null}
           <button type="button" className="button ws-help-button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
             {t("help.open")}
           </button>
-          <Link to="/queue" className="button">{t("decision.back")}</Link>
+          <Link to={ws.qa ? "/qa" : "/queue"} className="button">{ws.qa ? tq("settings.back") : t("decision.back")}</Link>
         </div>
       </div>
 
-      {!ws.canDecide ? (
+      {!ws.canDecide && !canRecordQa ? (
         <p className="notice" role="status">
           {task.status === "IN_PROGRESS" ? t("readOnly") : t("notInProgress", { status: task.status })}
         </p>
@@ -494,6 +529,18 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
         </div>
 
         <aside className="ws-side">
+          {ws.qa ? (
+            <QaPanel
+              qa={ws.qa}
+              claimVersion={claim.version}
+              taskStatus={task.status}
+              busy={busy}
+              timeZone={timeZone}
+              actionResult={qaResult}
+              passFormRef={qaPassRef}
+              errorTypeRef={qaErrorTypeRef}
+            />
+          ) : (
           <section className="card ws-decision" aria-labelledby="ws-decision-title">
             <h2 id="ws-decision-title">{t("decision.title")}</h2>
             {ws.canDecide ? (
@@ -547,6 +594,7 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
               <p className="muted">{task.assigneeName ? `${t("header.assignee")}: ${task.assigneeName}` : "—"}</p>
             )}
           </section>
+          )}
         </aside>
       </div>
 
@@ -561,7 +609,7 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
                     <kbd key={l}>{l}</kbd>
                   ))}
                 </th>
-                <td>{t(`help.${s.action}`)}</td>
+                <td>{ws.qa ? tq(`help.${s.action}`, { defaultValue: t(`help.${s.action}`) }) : t(`help.${s.action}`)}</td>
               </tr>
             ))}
           </tbody>
