@@ -141,6 +141,8 @@ describe("clock and event queue", () => {
     expect(clock.simAt(6_000)).toBe(1_000_000 + 60_000);
     expect(clock.realAt(1_000_000 + 3_600_000)).toBe(5_000 + 60_000);
     expect(() => new SimClock(0, 0, 0)).toThrow(RangeError);
+    clock.hold(2_000);
+    expect(clock.simAt(8_000)).toBe(1_000_000 + 60_000); // the 2 s held do not count
   });
   it("pops events in time order, ties in insertion order", () => {
     const q = new EventQueue<string>();

@@ -184,9 +184,13 @@ export class SimClock {
   constructor(
     readonly simStartMs: number,
     readonly speed: number,
-    private readonly realStartMs: number,
+    private realStartMs: number,
   ) {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be > 0, got ${speed}`);
+  }
+  /** Stops simulated time for `realMs` (while the app catches up with the bots). */
+  hold(realMs: number): void {
+    this.realStartMs += realMs;
   }
   simAt(realMs: number): number {
     return this.simStartMs + (realMs - this.realStartMs) * this.speed;

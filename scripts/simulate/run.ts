@@ -73,6 +73,8 @@ export type SimRunOptions = SimOptions & {
 const MINUTE = 60_000;
 const NEXT_RETRY_MINUTES = 3;
 const MANAGER_SWEEP_MINUTES = 5;
+/** Simulated time stands still while this many actions are running or waiting for a turn. */
+const MAX_BACKLOG = 8;
 const BOT_DAY = { start: 9, lunchStart: 12, lunchEnd: 13, end: 18 };
 // Purposes people type, by the company's language.
 const PURPOSES_ZH = ["赴深圳拜访客户", "参加北京行业峰会", "上海项目现场支持", "招待重要客户晚宴", "部门办公用品采购", "成都基站建设验收", "员工手机话费", "广州分公司工作交流"];
@@ -196,6 +198,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
   const db = limiter(4, stopped);
   const realStart = new Date();
   let lastRoutedCheck = realStart;
+  let heldMs = 0;
 
   const fail = (what: string, err: unknown) => {
     stats.errors += 1;
@@ -384,8 +387,10 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
       prisma.task.count({ where: { type: "REVIEW", status: "IN_PROGRESS" } }),
     ]);
     const d = (k: keyof SimStats) => stats[k] - hourly[k];
+    const held = heldMs > 0 ? ` · clock held ${Math.round(heldMs / 1000)} s for the app to catch up` : "";
+    heldMs = 0;
     log(
-      `[simulate ${label(simMs)}] submitted ${d("submitted")} · manager-approved ${d("managerApproved")} (returned ${d("managerReturned")}) · routed ${d("routed")} · taken ${d("taken")} · decided ${d("decided")} (approved ${d("reviewApproved")}, returned ${d("reviewReturned")}, rejected ${d("reviewRejected")}) · resubmitted ${d("resubmitted")} · backlog ${open} waiting, ${inProgress} in review${stats.errors ? ` · errors ${stats.errors}` : ""}`,
+      `[simulate ${label(simMs)}] submitted ${d("submitted")} · manager-approved ${d("managerApproved")} (returned ${d("managerReturned")}) · routed ${d("routed")} · taken ${d("taken")} · decided ${d("decided")} (approved ${d("reviewApproved")}, returned ${d("reviewReturned")}, rejected ${d("reviewRejected")}) · resubmitted ${d("resubmitted")} · backlog ${open} waiting, ${inProgress} in review${stats.errors ? ` · errors ${stats.errors}` : ""}${held}`,
     );
     hourly = { ...stats };
   }
@@ -434,6 +439,15 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
   opts.signal?.addEventListener("abort", onAbort);
   try {
     while (!stopped()) {
+      // On a busy machine the app falls behind the bots: hold the simulated clock until it catches up,
+      // rather than pile up work the simulated day never sees done.
+      if (inFlight.size >= MAX_BACKLOG) {
+        const t0 = Date.now();
+        await Promise.race([...inFlight]);
+        clock.hold(Date.now() - t0);
+        heldMs += Date.now() - t0;
+        continue;
+      }
       const at = queue.peekTime();
       if (at === undefined || at > simEndMs) break;
       const delay = clock.realAt(at) - Date.now();
