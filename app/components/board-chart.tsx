@@ -24,7 +24,7 @@ export function BoardHourlyChart({ perHour, todayLabel, lastWeekLabel, ariaLabel
     void import("chart.js").then(({ Chart, BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend }) => {
       if (cancelled || !canvas.current) return;
       Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend);
-      const big = Math.max(14, Math.round(window.innerHeight / 60));
+      const big = Math.max(14, Math.round(window.innerHeight / 48));
       const { perHour: rows, todayLabel: tl, lastWeekLabel: ll } = latest.current;
       chart.current = new Chart(canvas.current, {
         data: {
@@ -39,7 +39,7 @@ export function BoardHourlyChart({ perHour, todayLabel, lastWeekLabel, ariaLabel
           maintainAspectRatio: false,
           animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : { duration: 300 },
           locale,
-          plugins: { legend: { position: "top", align: "end", labels: { color: TEXT, font: { size: big }, boxWidth: big, usePointStyle: false } } },
+          plugins: { legend: { position: "top", align: "end", labels: { color: TEXT, font: { size: big }, boxWidth: big, sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0) } } },
           scales: {
             x: { ticks: { color: TEXT, font: { size: big * 0.85 }, maxRotation: 0, autoSkip: true, autoSkipPadding: 8 }, grid: { display: false } },
             y: { beginAtZero: true, ticks: { color: TEXT, font: { size: big * 0.85 }, precision: 0 }, grid: { color: GRID } },

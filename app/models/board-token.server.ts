@@ -53,14 +53,15 @@ export async function createBoardToken({ name, actorId }: { name: string; actorI
   return { id, name: clean, token };
 }
 
-export async function revokeBoardToken({ id, actorId, now = new Date() }: { id: string; actorId: string; now?: Date }): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+export async function revokeBoardToken({ id, actorId, now = new Date() }: { id: string; actorId: string; now?: Date }): Promise<{ name: string }> {
+  return prisma.$transaction(async (tx) => {
     const row = await tx.boardToken.findUnique({ where: { id }, select: { id: true, name: true, revokedAt: true } });
     if (!row) throw new BoardTokenError("not_found", "no such board token");
     // Conditional update: two supervisors revoking at once record one revocation.
     const { count } = await tx.boardToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
     if (count === 0) throw new BoardTokenError("already_revoked", "board token already revoked");
     await recordAudit(tx, { claimId: null, actorId, type: "board_token.revoked", data: { tokenId: id, name: row.name } });
+    return { name: row.name };
   });
 }
 

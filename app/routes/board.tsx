@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { BoardScreen } from "~/components/board-screen";
 import { useBoardStream } from "~/components/board-live";
@@ -38,6 +38,11 @@ export function ErrorBoundary() {
       <p className="board-error-code">{status}</p>
       <h1>{status === 403 ? t("errors.forbiddenTitle") : t("errors.genericTitle")}</h1>
       <p>{status === 403 ? (tokenBoard ? t("board:accessEnded") : t("errors.forbidden")) : t("errors.generic")}</p>
+      {tokenBoard ? null : (
+        <Link to="/claims" className="board-settings-link">
+          {t("errors.back")}
+        </Link>
+      )}
     </div>
   );
 }

@@ -242,7 +242,7 @@ export class BoardHub {
 }
 
 /** Redis-backed subscription to the board channel: one connection, closed when the last board goes. */
-function redisSubscribe(onMessage: (message: string) => void, onResync: () => void): Promise<() => Promise<void>> {
+export function redisSubscribe(onMessage: (message: string) => void, onResync: () => void): Promise<() => Promise<void>> {
   const sub = createRedis("subscriber");
   const channel = boardChannel(env.QUEUE_PREFIX);
   let readyOnce = false;

@@ -43,7 +43,7 @@ export default {
     atRisk: "有风险",
     breached: "已超时",
     empty: "没有处理组。",
-    ages: { lt1h: "< 1 小时", h1to4: "1–4 小时", h4to8: "4–8 小时", h8to24: "8–24 小时", gt1d: "> 1 天" },
+    ages: { lt1h: "<1小时", h1to4: "1–4小时", h4to8: "4–8小时", h8to24: "8–24小时", gt1d: ">1天" },
   },
   leaders: {
     title: "今日计件",
