@@ -19,6 +19,8 @@ import { runShutdownHooks } from "~/utils/shutdown.server";
 import { tmpDir } from "~/utils/storage.server";
 import { storeReceiptFile } from "~/models/stored-file.server";
 import { lineColumns, nextClaimNumber } from "~/models/claim-commands.server";
+import { rebuildEverything } from "~/models/rollups.server";
+import { env } from "~/utils/env.server";
 import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, RETURN_REASONS, ROUTING_RULES, personName } from "./seed/org-data";
 import { planClaims, stableId, type ClaimPlan, type PlanUser } from "./seed/plan";
 import { mulberry32, renderReceiptJpeg, renderReceiptPdf } from "./seed/receipt-art";
@@ -415,6 +417,8 @@ async function main(): Promise<void> {
   }
   if (phase === "data" || phase === "all") {
     await seedData(now);
+    // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
+    await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await prisma.$executeRawUnsafe(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`);
   }
   if (phase === "receipts" || phase === "all") await seedReceipts(await seedClock());

@@ -10,11 +10,12 @@ import { configureSharp } from "~/jobs/render-receipt";
 import { env } from "~/utils/env.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { startImagingWorker } from "./imaging";
+import { startMetricsWorker } from "./metrics";
 import { startRelay, type Relay } from "./relay";
 import { startRoutingWorker } from "./routing";
 import { startSlaWorker } from "./sla";
 
-const ROLES = ["relay", "imaging", "routing", "sla"] as const;
+const ROLES = ["relay", "imaging", "routing", "sla", "metrics"] as const;
 type Role = (typeof ROLES)[number];
 
 function selectedRoles(argv: string[]): Role[] {
@@ -80,6 +81,14 @@ async function main(): Promise<void> {
       if (r.atRisk || r.breached) console.log(`[sla] ${r.checked} checked, ${r.atRisk} now at risk, ${r.breached} now breached`);
     });
     worker.on("failed", (_job, err) => console.error(`[sla] sweep failed: ${err.message}`));
+    workers.push(worker);
+  }
+  if (roles.includes("metrics")) {
+    const worker = await startMetricsWorker();
+    worker.on("completed", (_job, r) => {
+      if (r.job === "board-snapshot") console.log(`[metrics] ${r.kind} snapshot ${r.takenAt}: ${r.written} of ${r.groups} groups written`);
+    });
+    worker.on("failed", (job, err) => console.error(`[metrics] error ${job?.id ?? "?"}: ${err.message}`));
     workers.push(worker);
   }
   if (roles.includes("relay")) {

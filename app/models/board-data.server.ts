@@ -1,0 +1,192 @@
+/**
+ * What the wall board shows (BoardData, app/models/board-contract.ts), computed on request.
+ *
+ * History comes from the rollups (metric_daily / metric_hourly) and the live counters in Redis that
+ * mirror them (today's and last week's pieces per operator and tasks per hour); only small live
+ * queries touch the task table: the open review tasks (backlog), today's approved claims (cycle time,
+ * first-pass yield, through the finished_at index) and the last 30 days of QA checks. So the cost does
+ * not grow with the years of finished tasks behind it.
+ */
+import type { Redis } from "ioredis";
+import {
+  AGE_LIMITS_MS,
+  dayRange,
+  errorsPer10k,
+  firstPassYield,
+  localDay,
+  msToDays,
+  percentile,
+  sameWeekdayLastWeek,
+  slaCompliance,
+  SSC_TIME_ZONE,
+} from "~/domain/metrics";
+import { env } from "~/utils/env.server";
+import { prisma } from "~/utils/db.server";
+import { createRedis } from "~/utils/redis.server";
+import { onShutdown } from "~/utils/shutdown.server";
+import { AGE_BUCKETS, boardChannel, type AgeBucket, type BoardBacklogRow, type BoardChange, type BoardData } from "./board-contract";
+import { getBoardTarget } from "./board-settings.server";
+import { liveDayFromRollups, readLiveDay, type LiveDay } from "./rollups.server";
+
+const QUALITY_WINDOW_MS = 30 * 86_400_000;
+
+let shared: Redis | undefined;
+/** One Redis connection per process for the live counters and announcements (closed on shutdown). */
+function sharedRedis(): Redis {
+  if (!shared) {
+    const client = createRedis("queue");
+    // Errors surface on the commands; a down Redis must not crash the web process.
+    client.on("error", () => undefined);
+    shared = client;
+    onShutdown(async () => {
+      shared = undefined;
+      await client.quit().catch(() => undefined);
+    });
+  }
+  return shared;
+}
+
+/** Tells open boards that something changed (they reload their data, coalescing bursts). */
+export async function announceBoardChange(change: BoardChange, redis: Redis = sharedRedis()): Promise<void> {
+  try {
+    await redis.publish(boardChannel(env.QUEUE_PREFIX), JSON.stringify(change));
+  } catch (err) {
+    console.warn(`[board] could not announce ${change.kind}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Live counters from Redis; straight from the rollups when Redis is unreachable (slower, still right). */
+async function liveDay(redis: Redis, day: string): Promise<LiveDay> {
+  try {
+    return await readLiveDay(redis, env.QUEUE_PREFIX, day);
+  } catch (err) {
+    console.warn(`[board] live counters unavailable (${err instanceof Error ? err.message : String(err)}); reading the rollups`);
+    return liveDayFromRollups(day);
+  }
+}
+
+/** Open and in-progress review tasks per processing group, by SLA state and wall-clock age. */
+export async function backlogByGroup(now: Date): Promise<(BoardBacklogRow & { onTrack: number; oldestCreatedAt: Date | null })[]> {
+  const [l1, l4, l8, l24] = AGE_LIMITS_MS.map((ms) => new Date(now.getTime() - ms));
+  const rows = await prisma.$queryRaw<
+    {
+      groupId: string;
+      code: string;
+      name: string;
+      nameZh: string;
+      open: number;
+      inProgress: number;
+      onTrack: number;
+      atRisk: number;
+      breached: number;
+      lt1h: number;
+      h1to4: number;
+      h4to8: number;
+      h8to24: number;
+      gt1d: number;
+      oldestCreatedAt: Date | null;
+    }[]
+  >`
+    SELECT g.id AS "groupId", g.code, g.name, g.name_zh AS "nameZh",
+           count(t.id) FILTER (WHERE t.status = 'OPEN')::int AS open,
+           count(t.id) FILTER (WHERE t.status = 'IN_PROGRESS')::int AS "inProgress",
+           count(t.id) FILTER (WHERE t.sla_state <> 'BREACHED' AND (t.sla_due_at IS NULL OR t.sla_due_at > ${now}) AND t.sla_state <> 'AT_RISK')::int AS "onTrack",
+           count(t.id) FILTER (WHERE t.sla_state = 'AT_RISK' AND (t.sla_due_at IS NULL OR t.sla_due_at > ${now}))::int AS "atRisk",
+           count(t.id) FILTER (WHERE t.sla_state = 'BREACHED' OR t.sla_due_at <= ${now})::int AS breached,
+           count(t.id) FILTER (WHERE t.created_at > ${l1})::int AS lt1h,
+           count(t.id) FILTER (WHERE t.created_at <= ${l1} AND t.created_at > ${l4})::int AS h1to4,
+           count(t.id) FILTER (WHERE t.created_at <= ${l4} AND t.created_at > ${l8})::int AS h4to8,
+           count(t.id) FILTER (WHERE t.created_at <= ${l8} AND t.created_at > ${l24})::int AS h8to24,
+           count(t.id) FILTER (WHERE t.created_at <= ${l24})::int AS gt1d,
+           min(t.created_at) AS "oldestCreatedAt"
+      FROM processing_group g
+      LEFT JOIN task t ON t.group_id = g.id AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS')
+     GROUP BY g.id
+     ORDER BY g.code`;
+  return rows.map((r) => {
+    const ages = { lt1h: r.lt1h, h1to4: r.h1to4, h4to8: r.h4to8, h8to24: r.h8to24, gt1d: r.gt1d } satisfies Record<AgeBucket, number>;
+    return {
+      groupId: r.groupId,
+      code: r.code,
+      name: r.name,
+      nameZh: r.nameZh,
+      open: r.open,
+      inProgress: r.inProgress,
+      onTrack: r.onTrack,
+      atRisk: r.atRisk,
+      breached: r.breached,
+      ages: Object.fromEntries(AGE_BUCKETS.map((b) => [b, ages[b]])) as Record<AgeBucket, number>,
+      oldestCreatedAt: r.oldestCreatedAt,
+    };
+  });
+}
+
+/** Claims whose review was approved in [start, end): when their journey began, and whether it ever went back. */
+async function approvedClaims(start: Date, end: Date) {
+  return prisma.$queryRaw<{ claimId: string; approvedAt: Date; firstAt: Date; returned: boolean }[]>`
+    SELECT a.claim_id AS "claimId", a.finished_at AS "approvedAt",
+           least(c.submitted_at, (SELECT min(x.created_at) FROM task x WHERE x.claim_id = a.claim_id)) AS "firstAt",
+           EXISTS (SELECT 1 FROM task r WHERE r.claim_id = a.claim_id AND r.status = 'DONE' AND r.outcome = 'returned') AS returned
+      FROM (SELECT DISTINCT ON (t.claim_id) t.claim_id, t.finished_at
+              FROM task t
+             WHERE t.finished_at >= ${start} AND t.finished_at < ${end}
+               AND t.type = 'REVIEW' AND t.status = 'DONE' AND t.outcome = 'approved'
+             ORDER BY t.claim_id, t.finished_at) a
+      JOIN claim c ON c.id = a.claim_id`;
+}
+
+export type GetBoardDataOptions = { now?: Date; redis?: Redis };
+
+export async function getBoardData({ now = new Date(), redis = sharedRedis() }: GetBoardDataOptions = {}): Promise<BoardData> {
+  const tz = SSC_TIME_ZONE;
+  const day = localDay(now, tz);
+  const { start, end } = dayRange(day, tz);
+  // Today so far: nothing after `now` counts (a board asked about a past instant sees that instant).
+  const until = now < end ? now : end;
+  const qualityFrom = new Date(now.getTime() - QUALITY_WINDOW_MS);
+
+  const [today, lastWeek, backlog, approved, slaRows, quality, targetDays] = await Promise.all([
+    liveDay(redis, day),
+    liveDay(redis, sameWeekdayLastWeek(day)),
+    backlogByGroup(now),
+    approvedClaims(start, until),
+    prisma.$queryRaw<{ tracked: number; met: number }[]>`
+      SELECT coalesce(sum(sla_tracked), 0)::int AS tracked, coalesce(sum(sla_met), 0)::int AS met
+        FROM metric_daily WHERE day = ${day}::date AND task_type = 'REVIEW'`,
+    prisma.$queryRaw<{ checked: number; errors: number }[]>`
+      SELECT count(*)::int AS checked, count(*) FILTER (WHERE outcome = 'error')::int AS errors
+        FROM qa_check WHERE checked_at > ${qualityFrom} AND checked_at <= ${now} AND outcome IS NOT NULL`,
+    getBoardTarget(),
+  ]);
+
+  const names = today.pieces.length
+    ? await prisma.user.findMany({ where: { id: { in: today.pieces.map((p) => p.operatorId) } }, select: { id: true, name: true } })
+    : [];
+  const nameOf = new Map(names.map((u) => [u.id, u.name]));
+
+  const cycleDays = approved.map((c) => msToDays(c.approvedAt.getTime() - c.firstAt.getTime()));
+  const firstPass = approved.filter((c) => !c.returned).length;
+  const sla = slaRows[0] ?? { tracked: 0, met: 0 };
+  const q = quality[0] ?? { checked: 0, errors: 0 };
+
+  return {
+    generatedAt: now.toISOString(),
+    timeZone: tz,
+    day,
+    completedToday: { tasks: today.perHour.reduce((a, b) => a + b, 0), claims: approved.length },
+    perHour: today.perHour.map((n, hour) => ({ hour, today: n, lastWeek: lastWeek.perHour[hour] ?? 0 })),
+    backlog: backlog.map(({ onTrack: _onTrack, oldestCreatedAt: _oldest, ...row }) => row),
+    cycleTime: { claims: approved.length, p50Days: percentile(cycleDays, 0.5), p90Days: percentile(cycleDays, 0.9), targetDays },
+    sla: {
+      finished: sla.tracked,
+      met: sla.met,
+      compliance: slaCompliance(sla.met, sla.tracked),
+      atRisk: backlog.reduce((a, r) => a + r.atRisk, 0),
+      breached: backlog.reduce((a, r) => a + r.breached, 0),
+    },
+    firstPassYield: { approved: approved.length, firstPass, rate: firstPassYield(approved.length, firstPass) },
+    quality: { checked: q.checked, errors: q.errors, per10k: errorsPer10k(q.errors, q.checked) },
+    paper: null,
+    leaderboard: today.pieces.map((p) => ({ operatorId: p.operatorId, name: nameOf.get(p.operatorId) ?? p.operatorId, pieces: p.pieces })),
+  };
+}

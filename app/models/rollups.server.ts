@@ -1,0 +1,277 @@
+/**
+ * Rollups of task rows (metric_hourly, metric_daily) and the live counters in Redis.
+ *
+ * Idempotency by recomputation (docs/decisions/007-metrics-rollups.md): applying a task event never
+ * adds to a counter; it recomputes, from the task rows, every hourly bucket that task belongs to (its
+ * arrival hour and its finishing hour) and then the days those hours are in. The full rebuild runs
+ * the very same SQL over all task rows. So a redelivered, duplicated or out-of-order event changes
+ * nothing that the current task rows do not say, and incremental == rebuild by construction.
+ *
+ * Concurrency: each recomputed hour and day is serialised with a transaction-scoped advisory lock,
+ * taken in one global order (hours oldest first, then days), so two workers never interleave a
+ * DELETE + INSERT of the same bucket and never deadlock; the rebuild locks both tables against writers.
+ */
+import type { Redis } from "ioredis";
+import { DateTime } from "luxon";
+import { Prisma } from "~/generated/prisma/client";
+import { localDay, SSC_TIME_ZONE, taskBuckets } from "~/domain/metrics";
+import { prisma, type Tx } from "~/utils/db.server";
+
+/** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
+const LOCK_HOUR = 4_0701;
+const LOCK_DAY = 4_0702;
+
+/** Live counters are kept for today and the week before (the board compares with last week). */
+const LIVE_TTL_SECONDS = 9 * 86_400;
+
+const MEASURES = [
+  "created",
+  "finished",
+  "cancelled",
+  "approved",
+  "returned",
+  "rejected",
+  "handled",
+  "handling_ms",
+  "waiting_ms",
+  "sla_tracked",
+  "sla_met",
+] as const;
+const DIMENSIONS = ["task_type", "group_id", "complexity", "operator_id"] as const;
+const MEASURE_LIST = MEASURES.join(", ");
+const DIMENSION_LIST = DIMENSIONS.join(", ");
+const SUM_LIST = MEASURES.map((m) => `sum(${m})::${m.endsWith("_ms") ? "bigint" : "int"}`).join(", ");
+
+/**
+ * The events every rollup is made of, from task rows: one arrival per task (its creation hour, no
+ * operator) and one completion per DONE or CANCELLED task (its finishing hour, its assignee).
+ * `arrivals` / `completions` narrow the rows read (both omitted: every task).
+ */
+function eventsSql(tz: string, filter?: { from: Date; to: Date }): Prisma.Sql {
+  const arrivals = filter ? Prisma.sql`AND t.created_at >= ${filter.from} AND t.created_at < ${filter.to}` : Prisma.empty;
+  const completions = filter ? Prisma.sql`AND t.finished_at >= ${filter.from} AND t.finished_at < ${filter.to}` : Prisma.empty;
+  return Prisma.sql`
+    SELECT date_trunc('hour', t.created_at, ${tz}) AS hour_start, t.type::text AS task_type, coalesce(t.group_id, '') AS group_id,
+           t.complexity, ''::text AS operator_id,
+           1 AS created, 0 AS finished, 0 AS cancelled, 0 AS approved, 0 AS returned, 0 AS rejected,
+           0 AS handled, 0::bigint AS handling_ms, 0::bigint AS waiting_ms, 0 AS sla_tracked, 0 AS sla_met
+      FROM task t
+     WHERE true ${arrivals}
+    UNION ALL
+    SELECT date_trunc('hour', t.finished_at, ${tz}), t.type::text, coalesce(t.group_id, ''), t.complexity, coalesce(t.assignee_id, ''),
+           0,
+           (t.status = 'DONE')::int,
+           (t.status = 'CANCELLED')::int,
+           (t.status = 'DONE' AND t.outcome = 'approved')::int,
+           (t.status = 'DONE' AND t.outcome = 'returned')::int,
+           (t.status = 'DONE' AND t.outcome = 'rejected')::int,
+           (t.status = 'DONE' AND t.started_at IS NOT NULL)::int,
+           CASE WHEN t.status = 'DONE' AND t.started_at IS NOT NULL
+                THEN greatest(0, round(extract(epoch FROM t.finished_at - t.started_at) * 1000))::bigint ELSE 0 END,
+           CASE WHEN t.status = 'DONE' AND t.started_at IS NOT NULL
+                THEN greatest(0, round(extract(epoch FROM t.started_at - t.created_at) * 1000))::bigint ELSE 0 END,
+           (t.status = 'DONE' AND t.sla_due_at IS NOT NULL)::int,
+           (t.status = 'DONE' AND t.sla_due_at IS NOT NULL AND t.finished_at <= t.sla_due_at)::int
+      FROM task t
+     WHERE t.finished_at IS NOT NULL AND t.status IN ('DONE', 'CANCELLED') ${completions}`;
+}
+
+function insertHourlySql(tz: string, filter?: { from: Date; to: Date; hour: Date }): Prisma.Sql {
+  // An hour's events are read by a range wide enough for any zone offset, then held to the exact
+  // local-hour bucket (a DST fall-back hour is ambiguous on the wall but not as date_trunc's result).
+  const events = eventsSql(tz, filter ? { from: filter.from, to: filter.to } : undefined);
+  const only = filter ? Prisma.sql`WHERE hour_start = ${filter.hour}` : Prisma.empty;
+  return Prisma.sql`
+    INSERT INTO metric_hourly (hour_start, day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(MEASURE_LIST)})
+    SELECT hour_start, (hour_start AT TIME ZONE ${tz})::date, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(SUM_LIST)}
+      FROM (${events}) e
+      ${only}
+     GROUP BY hour_start, ${Prisma.raw(DIMENSION_LIST)}`;
+}
+
+async function recomputeHour(tx: Tx, hour: Date, tz: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_HOUR}::int, hashtext(${hour.toISOString()}))`;
+  await tx.$executeRaw`DELETE FROM metric_hourly WHERE hour_start = ${hour}`;
+  const from = new Date(hour.getTime() - 2 * 3_600_000);
+  const to = new Date(hour.getTime() + 3 * 3_600_000);
+  await tx.$executeRaw(insertHourlySql(tz, { from, to, hour }));
+}
+
+async function recomputeDay(tx: Tx, day: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_DAY}::int, hashtext(${day}))`;
+  await tx.$executeRaw`DELETE FROM metric_daily WHERE day = ${day}::date`;
+  await tx.$executeRaw(Prisma.sql`
+    INSERT INTO metric_daily (day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(MEASURE_LIST)})
+    SELECT day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(SUM_LIST)}
+      FROM metric_hourly WHERE day = ${day}::date
+     GROUP BY day, ${Prisma.raw(DIMENSION_LIST)}`);
+}
+
+export type AppliedBuckets = { hours: Date[]; days: string[] };
+
+/**
+ * Recomputes the rollup buckets of one task inside the caller's transaction (the job marks its outbox
+ * row done in the same one). A task that no longer exists (its claim was deleted) touches nothing.
+ */
+export async function applyTaskToRollups(tx: Tx, taskId: string, tz: string = SSC_TIME_ZONE): Promise<AppliedBuckets | null> {
+  const task = await tx.task.findUnique({ where: { id: taskId }, select: { createdAt: true, finishedAt: true } });
+  if (!task) return null;
+  const hours = taskBuckets(task, tz);
+  for (const hour of hours) await recomputeHour(tx, hour, tz);
+  const days = [...new Set(hours.map((h) => localDay(h, tz)))].sort();
+  for (const day of days) await recomputeDay(tx, day);
+  return { hours, days };
+}
+
+/**
+ * Recomputes every rollup from the task rows in one transaction (`npm run metrics:rebuild`, the seed,
+ * and whenever the bucketing changes). Readers keep seeing the old figures until it commits; workers
+ * applying events wait for it and then recompute their buckets from the same rows.
+ */
+export async function rebuildRollups({ tz = SSC_TIME_ZONE, db = prisma }: { tz?: string; db?: typeof prisma } = {}): Promise<{ hourlyRows: number; dailyRows: number; ms: number }> {
+  const started = performance.now();
+  const result = await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`LOCK TABLE metric_hourly, metric_daily IN SHARE ROW EXCLUSIVE MODE`;
+      await tx.$executeRaw`DELETE FROM metric_daily`;
+      await tx.$executeRaw`DELETE FROM metric_hourly`;
+      const hourlyRows = await tx.$executeRaw(insertHourlySql(tz));
+      const dailyRows = await tx.$executeRaw(Prisma.sql`
+        INSERT INTO metric_daily (day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(MEASURE_LIST)})
+        SELECT day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(SUM_LIST)}
+          FROM metric_hourly GROUP BY day, ${Prisma.raw(DIMENSION_LIST)}`);
+      return { hourlyRows, dailyRows };
+    },
+    { timeout: 30 * 60_000, maxWait: 60_000 },
+  );
+  await db.$executeRaw`ANALYZE metric_hourly`;
+  await db.$executeRaw`ANALYZE metric_daily`;
+  return { ...result, ms: Math.round(performance.now() - started) };
+}
+
+// ───────────── live counters (Redis) ─────────────
+
+export type LiveDay = {
+  day: string;
+  /** Pieces (DONE tasks of the SSC's own types) per operator, most first. */
+  pieces: { operatorId: string; pieces: number }[];
+  /** DONE tasks of every type per local hour 0–23. */
+  perHour: number[];
+};
+
+/** Task types that are an operator's piece of work (managers' approvals are not SSC pieces). */
+export const PIECE_TYPES = ["REVIEW", "QA", "PAYMENT", "ARCHIVE"] as const;
+
+export function liveKeys(prefix: string, day: string) {
+  const base = `${prefix}:metrics:day:${day}`;
+  return { stamp: `${base}:stamp`, pieces: `${base}:pieces`, hours: `${base}:hours` };
+}
+
+/** Reads one day's live figures from the rollups (the source of truth), with Postgres' clock as stamp. */
+export async function liveDayFromRollups(day: string, tz: string = SSC_TIME_ZONE, db: Tx | typeof prisma = prisma): Promise<LiveDay & { stamp: number }> {
+  const [pieces, hours, clock] = await Promise.all([
+    db.$queryRaw<{ operatorId: string; pieces: number }[]>`
+      SELECT operator_id AS "operatorId", sum(finished)::int AS pieces
+        FROM metric_daily
+       WHERE day = ${day}::date AND operator_id <> '' AND task_type = ANY(${[...PIECE_TYPES]}::text[])
+       GROUP BY operator_id HAVING sum(finished) > 0
+       ORDER BY pieces DESC, operator_id`,
+    db.$queryRaw<{ hour: number; n: number }[]>`
+      SELECT extract(hour FROM hour_start AT TIME ZONE ${tz})::int AS hour, sum(finished)::int AS n
+        FROM metric_hourly WHERE day = ${day}::date GROUP BY 1`,
+    db.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`,
+  ]);
+  const perHour = Array.from({ length: 24 }, () => 0);
+  for (const h of hours) perHour[h.hour] = (perHour[h.hour] ?? 0) + h.n;
+  return { day, pieces, perHour, stamp: clock[0]!.ms };
+}
+
+// Writes a day's counters unless a newer computation already did (two workers finishing out of order).
+const WRITE_LIVE = `
+local cur = redis.call('GET', KEYS[1])
+if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3])
+local pieces = cjson.decode(ARGV[3])
+for i = 1, #pieces, 2 do redis.call('ZADD', KEYS[2], pieces[i + 1], pieces[i]) end
+local hours = cjson.decode(ARGV[4])
+for i = 1, #hours do redis.call('HSET', KEYS[3], tostring(i - 1), hours[i]) end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+return 1`;
+
+export async function writeLiveDay(redis: Redis, prefix: string, live: LiveDay & { stamp: number }): Promise<boolean> {
+  const keys = liveKeys(prefix, live.day);
+  const flat = live.pieces.flatMap((p) => [p.operatorId, p.pieces]);
+  const written = await redis.eval(WRITE_LIVE, 3, keys.stamp, keys.pieces, keys.hours, String(live.stamp), String(LIVE_TTL_SECONDS), JSON.stringify(flat), JSON.stringify(live.perHour));
+  return written === 1;
+}
+
+/** Recomputes the live counters of the given days from the rollups (called after an event is applied). */
+export async function refreshLiveDays(redis: Redis, prefix: string, days: readonly string[], now: Date = new Date(), tz: string = SSC_TIME_ZONE): Promise<void> {
+  const oldest = DateTime.fromJSDate(now, { zone: tz }).minus({ days: 8 }).toISODate()!;
+  for (const day of days) {
+    if (day < oldest) continue; // only recent days are kept live
+    await writeLiveDay(redis, prefix, await liveDayFromRollups(day, tz));
+  }
+}
+
+/**
+ * One day's live counters from Redis; rebuilt from Postgres when missing (Redis keeps nothing on
+ * disk, so after a restart or flush the first reader puts them back).
+ */
+export async function readLiveDay(redis: Redis, prefix: string, day: string, tz: string = SSC_TIME_ZONE): Promise<LiveDay & { source: "redis" | "rebuilt" }> {
+  const keys = liveKeys(prefix, day);
+  const [stamp, pieces, hours] = await redis.multi().get(keys.stamp).zrevrange(keys.pieces, 0, -1, "WITHSCORES").hgetall(keys.hours).exec().then((r) => {
+    if (!r) throw new Error("redis transaction aborted");
+    for (const [err] of r) if (err) throw err;
+    return r.map(([, v]) => v) as [string | null, string[], Record<string, string>];
+  });
+  if (stamp === null) {
+    const live = await liveDayFromRollups(day, tz);
+    await writeLiveDay(redis, prefix, live);
+    return { day, pieces: live.pieces, perHour: live.perHour, source: "rebuilt" };
+  }
+  const list: LiveDay["pieces"] = [];
+  for (let i = 0; i < pieces.length; i += 2) list.push({ operatorId: pieces[i]!, pieces: Number(pieces[i + 1]) });
+  // ZREVRANGE orders ties by member descending; the board wants ties by id ascending, like the SQL.
+  list.sort((a, b) => b.pieces - a.pieces || (a.operatorId < b.operatorId ? -1 : a.operatorId > b.operatorId ? 1 : 0));
+  const perHour = Array.from({ length: 24 }, (_, h) => Number(hours[String(h)] ?? 0));
+  return { day, pieces: list, perHour, source: "redis" };
+}
+
+/** Forgets the live counters of recent days (after a rebuild they are recomputed on the next read). */
+export async function clearLiveDays(redis: Redis, prefix: string, now: Date = new Date(), tz: string = SSC_TIME_ZONE): Promise<void> {
+  const today = DateTime.fromJSDate(now, { zone: tz });
+  const keys: string[] = [];
+  for (let i = 0; i <= 8; i++) {
+    const k = liveKeys(prefix, today.minus({ days: i }).toISODate()!);
+    keys.push(k.stamp, k.pieces, k.hours);
+  }
+  await redis.del(...keys);
+}
+
+/**
+ * The rebuild as commands run it (`npm run metrics:rebuild`, the seed): rollups from the task rows,
+ * then the live counters of the last 8 days rewritten from them (stamped newer than anything a worker
+ * computed before). A Redis that is down only loses the second part; the board's first read rebuilds it.
+ */
+export async function rebuildEverything({ redisUrl, prefix, log = console.log }: { redisUrl: string; prefix: string; log?: (line: string) => void }): Promise<{ hourlyRows: number; dailyRows: number; ms: number }> {
+  const result = await rebuildRollups();
+  log(`[metrics] rollups rebuilt: ${result.hourlyRows} hourly and ${result.dailyRows} daily rows in ${result.ms} ms`);
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    const today = DateTime.now().setZone(SSC_TIME_ZONE);
+    const days = Array.from({ length: 9 }, (_, i) => today.minus({ days: i }).toISODate()!);
+    await refreshLiveDays(redis, prefix, days);
+    log(`[metrics] live counters rewritten for ${days.at(-1)} … ${days[0]}`);
+  } catch (err) {
+    log(`[metrics] live counters not rewritten (${err instanceof Error ? err.message : String(err)}); the board rebuilds them on its first read`);
+  } finally {
+    redis.disconnect();
+  }
+  return result;
+}
