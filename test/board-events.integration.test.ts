@@ -3,7 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { boardChannel, type BoardData } from "~/models/board-contract";
-import { getBoardData } from "~/models/board-data-interim.server";
+import { getBoardData } from "~/models/board-data.server";
+import { decideReview } from "~/models/review.server";
 import { boardTokenIsLive, createBoardToken, revokeBoardToken } from "~/models/board-token.server";
 import { loader as eventsLoader } from "~/routes/board.events";
 import { loader as boardLoader } from "~/routes/board";
@@ -11,6 +12,8 @@ import { BoardHub, boardEventStream, getBoardHub, redisSubscribe } from "~/utils
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { sessionStorage } from "~/utils/session.server";
+import { startMetricsWorker } from "../workers/metrics";
+import { startRelay } from "../workers/relay";
 import { createClaim, createClaimant, createUser, waitFor } from "./helpers";
 
 async function cookieFor(userId: string): Promise<string> {
@@ -66,8 +69,9 @@ describe("wall board event stream", () => {
   let supervisorCookie: string;
   let employeeCookie: string;
   let supervisorId: string;
-  let accountantId: string;
-  let claim: { id: string };
+  let accountant: Awaited<ReturnType<typeof createUser>>;
+  let employeeUser: Awaited<ReturnType<typeof createUser>>;
+  let groupId: string;
   let publisher: Redis;
   const channel = boardChannel(env.QUEUE_PREFIX);
 
@@ -75,12 +79,13 @@ describe("wall board event stream", () => {
     const { company, department, user: employee } = await createClaimant();
     const org = { companyId: company.id, departmentId: department.id };
     const supervisor = await createUser(org, { roles: ["SUPERVISOR"] });
-    const accountant = await createUser(org, { roles: ["ACCOUNTANT"], name: "Board Test Accountant" });
+    accountant = await createUser(org, { roles: ["EMPLOYEE", "ACCOUNTANT"], name: "Board Test Accountant" });
+    employeeUser = employee;
+    groupId = (await prisma.processingGroup.create({ data: { id: randomUUID(), code: `BE${randomUUID().slice(0, 6)}`, name: "Board events", nameZh: "看板事件组" } })).id;
+    await prisma.groupMember.create({ data: { groupId, userId: accountant.id } });
     supervisorId = supervisor.id;
-    accountantId = accountant.id;
     supervisorCookie = await cookieFor(supervisor.id);
     employeeCookie = await cookieFor(employee.id);
-    claim = await createClaim(employee);
     publisher = new Redis(env.REDIS_URL);
   });
   afterAll(async () => {
@@ -100,37 +105,62 @@ describe("wall board event stream", () => {
     expect(anonPage.headers.get("Location")).toMatch(/^\/login\?redirectTo=%2Fboard/);
   });
 
-  it("delivers fresh data on connect, and a finished task within 1 s of its publish", async () => {
+  it("a task an accountant finishes reaches an open board (outbox → relay → metrics worker → hub → stream), the board's share well under 1 s", async () => {
+    const worker = await startMetricsWorker({ concurrency: 2 });
+    const relay = await startRelay({ pollMs: 50, log: () => undefined });
     const abort = new AbortController();
-    const res = (await call(eventsLoader, "/board/events", { cookie: supervisorCookie, signal: abort.signal })) as Response;
-    expect(res.status).toBe(200);
-    expect(res.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
-    const sse = sseReader(res);
-    const first = await waitFor(() => sse.boards[0], { what: "first board" });
-    expect(sse.events[0]).toMatch(/^retry: \d+/);
-    await waitFor(async () => (await numsub(publisher, channel)) === 1, { what: "one subscription" });
+    try {
+      const claim = await createClaim(employeeUser, { status: "IN_REVIEW", version: 2, groupId });
+      const taskId = randomUUID();
+      const now = new Date();
+      await prisma.task.create({
+        data: { id: taskId, claimId: claim.id, type: "REVIEW", status: "IN_PROGRESS", groupId, assigneeId: accountant.id, claimVersion: 2, createdAt: now, startedAt: now },
+      });
+      const res = (await call(eventsLoader, "/board/events", { cookie: supervisorCookie, signal: abort.signal })) as Response;
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
+      const sse = sseReader(res);
+      const first = await waitFor(() => sse.boards[0], { what: "first board" });
+      expect(sse.events[0]).toMatch(/^retry: \d+/);
+      await waitFor(async () => (await numsub(publisher, channel)) === 1, { what: "one subscription" });
+      expect(first.leaderboard.find((l) => l.operatorId === accountant.id)).toBeUndefined();
 
-    const before = first.completedToday.tasks;
-    const now = new Date();
-    await prisma.task.create({
-      data: { id: randomUUID(), claimId: claim.id, type: "REVIEW", status: "DONE", assigneeId: accountantId, claimVersion: 1, createdAt: now, startedAt: now, finishedAt: now, outcome: "approved" },
-    });
-    const sentAt = Date.now();
-    await publisher.publish(channel, JSON.stringify({ at: now.toISOString(), kind: "finished" }));
-    const next = await waitFor(() => sse.boards.find((b) => b.completedToday.tasks === before + 1), { what: "board with the new task", timeoutMs: 5_000 });
-    const latency = Date.now() - sentAt;
-    expect(latency).toBeLessThan(1_000);
-    expect(next.leaderboard.find((l) => l.operatorId === accountantId)?.pieces).toBe(1);
-
-    abort.abort();
-    await sse.pump;
-    expect(getBoardHub().listenerCount).toBe(0);
+      const spy = new Redis(env.REDIS_URL);
+      let announcedAt = 0;
+      await spy.subscribe(channel);
+      spy.on("message", (_c: string, m: string) => {
+        if (!announcedAt && m.includes(taskId) && m.includes("finished")) announcedAt = Date.now();
+      });
+      await decideReview({ viewer: accountant, taskId, claimVersion: 2, decision: "approve" });
+      const committedAt = Date.now();
+      const next = await waitFor(() => sse.boards.find((b) => b.leaderboard.some((l) => l.operatorId === accountant.id)), {
+        what: "the board with the finished task",
+        timeoutMs: 5_000,
+        intervalMs: 10,
+      });
+      const arrivedAt = Date.now();
+      console.log(`[board] decision committed → announced ${announcedAt - committedAt} ms → board message ${arrivedAt - committedAt} ms`);
+      spy.disconnect();
+      // The board's share (announcement → data on the stream) is this route's to keep well under a second;
+      // the worker's share (commit → announcement) depends on the relay and the metrics worker.
+      expect(announcedAt).toBeGreaterThan(0);
+      expect(arrivedAt - announcedAt).toBeLessThan(600);
+      expect(next.completedToday.tasks).toBeGreaterThan(first.completedToday.tasks);
+      expect(next.leaderboard.find((l) => l.operatorId === accountant.id)?.pieces).toBe(1);
+      abort.abort();
+      await sse.pump;
+      expect(getBoardHub().listenerCount).toBe(0);
+    } finally {
+      abort.abort();
+      await relay.stop();
+      await worker.close();
+    }
   });
 
   it("opening and aborting 60 streams leaves no listener, timer or Redis subscription behind", async () => {
     const hub = getBoardHub();
     const aborts = Array.from({ length: 60 }, () => new AbortController());
-    const readers = [];
+    const readers: ReturnType<typeof sseReader>[] = [];
     for (const a of aborts) {
       const res = (await call(eventsLoader, "/board/events", { cookie: supervisorCookie, signal: a.signal })) as Response;
       readers.push(sseReader(res));

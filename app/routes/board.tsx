@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { BoardScreen } from "~/components/board-screen";
 import { useBoardStream } from "~/components/board-live";
 import { useRootData } from "~/root";
-import { getBoardData } from "~/models/board-data-interim.server";
+import { getBoardData } from "~/models/board-data.server";
 import { requireBoardViewer } from "~/utils/board-access.server";
 import boardStyles from "~/styles/board.css";
 

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RouteError } from "~/components/route-error";
-import { getBoardData } from "~/models/board-data-interim.server";
+import { getBoardTarget, saveBoardTarget } from "~/models/board-settings.server";
 import { BoardTokenError, BOARD_TOKEN_NAME_MAX, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
 import { requireUser } from "~/utils/auth.server";
 import { canManageBoard } from "~/utils/board-access.server";
@@ -18,15 +18,18 @@ async function requireBoardManager(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireBoardManager(request);
-  const [tokens, data] = await Promise.all([listBoardTokens(), getBoardData({ now: new Date() })]);
+  const [tokens, targetDays] = await Promise.all([listBoardTokens(), getBoardTarget()]);
   return {
     timeZone: user.timeZone,
-    targetDays: data.cycleTime.targetDays,
+    targetDays,
     tokens: tokens.map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null, lastSeenAt: t.lastSeenAt?.toISOString() ?? null })),
   };
 }
 
+type TargetCode = "required" | "not_a_number" | "out_of_range" | "too_precise";
 type ActionData =
+  | { intent: "target"; ok: true; days: number }
+  | { intent: "target"; ok: false; error: TargetCode; value: string }
   | { intent: "create"; ok: true; name: string; url: string }
   | { intent: "revoke"; ok: true; name: string }
   | { intent: "create" | "revoke"; ok: false; error: BoardTokenError["code"] };
@@ -35,6 +38,11 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionDat
   const user = await requireBoardManager(request);
   const form = await request.formData();
   const intent = form.get("intent");
+  if (intent === "target") {
+    const value = String(form.get("days") ?? "");
+    const saved = await saveBoardTarget({ actor: user, days: value });
+    return saved.ok ? { intent, ok: true, days: saved.days } : { intent, ok: false, error: saved.code, value };
+  }
   if (intent !== "create" && intent !== "revoke") throw new Response("Bad request", { status: 400 });
   try {
     if (intent === "create") {
@@ -59,6 +67,7 @@ export default function BoardSettings() {
   const locale = i18n.language;
   const busy = navigation.state !== "idle";
   const createError = result && result.intent === "create" && !result.ok ? result.error : null;
+  const targetResult = result && result.intent === "target" ? result : null;
 
   return (
     <div className="stack">
@@ -149,10 +158,31 @@ export default function BoardSettings() {
       <section className="card">
         <h2>{t("settings.target")}</h2>
         <p className="muted">{t("settings.targetIntro")}</p>
-        <p>
-          {t("settings.targetDays")}: <strong data-testid="target-days">{new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(targetDays)}</strong>
-        </p>
-        <p className="muted">{t("settings.targetUnavailable")}</p>
+        {targetResult?.ok ? (
+          <p className="notice" role="status" data-testid="target-saved">
+            {t("settings.targetSaved", { value: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(targetResult.days) })}
+          </p>
+        ) : null}
+        <Form method="post" className="row" replace>
+          <input type="hidden" name="intent" value="target" />
+          <label className="field">
+            <span>{t("settings.targetDays")}</span>
+            <input
+              name="days"
+              inputMode="decimal"
+              required
+              key={targetDays}
+              defaultValue={targetResult && !targetResult.ok ? targetResult.value : String(targetDays)}
+              aria-invalid={targetResult && !targetResult.ok ? true : undefined}
+              aria-describedby={targetResult && !targetResult.ok ? "target-error" : undefined}
+              data-testid="target-days"
+            />
+          </label>
+          <button type="submit" className="button" disabled={busy}>{t("settings.saveTarget")}</button>
+        </Form>
+        {targetResult && !targetResult.ok ? (
+          <p className="field-error" id="target-error" role="alert">{t(`settings.errors.target_${targetResult.error}`)}</p>
+        ) : null}
       </section>
     </div>
   );

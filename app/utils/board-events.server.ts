@@ -5,7 +5,7 @@
  * the listener set; one heartbeat timer serves them all.
  */
 import { boardChannel, type BoardData } from "~/models/board-contract";
-import { getBoardData } from "~/models/board-data-interim.server";
+import { getBoardData } from "~/models/board-data.server";
 import { env } from "./env.server";
 import { createRedis } from "./redis.server";
 import { onShutdown } from "./shutdown.server";
@@ -63,7 +63,7 @@ export class BoardHub {
     this.minIntervalMs = deps.minIntervalMs ?? 250;
     this.heartbeatMs = deps.heartbeatMs ?? 15_000;
     this.refreshEveryMs = deps.refreshEveryMs ?? 60_000;
-    this.accessCheckEveryBeats = deps.accessCheckEveryBeats ?? 2;
+    this.accessCheckEveryBeats = deps.accessCheckEveryBeats ?? 1;
     this.now = deps.now ?? Date.now;
   }
 
