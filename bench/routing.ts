@@ -33,11 +33,14 @@ async function main(): Promise<void> {
   await redis.flushdb();
 
   // ---- baseline: bare BullMQ no-op jobs, same Redis, same concurrency ----
-  const noopQueue = new Queue("bench-noop", { connection: createRedis("queue"), prefix: "afbr" });
+  // Connections handed to BullMQ stay open after close(): keep them to disconnect, or the process never exits.
+  const noopQueueRedis = createRedis("queue");
+  const noopWorkerRedis = createRedis("worker");
+  const noopQueue = new Queue("bench-noop", { connection: noopQueueRedis, prefix: "afbr" });
   await noopQueue.addBulk(Array.from({ length: CLAIMS }, (_, i) => ({ name: "noop", data: { i }, opts: { removeOnComplete: true } })));
   let noopDone = 0;
   const noopStart = performance.now();
-  const noopWorker = new Worker("bench-noop", async () => undefined, { connection: createRedis("worker"), prefix: "afbr", concurrency: CONCURRENCY });
+  const noopWorker = new Worker("bench-noop", async () => undefined, { connection: noopWorkerRedis, prefix: "afbr", concurrency: CONCURRENCY });
   const noopMs = await new Promise<number>((resolve) => {
     noopWorker.on("completed", () => {
       if (++noopDone === CLAIMS) resolve(performance.now() - noopStart);
@@ -45,6 +48,8 @@ async function main(): Promise<void> {
   });
   await noopWorker.close();
   await noopQueue.close();
+  noopQueueRedis.disconnect();
+  noopWorkerRedis.disconnect();
 
   // ---- ours: claims waiting for routing, through the relay and the routing worker ----
   await prisma.$executeRawUnsafe(`TRUNCATE task, outbox_event, audit_event, claim_line, claim, routing_rule, group_member, processing_group, expense_category, app_user, department, company RESTART IDENTITY CASCADE`);
@@ -104,6 +109,8 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ bench: "routing", ratio: Number(ratio.toFixed(4)), routed_per_s: Math.round(routedPerS), noop_per_s: Math.round(noopPerS), claims: CLAIMS, duplicates: tasks - distinctClaims }));
   redis.disconnect();
   await runShutdownHooks();
+  // The routing worker's own Redis connection is not closed by worker.close(): don't wait on it.
+  setTimeout(() => process.exit(0), 2000).unref();
 }
 
 main().catch((err: unknown) => {

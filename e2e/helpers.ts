@@ -1,5 +1,5 @@
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 export const PASSWORD = "demo1234";
 export const FIXTURES = path.resolve("test/fixtures");
@@ -84,4 +84,35 @@ export async function takeNextTask(page: Page, claimNumber: string): Promise<voi
   await page.locator(".button-next").click();
   await expect(page).toHaveURL(/\/work\//);
   await expect(page.locator("h1")).toContainText(claimNumber);
+}
+
+/** The claim number shown in the claim page's heading. */
+export async function claimNumberOf(page: Page): Promise<string> {
+  return (await page.locator(".page-head h1 .mono").textContent())!.trim();
+}
+
+const ROUTED = /Sent to a processing group|已分派至处理组/;
+
+/** Reloads the claim page until its history shows it was routed `times` times (a resubmitted claim is routed again). */
+export async function waitUntilRoutedTimes(page: Page, times: number): Promise<void> {
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("timeline").locator("li").filter({ hasText: ROUTED })).toHaveCount(times, { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+}
+
+/** The line manager approves `claimNumber` from the approvals inbox, in a context of their own. */
+export async function approveAsManager(browser: Browser, claimNumber: string, locale: "en" | "zh-CN" = "en"): Promise<void> {
+  const context = await browser.newContext();
+  try {
+    const manager = await context.newPage();
+    await login(manager, "manager@demo.af", locale);
+    await manager.goto("/approvals");
+    const item = manager.getByTestId("approval-item").filter({ hasText: claimNumber });
+    await expect(item).toBeVisible();
+    await item.getByRole("button", { name: locale === "en" ? "Approve" : "同意" }).click();
+    await expect(manager.getByTestId("approval-item").filter({ hasText: claimNumber })).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
 }

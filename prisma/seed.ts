@@ -24,6 +24,7 @@ import { env } from "~/utils/env.server";
 import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, RETURN_REASONS, ROUTING_RULES, personName } from "./seed/org-data";
 import { planClaims, stableId, type ClaimPlan, type PlanUser } from "./seed/plan";
 import { mulberry32, renderReceiptJpeg, renderReceiptPdf } from "./seed/receipt-art";
+import { seedPay } from "./seed/pay";
 import sharp from "sharp";
 import { complexityBand } from "~/domain/complexity";
 import { basePriority, routeClaim, type RoutingRule } from "~/domain/routing";
@@ -417,6 +418,7 @@ async function main(): Promise<void> {
   }
   if (phase === "data" || phase === "all") {
     await seedData(now);
+    await seedPay(prisma);
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await prisma.$executeRawUnsafe(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`);

@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
+import exifr from "exifr";
 import sharp from "sharp";
 import { mulberry32, randomReceiptSpec, renderReceiptJpeg, renderReceiptPdf } from "../prisma/seed/receipt-art";
 
@@ -43,7 +44,7 @@ const enInvoice = randomReceiptSpec(mulberry32(14), { lang: "en", currency: "GBP
  * ("rotate 90° clockwise to display"): only a reader that honours EXIF sees it upright.
  */
 async function receiptZhJpg(): Promise<void> {
-  const upright = await renderReceiptJpeg(zhSpec, { widthPx: 720, seed: 1 });
+  const upright = await renderReceiptJpeg(zhSpec, { widthPx: 720, seed: 1, exif: false });
   const data = await sharp(upright).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 82 }).toBuffer();
   write("receipt-zh.jpg", data);
   const meta = await sharp(data).metadata();
@@ -55,14 +56,14 @@ async function receiptZhJpg(): Promise<void> {
 
 /** PNG of a photo is big; a 96-colour palette keeps it readable and under budget. */
 async function receiptEnPng(): Promise<void> {
-  const jpeg = await renderReceiptJpeg(enSpec, { widthPx: 640, seed: 2 });
+  const jpeg = await renderReceiptJpeg(enSpec, { widthPx: 640, seed: 2, exif: false });
   const data = await sharp(jpeg).png({ palette: true, colours: 96, effort: 8, compressionLevel: 9 }).toBuffer();
   write("receipt-en.png", data);
   check((await sharp(data).metadata()).format === "png", "receipt-en.png is a PNG");
 }
 
 async function receiptWebp(): Promise<void> {
-  const jpeg = await renderReceiptJpeg(zhInvoice, { widthPx: 1000, seed: 3 });
+  const jpeg = await renderReceiptJpeg(zhInvoice, { widthPx: 1000, seed: 3, exif: false });
   const data = await sharp(jpeg).webp({ quality: 78 }).toBuffer();
   write("receipt.webp", data);
   check((await sharp(data).metadata()).format === "webp", "receipt.webp is a WebP");
@@ -74,7 +75,7 @@ function pdfPages(file: string): number {
 }
 
 async function pdfs(): Promise<void> {
-  const twoPage = await renderReceiptPdf([zhSpec, enInvoice], { widthPx: 640, seed: 4 });
+  const twoPage = await renderReceiptPdf([zhSpec, enInvoice], { widthPx: 640, seed: 4, creationDate: null });
   const twoPageFile = write("two-page.pdf", twoPage);
   check(pdfPages(twoPageFile) === 2, "two-page.pdf has 2 pages (pdfinfo)");
 
@@ -83,7 +84,7 @@ async function pdfs(): Promise<void> {
   try {
     const plain = path.join(tmp, "plain.pdf");
     const encrypted = path.join(tmp, "encrypted.pdf");
-    fs.writeFileSync(plain, await renderReceiptPdf([enSpec], { widthPx: 480, seed: 5 }));
+    fs.writeFileSync(plain, await renderReceiptPdf([enSpec], { widthPx: 480, seed: 5, creationDate: null }));
     execFileSync("qpdf", ["--static-id", "--static-aes-iv", "--encrypt", "user", "owner", "256", "--", plain, encrypted]);
     const data = fs.readFileSync(encrypted);
     write("encrypted.pdf", data);
@@ -99,6 +100,29 @@ async function pdfs(): Promise<void> {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * A phone photo of a taxi receipt with EXIF DateTimeOriginal 9 March 2026, 23:41 local time (15:41 UTC
+ * if taken in UTC+8): the capture date read back must be 2026-03-09.
+ */
+async function receiptDatedJpg(): Promise<void> {
+  const spec = randomReceiptSpec(mulberry32(15), { lang: "en", currency: "USD", date: "2026-03-09", kind: "taxi", totalMinor: 3_150 });
+  const data = await renderReceiptJpeg(spec, { widthPx: 560, seed: 6, exifDateTime: "2026:03:09 23:41:00" });
+  write("receipt-dated.jpg", data);
+  const tags = (await exifr.parse(data, { reviveValues: false, pick: ["DateTimeOriginal", "CreateDate"] })) as Record<string, unknown> | undefined;
+  check(tags?.DateTimeOriginal === "2026:03:09 23:41:00", "receipt-dated.jpg has EXIF DateTimeOriginal 2026:03:09 23:41:00");
+  check(tags?.CreateDate === "2026:03:09 23:41:00", "receipt-dated.jpg has EXIF CreateDate 2026:03:09 23:41:00");
+}
+
+/** A scanned invoice whose Info CreationDate is 9 March 2026 01:30 at UTC+8 (8 March in UTC). */
+async function receiptDatedPdf(): Promise<void> {
+  const spec = randomReceiptSpec(mulberry32(16), { lang: "zh", currency: "CNY", date: "2026-03-08", kind: "invoice" });
+  const data = await renderReceiptPdf([spec], { widthPx: 560, seed: 7, creationDate: "D:20260309013000+08'00'" });
+  const file = write("receipt-dated.pdf", data);
+  check(pdfPages(file) === 1, "receipt-dated.pdf has 1 page");
+  const raw = execFileSync("pdfinfo", ["-rawdates", file], { encoding: "utf8" });
+  check(/^CreationDate:\s+D:20260309013000\+08'00'$/m.test(raw), "receipt-dated.pdf has CreationDate D:20260309013000+08'00'");
 }
 
 /** Offset of the first segment with `marker` (e.g. 0xc0 SOF0, 0xda SOS). */
@@ -121,7 +145,7 @@ function segmentOffset(jpeg: Buffer, marker: number): number {
  *    fails even with `failOn: "none"`.
  */
 async function corruptJpg(): Promise<void> {
-  const good = await renderReceiptJpeg(enSpec, { widthPx: 360, seed: 6 });
+  const good = await renderReceiptJpeg(enSpec, { widthPx: 360, seed: 6, exif: false });
   const sos = segmentOffset(good, 0xda);
   const scanStart = sos + 2 + good.readUInt16BE(sos + 2);
   const rng = mulberry32(6);
@@ -232,6 +256,8 @@ async function main(): Promise<void> {
   await receiptEnPng();
   await receiptWebp();
   await pdfs();
+  await receiptDatedJpg();
+  await receiptDatedPdf();
   await corruptJpg();
   notAnImage();
   await hugePixelsPng();

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runRouteClaim } from "~/jobs/route-claim";
 import { deleteRoutingRule, listRoutingRules, moveRoutingRule, saveRoutingRule, saveReturnReason } from "~/models/routing-rules.server";
 import { prisma } from "~/utils/db.server";
-import { createClaimant, createUser } from "./helpers";
+import { createClaim, createClaimant, createCompany, createDepartment, createUser } from "./helpers";
 
 async function auditFor(ruleId: string, type: string) {
   return prisma.auditEvent.findMany({ where: { type, data: { path: ["ruleId"], equals: ruleId } } });
@@ -115,5 +116,86 @@ describe("routing rules admin", () => {
     const events = await prisma.auditEvent.findMany({ where: { type: "return_reason.saved", data: { path: ["code"], equals: code } } });
     expect(events).toHaveLength(1);
     expect(await saveReturnReason({ admin, code: "", name: "", nameZh: "x", active: true })).toMatchObject({ ok: false });
+  });
+
+  describe("total band currency, and routing with rules cached per worker", () => {
+    let hk: { company: { id: string }; claimant: { id: string; companyId: string; departmentId: string } };
+    let cny: { id: string };
+
+    beforeAll(async () => {
+      const company = await createCompany({ currency: "HKD" });
+      const department = await createDepartment(company.id);
+      hk = { company, claimant: await createUser({ companyId: company.id, departmentId: department.id }) };
+      cny = await createCompany({ currency: "CNY" });
+      await prisma.expenseCategory.upsert({ where: { code: "TAXI" }, update: {}, create: { code: "TAXI", name: "Taxi", nameZh: "出租车" } });
+    });
+
+    /** A claim of the HK company as manager approval leaves it (MANAGER_APPROVED, v2, approval event), total in HKD. */
+    async function approvedHkClaim(minor: number): Promise<string> {
+      const claim = await createClaim(hk.claimant, { status: "MANAGER_APPROVED", version: 2 });
+      await prisma.claimLine.create({
+        data: { id: randomUUID(), claimId: claim.id, position: 0, spentOn: new Date("2026-11-02"), categoryCode: "TAXI", merchant: "Cab", amountMinor: BigInt(minor), currency: "HKD" },
+      });
+      await prisma.auditEvent.create({ data: { claimId: claim.id, type: "claim.manager_approved", fromStatus: "SUBMITTED", toStatus: "MANAGER_APPROVED" } });
+      return claim.id;
+    }
+
+    async function routedTo(claimId: string): Promise<{ groupId: string; ruleId: unknown }> {
+      const outcome = await runRouteClaim({ claimId, version: 2 });
+      if (outcome.outcome !== "routed") throw new Error(`not routed: ${outcome.reason}`);
+      const audit = await prisma.auditEvent.findFirstOrThrow({ where: { claimId, type: "claim.routed" } });
+      return { groupId: outcome.groupId, ruleId: (audit.data as { ruleId: unknown }).ruleId };
+    }
+
+    it("refuses a band in a currency none of the rule's companies books in, per field", async () => {
+      const save = (conditions: unknown) =>
+        saveRoutingRule({ admin, rule: { name: "HK band", groupId: groupA.id, position: 0, active: true, priority: null, conditions } });
+      expect(await save({ companyIds: [hk.company.id], totalCurrency: "CNY", minTotalMinor: "100" })).toEqual({
+        ok: false,
+        fieldErrors: { "conditions.totalCurrency": "not_a_company_currency" },
+      });
+      // Old-style band (no currency = CNY) for the HK company alone: the same dead band.
+      expect(await save({ companyIds: [hk.company.id], minTotalMinor: "100" })).toEqual({ ok: false, fieldErrors: { "conditions.totalCurrency": "not_a_company_currency" } });
+      expect(await save({ companyIds: [hk.company.id], totalCurrency: "HKD" })).toEqual({ ok: false, fieldErrors: { "conditions.totalCurrency": "currency_without_band" } });
+      expect(await save({ companyIds: [randomUUID()] })).toEqual({ ok: false, fieldErrors: { "conditions.companyIds": "unknown_company" } });
+      expect(await save({ totalCurrency: "JPY", minTotalMinor: "100" })).toEqual({ ok: false, fieldErrors: { "conditions.totalCurrency": "not_a_company_currency" } });
+      // Both companies selected: a band in either's currency is meaningful.
+      const both = await save({ companyIds: [hk.company.id, cny.id], totalCurrency: "CNY", minTotalMinor: "100" });
+      expect(both.ok).toBe(true);
+      if (both.ok) await deleteRoutingRule({ admin, id: both.id });
+    });
+
+    it("routes an HK claim by an HKD band, never by a CNY one, and sees every rule change at once", async () => {
+      const legacy = await prisma.routingRule.create({
+        // Stored before bands carried a currency: it means CNY, so an HKD total never matches it.
+        data: { id: randomUUID(), position: 0, name: "legacy CNY band", groupId: groupB.id, conditions: { companyIds: [hk.company.id], minTotalMinor: "1" } },
+      });
+      const saved = await saveRoutingRule({
+        admin,
+        rule: { name: "HK big", groupId: groupA.id, position: 0, active: true, priority: null, conditions: { companyIds: [hk.company.id], totalCurrency: "HKD", minTotalMinor: "100000" } },
+      });
+      if (!saved.ok) throw new Error(JSON.stringify(saved.fieldErrors));
+
+      // HKD 2,000.00 ≥ HKD 1,000.00: the HKD rule; this also fills the worker's cache.
+      expect(await routedTo(await approvedHkClaim(200_000))).toEqual({ groupId: groupA.id, ruleId: saved.id });
+
+      // Changed through the admin model: the very next claim sees it.
+      const moved = await saveRoutingRule({
+        admin,
+        rule: { id: saved.id, name: "HK big", groupId: groupB.id, position: 0, active: true, priority: null, conditions: { companyIds: [hk.company.id], totalCurrency: "HKD", minTotalMinor: "100000" } },
+      });
+      expect(moved.ok).toBe(true);
+      expect(await routedTo(await approvedHkClaim(200_000))).toEqual({ groupId: groupB.id, ruleId: saved.id });
+
+      // Changed behind the model's back (SQL): the trigger still bumps the version, so no stale copy.
+      await prisma.routingRule.update({ where: { id: saved.id }, data: { conditions: { companyIds: [hk.company.id], totalCurrency: "HKD", minTotalMinor: "500000" } } });
+      const small = await routedTo(await approvedHkClaim(200_000));
+      expect(small.ruleId).not.toBe(saved.id);
+      expect(small.ruleId).not.toBe(legacy.id);
+
+      await prisma.routingRule.deleteMany({ where: { id: { in: [saved.id, legacy.id] } } });
+      const after = await routedTo(await approvedHkClaim(900_000));
+      expect(after.ruleId).not.toBe(saved.id);
+    });
   });
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Worker } from "bullmq";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureSharp } from "~/jobs/render-receipt";
+import { configureSharp, renderReceiptJob } from "~/jobs/render-receipt";
 import { imagingJobKey, storeReceiptFile } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
 import { getQueue } from "~/utils/queue.server";
@@ -24,6 +24,7 @@ import {
   simplePdf,
   truncatedJpeg,
 } from "../test/imaging-inputs";
+import { withExifDate } from "../prisma/seed/receipt-art";
 import { startImagingWorker } from "./imaging";
 import { startRelay, type Relay } from "./relay";
 
@@ -155,6 +156,38 @@ describe("imaging with an in-process worker", () => {
       expect(await outboxStatus(a.sha256)).toBe("DONE");
       expect(derivedSiblings(a.sha256)).toEqual([a.sha256]);
     }
+  });
+
+  it("records the capture date from EXIF and from the PDF's CreationDate with READY, and no absurd dates", async () => {
+    const datedPhoto = await fixtureOr("receipt-dated.jpg", async () => withExifDate(await noiseJpeg(400, 600, 0.21), "2026:03:09 23:41:00"));
+    const datedPdf = await fixtureOr("receipt-dated.pdf", () => simplePdf(["Invoice"]));
+    const base = await noiseJpeg(300, 400, 0.77);
+    const webp = await sharp(await withExifDate(base, "2025:12:31 08:00:00")).keepExif().webp().toBuffer();
+    const png = await sharp(await withExifDate(base, "2024:06:01 10:00:00")).keepExif().png().toBuffer();
+    const unsetClock = await withExifDate(await noiseJpeg(300, 400, 0.78), "1980:01:01 00:00:00");
+    const future = await withExifDate(await noiseJpeg(300, 400, 0.79), "2099:01:01 00:00:00");
+    const plain = await noiseJpeg(300, 400, 0.8);
+    const inputs = [
+      ["taxi.jpg", datedPhoto, "2026-03-09"], // 23:41 local: still the 9th
+      ["invoice.pdf", datedPdf, fs.existsSync(path.join(ROOT, "test/fixtures/receipt-dated.pdf")) ? "2026-03-09" : null], // D:20260309013000+08'00' (8 March in UTC)
+      ["lunch.webp", webp, "2025-12-31"],
+      ["lunch.png", png, "2024-06-01"],
+      ["old-camera.jpg", unsetClock, null],
+      ["future.jpg", future, null],
+      ["no-exif.jpg", plain, null],
+    ] as const;
+    const { accepted, rejected } = await receiveUploads(multipartRequest(inputs.map(([fileName, data]) => ({ fileName, data }))));
+    expect(rejected).toEqual([]);
+    await store(accepted);
+    const rows = await Promise.all(accepted.map((a) => settled(a.sha256)));
+    const got = rows.map((r, i) => [inputs[i]![0], r!.status, r!.capturedOn?.toISOString().slice(0, 10) ?? null]);
+    expect(got).toEqual(inputs.map(([name, , date]) => [name, "READY", date]));
+
+    // A redelivered job finds the work done and leaves the date as it is.
+    const again = await renderReceiptJob.handler({ sha256: accepted[0]!.sha256 });
+    expect(again).toMatchObject({ outcome: "skipped", reason: "already_done" });
+    const after = await prisma.storedFile.findUniqueOrThrow({ where: { sha256: accepted[0]!.sha256 } });
+    expect(after.capturedOn?.toISOString().slice(0, 10)).toBe("2026-03-09");
   });
 
   it("stores the same bytes once: a second upload reuses the row and queues nothing", async () => {

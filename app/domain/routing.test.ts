@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   HIGH_VALUE_PRIORITY,
   RuleConditionsSchema,
+  LEGACY_BAND_CURRENCY,
   basePriority,
+  bandCurrency,
   explainRule,
   routeClaim,
   ruleMatches,
@@ -135,6 +137,48 @@ describe("each condition alone", () => {
   });
 });
 
+describe("total band currency", () => {
+  const hk: RoutingFacts = { ...facts, companyId: "co-hk", companyCurrency: "HKD", totalCompanyMinor: 800_000n }; // 8,000.00 HKD
+  it("a band without a currency is in CNY: it holds for CNY companies only", () => {
+    expect(bandCurrency({ minTotalMinor: "1" })).toBe(LEGACY_BAND_CURRENCY);
+    expect(LEGACY_BAND_CURRENCY).toBe("CNY");
+    expect(matches({ minTotalMinor: "100000" })).toBe(true);
+    expect(matches({ minTotalMinor: "100000" }, hk)).toBe(false);
+    expect(matches({ maxTotalMinor: "99999999" }, hk)).toBe(false);
+  });
+  it("a band in HKD compares an HKD company's total and never a CNY company's", () => {
+    expect(matches({ totalCurrency: "HKD", minTotalMinor: "800000" }, hk)).toBe(true);
+    expect(matches({ totalCurrency: "HKD", minTotalMinor: "800001" }, hk)).toBe(false);
+    expect(matches({ totalCurrency: "HKD", maxTotalMinor: "800001" }, hk)).toBe(true);
+    expect(matches({ totalCurrency: "HKD", maxTotalMinor: "800000" }, hk)).toBe(false);
+    // 5,000.00 CNY is inside the HKD band's numbers, but it is not an HKD total.
+    expect(matches({ totalCurrency: "HKD", minTotalMinor: "1", maxTotalMinor: "99999999" })).toBe(false);
+  });
+  it("explains a currency mismatch as its own failed condition", () => {
+    expect(explainRule({ conditions: { totalCurrency: "HKD", minTotalMinor: "1" } }, facts)).toEqual([
+      { field: "totalCurrency", ok: false },
+      { field: "minTotalMinor", ok: false },
+    ]);
+    expect(explainRule({ conditions: { minTotalMinor: "1" } }, facts)).toEqual([
+      { field: "totalCurrency", ok: true },
+      { field: "minTotalMinor", ok: true },
+    ]);
+  });
+  it("a rule for both companies routes each by its own band when rules are split per currency", () => {
+    const rules = [
+      rule("big-cny", 10, { totalCurrency: "CNY", minTotalMinor: "400000" }),
+      rule("big-hkd", 20, { totalCurrency: "HKD", minTotalMinor: "1000000" }),
+    ];
+    expect(routeClaim(facts, rules, "default").ruleId).toBe("big-cny");
+    expect(routeClaim(hk, rules, "default").ruleId).toBeNull();
+    expect(routeClaim({ ...hk, totalCompanyMinor: 1_000_000n }, rules, "default").ruleId).toBe("big-hkd");
+  });
+  it("has no band currency without a band", () => {
+    expect(bandCurrency({})).toBeNull();
+    expect(bandCurrency({ maxTotalMinor: "5", totalCurrency: "HKD" })).toBe("HKD");
+  });
+});
+
 describe("combined conditions", () => {
   const conditions: RuleConditions = {
     companyIds: ["co-sh"],
@@ -158,6 +202,7 @@ describe("combined conditions", () => {
       { field: "departmentIds", ok: true },
       { field: "categoryCodes", ok: false },
       { field: "foreignCurrency", ok: true },
+      { field: "totalCurrency", ok: true },
       { field: "minTotalMinor", ok: false },
       { field: "maxTotalMinor", ok: true },
       { field: "minLines", ok: true },
@@ -216,6 +261,13 @@ describe("RuleConditionsSchema", () => {
     expect(issues({ minTotalMinor: "4999", maxTotalMinor: "5000" })).toEqual([]);
     expect(issues({ minLines: 3, maxLines: 2 })).toEqual(["maxLines:below_min"]);
     expect(issues({ minLines: 2, maxLines: 2 })).toEqual([]);
+  });
+  it("takes a band currency, normalised, and refuses a bad one or one without a band", () => {
+    expect(RuleConditionsSchema.parse({ totalCurrency: " hkd ", minTotalMinor: "100" })).toEqual({ totalCurrency: "HKD", minTotalMinor: "100" });
+    expect(issues({ totalCurrency: "HK", minTotalMinor: "100" })).toEqual(["totalCurrency:invalid_currency"]);
+    expect(issues({ totalCurrency: "HKD" })).toEqual(["totalCurrency:currency_without_band"]);
+    // Stored rules from before bands carried a currency stay valid.
+    expect(issues({ minTotalMinor: "100", maxTotalMinor: "200" })).toEqual([]);
   });
   it("refuses a non-object", () => {
     expect(issues(null)).toHaveLength(1);

@@ -18,7 +18,13 @@ export type RuleConditions = {
   currencies?: string[];
   /** true: some line's currency differs from the company's; false: none does. */
   foreignCurrency?: boolean;
-  /** Total in the company currency's minor units, a decimal string (bigint is not JSON). Inclusive. */
+  /**
+   * The currency of the total band below (ISO 4217). A band only applies to a claim whose company
+   * keeps its books in this currency; for any other company the band does not hold. Absent: CNY
+   * (rules saved before bands carried a currency were all in CNY).
+   */
+  totalCurrency?: string;
+  /** Total in `totalCurrency`'s minor units, a decimal string (bigint is not JSON). Inclusive. */
   minTotalMinor?: string;
   /** Exclusive, so consecutive bands [0, 5000) [5000, …) never overlap. */
   maxTotalMinor?: string;
@@ -47,6 +53,15 @@ export type RoutingFacts = {
 
 export type RouteResult = { groupId: string; ruleId: string | null; priority: number };
 
+/** The currency of a rule's total band when it does not say: every band was in CNY before bands carried one. */
+export const LEGACY_BAND_CURRENCY = "CNY";
+
+/** The currency of the rule's total band; null when the rule has no band. */
+export function bandCurrency(c: RuleConditions): string | null {
+  if (c.minTotalMinor === undefined && c.maxTotalMinor === undefined) return null;
+  return c.totalCurrency ?? LEGACY_BAND_CURRENCY;
+}
+
 /** Extra task priority for a claim at or above the high-value total. */
 export const HIGH_VALUE_PRIORITY = 10;
 
@@ -72,6 +87,7 @@ export const RuleConditionsSchema = z
       .max(MAX_LIST, "too_many")
       .optional(),
     foreignCurrency: z.boolean().optional(),
+    totalCurrency: z.string().trim().toUpperCase().refine(isCurrencyCode, "invalid_currency").optional(),
     minTotalMinor: minorString.optional(),
     maxTotalMinor: minorString.optional(),
     minLines: lineCount.optional(),
@@ -81,6 +97,10 @@ export const RuleConditionsSchema = z
     // The total band is [min, max): min = max would match nothing.
     if (c.minTotalMinor !== undefined && c.maxTotalMinor !== undefined && BigInt(c.minTotalMinor) >= BigInt(c.maxTotalMinor)) {
       ctx.addIssue({ code: "custom", path: ["maxTotalMinor"], message: "not_above_min" });
+    }
+    // A currency without a band would be a condition that looks set and tests nothing.
+    if (c.totalCurrency !== undefined && c.minTotalMinor === undefined && c.maxTotalMinor === undefined) {
+      ctx.addIssue({ code: "custom", path: ["totalCurrency"], message: "currency_without_band" });
     }
     if (c.minLines !== undefined && c.maxLines !== undefined && c.minLines > c.maxLines) {
       ctx.addIssue({ code: "custom", path: ["maxLines"], message: "below_min" });
@@ -110,8 +130,14 @@ export function explainRule(rule: Pick<RoutingRule, "conditions">, facts: Routin
     const hasForeign = lineCurrencies.some((cur) => cur !== facts.companyCurrency);
     checks.push({ field: "foreignCurrency", ok: hasForeign === c.foreignCurrency });
   }
-  if (c.minTotalMinor !== undefined) checks.push({ field: "minTotalMinor", ok: facts.totalCompanyMinor >= BigInt(c.minTotalMinor) });
-  if (c.maxTotalMinor !== undefined) checks.push({ field: "maxTotalMinor", ok: facts.totalCompanyMinor < BigInt(c.maxTotalMinor) });
+  const band = bandCurrency(c);
+  if (band !== null) {
+    // Amounts in different currencies are not compared: a band in CNY says nothing about an HKD total.
+    const sameCurrency = band === facts.companyCurrency;
+    checks.push({ field: "totalCurrency", ok: sameCurrency });
+    if (c.minTotalMinor !== undefined) checks.push({ field: "minTotalMinor", ok: sameCurrency && facts.totalCompanyMinor >= BigInt(c.minTotalMinor) });
+    if (c.maxTotalMinor !== undefined) checks.push({ field: "maxTotalMinor", ok: sameCurrency && facts.totalCompanyMinor < BigInt(c.maxTotalMinor) });
+  }
   if (c.minLines !== undefined) checks.push({ field: "minLines", ok: facts.lines.length >= c.minLines });
   if (c.maxLines !== undefined) checks.push({ field: "maxLines", ok: facts.lines.length <= c.maxLines });
   return checks;

@@ -4,8 +4,10 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import exifr from "exifr";
 import sharp, { type Sharp } from "sharp";
 import { z } from "zod";
+import { exifCaptureDate, parsePdfDate, plausibleCaptureDate } from "~/domain/capture-date";
 import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
 import { isAcceptedMimeType, type FileFailureCode } from "~/domain/upload-validation";
 import { markOutboxDone } from "~/models/outbox.server";
@@ -45,12 +47,17 @@ export class ImagingInputError extends Error {
 }
 
 export type RenderedPage = { width: number; height: number };
-export type RenderResult = { pages: RenderedPage[]; phash: string };
+export type RenderResult = {
+  pages: RenderedPage[];
+  phash: string;
+  /** Local date the photo was taken (EXIF) or the PDF created (Info CreationDate), YYYY-MM-DD; null if absent or implausible. */
+  capturedOn: string | null;
+};
 
 /**
  * Renders an original into its derived directory: per page a DZI pyramid (p<n>.dzi, p<n>_files/) and a
- * thumbnail (p<n>-thumb.jpg), plus the perceptual hash of page 1. Images are turned upright from their
- * EXIF orientation; PDF pages are rasterised with poppler.
+ * thumbnail (p<n>-thumb.jpg), plus the perceptual hash of page 1 and the capture date from the file's
+ * metadata. Images are turned upright from their EXIF orientation; PDF pages are rasterised with poppler.
  *
  * Everything is written to a sibling temp directory that is renamed onto `outDir` only when complete:
  * a worker killed half-way leaves a temp directory (removed by the next attempt), never a partial
@@ -90,9 +97,34 @@ export async function renderReceiptTiles(input: {
 async function renderImage(sourcePath: string, workDir: string): Promise<RenderResult> {
   try {
     const page = await renderPage(sourcePath, workDir, 1);
-    return { pages: [{ width: page.width, height: page.height }], phash: page.phash };
+    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath) };
   } catch (err) {
     throw classifyDecodeError(err, "image") ?? err;
+  }
+}
+
+/**
+ * EXIF DateTimeOriginal / CreateDate of a JPEG, PNG, WebP or TIFF (sharp hands out the raw EXIF block
+ * whatever the container). A missing or unreadable block is no date, never a failure: the picture
+ * itself rendered, and the date only feeds a check.
+ */
+async function imageCaptureDate(sourcePath: string): Promise<string | null> {
+  try {
+    const { exif } = await sharp(sourcePath, { limitInputPixels: env.MAX_IMAGE_PIXELS }).metadata();
+    if (!exif || exif.length < 8) return null;
+    // JPEG and WebP blocks start with the APP1 "Exif\0\0" header; exifr wants the TIFF structure after it.
+    const tiff = exif.subarray(0, 6).toString("latin1") === "Exif\0\0" ? exif.subarray(6) : exif;
+    const tags: unknown = await exifr.parse(tiff, {
+      reviveValues: false, // strings as written: the local date must not pass through this process's time zone
+      pick: ["DateTimeOriginal", "CreateDate"],
+      ifd1: false,
+      gps: false,
+      interop: false,
+    });
+    if (!tags || typeof tags !== "object") return null;
+    return plausibleCaptureDate(exifCaptureDate(tags), new Date());
+  } catch {
+    return null;
   }
 }
 
@@ -168,7 +200,7 @@ function classifyDecodeError(err: unknown, source: "image" | "pdf"): ImagingInpu
 
 // ---------- PDFs ----------
 
-type PdfInfo = { pages: number; pageSizes: Map<number, { w: number; h: number }> };
+type PdfInfo = { pages: number; pageSizes: Map<number, { w: number; h: number }>; creationDate: string | null };
 
 async function renderPdf(sourcePath: string, workDir: string): Promise<RenderResult> {
   const info = await readPdfInfo(sourcePath);
@@ -208,7 +240,7 @@ async function renderPdf(sourcePath: string, workDir: string): Promise<RenderRes
     await fs.rm(raster, { force: true });
   }
   await fs.rm(rasterDir, { recursive: true, force: true });
-  return { pages, phash };
+  return { pages, phash, capturedOn: plausibleCaptureDate(parsePdfDate(info.creationDate), new Date()) };
 }
 
 /** 150 dpi, lowered for oversized pages so no raster exceeds the pixel budget. */
@@ -220,8 +252,9 @@ export function pageDpi(size: { w: number; h: number } | undefined): number {
 }
 
 async function readPdfInfo(sourcePath: string): Promise<PdfInfo> {
-  // Sizes of pages 1…MAX+1 in one call: poppler clamps the range to the document.
-  const run = await runTool("pdfinfo", ["-f", "1", "-l", String(MAX_PDF_PAGES + 1), sourcePath]);
+  // Sizes of pages 1…MAX+1 in one call: poppler clamps the range to the document. -rawdates: the Info
+  // dictionary's dates as written (D:YYYYMMDDHHmmSS+HH'mm'), not reformatted in this machine's zone.
+  const run = await runTool("pdfinfo", ["-rawdates", "-f", "1", "-l", String(MAX_PDF_PAGES + 1), sourcePath]);
   if (run.code !== 0) {
     if (/incorrect password|encrypted/i.test(run.stderr)) {
       throw new ImagingInputError("encrypted_pdf", "The PDF is password-protected; upload a copy without a password.");
@@ -237,7 +270,8 @@ async function readPdfInfo(sourcePath: string): Promise<PdfInfo> {
   for (const m of run.stdout.matchAll(/^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts/gm)) {
     pageSizes.set(Number(m[1]), { w: Number(m[2]), h: Number(m[3]) });
   }
-  return { pages: Number(pagesMatch[1]), pageSizes };
+  const creationDate = /^CreationDate:[ \t]*(.*)$/m.exec(run.stdout)?.[1]?.trim() || null;
+  return { pages: Number(pagesMatch[1]), pageSizes, creationDate };
 }
 
 type ToolRun = { code: number | null; stdout: string; stderr: string; timedOut: boolean };
@@ -347,6 +381,7 @@ async function renderReceipt(payload: RenderReceiptPayload): Promise<RenderRecei
         pageCount: result.pages.length,
         pages: result.pages,
         phash: result.phash,
+        capturedOn: result.capturedOn === null ? null : new Date(`${result.capturedOn}T00:00:00Z`),
         failureReason: null,
         readyAt: new Date(),
       },

@@ -7,8 +7,11 @@
 import { z } from "zod";
 import { basePriority, routeClaim, RuleConditionsSchema, type RoutingRule } from "~/domain/routing";
 import { DEFAULT_CALENDAR, slaDueAt, type Interval, type WorkCalendar } from "~/domain/work-calendar";
-import { loadClaimFacts, routeJobKey } from "~/models/approval.server";
+import { complexityBand } from "~/domain/complexity";
+import { totalIn } from "~/domain/money";
+import { routeJobKey } from "~/models/approval.server";
 import { recordAudit } from "~/models/audit.server";
+import { rateLookupFor } from "~/models/exchange-rate.server";
 import { markOutboxDone } from "~/models/outbox.server";
 import { emitTaskEvent } from "~/models/task-events.server";
 import { prisma, type Tx } from "~/utils/db.server";
@@ -26,16 +29,13 @@ export function calendarOf(json: unknown): WorkCalendar {
   return json && typeof json === "object" && "timeZone" in json ? (json as WorkCalendar) : DEFAULT_CALENDAR;
 }
 
+type ClockEvent = { type: string; at: Date };
+
 /**
  * When the claim was with the SSC: the review clock starts at its first manager approval and pauses
- * from every return to the claimant until the next manager approval.
+ * from every return to the claimant until the next manager approval. `events` in time order.
  */
-async function slaClock(tx: Tx, claimId: string): Promise<{ startedAt: Date; pauses: Interval[] } | null> {
-  const events = await tx.auditEvent.findMany({
-    where: { claimId, type: { in: ["claim.manager_approved", "claim.returned"] } },
-    orderBy: [{ at: "asc" }, { id: "asc" }],
-    select: { type: true, at: true },
-  });
+export function slaClock(events: readonly ClockEvent[]): { startedAt: Date; pauses: Interval[] } | null {
   const first = events.find((e) => e.type === "claim.manager_approved");
   if (!first) return null;
   const pauses: Interval[] = [];
@@ -51,63 +51,149 @@ async function slaClock(tx: Tx, claimId: string): Promise<{ startedAt: Date; pau
   return { startedAt: first.at, pauses };
 }
 
+// ---- rules and groups, cached per worker process ----
+
+type GroupRow = { id: string; isDefault: boolean; slaMinutes: number };
+type RuleRow = { id: string; position: number; groupId: string; active: boolean; conditions: unknown; priority: number | null };
+type RoutingConfig = { version: string; rules: RoutingRule[]; groups: GroupRow[]; fallback: GroupRow | undefined };
+
+/**
+ * The last rules and groups this process read, with the `routing_config_version` they were read at.
+ * Triggers set that version to the id of every transaction that changes routing_rule or
+ * processing_group (migration 20261127020000), so a claim whose own read (same statement) sees the
+ * same version may use the copy; any other value, or none, reloads. Never stale past a commit.
+ */
+let cached: RoutingConfig | null = null;
+
+/** For tests and benchmarks: forget the cached copy. */
+export function forgetRoutingConfig(): void {
+  cached = null;
+}
+
+/** Rules, groups and the version, in one statement (one snapshot), so the copy matches its version. */
+async function loadRoutingConfig(tx: Tx): Promise<RoutingConfig> {
+  const [row] = await tx.$queryRaw<{ version: bigint | null; rules: RuleRow[]; groups: GroupRow[] }[]>`
+    SELECT (SELECT v.version FROM routing_config_version v WHERE v.id = 1) AS version,
+           (SELECT coalesce(json_agg(json_build_object('id', r.id, 'position', r.position, 'groupId', r.group_id,
+                     'active', r.active, 'conditions', r.conditions, 'priority', r.priority) ORDER BY r.position, r.id), '[]'::json)
+              FROM routing_rule r) AS rules,
+           (SELECT coalesce(json_agg(json_build_object('id', g.id, 'isDefault', g.is_default, 'slaMinutes', g.sla_minutes) ORDER BY g.code), '[]'::json)
+              FROM processing_group g) AS groups`;
+  const groups = row!.groups;
+  return {
+    version: row!.version === null ? "" : row!.version.toString(),
+    rules: row!.rules.map(toDomainRule),
+    groups,
+    fallback: groups.find((g) => g.isDefault) ?? groups[0],
+  };
+}
+
+async function routingConfig(tx: Tx, version: bigint | null): Promise<RoutingConfig> {
+  // No version row (a table emptied by hand): read every time rather than trust a copy.
+  if (version !== null && cached && cached.version === version.toString()) return cached;
+  const fresh = await loadRoutingConfig(tx);
+  cached = fresh.version === "" ? null : fresh;
+  return fresh;
+}
+
+// ---- the claim, in one statement ----
+
+type ClaimRead = {
+  status: string;
+  version: number;
+  companyId: string;
+  departmentId: string;
+  companyCurrency: string;
+  calendar: unknown;
+  configVersion: bigint | null;
+  alreadyRouted: boolean;
+  lastReturnedBy: string | null;
+  events: { type: string; at: string }[];
+  lines: { amountMinor: string; currency: string; spentOn: string; categoryCode: string; receiptPages: number }[];
+};
+
+/**
+ * Locks the claim and reads everything routing needs about it — status and version, company currency
+ * and calendar, whether a review is already open, who returned it last, the SLA clock's events, the
+ * lines with their receipt pages — plus the routing config version, in one round trip.
+ */
+async function readClaimForRouting(tx: Tx, claimId: string): Promise<ClaimRead | undefined> {
+  const [row] = await tx.$queryRaw<ClaimRead[]>`
+    SELECT c.status::text AS status, c.version, c.company_id AS "companyId", c.department_id AS "departmentId",
+           co.currency AS "companyCurrency", co.calendar,
+           (SELECT v.version FROM routing_config_version v WHERE v.id = 1) AS "configVersion",
+           EXISTS (SELECT 1 FROM task t WHERE t.claim_id = c.id AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS')) AS "alreadyRouted",
+           (SELECT t.assignee_id FROM task t WHERE t.claim_id = c.id AND t.type = 'REVIEW' AND t.outcome = 'returned'
+             ORDER BY t.finished_at DESC NULLS LAST, t.id LIMIT 1) AS "lastReturnedBy",
+           (SELECT coalesce(json_agg(json_build_object('type', e.type, 'at', e.at) ORDER BY e.at, e.id), '[]'::json)
+              FROM audit_event e WHERE e.claim_id = c.id AND e.type IN ('claim.manager_approved', 'claim.returned')) AS events,
+           (SELECT coalesce(json_agg(json_build_object('amountMinor', l.amount_minor::text, 'currency', l.currency, 'spentOn', l.spent_on,
+                     'categoryCode', l.category_code,
+                     'receiptPages', (SELECT coalesce(sum(coalesce(f.page_count, 1)), 0) FROM line_receipt lr
+                                        JOIN receipt r ON r.id = lr.receipt_id JOIN stored_file f ON f.sha256 = r.file_sha256
+                                       WHERE lr.line_id = l.id)) ORDER BY l.position), '[]'::json)
+              FROM claim_line l WHERE l.claim_id = c.id) AS lines
+      FROM claim c JOIN company co ON co.id = c.company_id
+     WHERE c.id = ${claimId}
+       FOR UPDATE OF c`;
+  return row;
+}
+
+/** Total in company currency and complexity band, by the same domain rules as approval (loadClaimFacts). */
+async function claimFigures(read: ClaimRead): Promise<{ totalCompanyMinor: bigint; complexity: string }> {
+  const items = read.lines.map((l) => ({ minor: BigInt(l.amountMinor), currency: l.currency.trim(), onDate: l.spentOn.slice(0, 10) }));
+  const rateFor = await rateLookupFor(items, read.companyCurrency);
+  const totalCompanyMinor = totalIn(items, read.companyCurrency, rateFor).total.minor;
+  const complexity = complexityBand({
+    lineCount: read.lines.length,
+    receiptPages: read.lines.reduce((n, l) => n + Number(l.receiptPages), 0),
+    currencies: [...new Set(items.map((i) => i.currency))],
+    companyCurrency: read.companyCurrency,
+  });
+  return { totalCompanyMinor, complexity };
+}
+
 export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Promise<RouteClaimOutcome> {
   const jobKey = routeJobKey(claimId, version);
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${claimId} FOR UPDATE`;
-    const current = await tx.claim.findUnique({ where: { id: claimId }, select: { status: true, version: true } });
+    const read = await readClaimForRouting(tx, claimId);
     const skip = async (reason: string): Promise<RouteClaimOutcome> => {
       await markOutboxDone(tx, jobKey);
       return { outcome: "skipped", reason };
     };
-    if (!current) return skip("claim_gone");
-    if (current.status !== "MANAGER_APPROVED" || current.version !== version) return skip("not_waiting_for_routing");
-    const open = await tx.task.findFirst({ where: { claimId, type: "REVIEW", status: { in: ["OPEN", "IN_PROGRESS"] } }, select: { id: true } });
-    if (open) return skip("already_routed");
+    if (!read) return skip("claim_gone");
+    if (read.status !== "MANAGER_APPROVED" || read.version !== version) return skip("not_waiting_for_routing");
+    if (read.alreadyRouted) return skip("already_routed");
 
-    const facts = await loadClaimFacts(tx, claimId);
-    const { claim } = facts;
-    const [rules, groups] = await Promise.all([
-      tx.routingRule.findMany({ orderBy: { position: "asc" } }),
-      tx.processingGroup.findMany({ select: { id: true, isDefault: true, slaMinutes: true } }),
-    ]);
-    const fallback = groups.find((g) => g.isDefault) ?? groups[0];
+    const [{ totalCompanyMinor, complexity }, config] = await Promise.all([claimFigures(read), routingConfig(tx, read.configVersion)]);
+    const fallback = config.fallback;
     if (!fallback) throw new Error("no processing group exists: create one (and mark it default) before routing");
     const routingFacts = {
-      companyId: claim.companyId,
-      departmentId: claim.departmentId,
-      companyCurrency: claim.company.currency,
-      totalCompanyMinor: facts.totalCompanyMinor,
-      lines: claim.lines.map((l) => ({ categoryCode: l.categoryCode, currency: l.currency })),
+      companyId: read.companyId,
+      departmentId: read.departmentId,
+      companyCurrency: read.companyCurrency,
+      totalCompanyMinor,
+      lines: read.lines.map((l) => ({ categoryCode: l.categoryCode, currency: l.currency.trim() })),
     };
-    const decision = routeClaim(routingFacts, rules.map(toDomainRule), fallback.id);
-    const group = groups.find((g) => g.id === decision.groupId) ?? fallback;
+    const decision = routeClaim(routingFacts, config.rules, fallback.id);
+    const group = config.groups.find((g) => g.id === decision.groupId) ?? fallback;
     const priority = decision.priority || basePriority(routingFacts, { highValueMinor: HIGH_VALUE_MINOR });
-    const lastReturn = await tx.task.findFirst({
-      where: { claimId, type: "REVIEW", outcome: "returned" },
-      orderBy: { finishedAt: "desc" },
-      select: { assigneeId: true },
-    });
-    const clock = (await slaClock(tx, claimId)) ?? { startedAt: new Date(), pauses: [] };
+    const clock = slaClock(read.events.map((e) => ({ type: e.type, at: new Date(e.at) }))) ?? { startedAt: new Date(), pauses: [] };
     const taskId = newId();
-    await tx.task.create({
-      data: {
-        id: taskId,
-        claimId,
-        type: "REVIEW",
-        groupId: group.id,
-        priority,
-        complexity: facts.complexity,
-        claimVersion: version,
-        preferredAssigneeId: lastReturn?.assigneeId ?? null,
-        slaMinutes: group.slaMinutes,
-        slaDueAt: slaDueAt(clock.startedAt, group.slaMinutes, calendarOf(claim.company.calendar), clock.pauses),
-      },
-    });
+    const dueAt = slaDueAt(clock.startedAt, group.slaMinutes, calendarOf(read.calendar), clock.pauses);
+    // The task, the claim's group and the outbox row's DONE in one statement (one round trip instead of
+    // three); the unique "one open review per claim" index still refuses a second task under any race.
+    await tx.$executeRaw`
+      WITH new_task AS (
+        INSERT INTO task (id, claim_id, type, group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at)
+        VALUES (${taskId}, ${claimId}, 'REVIEW', ${group.id}, ${priority}, ${complexity}, ${version}, ${read.lastReturnedBy}, ${group.slaMinutes}, ${dueAt})
+        RETURNING claim_id
+      ), routed AS (
+        UPDATE claim SET group_id = ${group.id}, updated_at = now() WHERE id = (SELECT claim_id FROM new_task)
+      )
+      UPDATE outbox_event SET status = 'DONE', done_at = now() WHERE job_key = ${jobKey} AND status = 'PENDING'`;
     await emitTaskEvent(tx, taskId, "created");
-    await tx.claim.update({ where: { id: claimId }, data: { groupId: group.id } });
     await recordAudit(tx, { claimId, type: "claim.routed", data: { groupId: group.id, ruleId: decision.ruleId, taskId, priority } });
-    await markOutboxDone(tx, jobKey);
     return { outcome: "routed", groupId: group.id, taskId };
   });
 }

@@ -157,7 +157,7 @@ async function receiptsElsewhere(claimId: string, files: { sha256: string; phash
 async function claimFindings(claim: ClaimDetail): Promise<Finding[]> {
   const receiptRows = await prisma.receipt.findMany({
     where: { claimId: claim.id },
-    select: { id: true, file: { select: { sha256: true, phash: true } } },
+    select: { id: true, file: { select: { sha256: true, phash: true, capturedOn: true } } },
   });
   const [company, categories, elsewhere, rateFor] = await Promise.all([
     prisma.company.findUniqueOrThrow({ where: { id: claim.company.id }, select: { calendar: true } }),
@@ -195,8 +195,7 @@ async function claimFindings(claim: ClaimDetail): Promise<Finding[]> {
       id: r.id,
       sha256: r.file.sha256,
       phash: r.file.phash,
-      // The imaging worker does not extract EXIF/PDF dates yet, so receipt_date_far cannot fire.
-      capturedOn: null,
+      capturedOn: r.file.capturedOn?.toISOString().slice(0, 10) ?? null,
     })),
     elsewhere,
     categoryLimits,

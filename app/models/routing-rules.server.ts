@@ -2,7 +2,7 @@
  * The admin's routing rules and return reasons. Every change is one transaction with its audit event.
  */
 import { randomUUID } from "node:crypto";
-import { RuleConditionsSchema, type RuleConditions } from "~/domain/routing";
+import { bandCurrency, RuleConditionsSchema, type RuleConditions } from "~/domain/routing";
 import type { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/models/audit.server";
 import { prisma, type Tx } from "~/utils/db.server";
@@ -77,6 +77,23 @@ function snapshot(r: { id: string; position: number; name: string; groupId: stri
   };
 }
 
+/**
+ * A total band only ever holds for companies that keep their books in its currency, so a band whose
+ * currency is not that of any company the rule can apply to (the selected ones, or all when none is
+ * selected) could never match: refuse it rather than save a dead rule. Unknown company ids too.
+ */
+export function bandCurrencyError(
+  conditions: RuleConditions,
+  companies: readonly { id: string; currency: string }[],
+): { field: string; code: string } | null {
+  const byId = new Map(companies.map((c) => [c.id, c.currency.trim()]));
+  if (conditions.companyIds?.some((id) => !byId.has(id))) return { field: "conditions.companyIds", code: "unknown_company" };
+  const band = bandCurrency(conditions);
+  if (band === null) return null;
+  const applicable = conditions.companyIds ? conditions.companyIds.map((id) => byId.get(id)!) : [...byId.values()];
+  return applicable.includes(band) ? null : { field: "conditions.totalCurrency", code: "not_a_company_currency" };
+}
+
 /** Creates or updates a rule. Field errors come back keyed by condition name ("conditions.minLines"), "name", "groupId"… */
 export async function saveRoutingRule({ admin, rule }: { admin: Admin; rule: RuleInput }): Promise<SaveResult> {
   const fieldErrors: Record<string, string> = {};
@@ -92,8 +109,15 @@ export async function saveRoutingRule({ admin, rule }: { admin: Admin; rule: Rul
       fieldErrors[key] ??= issue.message;
     }
   }
-  const group = rule.groupId ? await prisma.processingGroup.findUnique({ where: { id: rule.groupId }, select: { id: true } }) : null;
+  const [group, companies] = await Promise.all([
+    rule.groupId ? prisma.processingGroup.findUnique({ where: { id: rule.groupId }, select: { id: true } }) : null,
+    prisma.company.findMany({ select: { id: true, currency: true } }),
+  ]);
   if (!group) fieldErrors.groupId = "unknown_group";
+  if (parsed.success) {
+    const bandError = bandCurrencyError(parsed.data, companies);
+    if (bandError) fieldErrors[bandError.field] ??= bandError.code;
+  }
   if (Object.keys(fieldErrors).length > 0 || !parsed.success) return { ok: false, fieldErrors };
 
   const conditions = parsed.data as Prisma.InputJsonValue;

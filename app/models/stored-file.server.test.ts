@@ -11,6 +11,7 @@ const base: StoredFile = {
   pageCount: null,
   pages: null,
   phash: null,
+  capturedOn: null,
   createdAt: new Date(0),
   readyAt: null,
 };

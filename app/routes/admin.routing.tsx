@@ -1,12 +1,14 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { TFunction } from "i18next";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { RouteError } from "~/components/route-error";
-import { minorToDecimalString, parseAmount } from "~/domain/money";
-import type { RuleConditions } from "~/domain/routing";
+import { formatMoney, isCurrencyCode, minorToDecimalString, parseAmount } from "~/domain/money";
+import { bandCurrency, type RuleConditions } from "~/domain/routing";
 import { getClaimFormOptions } from "~/models/org.server";
 import {
+  bandCurrencyError,
   deleteRoutingRule,
   listReturnReasons,
   listRoutingRules,
@@ -19,9 +21,6 @@ import { prisma } from "~/utils/db.server";
 import { localName } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Routing rules · Accounting Factory" }];
-
-/** Amounts on this page are in the company currency; the demo companies all book in CNY. */
-const AMOUNT_CURRENCY = "CNY";
 
 /** ADMIN edits; SUPERVISOR may look. */
 async function requireViewer(request: Request) {
@@ -41,7 +40,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   const editId = new URL(request.url).searchParams.get("edit");
   const editing = canEdit && editId ? (rules.find((r) => r.id === editId) ?? null) : null;
-  return { rules, reasons, options, groups, canEdit, editing };
+  const companies = options.companies.map((c) => ({ id: c.id, currency: c.currency.trim() }));
+  return {
+    // A stored band in a currency none of the rule's companies books in can never match: say so.
+    rules: rules.map((r) => ({ ...r, deadBand: r.conditionsValid && bandCurrencyError(r.conditions, companies)?.field === "conditions.totalCurrency" })),
+    reasons,
+    options,
+    groups,
+    canEdit,
+    editing,
+  };
 }
 
 type FieldErrors = Record<string, string>;
@@ -71,10 +79,21 @@ function readConditions(form: FormData): { conditions: Record<string, unknown>; 
   const foreign = form.get("foreignCurrency");
   if (foreign === "yes") c.foreignCurrency = true;
   if (foreign === "no") c.foreignCurrency = false;
-  for (const [field, key] of [["minTotal", "minTotalMinor"], ["maxTotal", "maxTotalMinor"]] as const) {
+  // The band's amounts are read in the band's currency (its minor units: 2 decimals for CNY and HKD, 0 for JPY).
+  const totalCurrency = String(form.get("totalCurrency") ?? "").trim().toUpperCase();
+  const bandTexts = [["minTotal", "minTotalMinor"], ["maxTotal", "maxTotalMinor"]] as const;
+  const hasBand = bandTexts.some(([field]) => String(form.get(field) ?? "").trim() !== "");
+  if (hasBand) {
+    if (!isCurrencyCode(totalCurrency)) {
+      errors["conditions.totalCurrency"] = totalCurrency === "" ? "required" : "invalid_currency";
+      return { conditions: c, errors };
+    }
+    c.totalCurrency = totalCurrency;
+  }
+  for (const [field, key] of bandTexts) {
     const text = String(form.get(field) ?? "").trim();
     if (text === "") continue;
-    const parsed = parseAmount(text, AMOUNT_CURRENCY);
+    const parsed = parseAmount(text, totalCurrency);
     if (!parsed.ok) errors[`conditions.${key}`] = parsed.code;
     else if (parsed.minor < 0n) errors[`conditions.${key}`] = "negative";
     else c[key] = parsed.minor.toString();
@@ -132,9 +151,8 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionDat
   return redirect("/admin/routing");
 }
 
-function amount(minor: string, locale: string): string {
-  const decimal = minorToDecimalString(BigInt(minor), AMOUNT_CURRENCY);
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(decimal));
+function amount(minor: string, currency: string, locale: string): string {
+  return formatMoney({ minor: BigInt(minor), currency }, locale);
 }
 
 /** "Category any of TAXI, HOTEL; total ≥ 20,000.00" */
@@ -146,8 +164,9 @@ function summarise(c: RuleConditions, t: TFunction, locale: string, names: Map<s
   if (c.categoryCodes) parts.push(t(c.categoryMatch === "all" ? "summary.categoriesAll" : "summary.categoriesAny", { list: c.categoryCodes.join(", ") }));
   if (c.currencies) parts.push(t("summary.currencies", { list: c.currencies.join(", ") }));
   if (c.foreignCurrency !== undefined) parts.push(t(c.foreignCurrency ? "summary.foreignYes" : "summary.foreignNo"));
-  if (c.minTotalMinor !== undefined) parts.push(t("summary.minTotal", { amount: amount(c.minTotalMinor, locale) }));
-  if (c.maxTotalMinor !== undefined) parts.push(t("summary.maxTotal", { amount: amount(c.maxTotalMinor, locale) }));
+  const band = bandCurrency(c);
+  if (c.minTotalMinor !== undefined) parts.push(t("summary.minTotal", { amount: amount(c.minTotalMinor, band ?? "CNY", locale) }));
+  if (c.maxTotalMinor !== undefined) parts.push(t("summary.maxTotal", { amount: amount(c.maxTotalMinor, band ?? "CNY", locale) }));
   if (c.minLines !== undefined) parts.push(t("summary.minLines", { count: c.minLines }));
   if (c.maxLines !== undefined) parts.push(t("summary.maxLines", { count: c.maxLines }));
   return parts.length ? parts.join(t("summary.separator")) : t("summary.everything");
@@ -161,6 +180,39 @@ function FieldError({ errors, name, t }: { errors: FieldErrors | undefined; name
       {t(`errors.${code}`, { defaultValue: t("errors.invalid") })}
     </p>
   );
+}
+
+type CompanyOption = { id: string; currency: string };
+
+/**
+ * The total band's currency in the form: the currencies the companies keep their books in. It follows
+ * the first selected company (none selected: the most common one) until the admin picks one; an edited rule starts
+ * with its stored band currency (CNY for rules saved before bands carried one).
+ */
+function useBandCurrency(companies: readonly CompanyOption[], c: RuleConditions, formKey: string) {
+  const offered = [...new Set(companies.map((co) => co.currency.trim()))];
+  // With no company selected: the currency most companies keep their books in.
+  const usual = offered.reduce<string | undefined>(
+    (best, cur) => (best === undefined || companies.filter((co) => co.currency.trim() === cur).length > companies.filter((co) => co.currency.trim() === best).length ? cur : best),
+    undefined,
+  );
+  const stored = bandCurrency(c);
+  const followCompanies = (ids: readonly string[]) => companies.find((co) => co.id === ids[0])?.currency.trim() ?? usual ?? "CNY";
+  const initial = () => ({ key: formKey, currency: stored ?? followCompanies(c.companyIds ?? []), touched: stored !== null });
+  const [state, setState] = useState(initial);
+  // A new form (another rule, or after a save) starts again from its own rule.
+  const current = state.key === formKey ? state : initial();
+  if (current !== state) setState(current);
+  return {
+    currency: current.currency,
+    stored,
+    // A stored band in a currency no company uses any more is still shown, so saving it fails visibly.
+    offered: offered.includes(current.currency) ? offered : [current.currency, ...offered],
+    chosen: (currency: string) => setState({ ...current, currency, touched: true }),
+    companiesChanged: (ids: string[]) => {
+      if (!current.touched) setState({ ...current, currency: followCompanies(ids) });
+    },
+  };
 }
 
 export default function AdminRouting() {
@@ -181,6 +233,7 @@ export default function AdminRouting() {
   const c: RuleConditions = editing?.conditions ?? {};
   const nextPosition = rules.reduce((max, r) => Math.max(max, r.position), 0) + 10;
   const formKey = `${editing?.id ?? "new"}-${rules.length}-${result && "ok" in result && result.ok ? navigation.state : "keep"}`;
+  const band = useBandCurrency(options.companies, c, formKey);
 
   return (
     <>
@@ -209,7 +262,10 @@ export default function AdminRouting() {
                 <td className="num">{rule.position}</td>
                 <td>{rule.name}</td>
                 <td>{localName({ name: rule.groupName, nameZh: rule.groupNameZh }, locale)}</td>
-                <td>{rule.conditionsValid ? summarise(rule.conditions, t, locale, names) : <span className="field-error">{t("invalidStored")}</span>}</td>
+                <td>
+                  {rule.conditionsValid ? summarise(rule.conditions, t, locale, names) : <span className="field-error">{t("invalidStored")}</span>}
+                  {rule.deadBand ? <p className="field-error" data-testid="dead-band">{t("deadBand", { currency: bandCurrency(rule.conditions) })}</p> : null}
+                </td>
                 <td>{rule.active ? t("yes") : t("no")}</td>
                 <td className="num">{rule.priority ?? "—"}</td>
                 {canEdit ? (
@@ -274,8 +330,14 @@ export default function AdminRouting() {
             <div className="row">
               <label className="field">
                 <span>{t("form.companies")}</span>
-                <select name="companyIds" multiple defaultValue={c.companyIds ?? []} size={4}>
-                  {options.companies.map((co) => <option key={co.id} value={co.id}>{localName(co, locale)}</option>)}
+                <select
+                  name="companyIds"
+                  multiple
+                  defaultValue={c.companyIds ?? []}
+                  size={4}
+                  onChange={(e) => band.companiesChanged(Array.from(e.currentTarget.selectedOptions, (o) => o.value))}
+                >
+                  {options.companies.map((co) => <option key={co.id} value={co.id}>{localName(co, locale)} · {co.currency}</option>)}
                 </select>
                 <FieldError errors={ruleErrors} name="conditions.companyIds" t={t} />
               </label>
@@ -325,14 +387,21 @@ export default function AdminRouting() {
                   <option value="no">{t("no")}</option>
                 </select>
               </label>
+              <label className="field admin-band-currency">
+                <span>{t("form.totalCurrency")}</span>
+                <select name="totalCurrency" value={band.currency} onChange={(e) => band.chosen(e.currentTarget.value)} aria-describedby="band-currency-hint">
+                  {band.offered.map((cur) => <option key={cur} value={cur}>{cur}</option>)}
+                </select>
+                <FieldError errors={ruleErrors} name="conditions.totalCurrency" t={t} />
+              </label>
               <label className="field">
-                <span>{t("form.minTotal", { currency: AMOUNT_CURRENCY })}</span>
-                <input name="minTotal" inputMode="decimal" defaultValue={c.minTotalMinor ? minorToDecimalString(BigInt(c.minTotalMinor), AMOUNT_CURRENCY) : ""} />
+                <span>{t("form.minTotal", { currency: band.currency })}</span>
+                <input name="minTotal" inputMode="decimal" defaultValue={c.minTotalMinor ? minorToDecimalString(BigInt(c.minTotalMinor), band.stored ?? "CNY") : ""} />
                 <FieldError errors={ruleErrors} name="conditions.minTotalMinor" t={t} />
               </label>
               <label className="field">
-                <span>{t("form.maxTotal", { currency: AMOUNT_CURRENCY })}</span>
-                <input name="maxTotal" inputMode="decimal" defaultValue={c.maxTotalMinor ? minorToDecimalString(BigInt(c.maxTotalMinor), AMOUNT_CURRENCY) : ""} />
+                <span>{t("form.maxTotal", { currency: band.currency })}</span>
+                <input name="maxTotal" inputMode="decimal" defaultValue={c.maxTotalMinor ? minorToDecimalString(BigInt(c.maxTotalMinor), band.stored ?? "CNY") : ""} />
                 <FieldError errors={ruleErrors} name="conditions.maxTotalMinor" t={t} />
               </label>
               <label className="field">
@@ -346,6 +415,7 @@ export default function AdminRouting() {
                 <FieldError errors={ruleErrors} name="conditions.maxLines" t={t} />
               </label>
             </div>
+            <p className="muted small" id="band-currency-hint">{t("form.totalCurrencyHint")}</p>
             <div className="row">
               <button type="submit" className="button button-primary" disabled={busy}>{t("form.save")}</button>
               {editing ? <Link to="." className="button">{t("form.cancel")}</Link> : null}

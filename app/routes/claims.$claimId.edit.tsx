@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { ClaimReturnNotice } from "~/components/claim-return-notice";
 import { LinesEditor } from "~/components/lines-editor";
 import { OrgFields } from "~/components/org-fields";
 import { ReceiptPanel } from "~/components/receipt-panel";
@@ -11,7 +12,7 @@ import { usePollWhile } from "~/components/use-poll-while";
 import { parseClaimForm, type FieldErrors } from "~/domain/claim-input";
 import { ClaimCommandError, discardDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
-import { getClaimHistory } from "~/models/claim-history.server";
+import { latestReturnNotice } from "~/models/claim-return.server";
 import { getClaimFormOptions, lineCurrencies } from "~/models/org.server";
 import { requireUser } from "~/utils/auth.server";
 import { env } from "~/utils/env.server";
@@ -24,9 +25,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!claim || !claim.isClaimant) throw new Response("Not found", { status: 404 });
   if (!claim.canEdit) throw redirect(`/claims/${claim.id}`);
   const options = await getClaimFormOptions();
-  const returned = claim.status === "RETURNED" ? (await getClaimHistory(claim.id)).findLast((e) => e.toStatus === "RETURNED") : undefined;
+  const returnNotice = claim.status === "RETURNED" ? await latestReturnNotice(claim.id) : null;
   return {
-    returnComment: typeof returned?.data.comment === "string" ? returned.data.comment : null,
+    returnNotice,
+    timeZone: user.timeZone,
     claim,
     options,
     currencies: lineCurrencies(options.companies.map((c) => c.currency)),
@@ -64,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
 const FORM_ID = "claim-form";
 
 export default function EditClaim() {
-  const { claim, options, currencies, maxUploadMb, returnComment } = useLoaderData<typeof loader>();
+  const { claim, options, currencies, maxUploadMb, returnNotice, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation("claims");
@@ -82,12 +84,7 @@ export default function EditClaim() {
         </h1>
         <Link to={`/claims/${claim.id}`}>{claim.number}</Link>
       </div>
-      {claim.status === "RETURNED" ? (
-        <div className="notice" data-testid="returned-notice">
-          <p>{t("edit.returnedNotice")}</p>
-          {returnComment ? <q className="timeline-comment">{returnComment}</q> : null}
-        </div>
-      ) : null}
+      {returnNotice ? <ClaimReturnNotice notice={returnNotice} timeZone={timeZone} /> : null}
       {result?.formError ? (
         <p className="form-error" role="alert" data-testid="form-error">
           {t(result.formError === "fix" ? "edit.fixErrors" : result.formError === "stale" ? "edit.stale" : "edit.notEditable")}

@@ -203,7 +203,11 @@ export default function ReceiptViewer() {
   syncStateRef.current = { receiptId: currentReceiptId, page, lineIds: highlightLineIds };
   const navigateRef = useRef(navigate);
   navigateRef.current = navigate;
+  // The claim a "claim" message already sent this window to: the workstation says it twice (early, from
+  // its redirect, and once loaded), and starting the same navigation again would only restart it.
+  const followingRef = useRef<string | null>(null);
   useEffect(() => {
+    followingRef.current = null;
     const channel = openSyncChannel();
     if (!channel) return;
     channel.onmessage = (event: MessageEvent) => {
@@ -215,7 +219,10 @@ export default function ReceiptViewer() {
           setHighlightLineIds(message.lineIds);
           return;
         case "claim":
-          if (message.claimId !== claimId) navigateRef.current(viewerPath(message.claimId, message.receiptId));
+          if (message.claimId !== claimId && message.claimId !== followingRef.current) {
+            followingRef.current = message.claimId;
+            navigateRef.current(viewerPath(message.claimId, message.receiptId));
+          }
           return;
         case "hello":
           if (message.from === "workstation") {

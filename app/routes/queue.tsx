@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
+import { formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
 import type { Role } from "~/generated/prisma/enums";
@@ -24,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const now = Date.now();
   return {
     canTake: hasRole(user, "ACCOUNTANT"),
+    oversees,
     timeZone: user.timeZone,
     // Ages are computed here, so server and browser render the same text.
     groups: summary.groups.map(({ oldestOpenAt, ...g }) => ({
@@ -48,18 +50,6 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-/** "3 hr 20 min" / "3小时20分钟": whole minutes, hours and days in the page's language. */
-function formatAge(minutes: number, locale: string, underAMinute: string): string {
-  if (minutes < 1) return underAMinute;
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const mins = minutes % 60;
-  const unit = (value: number, u: "day" | "hour" | "minute") =>
-    new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(value);
-  const parts = [days ? unit(days, "day") : "", hours ? unit(hours, "hour") : "", mins && !days ? unit(mins, "minute") : ""];
-  return new Intl.ListFormat(locale, { style: "narrow", type: "unit" }).format(parts.filter(Boolean));
-}
-
 /** `n` presses Next, unless the person is typing somewhere or holding a modifier. */
 function useNextShortcut(enabled: boolean, form: RefObject<HTMLFormElement>) {
   useEffect(() => {
@@ -78,7 +68,7 @@ function useNextShortcut(enabled: boolean, form: RefObject<HTMLFormElement>) {
 }
 
 export default function Queue() {
-  const { canTake, groups, myTasks, timeZone } = useLoaderData<typeof loader>();
+  const { canTake, oversees, groups, myTasks, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("floor");
@@ -96,6 +86,7 @@ export default function Queue() {
       <div className="page-head">
         <h1>{t("queue.title")}</h1>
         <span className="muted small">{t("queue.live")}</span>
+        {oversees ? <Link to="/queue/tasks" className="button">{t("queue.floorLink")}</Link> : null}
       </div>
 
       {canTake ? (
@@ -156,6 +147,11 @@ export default function Queue() {
                 <p className="queue-sla">
                   {g.breached > 0 ? <span className="badge badge-BREACHED">{t("queue.breached", { count: g.breached })}</span> : null}
                   {g.atRisk > 0 ? <span className="badge badge-AT_RISK">{t("queue.atRisk", { count: g.atRisk })}</span> : null}
+                </p>
+              ) : null}
+              {oversees && g.open + g.inProgress > 0 ? (
+                <p className="queue-group-link">
+                  <Link to={`/queue/tasks?group=${encodeURIComponent(g.id)}`}>{t("queue.groupTasksLink", { count: g.open + g.inProgress })}</Link>
                 </p>
               ) : null}
             </li>

@@ -44,7 +44,8 @@ async function goToNext(user: { id: string; roles: Role[] }): Promise<Response> 
   if (!user.roles.includes("ACCOUNTANT")) return redirect("/queue");
   try {
     const taken = await takeNextTask({ accountant: user });
-    return redirect(taken ? `/work/${taken.taskId}` : "/queue");
+    // ?claim= lets this page move the viewer window while the new task's data is still loading.
+    return redirect(taken ? `/work/${taken.taskId}?claim=${encodeURIComponent(taken.claimId)}` : "/queue");
   } catch (err) {
     if (err instanceof WorkQueueError) return redirect("/queue");
     throw err;
@@ -153,12 +154,44 @@ function openViewerWindow(url: string): void {
   );
 }
 
+/** The coded reasons of a return in the history (audit data `reasonCodes`). */
+function reasonCodesOf(data: Record<string, unknown>): string[] {
+  return Array.isArray(data.reasonCodes) ? data.reasonCodes.filter((c): c is string => typeof c === "string") : [];
+}
+
 function eventLabel(t: TFn, type: string, data: Record<string, unknown>): string {
   const label = t(`event.${type.replace(".", "_")}`, { ...data, defaultValue: "" });
   return label || t("event.other", { type });
 }
 
 export default function Workstation() {
+  const { ws } = useLoaderData<typeof loader>();
+  const [andNext, setAndNext] = useState(true);
+  // After Next the redirect names the new claim: the viewer starts loading it now, in parallel with
+  // this page's data, instead of after it (one server round trip saved on "Next → viewer").
+  const navigation = useNavigation();
+  const loadingClaim =
+    navigation.state === "loading" && navigation.location.pathname.startsWith("/work/")
+      ? new URLSearchParams(navigation.location.search).get("claim")
+      : null;
+  const earlyRef = useRef<BroadcastChannel | null>(null);
+  useEffect(() => {
+    earlyRef.current = openSyncChannel();
+    return () => {
+      earlyRef.current?.close();
+      earlyRef.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    if (loadingClaim && loadingClaim !== ws.claim.id) postSync(earlyRef.current, { type: "claim", claimId: loadingClaim, receiptId: null });
+  }, [loadingClaim, ws.claim.id]);
+  // Next (or a decision "and next") lands on this same route with another task: React would keep the
+  // old task's selected line (and post its receipt to the viewer) and the reasons and comments typed
+  // into uncontrolled fields. Keyed by task, everything starts fresh; only the "and next" choice stays.
+  return <WorkstationTask key={ws.task.id} andNext={andNext} setAndNext={setAndNext} />;
+}
+
+function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext: (value: boolean) => void }) {
   const { ws, timeZone, canTake } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -170,7 +203,6 @@ export default function Workstation() {
 
   const [selected, setSelected] = useState(-1);
   const [helpOpen, setHelpOpen] = useState(false);
-  const [andNext, setAndNext] = useState(true);
   const approveRef = useRef<HTMLFormElement>(null);
   const nextRef = useRef<HTMLFormElement>(null);
   const returnRef = useRef<HTMLFieldSetElement>(null);
@@ -435,6 +467,17 @@ export default function Workstation() {
                   <time dateTime={new Date(e.at).toISOString()}>{formatDateTime(e.at, locale, timeZone)}</time>
                   <span className="timeline-what">
                     {eventLabel(tc, e.type, e.data)}
+                    {reasonCodesOf(e.data).length > 0 ? (
+                      <span data-testid="history-reasons">
+                        {": "}
+                        {reasonCodesOf(e.data)
+                          .map((code) => {
+                            const reason = ws.returnReasons.find((r) => r.code === code);
+                            return reason ? localName(reason, locale) : code;
+                          })
+                          .join(locale.startsWith("zh") ? "、" : ", ")}
+                      </span>
+                    ) : null}
                     {e.fromStatus && e.toStatus ? (
                       <span className="muted small">
                         {" "}

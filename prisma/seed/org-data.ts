@@ -43,7 +43,9 @@ export const GROUPS = [
 /** First match wins; the default group (Procurement & Office) catches the rest. */
 export const ROUTING_RULES: { id: string; position: number; name: string; groupId: string; priority: number | null; conditions: RuleConditions }[] = [
   { id: "rule-fx", position: 10, name: "Foreign currency", groupId: "grp-high", priority: 5, conditions: { foreignCurrency: true } },
-  { id: "rule-high", position: 20, name: "High value (≥ 20,000)", groupId: "grp-high", priority: 10, conditions: { minTotalMinor: "2000000" } },
+  { id: "rule-high", position: 20, name: "High value (≥ CNY 20,000)", groupId: "grp-high", priority: 10, conditions: { totalCurrency: "CNY", minTotalMinor: "2000000" } },
+  // A total band holds only for companies booking in its currency (docs/decisions/006): the HK company's own threshold.
+  { id: "rule-high-hk", position: 25, name: "High value HK (≥ HKD 20,000)", groupId: "grp-high", priority: 10, conditions: { companyIds: ["co-hk"], totalCurrency: "HKD", minTotalMinor: "2000000" } },
   { id: "rule-travel", position: 30, name: "Travel categories", groupId: "grp-travel", priority: null, conditions: { categoryCodes: ["AIR", "RAIL", "HOTEL", "TAXI"] } },
   { id: "rule-meals", position: 40, name: "Meals and entertainment", groupId: "grp-meals", priority: null, conditions: { categoryCodes: ["MEAL", "ENTERTAIN"] } },
 ];

@@ -1163,9 +1163,54 @@ function defaultWidth(kind: ReceiptKind): number {
   return kind === "till" || kind === "taxi" ? 900 : 1400;
 }
 
-/** A receipt photographed on a desk: JPEG, deterministic for (spec, seed). */
-export async function renderReceiptJpeg(spec: ReceiptArtSpec, opts?: { widthPx?: number; seed?: number }): Promise<Buffer> {
-  return renderReceiptScene(spec, { width: opts?.widthPx ?? defaultWidth(spec.kind), seed: opts?.seed ?? 1, style: "photo" });
+/** EXIF "YYYY:MM:DD HH:MM:SS" for the receipt's own date and time (noon if it has none). */
+export function exifDateTimeOf(spec: ReceiptArtSpec): string {
+  const time = /^\d{2}:\d{2}$/.test(spec.time ?? "") ? spec.time : "12:00";
+  return `${spec.date.replace(/-/g, ":")} ${time}:00`;
+}
+
+/**
+ * A receipt photographed on a desk: JPEG, deterministic for (spec, seed). Like a phone photo it carries
+ * EXIF DateTimeOriginal / CreateDate — the receipt's date and time plus a few minutes — unless
+ * `exif: false` (or `exifDateTime` overrides it, e.g. to make a photo taken long after the expense).
+ */
+export async function renderReceiptJpeg(
+  spec: ReceiptArtSpec,
+  opts?: { widthPx?: number; seed?: number; exif?: boolean; exifDateTime?: string },
+): Promise<Buffer> {
+  const jpeg = await renderReceiptScene(spec, { width: opts?.widthPx ?? defaultWidth(spec.kind), seed: opts?.seed ?? 1, style: "photo" });
+  if (opts?.exif === false) return jpeg;
+  return withExifDate(jpeg, opts?.exifDateTime ?? exifDateTimeOf(spec));
+}
+
+/**
+ * Adds an EXIF APP1 segment with DateTimeOriginal and CreateDate to a JPEG without re-encoding it: the
+ * segment is taken from a 1×1 JPEG sharp writes with that EXIF, and spliced in after SOI (and JFIF APP0).
+ */
+export async function withExifDate(jpeg: Buffer, dateTime: string): Promise<Buffer> {
+  if (!/^\d{4}:\d{2}:\d{2} \d{2}:\d{2}:\d{2}$/.test(dateTime)) throw new Error(`not an EXIF date-time: ${dateTime}`);
+  const carrier = await sharp({ create: { width: 1, height: 1, channels: 3, background: "#ffffff" } })
+    .withExif({ IFD0: { Make: "Demo", Model: "Receipt camera" }, IFD2: { DateTimeOriginal: dateTime, DateTimeDigitized: dateTime } })
+    .jpeg()
+    .toBuffer();
+  const app1 = jpegSegment(carrier, 0xe1);
+  if (!app1) throw new Error("sharp wrote no EXIF segment");
+  const app0 = jpegSegment(jpeg, 0xe0);
+  const at = app0 && app0.offset === 2 ? 2 + app0.bytes.length : 2;
+  return Buffer.concat([jpeg.subarray(0, at), app1.bytes, jpeg.subarray(at)]);
+}
+
+/** The first marker segment of `marker` before the image data (bytes include the FF xx marker). */
+function jpegSegment(jpeg: Buffer, marker: number): { offset: number; bytes: Buffer } | null {
+  let i = 2;
+  while (i + 4 <= jpeg.length && jpeg[i] === 0xff) {
+    const m = jpeg[i + 1] ?? 0;
+    if (m === 0xda) return null; // start of scan: no more headers
+    const len = jpeg.readUInt16BE(i + 2);
+    if (m === marker) return { offset: i, bytes: jpeg.subarray(i, i + 2 + len) };
+    i += 2 + len;
+  }
+  return null;
 }
 
 // ───────────────────────────── PDF ─────────────────────────────
@@ -1188,8 +1233,9 @@ function jpegSize(jpeg: Buffer): { width: number; height: number } {
 /**
  * Writes a minimal PDF 1.4: one A4 page per JPEG, each embedded untouched as a
  * /DCTDecode image XObject. Offsets are counted in bytes so the xref is exact.
+ * `creationDate` (a PDF date string, e.g. "D:20260309013000+08'00'") adds an Info dictionary.
  */
-export function jpegsToPdf(jpegs: readonly Buffer[]): Buffer {
+export function jpegsToPdf(jpegs: readonly Buffer[], opts?: { creationDate?: string }): Buffer {
   const chunks: Buffer[] = [];
   const offsets: number[] = [];
   let pos = 0;
@@ -1223,18 +1269,37 @@ export function jpegsToPdf(jpegs: readonly Buffer[]): Buffer {
       "\nendstream",
     ]);
   });
-  const size = 3 + jpegs.length * 3;
+  let size = 3 + jpegs.length * 3;
+  let info = "";
+  if (opts?.creationDate) {
+    if (!/^D:[0-9+\-Z']+$/.test(opts.creationDate)) throw new Error(`not a PDF date: ${opts.creationDate}`);
+    object(size, [`<< /Producer (Accounting Factory demo scanner) /CreationDate (${opts.creationDate}) >>`]);
+    info = ` /Info ${size} 0 R`;
+    size += 1;
+  }
   const xrefAt = pos;
   write(`xref\n0 ${size}\n0000000000 65535 f \n`);
   for (let id = 1; id < size; id++) write(`${String(offsets[id] ?? 0).padStart(10, "0")} 00000 n \n`);
-  write(`trailer\n<< /Size ${size} /Root 1 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+  write(`trailer\n<< /Size ${size} /Root 1 0 R${info} >>\nstartxref\n${xrefAt}\n%%EOF\n`);
   return Buffer.concat(chunks);
 }
 
-/** Multi-page "scanned receipts" PDF, one receipt photo per page. */
-export async function renderReceiptPdf(specs: ReceiptArtSpec[], opts?: { widthPx?: number; seed?: number }): Promise<Buffer> {
-  const jpegs = await Promise.all(specs.map((spec, i) => renderReceiptJpeg(spec, { widthPx: opts?.widthPx, seed: (opts?.seed ?? 1) + i })));
-  return jpegsToPdf(jpegs);
+/**
+ * Multi-page "scanned receipts" PDF, one receipt photo per page. Like a scanner's output it carries an
+ * Info CreationDate — the first receipt's date, late that evening in UTC+8 — unless `creationDate` is
+ * given (a PDF date string) or null (no Info dictionary).
+ */
+export async function renderReceiptPdf(
+  specs: ReceiptArtSpec[],
+  opts?: { widthPx?: number; seed?: number; creationDate?: string | null },
+): Promise<Buffer> {
+  const jpegs = await Promise.all(
+    specs.map((spec, i) => renderReceiptJpeg(spec, { widthPx: opts?.widthPx, seed: (opts?.seed ?? 1) + i, exif: false })),
+  );
+  const first = specs[0];
+  const creationDate =
+    opts?.creationDate === undefined ? (first ? `D:${first.date.replace(/-/g, "")}213000+08'00'` : undefined) : (opts.creationDate ?? undefined);
+  return jpegsToPdf(jpegs, { creationDate });
 }
 
 // ───────────────────────────── random specs ─────────────────────────────

@@ -132,6 +132,14 @@ export default {
     noLines: "No lines.",
     line: "Line {{n}}",
   },
+  returned: {
+    title: "Returned for changes",
+    byAccountant: "Returned by {{name}} (accounting) on {{when}}.",
+    byManager: "Returned by {{name}} (approving manager) on {{when}}.",
+    reasons: "Reasons",
+    comment: "Comment:",
+    fix: "Fix and resubmit",
+  },
   event: {
     claim_created: "Draft created",
     claim_saved: "Saved",

@@ -30,7 +30,7 @@ export default {
     similar_distance: "(image difference {{distance}}/64)",
     over_category_limit: "Over category limit of {{limit}}",
     over_category_limit_no_rate: "Limit {{limit}} not checked: no exchange rate",
-    receipt_date_far: "Receipt dated {{capturedOn}}, {{days}} days from the line",
+    receipt_date_far: "Receipt photographed or scanned {{capturedOn}}, {{days}} days from the line date",
     weekend_or_holiday_weekend: "Spent on a weekend",
     weekend_or_holiday_holiday: "Spent on a holiday",
     fx_rate_out_of_tolerance: "Exchange rate {{impliedRate}} is {{deviationPercent}}% off the reference {{referenceRate}}",

@@ -132,6 +132,14 @@ export default {
     noLines: "没有明细。",
     line: "第 {{n}} 行",
   },
+  returned: {
+    title: "已退回，需修改",
+    byAccountant: "{{name}}（财务审核）于 {{when}} 退回。",
+    byManager: "{{name}}（审批经理）于 {{when}} 退回。",
+    reasons: "退回原因",
+    comment: "备注：",
+    fix: "修改并重新提交",
+  },
   event: {
     claim_created: "创建草稿",
     claim_saved: "保存",

@@ -30,7 +30,7 @@ export default {
     similar_distance: "（图像差异 {{distance}}/64）",
     over_category_limit: "超出类别限额 {{limit}}",
     over_category_limit_no_rate: "缺少汇率，未能核对限额 {{limit}}",
-    receipt_date_far: "票据日期 {{capturedOn}}，与明细相差 {{days}} 天",
+    receipt_date_far: "票据拍摄/扫描于 {{capturedOn}}，与明细日期相差 {{days}} 天",
     weekend_or_holiday_weekend: "消费发生在周末",
     weekend_or_holiday_holiday: "消费发生在节假日",
     fx_rate_out_of_tolerance: "汇率 {{impliedRate}} 偏离参考汇率 {{referenceRate}} 达 {{deviationPercent}}%",
