@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { BoardData } from "~/models/board-contract";
+import { BoardHub, boardEventStream, type BoardListener } from "./board-events.server";
+
+// The hub with a fake subscription and a counting loader: coalescing, fan-out and cleanup, no Redis.
+function board(n: number): BoardData {
+  return { generatedAt: new Date(1_800_000_000_000 + n).toISOString() } as BoardData;
+}
+
+function setup(opts: { loadMs?: number } = {}) {
+  let publish: (m: string) => void = () => {};
+  let resync: () => void = () => {};
+  const subscriptions = { open: 0, opened: 0 };
+  let n = 0;
+  const load = vi.fn(async () => {
+    if (opts.loadMs) await new Promise((r) => setTimeout(r, opts.loadMs));
+    return board(++n);
+  });
+  const hub = new BoardHub({
+    subscribe: async (onMessage, onResync) => {
+      publish = onMessage;
+      resync = onResync;
+      subscriptions.open += 1;
+      subscriptions.opened += 1;
+      return async () => {
+        subscriptions.open -= 1;
+      };
+    },
+    load,
+    minIntervalMs: 250,
+    heartbeatMs: 15_000,
+    refreshEveryMs: 60_000,
+  });
+  return { hub, load, subscriptions, publish: (m = '{"kind":"finished"}') => publish(m), resync: () => resync() };
+}
+
+function recorder(): BoardListener & { texts: string[]; closed: boolean } {
+  const decoder = new TextDecoder();
+  const l = {
+    texts: [] as string[],
+    closed: false,
+    send(chunk: Uint8Array) {
+      l.texts.push(decoder.decode(chunk));
+    },
+    close() {
+      l.closed = true;
+    },
+  };
+  return l;
+}
+const dataMessages = (l: { texts: string[] }) => l.texts.filter((t) => t.includes("data: {"));
+
+describe("BoardHub", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("sends a new board its data at once, one subscription for many boards, and closes it with the last", async () => {
+    const { hub, subscriptions, load } = setup();
+    const a = recorder();
+    const b = recorder();
+    const detachA = hub.attach(a);
+    const detachB = hub.attach(b);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(subscriptions).toEqual({ open: 1, opened: 1 });
+    expect(load).toHaveBeenCalledTimes(1); // the second board shared the first one's load
+    expect(dataMessages(a)).toHaveLength(1);
+    expect(dataMessages(b)).toHaveLength(1);
+    expect(dataMessages(a)[0]).toMatch(/^id: 1\ndata: \{"generatedAt":/);
+    detachA();
+    expect(hub.subscribed).toBe(true);
+    detachB();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(hub.listenerCount).toBe(0);
+    expect(hub.subscribed).toBe(false);
+    expect(hub.timersActive).toBe(0);
+    expect(subscriptions.open).toBe(0);
+  });
+
+  it("coalesces a burst of changes into at most one load per 250 ms, pushed to every board", async () => {
+    const { hub, load, publish } = setup();
+    const boards = Array.from({ length: 50 }, () => recorder());
+    boards.forEach((l) => hub.attach(l));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(load).toHaveBeenCalledTimes(1);
+    // 200 changes over one second.
+    for (let i = 0; i < 200; i++) {
+      publish();
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    await vi.advanceTimersByTimeAsync(300);
+    const loads = load.mock.calls.length - 1;
+    expect(loads).toBeGreaterThanOrEqual(4);
+    expect(loads).toBeLessThanOrEqual(5);
+    // Every board got each load exactly once, and the last one reflects the last change.
+    for (const l of boards) expect(dataMessages(l)).toHaveLength(1 + loads);
+    expect(hub.loads).toBe(load.mock.calls.length);
+  });
+
+  it("a change during a slow load is not lost: one more load follows", async () => {
+    const { hub, load, publish } = setup({ loadMs: 400 });
+    const l = recorder();
+    hub.attach(l);
+    await vi.advanceTimersByTimeAsync(500);
+    publish();
+    await vi.advanceTimersByTimeAsync(100); // load 2 in flight
+    publish();
+    publish();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(load).toHaveBeenCalledTimes(3);
+    expect(dataMessages(l)).toHaveLength(3);
+  });
+
+  it("reloads after the subscription reconnects (messages may have been missed)", async () => {
+    const { hub, load, resync } = setup();
+    hub.attach(recorder());
+    await vi.advanceTimersByTimeAsync(300);
+    resync();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it("heartbeats every 15 s and refreshes at least once a minute without changes", async () => {
+    const { hub, load } = setup();
+    const l = recorder();
+    hub.attach(l);
+    await vi.advanceTimersByTimeAsync(60_500);
+    expect(l.texts.filter((t) => t.startsWith(": heartbeat"))).toHaveLength(4);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it("ends a token board whose token was revoked, with a revoked event", async () => {
+    const { hub } = setup();
+    let allowed = true;
+    const tv = Object.assign(recorder(), { stillAllowed: async () => allowed });
+    hub.attach(tv);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(tv.closed).toBe(false);
+    allowed = false;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(tv.closed).toBe(true);
+    expect(tv.texts.at(-1)).toBe("event: revoked\ndata: {}\n\n");
+    expect(hub.listenerCount).toBe(0);
+  });
+
+  it("drops a board whose send throws, keeps the others", async () => {
+    const { hub, publish } = setup();
+    const good = recorder();
+    hub.attach({ send: () => { throw new Error("gone"); }, close: () => {} });
+    hub.attach(good);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(hub.listenerCount).toBe(1);
+    publish();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(dataMessages(good)).toHaveLength(2);
+  });
+});
+
+describe("boardEventStream", () => {
+  it("streams retry hint and data; abort detaches and closes; many streams leave nothing behind", async () => {
+    const { hub, subscriptions } = setup();
+    const controllers = Array.from({ length: 100 }, () => new AbortController());
+    const responses = controllers.map((c) => boardEventStream({ signal: c.signal, hub }));
+    expect(responses[0]!.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
+    expect(hub.listenerCount).toBe(100);
+    const reader = responses[0]!.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toMatch(/^retry: \d+\n/);
+    const second = new TextDecoder().decode((await reader.read()).value);
+    expect(second).toMatch(/^id: 1\ndata: /);
+    controllers.forEach((c) => c.abort());
+    expect(hub.listenerCount).toBe(0);
+    expect(hub.timersActive).toBe(0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(subscriptions.open).toBe(0);
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
+    // A stream cancelled by its reader detaches too.
+    const r2 = boardEventStream({ signal: new AbortController().signal, hub });
+    expect(hub.listenerCount).toBe(1);
+    await r2.body!.cancel();
+    expect(hub.listenerCount).toBe(0);
+  });
+});
