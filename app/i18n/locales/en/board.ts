@@ -1,5 +1,5 @@
 export default {
-  nav: "Wall board",
+  nav: "Board",
   title: "Floor board",
   pageTitle: "Wall board",
   live: "Live",

@@ -1,5 +1,5 @@
 export default {
-  nav: "Piece-rate pay",
+  nav: "Pay",
   tabs: { label: "Pay and scorecards", statements: "Statements", rates: "Rates", scorecards: "Scorecards" },
   title: { all: "Piece-rate pay: all operators", own: "My piece-rate statement" },
   month: { label: "Month", show: "Show", previous: "Previous month", next: "Next month" },

@@ -1,5 +1,5 @@
 export default {
-  nav: "计件薪酬",
+  nav: "薪酬",
   tabs: { label: "薪酬与绩效", statements: "计件单", rates: "费率", scorecards: "绩效卡" },
   title: { all: "计件薪酬：全部作业人员", own: "我的计件单" },
   month: { label: "月份", show: "查看", previous: "上个月", next: "下个月" },
