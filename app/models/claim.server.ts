@@ -1,7 +1,7 @@
 import { canEditClaim, canViewClaim, type Viewer } from "~/domain/claim-access";
 import type { ClaimStatus } from "~/domain/claim-machine";
 import { sumByCurrency, totalIn, type Money } from "~/domain/money";
-import { prisma } from "~/utils/db.server";
+import { prisma, type Tx } from "~/utils/db.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { storedFileState } from "./stored-file.server";
 
@@ -58,12 +58,12 @@ export function isoDate(d: Date): string {
 }
 
 /** Assignees of the claim's approval tasks, and managers standing in for them today. */
-export async function approverIdsFor(claimId: string): Promise<string[]> {
-  const tasks = await prisma.task.findMany({ where: { claimId, type: "MANAGER_APPROVAL" }, select: { assigneeId: true } });
+export async function approverIdsFor(claimId: string, db: Tx = prisma): Promise<string[]> {
+  const tasks = await db.task.findMany({ where: { claimId, type: "MANAGER_APPROVAL" }, select: { assigneeId: true } });
   const assignees = [...new Set(tasks.flatMap((t) => (t.assigneeId ? [t.assigneeId] : [])))];
   if (assignees.length === 0) return [];
   const day = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
-  const delegations = await prisma.approvalDelegation.findMany({
+  const delegations = await db.approvalDelegation.findMany({
     where: { managerId: { in: assignees }, validFrom: { lte: day }, validTo: { gte: day } },
     select: { delegateId: true },
   });
@@ -79,9 +79,12 @@ export async function getClaimAccessFacts(claimId: string) {
   return claim && { claimantId: claim.claimantId, status: claim.status, claimantManagerId: claim.claimant.managerId };
 }
 
-/** A claim with everything its pages show, or null when it does not exist or the viewer may not see it. */
-export async function getClaimDetail({ claimId, viewer }: { claimId: string; viewer: Viewer }): Promise<ClaimDetail | null> {
-  const claim = await prisma.claim.findUnique({
+/**
+ * A claim with everything its pages show, or null when it does not exist or the viewer may not see it.
+ * Pass the transaction when called inside one, so it does not wait for a second pool connection.
+ */
+export async function getClaimDetail({ claimId, viewer }: { claimId: string; viewer: Viewer }, db: Tx = prisma): Promise<ClaimDetail | null> {
+  const claim = await db.claim.findUnique({
     where: { id: claimId },
     include: {
       claimant: { select: { id: true, name: true, email: true, managerId: true } },
@@ -99,7 +102,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
   });
   if (!claim) return null;
   const facts = { claimantId: claim.claimantId, status: claim.status, claimantManagerId: claim.claimant.managerId };
-  if (!canViewClaim(viewer, facts) && !canViewClaim(viewer, { ...facts, approverIds: await approverIdsFor(claim.id) })) return null;
+  if (!canViewClaim(viewer, facts) && !canViewClaim(viewer, { ...facts, approverIds: await approverIdsFor(claim.id, db) })) return null;
 
   const lines: ClaimLineView[] = claim.lines.map((l) => ({
     id: l.id,

@@ -1,5 +1,5 @@
 import type { RateLookup } from "~/domain/money";
-import { prisma } from "~/utils/db.server";
+import { prisma, type Tx } from "~/utils/db.server";
 
 /**
  * Loads, in one query, the rates needed to convert `items` into `to`: for each currency the latest
@@ -8,11 +8,12 @@ import { prisma } from "~/utils/db.server";
 export async function rateLookupFor(
   items: readonly { currency: string; onDate: string }[],
   to: string,
+  db: Tx = prisma,
 ): Promise<RateLookup> {
   const foreign = [...new Set(items.filter((i) => i.currency !== to).map((i) => i.currency))];
   if (foreign.length === 0) return () => undefined;
   const latestDate = items.reduce((max, i) => (i.onDate > max ? i.onDate : max), "0000-00-00");
-  const rows = await prisma.exchangeRate.findMany({
+  const rows = await db.exchangeRate.findMany({
     where: { base: { in: foreign }, quote: to, validOn: { lte: new Date(`${latestDate}T00:00:00Z`) } },
     orderBy: { validOn: "desc" },
     select: { base: true, validOn: true, rate: true },

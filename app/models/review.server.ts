@@ -9,7 +9,7 @@ import { hammingDistance } from "~/domain/perceptual-hash";
 import { canProcess } from "~/domain/segregation";
 import { Prisma } from "~/generated/prisma/client";
 import { calendarOf } from "~/jobs/route-claim";
-import { prisma } from "~/utils/db.server";
+import { prisma, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail, type ClaimDetail } from "./claim.server";
@@ -127,25 +127,25 @@ type ElsewhereRow = { sha256: string; phash: string | null; claimId: string; cla
  * (16 bits), compared in JS. Look-alikes that differ within the first 16 bits are missed; a BK-tree or
  * multi-index hashing over the 4 hex quarters is the upgrade when that matters.
  */
-async function receiptsElsewhere(claimId: string, files: { sha256: string; phash: string | null }[]): Promise<ElsewhereRow[]> {
+async function receiptsElsewhere(claimId: string, files: { sha256: string; phash: string | null }[], db: Tx): Promise<ElsewhereRow[]> {
   if (files.length === 0) return [];
   const shas = [...new Set(files.map((f) => f.sha256))];
   const phashes = [...new Set(files.flatMap((f) => (f.phash && /^[0-9a-f]{16}$/i.test(f.phash) ? [f.phash.toLowerCase()] : [])))];
-  const exact = await prisma.$queryRaw<ElsewhereRow[]>`
+  const exact = await db.$queryRaw<ElsewhereRow[]>`
     SELECT f.sha256, f.phash, r.claim_id AS "claimId", c.number AS "claimNumber"
       FROM receipt r JOIN stored_file f ON f.sha256 = r.file_sha256 JOIN claim c ON c.id = r.claim_id
      WHERE r.claim_id <> ${claimId}
        AND (r.file_sha256 IN (${Prisma.join(shas)})${phashes.length > 0 ? Prisma.sql` OR f.phash IN (${Prisma.join(phashes)})` : Prisma.empty})`;
   const similar: ElsewhereRow[] = [];
   for (const prefix of [...new Set(phashes.map((p) => p.slice(0, 4)))]) {
-    const candidates = await prisma.$queryRaw<{ sha256: string; phash: string }[]>`
+    const candidates = await db.$queryRaw<{ sha256: string; phash: string }[]>`
       SELECT sha256, phash FROM stored_file
        WHERE phash LIKE ${`${prefix}%`} AND sha256 NOT IN (${Prisma.join(shas)})
        LIMIT ${PHASH_CANDIDATES}`;
     const near = candidates.filter((c) => phashes.some((p) => p.startsWith(prefix) && hammingDistance(p, c.phash) <= PHASH_DISTANCE));
     if (near.length === 0) continue;
     similar.push(
-      ...(await prisma.$queryRaw<ElsewhereRow[]>`
+      ...(await db.$queryRaw<ElsewhereRow[]>`
         SELECT f.sha256, f.phash, r.claim_id AS "claimId", c.number AS "claimNumber"
           FROM receipt r JOIN stored_file f ON f.sha256 = r.file_sha256 JOIN claim c ON c.id = r.claim_id
          WHERE r.claim_id <> ${claimId} AND f.sha256 IN (${Prisma.join(near.map((n) => n.sha256))})`),
@@ -161,21 +161,22 @@ async function receiptsElsewhere(claimId: string, files: { sha256: string; phash
 }
 
 /** Builds the facts for `checkClaim` from the database and runs it. */
-async function claimFindings(claim: ClaimDetail): Promise<Finding[]> {
-  const receiptRows = await prisma.receipt.findMany({
+async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Finding[]> {
+  const receiptRows = await db.receipt.findMany({
     where: { claimId: claim.id },
     select: { id: true, file: { select: { sha256: true, phash: true, capturedOn: true } } },
   });
   const [company, categories, elsewhere, rateFor] = await Promise.all([
-    prisma.company.findUniqueOrThrow({ where: { id: claim.company.id }, select: { calendar: true } }),
-    prisma.expenseCategory.findMany({
+    db.company.findUniqueOrThrow({ where: { id: claim.company.id }, select: { calendar: true } }),
+    db.expenseCategory.findMany({
       where: { code: { in: [...new Set(claim.lines.map((l) => l.categoryCode))] }, limitMinor: { not: null } },
       select: { code: true, limitMinor: true, limitCurrency: true },
     }),
-    receiptsElsewhere(claim.id, receiptRows.map((r) => r.file)),
+    receiptsElsewhere(claim.id, receiptRows.map((r) => r.file), db),
     rateLookupFor(
       claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })),
       claim.company.currency,
+      db,
     ),
   ]);
   const categoryLimits: CheckFacts["categoryLimits"] = {};
@@ -185,7 +186,7 @@ async function claimFindings(claim: ClaimDetail): Promise<Finding[]> {
   // Limits in a currency other than the company's need their own rates.
   const limitCurrencies = [...new Set(Object.values(categoryLimits).flatMap((l) => (l && l.currency !== claim.company.currency ? [l.currency] : [])))];
   const limitRates = await Promise.all(
-    limitCurrencies.map(async (to) => [to, await rateLookupFor(claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })), to)] as const),
+    limitCurrencies.map(async (to) => [to, await rateLookupFor(claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })), to, db)] as const),
   );
   const byTarget = new Map(limitRates);
   return checkClaim({
@@ -285,8 +286,9 @@ export async function decideReview({
       reviewTaskId: task.id,
       at: now,
       findings: async () => {
-        const detail = await getClaimDetail({ claimId: claim.id, viewer });
-        return detail ? claimFindings(detail) : [];
+        // Read through the decision's transaction: a second pool connection per decision could run the pool dry.
+        const detail = await getClaimDetail({ claimId: claim.id, viewer }, tx);
+        return detail ? claimFindings(detail, tx) : [];
       },
     });
     return { status: to.to, claimId: claim.id };
