@@ -29,7 +29,8 @@ export default async function setup(): Promise<void> {
   await fs.mkdir(env.STORAGE_DIR, { recursive: true });
 }
 
-async function truncateAppTables(databaseUrl: string): Promise<void> {
+/** Empties every app table (not the migrations record); also for a test file that needs an empty database. */
+export async function truncateAppTables(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -18,6 +18,7 @@ import { action as ratesAction } from "~/routes/pay.rates";
 import { prisma } from "~/utils/db.server";
 import { sessionStorage } from "~/utils/session.server";
 import { createClaim, createClaimant, createUser } from "./helpers";
+import { truncateAppTables } from "./integration-setup";
 
 async function cookieFor(userId: string): Promise<string> {
   const session = await sessionStorage.getSession();
@@ -66,6 +67,9 @@ describe("piece-rate pay from task and qa_check rows", () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
+    // Closing a month and the statements cover every operator and rate in the database: start from an
+    // empty one, whatever the integration files before this one left behind.
+    await truncateAppTables(process.env.DATABASE_URL!);
     const { company, department, user: claimant } = await createClaimant();
     const org = { companyId: company.id, departmentId: department.id };
     a = await createUser(org, { name: "王小明", roles: ["EMPLOYEE", "ACCOUNTANT"] });

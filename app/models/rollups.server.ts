@@ -62,9 +62,9 @@ function eventsSql(tz: string, filter?: { from: Date; to: Date }): Prisma.Sql {
            0,
            (t.status = 'DONE')::int,
            (t.status = 'CANCELLED')::int,
-           (t.status = 'DONE' AND t.outcome = 'approved')::int,
-           (t.status = 'DONE' AND t.outcome = 'returned')::int,
-           (t.status = 'DONE' AND t.outcome = 'rejected')::int,
+           (t.status = 'DONE' AND t.outcome IS NOT DISTINCT FROM 'approved')::int,
+           (t.status = 'DONE' AND t.outcome IS NOT DISTINCT FROM 'returned')::int,
+           (t.status = 'DONE' AND t.outcome IS NOT DISTINCT FROM 'rejected')::int,
            (t.status = 'DONE' AND t.started_at IS NOT NULL)::int,
            CASE WHEN t.status = 'DONE' AND t.started_at IS NOT NULL
                 THEN greatest(0, round(extract(epoch FROM t.finished_at - t.started_at) * 1000))::bigint ELSE 0 END,
