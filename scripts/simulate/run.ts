@@ -506,7 +506,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
     ]);
     const d = (k: keyof SimStats) => stats[k] - hourly[k];
     const qa = people.qaReviewers.length > 0 ? ` · QA checked ${d("qaChecked")} (errors found ${d("qaErrorsFound")}, missed ${d("qaMissed")})` : "";
-    const held = heldMs > 0 ? ` · clock held ${Math.round(heldMs / 1000)} s for the app to catch up` : "";
+    const held = heldMs >= 500 ? ` · clock held ${Math.round(heldMs / 1000)} s for the app to catch up` : "";
     heldMs = 0;
     log(
       `[simulate ${label(simMs)}] submitted ${d("submitted")} · manager-approved ${d("managerApproved")} (returned ${d("managerReturned")}) · routed ${d("routed")} · taken ${d("taken")} · decided ${d("decided")} (approved ${d("reviewApproved")}, returned ${d("reviewReturned")}, rejected ${d("reviewRejected")}) · review errors made ${d("reviewErrors")}${qa} · resubmitted ${d("resubmitted")} · backlog ${open} waiting, ${inProgress} in review${stats.errors ? ` · failed actions ${stats.errors}` : ""}${held}`,
