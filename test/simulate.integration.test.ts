@@ -2,17 +2,21 @@
  * The simulator against the integration database: a small organisation of its own, a few simulated
  * hours at high speed, routing run in-process exactly as the routing worker runs it. Everything the
  * bots did must have gone through the app's paths: claims filed with stored receipts, approved by the
- * claimant's manager, routed, taken with Next and decided — each step with its audit event.
+ * claimant's manager, routed, taken with Next and decided — each step with its audit event. With QA
+ * sampling at 100% and every bot decision wrong, the QA bot records those errors through QA Next and
+ * the QA check, with their audit events.
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QA_ERROR_TYPES, QA_SEVERITIES } from "~/domain/qa-sampling";
 import type { Company, User } from "~/generated/prisma/client";
 import { runRouteClaim, routeClaimPayload } from "~/jobs/route-claim";
+import { saveQaSettings } from "~/models/qa.server";
 import { taskEventKey } from "~/models/task-events.server";
 import { prisma } from "~/utils/db.server";
 import { originalPath } from "~/utils/storage.server";
-import { DEFAULT_RATES } from "../scripts/simulate/model";
+import { DEFAULT_OPTIONS, DEFAULT_RATES } from "../scripts/simulate/model";
 import { runSimulation } from "../scripts/simulate/run";
 import { createCompany, createDepartment, createUser } from "./helpers";
 
@@ -72,6 +76,7 @@ describe("npm run simulate", () => {
   it("files, approves, routes, takes and decides claims through the app's own paths", async () => {
     const lines: string[] = [];
     const stats = await runSimulation({
+      ...DEFAULT_OPTIONS,
       speed: 600, // ten simulated minutes a second: 18 s in all
       hours: 3,
       arrivalsPerHour: 5,
@@ -146,6 +151,7 @@ describe("npm run simulate", () => {
     const started = Date.now();
     setTimeout(() => controller.abort(), 1500);
     const stats = await runSimulation({
+      ...DEFAULT_OPTIONS,
       speed: 600,
       hours: 9,
       arrivalsPerHour: 8,
@@ -162,5 +168,97 @@ describe("npm run simulate", () => {
     expect(stats.errors, lines.join("\n")).toBe(0);
     // No draft was left behind without its receipts: a claim is either submitted or not created at all.
     expect(await prisma.claim.count({ where: { companyId: org.company.id, status: "DRAFT" } })).toBe(0);
+  });
+});
+
+describe("npm run simulate with QA bots", () => {
+  let org: Org;
+  let qaBot: User;
+  let router: { stop: () => Promise<void> };
+  let saved: { setting: Awaited<ReturnType<typeof prisma.qaSetting.findUnique>>; thresholds: { currency: string; minMinor: bigint }[] };
+  beforeAll(async () => {
+    saved = { setting: await prisma.qaSetting.findUnique({ where: { id: "qa" } }), thresholds: await prisma.qaAmountThreshold.findMany() };
+    org = await createOrg();
+    const where = { companyId: org.company.id, departmentId: org.manager.departmentId };
+    qaBot = await createUser(where, { roles: ["EMPLOYEE", "QA"], managerId: org.manager.id });
+    // Every finished review goes to QA: set as an admin sets it on /qa/settings.
+    const admin = await createUser(where, { roles: ["EMPLOYEE", "ADMIN"] });
+    const result = await saveQaSettings({
+      admin,
+      values: { baseRate: "100", newOperatorRate: "100", highAmountRate: "100", flaggedRate: "100", newOperatorDays: "30", newOperatorReviews: "200" },
+    });
+    expect(result).toEqual({ ok: true });
+    // QA is one pool and Next takes the oldest check first: checks other files (and the runs above)
+    // left open would keep the bot busy, so they are withdrawn before this run.
+    await prisma.task.updateMany({ where: { type: "QA", status: { in: ["OPEN", "IN_PROGRESS"] } }, data: { status: "CANCELLED" } });
+    router = routeInProcess();
+  });
+  afterAll(async () => {
+    await router.stop();
+    // Leave the shared test database with the settings it had (other files sample at their rates).
+    if (saved.setting) {
+      const { id: _id, ...rest } = saved.setting;
+      await prisma.qaSetting.update({ where: { id: "qa" }, data: rest });
+    } else {
+      await prisma.qaSetting.deleteMany();
+    }
+    await prisma.qaAmountThreshold.deleteMany();
+    await prisma.qaAmountThreshold.createMany({ data: saved.thresholds });
+  });
+
+  it("records every wrong bot decision it checks as an error, through QA Next and the QA check", async () => {
+    const lines: string[] = [];
+    const stats = await runSimulation({
+      ...DEFAULT_OPTIONS,
+      speed: 600,
+      hours: 3,
+      arrivalsPerHour: 6,
+      seed: 5,
+      accountants: null,
+      startHour: 9,
+      errorRate: 1,
+      qaMissRate: 0,
+      companyId: org.company.id,
+      receiptWidthPx: 420,
+      rates: { ...DEFAULT_RATES, managerReturnRate: 0, fixRate: 1 },
+      log: (line) => lines.push(line),
+    });
+    const log = lines.join("\n");
+    expect(stats.errors, log).toBe(0);
+    expect(stats.decided, log).toBeGreaterThan(0);
+    expect(stats.reviewErrors).toBe(stats.decided);
+    expect(stats.qaChecked, log).toBeGreaterThan(0);
+    expect(stats.qaMissed).toBe(0);
+    expect(lines.filter((l) => /^\[simulate 1[0-2]:00\] .* review errors made \d+ · QA checked \d+ \(errors found \d+, missed 0\)/.test(l))).toHaveLength(3);
+
+    const reviews = await prisma.task.findMany({ where: { type: "REVIEW", status: "DONE", claim: { companyId: org.company.id } }, select: { id: true, assigneeId: true } });
+    expect(reviews.length).toBe(stats.decided);
+    const claimIds = (await prisma.claim.findMany({ where: { companyId: org.company.id }, select: { id: true } })).map((c) => c.id);
+    const checks = await prisma.qaCheck.findMany({ where: { claimId: { in: claimIds } } });
+    // Sampled at 100%: every finished review has its check.
+    expect(new Set(checks.map((c) => c.reviewTaskId))).toEqual(new Set(reviews.map((r) => r.id)));
+    const checked = checks.filter((c) => c.outcome !== null);
+    expect(checked.length).toBe(stats.qaChecked);
+    expect(checked.length).toBe(stats.qaErrorsFound);
+    const qaTasks = await prisma.task.findMany({ where: { id: { in: checked.map((c) => c.qaTaskId) } } });
+    const events = await prisma.auditEvent.findMany({ where: { type: { in: ["qa.started", "qa.checked"] }, actorId: qaBot.id } });
+    const eventFor = (type: string, qaTaskId: string) => events.filter((e) => e.type === type && (e.data as { qaTaskId?: string }).qaTaskId === qaTaskId);
+    for (const c of checked) {
+      // Every bot decision was wrong, so every check found an error with a type, severity and comment.
+      expect(c.outcome).toBe("error");
+      expect(c.reviewerId).toBe(qaBot.id);
+      expect(QA_ERROR_TYPES).toContain(c.errorType);
+      expect(QA_SEVERITIES).toContain(c.severity);
+      expect(c.comment).toMatch(/\(simulated\)\.$/);
+      expect(c.operatorId).not.toBe(qaBot.id);
+      const task = qaTasks.find((t) => t.id === c.qaTaskId)!;
+      expect(task).toMatchObject({ type: "QA", status: "DONE", outcome: "error", assigneeId: qaBot.id });
+      expect(eventFor("qa.started", c.qaTaskId)).toHaveLength(1);
+      const [recorded] = eventFor("qa.checked", c.qaTaskId);
+      expect(recorded?.data).toMatchObject({ outcome: "error", errorType: c.errorType, severity: c.severity, reviewTaskId: c.reviewTaskId, operatorId: c.operatorId });
+    }
+    // The QA tasks' transitions went to the metrics queue in their transactions.
+    const keys = qaTasks.flatMap((t) => [taskEventKey(t.id, "created"), taskEventKey(t.id, "started"), taskEventKey(t.id, "finished")]);
+    expect(await prisma.outboxEvent.count({ where: { queue: "metrics", jobKey: { in: keys } } })).toBe(keys.length);
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { parseQaResult, QA_ERROR_TYPES, QA_SEVERITIES } from "~/domain/qa-sampling";
 import {
   ARRIVAL_CURVE,
+  DEFAULT_OPTIONS,
   DEFAULT_RATES,
+  ERROR_TYPE_WEIGHTS,
   EventQueue,
   SimClock,
   arrivalRate,
@@ -12,8 +15,13 @@ import {
   nextArrival,
   parseOptions,
   poisson,
+  qaHandlingMinutes,
+  qaVerdict,
   reviewDecision,
+  reviewError,
   seededRng,
+  weighted,
+  type BotError,
 } from "./model";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -135,6 +143,81 @@ describe("bot decisions", () => {
   });
 });
 
+describe("accountants' errors and QA", () => {
+  const clean = { findingCodes: [], errorFindings: 0 };
+  it("picks by weight, and refuses weights that cannot be drawn from", () => {
+    const rng = seededRng(20);
+    const xs = Array.from({ length: 20_000 }, () => weighted(rng, [["a", 1], ["b", 3], ["never", 0]] as const));
+    expect(xs.filter((x) => x === "b").length / xs.length).toBeCloseTo(0.75, 1);
+    expect(xs).not.toContain("never");
+    expect(() => weighted(rng, [["a", 0]])).toThrow(RangeError);
+    expect(() => weighted(rng, [["a", -1], ["b", 2]])).toThrow(RangeError);
+  });
+  it("makes errors at the configured rate, none at 0 and every time at 1", () => {
+    const rng = seededRng(21);
+    const made = Array.from({ length: 40_000 }, () => reviewError(rng, "approve", clean, 0.01)).filter(Boolean).length;
+    expect(made / 40_000).toBeGreaterThan(0.0085);
+    expect(made / 40_000).toBeLessThan(0.0115);
+    expect(Array.from({ length: 1000 }, () => reviewError(rng, "approve", clean, 0)).every((e) => e === null)).toBe(true);
+    expect(Array.from({ length: 1000 }, () => reviewError(rng, "reject", clean, 1)).every((e) => e !== null)).toBe(true);
+    expect(() => reviewError(rng, "approve", clean, 1.5)).toThrow(RangeError);
+    expect(() => reviewError(rng, "approve", clean, Number.NaN)).toThrow(RangeError);
+  });
+  it("draws types that fit the decision and severities the app accepts, mostly minor, some critical", () => {
+    const rng = seededRng(22);
+    for (const decision of ["approve", "return", "reject"] as const) {
+      const allowed = ERROR_TYPE_WEIGHTS[decision].map(([t]) => t);
+      const errors = Array.from({ length: 5000 }, () => reviewError(rng, decision, clean, 1)!);
+      for (const e of errors) {
+        expect(allowed).toContain(e.errorType);
+        expect(QA_ERROR_TYPES).toContain(e.errorType);
+        expect(QA_SEVERITIES).toContain(e.severity);
+      }
+      if (decision === "return") expect(errors.filter((e) => e.errorType === "wrong_return_reason").length / errors.length).toBeCloseTo(0.6, 1);
+    }
+    expect(ERROR_TYPE_WEIGHTS.return.map(([t]) => t)).not.toContain("duplicate_missed"); // a return lets nothing through
+    const all = Array.from({ length: 20_000 }, () => reviewError(rng, "approve", clean, 1)!);
+    const share = (s: string) => all.filter((e) => e.severity === s).length / all.length;
+    expect(share("minor")).toBeGreaterThan(0.4);
+    expect(share("minor")).toBeGreaterThan(share("major"));
+    expect(share("major")).toBeGreaterThan(share("critical"));
+    expect(share("critical")).toBeGreaterThan(0.03);
+    // A duplicate let through is worse than a wrong category.
+    const critical = (type: string) => all.filter((e) => e.errorType === type && e.severity === "critical").length / all.filter((e) => e.errorType === type).length;
+    expect(critical("duplicate_missed")).toBeGreaterThan(5 * critical("wrong_category"));
+  });
+  it("on an approval over a check finding, mostly records that finding as let through", () => {
+    const rng = seededRng(23);
+    const errors = Array.from({ length: 5000 }, () => reviewError(rng, "approve", { findingCodes: ["over_category_limit"], errorFindings: 1 }, 1)!);
+    expect(errors.filter((e) => e.errorType === "over_limit_accepted").length / errors.length).toBeGreaterThan(0.7);
+    // On a return the finding was acted on: no "accepted" error from it.
+    const onReturn = Array.from({ length: 2000 }, () => reviewError(rng, "return", { findingCodes: ["over_category_limit"], errorFindings: 1 }, 1)!);
+    expect(onReturn.some((e) => e.errorType === "over_limit_accepted")).toBe(false);
+  });
+  it("gives QA re-checks shorter lognormal times than the reviews, by band", () => {
+    const rng = seededRng(24);
+    const med = (f: (r: typeof rng, b: string) => number, band: string) => quantile(Array.from({ length: 5000 }, () => f(rng, band)), 0.5);
+    for (const band of ["S", "M", "L", "XL"]) expect(med(qaHandlingMinutes, band)).toBeLessThan(med(handlingMinutes, band));
+    expect(med(qaHandlingMinutes, "S")).toBeLessThan(med(qaHandlingMinutes, "XL"));
+    expect(med(qaHandlingMinutes, "??")).toBeCloseTo(5, 0); // unknown band: as M
+    expect(Math.min(...Array.from({ length: 5000 }, () => qaHandlingMinutes(rng, "S")))).toBeGreaterThanOrEqual(0.5);
+  });
+  it("records the remembered error (a check the app accepts), a pass otherwise, and misses some at the miss rate", () => {
+    const rng = seededRng(25);
+    const error: BotError = { errorType: "duplicate_missed", severity: "critical" };
+    const verdict = qaVerdict(rng, error, 0);
+    expect(verdict).toMatchObject({ outcome: "error", errorType: "duplicate_missed", severity: "critical" });
+    expect(parseQaResult(verdict)).toEqual({ ok: true, result: verdict });
+    expect(qaVerdict(rng, undefined, 0)).toEqual({ outcome: "pass", comment: null });
+    expect(parseQaResult(qaVerdict(rng, undefined, 0)).ok).toBe(true);
+    for (const errorType of QA_ERROR_TYPES) expect(parseQaResult(qaVerdict(rng, { errorType, severity: "minor" }, 0)).ok).toBe(true);
+    const missed = Array.from({ length: 20_000 }, () => qaVerdict(rng, error, 0.1)).filter((v) => v.outcome === "pass").length;
+    expect(missed / 20_000).toBeCloseTo(0.1, 1);
+    expect(Array.from({ length: 500 }, () => qaVerdict(rng, error, 1)).every((v) => v.outcome === "pass")).toBe(true);
+    expect(() => qaVerdict(rng, error, -0.1)).toThrow(RangeError);
+  });
+});
+
 describe("clock and event queue", () => {
   it("maps real time to simulated time at the given speed and back", () => {
     const clock = new SimClock(1_000_000, 60, 5_000);
@@ -167,11 +250,33 @@ describe("options", () => {
       seed: -3,
       accountants: 4,
       startHour: 8.5,
+      errorRate: DEFAULT_OPTIONS.errorRate,
+      qa: null,
+      qaMissRate: DEFAULT_OPTIONS.qaMissRate,
     });
     expect(parseOptions(["--accountants", "a@x.cn, b@x.cn"]).accountants).toEqual(["a@x.cn", "b@x.cn"]);
-    expect(parseOptions([])).toMatchObject({ speed: 60, hours: 9, arrivalsPerHour: 30, accountants: null, startHour: 9 });
+    expect(parseOptions([])).toMatchObject({ speed: 60, hours: 9, arrivalsPerHour: 30, accountants: null, startHour: 9, errorRate: 0.01, qa: null, qaMissRate: 0.1 });
+    expect(parseOptions(["--error-rate", "0.005", "--qa", "2", "--qa-miss-rate=5%"])).toMatchObject({ errorRate: 0.005, qa: 2, qaMissRate: 0.05 });
+    expect(parseOptions(["--error-rate=1%", "--qa", "0"])).toMatchObject({ errorRate: 0.01, qa: 0 });
+    expect(parseOptions(["--error-rate", "1", "--qa", "qa@demo.af"])).toMatchObject({ errorRate: 1, qa: ["qa@demo.af"] });
   });
-  it.each([["--speed", "0"], ["--speed", "fast"], ["--hours"], ["--seed", "1.5"], ["--accountants", "nobody"], ["--start", "25:00"], ["--colour", "red"], ["stray"]])(
+  it.each([
+    ["--speed", "0"],
+    ["--speed", "fast"],
+    ["--hours"],
+    ["--seed", "1.5"],
+    ["--accountants", "nobody"],
+    ["--accountants", "0"],
+    ["--start", "25:00"],
+    ["--colour", "red"],
+    ["stray"],
+    ["--error-rate", "1.5"],
+    ["--error-rate", "-0.1"],
+    ["--error-rate", "150%"],
+    ["--error-rate", ""],
+    ["--qa-miss-rate", "often"],
+    ["--qa", "nobody"],
+  ])(
     "refuses %j",
     (...argv) => {
       expect(() => parseOptions(argv)).toThrow(RangeError);

@@ -3,6 +3,7 @@
  * lognormal sampling, the bots' decisions, the simulated clock and the event queue. No database here,
  * so every rule the simulator follows is testable on its own.
  */
+import { type QaErrorType, type QaSeverity } from "~/domain/qa-sampling";
 import { mulberry32 } from "../../prisma/seed/receipt-art";
 
 export type Rng = () => number;
@@ -174,6 +175,131 @@ export function managerDecision(rng: Rng, rates: Rates = DEFAULT_RATES): { decis
   return rng() < rates.managerReturnRate ? { decision: "return", comment: "Please add the customer name (simulated)." } : { decision: "approve" };
 }
 
+// ───────────────────────────── accountants' errors and QA ─────────────────────────────
+
+/** A wrong review decision as QA would record it: the app's error type and severity. */
+export type BotError = { errorType: QaErrorType; severity: QaSeverity };
+
+/** Picks from `[item, weight]` pairs in proportion to the weights (all ≥ 0, some > 0). */
+export function weighted<T>(rng: Rng, entries: readonly (readonly [T, number])[]): T {
+  const total = entries.reduce((sum, [, w]) => sum + w, 0);
+  if (!(total > 0) || entries.some(([, w]) => !(w >= 0))) throw new RangeError("weights must be ≥ 0 and not all 0");
+  let r = rng() * total;
+  for (const [item, w] of entries) {
+    if (r < w) return item;
+    r -= w;
+  }
+  // Only reached through rounding at the very top of the range: the last item with a weight.
+  return entries.filter(([, w]) => w > 0).at(-1)![0];
+}
+
+/**
+ * What kind of mistake fits each decision: an approval lets something through (wrong category, an
+ * amount that does not match the receipt, a missing receipt, a duplicate, an over-limit line, a bad
+ * FX rate, or it should not have been approved at all); a return cites the wrong reason or should not
+ * have been returned; a rejection was the wrong call.
+ */
+export const ERROR_TYPE_WEIGHTS: Record<BotReview["decision"], readonly (readonly [QaErrorType, number])[]> = {
+  approve: [
+    ["wrong_category", 22],
+    ["amount_mismatch", 18],
+    ["missing_receipt_accepted", 12],
+    ["over_limit_accepted", 12],
+    ["duplicate_missed", 8],
+    ["fx_error", 8],
+    ["wrong_decision", 10],
+    ["other", 10],
+  ],
+  return: [
+    ["wrong_return_reason", 60],
+    ["wrong_decision", 30],
+    ["other", 10],
+  ],
+  reject: [
+    ["wrong_decision", 85],
+    ["other", 15],
+  ],
+};
+
+/** Severity by error type (minor, major, critical): a duplicate paid twice or a wrong outcome is worse than a wrong category. */
+export const SEVERITY_WEIGHTS: Record<QaErrorType, readonly [number, number, number]> = {
+  wrong_category: [80, 18, 2],
+  amount_mismatch: [50, 40, 10],
+  missing_receipt_accepted: [30, 60, 10],
+  duplicate_missed: [10, 50, 40],
+  over_limit_accepted: [30, 60, 10],
+  fx_error: [60, 35, 5],
+  wrong_return_reason: [75, 23, 2],
+  wrong_decision: [10, 60, 30],
+  other: [80, 18, 2],
+};
+
+/** A check finding the bot let through on an approval, and the error QA records for it. */
+const ERROR_FOR_FINDING: Record<string, QaErrorType> = {
+  receipt_missing: "missing_receipt_accepted",
+  duplicate_receipt: "duplicate_missed",
+  similar_receipt: "duplicate_missed",
+  over_category_limit: "over_limit_accepted",
+  fx_rate_out_of_tolerance: "fx_error",
+};
+
+/**
+ * Whether the bot's decision on a review was wrong, and how: with probability `errorRate` an error of
+ * a type that fits the decision (an approval over a check finding is most often that finding let
+ * through), with a severity by type. Null when the decision was right.
+ */
+export function reviewError(rng: Rng, decision: BotReview["decision"], facts: ReviewFacts, errorRate: number): BotError | null {
+  if (!(errorRate >= 0 && errorRate <= 1)) throw new RangeError(`errorRate must be in [0, 1], got ${errorRate}`);
+  if (!(rng() < errorRate)) return null;
+  const fromChecks = decision === "approve" ? facts.findingCodes.map((c) => ERROR_FOR_FINDING[c]).filter((t): t is QaErrorType => !!t) : [];
+  const errorType = fromChecks.length > 0 && rng() < 0.7 ? fromChecks[0]! : weighted(rng, ERROR_TYPE_WEIGHTS[decision]);
+  const [minor, major, critical] = SEVERITY_WEIGHTS[errorType];
+  const severity = weighted<QaSeverity>(rng, [
+    ["minor", minor],
+    ["major", major],
+    ["critical", critical],
+  ]);
+  return { errorType, severity };
+}
+
+/** QA handling time in minutes by complexity band (median, p90): re-reading a decided claim is quicker than deciding it. */
+export const QA_HANDLING_MINUTES: Record<string, { median: number; p90: number }> = {
+  S: { median: 3, p90: 6 },
+  M: { median: 5, p90: 10 },
+  L: { median: 8, p90: 16 },
+  XL: { median: 12, p90: 26 },
+};
+
+export function qaHandlingMinutes(rng: Rng, complexity: string): number {
+  const band = QA_HANDLING_MINUTES[complexity] ?? QA_HANDLING_MINUTES.M!;
+  return Math.max(0.5, lognormal(rng, band.median, band.p90));
+}
+
+/** What the QA reviewer writes for each error type (the accountant reads it on their scorecard). */
+const ERROR_COMMENTS: Record<QaErrorType, string> = {
+  wrong_category: "Booked under the wrong expense category (simulated).",
+  amount_mismatch: "Approved amount does not match the receipt (simulated).",
+  missing_receipt_accepted: "Approved a line without its receipt (simulated).",
+  duplicate_missed: "The same receipt was claimed before (simulated).",
+  over_limit_accepted: "Over the category limit without approval (simulated).",
+  fx_error: "Converted at the wrong exchange rate (simulated).",
+  wrong_return_reason: "Returned for the wrong reason (simulated).",
+  wrong_decision: "This claim should have been decided otherwise (simulated).",
+  other: "Not processed as the policy requires (simulated).",
+};
+
+export type QaVerdict = { outcome: "pass"; comment: null } | { outcome: "error"; errorType: QaErrorType; severity: QaSeverity; comment: string };
+
+/**
+ * What a QA bot records for a checked review: the bot accountant's remembered error, if it made one,
+ * unless QA misses it (probability `missRate`); otherwise a pass. QA raises no false alarms here.
+ */
+export function qaVerdict(rng: Rng, error: BotError | undefined, missRate: number): QaVerdict {
+  if (!(missRate >= 0 && missRate <= 1)) throw new RangeError(`missRate must be in [0, 1], got ${missRate}`);
+  if (!error || rng() < missRate) return { outcome: "pass", comment: null };
+  return { outcome: "error", errorType: error.errorType, severity: error.severity, comment: ERROR_COMMENTS[error.errorType] };
+}
+
 // ───────────────────────────── clock and events ─────────────────────────────
 
 /**
@@ -263,9 +389,15 @@ export type SimOptions = {
   accountants: number | string[] | null;
   /** Local start time of the simulated day, hours since midnight. */
   startHour: number;
+  /** Share of bot accountants' review decisions that are wrong (0..1). */
+  errorRate: number;
+  /** null = every QA reviewer; a number = that many (0 = none); a list = those e-mail addresses. */
+  qa: number | string[] | null;
+  /** Share of the bot accountants' errors that QA bots miss (record as a pass), 0..1. */
+  qaMissRate: number;
 };
 
-export const DEFAULT_OPTIONS: SimOptions = { speed: 60, hours: 9, arrivalsPerHour: 30, seed: 1, accountants: null, startHour: 9 };
+export const DEFAULT_OPTIONS: SimOptions = { speed: 60, hours: 9, arrivalsPerHour: 30, seed: 1, accountants: null, startHour: 9, errorRate: 0.01, qa: null, qaMissRate: 0.1 };
 
 /** Parses `--name value` / `--name=value` arguments; throws a RangeError naming the bad option. */
 export function parseOptions(argv: readonly string[]): SimOptions {
@@ -274,6 +406,20 @@ export function parseOptions(argv: readonly string[]): SimOptions {
     const n = Number(raw);
     if (raw.trim() === "" || !Number.isFinite(n) || n <= 0) throw new RangeError(`--${name} must be a number > 0, got ${JSON.stringify(raw)}`);
     return n;
+  };
+  // A share as a fraction ("0.01") or a percentage ("1%"), 0..1.
+  const share = (name: string, raw: string) => {
+    const pct = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(raw);
+    const n = pct ? Number(pct[1]) / 100 : raw.trim() === "" ? Number.NaN : Number(raw);
+    if (!Number.isFinite(n) || n < 0 || n > 1) throw new RangeError(`--${name} must be a share from 0 to 1 (or 0% to 100%), got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const people = (name: string, raw: string, allowZero: boolean): number | string[] => {
+    const n = Number(raw);
+    if (/^\d+$/.test(raw) && (n > 0 || allowZero)) return n;
+    const emails = raw.split(",").map((e) => e.trim()).filter(Boolean);
+    if (emails.length === 0 || emails.some((e) => !e.includes("@"))) throw new RangeError(`--${name} must be a count or comma-separated e-mails, got ${JSON.stringify(raw)}`);
+    return emails;
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -300,16 +446,18 @@ export function parseOptions(argv: readonly string[]): SimOptions {
         opts.seed = n;
         break;
       }
-      case "accountants": {
-        const n = Number(value);
-        if (/^\d+$/.test(value) && n > 0) opts.accountants = n;
-        else {
-          const emails = value.split(",").map((e) => e.trim()).filter(Boolean);
-          if (emails.length === 0 || emails.some((e) => !e.includes("@"))) throw new RangeError(`--accountants must be a count or comma-separated e-mails, got ${JSON.stringify(value)}`);
-          opts.accountants = emails;
-        }
+      case "accountants":
+        opts.accountants = people(name, value, false);
         break;
-      }
+      case "qa":
+        opts.qa = people(name, value, true);
+        break;
+      case "error-rate":
+        opts.errorRate = share(name, value);
+        break;
+      case "qa-miss-rate":
+        opts.qaMissRate = share(name, value);
+        break;
       case "start": {
         const t = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(value);
         if (!t) throw new RangeError(`--start must be HH:MM, got ${JSON.stringify(value)}`);
@@ -329,4 +477,7 @@ export const USAGE = `Usage: npm run simulate -- [options]
   --arrivals-per-hour N   mean claims submitted per working hour (default 30), shaped by the time-of-day curve
   --seed N                random seed (default 1): same seed, same decisions
   --accountants N|emails  bot accountants: a count, or comma-separated e-mails (default: all)
-  --start HH:MM           simulated local start time (default 09:00)`;
+  --start HH:MM           simulated local start time (default 09:00)
+  --error-rate R          share of bot accountants' decisions that are wrong, 0..1 or N% (default 0.01)
+  --qa N|emails           QA bots: a count (0 = none), or comma-separated e-mails (default: every QA reviewer)
+  --qa-miss-rate R        share of those errors QA bots miss, 0..1 or N% (default 0.1)`;

@@ -3,7 +3,10 @@
  * functions — the very ones its routes call: employees file claims (createDraft → receipts through
  * receiveUploads/attachReceipts, as the upload route does → saveClaim with submit), managers decide
  * approvals (decideApproval), bot accountants press Next (takeNextTask), open the workstation
- * (getWorkstation) and decide (decideReview), employees fix and resubmit returned claims (saveClaim).
+ * (getWorkstation) and decide (decideReview), employees fix and resubmit returned claims (saveClaim),
+ * QA bots press QA Next (takeNextQaTask), open the workstation and record the check (recordQaCheck).
+ * A bot accountant's mistakes are only remembered here, in memory (keyed by review task id), so that
+ * its QA colleague can record them: nothing the app would not write is written.
  * Routing and imaging happen in the app's workers, through the outbox, as for real users.
  */
 import { DateTime } from "luxon";
@@ -12,6 +15,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { ApprovalError, decideApproval, listApprovals } from "~/models/approval.server";
 import { ClaimCommandError, attachReceipts, createDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
+import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
 import { ReviewError, decideReview, getWorkstation } from "~/models/review.server";
 import { WorkQueueError, queueSummary, takeNextTask } from "~/models/work-queue.server";
 import { prisma } from "~/utils/db.server";
@@ -28,8 +32,12 @@ import {
   managerDelayMinutes,
   nextArrival,
   pick,
+  qaHandlingMinutes,
+  qaVerdict,
   reviewDecision,
+  reviewError,
   seededRng,
+  type BotError,
   type Rates,
   type Rng,
   type SimOptions,
@@ -52,6 +60,16 @@ export type SimStats = {
   /** Returned claims a bot could not resubmit as they stand (left for a person). */
   unfixable: number;
   receipts: number;
+  /** Review decisions the bot accountants got wrong (remembered for QA). */
+  reviewErrors: number;
+  /** QA tasks taken with QA Next, checks recorded, errors recorded, bot errors recorded as a pass. */
+  qaTaken: number;
+  qaChecked: number;
+  qaErrorsFound: number;
+  qaMissed: number;
+  /** QA tasks a bot was not allowed to check (segregation): left for another reviewer. */
+  qaSkipped: number;
+  /** Actions that failed (a bug or the app refusing something the bots should not have tried). */
   errors: number;
 };
 
@@ -71,6 +89,7 @@ export type SimRunOptions = SimOptions & {
 };
 
 const MINUTE = 60_000;
+const pct = (share: number) => `${Number((share * 100).toFixed(2))}%`;
 const NEXT_RETRY_MINUTES = 3;
 const MANAGER_SWEEP_MINUTES = 5;
 /** Simulated time stands still while this many actions are running or waiting for a turn. */
@@ -88,6 +107,8 @@ type Event =
   | { kind: "next"; accountant: Actor }
   | { kind: "decide"; accountant: Actor; taskId: string }
   | { kind: "fix"; claimId: string; claimantId: string }
+  | { kind: "qaNext"; reviewer: Actor }
+  | { kind: "qaCheck"; reviewer: Actor; taskId: string; attempt: number }
   | { kind: "hour" };
 
 /** Bots work 09:00–12:00 and 13:00–18:00 simulated local time. */
@@ -140,8 +161,19 @@ async function loadPeople(opts: SimRunOptions) {
     }
     accountants = chosen;
   }
+  let qaReviewers = users.filter((u) => u.roles.includes("QA"));
+  if (Array.isArray(opts.qa)) {
+    const wanted = new Set(opts.qa.map((e) => e.toLowerCase()));
+    const found = qaReviewers.filter((q) => wanted.has(q.email.toLowerCase()));
+    const missing = [...wanted].filter((e) => !found.some((q) => q.email.toLowerCase() === e));
+    if (missing.length > 0) throw new RangeError(`--qa: no active QA reviewer with e-mail ${missing.join(", ")}`);
+    qaReviewers = found;
+  } else if (typeof opts.qa === "number") {
+    qaReviewers = qaReviewers.slice(0, opts.qa);
+  }
   const reasons = (await prisma.returnReason.findMany({ where: { active: true }, select: { code: true }, orderBy: { sortOrder: "asc" } })).map((r) => r.code);
-  return { employees, managers, accountants: accountants.map((u) => ({ id: u.id, roles: u.roles, email: u.email })), reasons };
+  const actor = (u: { id: string; roles: Role[]; email: string }): Actor => ({ id: u.id, roles: u.roles, email: u.email });
+  return { employees, managers, accountants: accountants.map(actor), qaReviewers: qaReviewers.map(actor), reasons };
 }
 
 /**
@@ -187,7 +219,31 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
   const simAtHour = (h: number) => day.toMillis() + h * 3_600_000;
   const label = (simMs: number) => DateTime.fromMillis(simMs, { zone }).toFormat("HH:mm");
 
-  const stats: SimStats = { submitted: 0, managerApproved: 0, managerReturned: 0, routed: 0, taken: 0, decided: 0, reviewApproved: 0, reviewReturned: 0, reviewRejected: 0, resubmitted: 0, unfixable: 0, receipts: 0, errors: 0 };
+  const stats: SimStats = {
+    submitted: 0,
+    managerApproved: 0,
+    managerReturned: 0,
+    routed: 0,
+    taken: 0,
+    decided: 0,
+    reviewApproved: 0,
+    reviewReturned: 0,
+    reviewRejected: 0,
+    resubmitted: 0,
+    unfixable: 0,
+    receipts: 0,
+    reviewErrors: 0,
+    qaTaken: 0,
+    qaChecked: 0,
+    qaErrorsFound: 0,
+    qaMissed: 0,
+    qaSkipped: 0,
+    errors: 0,
+  };
+  // Which of the bot accountants' decisions were wrong, by review task id: the simulator's memory only.
+  const botErrors = new Map<string, BotError>();
+  // QA tasks a QA bot may not check (segregation), per bot: they stay in its hands for a supervisor.
+  const qaBlocked = new Set<string>();
   let hourly = { ...stats };
   const queue = new EventQueue<Event>();
   const inFlight = new Set<Promise<void>>();
@@ -328,10 +384,16 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
       return;
     }
     const errorFindings = ws.findings.filter((f) => f.severity === "error").length;
-    const choice = reviewDecision(rng, { findingCodes: ws.findings.filter((f) => f.severity !== "info").map((f) => f.code), errorFindings }, people.reasons, rates);
+    const facts = { findingCodes: ws.findings.filter((f) => f.severity !== "info").map((f) => f.code), errorFindings };
+    const choice = reviewDecision(rng, facts, people.reasons, rates);
     try {
       await decideReview({ viewer: accountant, taskId, claimVersion: ws.claim.version, ...choice });
       stats.decided += 1;
+      const mistake = reviewError(rng, choice.decision, facts, opts.errorRate);
+      if (mistake) {
+        botErrors.set(taskId, mistake);
+        stats.reviewErrors += 1;
+      }
       if (choice.decision === "approve") stats.reviewApproved += 1;
       if (choice.decision === "reject") stats.reviewRejected += 1;
       if (choice.decision === "return") {
@@ -343,6 +405,62 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
     }
     // Straight on to the next one, after a breath.
     queue.push(simMs + rng() * 0.5 * MINUTE, { kind: "next", accountant });
+  }
+
+  async function qaNext(reviewer: Actor, simMs: number): Promise<void> {
+    const h = hourOf(simMs);
+    if (!botsAtWork(h)) {
+      queue.push(simAtHour(nextWorkingHour(h)) + rng() * 10 * MINUTE, { kind: "qaNext", reviewer });
+      return;
+    }
+    // QA Next gives back a check already in progress first, else the oldest one this reviewer may do.
+    const taken = await takeNextQaTask({ reviewer });
+    if (!taken) {
+      queue.push(simMs + (NEXT_RETRY_MINUTES + rng() * 2) * MINUTE, { kind: "qaNext", reviewer });
+      return;
+    }
+    if (qaBlocked.has(`${reviewer.id}:${taken.taskId}`)) {
+      // The app has no way to hand a QA task back; Next keeps offering it, so this bot stops here.
+      log(`[simulate] QA bot ${reviewer.email} holds a check it may not record (${taken.taskId}): left for a supervisor, the bot stops`);
+      return;
+    }
+    stats.qaTaken += 1;
+    const task = await prisma.task.findUniqueOrThrow({ where: { id: taken.taskId }, select: { complexity: true } });
+    queue.push(simMs + qaHandlingMinutes(rng, task.complexity) * MINUTE, { kind: "qaCheck", reviewer, taskId: taken.taskId, attempt: 1 });
+  }
+
+  async function qaCheck(e: Extract<Event, { kind: "qaCheck" }>, simMs: number): Promise<void> {
+    const { reviewer, taskId } = e;
+    // What the QA reviewer sees: the claim at its current version and the decision under check.
+    const ws = await getWorkstation({ taskId, viewer: reviewer });
+    if (!ws?.qa?.canRecord) {
+      queue.push(simMs, { kind: "qaNext", reviewer });
+      return;
+    }
+    const check = await prisma.qaCheck.findUniqueOrThrow({ where: { qaTaskId: taskId }, select: { reviewTaskId: true } });
+    const mistake = botErrors.get(check.reviewTaskId);
+    const verdict = qaVerdict(rng, mistake, opts.qaMissRate);
+    try {
+      await recordQaCheck({ reviewer, qaTaskId: taskId, claimVersion: ws.claim.version, input: verdict });
+      botErrors.delete(check.reviewTaskId);
+      stats.qaChecked += 1;
+      if (verdict.outcome === "error") stats.qaErrorsFound += 1;
+      else if (mistake) stats.qaMissed += 1;
+    } catch (err) {
+      if (!(err instanceof QaError)) throw err;
+      if (err.code === "stale" && e.attempt < 3) {
+        // The claim changed while it was open: look at it again.
+        queue.push(simMs + MINUTE, { ...e, attempt: e.attempt + 1 });
+        return;
+      }
+      if (err.code === "not_allowed") {
+        qaBlocked.add(`${reviewer.id}:${taskId}`);
+        stats.qaSkipped += 1;
+      } else if (!["stale", "cancelled", "already_recorded", "not_assignee", "not_found"].includes(err.code)) {
+        throw err;
+      }
+    }
+    queue.push(simMs + rng() * 0.5 * MINUTE, { kind: "qaNext", reviewer });
   }
 
   async function fix(claimId: string, claimantId: string): Promise<void> {
@@ -387,10 +505,11 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
       prisma.task.count({ where: { type: "REVIEW", status: "IN_PROGRESS" } }),
     ]);
     const d = (k: keyof SimStats) => stats[k] - hourly[k];
-    const held = heldMs > 0 ? ` · clock held ${Math.round(heldMs / 1000)} s for the app to catch up` : "";
+    const qa = people.qaReviewers.length > 0 ? ` · QA checked ${d("qaChecked")} (errors found ${d("qaErrorsFound")}, missed ${d("qaMissed")})` : "";
+    const held = heldMs >= 500 ? ` · clock held ${Math.round(heldMs / 1000)} s for the app to catch up` : "";
     heldMs = 0;
     log(
-      `[simulate ${label(simMs)}] submitted ${d("submitted")} · manager-approved ${d("managerApproved")} (returned ${d("managerReturned")}) · routed ${d("routed")} · taken ${d("taken")} · decided ${d("decided")} (approved ${d("reviewApproved")}, returned ${d("reviewReturned")}, rejected ${d("reviewRejected")}) · resubmitted ${d("resubmitted")} · backlog ${open} waiting, ${inProgress} in review${stats.errors ? ` · errors ${stats.errors}` : ""}${held}`,
+      `[simulate ${label(simMs)}] submitted ${d("submitted")} · manager-approved ${d("managerApproved")} (returned ${d("managerReturned")}) · routed ${d("routed")} · taken ${d("taken")} · decided ${d("decided")} (approved ${d("reviewApproved")}, returned ${d("reviewReturned")}, rejected ${d("reviewRejected")}) · review errors made ${d("reviewErrors")}${qa} · resubmitted ${d("resubmitted")} · backlog ${open} waiting, ${inProgress} in review${stats.errors ? ` · failed actions ${stats.errors}` : ""}${held}`,
     );
     hourly = { ...stats };
   }
@@ -405,9 +524,11 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
     for (const t of myTasks) await startHandling(accountant, t.taskId, simStartMs);
     if (myTasks.length === 0) queue.push(simStartMs + rng() * 5 * MINUTE, { kind: "next", accountant });
   }
+  // A QA bot's check left in progress last time comes back first from its QA Next.
+  for (const reviewer of people.qaReviewers) queue.push(simStartMs + rng() * 5 * MINUTE, { kind: "qaNext", reviewer });
   for (let h = Math.ceil(opts.startHour + 1e-9); simAtHour(h) <= simEndMs; h++) queue.push(simAtHour(h), { kind: "hour" });
   log(
-    `[simulate] ${label(simStartMs)}–${label(simEndMs)} simulated at ${opts.speed}× (${Math.round((opts.hours * 3600) / opts.speed)} s real): ${people.employees.length} employees, ${people.managers.length} managers, ${people.accountants.length} bot accountants, ${opts.arrivalsPerHour} claims per working hour, seed ${opts.seed}`,
+    `[simulate] ${label(simStartMs)}–${label(simEndMs)} simulated at ${opts.speed}× (${Math.round((opts.hours * 3600) / opts.speed)} s real): ${people.employees.length} employees, ${people.managers.length} managers, ${people.accountants.length} bot accountants (error rate ${pct(opts.errorRate)}), ${people.qaReviewers.length} QA bots (miss rate ${pct(opts.qaMissRate)}), ${opts.arrivalsPerHour} claims per working hour, seed ${opts.seed}`,
   );
 
   const run = (e: Event, simMs: number): Promise<void> => {
@@ -427,6 +548,10 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
         return db(() => decide(e.accountant, e.taskId, simMs));
       case "fix":
         return db(() => fix(e.claimId, e.claimantId));
+      case "qaNext":
+        return db(() => qaNext(e.reviewer, simMs));
+      case "qaCheck":
+        return db(() => qaCheck(e, simMs));
       case "hour":
         return hourLine(simMs);
     }
@@ -474,7 +599,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
   }
   stats.routed += await prisma.auditEvent.count({ where: { type: "claim.routed", at: { gte: lastRoutedCheck } } });
   log(
-    `[simulate] ${stopped() ? "stopped" : "done"}: ${stats.submitted} claims submitted (${stats.receipts} receipts), ${stats.managerApproved} manager-approved, ${stats.routed} routed, ${stats.taken} taken, ${stats.decided} decided (${stats.reviewApproved} approved, ${stats.reviewReturned} returned, ${stats.reviewRejected} rejected), ${stats.resubmitted} resubmitted${stats.unfixable ? ` (${stats.unfixable} left for a person)` : ""}, ${stats.errors} errors`,
+    `[simulate] ${stopped() ? "stopped" : "done"}: ${stats.submitted} claims submitted (${stats.receipts} receipts), ${stats.managerApproved} manager-approved, ${stats.routed} routed, ${stats.taken} taken, ${stats.decided} decided (${stats.reviewApproved} approved, ${stats.reviewReturned} returned, ${stats.reviewRejected} rejected), ${stats.reviewErrors} review errors made, ${stats.qaChecked} QA checked (${stats.qaErrorsFound} errors found, ${stats.qaMissed} missed${stats.qaSkipped ? `, ${stats.qaSkipped} not allowed` : ""}), ${stats.resubmitted} resubmitted${stats.unfixable ? ` (${stats.unfixable} left for a person)` : ""}, ${stats.errors} failed actions`,
   );
   return stats;
 }
