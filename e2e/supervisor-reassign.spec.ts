@@ -51,5 +51,16 @@ test("a supervisor re-assigns an open task to accountant B, whose Next takes exa
   await supervisorContext.close();
 
   await takeNextTask(b, claimNumber);
+
+  // Leave the Travel queue as we found it: B decides both claims (the older one is B's next Next).
+  // (With "and take next" on, the workstation goes straight to the next task; otherwise to the queue.)
+  const reassignedUrl = b.url();
+  await b.getByTestId("approve").click();
+  await expect(b).not.toHaveURL(reassignedUrl);
+  if (b.url().includes("/queue")) await takeNextTask(b, olderNumber);
+  else await expect(b.locator("h1")).toContainText(olderNumber);
+  const olderUrl = b.url();
+  await b.getByTestId("approve").click();
+  await expect(b).not.toHaveURL(olderUrl);
   await bContext.close();
 });
