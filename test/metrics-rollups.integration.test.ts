@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { User } from "~/generated/prisma/client";
+import { mulberry32 as rng } from "~/domain/seeded-random";
 import { localDay } from "~/domain/metrics";
 import { runTaskEvent, taskEventPayload } from "~/jobs/task-event";
 import { runRouteClaim } from "~/jobs/route-claim";
@@ -24,17 +25,6 @@ import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { createClaim, createCompany, createDepartment, createUser } from "./helpers";
 
-/** mulberry32: a small deterministic PRNG, so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Row = Record<string, unknown>;
 

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
+import { mulberry32 as rng } from "~/domain/seeded-random";
 import {
   DEFAULT_CALENDAR,
   addWorkingMinutes,
@@ -251,17 +252,6 @@ describe("DEFAULT_CALENDAR", () => {
   });
 });
 
-/** mulberry32: a tiny seeded RNG, so a failure is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("addWorkingMinutes and workingMinutesBetween are inverse (seeded property test)", () => {
   const yearStart = sh("2026-01-01T00:00").getTime();

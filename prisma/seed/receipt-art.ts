@@ -7,6 +7,7 @@
  * flows from a seed, so the same spec and seed give byte-identical output.
  */
 import sharp from "sharp";
+import { mulberry32 } from "~/domain/seeded-random";
 
 export type ReceiptLang = "en" | "zh";
 export type ReceiptKind = "till" | "invoice" | "taxi" | "hotel";
@@ -30,17 +31,8 @@ type Rng = () => number;
 
 // ───────────────────────────── randomness ─────────────────────────────
 
-/** Small, fast, seedable PRNG (public-domain mulberry32); returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG, re-exported for the seed scripts and fixtures that already import it from here. */
+export { mulberry32 };
 
 /** FNV-1a, to derive a per-receipt seed so two specs with the same seed still differ. */
 function hashString(s: string): number {

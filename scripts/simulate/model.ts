@@ -4,7 +4,7 @@
  * so every rule the simulator follows is testable on its own.
  */
 import { type QaErrorType, type QaSeverity } from "~/domain/qa-sampling";
-import { mulberry32 } from "../../prisma/seed/receipt-art";
+import { mulberry32 } from "~/domain/seeded-random";
 
 export type Rng = () => number;
 
