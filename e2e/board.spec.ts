@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
+import { approveAsManager, claimNumberOf, fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
 
 /** The number on a board tile, read as the screen shows it ("1,234" → 1234). */
 async function tileNumber(page: Page, testId: string): Promise<number> {
@@ -11,14 +11,8 @@ test("a supervisor's board shows a task an accountant finishes in another page w
   // A claim in the Travel group's queue: filed, approved by the manager, routed.
   await login(page, "employee@demo.af");
   await fileClaim(page, "en", "Board live check");
-  const claimNumber = (await page.locator(".page-head h1 .mono").textContent())!.trim();
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await login(manager, "manager@demo.af");
-  await manager.goto("/approvals");
-  await manager.getByTestId("approval-item").filter({ hasText: claimNumber }).getByRole("button", { name: "Approve" }).click();
-  await expect(manager.getByTestId("approval-item").filter({ hasText: claimNumber })).toHaveCount(0);
-  await managerContext.close();
+  const claimNumber = await claimNumberOf(page);
+  await approveAsManager(browser, claimNumber);
   await waitUntilRouted(page);
 
   // The supervisor's board, live.

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
+import { approveAsManager, claimNumberOf, fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
 
 type PayrollRow = { pieces: number; grossHundredths: number; amountMinor: number };
 
@@ -27,14 +27,8 @@ test("a finished review shows on the accountant's own statement, and the supervi
   // A real piece of work: filed, approved by the manager, routed, taken and approved by the accountant.
   await login(page, "employee@demo.af");
   const claimUrl = await fileClaim(page, "en", "Piece-rate check");
-  const claimNumber = (await page.locator(".page-head h1 .mono").textContent())!.trim();
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await login(manager, "manager@demo.af");
-  await manager.goto("/approvals");
-  await manager.getByTestId("approval-item").filter({ hasText: claimNumber }).getByRole("button", { name: "Approve" }).click();
-  await expect(manager.getByTestId("approval-item").filter({ hasText: claimNumber })).toHaveCount(0);
-  await managerContext.close();
+  const claimNumber = await claimNumberOf(page);
+  await approveAsManager(browser, claimNumber);
   await page.goto(claimUrl);
   await waitUntilRouted(page);
 

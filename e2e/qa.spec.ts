@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
+import { approveAsManager, claimNumberOf, fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
 
 const DEFAULT_RATES = { baseRate: "5", newOperatorRate: "20", highAmountRate: "25", flaggedRate: "15" };
 
@@ -47,15 +47,9 @@ test("an approved review drawn at 100 % is checked by QA and recorded as an erro
   try {
     await login(page, "employee@demo.af");
     await fileClaim(page, "en", "QA sampling check");
-    const claimNumber = (await page.locator(".page-head h1 .mono").textContent())!.trim();
+    const claimNumber = await claimNumberOf(page);
 
-    const managerContext = await browser.newContext();
-    const manager = await managerContext.newPage();
-    await login(manager, "manager@demo.af");
-    await manager.goto("/approvals");
-    await manager.getByTestId("approval-item").filter({ hasText: claimNumber }).getByRole("button", { name: "Approve" }).click();
-    await expect(manager.getByTestId("approval-item").filter({ hasText: claimNumber })).toHaveCount(0);
-    await managerContext.close();
+    await approveAsManager(browser, claimNumber);
     await waitUntilRouted(page);
 
     // The accountant approves it on the workstation.
