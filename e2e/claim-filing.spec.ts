@@ -54,8 +54,10 @@ test("another employee gets 404 on the claim page, its viewer and its tiles", as
   await page.getByTestId("open-viewer").click();
   const viewer = page.getByTestId("deep-zoom");
   await expect(viewer).toHaveAttribute("data-ready", "true");
-  const tileUrl = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).find((n) => /_files\/\d+\/\d+_\d+\.jpe?g$/.test(n)));
-  expect(tileUrl).toBeTruthy();
+  // "Ready" means the viewer opened the image; its first tile request may still be on its way.
+  const firstTile = () => page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).find((n) => /_files\/\d+\/\d+_\d+\.jpe?g$/.test(n)));
+  await expect.poll(firstTile, { timeout: 10_000 }).toBeTruthy();
+  const tileUrl = await firstTile();
   const receiptPath = new URL(tileUrl!).pathname;
   const ownerTile = await page.request.get(receiptPath);
   expect(ownerTile.status()).toBe(200);
