@@ -21,7 +21,9 @@ async function takeQaCheckOf(page: Page, claimNumber: string): Promise<void> {
     await page.waitForLoadState("networkidle");
     await page.getByTestId("qa-next").click();
     await expect(page).toHaveURL(/\/work\//);
-    if ((await page.locator("h1").textContent())?.includes(claimNumber)) return;
+    // The URL changes before React has rendered the workstation (navigations render in a transition),
+    // so read the number from the workstation's own heading, which waits until it is there.
+    if ((await page.locator(".ws-head h1 .mono").textContent())?.trim() === claimNumber) return;
     await page.locator(".ws-andnext input").uncheck();
     await page.getByTestId("qa-pass").click();
     await expect(page).toHaveURL(/\/qa$/);
