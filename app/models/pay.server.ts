@@ -26,7 +26,7 @@ import {
 import { isCurrencyCode, minorToDecimalString } from "~/domain/money";
 import { DEFAULT_CALENDAR } from "~/domain/work-calendar";
 import { Prisma } from "~/generated/prisma/client";
-import { prisma, type Db, type Tx } from "~/utils/db.server";
+import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
 
@@ -59,14 +59,8 @@ export type RateRows = {
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Queries side by side on the pool; one after another inside a transaction (one connection). */
-async function together<A, B, C = undefined>(db: Reader, a: () => Promise<A>, b: () => Promise<B>, c?: () => Promise<C>): Promise<[A, B, C]> {
-  if (db === prisma) return Promise.all([a(), b(), c ? c() : (undefined as C)]);
-  return [await a(), await b(), c ? await c() : (undefined as C)];
-}
-
 export async function listRates(db: Reader = prisma): Promise<RateRows> {
-  const [pieceRates, deductions, pointValues] = await together(
+  const [pieceRates, deductions, pointValues] = await readTogether(
     db,
     () => db.pieceRate.findMany({ orderBy: [{ taskType: "desc" }, { band: "asc" }, { validFrom: "asc" }] }),
     () => db.qualityDeduction.findMany({ orderBy: [{ severity: "asc" }, { validFrom: "asc" }] }),
@@ -127,7 +121,7 @@ async function gatherMonth(db: Reader, month: string, rates: RateRows, operatorI
   const changes = rateChangeDates(rates, month);
   const onlyTask = operatorId ? Prisma.sql`AND t.assignee_id = ${operatorId}` : Prisma.empty;
   const onlyCheck = operatorId ? Prisma.sql`AND q.operator_id = ${operatorId}` : Prisma.empty;
-  const [work, errors] = await together(
+  const [work, errors] = await readTogether(
     db,
     () => db.$queryRaw<{ operator_id: string; task_type: string; band: string; work_date: string; n: number }[]>`
       SELECT t.assignee_id AS operator_id, t.type::text AS task_type, t.complexity AS band,

@@ -34,7 +34,7 @@ import {
 } from "~/domain/qa-sampling";
 import { Prisma } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
-import { prisma, type Db, type Tx } from "~/utils/db.server";
+import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { loadClaimFacts } from "./approval.server";
 import { recordAudit } from "./audit.server";
@@ -63,10 +63,11 @@ export type QaSettingsView = QaSamplingSettings & { updatedAt: Date; updatedByNa
  * (e.g. emptied by a test run) samples at DEFAULT_QA_SETTINGS, thresholds included, until an admin saves.
  */
 export async function getQaSettings(db: Db | Tx = prisma): Promise<QaSettingsView> {
-  const [row, thresholds] = await Promise.all([
-    db.qaSetting.findUnique({ where: { id: "qa" } }),
-    db.qaAmountThreshold.findMany({ orderBy: { currency: "asc" } }),
-  ]);
+  const [row, thresholds] = await readTogether(
+    db,
+    () => db.qaSetting.findUnique({ where: { id: "qa" } }),
+    () => db.qaAmountThreshold.findMany({ orderBy: { currency: "asc" } }),
+  );
   if (!row) return { ...DEFAULT_QA_SETTINGS, updatedAt: new Date(0), updatedByName: null };
   const updatedBy = row.updatedById ? await db.user.findUnique({ where: { id: row.updatedById }, select: { name: true } }) : null;
   return {
@@ -346,10 +347,8 @@ export async function recordQaCheck({
     if (task.status === "DONE") throw new QaError("already_recorded");
     if (task.status === "CANCELLED") throw new QaError("cancelled");
     if (task.status !== "IN_PROGRESS" || task.assigneeId !== reviewer.id) throw new QaError("not_assignee");
-    const [check, claim] = await Promise.all([
-      tx.qaCheck.findUniqueOrThrow({ where: { qaTaskId } }),
-      tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { version: true, claimantId: true } }),
-    ]);
+    const check = await tx.qaCheck.findUniqueOrThrow({ where: { qaTaskId } });
+    const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { version: true, claimantId: true } });
     if (check.operatorId === reviewer.id || claim.claimantId === reviewer.id) throw new QaError("not_allowed");
     if (claim.version !== claimVersion) throw new QaError("stale");
 

@@ -9,7 +9,7 @@ import { hammingDistance } from "~/domain/perceptual-hash";
 import { canProcess } from "~/domain/segregation";
 import { Prisma } from "~/generated/prisma/client";
 import { calendarOf } from "~/jobs/route-claim";
-import { prisma, type Tx } from "~/utils/db.server";
+import { prisma, readTogether, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail, type ClaimDetail } from "./claim.server";
@@ -166,27 +166,31 @@ async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Findi
     where: { claimId: claim.id },
     select: { id: true, file: { select: { sha256: true, phash: true, capturedOn: true } } },
   });
-  const [company, categories, elsewhere, rateFor] = await Promise.all([
-    db.company.findUniqueOrThrow({ where: { id: claim.company.id }, select: { calendar: true } }),
-    db.expenseCategory.findMany({
-      where: { code: { in: [...new Set(claim.lines.map((l) => l.categoryCode))] }, limitMinor: { not: null } },
-      select: { code: true, limitMinor: true, limitCurrency: true },
-    }),
-    receiptsElsewhere(claim.id, receiptRows.map((r) => r.file), db),
-    rateLookupFor(
-      claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })),
-      claim.company.currency,
-      db,
-    ),
-  ]);
+  const [company, categories, elsewhere, rateFor] = await readTogether(
+    db,
+    () => db.company.findUniqueOrThrow({ where: { id: claim.company.id }, select: { calendar: true } }),
+    () =>
+      db.expenseCategory.findMany({
+        where: { code: { in: [...new Set(claim.lines.map((l) => l.categoryCode))] }, limitMinor: { not: null } },
+        select: { code: true, limitMinor: true, limitCurrency: true },
+      }),
+    () => receiptsElsewhere(claim.id, receiptRows.map((r) => r.file), db),
+    () =>
+      rateLookupFor(
+        claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })),
+        claim.company.currency,
+        db,
+      ),
+  );
   const categoryLimits: CheckFacts["categoryLimits"] = {};
   for (const c of categories) {
     if (c.limitMinor !== null) categoryLimits[c.code] = { limitMinor: c.limitMinor, currency: c.limitCurrency ?? claim.company.currency };
   }
   // Limits in a currency other than the company's need their own rates.
   const limitCurrencies = [...new Set(Object.values(categoryLimits).flatMap((l) => (l && l.currency !== claim.company.currency ? [l.currency] : [])))];
-  const limitRates = await Promise.all(
-    limitCurrencies.map(async (to) => [to, await rateLookupFor(claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })), to, db)] as const),
+  const limitRates = await readTogether(
+    db,
+    ...limitCurrencies.map((to) => async () => [to, await rateLookupFor(claim.lines.map((l) => ({ currency: l.amount.currency, onDate: l.spentOn })), to, db)] as const),
   );
   const byTarget = new Map(limitRates);
   return checkClaim({
@@ -255,10 +259,8 @@ export async function decideReview({
     const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { id: true, status: true, version: true, claimantId: true, groupId: true } });
     if (claim.version !== claimVersion) throw new ReviewError("stale");
 
-    const [managerTasks, memberships] = await Promise.all([
-      tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" }, select: { assigneeId: true } }),
-      tx.groupMember.findMany({ where: { userId: viewer.id }, select: { groupId: true } }),
-    ]);
+    const managerTasks = await tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" }, select: { assigneeId: true } });
+    const memberships = await tx.groupMember.findMany({ where: { userId: viewer.id }, select: { groupId: true } });
     const allowed = canProcess(
       { id: viewer.id, roles: [...viewer.roles], groupIds: memberships.map((m) => m.groupId) },
       { claimantId: claim.claimantId, managerApproverIds: managerTasks.flatMap((t) => (t.assigneeId ? [t.assigneeId] : [])), groupId: task.groupId ?? claim.groupId },

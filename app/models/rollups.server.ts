@@ -15,7 +15,7 @@ import type { Redis } from "ioredis";
 import { DateTime } from "luxon";
 import { Prisma } from "~/generated/prisma/client";
 import { localDay, SSC_TIME_ZONE, taskBuckets } from "~/domain/metrics";
-import { prisma, type Tx } from "~/utils/db.server";
+import { prisma, readTogether, type Tx } from "~/utils/db.server";
 
 /** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
 const LOCK_HOUR = 4_0701;
@@ -169,18 +169,19 @@ export function liveKeys(prefix: string, day: string) {
 
 /** Reads one day's live figures from the rollups (the source of truth), with Postgres' clock as stamp. */
 export async function liveDayFromRollups(day: string, tz: string = SSC_TIME_ZONE, db: Tx | typeof prisma = prisma): Promise<LiveDay & { stamp: number }> {
-  const [pieces, hours, clock] = await Promise.all([
-    db.$queryRaw<{ operatorId: string; pieces: number }[]>`
+  const [pieces, hours, clock] = await readTogether(
+    db,
+    () => db.$queryRaw<{ operatorId: string; pieces: number }[]>`
       SELECT operator_id AS "operatorId", sum(finished)::int AS pieces
         FROM metric_daily
        WHERE day = ${day}::date AND operator_id <> '' AND task_type = ANY(${[...PIECE_TYPES]}::text[])
        GROUP BY operator_id HAVING sum(finished) > 0
        ORDER BY pieces DESC, operator_id`,
-    db.$queryRaw<{ hour: number; n: number }[]>`
+    () => db.$queryRaw<{ hour: number; n: number }[]>`
       SELECT extract(hour FROM hour_start AT TIME ZONE ${tz})::int AS hour, sum(finished)::int AS n
         FROM metric_hourly WHERE day = ${day}::date GROUP BY 1`,
-    db.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`,
-  ]);
+    () => db.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`,
+  );
   const perHour = Array.from({ length: 24 }, () => 0);
   for (const h of hours) perHour[h.hour] = (perHour[h.hour] ?? 0) + h.n;
   return { day, pieces, perHour, stamp: clock[0]!.ms };

@@ -218,17 +218,15 @@ export async function reassignTask(
     if (task.type !== "REVIEW" || (task.status !== "OPEN" && task.status !== "IN_PROGRESS") || !task.groupId) {
       throw new WorkQueueError("not_reassignable");
     }
-    const [target, claim, approvals] = await Promise.all([
-      tx.user.findFirst({
-        where: { id: toUserId, active: true },
-        select: { id: true, roles: true, groupMembers: { select: { groupId: true } } },
-      }),
-      tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { claimantId: true } }),
-      tx.task.findMany({
-        where: { claimId: task.claimId, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" },
-        select: { assigneeId: true },
-      }),
-    ]);
+    const target = await tx.user.findFirst({
+      where: { id: toUserId, active: true },
+      select: { id: true, roles: true, groupMembers: { select: { groupId: true } } },
+    });
+    const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { claimantId: true } });
+    const approvals = await tx.task.findMany({
+      where: { claimId: task.claimId, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" },
+      select: { assigneeId: true },
+    });
     if (!target) throw new WorkQueueError("not_member");
     // The same rule the workstation applies when the target later decides the claim.
     const allowed = canProcess(

@@ -19,3 +19,16 @@ function createClient(): PrismaClient {
 
 // One client per process (kept across dev rebuilds).
 export const prisma: PrismaClient = globalThis.__prisma ?? (globalThis.__prisma = createClient());
+
+/**
+ * Independent reads: side by side on the pool, one after another inside a transaction. A transaction
+ * is one connection, so running them "side by side" there only queues them in the driver (pg 8 warns
+ * that it will refuse this in pg 9).
+ */
+export async function readTogether<T extends readonly unknown[]>(db: Db | Tx, ...reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  // A transaction client has $transaction too, so compare with the pool client itself.
+  if (db === prisma) return (await Promise.all(reads.map((read) => read()))) as unknown as T;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as unknown as T;
+}
