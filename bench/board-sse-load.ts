@@ -4,15 +4,23 @@
  * connected to /board/events (interleaved: off, on, off, on … so drift on a noisy machine hits both).
  * Prints per-phase p50/p95 of Next and of the decision, and what the boards received.
  *
- *   DATABASE_URL=… npx tsx bench/board-sse-load.ts --base http://localhost:3204 --clients 50 --decisions 120 --bots 4
+ *   npm run bench:board-sse-load -- [--clients 50] [--decisions 120] [--bots 4] [--rounds 4] [--seed-claims 3000]
+ *
+ * Without --base it starts its own app (bench/app-process.ts: demo organisation with --seed-claims
+ * claims, its own database, Redis db and port 3204) and stops it at the end; with --base http://…
+ * it drives a running app whose DATABASE_URL must be set too (the bots read claim versions from it).
  */
-import { prisma } from "~/utils/db.server";
+import { startBenchApp, type BenchApp } from "./app-process";
+
+let prisma: (typeof import("~/utils/db.server"))["prisma"];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 }
-const BASE = arg("base", "http://localhost:3204");
+/** Without --base the bench starts its own app (demo organisation with --seed-claims claims) on port 3204. */
+let BASE = arg("base", "");
+const SEED_CLAIMS = Number(arg("seed-claims", "3000"));
 const CLIENTS = Number(arg("clients", "50"));
 const DECISIONS = Number(arg("decisions", "120"));
 const BOTS = Number(arg("bots", "4"));
@@ -102,6 +110,25 @@ function openBoard(cookie: string): Board {
 }
 
 async function main(): Promise<void> {
+  let app: BenchApp | null = null;
+  if (!BASE) {
+    app = await startBenchApp({ name: "boardload", port: 3204, redisDb: 4, seedClaims: SEED_CLAIMS });
+    Object.assign(process.env, app.env);
+    BASE = app.base;
+  }
+  ({ prisma } = await import("~/utils/db.server"));
+  try {
+    await measure();
+  } finally {
+    await prisma.$disconnect();
+    await app?.stop();
+  }
+}
+
+async function measure(): Promise<void> {
+  // The seeded approved claims reach the queues through the routing worker: wait until there is enough work.
+  const needed = DECISIONS + BOTS * 2;
+  for (let i = 0; i < 240 && (await prisma.task.count({ where: { type: "REVIEW", status: "OPEN" } })) < needed; i++) await new Promise((r) => setTimeout(r, 500));
   // One bot per processing group that has open work, so no bot runs dry while others still have tasks.
   const groups = await prisma.task.groupBy({ by: ["groupId"], where: { type: "REVIEW", status: "OPEN" }, _count: true, orderBy: { _count: { groupId: "desc" } } });
   const accountants: { email: string }[] = [];
@@ -153,7 +180,6 @@ async function main(): Promise<void> {
     ]),
   );
   console.log(JSON.stringify({ bench: "board_sse_load", clients: CLIENTS, bots: botCookies.length, ...summary, board_messages_received: received, board_bytes: bytes }));
-  await prisma.$disconnect();
 }
 
 void main().catch((err: unknown) => {

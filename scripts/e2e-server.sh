@@ -8,10 +8,10 @@ export PORT="${E2E_PORT:-3100}"
 export DATABASE_URL="${E2E_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e}"
 export REDIS_URL="${E2E_REDIS_URL:-redis://127.0.0.1:6379/2}"
 export QUEUE_PREFIX="${E2E_QUEUE_PREFIX:-afe}"
-export STORAGE_DIR="$PWD/.data/e2e-storage"
+export STORAGE_DIR="${E2E_STORAGE_DIR:-$PWD/.data/e2e-storage}"
 export SESSION_SECRET=e2e-session-secret-0123456789
 export LOGIN_RATE_LIMIT=1000
-export SEED_CLAIMS=0
+export SEED_CLAIMS="${E2E_SEED_CLAIMS:-0}"
 npx tsx scripts/services.ts
 npx tsx scripts/migrate.ts
 npx tsx prisma/seed.ts --reset --phase data
