@@ -84,6 +84,51 @@ function RowActions({ kind, id, t, busy }: { kind: RateKind; id: string; t: TFun
   );
 }
 
+/** A labelled form field with its error underneath. */
+function Field({ label, name, errors, t, children }: { label: string; name: string; errors?: Record<string, string>; t: TFunction; children: React.ReactNode }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      {children}
+      <FieldError errors={errors} name={name} t={t} />
+    </label>
+  );
+}
+
+/** Add or edit one rate row: the kind's own fields, then "valid from", save and cancel. */
+function RateForm({
+  kind,
+  editingId,
+  validFrom,
+  firstEditable,
+  errors,
+  busy,
+  t,
+  children,
+}: {
+  kind: RateKind;
+  editingId: string | null;
+  validFrom?: string;
+  firstEditable: string | null;
+  errors?: Record<string, string>;
+  busy: boolean;
+  t: TFunction;
+  children: React.ReactNode;
+}) {
+  return (
+    <Form method="post" className="row" style={{ marginTop: "1rem" }} data-testid={`${kind}-form`}>
+      <input type="hidden" name="kind" value={kind} />
+      {editingId ? <input type="hidden" name="id" value={editingId} /> : null}
+      {children}
+      <Field label={t("rates.validFrom")} name="validFrom" errors={errors} t={t}>
+        <input name="validFrom" type="date" min={firstEditable ?? undefined} required defaultValue={validFrom} />
+      </Field>
+      <button type="submit" name="intent" value="save" className="button button-primary" disabled={busy}>{editingId ? t("rates.save") : t("rates.add")}</button>
+      {editingId ? <Link to="/pay/rates" className="button">{t("rates.cancel")}</Link> : null}
+    </Form>
+  );
+}
+
 export default function Rates() {
   const { rates, canEdit, firstEditable, lastClosed, editing, done, nonce } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -101,6 +146,8 @@ export default function Rates() {
   const deductionEdit = edit("deduction") as (typeof rates.deductions)[number] | null;
   const pointEdit = edit("pointValue") as (typeof rates.pointValues)[number] | null;
   const dateHint = firstEditable ? t("rates.fromHint", { date: date(firstEditable) }) : null;
+  const actionsCell = (kind: RateKind, row: { id: string; validFrom: string }) =>
+    canEdit ? <td>{locked(row.validFrom) ? <span className="muted small">{t("rates.locked")}</span> : <RowActions kind={kind} id={row.id} t={t} busy={busy} />}</td> : null;
 
   return (
     <>
@@ -124,39 +171,24 @@ export default function Rates() {
                   <td data-label={t("cols.band")}>{r.band}</td>
                   <td className="num" data-label={t("rates.pointsPerPiece")}>{pointsToString(r.pointsHundredths)}</td>
                   <td data-label={t("rates.validFrom")}>{date(r.validFrom)}</td>
-                  {canEdit ? <td>{locked(r.validFrom) ? <span className="muted small">{t("rates.locked")}</span> : <RowActions kind="piece" id={r.id} t={t} busy={busy} />}</td> : null}
+                  {actionsCell("piece", r)}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
         {canEdit ? (
-          <Form method="post" className="row" key={formKey("piece")} style={{ marginTop: "1rem" }} data-testid="piece-form">
-            <input type="hidden" name="kind" value="piece" />
-            {pieceEdit ? <input type="hidden" name="id" value={pieceEdit.id} /> : null}
-            <label className="field">
-              <span>{t("cols.taskType")}</span>
+          <RateForm key={formKey("piece")} kind="piece" editingId={pieceEdit?.id ?? null} validFrom={pieceEdit?.validFrom} firstEditable={firstEditable} errors={errorsFor("piece")} busy={busy} t={t}>
+            <Field label={t("cols.taskType")} name="taskType" errors={errorsFor("piece")} t={t}>
               <select name="taskType" defaultValue={pieceEdit?.taskType ?? "REVIEW"}>{PAID_TASK_TYPES.map((x) => <option key={x} value={x}>{t(`taskType.${x}`)}</option>)}</select>
-              <FieldError errors={errorsFor("piece")} name="taskType" t={t} />
-            </label>
-            <label className="field">
-              <span>{t("cols.band")}</span>
+            </Field>
+            <Field label={t("cols.band")} name="band" errors={errorsFor("piece")} t={t}>
               <select name="band" defaultValue={pieceEdit?.band ?? "S"}>{BANDS.map((b) => <option key={b} value={b}>{b}</option>)}</select>
-              <FieldError errors={errorsFor("piece")} name="band" t={t} />
-            </label>
-            <label className="field">
-              <span>{t("rates.pointsPerPiece")}</span>
+            </Field>
+            <Field label={t("rates.pointsPerPiece")} name="points" errors={errorsFor("piece")} t={t}>
               <input name="points" inputMode="decimal" placeholder="1.50" required size={8} defaultValue={pieceEdit ? pointsToString(pieceEdit.pointsHundredths) : undefined} />
-              <FieldError errors={errorsFor("piece")} name="points" t={t} />
-            </label>
-            <label className="field">
-              <span>{t("rates.validFrom")}</span>
-              <input name="validFrom" type="date" min={firstEditable ?? undefined} required defaultValue={pieceEdit?.validFrom} />
-              <FieldError errors={errorsFor("piece")} name="validFrom" t={t} />
-            </label>
-            <button type="submit" name="intent" value="save" className="button button-primary" disabled={busy}>{pieceEdit ? t("rates.save") : t("rates.add")}</button>
-            {pieceEdit ? <Link to="/pay/rates" className="button">{t("rates.cancel")}</Link> : null}
-          </Form>
+            </Field>
+          </RateForm>
         ) : null}
         {canEdit && dateHint ? <p className="muted small">{dateHint}</p> : null}
       </section>
@@ -173,34 +205,21 @@ export default function Rates() {
                   <td data-label={t("cols.severity")}>{t(`severity.${d.severity}`, { defaultValue: d.severity })}</td>
                   <td className="num" data-label={t("rates.pointsPerError")}>{pointsToString(d.pointsHundredths)}</td>
                   <td data-label={t("rates.validFrom")}>{date(d.validFrom)}</td>
-                  {canEdit ? <td>{locked(d.validFrom) ? <span className="muted small">{t("rates.locked")}</span> : <RowActions kind="deduction" id={d.id} t={t} busy={busy} />}</td> : null}
+                  {actionsCell("deduction", d)}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
         {canEdit ? (
-          <Form method="post" className="row" key={formKey("deduction")} style={{ marginTop: "1rem" }}>
-            <input type="hidden" name="kind" value="deduction" />
-            {deductionEdit ? <input type="hidden" name="id" value={deductionEdit.id} /> : null}
-            <label className="field">
-              <span>{t("cols.severity")}</span>
+          <RateForm key={formKey("deduction")} kind="deduction" editingId={deductionEdit?.id ?? null} validFrom={deductionEdit?.validFrom} firstEditable={firstEditable} errors={errorsFor("deduction")} busy={busy} t={t}>
+            <Field label={t("cols.severity")} name="severity" errors={errorsFor("deduction")} t={t}>
               <select name="severity" defaultValue={deductionEdit?.severity ?? "minor"}>{SEVERITIES.map((s) => <option key={s} value={s}>{t(`severity.${s}`)}</option>)}</select>
-              <FieldError errors={errorsFor("deduction")} name="severity" t={t} />
-            </label>
-            <label className="field">
-              <span>{t("rates.pointsPerError")}</span>
+            </Field>
+            <Field label={t("rates.pointsPerError")} name="points" errors={errorsFor("deduction")} t={t}>
               <input name="points" inputMode="decimal" placeholder="3.00" required size={8} defaultValue={deductionEdit ? pointsToString(deductionEdit.pointsHundredths) : undefined} />
-              <FieldError errors={errorsFor("deduction")} name="points" t={t} />
-            </label>
-            <label className="field">
-              <span>{t("rates.validFrom")}</span>
-              <input name="validFrom" type="date" min={firstEditable ?? undefined} required defaultValue={deductionEdit?.validFrom} />
-              <FieldError errors={errorsFor("deduction")} name="validFrom" t={t} />
-            </label>
-            <button type="submit" name="intent" value="save" className="button button-primary" disabled={busy}>{deductionEdit ? t("rates.save") : t("rates.add")}</button>
-            {deductionEdit ? <Link to="/pay/rates" className="button">{t("rates.cancel")}</Link> : null}
-          </Form>
+            </Field>
+          </RateForm>
         ) : null}
       </section>
 
@@ -215,34 +234,21 @@ export default function Rates() {
                 <tr key={p.id}>
                   <td className="num" data-label={t("rates.perPoint")}>{formatMoney({ minor: BigInt(p.minorPerPoint), currency: p.currency }, locale)}</td>
                   <td data-label={t("rates.validFrom")}>{date(p.validFrom)}</td>
-                  {canEdit ? <td>{locked(p.validFrom) ? <span className="muted small">{t("rates.locked")}</span> : <RowActions kind="pointValue" id={p.id} t={t} busy={busy} />}</td> : null}
+                  {actionsCell("pointValue", p)}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
         {canEdit ? (
-          <Form method="post" className="row" key={formKey("pointValue")} style={{ marginTop: "1rem" }}>
-            <input type="hidden" name="kind" value="pointValue" />
-            {pointEdit ? <input type="hidden" name="id" value={pointEdit.id} /> : null}
-            <label className="field">
-              <span>{t("rates.perPoint")}</span>
+          <RateForm key={formKey("pointValue")} kind="pointValue" editingId={pointEdit?.id ?? null} validFrom={pointEdit?.validFrom} firstEditable={firstEditable} errors={errorsFor("pointValue")} busy={busy} t={t}>
+            <Field label={t("rates.perPoint")} name="amount" errors={errorsFor("pointValue")} t={t}>
               <input name="amount" inputMode="decimal" placeholder="2.50" required size={8} defaultValue={pointEdit ? minorToDecimalString(BigInt(pointEdit.minorPerPoint), pointEdit.currency) : undefined} />
-              <FieldError errors={errorsFor("pointValue")} name="amount" t={t} />
-            </label>
-            <label className="field">
-              <span>{t("rates.currency")}</span>
+            </Field>
+            <Field label={t("rates.currency")} name="currency" errors={errorsFor("pointValue")} t={t}>
               <input name="currency" defaultValue={pointEdit?.currency ?? "CNY"} maxLength={3} size={4} required />
-              <FieldError errors={errorsFor("pointValue")} name="currency" t={t} />
-            </label>
-            <label className="field">
-              <span>{t("rates.validFrom")}</span>
-              <input name="validFrom" type="date" min={firstEditable ?? undefined} required defaultValue={pointEdit?.validFrom} />
-              <FieldError errors={errorsFor("pointValue")} name="validFrom" t={t} />
-            </label>
-            <button type="submit" name="intent" value="save" className="button button-primary" disabled={busy}>{pointEdit ? t("rates.save") : t("rates.add")}</button>
-            {pointEdit ? <Link to="/pay/rates" className="button">{t("rates.cancel")}</Link> : null}
-          </Form>
+            </Field>
+          </RateForm>
         ) : null}
       </section>
     </>
