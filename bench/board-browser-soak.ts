@@ -16,23 +16,19 @@
  * HeapProfiler.collectGarbage), the page's JS heap, DOM nodes, event listeners and documents (CDP
  * Performance.getMetrics), and how many board updates the page has drawn (data-generated-at changes).
  * The baseline is the first sample (after the first --sample-seconds of traffic); the JSON line gives
- * end / baseline for heap and nodes and the heap's least-squares trend per 1,000 updates.
+ * end / baseline for heap and nodes, the heap's least-squares trend per 1,000 updates, and — the
+ * leak figure, since the board's heap grows with the day's data — the heap's change over the updates
+ * after the DOM reached its final size.
  */
 import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium } from "@playwright/test";
 import { startBenchApp, startChild, stopChild } from "./app-process";
+import { positiveArg } from "./cli";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
-const SPEED = arg("speed", 120);
-const HOURS = arg("hours", 24);
-const SAMPLE_S = arg("sample-seconds", 60);
+const SPEED = positiveArg("speed", 120);
+const HOURS = positiveArg("hours", 24);
+const SAMPLE_S = positiveArg("sample-seconds", 60);
 const PORT = Number(process.env.SOAK_PORT ?? 3150);
 
 type Sample = { minute: number; simHour: number; updates: number; heapMb: number; nodes: number; listeners: number; documents: number };
@@ -100,6 +96,9 @@ async function main(): Promise<void> {
     if (samples.length < 3) throw new Error("too few samples: raise --hours or lower --sample-seconds");
     const base = samples[0]!;
     const end = samples[samples.length - 1]!;
+    // The board grows with the day's data (groups, leaderboard rows): from the sample where the DOM
+    // reached its final size on, more updates must not mean more heap.
+    const settled = samples.find((x) => x.nodes === end.nodes)!;
     console.log(
       JSON.stringify({
         bench: "board_browser_soak",
@@ -110,6 +109,10 @@ async function main(): Promise<void> {
         heap_end_mb: end.heapMb,
         heap_growth_ratio: Math.round((end.heapMb / base.heapMb) * 1000) / 1000,
         heap_trend_mb_per_1000_updates: Math.round(trendPer1000(samples.map((s) => s.updates), samples.map((s) => s.heapMb)) * 1000) / 1000,
+        settled_from_update: settled.updates,
+        heap_settled_mb: settled.heapMb,
+        heap_change_after_settled_mb: Math.round((end.heapMb - settled.heapMb) * 100) / 100,
+        updates_after_settled: end.updates - settled.updates,
         nodes_baseline: base.nodes,
         nodes_end: end.nodes,
         listeners_baseline: base.listeners,

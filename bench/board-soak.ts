@@ -24,21 +24,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import v8 from "node:v8";
 import { Redis } from "ioredis";
 import { ensurePostgres, ensureRedis } from "../scripts/services";
+import { positiveArg } from "./cli";
 
 const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/accounting_factory_board_bench";
 const PREFIX = "afbench_soak";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-  return value;
-}
-const BOARDS = arg("boards", 50);
-const SPEED = arg("speed", 1000);
-const EVENTS = arg("events", 6000);
-const RECONNECT_MIN = arg("reconnect-minutes", 30);
+const BOARDS = positiveArg("boards", 50);
+const SPEED = positiveArg("speed", 1000);
+const EVENTS = positiveArg("events", 6000);
+const RECONNECT_MIN = positiveArg("reconnect-minutes", 30);
 
 /** Share of the day's finished tasks per hour (SSC office hours, lunch dip; a trickle at night). */
 const HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 2, 6, 10, 11, 10, 5, 8, 10, 10, 9, 7, 3, 1.5, 1, 0.6, 0.4, 0.3];

@@ -179,7 +179,10 @@ async function measure(): Promise<void> {
       { next_p50_ms: pct(s.next, 50), next_p95_ms: pct(s.next, 95), decide_p50_ms: pct(s.decide, 50), decide_p95_ms: pct(s.decide, 95), decisions: s.decide.length, refused: s.refused, queue_empty: s.empty },
     ]),
   );
-  console.log(JSON.stringify({ bench: "board_sse_load", clients: CLIENTS, bots: botCookies.length, ...summary, board_messages_received: received, board_bytes: bytes }));
+  // With boards / without, in the same run: 1.0 means the boards cost the floor nothing.
+  const ratio = (k: "next" | "decide", p: number) => Math.round((pct(phases.with[k], p) / pct(phases.without[k], p)) * 100) / 100;
+  const ratios = { ratio_next_p50: ratio("next", 50), ratio_next_p95: ratio("next", 95), ratio_decide_p50: ratio("decide", 50), ratio_decide_p95: ratio("decide", 95) };
+  console.log(JSON.stringify({ bench: "board_sse_load", clients: CLIENTS, bots: botCookies.length, ...ratios, ...summary, board_messages_received: received, board_bytes: bytes }));
 }
 
 void main().catch((err: unknown) => {

@@ -34,6 +34,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { migrate } from "../scripts/migrate";
 import { ensurePostgres, ensureRedis } from "../scripts/services";
+import { positiveArg } from "./cli";
 
 const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/accounting_factory_board_bench";
 const PREFIX = "afbench_board";
@@ -43,16 +44,10 @@ const ACCOUNTANTS = 60;
 const GROUPS = 6;
 const OPEN_BACKLOG = 3_000;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 
-const TASKS = arg("tasks", 1_000_000);
-const DAYS = arg("days", 60);
-const EVENTS = arg("events", 40);
+const TASKS = positiveArg("tasks", 1_000_000);
+const DAYS = positiveArg("days", 60);
+const EVENTS = positiveArg("events", 40);
 const BUILD = !process.argv.includes("--no-build");
 
 /** Tasks per claim: approval + review, and a QA task for 1 claim in 20. */
