@@ -14,7 +14,7 @@ import { env } from "~/utils/env.server";
 import { sessionStorage } from "~/utils/session.server";
 import { startMetricsWorker } from "../workers/metrics";
 import { startRelay } from "../workers/relay";
-import { createClaim, createClaimant, createUser, waitFor } from "./helpers";
+import { clearLeftoverJobs, createClaim, createClaimant, createUser, waitFor } from "./helpers";
 
 async function cookieFor(userId: string): Promise<string> {
   const session = await sessionStorage.getSession();
@@ -106,6 +106,7 @@ describe("wall board event stream", () => {
   });
 
   it("a task an accountant finishes reaches an open board (outbox → relay → metrics worker → hub → stream), the board's share well under 1 s", async () => {
+    await clearLeftoverJobs();
     const worker = await startMetricsWorker({ concurrency: 2 });
     const relay = await startRelay({ pollMs: 50, log: () => undefined });
     const abort = new AbortController();

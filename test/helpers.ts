@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Claim, Company, Department, Role, User } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
+import { getQueue, QUEUES } from "~/utils/queue.server";
 
 const unique = () => randomUUID().slice(0, 8);
 
@@ -106,4 +107,14 @@ export function multipartRequest(
     form.append(f.name ?? "receipts", blob, f.fileName);
   }
   return new Request(url, { method: "POST", body: form });
+}
+
+/**
+ * Other test files leave outbox rows pending and metrics jobs waiting (they call the model functions
+ * without a relay). A test that starts the relay and the metrics worker calls this first, so it waits
+ * for its own events and not for hundreds of theirs.
+ */
+export async function clearLeftoverJobs(): Promise<void> {
+  await prisma.outboxEvent.updateMany({ where: { status: "PENDING" }, data: { status: "DONE" } });
+  await getQueue(QUEUES.metrics).drain(true);
 }

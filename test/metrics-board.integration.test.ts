@@ -19,7 +19,7 @@ import { env } from "~/utils/env.server";
 import { getQueue, QUEUES } from "~/utils/queue.server";
 import { startMetricsWorker } from "../workers/metrics";
 import { startRelay } from "../workers/relay";
-import { createClaim, createCompany, createDepartment, createUser, waitFor } from "./helpers";
+import { clearLeftoverJobs, createClaim, createCompany, createDepartment, createUser, waitFor } from "./helpers";
 
 const Z = (iso: string) => new Date(iso);
 const H = 3_600_000;
@@ -201,6 +201,7 @@ describe("wall board data", () => {
     const messages: BoardChange[] = [];
     await subscriber.subscribe(boardChannel(env.QUEUE_PREFIX));
     subscriber.on("message", (_channel, message: string) => messages.push(JSON.parse(message) as BoardChange));
+    await clearLeftoverJobs();
     const worker = await startMetricsWorker({ concurrency: 2 });
     const relay = await startRelay({ pollMs: 50, log: () => undefined });
     try {

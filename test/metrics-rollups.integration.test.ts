@@ -209,7 +209,12 @@ describe("metrics rollups", () => {
           counts.rejected++;
         }
       } else if (r < 0.87) {
-        const inProgress = await prisma.task.findMany({ where: { type: "REVIEW", status: "IN_PROGRESS", groupId: group.id } });
+        let inProgress = await prisma.task.findMany({ where: { type: "REVIEW", status: "IN_PROGRESS", groupId: group.id } });
+        // Nothing in progress to re-assign: take one first, so every run re-assigns at some point.
+        if (inProgress.length === 0 && (await takeNextTask({ accountant: pick(accountants) }))) {
+          counts.taken++;
+          inProgress = await prisma.task.findMany({ where: { type: "REVIEW", status: "IN_PROGRESS", groupId: group.id } });
+        }
         if (inProgress.length === 0) continue;
         const task = pick(inProgress);
         const to = pick(accountants.filter((a) => a.id !== task.assigneeId));
