@@ -11,16 +11,9 @@ import { loader as boardLoader } from "~/routes/board";
 import { BoardHub, boardEventStream, getBoardHub, redisSubscribe } from "~/utils/board-events.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { sessionStorage } from "~/utils/session.server";
 import { startMetricsWorker } from "../workers/metrics";
 import { startRelay } from "../workers/relay";
-import { clearLeftoverJobs, createClaim, createClaimant, createUser, waitFor } from "./helpers";
-
-async function cookieFor(userId: string): Promise<string> {
-  const session = await sessionStorage.getSession();
-  session.set("userId", userId);
-  return (await sessionStorage.commitSession(session)).split(";")[0]!;
-}
+import { clearLeftoverJobs, createClaim, createClaimant, createUser, sessionCookie, waitFor } from "./helpers";
 
 async function call(fn: (args: LoaderFunctionArgs) => Promise<unknown>, url: string, { cookie, signal }: { cookie?: string; signal?: AbortSignal } = {}) {
   const headers = new Headers({ Accept: "text/event-stream" });
@@ -84,8 +77,8 @@ describe("wall board event stream", () => {
     groupId = (await prisma.processingGroup.create({ data: { id: randomUUID(), code: `BE${randomUUID().slice(0, 6)}`, name: "Board events", nameZh: "看板事件组" } })).id;
     await prisma.groupMember.create({ data: { groupId, userId: accountant.id } });
     supervisorId = supervisor.id;
-    supervisorCookie = await cookieFor(supervisor.id);
-    employeeCookie = await cookieFor(employee.id);
+    supervisorCookie = await sessionCookie(supervisor.id);
+    employeeCookie = await sessionCookie(employee.id);
     publisher = new Redis(env.REDIS_URL);
   });
   afterAll(async () => {

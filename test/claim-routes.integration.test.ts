@@ -6,19 +6,12 @@ import { action as editAction } from "~/routes/claims.$claimId.edit";
 import { action as receiptsAction } from "~/routes/claims.$claimId.receipts";
 import { loader as fileLoader } from "~/routes/files.receipts.$receiptId.$";
 import { prisma } from "~/utils/db.server";
-import { sessionStorage } from "~/utils/session.server";
 import { dziPath, tilesDir } from "~/utils/storage.server";
 import { startImagingWorker } from "../workers/imaging";
 import { startRelay, type Relay } from "../workers/relay";
-import { createClaim, createClaimant, createUser, multipartRequest, waitFor } from "./helpers";
+import { createClaim, createClaimant, createUser, multipartRequest, sessionCookie, waitFor } from "./helpers";
 
 const FIXTURES = path.resolve("test/fixtures");
-
-async function cookieFor(userId: string): Promise<string> {
-  const session = await sessionStorage.getSession();
-  session.set("userId", userId);
-  return (await sessionStorage.commitSession(session)).split(";")[0]!;
-}
 
 function withCookie(request: Request, cookie: string): Request {
   const headers = new Headers(request.headers);
@@ -52,7 +45,7 @@ describe("claim routes against Postgres, Redis and the imaging worker", () => {
   it("takes an upload through the route's action into Postgres, the relay, the worker and tiles on disk; then submits", async () => {
     const { user } = await createClaimant();
     const claim = await createClaim(user);
-    const cookie = await cookieFor(user.id);
+    const cookie = await sessionCookie(user.id);
     const [jpeg, pdf, junk] = await Promise.all(["receipt-zh.jpg", "two-page.pdf", "not-an-image.jpg"].map((f) => fs.readFile(path.join(FIXTURES, f))));
     const upload = multipartRequest(
       [
@@ -97,7 +90,7 @@ describe("claim routes against Postgres, Redis and the imaging worker", () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get("Cache-Control")).toContain("immutable");
     const stranger = await createUser({ companyId: user.companyId, departmentId: user.departmentId });
-    const denied = (await call(fileLoader, tileReq(await cookieFor(stranger.id)), { receiptId: jpegReceipt.id, "*": "p1_files/0/0_0.jpg" })) as Response;
+    const denied = (await call(fileLoader, tileReq(await sessionCookie(stranger.id)), { receiptId: jpegReceipt.id, "*": "p1_files/0/0_0.jpg" })) as Response;
     expect(denied.status).toBe(404);
     const traversal = (await call(fileLoader, tileReq(cookie), { receiptId: jpegReceipt.id, "*": "../../originals" })) as Response;
     expect(traversal.status).toBe(404);
@@ -139,7 +132,7 @@ describe("claim routes against Postgres, Redis and the imaging worker", () => {
   it("refuses a submission without lines, or with a line lacking a receipt or a positive amount, field by field", async () => {
     const { user } = await createClaimant();
     const claim = await createClaim(user);
-    const cookie = await cookieFor(user.id);
+    const cookie = await sessionCookie(user.id);
     const post = (form: URLSearchParams) => call(editAction, withCookie(new Request(`http://localhost/claims/${claim.id}/edit`, { method: "POST", body: form }), cookie), { claimId: claim.id });
     const base = { intent: "submit", version: "1", purpose: "Trip", companyId: user.companyId, departmentId: user.departmentId };
     expect(await post(new URLSearchParams(base))).toEqual({ errors: { lines: "required" }, formError: "fix" });

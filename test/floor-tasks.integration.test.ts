@@ -3,80 +3,17 @@
  * review tasks, breached first, then at risk, paged with counts; re-assignment through the route's
  * action (supervisors only, audited, errors as codes); and the re-assigned accountant's Next.
  */
-import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
-import type { Role, SlaState, User } from "~/generated/prisma/client";
+import type { User } from "~/generated/prisma/client";
 import { listFloorTasks } from "~/models/floor-tasks.server";
 import { takeNextTask } from "~/models/work-queue.server";
 import { action as floorAction, loader as floorLoader } from "~/routes/queue_.tasks";
 import { prisma } from "~/utils/db.server";
-import { sessionStorage } from "~/utils/session.server";
-import { createClaim, createCompany, createDepartment, createUser } from "./helpers";
-
-type Org = { companyId: string; departmentId: string };
-
-async function createOrg(): Promise<Org> {
-  const company = await createCompany();
-  const department = await createDepartment(company.id);
-  return { companyId: company.id, departmentId: department.id };
-}
-
-async function createGroup(): Promise<string> {
-  const code = `F${randomUUID().slice(0, 8).toUpperCase()}`;
-  return (await prisma.processingGroup.create({ data: { id: randomUUID(), code, name: `Floor ${code}`, nameZh: `现场 ${code}` } })).id;
-}
-
-async function createMember(org: Org, groupId: string, name: string, roles: Role[] = ["EMPLOYEE", "ACCOUNTANT"]): Promise<User> {
-  const user = await createUser(org, { roles, name });
-  await prisma.groupMember.create({ data: { groupId, userId: user.id } });
-  return user;
-}
-
-async function queueTask(
-  claimant: User,
-  groupId: string,
-  t: { sla?: SlaState; priority?: number; ageMinutes?: number; status?: "OPEN" | "IN_PROGRESS"; assigneeId?: string; approvedBy?: string; lines?: [number, string][] } = {},
-) {
-  if (t.lines?.length) await prisma.expenseCategory.upsert({ where: { code: "TAXI" }, update: {}, create: { code: "TAXI", name: "Taxi", nameZh: "出租车" } });
-  const claim = await createClaim(claimant, { status: t.status === "IN_PROGRESS" ? "IN_REVIEW" : "MANAGER_APPROVED", version: 3, groupId });
-  for (const [i, [minor, currency]] of (t.lines ?? []).entries()) {
-    await prisma.claimLine.create({
-      data: { id: randomUUID(), claimId: claim.id, position: i, spentOn: new Date("2026-11-02"), categoryCode: "TAXI", merchant: "m", amountMinor: BigInt(minor), currency },
-    });
-  }
-  if (t.approvedBy) {
-    await prisma.task.create({
-      data: { id: randomUUID(), claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", assigneeId: t.approvedBy, outcome: "approved", claimVersion: 2, finishedAt: new Date() },
-    });
-  }
-  const taskId = randomUUID();
-  await prisma.task.create({
-    data: {
-      id: taskId,
-      claimId: claim.id,
-      type: "REVIEW",
-      groupId,
-      status: t.status ?? "OPEN",
-      assigneeId: t.assigneeId ?? null,
-      startedAt: t.status === "IN_PROGRESS" ? new Date() : null,
-      priority: t.priority ?? 0,
-      slaState: t.sla ?? "ON_TRACK",
-      claimVersion: 3,
-      createdAt: new Date(Date.now() - (t.ageMinutes ?? 0) * 60_000),
-    },
-  });
-  return { claimId: claim.id, claimNumber: claim.number, taskId };
-}
-
-async function cookieFor(userId: string): Promise<string> {
-  const session = await sessionStorage.getSession();
-  session.set("userId", userId);
-  return (await sessionStorage.commitSession(session)).split(";")[0]!;
-}
+import { createGroup, createMember, createOrg, createUser, queueReviewTask, sessionCookie } from "./helpers";
 
 async function call<T>(fn: (args: ActionFunctionArgs & LoaderFunctionArgs) => Promise<T>, user: User, form?: Record<string, string>, url = "http://localhost/queue/tasks"): Promise<T | Response> {
-  const headers = { Cookie: await cookieFor(user.id), "Content-Type": "application/x-www-form-urlencoded" };
+  const headers = { Cookie: await sessionCookie(user.id), "Content-Type": "application/x-www-form-urlencoded" };
   const request = new Request(url, form ? { method: "POST", headers, body: new URLSearchParams(form).toString() } : { headers });
   try {
     return await fn({ request, params: {}, context: {} });
@@ -92,15 +29,15 @@ describe("floor view", () => {
     const group = await createGroup();
     const other = await createGroup();
     const claimant = await createUser(org, { name: "Claire Claimant" });
-    const a = await createMember(org, group, "Amy Accountant");
-    const b = await createMember(org, group, "Ben Accountant");
-    await createMember(org, group, "Quinn QA only", ["EMPLOYEE", "QA"]);
-    const onTrackOld = await queueTask(claimant, group, { ageMinutes: 300, lines: [[1500, "CNY"], [2500, "CNY"], [700, "USD"]] });
-    const atRisk = await queueTask(claimant, group, { sla: "AT_RISK", ageMinutes: 10 });
-    const breached = await queueTask(claimant, group, { sla: "BREACHED", ageMinutes: 5, approvedBy: b.id });
-    const working = await queueTask(claimant, group, { status: "IN_PROGRESS", assigneeId: a.id, ageMinutes: 60 });
-    const highPriority = await queueTask(claimant, group, { priority: 10, ageMinutes: 1 });
-    await queueTask(claimant, other, { sla: "BREACHED" });
+    const a = await createMember(org, [group], { name: "Amy Accountant" });
+    const b = await createMember(org, [group], { name: "Ben Accountant" });
+    await createMember(org, [group], { name: "Quinn QA only", roles: ["EMPLOYEE", "QA"] });
+    const onTrackOld = await queueReviewTask(claimant, group, { ageMinutes: 300, lines: [[1500, "CNY"], [2500, "CNY"], [700, "USD"]] });
+    const atRisk = await queueReviewTask(claimant, group, { sla: "AT_RISK", ageMinutes: 10 });
+    const breached = await queueReviewTask(claimant, group, { sla: "BREACHED", ageMinutes: 5, approvedBy: b.id });
+    const working = await queueReviewTask(claimant, group, { status: "IN_PROGRESS", assigneeId: a.id, ageMinutes: 60 });
+    const highPriority = await queueReviewTask(claimant, group, { priority: 10, ageMinutes: 1 });
+    await queueReviewTask(claimant, other, { sla: "BREACHED" });
 
     const floor = await listFloorTasks({ groupId: group, page: 1 });
     expect(floor.counts).toEqual({ total: 5, open: 4, inProgress: 1, atRisk: 1, breached: 1 });
@@ -127,8 +64,8 @@ describe("floor view", () => {
     const org = await createOrg();
     const group = await createGroup();
     const claimant = await createUser(org);
-    const a = await createMember(org, group, "Accountant");
-    const { taskId } = await queueTask(claimant, group);
+    const a = await createMember(org, [group], { name: "Accountant" });
+    const { taskId } = await queueReviewTask(claimant, group);
     const admin = await createUser(org, { roles: ["EMPLOYEE", "ADMIN"] });
     const form = { intent: "reassign", taskId, toUserId: a.id, seenStatus: "OPEN", seenHolder: "" };
 
@@ -152,13 +89,13 @@ describe("floor view", () => {
     const org = await createOrg();
     const group = await createGroup();
     const claimant = await createUser(org);
-    const a = await createMember(org, group, "A");
-    const b = await createMember(org, group, "B");
+    const a = await createMember(org, [group], { name: "A" });
+    const b = await createMember(org, [group], { name: "B" });
     const outsider = await createUser(org, { roles: ["EMPLOYEE", "ACCOUNTANT"] });
     const supervisor = await createUser(org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
     // The target is the youngest, lowest-priority task: without the re-assignment B's Next would take another.
-    await queueTask(claimant, group, { priority: 5, ageMinutes: 100 });
-    const target = await queueTask(claimant, group, { ageMinutes: 1, approvedBy: a.id });
+    await queueReviewTask(claimant, group, { priority: 5, ageMinutes: 100 });
+    const target = await queueReviewTask(claimant, group, { ageMinutes: 1, approvedBy: a.id });
 
     const view = await call(floorLoader, supervisor, undefined, `http://localhost/queue/tasks?group=${group}`);
     if (view instanceof Response) throw new Error(`loader answered ${view.status}`);
@@ -184,7 +121,7 @@ describe("floor view", () => {
 
     // In progress now: a form from before B took it is stale; a fresh one moves the assignee.
     expect(await call(floorAction, supervisor, { ...base, seenHolder: b.id, toUserId: a.id })).toEqual({ ok: false, taskId: target.taskId, code: "stale" });
-    const other = await createMember(org, group, "C");
+    const other = await createMember(org, [group], { name: "C" });
     expect(await call(floorAction, supervisor, { ...base, seenStatus: "IN_PROGRESS", seenHolder: b.id, toUserId: other.id })).toEqual({
       ok: true,
       taskId: target.taskId,

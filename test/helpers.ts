@@ -3,9 +3,10 @@
  * unique codes, so tests never collide with each other or depend on the seed.
  */
 import { randomUUID } from "node:crypto";
-import type { Claim, Company, Department, Role, User } from "~/generated/prisma/client";
+import type { Claim, Company, Department, Role, SlaState, User } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { getQueue, QUEUES } from "~/utils/queue.server";
+import { sessionStorage } from "~/utils/session.server";
 
 const unique = () => randomUUID().slice(0, 8);
 
@@ -65,6 +66,85 @@ export async function createClaim(
       ...overrides,
     },
   });
+}
+
+export type Org = { companyId: string; departmentId: string };
+
+/** A company with one department. */
+export async function createOrg(): Promise<Org> {
+  const company = await createCompany();
+  const department = await createDepartment(company.id);
+  return { companyId: company.id, departmentId: department.id };
+}
+
+export async function createGroup({ slaMinutes }: { slaMinutes?: number } = {}): Promise<string> {
+  const code = `G${unique().toUpperCase()}`;
+  const group = await prisma.processingGroup.create({ data: { id: randomUUID(), code, name: `Group ${code}`, nameZh: `组 ${code}`, ...(slaMinutes ? { slaMinutes } : {}) } });
+  return group.id;
+}
+
+/** A user (an accountant unless `roles` says otherwise) who is a member of `groupIds`. */
+export async function createMember(org: Org, groupIds: string[], { roles = ["EMPLOYEE", "ACCOUNTANT"], name }: { roles?: Role[]; name?: string } = {}): Promise<User> {
+  const user = await createUser(org, { roles, ...(name ? { name } : {}) });
+  if (groupIds.length > 0) await prisma.groupMember.createMany({ data: groupIds.map((groupId) => ({ groupId, userId: user.id })) });
+  return user;
+}
+
+/**
+ * A claim with one review task in `groupId`: open (the claim manager-approved) or in progress (the
+ * claim in review); optionally approved by a given manager, with lines of [minor, currency].
+ */
+export async function queueReviewTask(
+  claimant: User,
+  groupId: string,
+  t: {
+    sla?: SlaState;
+    priority?: number;
+    ageMinutes?: number;
+    status?: "OPEN" | "IN_PROGRESS";
+    assigneeId?: string;
+    preferredAssigneeId?: string;
+    approvedBy?: string;
+    lines?: [number, string][];
+  } = {},
+): Promise<{ claimId: string; claimNumber: string; taskId: string }> {
+  if (t.lines?.length) await prisma.expenseCategory.upsert({ where: { code: "TAXI" }, update: {}, create: { code: "TAXI", name: "Taxi", nameZh: "出租车" } });
+  const claim = await createClaim(claimant, { status: t.status === "IN_PROGRESS" ? "IN_REVIEW" : "MANAGER_APPROVED", version: 3, groupId });
+  for (const [i, [minor, currency]] of (t.lines ?? []).entries()) {
+    await prisma.claimLine.create({
+      data: { id: randomUUID(), claimId: claim.id, position: i, spentOn: new Date("2026-11-02"), categoryCode: "TAXI", merchant: "m", amountMinor: BigInt(minor), currency },
+    });
+  }
+  if (t.approvedBy) {
+    await prisma.task.create({
+      data: { id: randomUUID(), claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", assigneeId: t.approvedBy, outcome: "approved", claimVersion: 2, finishedAt: new Date() },
+    });
+  }
+  const taskId = randomUUID();
+  await prisma.task.create({
+    data: {
+      id: taskId,
+      claimId: claim.id,
+      type: "REVIEW",
+      groupId,
+      status: t.status ?? "OPEN",
+      assigneeId: t.assigneeId ?? null,
+      startedAt: t.status === "IN_PROGRESS" ? new Date() : null,
+      priority: t.priority ?? 0,
+      preferredAssigneeId: t.preferredAssigneeId ?? null,
+      slaState: t.sla ?? "ON_TRACK",
+      claimVersion: 3,
+      createdAt: new Date(Date.now() - (t.ageMinutes ?? 0) * 60_000),
+    },
+  });
+  return { claimId: claim.id, claimNumber: claim.number, taskId };
+}
+
+/** The session cookie ("name=value") of a signed-in `userId`, for calling loaders and actions. */
+export async function sessionCookie(userId: string): Promise<string> {
+  const session = await sessionStorage.getSession();
+  session.set("userId", userId);
+  return (await sessionStorage.commitSession(session)).split(";")[0]!;
 }
 
 /** Polls `check` until it returns something other than undefined/false, or fails after `timeoutMs`. */

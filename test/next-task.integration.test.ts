@@ -3,64 +3,14 @@
  * age, a preferred assignee comes first, segregation of duties holds, and groups fence the queue.
  * Every test makes its own groups and accountants, so it only ever sees its own tasks.
  */
-import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PrismaClient, type Role, type User } from "~/generated/prisma/client";
+import { PrismaClient, type User } from "~/generated/prisma/client";
 import { queueSummary, reassignTask, takeNextTask } from "~/models/work-queue.server";
 import { action as queueAction, loader as queueLoader } from "~/routes/queue";
 import { prisma } from "~/utils/db.server";
-import { sessionStorage } from "~/utils/session.server";
-import { createClaim, createCompany, createDepartment, createUser } from "./helpers";
-
-type Org = { companyId: string; departmentId: string };
-
-async function createOrg(): Promise<Org> {
-  const company = await createCompany();
-  const department = await createDepartment(company.id);
-  return { companyId: company.id, departmentId: department.id };
-}
-
-async function createGroup(): Promise<string> {
-  const code = `G${randomUUID().slice(0, 8).toUpperCase()}`;
-  const g = await prisma.processingGroup.create({ data: { id: randomUUID(), code, name: `Group ${code}`, nameZh: `组 ${code}` } });
-  return g.id;
-}
-
-async function createAccountant(org: Org, groupIds: string[], roles: Role[] = ["EMPLOYEE", "ACCOUNTANT"]): Promise<User> {
-  const user = await createUser(org, { roles });
-  if (groupIds.length > 0) await prisma.groupMember.createMany({ data: groupIds.map((groupId) => ({ groupId, userId: user.id })) });
-  return user;
-}
-
-/** A manager-approved claim with one open review task in `groupId`. */
-async function queueClaim(
-  claimant: User,
-  groupId: string,
-  task: { priority?: number; ageMinutes?: number; preferredAssigneeId?: string; approvedBy?: string } = {},
-): Promise<{ claimId: string; taskId: string }> {
-  const claim = await createClaim(claimant, { status: "MANAGER_APPROVED", version: 3, groupId });
-  if (task.approvedBy) {
-    await prisma.task.create({
-      data: { id: randomUUID(), claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", assigneeId: task.approvedBy, outcome: "approved", claimVersion: 2, finishedAt: new Date() },
-    });
-  }
-  const taskId = randomUUID();
-  await prisma.task.create({
-    data: {
-      id: taskId,
-      claimId: claim.id,
-      type: "REVIEW",
-      groupId,
-      priority: task.priority ?? 0,
-      preferredAssigneeId: task.preferredAssigneeId ?? null,
-      claimVersion: 3,
-      createdAt: new Date(Date.now() - (task.ageMinutes ?? 0) * 60_000),
-    },
-  });
-  return { claimId: claim.id, taskId };
-}
+import { createGroup, createMember, createOrg, createUser, queueReviewTask, sessionCookie } from "./helpers";
 
 const next = (user: User, db?: PrismaClient) => takeNextTask({ accountant: user }, db);
 
@@ -78,9 +28,9 @@ describe("takeNextTask", () => {
     const org = await createOrg();
     const groups = [await createGroup(), await createGroup()];
     const claimant = await createUser(org);
-    const accountants = await Promise.all(Array.from({ length: 50 }, () => createAccountant(org, groups)));
+    const accountants = await Promise.all(Array.from({ length: 50 }, () => createMember(org, groups)));
     const queued = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => queueClaim(claimant, groups[i % 2]!, { priority: i % 3, ageMinutes: i })),
+      Array.from({ length: 20 }, (_, i) => queueReviewTask(claimant, groups[i % 2]!, { priority: i % 3, ageMinutes: i })),
     );
     // Open all fifty connections first, so the takes start together instead of behind connection set-up.
     await Promise.all(Array.from({ length: 50 }, () => wide.$queryRaw`SELECT 1`));
@@ -116,11 +66,11 @@ describe("takeNextTask", () => {
     const org = await createOrg();
     const group = await createGroup();
     const claimant = await createUser(org);
-    const me = await createAccountant(org, [group]);
-    const low_old = await queueClaim(claimant, group, { priority: 0, ageMinutes: 300 });
-    const low_older = await queueClaim(claimant, group, { priority: 0, ageMinutes: 600 });
-    const high_new = await queueClaim(claimant, group, { priority: 1, ageMinutes: 60 });
-    const high_old = await queueClaim(claimant, group, { priority: 1, ageMinutes: 120 });
+    const me = await createMember(org, [group]);
+    const low_old = await queueReviewTask(claimant, group, { priority: 0, ageMinutes: 300 });
+    const low_older = await queueReviewTask(claimant, group, { priority: 0, ageMinutes: 600 });
+    const high_new = await queueReviewTask(claimant, group, { priority: 1, ageMinutes: 60 });
+    const high_old = await queueReviewTask(claimant, group, { priority: 1, ageMinutes: 120 });
     const order = [];
     for (let i = 0; i < 5; i++) order.push((await next(me))?.taskId ?? null);
     expect(order).toEqual([high_old.taskId, high_new.taskId, low_older.taskId, low_old.taskId, null]);
@@ -130,10 +80,10 @@ describe("takeNextTask", () => {
     const org = await createOrg();
     const group = await createGroup();
     const claimant = await createUser(org);
-    const [alice, bob, carol] = await Promise.all([createAccountant(org, [group]), createAccountant(org, [group]), createAccountant(org, [group])]);
-    const urgent = await queueClaim(claimant, group, { priority: 2, ageMinutes: 500 });
-    const forAlice = await queueClaim(claimant, group, { priority: 0, ageMinutes: 1, preferredAssigneeId: alice!.id });
-    const forBob = await queueClaim(claimant, group, { priority: 0, ageMinutes: 2, preferredAssigneeId: bob!.id });
+    const [alice, bob, carol] = await Promise.all([createMember(org, [group]), createMember(org, [group]), createMember(org, [group])]);
+    const urgent = await queueReviewTask(claimant, group, { priority: 2, ageMinutes: 500 });
+    const forAlice = await queueReviewTask(claimant, group, { priority: 0, ageMinutes: 1, preferredAssigneeId: alice!.id });
+    const forBob = await queueReviewTask(claimant, group, { priority: 0, ageMinutes: 2, preferredAssigneeId: bob!.id });
 
     expect(await next(alice!)).toMatchObject({ taskId: forAlice.taskId });
     expect(await next(carol!)).toMatchObject({ taskId: urgent.taskId });
@@ -145,17 +95,17 @@ describe("takeNextTask", () => {
   it("never gives accountants a claim they filed or approved as manager, even when it is all there is", async () => {
     const org = await createOrg();
     const group = await createGroup();
-    const filer = await createAccountant(org, [group]);
-    const approver = await createAccountant(org, [group], ["EMPLOYEE", "ACCOUNTANT", "MANAGER"]);
-    const other = await createAccountant(org, [group]);
+    const filer = await createMember(org, [group]);
+    const approver = await createMember(org, [group], { roles: ["EMPLOYEE", "ACCOUNTANT", "MANAGER"] });
+    const other = await createMember(org, [group]);
 
-    const own = await queueClaim(filer, group, { priority: 9 });
+    const own = await queueReviewTask(filer, group, { priority: 9 });
     expect(await next(filer)).toBeNull();
     expect((await prisma.task.findUniqueOrThrow({ where: { id: own.taskId } })).status).toBe("OPEN");
     expect(await next(other)).toMatchObject({ taskId: own.taskId });
 
     // Preferred for the approver, too: a preference never overrides segregation.
-    const approved = await queueClaim(await createUser(org), group, { approvedBy: approver.id, preferredAssigneeId: approver.id });
+    const approved = await queueReviewTask(await createUser(org), group, { approvedBy: approver.id, preferredAssigneeId: approver.id });
     expect(await next(approver)).toBeNull();
     expect((await prisma.task.findUniqueOrThrow({ where: { id: approved.taskId } })).status).toBe("OPEN");
     expect(await next(filer)).toMatchObject({ taskId: approved.taskId });
@@ -165,11 +115,11 @@ describe("takeNextTask", () => {
     const org = await createOrg();
     const [mine, theirs] = [await createGroup(), await createGroup()];
     const claimant = await createUser(org);
-    const me = await createAccountant(org, [mine]);
-    const member = await createAccountant(org, [theirs]);
-    const elsewhere = await queueClaim(claimant, theirs, { priority: 5, ageMinutes: 999 });
+    const me = await createMember(org, [mine]);
+    const member = await createMember(org, [theirs]);
+    const elsewhere = await queueReviewTask(claimant, theirs, { priority: 5, ageMinutes: 999 });
     expect(await next(me)).toBeNull();
-    const outsider = await createAccountant(org, []);
+    const outsider = await createMember(org, []);
     expect(await next(outsider)).toBeNull();
     expect(await next(member)).toMatchObject({ taskId: elsewhere.taskId });
   });
@@ -177,8 +127,8 @@ describe("takeNextTask", () => {
   it("refuses anyone without the ACCOUNTANT role", async () => {
     const org = await createOrg();
     const group = await createGroup();
-    const supervisor = await createAccountant(org, [group], ["EMPLOYEE", "SUPERVISOR"]);
-    await queueClaim(await createUser(org), group);
+    const supervisor = await createMember(org, [group], { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await queueReviewTask(await createUser(org), group);
     await expect(next(supervisor)).rejects.toMatchObject({ code: "forbidden" });
   });
 });
@@ -188,11 +138,11 @@ describe("queueSummary", () => {
     const org = await createOrg();
     const [g1, g2, notMine] = [await createGroup(), await createGroup(), await createGroup()];
     const claimant = await createUser(org);
-    const me = await createAccountant(org, [g1, g2]);
-    const a = await queueClaim(claimant, g1, { ageMinutes: 200 });
-    const b = await queueClaim(claimant, g1, { ageMinutes: 30 });
-    await queueClaim(claimant, g1, { ageMinutes: 10 });
-    await queueClaim(claimant, notMine, { ageMinutes: 999 });
+    const me = await createMember(org, [g1, g2]);
+    const a = await queueReviewTask(claimant, g1, { ageMinutes: 200 });
+    const b = await queueReviewTask(claimant, g1, { ageMinutes: 30 });
+    await queueReviewTask(claimant, g1, { ageMinutes: 10 });
+    await queueReviewTask(claimant, notMine, { ageMinutes: 999 });
     await prisma.task.update({ where: { id: b.taskId }, data: { slaState: "AT_RISK" } });
     await prisma.task.update({ where: { id: a.taskId }, data: { slaState: "BREACHED" } });
     const taken = await takeNextTask({ accountant: me }); // the oldest: a
@@ -214,16 +164,16 @@ describe("reassignTask", () => {
   it("hands an open task to a member as preferred assignee and an in-progress one outright, audited; refuses outsiders and the claimant", async () => {
     const org = await createOrg();
     const group = await createGroup();
-    const claimant = await createAccountant(org, [group]);
+    const claimant = await createMember(org, [group]);
     const supervisor = await createUser(org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
-    const [alice, bob] = [await createAccountant(org, [group]), await createAccountant(org, [group])];
-    const stranger = await createAccountant(org, [await createGroup()]);
-    const open = await queueClaim(claimant, group, { ageMinutes: 5 });
+    const [alice, bob] = [await createMember(org, [group]), await createMember(org, [group])];
+    const stranger = await createMember(org, [await createGroup()]);
+    const open = await queueReviewTask(claimant, group, { ageMinutes: 5 });
 
     await expect(reassignTask({ supervisor: alice, taskId: open.taskId, toUserId: bob.id })).rejects.toMatchObject({ code: "forbidden" });
     await expect(reassignTask({ supervisor, taskId: open.taskId, toUserId: stranger.id })).rejects.toMatchObject({ code: "not_member" });
     await expect(reassignTask({ supervisor, taskId: open.taskId, toUserId: claimant.id })).rejects.toMatchObject({ code: "segregation" });
-    const approvedByBob = await queueClaim(await createUser(org), group, { approvedBy: bob.id });
+    const approvedByBob = await queueReviewTask(await createUser(org), group, { approvedBy: bob.id });
     await expect(reassignTask({ supervisor, taskId: approvedByBob.taskId, toUserId: bob.id })).rejects.toMatchObject({ code: "segregation" });
 
     expect(await reassignTask({ supervisor, taskId: open.taskId, toUserId: bob.id })).toEqual({ status: "OPEN" });
@@ -242,13 +192,8 @@ describe("reassignTask", () => {
 });
 
 describe("/queue route", () => {
-  async function cookieFor(userId: string): Promise<string> {
-    const session = await sessionStorage.getSession();
-    session.set("userId", userId);
-    return (await sessionStorage.commitSession(session)).split(";")[0]!;
-  }
   async function call<T>(fn: (args: ActionFunctionArgs) => Promise<T>, user: User, method = "GET"): Promise<T | Response> {
-    const headers = { Cookie: await cookieFor(user.id), "Content-Type": "application/x-www-form-urlencoded" };
+    const headers = { Cookie: await sessionCookie(user.id), "Content-Type": "application/x-www-form-urlencoded" };
     const request = new Request("http://localhost/queue", method === "GET" ? { headers } : { method, headers, body: "intent=next" });
     try {
       return await fn({ request, params: {}, context: {} });
@@ -261,10 +206,10 @@ describe("/queue route", () => {
   it("lets accountants take the next task (redirect to the workstation), supervisors only watch, employees not even that", async () => {
     const org = await createOrg();
     const group = await createGroup();
-    const me = await createAccountant(org, [group]);
+    const me = await createMember(org, [group]);
     const supervisor = await createUser(org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
     const employee = await createUser(org);
-    const queued = await queueClaim(employee, group);
+    const queued = await queueReviewTask(employee, group);
 
     expect(((await call(queueLoader, employee)) as Response).status).toBe(403);
     const watching = await call(queueLoader, supervisor);

@@ -16,18 +16,11 @@ import { loader as exportLoader } from "~/routes/pay.export";
 import { loader as payLoader } from "~/routes/pay._index";
 import { action as ratesAction } from "~/routes/pay.rates";
 import { prisma } from "~/utils/db.server";
-import { sessionStorage } from "~/utils/session.server";
-import { createClaim, createClaimant, createUser } from "./helpers";
+import { createClaim, createClaimant, createUser, sessionCookie } from "./helpers";
 import { truncateAppTables } from "./integration-setup";
 
-async function cookieFor(userId: string): Promise<string> {
-  const session = await sessionStorage.getSession();
-  session.set("userId", userId);
-  return (await sessionStorage.commitSession(session)).split(";")[0]!;
-}
-
 async function get(fn: (args: LoaderFunctionArgs) => Promise<unknown>, url: string, user: User): Promise<unknown> {
-  const request = new Request(`http://localhost${url}`, { headers: { Cookie: await cookieFor(user.id), Accept: "text/html" } });
+  const request = new Request(`http://localhost${url}`, { headers: { Cookie: await sessionCookie(user.id), Accept: "text/html" } });
   try {
     return await fn({ request, params: {}, context: {} });
   } catch (thrown) {
@@ -37,7 +30,7 @@ async function get(fn: (args: LoaderFunctionArgs) => Promise<unknown>, url: stri
 }
 
 async function post(fn: (args: ActionFunctionArgs) => Promise<unknown>, url: string, user: User, fields: Record<string, string>): Promise<unknown> {
-  const request = new Request(`http://localhost${url}`, { method: "POST", headers: { Cookie: await cookieFor(user.id) }, body: new URLSearchParams(fields) });
+  const request = new Request(`http://localhost${url}`, { method: "POST", headers: { Cookie: await sessionCookie(user.id) }, body: new URLSearchParams(fields) });
   try {
     return await fn({ request, params: {}, context: {} });
   } catch (thrown) {

@@ -14,16 +14,10 @@ import { staffingReport, staffingWindow } from "~/models/staffing.server";
 import { loader as staffingLoader } from "~/routes/staffing";
 import { prisma } from "~/utils/db.server";
 import { sessionStorage } from "~/utils/session.server";
-import { createClaim, createCompany, createDepartment, createUser } from "./helpers";
+import { createClaim, createCompany, createDepartment, createGroup, createUser } from "./helpers";
 
 /** A Shanghai wall-clock time as the instant it is. */
 const sh = (local: string) => DateTime.fromISO(local, { zone: "Asia/Shanghai" }).toJSDate();
-
-async function createGroup(slaMinutes = 480): Promise<string> {
-  const code = `S${randomUUID().slice(0, 8).toUpperCase()}`;
-  const g = await prisma.processingGroup.create({ data: { id: randomUUID(), code, name: `Group ${code}`, nameZh: `组 ${code}`, slaMinutes } });
-  return g.id;
-}
 
 async function setup() {
   const company = await createCompany(); // calendar null → the default Shanghai calendar
@@ -76,9 +70,9 @@ describe("staffingWindow", () => {
 describe("staffingReport", () => {
   it("measures arrivals, handling times, members and the SLA record, and sizes the group with Erlang C", async () => {
     const { company, org, claimant } = await setup();
-    const busy = await createGroup(480);
-    const waiting = await createGroup(480);
-    const quiet = await createGroup(960);
+    const busy = await createGroup({ slaMinutes: 480 });
+    const waiting = await createGroup({ slaMinutes: 480 });
+    const quiet = await createGroup({ slaMinutes: 960 });
     // Members: one active accountant counts; an inactive one and a non-accountant member do not.
     const acct = await createUser(org, { roles: ["EMPLOYEE", "ACCOUNTANT"] });
     const gone = await createUser(org, { roles: ["EMPLOYEE", "ACCOUNTANT"], active: false });
@@ -133,7 +127,7 @@ describe("staffingReport", () => {
 
   it("follows the goal: a stricter goal never needs fewer accountants", async () => {
     const { company, claimant } = await setup();
-    const group = await createGroup(30); // a tight 30-minute SLA makes the goal matter
+    const group = await createGroup({ slaMinutes: 30 }); // a tight 30-minute SLA makes the goal matter
     const now = sh("2026-03-12T18:00");
     for (let i = 0; i < 40; i++) {
       await reviewTask(claimant, group, { createdAt: sh("2026-03-12T09:30"), startedAt: sh("2026-03-12T10:00"), finishedAt: sh("2026-03-12T10:20") });
