@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { FIXTURES, fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
+import { claimNumberOf, FIXTURES, fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
 
 /** Zooms into the current receipt page and waits until a tile deeper than the fitted view has been drawn. */
 async function zoomInViewer(page: Page) {
@@ -137,7 +137,7 @@ test("my claims on a phone", async ({ browser }) => {
 test("the line manager approves from the approvals inbox and the claim is routed to a processing group", async ({ page, browser }) => {
   await login(page, "employee@demo.af");
   const claimUrl = await fileClaim(page, "en", "Approval flow check");
-  const claimNumber = (await page.locator(".page-head h1 .mono").textContent())!.trim();
+  const claimNumber = await claimNumberOf(page);
 
   const managerContext = await browser.newContext();
   const manager = await managerContext.newPage();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
+import { approveAsManager, claimNumberOf, fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
 
 /**
  * A supervisor re-assigns an open review task to accountant B from the floor view; B presses Next and
@@ -9,20 +9,11 @@ test("a supervisor re-assigns an open task to accountant B, whose Next takes exa
   // Two claims: the older one would be everybody's Next; the newer one is the one re-assigned.
   await login(page, "employee@demo.af");
   await fileClaim(page, "en", "Reassign check: older");
-  const olderNumber = (await page.locator(".page-head h1 .mono").textContent())!.trim();
+  const olderNumber = await claimNumberOf(page);
   await fileClaim(page, "en", "Reassign check: newer");
-  const claimNumber = (await page.locator(".page-head h1 .mono").textContent())!.trim();
+  const claimNumber = await claimNumberOf(page);
 
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await login(manager, "manager@demo.af");
-  await manager.goto("/approvals");
-  for (const number of [olderNumber, claimNumber]) {
-    const item = manager.getByTestId("approval-item").filter({ hasText: number });
-    await item.getByRole("button", { name: "Approve" }).click();
-    await expect(manager.getByTestId("approval-item").filter({ hasText: number })).toHaveCount(0);
-  }
-  await managerContext.close();
+  for (const number of [olderNumber, claimNumber]) await approveAsManager(browser, number);
   await waitUntilRouted(page);
 
   // B: the second Travel accountant. Their name, as the reassign list shows it.

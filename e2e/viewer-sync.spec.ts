@@ -1,22 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
+import { approveAsManager, claimNumberOf, fileClaim, login, takeNextTask, waitUntilRouted } from "./helpers";
 
 test("the viewer window follows the line selected on the workstation", async ({ page, browser }) => {
   await login(page, "employee@demo.af");
   const claimUrl = await fileClaim(page, "en", "Viewer sync check");
-  const claimNumber = (await page.locator(".page-head h1 .mono").textContent())!.trim();
+  const claimNumber = await claimNumberOf(page);
   const claimId = new URL(claimUrl).pathname.split("/")[2]!;
 
-  const managerContext = await browser.newContext();
-  const manager = await managerContext.newPage();
-  await login(manager, "manager@demo.af");
-  await manager.goto("/approvals");
-  const item = manager.getByTestId("approval-item").filter({ hasText: claimNumber });
-  await expect(item).toBeVisible();
-  await item.getByRole("button", { name: "Approve" }).click();
-  await expect(manager.getByTestId("approval-item").filter({ hasText: claimNumber })).toHaveCount(0);
-  await managerContext.close();
-
+  await approveAsManager(browser, claimNumber);
   await waitUntilRouted(page);
 
   // The accountant takes it with Next (the only routed claim waiting), then has the viewer open alongside.
