@@ -11,20 +11,17 @@
  * it drives a running app whose DATABASE_URL must be set too (the bots read claim versions from it).
  */
 import { startBenchApp, type BenchApp } from "./app-process";
+import { positiveArg, stringArg } from "./cli";
 
 let prisma: (typeof import("~/utils/db.server"))["prisma"];
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
 /** Without --base the bench starts its own app (demo organisation with --seed-claims claims) on port 3204. */
-let BASE = arg("base", "");
-const SEED_CLAIMS = Number(arg("seed-claims", "3000"));
-const CLIENTS = Number(arg("clients", "50"));
-const DECISIONS = Number(arg("decisions", "120"));
-const BOTS = Number(arg("bots", "4"));
-const ROUNDS = Number(arg("rounds", "4"));
+let BASE = stringArg("base") ?? "";
+const SEED_CLAIMS = positiveArg("seed-claims", 3000, { whole: true });
+const CLIENTS = positiveArg("clients", 50, { whole: true });
+const DECISIONS = positiveArg("decisions", 120, { whole: true });
+const BOTS = positiveArg("bots", 4, { whole: true });
+const ROUNDS = positiveArg("rounds", 4, { whole: true });
 const PASSWORD = "demo1234";
 
 async function login(email: string): Promise<string> {

@@ -25,8 +25,8 @@
  */
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { migrate } from "../scripts/migrate";
-import { ensurePostgres } from "../scripts/services";
+import { seedBenchDatabase } from "./bench-db";
+import { positiveArg } from "./cli";
 
 const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/accounting_factory_bench";
 const GROUPS = 4;
@@ -34,16 +34,9 @@ const PREFERRED_INDEX = `CREATE INDEX IF NOT EXISTS task_open_review_preferred_i
   ON task (preferred_assignee_id, priority DESC, created_at, id)
   WHERE status = 'OPEN' AND type = 'REVIEW' AND preferred_assignee_id IS NOT NULL`;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
-
-const SECONDS = arg("seconds", 8);
-const CLIENTS = arg("clients", 50);
-const TASKS = arg("tasks", 100_000);
+const SECONDS = positiveArg("seconds", 8);
+const CLIENTS = positiveArg("clients", 50);
+const TASKS = positiveArg("tasks", 100_000);
 
 function accountantId(i: number): string {
   return `acct-${i}`;
@@ -186,26 +179,18 @@ function sqlDoubles(p: PhaseResult, transitions: boolean): number {
 
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL;
-  if (!/_bench$/.test(new URL(url).pathname)) throw new Error("BENCH_DATABASE_URL must name a *_bench database: the bench empties it");
   // The app modules read DATABASE_URL when first imported: point them at the bench database first.
   process.env.DATABASE_URL = url;
   process.env.NODE_ENV ??= "production";
-  await ensurePostgres(url);
-  await migrate(url, () => undefined);
-
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  let t0 = performance.now();
-  await admin.query(seedSql(TASKS, CLIENTS));
-  await admin.query("VACUUM ANALYZE");
-  console.log(`[bench:next] ${TASKS.toLocaleString("en")} open review tasks in ${GROUPS} groups, ${CLIENTS} accountants: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql(TASKS, CLIENTS));
+  console.log(`[bench:next] ${TASKS.toLocaleString("en")} open review tasks in ${GROUPS} groups, ${CLIENTS} accountants: seeded in ${seededSeconds.toFixed(1)} s`);
 
   const { PrismaClient } = await import("~/generated/prisma/client");
   const { takeNextTask, nextTaskStatement } = await import("~/models/work-queue.server");
   const wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: CLIENTS }) });
   const accountants = Array.from({ length: CLIENTS }, (_, i) => ({ id: accountantId(i), roles: ["EMPLOYEE", "ACCOUNTANT"] as const }));
   const phases: PhaseResult[] = [];
-  t0 = performance.now();
+  const t0 = performance.now();
   // One pool at a time: 50 pg clients and 50 Prisma connections together would pass max_connections (100).
   const pgClients = await Promise.all(
     Array.from({ length: CLIENTS }, async () => {

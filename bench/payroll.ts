@@ -19,24 +19,16 @@
  * recomputeClosedMonth() (compute again, compare with the stored statements: must match).
  * Prints a table, then exactly one JSON line.
  */
-import pg from "pg";
-import { migrate } from "../scripts/migrate";
-import { ensurePostgres } from "../scripts/services";
 import { PIECE_RATES, POINT_VALUE, QUALITY_DEDUCTIONS } from "../prisma/seed/pay";
+import { seedBenchDatabase } from "./bench-db";
+import { positiveArg } from "./cli";
 
 const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/accounting_factory_payroll_bench";
 const MONTH = "2026-09";
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive whole number`);
-  return v;
-}
-
-const OPERATORS = arg("operators", 500);
-const TASKS = arg("tasks", 1_000_000);
-const RUNS = arg("runs", 3);
+const OPERATORS = positiveArg("operators", 500, { whole: true });
+const TASKS = positiveArg("tasks", 1_000_000, { whole: true });
+const RUNS = positiveArg("runs", 3, { whole: true });
 const CLAIMS = Math.max(1, Math.floor(TASKS / 5));
 const OUTSIDE = Math.floor(TASKS / 10);
 
@@ -97,21 +89,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL;
-  if (!/_bench$/.test(new URL(url).pathname)) throw new Error("BENCH_DATABASE_URL must name a *_bench database: the bench empties it");
   // The app modules read DATABASE_URL when first imported: point them at the bench database first.
   process.env.DATABASE_URL = url;
   process.env.NODE_ENV ??= "production";
-  await ensurePostgres(url);
-  await migrate(url, () => undefined);
-
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  let t0 = performance.now();
-  await admin.query(seedSql());
-  await admin.query("VACUUM ANALYZE");
+  const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql());
+  let t0: number;
   console.log(
     `[bench:payroll] ${OPERATORS} operators, ${TASKS.toLocaleString("en")} tasks in ${MONTH} (+${OUTSIDE.toLocaleString("en")} outside), ` +
-      `${(TASKS / 20).toLocaleString("en")} QA checks: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `${(TASKS / 20).toLocaleString("en")} QA checks: seeded in ${seededSeconds.toFixed(1)} s`,
   );
 
   const { computeMonthStatements, closeMonth, recomputeClosedMonth, SSC_TIME_ZONE } = await import("~/models/pay.server");
