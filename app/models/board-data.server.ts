@@ -24,7 +24,7 @@ import { env } from "~/utils/env.server";
 import { prisma } from "~/utils/db.server";
 import { createRedis } from "~/utils/redis.server";
 import { onShutdown } from "~/utils/shutdown.server";
-import { AGE_BUCKETS, boardChannel, type AgeBucket, type BoardBacklogRow, type BoardChange, type BoardData } from "./board-contract";
+import { boardChannel, type AgeBucket, type BoardBacklogRow, type BoardChange, type BoardData } from "./board-contract";
 import { getBoardTarget } from "./board-settings.server";
 import { liveDayFromRollups, readLiveDay, type LiveDay } from "./rollups.server";
 
@@ -68,25 +68,7 @@ async function liveDay(redis: Redis, day: string): Promise<LiveDay> {
 /** Open and in-progress review tasks per processing group, by SLA state and wall-clock age. */
 export async function backlogByGroup(now: Date): Promise<(BoardBacklogRow & { onTrack: number; oldestCreatedAt: Date | null })[]> {
   const [l1, l4, l8, l24] = AGE_LIMITS_MS.map((ms) => new Date(now.getTime() - ms));
-  const rows = await prisma.$queryRaw<
-    {
-      groupId: string;
-      code: string;
-      name: string;
-      nameZh: string;
-      open: number;
-      inProgress: number;
-      onTrack: number;
-      atRisk: number;
-      breached: number;
-      lt1h: number;
-      h1to4: number;
-      h4to8: number;
-      h8to24: number;
-      gt1d: number;
-      oldestCreatedAt: Date | null;
-    }[]
-  >`
+  const rows = await prisma.$queryRaw<(Omit<BoardBacklogRow, "ages"> & Record<AgeBucket, number> & { onTrack: number; oldestCreatedAt: Date | null })[]>`
     SELECT g.id AS "groupId", g.code, g.name, g.name_zh AS "nameZh",
            count(t.id) FILTER (WHERE t.status = 'OPEN')::int AS open,
            count(t.id) FILTER (WHERE t.status = 'IN_PROGRESS')::int AS "inProgress",
@@ -103,22 +85,7 @@ export async function backlogByGroup(now: Date): Promise<(BoardBacklogRow & { on
       LEFT JOIN task t ON t.group_id = g.id AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS')
      GROUP BY g.id
      ORDER BY g.code`;
-  return rows.map((r) => {
-    const ages = { lt1h: r.lt1h, h1to4: r.h1to4, h4to8: r.h4to8, h8to24: r.h8to24, gt1d: r.gt1d } satisfies Record<AgeBucket, number>;
-    return {
-      groupId: r.groupId,
-      code: r.code,
-      name: r.name,
-      nameZh: r.nameZh,
-      open: r.open,
-      inProgress: r.inProgress,
-      onTrack: r.onTrack,
-      atRisk: r.atRisk,
-      breached: r.breached,
-      ages: Object.fromEntries(AGE_BUCKETS.map((b) => [b, ages[b]])) as Record<AgeBucket, number>,
-      oldestCreatedAt: r.oldestCreatedAt,
-    };
-  });
+  return rows.map(({ lt1h, h1to4, h4to8, h8to24, gt1d, ...r }) => ({ ...r, ages: { lt1h, h1to4, h4to8, h8to24, gt1d } }));
 }
 
 /** Claims whose review was approved in [start, end): when their journey began, and whether it ever went back. */

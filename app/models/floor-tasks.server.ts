@@ -38,21 +38,12 @@ export type FloorCounts = { total: number; open: number; inProgress: number; atR
 
 export type FloorPage = { tasks: FloorTask[]; counts: FloorCounts; page: number; pages: number; pageSize: number };
 
-type Row = {
-  taskId: string;
-  claimId: string;
-  claimNumber: string;
+/** A task as the query returns it: the task's own fields, people and company flattened. */
+type Row = Pick<FloorTask, "taskId" | "claimId" | "claimNumber" | "totals" | "status" | "slaState" | "slaDueAt" | "priority" | "createdAt" | "startedAt"> & {
   claimantId: string;
   claimantName: string;
   companyName: string;
   companyNameZh: string;
-  totals: { currency: string; minor: string }[];
-  status: "OPEN" | "IN_PROGRESS";
-  slaState: SlaState;
-  slaDueAt: Date | null;
-  priority: number;
-  createdAt: Date;
-  startedAt: Date | null;
   assigneeId: string | null;
   assigneeName: string | null;
   preferredId: string | null;
