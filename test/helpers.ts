@@ -3,6 +3,7 @@
  * unique codes, so tests never collide with each other or depend on the seed.
  */
 import { randomUUID } from "node:crypto";
+import { expect } from "vitest";
 import type { Claim, Company, Department, Role, SlaState, User } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { getQueue, QUEUES } from "~/utils/queue.server";
@@ -197,4 +198,34 @@ export function multipartRequest(
 export async function clearLeftoverJobs(): Promise<void> {
   await prisma.outboxEvent.updateMany({ where: { status: "PENDING" }, data: { status: "DONE" } });
   await getQueue(QUEUES.metrics).drain(true);
+}
+
+/**
+ * Remembers the shared test database's QA settings; `restore` puts them back (other files sample at
+ * the default rates). Call it in beforeAll, `restore` in afterAll.
+ */
+export async function keepQaSettings(): Promise<{ thresholds: { currency: string; minMinor: bigint }[]; restore: () => Promise<void> }> {
+  const setting = await prisma.qaSetting.findUnique({ where: { id: "qa" } });
+  const thresholds = await prisma.qaAmountThreshold.findMany();
+  const restore = async () => {
+    if (setting) {
+      const { id: _id, ...rest } = setting;
+      await prisma.qaSetting.update({ where: { id: "qa" }, data: rest });
+    } else {
+      await prisma.qaSetting.deleteMany();
+    }
+    await prisma.qaAmountThreshold.deleteMany();
+    await prisma.qaAmountThreshold.createMany({ data: thresholds });
+  };
+  return { thresholds, restore };
+}
+
+/** The error `p` rejects with, asserted to be an instance of `type`. */
+export async function refusal<E extends Error>(p: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(type);
+  return err as E;
 }

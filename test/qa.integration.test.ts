@@ -10,30 +10,20 @@ import type { User } from "~/generated/prisma/client";
 import { getQaOverview, getQaSettings, QaError, recordQaCheck, saveQaSettings, takeNextQaTask } from "~/models/qa.server";
 import { decideReview, getWorkstation } from "~/models/review.server";
 import { prisma } from "~/utils/db.server";
-import { createClaim, createCompany, createDepartment, createUser } from "./helpers";
+import { createClaim, createCompany, createDepartment, createUser, keepQaSettings, refusal } from "./helpers";
 
 type Org = { companyId: string; departmentId: string };
 
 const FULL = { baseRateBp: 10_000, newOperatorRateBp: 10_000, highAmountRateBp: 10_000, flaggedRateBp: 10_000 };
 const NONE = { baseRateBp: 0, newOperatorRateBp: 0, highAmountRateBp: 0, flaggedRateBp: 0 };
 
-let saved: { setting: Awaited<ReturnType<typeof prisma.qaSetting.findUnique>>; thresholds: { currency: string; minMinor: bigint }[] };
+let saved: Awaited<ReturnType<typeof keepQaSettings>>;
 
 beforeAll(async () => {
-  saved = { setting: await prisma.qaSetting.findUnique({ where: { id: "qa" } }), thresholds: await prisma.qaAmountThreshold.findMany() };
+  saved = await keepQaSettings();
 });
 
-afterAll(async () => {
-  // Leave the shared test database with the settings it had (other files sample at the default rates).
-  if (saved.setting) {
-    const { id: _id, ...rest } = saved.setting;
-    await prisma.qaSetting.update({ where: { id: "qa" }, data: rest });
-  } else {
-    await prisma.qaSetting.deleteMany();
-  }
-  await prisma.qaAmountThreshold.deleteMany();
-  await prisma.qaAmountThreshold.createMany({ data: saved.thresholds });
-});
+afterAll(() => saved.restore());
 
 async function setRates(rates: typeof FULL, extra: { newOperatorDays?: number; newOperatorReviews?: number } = {}) {
   const data = { ...rates, newOperatorDays: 30, newOperatorReviews: 200, ...extra };
@@ -86,14 +76,7 @@ async function sampledReview(s: Setup, opts: Parameters<typeof reviewClaim>[2] =
   return { ...c, qaTaskId: check.qaTaskId };
 }
 
-async function refusal(p: Promise<unknown>): Promise<QaError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(QaError);
-  return err as QaError;
-}
+const refused = (p: Promise<unknown>) => refusal(p, QaError);
 
 /** Withdraws open QA tasks left by other tests, so "Next" here sees only this test's tasks. */
 async function clearOpenQa() {
@@ -274,7 +257,7 @@ describe("QA Next and recording", () => {
     expect(await prisma.task.findUniqueOrThrow({ where: { id: x.qaTaskId } })).toMatchObject({ status: "DONE", outcome: "pass" });
     expect(await prisma.outboxEvent.count({ where: { jobKey: `metrics-finished-${x.qaTaskId}` } })).toBe(1);
     expect(await prisma.auditEvent.count({ where: { type: "qa.checked", actorId: s.qa.id } })).toBe(1);
-    const again = await refusal(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "error", errorType: "fx_error", severity: "minor", comment: "x" } }));
+    const again = await refused(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "error", errorType: "fx_error", severity: "minor", comment: "x" } }));
     expect(again.code).toBe("already_recorded");
     expect((await prisma.qaCheck.findUniqueOrThrow({ where: { qaTaskId: x.qaTaskId } })).outcome).toBe("pass");
     const overview = await getQaOverview({ viewer: s.qa, allReviewers: false });
@@ -286,10 +269,10 @@ describe("QA Next and recording", () => {
     const x = await sampledReview(s);
     await takeNextQaTask({ reviewer: s.qa });
     const version = (await prisma.claim.findUniqueOrThrow({ where: { id: x.claimId } })).version;
-    const invalid = await refusal(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "error", errorType: "wrong_category" } }));
+    const invalid = await refused(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "error", errorType: "wrong_category" } }));
     expect(invalid).toMatchObject({ code: "invalid", problems: { severity: "required", comment: "required" } });
-    expect((await refusal(recordQaCheck({ reviewer: s.qa2, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "pass" } }))).code).toBe("not_assignee");
-    expect((await refusal(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version - 1, input: { outcome: "pass" } }))).code).toBe("stale");
+    expect((await refused(recordQaCheck({ reviewer: s.qa2, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "pass" } }))).code).toBe("not_assignee");
+    expect((await refused(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version - 1, input: { outcome: "pass" } }))).code).toBe("stale");
     expect(await prisma.task.findUniqueOrThrow({ where: { id: x.qaTaskId } })).toMatchObject({ status: "IN_PROGRESS" });
 
     await recordQaCheck({

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { User } from "~/generated/prisma/client";
 import { decideReview, getWorkstation, ReviewError } from "~/models/review.server";
 import { prisma } from "~/utils/db.server";
-import { createClaim, createCompany, createDepartment, createUser } from "./helpers";
+import { createClaim, createCompany, createDepartment, createUser, refusal } from "./helpers";
 
 type Org = { companyId: string; departmentId: string };
 
@@ -57,14 +57,7 @@ async function snapshot(claimId: string, taskId: string) {
   return { claim, task, events };
 }
 
-async function refusal(p: Promise<unknown>): Promise<ReviewError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ReviewError);
-  return err as ReviewError;
-}
+const refused = (p: Promise<unknown>) => refusal(p, ReviewError);
 
 describe("decideReview", () => {
   it("approves: claim APPROVED with a new version, task DONE, audit event", async () => {
@@ -85,7 +78,7 @@ describe("decideReview", () => {
     const s = await setup();
     const c = await reviewClaim(s, s.accountant);
     const before = await snapshot(c.claimId, c.taskId);
-    const err = await refusal(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 3, decision: "approve" }));
+    const err = await refused(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 3, decision: "approve" }));
     expect(err.code).toBe("stale");
     expect(await snapshot(c.claimId, c.taskId)).toEqual(before);
   });
@@ -94,9 +87,9 @@ describe("decideReview", () => {
     const s = await setup();
     const c = await reviewClaim(s, s.accountant);
     const before = await snapshot(c.claimId, c.taskId);
-    expect((await refusal(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "return", reasonCodes: [] }))).code).toBe("reason_required");
-    expect((await refusal(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "return", reasonCodes: ["NO_SUCH"] }))).code).toBe("invalid_reason");
-    expect((await refusal(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "reject", comment: "  " }))).code).toBe("comment_required");
+    expect((await refused(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "return", reasonCodes: [] }))).code).toBe("reason_required");
+    expect((await refused(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "return", reasonCodes: ["NO_SUCH"] }))).code).toBe("invalid_reason");
+    expect((await refused(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "reject", comment: "  " }))).code).toBe("comment_required");
     expect(await snapshot(c.claimId, c.taskId)).toEqual(before);
   });
 
@@ -123,7 +116,7 @@ describe("decideReview", () => {
     const s = await setup();
     const c = await reviewClaim(s, s.accountant);
     const before = await snapshot(c.claimId, c.taskId);
-    expect((await refusal(decideReview({ viewer: s.other, taskId: c.taskId, claimVersion: 4, decision: "approve" }))).code).toBe("not_assignee");
+    expect((await refused(decideReview({ viewer: s.other, taskId: c.taskId, claimVersion: 4, decision: "approve" }))).code).toBe("not_assignee");
     expect(await snapshot(c.claimId, c.taskId)).toEqual(before);
   });
 
@@ -131,7 +124,7 @@ describe("decideReview", () => {
     const s = await setup();
     const c = await reviewClaim(s, s.claimant);
     const before = await snapshot(c.claimId, c.taskId);
-    const err = await refusal(decideReview({ viewer: s.claimant, taskId: c.taskId, claimVersion: 4, decision: "approve" }));
+    const err = await refused(decideReview({ viewer: s.claimant, taskId: c.taskId, claimVersion: 4, decision: "approve" }));
     expect(err.code).toBe("not_allowed");
     expect(err.reason).toBe("own_claim");
     expect(await snapshot(c.claimId, c.taskId)).toEqual(before);
@@ -143,7 +136,7 @@ describe("decideReview", () => {
     await prisma.task.create({
       data: { id: randomUUID(), claimId: c.claimId, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved", assigneeId: s.accountant.id, claimVersion: 2, finishedAt: new Date() },
     });
-    const err = await refusal(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "approve" }));
+    const err = await refused(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "approve" }));
     expect(err.reason).toBe("approved_as_manager");
   });
 
@@ -151,7 +144,7 @@ describe("decideReview", () => {
     const s = await setup();
     const c = await reviewClaim(s, s.accountant);
     await decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "approve" });
-    expect((await refusal(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 5, decision: "reject", comment: "x" }))).code).toBe("already_decided");
+    expect((await refused(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 5, decision: "reject", comment: "x" }))).code).toBe("already_decided");
   });
 });
 

@@ -18,7 +18,7 @@ import { prisma } from "~/utils/db.server";
 import { originalPath } from "~/utils/storage.server";
 import { DEFAULT_OPTIONS, DEFAULT_RATES } from "../scripts/simulate/model";
 import { runSimulation } from "../scripts/simulate/run";
-import { createCompany, createDepartment, createUser } from "./helpers";
+import { createCompany, createDepartment, createUser, keepQaSettings } from "./helpers";
 
 const CATEGORIES = ["AIR", "RAIL", "TAXI", "HOTEL", "MEAL", "ENTERTAIN", "OFFICE", "COMM", "TRAINING", "OTHER"];
 const REASONS = ["MISSING_RECEIPT", "ILLEGIBLE", "OVER_LIMIT", "AMOUNT_MISMATCH", "DUPLICATE", "MISSING_INFO"];
@@ -175,9 +175,9 @@ describe("npm run simulate with QA bots", () => {
   let org: Org;
   let qaBot: User;
   let router: { stop: () => Promise<void> };
-  let saved: { setting: Awaited<ReturnType<typeof prisma.qaSetting.findUnique>>; thresholds: { currency: string; minMinor: bigint }[] };
+  let saved: Awaited<ReturnType<typeof keepQaSettings>>;
   beforeAll(async () => {
-    saved = { setting: await prisma.qaSetting.findUnique({ where: { id: "qa" } }), thresholds: await prisma.qaAmountThreshold.findMany() };
+    saved = await keepQaSettings();
     org = await createOrg();
     const where = { companyId: org.company.id, departmentId: org.manager.departmentId };
     qaBot = await createUser(where, { roles: ["EMPLOYEE", "QA"], managerId: org.manager.id });
@@ -195,15 +195,7 @@ describe("npm run simulate with QA bots", () => {
   });
   afterAll(async () => {
     await router.stop();
-    // Leave the shared test database with the settings it had (other files sample at their rates).
-    if (saved.setting) {
-      const { id: _id, ...rest } = saved.setting;
-      await prisma.qaSetting.update({ where: { id: "qa" }, data: rest });
-    } else {
-      await prisma.qaSetting.deleteMany();
-    }
-    await prisma.qaAmountThreshold.deleteMany();
-    await prisma.qaAmountThreshold.createMany({ data: saved.thresholds });
+    await saved.restore();
   });
 
   it("records every wrong bot decision it checks as an error, through QA Next and the QA check", async () => {
