@@ -9,17 +9,16 @@ import { isTypingTarget } from "~/components/workstation-shortcuts";
 import { bpToPercentText } from "~/domain/qa-sampling";
 import type { Role } from "~/generated/prisma/enums";
 import { getQaOverview, QaError, takeNextQaTask } from "~/models/qa.server";
-import { hasRole, requireRole, requireUser } from "~/utils/auth.server";
+import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Quality checks · Accounting Factory" }];
 
-const VIEWER_ROLES: readonly Role[] = ["QA", "SUPERVISOR", "ADMIN"];
+const VIEWER_ROLES = ["QA", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const POLL_MS = 10_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!user.roles.some((r) => VIEWER_ROLES.includes(r))) throw new Response("Forbidden", { status: 403 });
+  const user = await requireRole(request, ...VIEWER_ROLES);
   const oversees = hasRole(user, "SUPERVISOR") || hasRole(user, "ADMIN");
   const overview = await getQaOverview({ viewer: user, allReviewers: oversees });
   const now = Date.now();

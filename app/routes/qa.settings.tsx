@@ -6,16 +6,15 @@ import { currencyExponent } from "~/domain/money";
 import type { Role } from "~/generated/prisma/enums";
 import { RATE_FIELDS } from "~/domain/qa-sampling";
 import { getQaSettings, saveQaSettings, settingsFormValues, thresholdCurrencies, type SettingsProblem } from "~/models/qa.server";
-import { hasRole, requireRole, requireUser } from "~/utils/auth.server";
+import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Quality sampling settings · Accounting Factory" }];
 
-const VIEWER_ROLES: readonly Role[] = ["SUPERVISOR", "ADMIN"];
+const VIEWER_ROLES = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!user.roles.some((r) => VIEWER_ROLES.includes(r))) throw new Response("Forbidden", { status: 403 });
+  const user = await requireRole(request, ...VIEWER_ROLES);
   const [settings, currencies] = await Promise.all([getQaSettings(), thresholdCurrencies()]);
   return {
     canEdit: hasRole(user, "ADMIN"),

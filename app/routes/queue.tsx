@@ -8,17 +8,16 @@ import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
 import type { Role } from "~/generated/prisma/enums";
 import { queueSummary, takeNextTask, WorkQueueError } from "~/models/work-queue.server";
-import { hasRole, requireRole, requireUser } from "~/utils/auth.server";
+import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime, localName } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Work queue · Accounting Factory" }];
 
-const VIEWER_ROLES: readonly Role[] = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"];
+const VIEWER_ROLES = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const POLL_MS = 10_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!user.roles.some((r) => VIEWER_ROLES.includes(r))) throw new Response("Forbidden", { status: 403 });
+  const user = await requireRole(request, ...VIEWER_ROLES);
   // Supervisors and admins watch every group; an accountant sees the groups they work in.
   const oversees = hasRole(user, "SUPERVISOR") || hasRole(user, "ADMIN");
   const summary = await queueSummary({ userId: user.id, allGroups: oversees });

@@ -5,12 +5,12 @@ import { RouteError } from "~/components/route-error";
 import type { QueueFigures } from "~/domain/erlang-c";
 import type { Role } from "~/generated/prisma/enums";
 import { DEFAULT_GOAL, DEFAULT_WINDOW_DAYS, GOAL_RANGE, staffingReport, WINDOW_DAYS_RANGE, type GroupAssessment } from "~/models/staffing.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth.server";
 import { formatDateTime, localName } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Staffing · Accounting Factory" }];
 
-const VIEWER_ROLES: readonly Role[] = ["SUPERVISOR", "ADMIN"];
+const VIEWER_ROLES = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 // Values right-aligned in tabular figures but free to wrap on a phone.
 const VALUE = { textAlign: "right", fontVariantNumeric: "tabular-nums" } as const;
 const GOAL_PERCENT = { min: Math.round(GOAL_RANGE.min * 100), max: Math.round(GOAL_RANGE.max * 100) };
@@ -41,8 +41,7 @@ function assessment(a: GroupAssessment) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!user.roles.some((r) => VIEWER_ROLES.includes(r))) throw new Response("Forbidden", { status: 403 });
+  const user = await requireRole(request, ...VIEWER_ROLES);
   const url = new URL(request.url);
   const goal = wholeParam(url.searchParams.get("goal"), GOAL_PERCENT.min, GOAL_PERCENT.max, Math.round(DEFAULT_GOAL * 100));
   const days = wholeParam(url.searchParams.get("days"), WINDOW_DAYS_RANGE.min, WINDOW_DAYS_RANGE.max, DEFAULT_WINDOW_DAYS);

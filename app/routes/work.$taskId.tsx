@@ -25,17 +25,16 @@ import type { Role } from "~/generated/prisma/enums";
 import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
 import { decideReview, getWorkstation, ReviewError, type ReviewDecision } from "~/models/review.server";
 import { takeNextTask, WorkQueueError } from "~/models/work-queue.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireRole, requireUser } from "~/utils/auth.server";
 import { formatCalendarDate, formatDateTime, formatTotals, localName } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.ws.claim.number ?? ""} · Accounting Factory` }];
 
-const VIEWER_ROLES: readonly Role[] = ["ACCOUNTANT", "QA", "SUPERVISOR", "ADMIN"];
+const VIEWER_ROLES = ["ACCOUNTANT", "QA", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const DECISIONS: readonly ReviewDecision[] = ["approve", "return", "reject"];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!user.roles.some((r) => VIEWER_ROLES.includes(r))) throw new Response("Forbidden", { status: 403 });
+  const user = await requireRole(request, ...VIEWER_ROLES);
   const ws = await getWorkstation({ taskId: params.taskId ?? "", viewer: user });
   if (!ws) throw new Response("Not found", { status: 404 });
   return { ws, timeZone: user.timeZone, canTake: user.roles.includes(ws.qa ? "QA" : "ACCOUNTANT") };

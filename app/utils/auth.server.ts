@@ -73,9 +73,10 @@ export function hasRole(user: Pick<SessionUser, "roles">, role: Role): boolean {
   return user.roles.includes(role);
 }
 
-export async function requireRole(request: Request, role: Role): Promise<SessionUser> {
+/** The signed-in user if they hold at least one of `roles`; 403 otherwise (401/redirect when signed out). */
+export async function requireRole(request: Request, ...roles: [Role, ...Role[]]): Promise<SessionUser> {
   const user = await requireUser(request);
-  if (!hasRole(user, role)) throw new Response("Forbidden", { status: 403 });
+  if (!roles.some((role) => hasRole(user, role))) throw new Response("Forbidden", { status: 403 });
   return user;
 }
 
