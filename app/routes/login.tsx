@@ -11,8 +11,10 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Accounting Factory
 
 // A throttled sign-in tells the browser (and any script) when to come back.
 export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
   const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : {};
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
 };
 
 const LoginSchema = z.object({
