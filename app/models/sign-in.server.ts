@@ -3,6 +3,7 @@
  * itself, keyed on the account and on the client address, so no URL spelling or proxy path gets around
  * it. Every sign-in, failure, refusal, lock and sign-out is an `auth.*` event in the audit log.
  */
+import { SECURITY_EVENT_TYPES } from "~/domain/security-events";
 import { ACCOUNT_RULE, ADDRESS_RULE, afterFailure, mayAttempt, type ThrottleRow, type ThrottleRule } from "~/domain/login-throttle";
 import { verifyLogin } from "~/utils/auth.server";
 import { prisma, type Tx } from "~/utils/db.server";
@@ -122,17 +123,6 @@ export async function endOwnSession({ userId, sessionId, client, now = new Date(
   });
 }
 
-export const SECURITY_EVENT_TYPES = [
-  "auth.signed_in",
-  "auth.sign_in_failed",
-  "auth.sign_in_refused",
-  "auth.locked",
-  "auth.signed_out",
-  "auth.signed_out_everywhere",
-  "auth.session_ended",
-  "user.deactivated",
-  "user.roles_changed",
-] as const;
 
 export type SecurityEvent = {
   id: string;
@@ -142,7 +132,12 @@ export type SecurityEvent = {
   account: string | null;
   address: string | null;
   userAgent: string | null;
-  detail: string | null;
+  /** Why a sign-in failed (unknown_account, wrong_password, inactive). */
+  reason: string | null;
+  /** Until when a key is locked or must wait. */
+  until: Date | null;
+  /** How many sessions a "sign out everywhere" ended. */
+  sessions: number | null;
 };
 
 /** The security log, newest first: what an admin reads. */
@@ -161,7 +156,7 @@ export async function listSecurityEvents({ type, account, limit = 200 }: { type?
   return rows.map((r) => {
     const data = (r.data ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === "string" ? v : null);
-    const detail = str(data.reason) ?? str(data.until) ?? str(data.retryAt) ?? (typeof data.sessions === "number" ? String(data.sessions) : null);
+    const until = str(data.until) ?? str(data.retryAt);
     return {
       id: r.id.toString(),
       at: r.at,
@@ -170,7 +165,9 @@ export async function listSecurityEvents({ type, account, limit = 200 }: { type?
       account: str(data.account) ?? r.actor?.email ?? null,
       address: str(data.address),
       userAgent: str(data.userAgent),
-      detail,
+      reason: str(data.reason),
+      until: until ? new Date(until) : null,
+      sessions: typeof data.sessions === "number" ? data.sessions : null,
     };
   });
 }

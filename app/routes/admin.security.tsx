@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RouteError } from "~/components/route-error";
-import { listSecurityEvents, SECURITY_EVENT_TYPES } from "~/models/sign-in.server";
+import { SECURITY_EVENT_TYPES } from "~/domain/security-events";
+import { listSecurityEvents } from "~/models/sign-in.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { describeUserAgent } from "~/utils/user-agent";
@@ -49,6 +50,7 @@ export default function SecurityLog() {
         </label>
         <button type="submit" className="button">{t("security.filter")}</button>
       </Form>
+      <div style={{ height: "1rem" }} />
       {data.events.length === 0 ? (
         <p className="empty card">{t("security.empty")}</p>
       ) : (
@@ -72,7 +74,11 @@ export default function SecurityLog() {
                   <td data-label={t("security.account")}>{e.account ?? "—"}</td>
                   <td data-label={t("security.address")} className="mono">{e.address ?? "—"}</td>
                   <td data-label={t("security.browser")}>{e.browser ?? "—"}</td>
-                  <td data-label={t("security.detail")} className="mono">{e.detail ?? ""}</td>
+                  <td data-label={t("security.detail")}>
+                    {e.reason ? t(`security.reasons.${e.reason}`, { defaultValue: e.reason }) : null}
+                    {e.until ? t("security.until", { time: formatDateTime(e.until, i18n.language, data.timeZone) }) : null}
+                    {e.sessions !== null ? t("security.sessions", { count: e.sessions }) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -17,7 +17,7 @@ export default {
     submit: "Sign in",
     invalid: "Email or password is wrong.",
     tooMany: "Too many attempts. Wait a minute and try again.",
-    wait: "Too many failed attempts. Wait {{seconds}} seconds before you try again.",
+    wait: "Too many failed attempts. You can try again in {{seconds}} s.",
     locked: "This sign-in is locked after repeated failures. Try again in {{minutes}} minutes, or ask an administrator.",
     required: "Enter your email and password.",
   },
@@ -51,6 +51,9 @@ export default {
     browser: "Browser",
     detail: "Detail",
     empty: "No events match.",
+    until: "until {{time}}",
+    sessions: "{{count}} sessions ended",
+    reasons: { unknown_account: "no such account", wrong_password: "wrong password", inactive: "account deactivated" },
     types: {
       auth_signed_in: "Signed in",
       auth_sign_in_failed: "Sign-in failed",

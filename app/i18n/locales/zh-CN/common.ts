@@ -51,6 +51,9 @@ export default {
     browser: "浏览器",
     detail: "详情",
     empty: "没有符合条件的事件。",
+    until: "至 {{time}}",
+    sessions: "已结束 {{count}} 个会话",
+    reasons: { unknown_account: "账户不存在", wrong_password: "密码错误", inactive: "账户已停用" },
     types: {
       auth_signed_in: "登录",
       auth_sign_in_failed: "登录失败",
