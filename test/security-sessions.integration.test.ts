@@ -112,6 +112,37 @@ describe("server-side sessions (item 2)", () => {
   });
 });
 
+describe("an administrator changes a user's rights at /admin/users (item 2)", () => {
+  it("roles, companies and deactivation end the user's sessions, each audited; an admin cannot lock themselves out", async () => {
+    const admin = await person(["EMPLOYEE", "ADMIN"]);
+    const target = await person(["EMPLOYEE", "SUPERVISOR"]);
+    const adminCookie = await sessionCookie(admin.id);
+    let targetCookie = await sessionCookie(target.id);
+    const save = (form: Record<string, string | string[]>) => {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x);
+      return fetch(`${server.base}/admin/users`, { method: "POST", headers: { Cookie: adminCookie, Origin: server.base, Accept: "text/html" }, body, redirect: "manual" });
+    };
+    expect((await save({ userId: target.id, roles: ["EMPLOYEE", "SUPERVISOR"], companyIds: [org.companyId], active: "on" })).status).toBe(200);
+    expect(await signedIn(targetCookie)).toBe(false);
+    targetCookie = await sessionCookie(target.id);
+    expect((await save({ userId: target.id, roles: ["EMPLOYEE"], companyIds: [org.companyId], active: "on" })).status).toBe(200);
+    expect(await signedIn(targetCookie)).toBe(false);
+    targetCookie = await sessionCookie(target.id);
+    expect((await save({ userId: target.id, roles: ["EMPLOYEE"], companyIds: [org.companyId] })).status).toBe(200);
+    expect(await signedIn(targetCookie)).toBe(false);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: target.id } })).active).toBe(false);
+    const events = await prisma.auditEvent.findMany({ where: { actorId: admin.id, type: { startsWith: "user." } }, orderBy: { id: "asc" }, select: { type: true } });
+    expect(events.map((e) => e.type)).toEqual(["user.companies_changed", "user.roles_changed", "user.deactivated"]);
+    const self = await save({ userId: admin.id, roles: ["EMPLOYEE"], active: "on" });
+    expect(await self.text()).toMatch(/self_lockout|cannot remove your own/i);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: admin.id } })).roles).toContain("ADMIN");
+    // Not an admin: refused before anything is read.
+    const supervisor = await person(["EMPLOYEE", "SUPERVISOR"]);
+    expect((await call(server, "/admin/users", { cookie: await sessionCookie(supervisor.id) })).status).toBe(403);
+  });
+});
+
 describe("sign-in throttling inside the action (item 3)", () => {
   it("refuses further guesses with a growing delay, also through an encoded path to the same action", async () => {
     const user = await person();

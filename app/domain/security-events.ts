@@ -8,7 +8,9 @@ export const SECURITY_EVENT_TYPES = [
   "auth.signed_out_everywhere",
   "auth.session_ended",
   "user.deactivated",
+  "user.reactivated",
   "user.roles_changed",
+  "user.companies_changed",
 ] as const;
 
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

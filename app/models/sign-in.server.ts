@@ -153,6 +153,9 @@ export async function listSecurityEvents({ type, account, limit = 200 }: { type?
     take: Math.min(Math.max(limit, 1), 1000),
     select: { id: true, at: true, type: true, data: true, actor: { select: { id: true, name: true, email: true } } },
   });
+  // user.* events are about another user than the admin who made them: show that user's email.
+  const subjectIds = [...new Set(rows.flatMap((r) => { const id = (r.data as Record<string, unknown> | null)?.userId; return typeof id === "string" ? [id] : []; }))];
+  const subjects = new Map((await prisma.user.findMany({ where: { id: { in: subjectIds } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
   return rows.map((r) => {
     const data = (r.data ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === "string" ? v : null);
@@ -162,7 +165,7 @@ export async function listSecurityEvents({ type, account, limit = 200 }: { type?
       at: r.at,
       type: r.type,
       actor: r.actor,
-      account: str(data.account) ?? r.actor?.email ?? null,
+      account: str(data.account) ?? (typeof data.userId === "string" ? subjects.get(data.userId) ?? null : null) ?? r.actor?.email ?? null,
       address: str(data.address),
       userAgent: str(data.userAgent),
       reason: str(data.reason),

@@ -63,6 +63,8 @@ export default {
       auth_signed_out_everywhere: "Signed out everywhere",
       auth_session_ended: "Session ended",
       user_deactivated: "User deactivated",
+      user_reactivated: "User reactivated",
+      user_companies_changed: "Companies changed",
       user_roles_changed: "Roles changed",
     },
   },

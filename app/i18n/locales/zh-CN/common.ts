@@ -63,6 +63,8 @@ export default {
       auth_signed_out_everywhere: "退出所有设备",
       auth_session_ended: "会话已结束",
       user_deactivated: "用户已停用",
+      user_reactivated: "用户已重新启用",
+      user_companies_changed: "所属公司已变更",
       user_roles_changed: "角色已变更",
     },
   },
