@@ -138,7 +138,7 @@ export default function BoardSettings() {
           <p className="muted" data-testid="no-tokens">{t("settings.noTokens")}</p>
         ) : (
           <div className="table-wrap">
-            <table data-testid="token-table">
+            <table className="data responsive" data-testid="token-table">
               <thead>
                 <tr>
                   <th>{t("settings.cols.name")}</th>
@@ -154,15 +154,17 @@ export default function BoardSettings() {
               <tbody>
                 {tokens.map((tok) => (
                   <tr key={tok.id} data-testid="token-row" data-revoked={tok.revokedAt ? "true" : "false"} data-state={tok.state}>
-                    <td>{tok.name}</td>
-                    <td data-testid="token-companies">
+                    <td data-label={t("settings.cols.name")}>{tok.name}</td>
+                    <td data-label={t("settings.cols.companies")} data-testid="token-companies">
                       {tok.companies.length ? tok.companies.map((c) => (locale.startsWith("zh") ? c.nameZh : c.name)).join(locale.startsWith("zh") ? "、" : ", ") : "—"}
                     </td>
-                    <td>{tok.createdByName ?? "—"}</td>
-                    <td>{formatDateTime(tok.createdAt, locale, timeZone)}</td>
-                    <td data-testid="token-expires">{formatDateTime(tok.expiresAt, locale, timeZone)}</td>
-                    <td>{tok.lastSeenAt ? formatDateTime(tok.lastSeenAt, locale, timeZone) : t("settings.never")}</td>
-                    <td data-testid="token-status">
+                    <td data-label={t("settings.cols.createdBy")}>{tok.createdByName ?? "—"}</td>
+                    <td data-label={t("settings.cols.createdAt")}>{formatDateTime(tok.createdAt, locale, timeZone)}</td>
+                    <td data-label={t("settings.cols.expiresAt")} data-testid="token-expires">
+                      {formatDateTime(tok.expiresAt, locale, timeZone)}
+                    </td>
+                    <td data-label={t("settings.cols.lastSeen")}>{tok.lastSeenAt ? formatDateTime(tok.lastSeenAt, locale, timeZone) : t("settings.never")}</td>
+                    <td data-label={t("settings.cols.status")} data-testid="token-status">
                       {tok.state === "revoked" && tok.revokedAt
                         ? t("settings.revoked", { time: formatDateTime(tok.revokedAt, locale, timeZone) })
                         : tok.state === "expired"
