@@ -7,5 +7,7 @@ declare module "@remix-run/node" {
   }
   interface AppLoadContext {
     cspNonce?: string;
+    /** The client's address as Express sees it (behind a trusted proxy: the forwarded one). */
+    clientAddress?: string;
   }
 }

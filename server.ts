@@ -1,7 +1,8 @@
 /**
- * The web process: Express serving the Remix build, with security headers, compression,
- * a login rate limit, and a clean stop on SIGTERM/SIGINT (remix-serve does not stop while
- * Prisma and Redis connections are open).
+ * The web process: Express serving the Remix build, with security headers, cross-origin refusal for
+ * every state-changing request, compression, and a clean stop on SIGTERM/SIGINT (remix-serve does not
+ * stop while Prisma and Redis connections are open). Sign-in throttling lives in the sign-in action
+ * itself (app/models/sign-in.server.ts), where no spelling of the path can get around it.
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -10,10 +11,12 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import { env } from "./app/utils/env.server";
 import { QUEUE_BOARD_PATH, queueBoardRouter, requireQueueBoardAccess } from "./app/utils/queue-board.server";
+import { refuseCrossOrigin } from "./app/utils/request-origin.server";
+import { checkSessionSecret } from "./app/utils/session-secret";
+import { cookiesSecure } from "./app/utils/session.server";
 import { runShutdownHooks } from "./app/utils/shutdown.server";
 
 const BUILD_PATH = path.resolve("build/index.js");
@@ -23,6 +26,14 @@ export async function createApp(): Promise<express.Express> {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+
+  if (env.NODE_ENV === "production" && env.ALLOW_PLAIN_HTTP_ON_LOCALHOST) {
+    // Plain HTTP is for the demo on this machine: nobody else may reach it (the socket's own peer, not a forwarded address).
+    app.use((req, res, next) => {
+      if (isLoopback(req.socket.remoteAddress)) return next();
+      res.status(403).type("text/plain").send("This server speaks plain HTTP to this machine only. Serve it over HTTPS to reach it from elsewhere.\n");
+    });
+  }
 
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString("base64");
@@ -41,9 +52,12 @@ export async function createApp(): Promise<express.Express> {
         },
       },
       crossOriginEmbedderPolicy: false,
-      strictTransportSecurity: process.env.COOKIE_SECURE === "true",
+      // HTTPS only, for a year, once production serves secure cookies.
+      strictTransportSecurity: cookiesSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     }),
   );
+  // Before every route below (bull-board's included) and whatever the path's spelling.
+  app.use(refuseCrossOrigin);
   // Event streams must not be buffered by compression.
   app.use(compression({ filter: (req, res) => !String(req.headers.accept ?? "").includes("text/event-stream") && compression.filter(req, res) }));
 
@@ -61,31 +75,30 @@ export async function createApp(): Promise<express.Express> {
     queueBoardRouter(),
   );
 
-  app.post(
-    "/login",
-    rateLimit({
-      windowMs: 60_000,
-      limit: Number(process.env.LOGIN_RATE_LIMIT ?? 10),
-      standardHeaders: "draft-7",
-      legacyHeaders: false,
-      handler: (_req, res) => {
-        res.redirect(303, "/login?error=too_many");
-      },
-    }),
-  );
-
   app.all(
     "*",
     createRequestHandler({
       build,
       mode: env.NODE_ENV,
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+      getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
     }),
   );
   return app;
 }
 
+function isLoopback(address: string | undefined): boolean {
+  return !!address && (address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127."));
+}
+
 async function main(): Promise<void> {
+  if (env.NODE_ENV === "production") {
+    // No built-in secret: a production server without a strong one does not start.
+    const verdict = checkSessionSecret(env.SESSION_SECRET);
+    if (!verdict.ok) {
+      console.error(`[web] refusing to start: ${verdict.reason}`);
+      process.exit(1);
+    }
+  }
   const app = await createApp();
   const server = app.listen(env.PORT, () => {
     console.log(`[web] listening on http://localhost:${env.PORT}`);
@@ -107,4 +120,5 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-void main();
+// Started as a program (npm start); imported by tests and benches, it only builds the app.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) void main();

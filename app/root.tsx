@@ -83,6 +83,7 @@ function Header({ data }: { data: RootData }) {
           {user.roles.some((r) => r === "QA" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/qa">{t("quality:nav")}</NavLink> : null}
           {user.roles.some((r) => r === "ACCOUNTANT" || r === "QA" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/pay">{t("pay:nav")}</NavLink> : null}
           {user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR") ? <NavLink to="/staffing">{t("staffing:nav")}</NavLink> : null}
+          {user.roles.includes("ADMIN") ? <NavLink to="/admin/security">{t("security.nav")}</NavLink> : null}
         </nav>
       ) : null}
       <div className="topbar-right">
@@ -96,7 +97,7 @@ function Header({ data }: { data: RootData }) {
         </Form>
         {user ? (
           <>
-            <span className="whoami" title={user.email}>{user.name}</span>
+            <Link to="/account" className="whoami" title={`${user.email} · ${t("nav.account")}`}>{user.name}</Link>
             <Form method="post" action="/logout">
               <button type="submit" className="button button-quiet">{t("nav.signOut")}</button>
             </Form>

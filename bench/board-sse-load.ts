@@ -27,6 +27,7 @@ const PASSWORD = "demo1234";
 async function login(email: string): Promise<string> {
   const res = await fetch(`${BASE}/login`, {
     method: "POST",
+    headers: { Origin: BASE },
     body: new URLSearchParams({ email, password: PASSWORD, redirectTo: "" }),
     redirect: "manual",
   });
@@ -47,7 +48,7 @@ type Sample = { next: number[]; decide: number[]; empty: number; refused: number
 async function bot(cookie: string, count: number, sample: Sample, reason: string): Promise<void> {
   for (let i = 0; i < count; i++) {
     let t0 = performance.now();
-    const next = await fetch(`${BASE}/queue`, { method: "POST", headers: { Cookie: cookie }, body: new URLSearchParams({ intent: "next" }), redirect: "manual" });
+    const next = await fetch(`${BASE}/queue`, { method: "POST", headers: { Cookie: cookie, Origin: BASE }, body: new URLSearchParams({ intent: "next" }), redirect: "manual" });
     sample.next.push(performance.now() - t0);
     const location = next.headers.get("Location") ?? "";
     const m = /\/work\/([0-9a-f-]+)/.exec(location);
@@ -59,13 +60,13 @@ async function bot(cookie: string, count: number, sample: Sample, reason: string
     const task = await prisma.task.findUniqueOrThrow({ where: { id: m[1]! }, select: { claim: { select: { version: true } } } });
     const form = new URLSearchParams({ intent: "approve", claimVersion: String(task.claim.version) });
     t0 = performance.now();
-    let res = await fetch(`${BASE}/work/${m[1]}`, { method: "POST", headers: { Cookie: cookie }, body: form, redirect: "manual" });
+    let res = await fetch(`${BASE}/work/${m[1]}`, { method: "POST", headers: { Cookie: cookie, Origin: BASE }, body: form, redirect: "manual" });
     if (res.status !== 302) {
       // Approval refused by a blocking check: return it instead (also a finished task).
       await res.arrayBuffer();
       res = await fetch(`${BASE}/work/${m[1]}`, {
         method: "POST",
-        headers: { Cookie: cookie },
+        headers: { Cookie: cookie, Origin: BASE },
         body: new URLSearchParams({ intent: "return", claimVersion: String(task.claim.version), reasonCodes: reason, comment: "bench" }),
         redirect: "manual",
       });

@@ -28,6 +28,7 @@
  * Prints a table, then exactly one JSON line.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -37,7 +38,8 @@ import { seedBenchDatabase } from "./bench-db";
 
 const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/accounting_factory_board_bench";
 const PREFIX = "afbench_board";
-const SESSION_SECRET = "bench-board-session-secret-0123456789";
+// The app runs as in production, so it needs a real random secret; the bench signs its cookie with the same one.
+const SESSION_SECRET = randomBytes(32).toString("base64");
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ACCOUNTANTS = 60;
 const GROUPS = 6;
@@ -195,6 +197,7 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: PREFIX,
     SESSION_SECRET,
+    ALLOW_PLAIN_HTTP_ON_LOCALHOST: "true",
     PORT: String(port),
     STORAGE_DIR: path.join(ROOT, ".data/bench-board-storage"),
   };
@@ -224,7 +227,7 @@ async function main(): Promise<void> {
   const { getBoardData } = await import("~/models/board-data.server");
   const { decideReview } = await import("~/models/review.server");
   const { boardChannel } = await import("~/models/board-contract");
-  const { sessionStorage } = await import("~/utils/session.server");
+  const { createSession } = await import("~/utils/session.server");
   const { prisma } = await import("~/utils/db.server");
   const { runShutdownHooks } = await import("~/utils/shutdown.server");
 
@@ -292,9 +295,7 @@ async function main(): Promise<void> {
     // The board stream: every message is the whole BoardData; the n-th event is on screen when tasks done today reach base + n.
     const screens: { at: number; tasks: number }[] = [];
     if (hasStream) {
-      const session = await sessionStorage.getSession();
-      session.set("userId", "sup-0");
-      const cookie = (await sessionStorage.commitSession(session)).split(";")[0]!;
+      const cookie = (await createSession(prisma, { userId: "sup-0", userAgent: "bench" })).setCookie.split(";")[0]!;
       const res = await fetch(`http://127.0.0.1:${port}/board/events`, { headers: { cookie, accept: "text/event-stream" }, signal: abort.signal });
       if (!res.ok || !res.body) throw new Error(`/board/events answered ${res.status}`);
       void readSse(res.body, (data, at) => {

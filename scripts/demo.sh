@@ -14,9 +14,11 @@ export PORT="${PORT:-3000}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accounting_factory}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export STORAGE_DIR="${STORAGE_DIR:-$PWD/.data/storage}"
+# The demo serves plain HTTP on this machine only (no TLS here); a real deployment leaves this unset and serves HTTPS.
+export ALLOW_PLAIN_HTTP_ON_LOCALHOST="${ALLOW_PLAIN_HTTP_ON_LOCALHOST:-true}"
 if [ -z "${SESSION_SECRET:-}" ]; then
   mkdir -p .data
-  [ -f .data/session-secret ] || head -c 32 /dev/urandom | base64 > .data/session-secret
+  [ -s .data/session-secret ] || (umask 077 && head -c 32 /dev/urandom | base64 > .data/session-secret)
   SESSION_SECRET=$(cat .data/session-secret)
   export SESSION_SECRET
 fi

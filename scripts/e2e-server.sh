@@ -9,8 +9,12 @@ export DATABASE_URL="${E2E_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/ac
 export REDIS_URL="${E2E_REDIS_URL:-redis://127.0.0.1:6379/2}"
 export QUEUE_PREFIX="${E2E_QUEUE_PREFIX:-afe}"
 export STORAGE_DIR="${E2E_STORAGE_DIR:-$PWD/.data/e2e-storage}"
-export SESSION_SECRET=e2e-session-secret-0123456789
-export LOGIN_RATE_LIMIT=1000
+# Production rules apply: a real random secret (kept in .data/, like the demo's), plain HTTP to localhost only.
+mkdir -p .data
+[ -s .data/e2e-session-secret ] || (umask 077 && head -c 32 /dev/urandom | base64 > .data/e2e-session-secret)
+SESSION_SECRET=$(cat .data/e2e-session-secret)
+export SESSION_SECRET
+export ALLOW_PLAIN_HTTP_ON_LOCALHOST=true
 export SEED_CLAIMS="${E2E_SEED_CLAIMS:-0}"
 npx tsx scripts/services.ts
 npx tsx scripts/migrate.ts

@@ -17,6 +17,7 @@ export QUEUE_PREFIX=aft
 export STORAGE_DIR="$PWD/.data/test-storage"
 export PORT="${TEST_PORT:-3100}"
 export SESSION_SECRET=test-session-secret-0123456789
+unset ALLOW_PLAIN_HTTP_ON_LOCALHOST APP_ORIGIN
 npx tsx scripts/services.ts
 
 step "typecheck"
@@ -25,10 +26,11 @@ step "lint"
 npx eslint --max-warnings 0 .
 step "unit"
 npx vitest run --project unit
+step "build"
+# Before the integration tests: some of them run the real server (server.ts over this build).
+NODE_ENV=production npx remix build >/dev/null
 step "integration"
 npx vitest run --project integration
-step "build"
-NODE_ENV=production npx remix build >/dev/null
 step "browser"
 npx playwright test
 step "done"

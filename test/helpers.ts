@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import type { Claim, Company, Department, Role, SlaState, User } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { getQueue, QUEUES } from "~/utils/queue.server";
-import { sessionStorage } from "~/utils/session.server";
+import { createSession } from "~/utils/session.server";
 
 const unique = () => randomUUID().slice(0, 8);
 
@@ -142,10 +142,10 @@ export async function queueReviewTask(
 }
 
 /** The session cookie ("name=value") of a signed-in `userId`, for calling loaders and actions. */
+/** A real server-side session for the user, as a Cookie header value ("af_session=…"). */
 export async function sessionCookie(userId: string): Promise<string> {
-  const session = await sessionStorage.getSession();
-  session.set("userId", userId);
-  return (await sessionStorage.commitSession(session)).split(";")[0]!;
+  const session = await createSession(prisma, { userId, ip: "127.0.0.1", userAgent: "integration-test" });
+  return session.setCookie.split(";")[0]!;
 }
 
 /** Polls `check` until it returns something other than undefined/false, or fails after `timeoutMs`. */

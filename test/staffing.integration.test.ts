@@ -13,8 +13,7 @@ import type { User } from "~/generated/prisma/client";
 import { staffingReport, staffingWindow } from "~/models/staffing.server";
 import { loader as staffingLoader } from "~/routes/staffing";
 import { prisma } from "~/utils/db.server";
-import { sessionStorage } from "~/utils/session.server";
-import { createClaim, createCompany, createDepartment, createGroup, createUser } from "./helpers";
+import { createClaim, createCompany, createDepartment, createGroup, createUser, sessionCookie } from "./helpers";
 
 /** A Shanghai wall-clock time as the instant it is. */
 const sh = (local: string) => DateTime.fromISO(local, { zone: "Asia/Shanghai" }).toJSDate();
@@ -153,9 +152,7 @@ describe("staffingReport", () => {
 
 describe("/staffing route", () => {
   async function get(user: User, query = ""): Promise<Response | Awaited<ReturnType<typeof staffingLoader>>> {
-    const session = await sessionStorage.getSession();
-    session.set("userId", user.id);
-    const cookie = (await sessionStorage.commitSession(session)).split(";")[0]!;
+    const cookie = await sessionCookie(user.id);
     const args: LoaderFunctionArgs = { request: new Request(`http://localhost/staffing${query}`, { headers: { Cookie: cookie } }), params: {}, context: {} };
     try {
       return await staffingLoader(args);

@@ -1,11 +1,21 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data as withStatus, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { createUserSession, getOptionalUser, safeRedirect, verifyLogin } from "~/utils/auth.server";
+import { signIn } from "~/models/sign-in.server";
+import { getOptionalUser, safeRedirect } from "~/utils/auth.server";
+import { clientFacts } from "~/utils/client.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Accounting Factory" }];
+
+// A throttled sign-in tells the browser (and any script) when to come back.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 const LoginSchema = z.object({
   email: z.string().trim().min(1).max(200),
@@ -15,17 +25,27 @@ const LoginSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
-  if (user) throw redirect("/claims");
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   const parsed = LoginSchema.safeParse(form);
   if (!parsed.success) return { error: "required" as const };
-  const user = await verifyLogin(parsed.data.email, parsed.data.password);
-  if (!user) return { error: "invalid" as const };
-  return createUserSession(user.id, safeRedirect(parsed.data.redirectTo));
+  const result = await signIn({
+    email: parsed.data.email,
+    password: parsed.data.password,
+    client: clientFacts(request, context),
+    previousCookie: request.headers.get("Cookie"),
+  });
+  if (!result.ok) {
+    if (result.code === "invalid") return { error: "invalid" as const };
+    const seconds = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 1000));
+    const error = result.code === "locked" ? ("locked" as const) : ("tooMany" as const);
+    return withStatus({ error, seconds }, { status: 429, headers: { "Retry-After": String(seconds) } });
+  }
+  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
 }
 
 export default function Login() {
@@ -33,7 +53,9 @@ export default function Login() {
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
-  const error = data?.error ?? (params.get("error") === "too_many" ? "tooMany" : undefined);
+  const error = data?.error;
+  const seconds = data && "seconds" in data ? data.seconds : undefined;
+  const minutes = seconds === undefined ? undefined : Math.ceil(seconds / 60);
   return (
     <div className="auth-card">
       <h1>{t("login.title")}</h1>
@@ -49,7 +71,7 @@ export default function Login() {
         </label>
         {error ? (
           <p className="form-error" role="alert">
-            {t(`login.${error}`)}
+            {error === "locked" ? t("login.locked", { minutes }) : error === "tooMany" && seconds !== undefined ? t("login.wait", { seconds }) : t(`login.${error}`)}
           </p>
         ) : null}
         <button type="submit" className="button button-primary" disabled={navigation.state === "submitting"}>

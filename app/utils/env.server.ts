@@ -3,7 +3,8 @@ import { z } from "zod";
 
 // Parsed once; web, workers and scripts all read configuration from here.
 const EnvSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Unset means production: a server started with `npm start` and no NODE_ENV gets every protection.
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().positive().default(3000),
   DATABASE_URL: z
     .string()
@@ -13,7 +14,17 @@ const EnvSchema = z.object({
   /** Prefix for every BullMQ key, so tests and the demo never share queues. */
   QUEUE_PREFIX: z.string().min(1).default("af"),
   STORAGE_DIR: z.string().min(1).default(path.resolve(".data/storage")),
-  SESSION_SECRET: z.string().min(16).default("dev-only-session-secret-change-me"),
+  // ── security (issue 8) ──
+  /** Signs the session cookie. Required in production (≥ 32 random bytes, checked when the web server starts); elsewhere a random one per process. */
+  SESSION_SECRET: z.string().optional(),
+  /** A session ends after this many idle minutes … */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  /** … and this many hours after sign-in, however busy. */
+  SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
+  /** Production sends cookies only over HTTPS (Secure, HSTS) unless this is "true": plain HTTP, answered to this machine's own addresses only (the demo). */
+  ALLOW_PLAIN_HTTP_ON_LOCALHOST: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** The origins the app is served from, comma-separated (e.g. https://ssc.example.com); when unset, the request's own host. */
+  APP_ORIGIN: z.string().optional(),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(150_000_000),
   IMAGING_CONCURRENCY: z.coerce.number().int().positive().default(2),

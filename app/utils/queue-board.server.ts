@@ -2,21 +2,15 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import type { RequestHandler } from "express";
-import { prisma } from "./db.server";
+import { getUserFromCookieHeader } from "./auth.server";
 import { getQueue, QUEUES } from "./queue.server";
-import { sessionStorage } from "./session.server";
 
 export const QUEUE_BOARD_PATH = "/admin/queues";
 
 /** Only signed-in admins and supervisors reach the queue board (retry or discard failed jobs there). */
 export const requireQueueBoardAccess: RequestHandler = (req, res, next) => {
   void (async () => {
-    const session = await sessionStorage.getSession(req.headers.cookie);
-    const userId: unknown = session.get("userId");
-    const user =
-      typeof userId === "string"
-        ? await prisma.user.findFirst({ where: { id: userId, active: true }, select: { roles: true } })
-        : null;
+    const user = await getUserFromCookieHeader(req.headers.cookie);
     if (!user) return res.redirect(302, `/login?redirectTo=${encodeURIComponent(QUEUE_BOARD_PATH)}`);
     if (!user.roles.some((r) => r === "ADMIN" || r === "SUPERVISOR")) return res.status(403).send("Forbidden");
     next();
