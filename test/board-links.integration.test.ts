@@ -12,9 +12,11 @@ import { BoardTokenError, createBoardToken, listBoardTokens, revokeBoardToken } 
 import { liveDayFromRollups, rebuildRollups } from "~/models/rollups.server";
 import { loader as eventsLoader } from "~/routes/board.events";
 import { loader as boardLoader } from "~/routes/board";
+import { hashPassword } from "~/utils/auth.server";
 import { getBoardHub } from "~/utils/board-events.server";
 import { prisma } from "~/utils/db.server";
 import { createGroup, createMember, createOrg, createUser, queueReviewTask, refusal, sessionCookie, waitFor, type Org } from "./helpers";
+import { call as serverCall, sessionFrom, startRealServer } from "./real-server";
 
 type Call = { cookie?: string; signal?: AbortSignal; context?: Record<string, unknown> };
 
@@ -102,6 +104,9 @@ describe("wall-board links and streams (issue 8, item 11)", () => {
   beforeAll(async () => {
     orgA = await createOrg();
     orgB = await createOrg();
+    // A third company nobody here works for: A + B is then a partial scope (read from the task rows,
+    // which these directly written tasks are in; the rollups would need a rebuild to see them).
+    await createOrg();
     groupId = await createGroup();
     groupCode = (await prisma.processingGroup.findUniqueOrThrow({ where: { id: groupId } })).code;
     supA = await supervisorOf(orgA, [orgA.companyId]);
@@ -269,6 +274,52 @@ describe("wall-board links and streams (issue 8, item 11)", () => {
       // Not a revocation: the browser reconnects and is checked again.
       expect(sse.events.some((e) => e.startsWith("event: revoked"))).toBe(false);
       abort.abort();
+    });
+  });
+
+  describe("4. streams opened with a session end when that session is revoked (through the real server)", () => {
+    const PASSWORD = "board stream session check";
+
+    /** Signs in through /login and returns the session cookie. */
+    async function signIn(server: Awaited<ReturnType<typeof startRealServer>>, email: string): Promise<string> {
+      const res = await serverCall(server, "/login", { method: "POST", form: { email, password: PASSWORD, redirectTo: "" } });
+      expect(res.status).toBe(302);
+      return sessionFrom(res)!;
+    }
+
+    /** Opens /board/events with a cookie; resolves once the first board arrived. */
+    async function openStream(server: Awaited<ReturnType<typeof startRealServer>>, cookie: string) {
+      const abort = new AbortController();
+      const res = await fetch(`${server.base}/board/events`, { headers: { Accept: "text/event-stream", Cookie: cookie }, signal: abort.signal });
+      expect(res.status).toBe(200);
+      const sse = sseReader(res);
+      void sse.pump.catch(() => undefined);
+      await waitFor(() => sse.boards[0], { what: "the first board" });
+      return { sse, abort };
+    }
+
+    it("signing out ends the board stream that session opened; signing out everywhere ends the others'", async () => {
+      const server = await startRealServer();
+      try {
+        const user = await createUser(orgA, { roles: ["SUPERVISOR"], passwordHash: await hashPassword(PASSWORD) });
+        await prisma.userCompany.create({ data: { userId: user.id, companyId: orgA.companyId } });
+        const laptop = await signIn(server, user.email);
+        const wall = await signIn(server, user.email);
+        const phone = await signIn(server, user.email);
+        const onLaptop = await openStream(server, laptop);
+        const onWall = await openStream(server, wall);
+
+        expect((await serverCall(server, "/logout", { method: "POST", cookie: laptop })).status).toBe(302);
+        await waitFor(() => onLaptop.sse.isDone(), { what: "the signed-out session's stream ended", timeoutMs: 12_000 });
+        expect(onWall.sse.isDone()).toBe(false);
+
+        expect((await serverCall(server, "/account", { method: "POST", cookie: phone, form: { intent: "everywhere" } })).status).toBe(302);
+        await waitFor(() => onWall.sse.isDone(), { what: "the other session's stream ended", timeoutMs: 12_000 });
+        onLaptop.abort.abort();
+        onWall.abort.abort();
+      } finally {
+        await server.close();
+      }
     });
   });
 

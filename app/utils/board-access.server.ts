@@ -3,6 +3,7 @@ import { boardManagerScope, liveBoardLink, verifyBoardToken } from "~/models/boa
 import { getOptionalUser, requireUser, type SessionUser } from "./auth.server";
 import type { StreamLimit } from "./board-events.server";
 import { env } from "./env.server";
+import { isSessionActive } from "./session.server";
 
 /**
  * Who may look at the wall board, and what: a supervisor or admin (the companies they work for), or a
@@ -42,10 +43,13 @@ export async function requireBoardViewer(request: Request, { stream = false }: {
 
 /**
  * What an open stream asks every few seconds: may this viewer still see this very scope? A link that
- * expired, was revoked or lost a company, a manager who lost the role, a company or their account, says
- * no. (The session itself: see `sessionStillActive`.)
+ * expired, was revoked or lost a company, a manager who lost the role, a company, their account or
+ * their session (signed out, signed out everywhere, timed out), says no.
  */
-export function boardStillAllowed(viewer: BoardViewer, { sessionStillActive }: { sessionStillActive?: (sessionId: string) => Promise<boolean> } = {}): () => Promise<boolean> {
+export function boardStillAllowed(
+  viewer: BoardViewer,
+  { sessionStillActive = isSessionActive }: { sessionStillActive?: (sessionId: string) => Promise<boolean> } = {},
+): () => Promise<boolean> {
   const opened = boardScopeKey(viewer.scope);
   if (viewer.kind === "token") {
     return async () => {
@@ -55,17 +59,10 @@ export function boardStillAllowed(viewer: BoardViewer, { sessionStillActive }: {
   }
   const { user } = viewer;
   return async () => {
+    if (!(await sessionStillActive(user.sessionId))) return false;
     const scope = await boardManagerScope(user.id);
-    if (!scope || boardScopeKey(scope) !== opened) return false;
-    return sessionStillActive ? sessionStillActive(sessionIdOf(user)) : true;
+    return !!scope && boardScopeKey(scope) === opened;
   };
-}
-
-function sessionIdOf(user: SessionUser): string {
-  const id = (user as SessionUser & { sessionId?: unknown }).sessionId;
-  // A user without a session id cannot be re-checked: treat it as ended.
-  if (typeof id !== "string" || id === "") throw new Error("the signed-in user carries no session id");
-  return id;
 }
 
 /** The client address Express saw (server.ts passes it in the load context); "unknown" when absent. */
