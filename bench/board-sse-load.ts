@@ -8,7 +8,8 @@
  *
  * Without --base it starts its own app (bench/app-process.ts: demo organisation with --seed-claims
  * claims, its own database, Redis db and port 3204) and stops it at the end; with --base http://…
- * it drives a running app whose DATABASE_URL must be set too (the bots read claim versions from it).
+ * it drives a running app whose DATABASE_URL must be set too (the bots read claim versions from it),
+ * started with BOARD_STREAMS_PER_USER and BOARD_STREAMS_PER_ADDRESS at least --clients (default 5 / 20).
  */
 import { startBenchApp, type BenchApp } from "./app-process";
 import { positiveArg, stringArg } from "./cli";
@@ -110,6 +111,10 @@ function openBoard(cookie: string): Board {
 async function main(): Promise<void> {
   let app: BenchApp | null = null;
   if (!BASE) {
+    // The bench opens all its boards as one supervisor from one address: lift the stream caps
+    // (5 per user, 20 per address by default) to the number of boards for the app it starts.
+    process.env.BOARD_STREAMS_PER_USER = String(CLIENTS);
+    process.env.BOARD_STREAMS_PER_ADDRESS = String(CLIENTS);
     app = await startBenchApp({ name: "boardload", port: 3204, redisDb: 4, seedClaims: SEED_CLAIMS });
     Object.assign(process.env, app.env);
     BASE = app.base;

@@ -97,9 +97,21 @@ test("a board link works on a TV without signing in, and stops when revoked", as
   await login(page, "supervisor@demo.af");
   await page.goto("/board/settings");
   await page.getByLabel("Screen name").fill("E2E floor TV");
+  // The lifetime is chosen when the link is made: 1, 7, 30 or 90 days, never unlimited.
+  const lifetime = page.getByLabel("Valid for");
+  await expect(lifetime.locator("option")).toHaveText(["1 day", "7 days", "30 days", "90 days"]);
+  await expect(lifetime).toHaveValue("7");
+  await lifetime.selectOption("1");
   await page.getByRole("button", { name: "Create board link" }).click();
   const url = await page.getByTestId("new-token-url").inputValue();
   expect(url).toMatch(/\/board\?token=[A-Za-z0-9_-]{43}$/);
+  await expect(page.getByTestId("new-token-expiry")).toContainText("It works until");
+  // Listed with its companies (the supervisor's) and its expiry.
+  const row = page.getByTestId("token-row").filter({ hasText: "E2E floor TV" });
+  await expect(row.getByTestId("token-companies")).not.toHaveText("—");
+  await expect(row.getByTestId("token-expires")).not.toBeEmpty();
+  await expect(row).toHaveAttribute("data-state", "active");
+  await page.screenshot({ path: "test-results/board-settings-en.png", fullPage: true });
 
   const tvContext = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const tv = await tvContext.newPage();
@@ -122,4 +134,24 @@ test("a board link works on a TV without signing in, and stops when revoked", as
   expect(again?.status()).toBe(403);
   await expect(tv.getByTestId("board-error")).toContainText("This board's access has ended");
   await tvContext.close();
+});
+
+test("board settings in Simplified Chinese and on a phone", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await login(page, "supervisor@demo.af", "zh-CN");
+  await page.goto("/board/settings");
+  await expect(page.getByRole("heading", { name: "电视看板链接" })).toBeVisible();
+  const lifetime = page.getByLabel("有效期");
+  await expect(lifetime.locator("option")).toHaveText(["1 天", "7 天", "30 天", "90 天"]);
+  await page.getByLabel("屏幕名称").fill("三楼北墙");
+  await lifetime.selectOption("30");
+  await page.getByRole("button", { name: "创建看板链接" }).click();
+  await expect(page.getByTestId("new-token-expiry")).toContainText("有效期至");
+  await expect(page.getByTestId("token-row").filter({ hasText: "三楼北墙" })).toHaveAttribute("data-state", "active");
+  // Nothing wider than the phone.
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: "test-results/board-settings-zh-390.png", fullPage: true });
+  await context.close();
 });

@@ -15,11 +15,15 @@ import { startMetricsWorker } from "../workers/metrics";
 import { startRelay } from "../workers/relay";
 import { clearLeftoverJobs, createClaim, createClaimant, createUser, sessionCookie, waitFor } from "./helpers";
 
-async function call(fn: (args: LoaderFunctionArgs) => Promise<unknown>, url: string, { cookie, signal }: { cookie?: string; signal?: AbortSignal } = {}) {
+async function call(
+  fn: (args: LoaderFunctionArgs) => Promise<unknown>,
+  url: string,
+  { cookie, signal, context = {} }: { cookie?: string; signal?: AbortSignal; context?: Record<string, unknown> } = {},
+) {
   const headers = new Headers({ Accept: "text/event-stream" });
   if (cookie) headers.set("Cookie", cookie);
   try {
-    return await fn({ request: new Request(`http://localhost${url}`, { headers, signal }), params: {}, context: {} });
+    return await fn({ request: new Request(`http://localhost${url}`, { headers, signal }), params: {}, context });
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;
@@ -62,6 +66,7 @@ describe("wall board event stream", () => {
   let supervisorCookie: string;
   let employeeCookie: string;
   let supervisorId: string;
+  let org: { companyId: string; departmentId: string };
   let accountant: Awaited<ReturnType<typeof createUser>>;
   let employeeUser: Awaited<ReturnType<typeof createUser>>;
   let groupId: string;
@@ -70,8 +75,10 @@ describe("wall board event stream", () => {
 
   beforeAll(async () => {
     const { company, department, user: employee } = await createClaimant();
-    const org = { companyId: company.id, departmentId: department.id };
+    org = { companyId: company.id, departmentId: department.id };
     const supervisor = await createUser(org, { roles: ["SUPERVISOR"] });
+    // The board shows the companies its viewer works for (before the session: a change of them revokes it).
+    await prisma.userCompany.create({ data: { userId: supervisor.id, companyId: company.id } });
     accountant = await createUser(org, { roles: ["EMPLOYEE", "ACCOUNTANT"], name: "Board Test Accountant" });
     employeeUser = employee;
     groupId = (await prisma.processingGroup.create({ data: { id: randomUUID(), code: `BE${randomUUID().slice(0, 6)}`, name: "Board events", nameZh: "看板事件组" } })).id;
@@ -164,8 +171,16 @@ describe("wall board event stream", () => {
     const hub = getBoardHub();
     const aborts = Array.from({ length: 60 }, () => new AbortController());
     const readers: ReturnType<typeof sseReader>[] = [];
-    for (const a of aborts) {
-      const res = (await call(eventsLoader, "/board/events", { cookie: supervisorCookie, signal: a.signal })) as Response;
+    // 12 supervisors × 5 boards (the per-user cap), from 60 addresses (under the per-address cap).
+    const cookies: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const other = await createUser(org, { roles: ["SUPERVISOR"] });
+      await prisma.userCompany.create({ data: { userId: other.id, companyId: org.companyId } });
+      cookies.push(await sessionCookie(other.id));
+    }
+    for (const [i, a] of aborts.entries()) {
+      const res = (await call(eventsLoader, "/board/events", { cookie: cookies[i % 12], signal: a.signal, context: { clientAddress: `10.9.0.${i}` } })) as Response;
+      expect(res.status).toBe(200);
       readers.push(sseReader(res));
     }
     expect(hub.listenerCount).toBe(60);
@@ -188,7 +203,7 @@ describe("wall board event stream", () => {
   });
 
   it("a board token opens the page and the stream without a login; revoked, it is refused (audited)", async () => {
-    const made = await createBoardToken({ name: "Floor 3 north wall", actorId: supervisorId });
+    const made = await createBoardToken({ name: "Floor 3 north wall", actorId: supervisorId, lifetimeDays: 7 });
     expect(made.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const stored = await prisma.boardToken.findUniqueOrThrow({ where: { id: made.id } });
     expect(stored.tokenHash).not.toContain(made.token);
@@ -225,9 +240,9 @@ describe("wall board event stream", () => {
   });
 
   it("an open token board goes dark when its token is revoked", async () => {
-    const made = await createBoardToken({ name: "Lobby", actorId: supervisorId });
+    const made = await createBoardToken({ name: "Lobby", actorId: supervisorId, lifetimeDays: 1 });
     // A hub of its own with a fast heartbeat, on the real Redis subscription and database.
-    const hub = new BoardHub({ subscribe: redisSubscribe, load: () => getBoardData({ now: new Date() }), heartbeatMs: 100, accessCheckEveryBeats: 1 });
+    const hub = new BoardHub({ subscribe: redisSubscribe, load: () => getBoardData({ now: new Date() }), heartbeatMs: 100, accessCheckMs: 100 });
     const abort = new AbortController();
     const sse = sseReader(boardEventStream({ signal: abort.signal, hub, stillAllowed: () => boardTokenIsLive(made.id) }));
     await waitFor(() => sse.boards[0], { what: "first board" });

@@ -1,7 +1,10 @@
 import { useEffect, useState } from "react";
 import { newerBoard, parseBoardMessage, reconnectDelayMs } from "./board-format";
 
-export type LiveState = "connecting" | "live" | "reconnecting" | "ended";
+export type LiveState = "connecting" | "live" | "reconnecting" | "busy" | "ended";
+
+/** How long a board refused for too many open streams (429) waits before asking again. */
+const BUSY_RETRY_MS = 30_000;
 
 function withParam(url: string, key: string, value: string): string {
   const u = new URL(url, window.location.href);
@@ -12,8 +15,9 @@ function withParam(url: string, key: string, value: string): string {
 /**
  * Follows the board's event stream. While the connection drops (server restart, network), the
  * browser's EventSource retries by itself (`retry:` from the server); when it gives up (an HTTP
- * error), we ask the server whether this board may still look — 401/403 ends it, anything else
- * opens a new stream after a backoff. Every (re)connect starts with fresh data from the server.
+ * error), we ask the server whether this board may still look — 401/403 ends it, 429 (too many
+ * boards open for this link, account or address) waits and asks again, anything else opens a new
+ * stream after a backoff. Every (re)connect starts with fresh data from the server.
  */
 export function useBoardStream<T extends { generatedAt: string }>(eventsUrl: string, initial: T): { data: T; state: LiveState } {
   const [data, setData] = useState<T>(initial);
@@ -64,6 +68,11 @@ export function useBoardStream<T extends { generatedAt: string }>(eventsUrl: str
         const res = await fetch(withParam(eventsUrl, "probe", "1"), { headers: { Accept: "text/event-stream" }, cache: "no-store" });
         if (res.status === 401 || res.status === 403) {
           setState("ended");
+          return;
+        }
+        if (res.status === 429) {
+          setState("busy");
+          retry = setTimeout(() => void probeThenConnect(), BUSY_RETRY_MS);
           return;
         }
       } catch {

@@ -64,7 +64,15 @@ export function BoardScreen({ data, state, locale, settingsHref }: { data: Board
         <div className="board-head-right">
           <span className="board-status" data-state={state} role="status" data-testid="board-status">
             <span className="board-status-dot" aria-hidden />
-            {state === "live" ? t("live") : state === "ended" ? t("accessEnded") : state === "connecting" ? t("connecting") : t("reconnecting")}
+            {state === "live"
+              ? t("live")
+              : state === "ended"
+                ? t("accessEnded")
+                : state === "busy"
+                  ? t("busy")
+                  : state === "connecting"
+                    ? t("connecting")
+                    : t("reconnecting")}
           </span>
           <span className="board-updated">{t("updated", { time: updated })}</span>
           <Form method="post" action="/locale" className="board-lang">

@@ -6,8 +6,15 @@
  * queries touch the task table: the open review tasks (backlog), today's approved claims (cycle time,
  * first-pass yield, through the finished_at index) and the last 30 days of QA checks. So the cost does
  * not grow with the years of finished tasks behind it.
+ *
+ * Every board has a scope (docs/decisions/013-board-links.md): the companies whose claims it shows.
+ * The claim-based figures are filtered by the claim's company. The rollups and live counters have no
+ * company dimension, so they serve only a scope that covers every company; a narrower board reads
+ * today's and last week's figures from that day's task rows of its companies' claims (two days of
+ * rows by the finished_at index: the cost still does not grow with history).
  */
 import type { Redis } from "ioredis";
+import { coversEveryCompany, type BoardScope } from "~/domain/board-links";
 import {
   AGE_LIMITS_MS,
   dayRange,
@@ -26,7 +33,7 @@ import { createRedis } from "~/utils/redis.server";
 import { onShutdown } from "~/utils/shutdown.server";
 import { boardChannel, type AgeBucket, type BoardBacklogRow, type BoardChange, type BoardData } from "./board-contract";
 import { getBoardTarget } from "./board-settings.server";
-import { liveDayFromRollups, readLiveDay, type LiveDay } from "./rollups.server";
+import { liveDayFromRollups, PIECE_TYPES, readLiveDay, type LiveDay } from "./rollups.server";
 
 const QUALITY_WINDOW_MS = 30 * 86_400_000;
 
@@ -65,8 +72,12 @@ async function liveDay(redis: Redis, day: string): Promise<LiveDay> {
   }
 }
 
-/** Open and in-progress review tasks per processing group, by SLA state and wall-clock age. */
-export async function backlogByGroup(now: Date): Promise<(BoardBacklogRow & { onTrack: number; oldestCreatedAt: Date | null })[]> {
+/**
+ * Open and in-progress review tasks per processing group, by SLA state and wall-clock age; with
+ * `companyIds`, only the tasks of those companies' claims (null: every company, for the snapshot job).
+ */
+export async function backlogByGroup(now: Date, companyIds: readonly string[] | null = null): Promise<(BoardBacklogRow & { onTrack: number; oldestCreatedAt: Date | null })[]> {
+  const ids = companyIds ? [...companyIds] : null;
   const [l1, l4, l8, l24] = AGE_LIMITS_MS.map((ms) => new Date(now.getTime() - ms));
   const rows = await prisma.$queryRaw<(Omit<BoardBacklogRow, "ages"> & Record<AgeBucket, number> & { onTrack: number; oldestCreatedAt: Date | null })[]>`
     SELECT g.id AS "groupId", g.code, g.name, g.name_zh AS "nameZh",
@@ -83,13 +94,14 @@ export async function backlogByGroup(now: Date): Promise<(BoardBacklogRow & { on
            min(t.created_at) AS "oldestCreatedAt"
       FROM processing_group g
       LEFT JOIN task t ON t.group_id = g.id AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS')
+                      AND (${ids}::text[] IS NULL OR EXISTS (SELECT 1 FROM claim c WHERE c.id = t.claim_id AND c.company_id = ANY(${ids}::text[])))
      GROUP BY g.id
      ORDER BY g.code`;
   return rows.map(({ lt1h, h1to4, h4to8, h8to24, gt1d, ...r }) => ({ ...r, ages: { lt1h, h1to4, h4to8, h8to24, gt1d } }));
 }
 
 /** Claims whose review was approved in [start, end): when their journey began, and whether it ever went back. */
-async function approvedClaims(start: Date, end: Date) {
+async function approvedClaims(start: Date, end: Date, companyIds: readonly string[]) {
   return prisma.$queryRaw<{ claimId: string; approvedAt: Date; firstAt: Date; returned: boolean }[]>`
     SELECT a.claim_id AS "claimId", a.finished_at AS "approvedAt",
            least(c.submitted_at, j.first_at) AS "firstAt", coalesce(j.returned, false) AS returned
@@ -98,7 +110,7 @@ async function approvedClaims(start: Date, end: Date) {
              WHERE t.finished_at >= ${start} AND t.finished_at < ${end}
                AND t.type = 'REVIEW' AND t.status = 'DONE' AND t.outcome = 'approved'
              ORDER BY t.claim_id, t.finished_at) a
-      JOIN claim c ON c.id = a.claim_id
+      JOIN claim c ON c.id = a.claim_id AND c.company_id = ANY(${[...companyIds]}::text[])
       -- One aggregate over the claim's own few tasks (claim_id index). A lone min(created_at) here is
       -- rewritten by the planner into a walk of the created_at index, which took 1.5 s for 465 claims
       -- right after a bulk load (statistics not yet analysed); together with bool_or it cannot be.
@@ -107,27 +119,83 @@ async function approvedClaims(start: Date, end: Date) {
           FROM task x WHERE x.claim_id = a.claim_id) j`;
 }
 
-export type GetBoardDataOptions = { now?: Date; redis?: Redis };
+/**
+ * One local day's pieces per operator and tasks finished per hour, counted from the task rows of the
+ * given companies' claims: the same figures `liveDayFromRollups` reads, for a board that may not see
+ * every company (the rollups have no company dimension).
+ */
+export async function scopedLiveDay(day: string, companyIds: readonly string[], tz: string = SSC_TIME_ZONE): Promise<LiveDay> {
+  const { start, end } = dayRange(day, tz);
+  const ids = [...companyIds];
+  const [pieces, hours] = await Promise.all([
+    prisma.$queryRaw<{ operatorId: string; pieces: number }[]>`
+      SELECT t.assignee_id AS "operatorId", count(*)::int AS pieces
+        FROM task t JOIN claim c ON c.id = t.claim_id
+       WHERE t.finished_at >= ${start} AND t.finished_at < ${end} AND t.status = 'DONE'
+         AND t.assignee_id IS NOT NULL AND t.type::text = ANY(${[...PIECE_TYPES]}::text[])
+         AND c.company_id = ANY(${ids}::text[])
+       GROUP BY t.assignee_id
+       ORDER BY pieces DESC, t.assignee_id`,
+    prisma.$queryRaw<{ hour: number; n: number }[]>`
+      SELECT extract(hour FROM date_trunc('hour', t.finished_at, ${tz}) AT TIME ZONE ${tz})::int AS hour, count(*)::int AS n
+        FROM task t JOIN claim c ON c.id = t.claim_id
+       WHERE t.finished_at >= ${start} AND t.finished_at < ${end} AND t.status = 'DONE'
+         AND c.company_id = ANY(${ids}::text[])
+       GROUP BY 1`,
+  ]);
+  const perHour = Array.from({ length: 24 }, () => 0);
+  for (const h of hours) perHour[h.hour] = (perHour[h.hour] ?? 0) + h.n;
+  return { day, pieces, perHour };
+}
 
-export async function getBoardData({ now = new Date(), redis = sharedRedis() }: GetBoardDataOptions = {}): Promise<BoardData> {
+/** Review tasks finished on a local day with a due time, and those finished by it (the board's SLA compliance). */
+async function slaOfDay(day: string, companyIds: readonly string[] | null, tz: string): Promise<{ tracked: number; met: number }> {
+  if (!companyIds) {
+    const rows = await prisma.$queryRaw<{ tracked: number; met: number }[]>`
+      SELECT coalesce(sum(sla_tracked), 0)::int AS tracked, coalesce(sum(sla_met), 0)::int AS met
+        FROM metric_daily WHERE day = ${day}::date AND task_type = 'REVIEW'`;
+    return rows[0] ?? { tracked: 0, met: 0 };
+  }
+  const { start, end } = dayRange(day, tz);
+  const rows = await prisma.$queryRaw<{ tracked: number; met: number }[]>`
+    SELECT count(*)::int AS tracked, count(*) FILTER (WHERE t.finished_at <= t.sla_due_at)::int AS met
+      FROM task t JOIN claim c ON c.id = t.claim_id
+     WHERE t.finished_at >= ${start} AND t.finished_at < ${end} AND t.status = 'DONE' AND t.type = 'REVIEW'
+       AND t.sla_due_at IS NOT NULL AND c.company_id = ANY(${[...companyIds]}::text[])`;
+  return rows[0] ?? { tracked: 0, met: 0 };
+}
+
+export type GetBoardDataOptions = {
+  now?: Date;
+  redis?: Redis;
+  /** The companies this board shows (the viewer's or the board link's). Omitted: every company (benches, tests). */
+  scope?: BoardScope;
+};
+
+export async function getBoardData({ now = new Date(), redis = sharedRedis(), scope }: GetBoardDataOptions = {}): Promise<BoardData> {
   const tz = SSC_TIME_ZONE;
+  const allCompanyIds = (await prisma.company.findMany({ select: { id: true } })).map((c) => c.id);
+  const companyIds = scope ? scope.companyIds.filter((id) => allCompanyIds.includes(id)) : allCompanyIds;
+  // Rollups (no company dimension) only for a board that sees every company; otherwise the task rows.
+  const whole = companyIds.length > 0 && coversEveryCompany({ companyIds }, allCompanyIds);
+  const dayFigures = (d: string) => (whole ? liveDay(redis, d) : scopedLiveDay(d, companyIds, tz));
   const day = localDay(now, tz);
   const { start, end } = dayRange(day, tz);
   // Today so far: nothing after `now` counts (a board asked about a past instant sees that instant).
   const until = now < end ? now : end;
   const qualityFrom = new Date(now.getTime() - QUALITY_WINDOW_MS);
 
-  const [today, lastWeek, backlog, approved, slaRows, quality, targetDays] = await Promise.all([
-    liveDay(redis, day),
-    liveDay(redis, sameWeekdayLastWeek(day)),
-    backlogByGroup(now),
-    approvedClaims(start, until),
-    prisma.$queryRaw<{ tracked: number; met: number }[]>`
-      SELECT coalesce(sum(sla_tracked), 0)::int AS tracked, coalesce(sum(sla_met), 0)::int AS met
-        FROM metric_daily WHERE day = ${day}::date AND task_type = 'REVIEW'`,
+  const [today, lastWeek, backlog, approved, sla, quality, targetDays] = await Promise.all([
+    dayFigures(day),
+    dayFigures(sameWeekdayLastWeek(day)),
+    backlogByGroup(now, whole ? null : companyIds),
+    approvedClaims(start, until, companyIds),
+    slaOfDay(day, whole ? null : companyIds, tz),
     prisma.$queryRaw<{ checked: number; errors: number }[]>`
-      SELECT count(*)::int AS checked, count(*) FILTER (WHERE outcome = 'error')::int AS errors
-        FROM qa_check WHERE checked_at > ${qualityFrom} AND checked_at <= ${now} AND outcome IS NOT NULL`,
+      SELECT count(*)::int AS checked, count(*) FILTER (WHERE q.outcome = 'error')::int AS errors
+        FROM qa_check q JOIN claim c ON c.id = q.claim_id
+       WHERE q.checked_at > ${qualityFrom} AND q.checked_at <= ${now} AND q.outcome IS NOT NULL
+         AND c.company_id = ANY(${companyIds}::text[])`,
     getBoardTarget(),
   ]);
 
@@ -138,7 +206,6 @@ export async function getBoardData({ now = new Date(), redis = sharedRedis() }: 
 
   const cycleDays = approved.map((c) => msToDays(c.approvedAt.getTime() - c.firstAt.getTime()));
   const firstPass = approved.filter((c) => !c.returned).length;
-  const sla = slaRows[0] ?? { tracked: 0, met: 0 };
   const q = quality[0] ?? { checked: 0, errors: 0 };
 
   return {

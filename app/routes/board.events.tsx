@@ -1,16 +1,21 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { boardTokenIsLive } from "~/models/board-token.server";
-import { requireBoardViewer } from "~/utils/board-access.server";
-import { boardEventStream } from "~/utils/board-events.server";
+import { boardStillAllowed, boardStreamLimits, clientAddressOf, requireBoardViewer } from "~/utils/board-access.server";
+import { boardEventStream, getBoardHub, tooManyStreams } from "~/utils/board-events.server";
 
 /**
  * The wall board's live feed (Server-Sent Events). `?probe=1` only answers whether this board may
- * still look (204, 401 or 403), so a browser that lost its stream knows whether to reconnect.
+ * still look (204, 401, 403, or 429 when its caps are full), so a browser that lost its stream knows
+ * whether to reconnect.
  */
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireBoardViewer(request, { stream: true });
-  if (new URL(request.url).searchParams.get("probe") === "1") return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
-  // A token board re-checks its token while open, so a revocation takes its screen dark without a reload.
-  const stillAllowed = viewer.kind === "token" ? () => boardTokenIsLive(viewer.tokenId) : undefined;
-  return boardEventStream({ signal: request.signal, stillAllowed });
+  const limits = boardStreamLimits(viewer, clientAddressOf(context));
+  const hub = getBoardHub();
+  if (new URL(request.url).searchParams.get("probe") === "1") {
+    const full = hub.fullCap(limits);
+    if (full) return tooManyStreams(limits.find((l) => l.key === full.key)!.message);
+    return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+  }
+  // Re-checked while open: an expired or revoked link, a change of rights or scope ends the stream.
+  return boardEventStream({ signal: request.signal, scope: viewer.scope, stillAllowed: boardStillAllowed(viewer), limits, hub });
 }

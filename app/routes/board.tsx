@@ -15,7 +15,7 @@ export const handle = { chrome: false };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireBoardViewer(request);
-  const data = await getBoardData({ now: new Date() });
+  const data = await getBoardData({ now: new Date(), scope: viewer.scope });
   const eventsUrl = viewer.kind === "token" ? `/board/events?${new URLSearchParams({ token: viewer.token })}` : "/board/events";
   return { data, eventsUrl, canManage: viewer.kind === "user" };
 }

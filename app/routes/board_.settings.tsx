@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { RouteError } from "~/components/route-error";
 import { getBoardTarget, saveBoardTarget } from "~/models/board-settings.server";
-import { BoardTokenError, BOARD_TOKEN_NAME_MAX, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
+import { BOARD_LINK_LIFETIME_DAYS, DEFAULT_BOARD_LINK_LIFETIME_DAYS } from "~/domain/board-links";
+import { BoardTokenError, BOARD_TOKEN_NAME_MAX, boardManagerScope, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
 import { requireUser } from "~/utils/auth.server";
 import { canManageBoard } from "~/utils/board-access.server";
 import { formatDateTime } from "~/utils/format";
@@ -18,11 +19,19 @@ async function requireBoardManager(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireBoardManager(request);
-  const [tokens, targetDays] = await Promise.all([listBoardTokens(), getBoardTarget()]);
+  const [tokens, targetDays, scope] = await Promise.all([listBoardTokens({ viewerId: user.id }), getBoardTarget(), boardManagerScope(user.id)]);
   return {
     timeZone: user.timeZone,
     targetDays,
-    tokens: tokens.map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null, lastSeenAt: t.lastSeenAt?.toISOString() ?? null })),
+    // Someone who works for no company can make no link (it would show nothing).
+    canCreate: (scope?.companyIds.length ?? 0) > 0,
+    tokens: tokens.map((t) => ({
+      ...t,
+      createdAt: t.createdAt.toISOString(),
+      expiresAt: t.expiresAt.toISOString(),
+      revokedAt: t.revokedAt?.toISOString() ?? null,
+      lastSeenAt: t.lastSeenAt?.toISOString() ?? null,
+    })),
   };
 }
 
@@ -30,7 +39,7 @@ type TargetCode = "required" | "not_a_number" | "out_of_range" | "too_precise";
 type ActionData =
   | { intent: "target"; ok: true; days: number }
   | { intent: "target"; ok: false; error: TargetCode; value: string }
-  | { intent: "create"; ok: true; name: string; url: string }
+  | { intent: "create"; ok: true; name: string; url: string; expiresAt: string }
   | { intent: "revoke"; ok: true; name: string }
   | { intent: "create" | "revoke"; ok: false; error: BoardTokenError["code"] };
 
@@ -46,9 +55,9 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionDat
   if (intent !== "create" && intent !== "revoke") throw new Response("Bad request", { status: 400 });
   try {
     if (intent === "create") {
-      const made = await createBoardToken({ name: String(form.get("name") ?? ""), actorId: user.id });
+      const made = await createBoardToken({ name: String(form.get("name") ?? ""), actorId: user.id, lifetimeDays: String(form.get("lifetimeDays") ?? "") });
       const url = new URL(`/board?${new URLSearchParams({ token: made.token })}`, request.url).toString();
-      return { intent, ok: true, name: made.name, url };
+      return { intent, ok: true, name: made.name, url, expiresAt: made.expiresAt.toISOString() };
     }
     const id = String(form.get("id") ?? "");
     const { name } = await revokeBoardToken({ id, actorId: user.id });
@@ -60,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionDat
 }
 
 export default function BoardSettings() {
-  const { tokens, timeZone, targetDays } = useLoaderData<typeof loader>();
+  const { tokens, timeZone, targetDays, canCreate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("board");
@@ -85,6 +94,7 @@ export default function BoardSettings() {
             <strong>{t("settings.createdTitle", { name: result.name })}</strong>
             <input className="mono" readOnly value={result.url} aria-label={t("settings.createdTitle", { name: result.name })} data-testid="new-token-url" onFocus={(e) => e.currentTarget.select()} />
             <span>{t("settings.createdOnce")}</span>
+            <span data-testid="new-token-expiry">{t("settings.createdExpires", { time: formatDateTime(result.expiresAt, locale, timeZone) })}</span>
           </div>
         ) : null}
         {result && result.intent === "revoke" ? (
@@ -93,33 +103,49 @@ export default function BoardSettings() {
           </p>
         ) : null}
 
-        <Form method="post" className="row" replace>
-          <input type="hidden" name="intent" value="create" />
-          <label className="field grow">
-            <span>{t("settings.name")}</span>
-            <input
-              name="name"
-              required
-              maxLength={BOARD_TOKEN_NAME_MAX}
-              placeholder={t("settings.namePlaceholder")}
-              aria-invalid={createError ? true : undefined}
-              aria-describedby={createError ? "token-name-error" : undefined}
-            />
-          </label>
-          <button type="submit" className="button button-primary" disabled={busy}>{t("settings.create")}</button>
-        </Form>
+        {canCreate ? (
+          <Form method="post" className="row" replace>
+            <input type="hidden" name="intent" value="create" />
+            <label className="field grow">
+              <span>{t("settings.name")}</span>
+              <input
+                name="name"
+                required
+                maxLength={BOARD_TOKEN_NAME_MAX}
+                placeholder={t("settings.namePlaceholder")}
+                aria-invalid={createError ? true : undefined}
+                aria-describedby={createError ? "token-name-error" : undefined}
+              />
+            </label>
+            <label className="field">
+              <span>{t("settings.lifetime")}</span>
+              <select name="lifetimeDays" defaultValue={String(DEFAULT_BOARD_LINK_LIFETIME_DAYS)} data-testid="token-lifetime">
+                {BOARD_LINK_LIFETIME_DAYS.map((days) => (
+                  <option key={days} value={days}>
+                    {t("settings.lifetimeDays", { count: days })}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="button button-primary" disabled={busy}>{t("settings.create")}</button>
+          </Form>
+        ) : (
+          <p className="notice" data-testid="no-companies">{t("settings.errors.no_companies")}</p>
+        )}
         {createError ? <p className="field-error" id="token-name-error" role="alert">{t(`settings.errors.${createError}`)}</p> : null}
 
         {tokens.length === 0 ? (
           <p className="muted" data-testid="no-tokens">{t("settings.noTokens")}</p>
         ) : (
           <div className="table-wrap">
-            <table data-testid="token-table">
+            <table className="data responsive" data-testid="token-table">
               <thead>
                 <tr>
                   <th>{t("settings.cols.name")}</th>
+                  <th>{t("settings.cols.companies")}</th>
                   <th>{t("settings.cols.createdBy")}</th>
                   <th>{t("settings.cols.createdAt")}</th>
+                  <th>{t("settings.cols.expiresAt")}</th>
                   <th>{t("settings.cols.lastSeen")}</th>
                   <th>{t("settings.cols.status")}</th>
                   <th><span className="visually-hidden">{t("settings.revoke")}</span></th>
@@ -127,14 +153,26 @@ export default function BoardSettings() {
               </thead>
               <tbody>
                 {tokens.map((tok) => (
-                  <tr key={tok.id} data-testid="token-row" data-revoked={tok.revokedAt ? "true" : "false"}>
-                    <td>{tok.name}</td>
-                    <td>{tok.createdByName ?? "—"}</td>
-                    <td>{formatDateTime(tok.createdAt, locale, timeZone)}</td>
-                    <td>{tok.lastSeenAt ? formatDateTime(tok.lastSeenAt, locale, timeZone) : t("settings.never")}</td>
-                    <td>{tok.revokedAt ? t("settings.revoked", { time: formatDateTime(tok.revokedAt, locale, timeZone) }) : t("settings.active")}</td>
+                  <tr key={tok.id} data-testid="token-row" data-revoked={tok.revokedAt ? "true" : "false"} data-state={tok.state}>
+                    <td data-label={t("settings.cols.name")}>{tok.name}</td>
+                    <td data-label={t("settings.cols.companies")} data-testid="token-companies">
+                      {tok.companies.length ? tok.companies.map((c) => (locale.startsWith("zh") ? c.nameZh : c.name)).join(locale.startsWith("zh") ? "、" : ", ") : "—"}
+                    </td>
+                    <td data-label={t("settings.cols.createdBy")}>{tok.createdByName ?? "—"}</td>
+                    <td data-label={t("settings.cols.createdAt")}>{formatDateTime(tok.createdAt, locale, timeZone)}</td>
+                    <td data-label={t("settings.cols.expiresAt")} data-testid="token-expires">
+                      {formatDateTime(tok.expiresAt, locale, timeZone)}
+                    </td>
+                    <td data-label={t("settings.cols.lastSeen")}>{tok.lastSeenAt ? formatDateTime(tok.lastSeenAt, locale, timeZone) : t("settings.never")}</td>
+                    <td data-label={t("settings.cols.status")} data-testid="token-status">
+                      {tok.state === "revoked" && tok.revokedAt
+                        ? t("settings.revoked", { time: formatDateTime(tok.revokedAt, locale, timeZone) })
+                        : tok.state === "expired"
+                          ? t("settings.expired")
+                          : t("settings.active")}
+                    </td>
                     <td>
-                      {tok.revokedAt ? null : (
+                      {tok.state !== "active" ? null : (
                         <Form
                           method="post"
                           onSubmit={(e) => {

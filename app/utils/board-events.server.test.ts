@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { BoardScope } from "~/domain/board-links";
 import type { BoardData } from "~/models/board-contract";
 import { BoardHub, boardEventStream, type BoardListener } from "./board-events.server";
 
@@ -142,6 +143,73 @@ describe("BoardHub", () => {
     expect(hub.listenerCount).toBe(0);
   });
 
+  it("fails closed: a board whose access check throws (a database error) is ended, not kept open", async () => {
+    const { hub } = setup();
+    let failing = false;
+    const tv = Object.assign(recorder(), {
+      stillAllowed: async () => {
+        if (failing) throw new Error("connection terminated unexpectedly");
+        return true;
+      },
+    });
+    hub.attach(tv);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(tv.closed).toBe(false);
+    failing = true;
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(tv.closed).toBe(true);
+    // Not "revoked": the browser reconnects and is checked afresh (the probe refuses while the database is down).
+    expect(tv.texts.some((t) => t.startsWith("event: revoked"))).toBe(false);
+    expect(hub.listenerCount).toBe(0);
+  });
+
+  it("fails closed: a board whose access check does not answer by the next check is ended", async () => {
+    const { hub } = setup();
+    const tv = Object.assign(recorder(), { stillAllowed: () => new Promise<boolean>(() => {}) });
+    hub.attach(tv);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(tv.closed).toBe(true);
+    expect(hub.listenerCount).toBe(0);
+  });
+
+  it("checks access every 5 s by default, so a revoked or expired link goes dark within seconds", async () => {
+    const { hub } = setup();
+    let allowed = true;
+    const tv = Object.assign(recorder(), { stillAllowed: async () => allowed });
+    hub.attach(tv);
+    await vi.advanceTimersByTimeAsync(1_000);
+    allowed = false;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(tv.closed).toBe(true);
+  });
+
+  it("loads each scope (set of companies) separately: a board never gets another scope's data", async () => {
+    const scopes: (BoardScope | undefined)[] = [];
+    const hub = new BoardHub({
+      subscribe: async () => async () => {},
+      load: async (scope) => {
+        scopes.push(scope);
+        return { generatedAt: new Date().toISOString(), day: scope?.companyIds.join("+") ?? "all" } as BoardData;
+      },
+    });
+    const a1 = Object.assign(recorder(), { scope: { companyIds: ["A"] } });
+    const a2 = Object.assign(recorder(), { scope: { companyIds: ["A"] } });
+    const ab = Object.assign(recorder(), { scope: { companyIds: ["B", "A"] } });
+    [a1, a2, ab].forEach((l) => hub.attach(l));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(scopes.map((s) => s?.companyIds.join("+"))).toEqual(["A", "B+A"]); // two scopes, two loads
+    const days = (l: { texts: string[] }) => dataMessages(l).map((t) => (JSON.parse(t.split("data: ")[1]!) as BoardData).day);
+    expect(days(a1)).toEqual(["A"]);
+    expect(days(a2)).toEqual(["A"]);
+    expect(days(ab)).toEqual(["B+A"]);
+    hub.changed();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(days(a1)).toEqual(["A", "A"]);
+    expect(days(ab)).toEqual(["B+A", "B+A"]);
+    await hub.closeAll();
+    expect(hub.timersActive).toBe(0);
+  });
+
   it("drops a board whose send throws, keeps the others", async () => {
     const { hub, publish } = setup();
     const good = recorder();
@@ -178,5 +246,55 @@ describe("boardEventStream", () => {
     expect(hub.listenerCount).toBe(1);
     await r2.body!.cancel();
     expect(hub.listenerCount).toBe(0);
+  });
+});
+
+describe("stream caps", () => {
+  const limits = (user: string, address: string) => [
+    { key: `user:${user}`, max: 2, message: "Too many open wall boards for this account (at most 2)." },
+    { key: `address:${address}`, max: 3, message: "Too many open wall boards from this address (at most 3)." },
+  ];
+
+  it("refuses a stream over the per-user cap with a 429 and a clear message; a closed one gives its place back", async () => {
+    const { hub } = setup();
+    const a = new AbortController();
+    const b = new AbortController();
+    expect(boardEventStream({ signal: a.signal, hub, limits: limits("u1", "10.0.0.1") }).status).toBe(200);
+    expect(boardEventStream({ signal: b.signal, hub, limits: limits("u1", "10.0.0.2") }).status).toBe(200);
+    const refused = boardEventStream({ signal: new AbortController().signal, hub, limits: limits("u1", "10.0.0.3") });
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toBe("Too many open wall boards for this account (at most 2).");
+    expect(hub.listenerCount).toBe(2);
+    a.abort();
+    expect(hub.holding("user:u1")).toBe(1);
+    expect(boardEventStream({ signal: new AbortController().signal, hub, limits: limits("u1", "10.0.0.3") }).status).toBe(200);
+    await hub.closeAll();
+    expect(hub.holding("user:u1")).toBe(0);
+  });
+
+  it("refuses a stream over the per-address cap, whoever asks", async () => {
+    const { hub } = setup();
+    for (const user of ["u1", "u2", "u3"]) expect(boardEventStream({ signal: new AbortController().signal, hub, limits: limits(user, "10.0.0.9") }).status).toBe(200);
+    const refused = boardEventStream({ signal: new AbortController().signal, hub, limits: limits("u4", "10.0.0.9") });
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toMatch(/from this address/);
+    expect(boardEventStream({ signal: new AbortController().signal, hub, limits: limits("u4", "10.0.0.10") }).status).toBe(200);
+    await hub.closeAll();
+  });
+
+  it("a board ended by its access check gives its place back", async () => {
+    vi.useFakeTimers();
+    try {
+      const { hub } = setup();
+      let allowed = true;
+      boardEventStream({ signal: new AbortController().signal, hub, limits: limits("u1", "10.0.0.1"), stillAllowed: async () => allowed });
+      expect(hub.holding("user:u1")).toBe(1);
+      allowed = false;
+      await vi.advanceTimersByTimeAsync(15_000);
+      expect(hub.holding("user:u1")).toBe(0);
+      expect(hub.holding("address:10.0.0.1")).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

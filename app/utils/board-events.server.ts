@@ -1,9 +1,14 @@
 /**
  * Live wall board: one Redis subscriber per server process on the board channel, fanned out to every
- * open event stream. Bursts of changes are coalesced: at most one board query per `minIntervalMs`,
- * shared by all boards and sent as the same bytes to each. Nothing is held per board but its entry in
- * the listener set; one heartbeat timer serves them all.
+ * open event stream. Bursts of changes are coalesced: at most one board query per `minIntervalMs`
+ * per scope (the set of companies a board shows), shared by all boards of that scope and sent as the
+ * same bytes to each. Nothing is held per board but its entry in the listener set; one heartbeat timer
+ * and one access-check timer serve them all.
+ *
+ * Access is re-checked while a stream is open (every `accessCheckMs`): a board whose check says no,
+ * throws, or has not answered by the next check is ended — never kept open because a check failed.
  */
+import { boardScopeKey, type BoardScope } from "~/domain/board-links";
 import { boardChannel, type BoardData } from "~/models/board-contract";
 import { getBoardData } from "~/models/board-data.server";
 import { env } from "./env.server";
@@ -13,25 +18,48 @@ import { onShutdown } from "./shutdown.server";
 export type BoardListener = {
   send(chunk: Uint8Array): void;
   close(): void;
-  /** Asked on heartbeats (token boards): false ends the stream with a `revoked` event. */
+  /**
+   * Asked every `accessCheckMs` while the stream is open: false ends it with a `revoked` event; a
+   * throw, or no answer by the next check, ends it without one (the browser reconnects and is checked again).
+   */
   stillAllowed?: () => Promise<boolean>;
+  /** The companies this board shows; boards of one scope share their loads. Omitted: every company (tests, benches). */
+  scope?: BoardScope;
+  /** Stream-cap keys this board counts against ("user:…", "token:…", "address:…"). */
+  holds?: readonly string[];
 };
 
 export type BoardHubDeps = {
   /** Starts listening for change messages; resolves to a function that stops. `onResync` after a reconnect (messages may have been missed). */
   subscribe(onMessage: (message: string) => void, onResync: () => void): Promise<() => Promise<void>>;
-  load(): Promise<BoardData>;
+  load(scope: BoardScope | undefined): Promise<BoardData>;
   minIntervalMs?: number;
   heartbeatMs?: number;
   /** A refresh even without events (ages grow, the day turns). */
   refreshEveryMs?: number;
-  /** Checks of token boards happen on every n-th heartbeat. */
-  accessCheckEveryBeats?: number;
+  /** How often open boards' access is checked again (a revoked or expired link goes dark within this). */
+  accessCheckMs?: number;
   now?: () => number;
   log?: (message: string) => void;
 };
 
-type Entry = { listener: BoardListener; generation: number };
+type Entry = { listener: BoardListener; generation: number; scopeKey: string; checking: boolean };
+
+/** Per scope: the coalescing state of its loads. */
+type ScopeState = {
+  scope: BoardScope | undefined;
+  boards: number;
+  pending: ReturnType<typeof setTimeout> | null;
+  inFlight: Promise<{ bytes: Uint8Array; generation: number }> | null;
+  dirty: boolean;
+  lastLoadAt: number;
+  cache: { bytes: Uint8Array; generation: number; at: number } | null;
+};
+
+/** A cap on open streams: at most `max` boards holding `key` at once. */
+export type StreamCap = { key: string; max: number };
+
+const ALL_SCOPE = "*";
 
 const encoder = new TextEncoder();
 
@@ -41,20 +69,17 @@ export function sseData(data: unknown, generation: number): Uint8Array {
 
 export class BoardHub {
   private readonly entries = new Map<BoardListener, Entry>();
+  private readonly scopes = new Map<string, ScopeState>();
+  private readonly held = new Map<string, number>();
   private unsubscribe: Promise<(() => Promise<void>) | null> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
-  private pending: ReturnType<typeof setTimeout> | null = null;
-  private inFlight: Promise<{ bytes: Uint8Array; generation: number }> | null = null;
-  private dirty = false;
-  private lastLoadAt = -Infinity;
-  private cache: { bytes: Uint8Array; generation: number; at: number } | null = null;
+  private accessTimer: ReturnType<typeof setInterval> | null = null;
   private generation = 0;
-  private beats = 0;
   private lastRefreshAt = 0;
   private readonly minIntervalMs: number;
   private readonly heartbeatMs: number;
   private readonly refreshEveryMs: number;
-  private readonly accessCheckEveryBeats: number;
+  private readonly accessCheckMs: number;
   private readonly now: () => number;
   /** Loads run so far (tests and the load measurement read it). */
   loads = 0;
@@ -63,7 +88,7 @@ export class BoardHub {
     this.minIntervalMs = deps.minIntervalMs ?? 250;
     this.heartbeatMs = deps.heartbeatMs ?? 15_000;
     this.refreshEveryMs = deps.refreshEveryMs ?? 60_000;
-    this.accessCheckEveryBeats = deps.accessCheckEveryBeats ?? 1;
+    this.accessCheckMs = deps.accessCheckMs ?? 5_000;
     this.now = deps.now ?? Date.now;
   }
 
@@ -77,36 +102,55 @@ export class BoardHub {
   }
 
   get timersActive(): number {
-    return (this.heartbeat ? 1 : 0) + (this.pending ? 1 : 0);
+    let n = (this.heartbeat ? 1 : 0) + (this.accessTimer ? 1 : 0);
+    for (const state of this.scopes.values()) n += state.pending ? 1 : 0;
+    return n;
+  }
+
+  /** Open boards holding this cap key. */
+  holding(key: string): number {
+    return this.held.get(key) ?? 0;
+  }
+
+  /** The first cap that is full (another board holding it would exceed it), or null when there is room. */
+  fullCap(caps: readonly StreamCap[]): StreamCap | null {
+    return caps.find((cap) => this.holding(cap.key) >= cap.max) ?? null;
   }
 
   /** Adds a board; it gets the current data at once (shared with others that asked at the same time). Returns the detach function. */
   attach(listener: BoardListener): () => void {
-    const entry: Entry = { listener, generation: 0 };
+    if (this.entries.has(listener)) return () => this.detach(listener);
+    const scopeKey = listener.scope ? boardScopeKey(listener.scope) : ALL_SCOPE;
+    const entry: Entry = { listener, generation: 0, scopeKey, checking: false };
     this.entries.set(listener, entry);
+    for (const key of listener.holds ?? []) this.held.set(key, this.holding(key) + 1);
+    const state = this.scopes.get(scopeKey) ?? this.newScope(scopeKey, listener.scope);
+    state.boards += 1;
     if (this.entries.size === 1) this.start();
-    void this.initial(entry).catch((err: unknown) => this.deps.log?.(`[board] first load failed: ${String(err)}`));
+    void this.initial(entry, state).catch((err: unknown) => this.deps.log?.(`[board] first load failed: ${String(err)}`));
     return () => this.detach(listener);
   }
 
   detach(listener: BoardListener): void {
-    if (!this.entries.delete(listener)) return;
+    const entry = this.entries.get(listener);
+    if (!entry) return;
+    this.entries.delete(listener);
+    for (const key of listener.holds ?? []) {
+      const n = this.holding(key) - 1;
+      if (n > 0) this.held.set(key, n);
+      else this.held.delete(key);
+    }
+    const state = this.scopes.get(entry.scopeKey);
+    if (state && --state.boards === 0) {
+      if (state.pending) clearTimeout(state.pending);
+      this.scopes.delete(entry.scopeKey);
+    }
     if (this.entries.size === 0) this.stop();
   }
 
-  /** A change was announced: refresh soon, at most once per interval however many arrive. */
+  /** A change was announced: refresh every scope soon, at most once per interval however many arrive. */
   changed(): void {
-    if (this.entries.size === 0) return;
-    if (this.inFlight) {
-      this.dirty = true;
-      return;
-    }
-    if (this.pending) return;
-    const wait = Math.max(0, this.lastLoadAt + this.minIntervalMs - this.now());
-    this.pending = setTimeout(() => {
-      this.pending = null;
-      void this.refresh();
-    }, wait);
+    for (const state of this.scopes.values()) this.schedule(state);
   }
 
   /** Ends every stream (server shutdown). */
@@ -120,6 +164,26 @@ export class BoardHub {
       }
     }
     await this.stopSubscription();
+  }
+
+  private newScope(key: string, scope: BoardScope | undefined): ScopeState {
+    const state: ScopeState = { scope, boards: 0, pending: null, inFlight: null, dirty: false, lastLoadAt: -Infinity, cache: null };
+    this.scopes.set(key, state);
+    return state;
+  }
+
+  private schedule(state: ScopeState): void {
+    if (state.boards === 0) return;
+    if (state.inFlight) {
+      state.dirty = true;
+      return;
+    }
+    if (state.pending) return;
+    const wait = Math.max(0, state.lastLoadAt + this.minIntervalMs - this.now());
+    state.pending = setTimeout(() => {
+      state.pending = null;
+      void this.refresh(state);
+    }, wait);
   }
 
   private start(): void {
@@ -137,15 +201,16 @@ export class BoardHub {
         return null;
       });
     this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
+    this.accessTimer = setInterval(() => this.checkAccess(), this.accessCheckMs);
   }
 
   private stop(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
-    if (this.pending) clearTimeout(this.pending);
-    this.pending = null;
-    this.dirty = false;
-    this.cache = null;
+    if (this.accessTimer) clearInterval(this.accessTimer);
+    this.accessTimer = null;
+    for (const state of this.scopes.values()) if (state.pending) clearTimeout(state.pending);
+    this.scopes.clear();
     void this.stopSubscription();
   }
 
@@ -157,77 +222,104 @@ export class BoardHub {
   }
 
   private beat(): void {
-    this.beats += 1;
     const comment = encoder.encode(`: heartbeat ${new Date(this.now()).toISOString()}\n\n`);
-    this.broadcast(comment, null);
+    for (const entry of [...this.entries.values()]) this.deliver(entry, comment, null);
     if (this.now() - this.lastRefreshAt >= this.refreshEveryMs) this.changed();
-    if (this.beats % this.accessCheckEveryBeats === 0) void this.checkAccess();
   }
 
-  private async checkAccess(): Promise<void> {
-    const checked = [...this.entries.values()].filter((e) => e.listener.stillAllowed);
-    await Promise.all(
-      checked.map(async ({ listener }) => {
-        const ok = await listener.stillAllowed!().catch(() => true);
-        if (ok || !this.entries.has(listener)) return;
-        this.detach(listener);
-        try {
-          listener.send(encoder.encode("event: revoked\ndata: {}\n\n"));
-          listener.close();
-        } catch {
-          // the client went away meanwhile
-        }
-      }),
-    );
+  /** Ends a board: `revoked` tells the browser not to come back; without it, it reconnects and is checked afresh. */
+  private end(listener: BoardListener, revoked: boolean): void {
+    if (!this.entries.has(listener)) return;
+    this.detach(listener);
+    try {
+      if (revoked) listener.send(encoder.encode("event: revoked\ndata: {}\n\n"));
+      listener.close();
+    } catch {
+      // the client went away meanwhile
+    }
   }
 
-  private load(): Promise<{ bytes: Uint8Array; generation: number }> {
-    if (this.inFlight) return this.inFlight;
-    this.lastLoadAt = this.now();
+  /** Fail closed: a board whose check says no, throws, or is still unanswered from the last round is ended. */
+  private checkAccess(): void {
+    for (const entry of [...this.entries.values()]) {
+      const { listener } = entry;
+      if (!listener.stillAllowed) continue;
+      if (entry.checking) {
+        this.deps.log?.("[board] access check did not answer in time; ending the stream");
+        this.end(listener, false);
+        continue;
+      }
+      entry.checking = true;
+      let check: Promise<boolean>;
+      try {
+        check = listener.stillAllowed();
+      } catch (err) {
+        check = Promise.reject(err);
+      }
+      void check.then(
+        (ok) => {
+          entry.checking = false;
+          if (!ok) this.end(listener, true);
+        },
+        (err: unknown) => {
+          entry.checking = false;
+          this.deps.log?.(`[board] access check failed, ending the stream: ${String(err)}`);
+          this.end(listener, false);
+        },
+      );
+    }
+  }
+
+  private load(state: ScopeState): Promise<{ bytes: Uint8Array; generation: number }> {
+    if (state.inFlight) return state.inFlight;
+    state.lastLoadAt = this.now();
     this.loads += 1;
-    const run = this.deps.load().then((data) => {
+    const run = this.deps.load(state.scope).then((data) => {
       const generation = ++this.generation;
       const bytes = sseData(data, generation);
-      this.cache = { bytes, generation, at: this.now() };
+      state.cache = { bytes, generation, at: this.now() };
       return { bytes, generation };
     });
-    this.inFlight = run;
+    state.inFlight = run;
     void run.then(
-      () => this.afterLoad(run),
-      () => this.afterLoad(run),
+      () => this.afterLoad(state, run),
+      () => this.afterLoad(state, run),
     );
     return run;
   }
 
-  private afterLoad(run: Promise<unknown>): void {
-    if (this.inFlight === run) this.inFlight = null;
-    if (this.dirty) {
-      this.dirty = false;
-      this.changed();
+  private afterLoad(state: ScopeState, run: Promise<unknown>): void {
+    if (state.inFlight === run) state.inFlight = null;
+    if (state.dirty) {
+      state.dirty = false;
+      this.schedule(state);
     }
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(state: ScopeState): Promise<void> {
     this.lastRefreshAt = this.now();
     try {
-      const { bytes, generation } = await this.load();
-      this.broadcast(bytes, generation);
+      const { bytes, generation } = await this.load(state);
+      this.broadcast(state, bytes, generation);
     } catch (err) {
       this.deps.log?.(`[board] load failed: ${String(err)}`);
     }
   }
 
-  private async initial(entry: Entry): Promise<void> {
-    const cached = this.cache && this.now() - this.cache.at < this.minIntervalMs ? this.cache : null;
-    const { bytes, generation } = cached ?? (await this.load());
+  private async initial(entry: Entry, state: ScopeState): Promise<void> {
+    const cached = state.cache && this.now() - state.cache.at < this.minIntervalMs ? state.cache : null;
+    const { bytes, generation } = cached ?? (await this.load(state));
     if (this.entries.get(entry.listener) === entry) this.deliver(entry, bytes, generation);
   }
 
-  /** `generation` null: a heartbeat; otherwise data, never older than what the board already has. */
-  private broadcast(bytes: Uint8Array, generation: number | null): void {
-    for (const entry of [...this.entries.values()]) this.deliver(entry, bytes, generation);
+  /** Data of one scope to that scope's boards, never older than what a board already has. */
+  private broadcast(state: ScopeState, bytes: Uint8Array, generation: number): void {
+    for (const entry of [...this.entries.values()]) {
+      if (this.scopes.get(entry.scopeKey) === state) this.deliver(entry, bytes, generation);
+    }
   }
 
+  /** `generation` null: a heartbeat; otherwise data. */
   private deliver(entry: Entry, bytes: Uint8Array, generation: number | null): void {
     if (generation !== null) {
       if (generation <= entry.generation) return;
@@ -270,7 +362,7 @@ export function getBoardHub(): BoardHub {
   if (!globalThis.__afBoardHub) {
     const hub = new BoardHub({
       subscribe: redisSubscribe,
-      load: () => getBoardData({ now: new Date() }),
+      load: (scope) => getBoardData({ now: new Date(), scope }),
       log: (m) => console.error(m),
     });
     globalThis.__afBoardHub = hub;
@@ -283,19 +375,31 @@ export function getBoardHub(): BoardHub {
 const MAX_QUEUED_BYTES = 1 << 20;
 const RETRY_MS = 2_000;
 
+/** A cap with the sentence a refused client gets (429). */
+export type StreamLimit = StreamCap & { message: string };
+
 /**
- * A `text/event-stream` response attached to the hub. The stream ends on client abort, on cancel,
- * when a token board's token is revoked, or at shutdown — each path detaches it exactly once.
+ * A `text/event-stream` response attached to the hub, or a 429 when one of `limits` is full. The
+ * stream ends on client abort, on cancel, when its access check says no or fails, or at shutdown —
+ * each path detaches it exactly once (and gives back its place under the caps).
  */
 export function boardEventStream({
   signal,
   stillAllowed,
+  scope,
+  limits = [],
   hub = getBoardHub(),
 }: {
   signal: AbortSignal;
   stillAllowed?: () => Promise<boolean>;
+  scope?: BoardScope;
+  limits?: readonly StreamLimit[];
   hub?: BoardHub;
 }): Response {
+  // Checked and taken with no await in between (the stream's start runs synchronously): two requests
+  // racing for the last place cannot both get it.
+  const full = hub.fullCap(limits);
+  if (full) return tooManyStreams(limits.find((l) => l.key === full.key)?.message ?? "Too many open boards.");
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -314,6 +418,8 @@ export function boardEventStream({
             cleanup();
           },
           stillAllowed,
+          scope,
+          holds: limits.map((l) => l.key),
         };
         cleanup = () => {
           if (!open) return;
@@ -349,4 +455,9 @@ export function boardEventStream({
       "X-Accel-Buffering": "no",
     },
   });
+}
+
+/** The answer when a cap is full: the browser's board waits and asks again later. */
+export function tooManyStreams(message: string): Response {
+  return new Response(message, { status: 429, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "Retry-After": "30" } });
 }

@@ -33,6 +33,11 @@ const EnvSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   /** Test only (ignored when NODE_ENV=production): the imaging job waits this long before publishing its tiles, so a test can kill a worker mid-job. */
   IMAGING_TEST_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  // ── wall board streams (issue 8, item 11; board slice) ──
+  /** Open board streams at most per signed-in user, and per board link (a TV counts against its link). */
+  BOARD_STREAMS_PER_USER: z.coerce.number().int().positive().default(5),
+  /** Open board streams at most per client address (a floor behind one NAT may run many TVs). */
+  BOARD_STREAMS_PER_ADDRESS: z.coerce.number().int().positive().default(20),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
