@@ -24,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     items,
     delegations: delegations.map((d) => ({ id: d.id, name: d.delegate.name, from: d.validFrom.toISOString().slice(0, 10), to: d.validTo.toISOString().slice(0, 10) })),
     timeZone: user.timeZone,
+    today: new Date().toISOString().slice(0, 10),
   };
 }
 
@@ -73,7 +74,7 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionDat
 }
 
 export default function Approvals() {
-  const { items, delegations, timeZone } = useLoaderData<typeof loader>();
+  const { items, delegations, timeZone, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("approvals");
@@ -133,11 +134,11 @@ export default function Approvals() {
           </label>
           <label className="field">
             <span>{t("delegation.from")}</span>
-            <input name="from" type="date" required />
+            <input name="from" type="date" min={today} required />
           </label>
           <label className="field">
             <span>{t("delegation.to")}</span>
-            <input name="to" type="date" required />
+            <input name="to" type="date" min={today} required />
           </label>
           <button type="submit" className="button" disabled={busy}>{t("delegation.save")}</button>
         </Form>
