@@ -113,6 +113,25 @@ describe("four eyes in a two-step approval", () => {
   });
 });
 
+describe("approvals nobody could be asked for (no manager, no head)", () => {
+  it("are listed to and cleared by administrators of the claim's company only", async () => {
+    const { ids } = await org();
+    const orphan = await createUser(ids); // no line manager
+    await prisma.department.update({ where: { id: ids.departmentId }, data: { headId: null } });
+    const claim = await createClaim(orphan, { status: "SUBMITTED", version: 2 });
+    const taskId = randomUUID();
+    await prisma.task.create({ data: { id: taskId, claimId: claim.id, type: "MANAGER_APPROVAL", step: 1, status: "OPEN", assigneeId: null, claimVersion: 2 } });
+    const adminHere = await createUser(ids, { roles: ["EMPLOYEE", "ADMIN"] });
+    const adminElsewhere = await createUser(ids, { roles: ["EMPLOYEE", "ADMIN"] });
+    await prisma.userCompany.createMany({ data: [{ userId: adminHere.id, companyId: ids.companyId }, { userId: adminElsewhere.id, companyId: (await createCompany()).id }] });
+
+    expect((await listApprovals(adminElsewhere)).map((i) => i.claimId)).not.toContain(claim.id);
+    await expect(decideApproval({ viewer: adminElsewhere, taskId, claimVersion: 2, decision: "approve" })).rejects.toMatchObject({ code: "not_allowed", reason: "not_an_approver" });
+    expect((await listApprovals(adminHere)).map((i) => i.claimId)).toContain(claim.id);
+    expect(await decideApproval({ viewer: adminHere, taskId, claimVersion: 2, decision: "approve" })).toEqual({ status: "MANAGER_APPROVED" });
+  });
+});
+
 describe("delegation", () => {
   it("goes only to an active manager of the same company, from today on, for at most 90 days", async () => {
     const { ids, manager, deputy } = await org();

@@ -130,7 +130,7 @@ describe("approvalSteps", () => {
 });
 
 describe("canApproveStep (four eyes, delegation included)", () => {
-  const step: ApprovalStepFacts = { claimantId: "emp", approverIds: ["head", "deputy"], unassigned: false, otherStepApproverIds: [], reviewerIds: [] };
+  const step: ApprovalStepFacts = { claimantId: "emp", approverIds: ["head", "deputy"], unassigned: false, companyInScope: false, otherStepApproverIds: [], reviewerIds: [] };
   const deputy = { id: "deputy", roles: ["MANAGER"] };
   it("lets the assignee or their delegate approve", () => {
     expect(canApproveStep({ id: "head", roles: ["MANAGER"] }, step)).toEqual({ ok: true });
@@ -145,9 +145,10 @@ describe("canApproveStep (four eyes, delegation included)", () => {
     expect(canApproveStep(deputy, { ...step, reviewerIds: ["deputy"] })).toEqual({ ok: false, reason: "reviewed_claim" });
     expect(canApproveStep({ id: "emp", roles: ["MANAGER"] }, { ...step, approverIds: ["emp"], otherStepApproverIds: ["emp"] })).toEqual({ ok: false, reason: "own_claim" });
   });
-  it("lets only an administrator clear an unassigned step, with the same conflicts", () => {
-    const unassigned = { ...step, approverIds: [], unassigned: true };
+  it("lets only an administrator of the claim's company clear an unassigned step, with the same conflicts", () => {
+    const unassigned = { ...step, approverIds: [], unassigned: true, companyInScope: true };
     expect(canApproveStep({ id: "adm", roles: ["ADMIN"] }, unassigned)).toEqual({ ok: true });
+    expect(canApproveStep({ id: "adm", roles: ["ADMIN"] }, { ...unassigned, companyInScope: false })).toEqual({ ok: false, reason: "not_an_approver" });
     expect(canApproveStep({ id: "mgr", roles: ["MANAGER"] }, unassigned)).toEqual({ ok: false, reason: "not_an_approver" });
     expect(canApproveStep({ id: "adm", roles: ["ADMIN"] }, { ...unassigned, reviewerIds: ["adm"] })).toEqual({ ok: false, reason: "reviewed_claim" });
     expect(canApproveStep({ id: "emp", roles: ["ADMIN"] }, unassigned)).toEqual({ ok: false, reason: "own_claim" });

@@ -26,8 +26,10 @@ export type ApprovalStepFacts = {
   claimantId: string;
   /** The step's assignee and the managers standing in for them today (`activeApprovers`); [] when unassigned. */
   approverIds: readonly string[];
-  /** Nobody could be asked (no line manager, no head): an administrator clears the step. */
+  /** Nobody could be asked (no line manager, no head): an administrator of the claim's company clears the step. */
   unassigned: boolean;
+  /** The claim's company is one the actor works for (user_company): needed to clear an unassigned step. */
+  companyInScope: boolean;
   /** Who approved the claim's OTHER steps, in any round: one person never approves two steps. */
   otherStepApproverIds: readonly string[];
   /** Accountants who held a review task of the claim: who checks a claim never approves it. */
@@ -38,13 +40,14 @@ export type ApprovalStepFacts = {
  * May `actor` approve (or return) this approval step? Four eyes stay four, delegation included: the
  * claimant never; nobody who approved another step of the claim (a delegate who approved step 1 for
  * the line manager cannot approve step 2 for the head); nobody who reviewed it as an accountant. Then
- * the step's own rule: its approvers (MANAGER role), or an administrator for a step nobody could take.
+ * the step's own rule: its approvers (MANAGER role), or an administrator of the claim's company for a
+ * step nobody could take.
  */
 export function canApproveStep(actor: Actor, step: ApprovalStepFacts): ApproveDecision {
   if (actor.id === step.claimantId) return { ok: false, reason: "own_claim" };
   if (step.otherStepApproverIds.includes(actor.id)) return { ok: false, reason: "approved_other_step" };
   if (step.reviewerIds.includes(actor.id)) return { ok: false, reason: "reviewed_claim" };
-  if (step.unassigned) return actor.roles.includes("ADMIN") ? { ok: true } : { ok: false, reason: "not_an_approver" };
+  if (step.unassigned) return actor.roles.includes("ADMIN") && step.companyInScope ? { ok: true } : { ok: false, reason: "not_an_approver" };
   return canApproveAsManager(actor, step);
 }
 

@@ -101,11 +101,13 @@ export type ApprovalItem = {
 export async function listApprovals(viewer: { id: string; roles: readonly string[] }): Promise<ApprovalItem[]> {
   const delegators = (await delegationsTo(viewer.id, today())).map((d) => d.managerId);
   const isAdmin = viewer.roles.includes("ADMIN");
+  // Admins clear the claims nobody else can approve, of the companies they work for only.
+  const adminCompanies = isAdmin ? (await prisma.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } })).map((c) => c.companyId) : [];
   const tasks = await prisma.task.findMany({
     where: {
       type: "MANAGER_APPROVAL",
       status: "OPEN",
-      OR: [{ assigneeId: { in: [viewer.id, ...delegators] } }, ...(isAdmin ? [{ assigneeId: null }] : [])],
+      OR: [{ assigneeId: { in: [viewer.id, ...delegators] } }, ...(isAdmin ? [{ assigneeId: null, claim: { companyId: { in: adminCompanies } } }] : [])],
       claim: { status: "SUBMITTED", claimantId: { not: viewer.id } },
     },
     orderBy: { createdAt: "asc" },
@@ -188,6 +190,8 @@ export async function decideApproval({
         approverIds: activeApprovers(primary, delegations, today()),
         // Admins clear claims nobody else can approve (no manager, no head).
         unassigned: task.assigneeId === null,
+        companyInScope:
+          task.assigneeId === null && (await tx.userCompany.count({ where: { userId: viewer.id, companyId: claim.companyId } })) > 0,
         otherStepApproverIds: others.flatMap((t) => (t.type === "MANAGER_APPROVAL" && t.assigneeId ? [t.assigneeId] : [])),
         reviewerIds: others.flatMap((t) => (t.type === "REVIEW" && t.assigneeId ? [t.assigneeId] : [])),
       },
