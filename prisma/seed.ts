@@ -57,7 +57,7 @@ export const DEMO_ACCOUNTS: { email: string; role: string; what: string }[] = [
 ];
 
 const APP_TABLES = [
-  "task", "routing_rule", "return_reason", "approval_delegation",
+  "task", "routing_rule", "return_reason", "approval_delegation", "user_company", "user_department",
   "line_receipt", "receipt", "stored_file", "claim_line", "audit_event", "claim", "outbox_event",
   "group_member", "processing_group", "exchange_rate", "expense_category",
 ];
@@ -139,6 +139,30 @@ function buildUsers(rng: () => number): { users: SeedUser[]; groupMembers: { gro
     }
   }
   return { users, groupMembers };
+}
+
+/**
+ * The companies each back-office user works for (issue 8: what they may see). The demo supervisor,
+ * admin and archivist cover the whole group; the second supervisor only Shenzhen, to show the scope.
+ */
+function companyScopes(users: SeedUser[]): { userId: string; companyId: string }[] {
+  const scopes: Record<string, string[]> = {
+    "supervisor@demo.af": COMPANIES.map((c) => c.id),
+    "admin@demo.af": COMPANIES.map((c) => c.id),
+    "archivist@demo.af": COMPANIES.map((c) => c.id),
+    "supervisor2@demo.af": ["co-sz"],
+  };
+  return users.flatMap((u) => (scopes[u.email] ?? []).map((companyId) => ({ userId: u.id, companyId })));
+}
+
+/** A few employees also file claims for a second department (user_department), one of them in another company. */
+function furtherDepartments(users: SeedUser[]): { userId: string; departmentId: string }[] {
+  const extra: Record<string, string> = {
+    "employee@demo.af": "dep-sz-sales",
+    "staff003@demo.af": "dep-hq-mkt",
+    "staff004@demo.af": "dep-hq-rd",
+  };
+  return users.flatMap((u) => (extra[u.email] && extra[u.email] !== u.departmentId ? [{ userId: u.id, departmentId: extra[u.email]! }] : []));
 }
 
 function weekdaysBack(now: Date, days: number): string[] {
@@ -269,6 +293,8 @@ async function seedData(now: Date): Promise<void> {
   }
   await prisma.processingGroup.createMany({ data: GROUPS.map((g) => ({ ...g })) });
   await prisma.groupMember.createMany({ data: groupMembers });
+  await prisma.userCompany.createMany({ data: companyScopes(users) });
+  await prisma.userDepartment.createMany({ data: furtherDepartments(users) });
   await prisma.routingRule.createMany({ data: ROUTING_RULES.map((r) => ({ ...r, conditions: r.conditions as Prisma.InputJsonValue })) });
   await prisma.returnReason.createMany({ data: RETURN_REASONS.map((r, i) => ({ ...r, sortOrder: i })) });
   await prisma.expenseCategory.createMany({

@@ -67,6 +67,7 @@ describe("floor view", () => {
     const a = await createMember(org, [group], { name: "Accountant" });
     const { taskId } = await queueReviewTask(claimant, group);
     const admin = await createUser(org, { roles: ["EMPLOYEE", "ADMIN"] });
+    await prisma.userCompany.create({ data: { userId: admin.id, companyId: org.companyId } });
     const form = { intent: "reassign", taskId, toUserId: a.id, seenStatus: "OPEN", seenHolder: "" };
 
     for (const user of [a, claimant]) {
@@ -93,6 +94,7 @@ describe("floor view", () => {
     const b = await createMember(org, [group], { name: "B" });
     const outsider = await createUser(org, { roles: ["EMPLOYEE", "ACCOUNTANT"] });
     const supervisor = await createUser(org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await prisma.userCompany.create({ data: { userId: supervisor.id, companyId: org.companyId } });
     // The target is the youngest, lowest-priority task: without the re-assignment B's Next would take another.
     await queueReviewTask(claimant, group, { priority: 5, ageMinutes: 100 });
     const target = await queueReviewTask(claimant, group, { ageMinutes: 1, approvedBy: a.id });
@@ -128,5 +130,37 @@ describe("floor view", () => {
       status: "IN_PROGRESS",
     });
     expect(await prisma.task.findUniqueOrThrow({ where: { id: target.taskId }, select: { assigneeId: true } })).toEqual({ assigneeId: other.id });
+  });
+
+  it("shows a supervisor only the tasks of their companies' claims, counts included, and refuses to re-assign any other", async () => {
+    const orgA = await createOrg();
+    const orgB = await createOrg();
+    const group = await createGroup();
+    const a = await createMember(orgA, [group], { name: "A" });
+    const b = await createMember(orgA, [group], { name: "B" });
+    const inA = await queueReviewTask(await createUser(orgA), group, { sla: "BREACHED" });
+    const inB = await queueReviewTask(await createUser(orgB), group, { status: "IN_PROGRESS", assigneeId: a.id });
+    const supervisorB = await createUser(orgB, { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await prisma.userCompany.create({ data: { userId: supervisorB.id, companyId: orgB.companyId } });
+
+    const view = await call(floorLoader, supervisorB, undefined, `http://localhost/queue/tasks?group=${group}`);
+    if (view instanceof Response) throw new Error(`loader answered ${view.status}`);
+    expect(view.floor?.tasks.map((t) => t.taskId)).toEqual([inB.taskId]);
+    expect(view.floor?.counts).toEqual({ total: 1, open: 0, inProgress: 1, atRisk: 0, breached: 0 });
+    expect(view.groups.find((g) => g.id === group)).toMatchObject({ waiting: 1, breached: 0 });
+    const found = await call(floorLoader, supervisorB, undefined, `http://localhost/queue/tasks?group=${group}&claim=${inA.claimNumber}`);
+    if (found instanceof Response) throw new Error(`loader answered ${found.status}`);
+    expect(found.floor?.tasks).toEqual([]);
+
+    // Company A's task: refused as if it did not exist, and nothing changes.
+    const form = { intent: "reassign", taskId: inA.taskId, toUserId: b.id, seenStatus: "OPEN", seenHolder: "" };
+    expect(await call(floorAction, supervisorB, form)).toEqual({ ok: false, taskId: inA.taskId, code: "not_found" });
+    expect(await prisma.task.findUniqueOrThrow({ where: { id: inA.taskId }, select: { preferredAssigneeId: true } })).toEqual({ preferredAssigneeId: null });
+    // Their own company's task moves.
+    expect(await call(floorAction, supervisorB, { intent: "reassign", taskId: inB.taskId, toUserId: b.id, seenStatus: "IN_PROGRESS", seenHolder: a.id })).toEqual({
+      ok: true,
+      taskId: inB.taskId,
+      status: "IN_PROGRESS",
+    });
   });
 });

@@ -66,6 +66,7 @@ describe("metrics rollups", () => {
     const manager = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"], managerId: head.id });
     const employees = await Promise.all([0, 1, 2].map(() => createUser(ids, { managerId: manager.id })));
     const supervisor = await createUser(ids, { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await prisma.userCompany.create({ data: { userId: supervisor.id, companyId: ids.companyId } });
     // Routing sends every claim to the default group; the second group gets nothing (an empty backlog row).
     await prisma.routingRule.deleteMany({});
     await prisma.processingGroup.updateMany({ data: { isDefault: false } });

@@ -166,6 +166,7 @@ describe("reassignTask", () => {
     const group = await createGroup();
     const claimant = await createMember(org, [group]);
     const supervisor = await createUser(org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await prisma.userCompany.create({ data: { userId: supervisor.id, companyId: org.companyId } });
     const [alice, bob] = [await createMember(org, [group]), await createMember(org, [group])];
     const stranger = await createMember(org, [await createGroup()]);
     const open = await queueReviewTask(claimant, group, { ageMinutes: 5 });
@@ -208,6 +209,7 @@ describe("/queue route", () => {
     const group = await createGroup();
     const me = await createMember(org, [group]);
     const supervisor = await createUser(org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await prisma.userCompany.create({ data: { userId: supervisor.id, companyId: org.companyId } });
     const employee = await createUser(org);
     const queued = await queueReviewTask(employee, group);
 

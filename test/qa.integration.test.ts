@@ -298,7 +298,11 @@ describe("QA Next and recording", () => {
     const ws = await getWorkstation({ taskId: x.qaTaskId, viewer: s.qa });
     expect(ws?.canDecide).toBe(false);
     expect(ws?.qa).toMatchObject({ canRecord: true, original: { outcome: "approved", operatorName: s.accountant.name } });
-    expect((await getWorkstation({ taskId: x.qaTaskId, viewer: s.qa2 }))?.qa?.canRecord).toBe(false);
+    // Another QA reviewer is not checking this claim: not found (issue 8). A supervisor of its company looks read-only.
+    expect(await getWorkstation({ taskId: x.qaTaskId, viewer: s.qa2 })).toBeNull();
     expect(await getWorkstation({ taskId: x.qaTaskId, viewer: s.accountant })).toBeNull();
+    const supervisor = await createUser(s.org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await prisma.userCompany.create({ data: { userId: supervisor.id, companyId: s.org.companyId } });
+    expect((await getWorkstation({ taskId: x.qaTaskId, viewer: supervisor }))?.qa?.canRecord).toBe(false);
   });
 });

@@ -174,12 +174,16 @@ describe("getWorkstation", () => {
     expect(similar?.params).toMatchObject({ claimId: first.claimId, distance: 3 });
   });
 
-  it("is not found for another accountant, and read-only for a supervisor", async () => {
+  it("is not found for another accountant, and read-only for a supervisor of the claim's company (not found for one of another)", async () => {
     const s = await setup();
     const c = await reviewClaim(s, s.accountant);
     expect(await getWorkstation({ taskId: c.taskId, viewer: s.other })).toBeNull();
     const supervisor = await createUser(s.org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await prisma.userCompany.create({ data: { userId: supervisor.id, companyId: s.org.companyId } });
     const ws = await getWorkstation({ taskId: c.taskId, viewer: supervisor });
     expect(ws?.canDecide).toBe(false);
+    const elsewhere = await createUser(s.org, { roles: ["EMPLOYEE", "SUPERVISOR"] });
+    await prisma.userCompany.create({ data: { userId: elsewhere.id, companyId: (await createCompany()).id } });
+    expect(await getWorkstation({ taskId: c.taskId, viewer: elsewhere })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isValidIsoDate, parseClaimForm, validateForSubmit } from "./claim-input";
+import { checkClaimOrg, isValidIsoDate, parseClaimForm, validateForSubmit } from "./claim-input";
 
 const header: [string, string][] = [
   ["purpose", "  Client visit Shanghai "],
@@ -114,5 +114,22 @@ describe("validateForSubmit", () => {
     expect(validateForSubmit({ purpose: "p", lines: [{ ...ok, receiptIds: ["elsewhere"] }], receipts, today: "2026-11-26" })).toEqual({
       "lines.0.receipts": "unreadable",
     });
+  });
+});
+
+describe("checkClaimOrg", () => {
+  const choices = [
+    { companyId: "co-hq", departmentId: "dep-sales" },
+    { companyId: "co-sz", departmentId: "dep-sz-rd" },
+  ];
+  it("accepts the profile's department and further memberships, each with its own company", () => {
+    expect(checkClaimOrg(choices, { companyId: "co-hq", departmentId: "dep-sales" })).toEqual({});
+    expect(checkClaimOrg(choices, { companyId: "co-sz", departmentId: "dep-sz-rd" })).toEqual({});
+  });
+  it("refuses any other department, and a membership paired with the wrong company", () => {
+    expect(checkClaimOrg(choices, { companyId: "co-hq", departmentId: "dep-finance" })).toEqual({ departmentId: "not_yours" });
+    expect(checkClaimOrg(choices, { companyId: "co-hk", departmentId: "dep-hk-ops" })).toEqual({ departmentId: "not_yours" });
+    expect(checkClaimOrg(choices, { companyId: "co-hq", departmentId: "dep-sz-rd" })).toEqual({ departmentId: "not_in_company" });
+    expect(checkClaimOrg([], { companyId: "co-hq", departmentId: "dep-sales" })).toEqual({ departmentId: "not_yours" });
   });
 });

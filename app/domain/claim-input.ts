@@ -28,6 +28,20 @@ export type ClaimInput = {
   lines: LineInput[];
 };
 
+/** A company and department a claimant may file a claim for. */
+export type OrgChoice = { companyId: string; departmentId: string };
+
+/**
+ * A claim's company and department come from the claimant's profile: their own department or a further
+ * membership (user_department), each with the company it belongs to. Anything else is refused.
+ */
+export function checkClaimOrg(choices: readonly OrgChoice[], input: { companyId: string; departmentId: string }): FieldErrors {
+  const choice = choices.find((c) => c.departmentId === input.departmentId);
+  if (!choice) return { departmentId: "not_yours" };
+  if (choice.companyId !== input.companyId) return { departmentId: "not_in_company" };
+  return {};
+}
+
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isValidIsoDate(s: string): boolean {

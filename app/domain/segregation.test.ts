@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { activeApprovers, approvalSteps, canApproveAsManager, canProcess, type Delegation } from "./segregation";
+import {
+  activeApprovers,
+  approvalSteps,
+  canApproveAsManager,
+  canApproveStep,
+  canProcess,
+  checkDelegation,
+  isIsoDate,
+  type ApprovalStepFacts,
+  type Delegation,
+} from "./segregation";
 
 const manager = { id: "mgr", roles: ["EMPLOYEE", "MANAGER"] };
 
@@ -116,5 +126,62 @@ describe("approvalSteps", () => {
     expect(approvalSteps(1n, threshold, "emp", "head", "emp")).toEqual([{ step: 1, approverId: "head" }]);
     // Not the claimant: unchanged.
     expect(approvalSteps(5_000_000n, threshold, "mgr", "head", "emp")).toHaveLength(2);
+  });
+});
+
+describe("canApproveStep (four eyes, delegation included)", () => {
+  const step: ApprovalStepFacts = { claimantId: "emp", approverIds: ["head", "deputy"], unassigned: false, companyInScope: false, otherStepApproverIds: [], reviewerIds: [] };
+  const deputy = { id: "deputy", roles: ["MANAGER"] };
+  it("lets the assignee or their delegate approve", () => {
+    expect(canApproveStep({ id: "head", roles: ["MANAGER"] }, step)).toEqual({ ok: true });
+    expect(canApproveStep(deputy, step)).toEqual({ ok: true });
+  });
+  it("refuses whoever approved another step of the claim, also as someone's delegate", () => {
+    expect(canApproveStep(deputy, { ...step, otherStepApproverIds: ["deputy"] })).toEqual({ ok: false, reason: "approved_other_step" });
+    // The head approved step 1 standing in for the line manager: step 2 (their own) needs someone else.
+    expect(canApproveStep({ id: "head", roles: ["MANAGER"] }, { ...step, otherStepApproverIds: ["head"] })).toEqual({ ok: false, reason: "approved_other_step" });
+  });
+  it("refuses an accountant who reviewed the claim, and the claimant before anything else", () => {
+    expect(canApproveStep(deputy, { ...step, reviewerIds: ["deputy"] })).toEqual({ ok: false, reason: "reviewed_claim" });
+    expect(canApproveStep({ id: "emp", roles: ["MANAGER"] }, { ...step, approverIds: ["emp"], otherStepApproverIds: ["emp"] })).toEqual({ ok: false, reason: "own_claim" });
+  });
+  it("lets only an administrator of the claim's company clear an unassigned step, with the same conflicts", () => {
+    const unassigned = { ...step, approverIds: [], unassigned: true, companyInScope: true };
+    expect(canApproveStep({ id: "adm", roles: ["ADMIN"] }, unassigned)).toEqual({ ok: true });
+    expect(canApproveStep({ id: "adm", roles: ["ADMIN"] }, { ...unassigned, companyInScope: false })).toEqual({ ok: false, reason: "not_an_approver" });
+    expect(canApproveStep({ id: "mgr", roles: ["MANAGER"] }, unassigned)).toEqual({ ok: false, reason: "not_an_approver" });
+    expect(canApproveStep({ id: "adm", roles: ["ADMIN"] }, { ...unassigned, reviewerIds: ["adm"] })).toEqual({ ok: false, reason: "reviewed_claim" });
+    expect(canApproveStep({ id: "emp", roles: ["ADMIN"] }, unassigned)).toEqual({ ok: false, reason: "own_claim" });
+  });
+  it("keeps the manager rules: a listed approver needs the MANAGER role", () => {
+    expect(canApproveStep({ id: "deputy", roles: ["EMPLOYEE"] }, step)).toEqual({ ok: false, reason: "not_a_manager" });
+    expect(canApproveStep({ id: "stranger", roles: ["MANAGER"] }, step)).toEqual({ ok: false, reason: "not_an_approver" });
+  });
+});
+
+describe("checkDelegation", () => {
+  const manager = { id: "mgr", roles: ["MANAGER"], companyId: "co-a" };
+  const delegate = { id: "dep", roles: ["EMPLOYEE", "MANAGER"], companyId: "co-a", active: true };
+  const base = { manager, delegate, from: "2026-12-03", to: "2026-12-10", today: "2026-12-03" };
+  it("accepts an active manager of the same company, from today, up to 90 days inclusive", () => {
+    expect(checkDelegation(base)).toEqual({ ok: true });
+    expect(checkDelegation({ ...base, to: "2027-03-02" })).toEqual({ ok: true }); // 90 days
+    expect(checkDelegation({ ...base, to: "2027-03-03" })).toEqual({ ok: false, field: "to", code: "too_long" });
+  });
+  it("refuses other companies, inactive people, non-managers and oneself", () => {
+    expect(checkDelegation({ ...base, delegate: { ...delegate, companyId: "co-b" } })).toEqual({ ok: false, field: "delegateEmail", code: "other_company" });
+    expect(checkDelegation({ ...base, delegate: { ...delegate, active: false } })).toEqual({ ok: false, field: "delegateEmail", code: "not_a_manager" });
+    expect(checkDelegation({ ...base, delegate: { ...delegate, roles: ["EMPLOYEE"] } })).toEqual({ ok: false, field: "delegateEmail", code: "not_a_manager" });
+    expect(checkDelegation({ ...base, delegate: null })).toEqual({ ok: false, field: "delegateEmail", code: "not_a_manager" });
+    expect(checkDelegation({ ...base, delegate: { ...delegate, id: "mgr" } })).toEqual({ ok: false, field: "delegateEmail", code: "self" });
+    expect(checkDelegation({ ...base, manager: { ...manager, roles: ["EMPLOYEE"] } })).toEqual({ ok: false, field: "delegateEmail", code: "not_a_manager" });
+  });
+  it("refuses a start in the past, an end before the start and dates that do not exist", () => {
+    expect(checkDelegation({ ...base, from: "2026-12-02" })).toEqual({ ok: false, field: "from", code: "in_the_past" });
+    expect(checkDelegation({ ...base, to: "2026-12-02" })).toEqual({ ok: false, field: "to", code: "invalid_range" });
+    expect(checkDelegation({ ...base, from: "2026-02-30" })).toEqual({ ok: false, field: "from", code: "invalid_date" });
+    expect(checkDelegation({ ...base, to: "soon" })).toEqual({ ok: false, field: "to", code: "invalid_date" });
+    expect(isIsoDate("2028-02-29")).toBe(true);
+    expect(isIsoDate("2027-02-29")).toBe(false);
   });
 });

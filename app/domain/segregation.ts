@@ -6,7 +6,9 @@
 
 export type Actor = { id: string; roles: readonly string[] };
 
-export type ApproveDecision = { ok: true } | { ok: false; reason: "own_claim" | "not_an_approver" | "not_a_manager" };
+export type ApproveRefusal = "own_claim" | "not_an_approver" | "not_a_manager" | "approved_other_step" | "reviewed_claim";
+
+export type ApproveDecision = { ok: true } | { ok: false; reason: ApproveRefusal };
 
 /**
  * `approverIds` are the managers allowed now (line manager, department head, active delegates; see
@@ -18,6 +20,35 @@ export function canApproveAsManager(actor: Actor, claim: { claimantId: string; a
   if (!actor.roles.includes("MANAGER")) return { ok: false, reason: "not_a_manager" };
   if (!claim.approverIds.includes(actor.id)) return { ok: false, reason: "not_an_approver" };
   return { ok: true };
+}
+
+export type ApprovalStepFacts = {
+  claimantId: string;
+  /** The step's assignee and the managers standing in for them today (`activeApprovers`); [] when unassigned. */
+  approverIds: readonly string[];
+  /** Nobody could be asked (no line manager, no head): an administrator of the claim's company clears the step. */
+  unassigned: boolean;
+  /** The claim's company is one the actor works for (user_company): needed to clear an unassigned step. */
+  companyInScope: boolean;
+  /** Who approved the claim's OTHER steps, in any round: one person never approves two steps. */
+  otherStepApproverIds: readonly string[];
+  /** Accountants who held a review task of the claim: who checks a claim never approves it. */
+  reviewerIds: readonly string[];
+};
+
+/**
+ * May `actor` approve (or return) this approval step? Four eyes stay four, delegation included: the
+ * claimant never; nobody who approved another step of the claim (a delegate who approved step 1 for
+ * the line manager cannot approve step 2 for the head); nobody who reviewed it as an accountant. Then
+ * the step's own rule: its approvers (MANAGER role), or an administrator of the claim's company for a
+ * step nobody could take.
+ */
+export function canApproveStep(actor: Actor, step: ApprovalStepFacts): ApproveDecision {
+  if (actor.id === step.claimantId) return { ok: false, reason: "own_claim" };
+  if (step.otherStepApproverIds.includes(actor.id)) return { ok: false, reason: "approved_other_step" };
+  if (step.reviewerIds.includes(actor.id)) return { ok: false, reason: "reviewed_claim" };
+  if (step.unassigned) return actor.roles.includes("ADMIN") && step.companyInScope ? { ok: true } : { ok: false, reason: "not_an_approver" };
+  return canApproveAsManager(actor, step);
 }
 
 export type ProcessDecision =
@@ -88,4 +119,52 @@ export function approvalSteps(
     steps.push({ step: 2, approverId: head });
   }
   return steps;
+}
+
+/** The longest delegation, in calendar days (both ends included). */
+export const MAX_DELEGATION_DAYS = 90;
+
+export type DelegationRefusal =
+  | { field: "delegateEmail"; code: "not_a_manager" | "self" | "other_company" }
+  | { field: "from"; code: "invalid_date" | "in_the_past" }
+  | { field: "to"; code: "invalid_date" | "invalid_range" | "too_long" };
+
+export type DelegationCheck = { ok: true } | ({ ok: false } & DelegationRefusal);
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/**
+ * A manager hands their approvals to another manager: only to an active MANAGER of the SAME company
+ * (not themselves), from today or later, ending on or after the start, at most MAX_DELEGATION_DAYS long.
+ */
+export function checkDelegation({
+  manager,
+  delegate,
+  from,
+  to,
+  today,
+}: {
+  manager: Actor & { companyId: string };
+  delegate: (Actor & { companyId: string; active: boolean }) | null;
+  from: string;
+  to: string;
+  today: string;
+}): DelegationCheck {
+  if (!manager.roles.includes("MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
+  if (!delegate || !delegate.active || !delegate.roles.includes("MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
+  if (delegate.id === manager.id) return { ok: false, field: "delegateEmail", code: "self" };
+  if (delegate.companyId !== manager.companyId) return { ok: false, field: "delegateEmail", code: "other_company" };
+  if (!isIsoDate(from)) return { ok: false, field: "from", code: "invalid_date" };
+  if (!isIsoDate(to)) return { ok: false, field: "to", code: "invalid_date" };
+  if (from < today) return { ok: false, field: "from", code: "in_the_past" };
+  if (to < from) return { ok: false, field: "to", code: "invalid_range" };
+  if (daysBetween(from, to) + 1 > MAX_DELEGATION_DAYS) return { ok: false, field: "to", code: "too_long" };
+  return { ok: true };
 }

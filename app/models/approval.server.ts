@@ -2,7 +2,7 @@
  * Manager approval: a submitted claim waits for its line manager (and, above the company's threshold,
  * the department head). Approvers who are away delegate to another manager for a date range.
  */
-import { activeApprovers, approvalSteps, canApproveAsManager, type Delegation } from "~/domain/segregation";
+import { activeApprovers, approvalSteps, canApproveStep, checkDelegation, type Delegation } from "~/domain/segregation";
 import { transition } from "~/domain/claim-machine";
 import { complexityBand } from "~/domain/complexity";
 import { totalIn } from "~/domain/money";
@@ -76,7 +76,7 @@ export async function openApprovalTask(tx: Tx, claimId: string, claimVersion: nu
 
 async function delegationsTo(userId: string, on: string): Promise<Delegation[]> {
   const rows = await prisma.approvalDelegation.findMany({
-    where: { delegateId: userId, validFrom: { lte: new Date(`${on}T00:00:00Z`) }, validTo: { gte: new Date(`${on}T00:00:00Z`) } },
+    where: { delegateId: userId, validFrom: { lte: new Date(`${on}T00:00:00Z`) }, validTo: { gte: new Date(`${on}T00:00:00Z`) }, revokedAt: null },
     select: { managerId: true, delegateId: true, validFrom: true, validTo: true },
   });
   return rows.map((d) => ({ managerId: d.managerId, delegateId: d.delegateId, from: isoDate(d.validFrom), to: isoDate(d.validTo) }));
@@ -101,11 +101,13 @@ export type ApprovalItem = {
 export async function listApprovals(viewer: { id: string; roles: readonly string[] }): Promise<ApprovalItem[]> {
   const delegators = (await delegationsTo(viewer.id, today())).map((d) => d.managerId);
   const isAdmin = viewer.roles.includes("ADMIN");
+  // Admins clear the claims nobody else can approve, of the companies they work for only.
+  const adminCompanies = isAdmin ? (await prisma.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } })).map((c) => c.companyId) : [];
   const tasks = await prisma.task.findMany({
     where: {
       type: "MANAGER_APPROVAL",
       status: "OPEN",
-      OR: [{ assigneeId: { in: [viewer.id, ...delegators] } }, ...(isAdmin ? [{ assigneeId: null }] : [])],
+      OR: [{ assigneeId: { in: [viewer.id, ...delegators] } }, ...(isAdmin ? [{ assigneeId: null, claim: { companyId: { in: adminCompanies } } }] : [])],
       claim: { status: "SUBMITTED", claimantId: { not: viewer.id } },
     },
     orderBy: { createdAt: "asc" },
@@ -172,11 +174,28 @@ export async function decideApproval({
     if (task.status !== "OPEN") throw new ApprovalError("already_decided");
     if (claim.version !== claimVersion || claim.status !== "SUBMITTED") throw new ApprovalError("stale");
     const primary = task.assigneeId ? [task.assigneeId] : [];
-    const approvers = activeApprovers(primary, delegations, today());
-    // Admins clear claims nobody else can approve (no manager, no head).
-    const allowed = task.assigneeId === null && viewer.roles.includes("ADMIN") && viewer.id !== claim.claimantId
-      ? { ok: true as const }
-      : canApproveAsManager({ id: viewer.id, roles: [...viewer.roles] }, { claimantId: claim.claimantId, approverIds: approvers });
+    // Who already worked on the claim: approvers of its other steps (any round) and its reviewers.
+    const others = await tx.task.findMany({
+      where: {
+        claimId: claim.id,
+        assigneeId: { not: null },
+        OR: [{ type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved", step: { not: task.step } }, { type: "REVIEW" }],
+      },
+      select: { type: true, assigneeId: true },
+    });
+    const allowed = canApproveStep(
+      { id: viewer.id, roles: [...viewer.roles] },
+      {
+        claimantId: claim.claimantId,
+        approverIds: activeApprovers(primary, delegations, today()),
+        // Admins clear claims nobody else can approve (no manager, no head).
+        unassigned: task.assigneeId === null,
+        companyInScope:
+          task.assigneeId === null && (await tx.userCompany.count({ where: { userId: viewer.id, companyId: claim.companyId } })) > 0,
+        otherStepApproverIds: others.flatMap((t) => (t.type === "MANAGER_APPROVAL" && t.assigneeId ? [t.assigneeId] : [])),
+        reviewerIds: others.flatMap((t) => (t.type === "REVIEW" && t.assigneeId ? [t.assigneeId] : [])),
+      },
+    );
     if (!allowed.ok) throw new ApprovalError("not_allowed", allowed.reason);
 
     const now = new Date();
@@ -213,26 +232,55 @@ export async function decideApproval({
   });
 }
 
+/** The manager's delegations that are running or planned (not ended, not revoked). */
 export async function listDelegations(managerId: string) {
   return prisma.approvalDelegation.findMany({
-    where: { managerId, validTo: { gte: new Date(`${today()}T00:00:00Z`) } },
+    where: { managerId, validTo: { gte: new Date(`${today()}T00:00:00Z`) }, revokedAt: null },
     orderBy: { validFrom: "asc" },
     include: { delegate: { select: { name: true, email: true } } },
   });
 }
 
-/** A manager hands their approvals to another manager for a date range. */
-export async function createDelegation({ manager, delegateEmail, from, to }: { manager: { id: string; roles: readonly string[] }; delegateEmail: string; from: string; to: string }): Promise<{ ok: true } | { ok: false; field: "delegateEmail" | "from" | "to"; code: string }> {
-  if (!manager.roles.includes("MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) return { ok: false, field: "from", code: "invalid_date" };
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(to) || to < from) return { ok: false, field: "to", code: "invalid_range" };
-  const delegate = await prisma.user.findUnique({ where: { email: delegateEmail.trim().toLowerCase() }, select: { id: true, roles: true, active: true } });
-  if (!delegate || !delegate.active || !delegate.roles.includes("MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
-  if (delegate.id === manager.id) return { ok: false, field: "delegateEmail", code: "self" };
+/**
+ * A manager hands their approvals to another manager for a date range: an active manager of the same
+ * company, from today on, at most MAX_DELEGATION_DAYS (app/domain/segregation.ts). Audited.
+ */
+export async function createDelegation({
+  manager,
+  delegateEmail,
+  from,
+  to,
+}: {
+  manager: { id: string; roles: readonly string[] };
+  delegateEmail: string;
+  from: string;
+  to: string;
+}): Promise<{ ok: true } | { ok: false; field: "delegateEmail" | "from" | "to"; code: string }> {
+  // The company comes from the database, not from what the caller passed.
+  const [self, delegate] = await Promise.all([
+    prisma.user.findUnique({ where: { id: manager.id }, select: { companyId: true } }),
+    prisma.user.findUnique({ where: { email: delegateEmail.trim().toLowerCase() }, select: { id: true, roles: true, active: true, companyId: true } }),
+  ]);
+  if (!self) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
+  const check = checkDelegation({ manager: { ...manager, companyId: self.companyId }, delegate, from, to, today: today() });
+  if (!check.ok) return { ok: false, field: check.field, code: check.code };
   await prisma.$transaction(async (tx) => {
     const id = newId();
-    await tx.approvalDelegation.create({ data: { id, managerId: manager.id, delegateId: delegate.id, validFrom: new Date(`${from}T00:00:00Z`), validTo: new Date(`${to}T00:00:00Z`) } });
-    await recordAudit(tx, { actorId: manager.id, type: "delegation.created", data: { delegationId: id, delegateId: delegate.id, from, to } });
+    await tx.approvalDelegation.create({ data: { id, managerId: manager.id, delegateId: delegate!.id, validFrom: new Date(`${from}T00:00:00Z`), validTo: new Date(`${to}T00:00:00Z`) } });
+    await recordAudit(tx, { actorId: manager.id, type: "delegation.created", data: { delegationId: id, delegateId: delegate!.id, from, to } });
   });
   return { ok: true };
+}
+
+/** The manager ends one of their delegations now (kept, marked revoked, audited). Only their own, once. */
+export async function revokeDelegation({ manager, delegationId }: { manager: { id: string }; delegationId: string }): Promise<{ ok: boolean }> {
+  return prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ delegateId: string }[]>`
+      UPDATE approval_delegation SET revoked_at = now()
+       WHERE id = ${delegationId} AND manager_id = ${manager.id} AND revoked_at IS NULL
+      RETURNING delegate_id AS "delegateId"`;
+    if (!row) return { ok: false };
+    await recordAudit(tx, { actorId: manager.id, type: "delegation.revoked", data: { delegationId, delegateId: row.delegateId } });
+    return { ok: true };
+  });
 }

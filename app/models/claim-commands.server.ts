@@ -4,13 +4,14 @@
  */
 import fs from "node:fs/promises";
 import { canEditClaim, type Viewer } from "~/domain/claim-access";
-import { validateForSubmit, type ClaimInput, type FieldErrors, type LineInput } from "~/domain/claim-input";
+import { checkClaimOrg, validateForSubmit, type ClaimInput, type FieldErrors, type LineInput } from "~/domain/claim-input";
 import { transition, type ClaimStatus } from "~/domain/claim-machine";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import type { AcceptedUpload } from "~/utils/upload.server";
 import { openApprovalTask } from "./approval.server";
 import { recordAudit } from "./audit.server";
+import { getClaimOrgChoices } from "./org.server";
 import { storeReceiptFile } from "./stored-file.server";
 
 export class ClaimCommandError extends Error {
@@ -42,7 +43,7 @@ export async function createDraft({
   departmentId: string;
 }): Promise<{ id: string; number: string }> {
   return prisma.$transaction(async (tx) => {
-    await assertOrgUnits(tx, companyId, departmentId);
+    await assertOrgUnits(tx, viewer.id, companyId, departmentId);
     const now = new Date();
     const claim = await tx.claim.create({
       data: {
@@ -61,11 +62,10 @@ export async function createDraft({
   });
 }
 
-async function assertOrgUnits(tx: Tx, companyId: string, departmentId: string): Promise<void> {
-  const department = await tx.department.findUnique({ where: { id: departmentId }, select: { companyId: true } });
-  if (!department || department.companyId !== companyId) {
-    throw new ClaimCommandError("invalid", { departmentId: "not_in_company" });
-  }
+/** The claim's company and department must be one the claimant's profile allows (checkClaimOrg). */
+async function assertOrgUnits(tx: Tx, claimantId: string, companyId: string, departmentId: string): Promise<void> {
+  const errors = checkClaimOrg(await getClaimOrgChoices(claimantId, tx), { companyId, departmentId });
+  if (Object.keys(errors).length > 0) throw new ClaimCommandError("invalid", errors);
 }
 
 /** Locks the claim row and checks the viewer may change it at the version they saw. */
@@ -145,7 +145,7 @@ export async function saveClaim({
 }): Promise<{ status: ClaimStatus; version: number }> {
   return prisma.$transaction(async (tx) => {
     const claim = await lockEditable(tx, viewer, claimId, version);
-    await assertOrgUnits(tx, input.companyId, input.departmentId);
+    await assertOrgUnits(tx, claim.claimantId, input.companyId, input.departmentId);
     await writeLines(tx, claimId, input);
     let status = claim.status;
     if (submit) {

@@ -1,7 +1,7 @@
-import { canEditClaim, canViewClaim, type Viewer } from "~/domain/claim-access";
+import { canEditClaim, claimViewReason, type ClaimAccessFacts, type Viewer, type ViewerScope, type ViewReason } from "~/domain/claim-access";
 import type { ClaimStatus } from "~/domain/claim-machine";
 import { sumByCurrency, totalIn, type Money } from "~/domain/money";
-import { prisma, type Tx } from "~/utils/db.server";
+import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { storedFileState } from "./stored-file.server";
 
@@ -57,33 +57,79 @@ export function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Assignees of the claim's approval tasks, and managers standing in for them today. */
-export async function approverIdsFor(claimId: string, db: Tx = prisma): Promise<string[]> {
-  const tasks = await db.task.findMany({ where: { claimId, type: "MANAGER_APPROVAL" }, select: { assigneeId: true } });
-  const assignees = [...new Set(tasks.flatMap((t) => (t.assigneeId ? [t.assigneeId] : [])))];
-  if (assignees.length === 0) return [];
-  const day = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
-  const delegations = await db.approvalDelegation.findMany({
-    where: { managerId: { in: assignees }, validFrom: { lte: day }, validTo: { gte: day } },
-    select: { delegateId: true },
-  });
-  return [...assignees, ...delegations.map((d) => d.delegateId)];
+const todayStart = () => new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+
+/** The processing groups and companies the viewer works on (see app/domain/claim-access.ts). */
+export async function getViewerScope(viewerId: string, db: Db | Tx = prisma): Promise<ViewerScope> {
+  const [groups, companies] = await readTogether(
+    db,
+    () => db.groupMember.findMany({ where: { userId: viewerId }, select: { groupId: true } }),
+    () => db.userCompany.findMany({ where: { userId: viewerId }, select: { companyId: true } }),
+  );
+  return { groupIds: groups.map((g) => g.groupId), companyIds: companies.map((c) => c.companyId) };
 }
 
-/** The facts the access rules need, or null when the claim does not exist. */
-export async function getClaimAccessFacts(claimId: string) {
-  const claim = await prisma.claim.findUnique({
+/**
+ * The facts the access rules need about one claim, or null when it does not exist: its claimant and
+ * their manager, status and company, who was asked to approve it (assignees of its approval tasks,
+ * and managers standing in today for the assignee of an OPEN one under a delegation not revoked), the
+ * groups its tasks went through and the reviewers of its QA tasks.
+ */
+export async function getClaimAccessFacts(claimId: string, db: Db | Tx = prisma): Promise<ClaimAccessFacts | null> {
+  const claim = await db.claim.findUnique({
     where: { id: claimId },
-    select: { claimantId: true, status: true, claimant: { select: { managerId: true } } },
+    select: {
+      claimantId: true,
+      status: true,
+      companyId: true,
+      claimant: { select: { managerId: true } },
+      tasks: { select: { type: true, status: true, groupId: true, assigneeId: true } },
+    },
   });
-  return claim && { claimantId: claim.claimantId, status: claim.status, claimantManagerId: claim.claimant.managerId };
+  if (!claim) return null;
+  const approvals = claim.tasks.filter((t) => t.type === "MANAGER_APPROVAL" && t.assigneeId !== null);
+  const waitingOn = [...new Set(approvals.filter((t) => t.status === "OPEN").map((t) => t.assigneeId!))];
+  const day = todayStart();
+  const delegates =
+    waitingOn.length === 0
+      ? []
+      : await db.approvalDelegation.findMany({
+          where: { managerId: { in: waitingOn }, validFrom: { lte: day }, validTo: { gte: day }, revokedAt: null },
+          select: { delegateId: true },
+        });
+  return {
+    claimantId: claim.claimantId,
+    claimantManagerId: claim.claimant.managerId,
+    status: claim.status,
+    companyId: claim.companyId,
+    approverIds: [...new Set([...approvals.map((t) => t.assigneeId!), ...delegates.map((d) => d.delegateId)])],
+    groupIds: [...new Set(claim.tasks.flatMap((t) => (t.groupId ? [t.groupId] : [])))],
+    qaReviewerIds: [...new Set(claim.tasks.flatMap((t) => (t.type === "QA" && t.assigneeId ? [t.assigneeId] : [])))],
+  };
+}
+
+/**
+ * Whether `viewer` may see the claim: the one check every claim-level loader, action and the receipt
+ * file route go through. Null when the claim does not exist or the viewer may not see it (both are a 404).
+ */
+export async function claimAccessFor(
+  { claimId, viewer }: { claimId: string; viewer: Viewer },
+  db: Db | Tx = prisma,
+): Promise<{ facts: ClaimAccessFacts; reason: ViewReason } | null> {
+  const facts = await getClaimAccessFacts(claimId, db);
+  if (!facts) return null;
+  // The claimant needs no scope; everybody else's is read only when the cheap rules did not decide.
+  const reason = claimViewReason({ ...viewer, groupIds: [], companyIds: [] }, facts) ?? claimViewReason({ ...viewer, ...(await getViewerScope(viewer.id, db)) }, facts);
+  return reason ? { facts, reason } : null;
 }
 
 /**
  * A claim with everything its pages show, or null when it does not exist or the viewer may not see it.
  * Pass the transaction when called inside one, so it does not wait for a second pool connection.
  */
-export async function getClaimDetail({ claimId, viewer }: { claimId: string; viewer: Viewer }, db: Tx = prisma): Promise<ClaimDetail | null> {
+export async function getClaimDetail({ claimId, viewer }: { claimId: string; viewer: Viewer }, db: Db | Tx = prisma): Promise<ClaimDetail | null> {
+  // Access first: nothing of a claim the viewer may not see is read.
+  if (!(await claimAccessFor({ claimId, viewer }, db))) return null;
   const claim = await db.claim.findUnique({
     where: { id: claimId },
     include: {
@@ -101,8 +147,6 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     },
   });
   if (!claim) return null;
-  const facts = { claimantId: claim.claimantId, status: claim.status, claimantManagerId: claim.claimant.managerId };
-  if (!canViewClaim(viewer, facts) && !canViewClaim(viewer, { ...facts, approverIds: await approverIdsFor(claim.id, db) })) return null;
 
   const lines: ClaimLineView[] = claim.lines.map((l) => ({
     id: l.id,
@@ -151,7 +195,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     totals: sumByCurrency(lines.map((l) => l.amount)),
     companyTotal,
     missingRates,
-    canEdit: canEditClaim(viewer, facts),
+    canEdit: canEditClaim(viewer, claim),
     isClaimant: claim.claimantId === viewer.id,
   };
 }

@@ -51,6 +51,16 @@ type Row = Pick<FloorTask, "taskId" | "claimId" | "claimNumber" | "totals" | "st
   approverIds: string[];
 };
 
+/**
+ * `AND claim_id IN (claims of these companies)`: a supervisor's or admin's scope (user_company).
+ * Undefined means no filter (tests, benchmarks); an empty list matches nothing.
+ */
+export function claimsOfCompanies(companyIds: readonly string[] | undefined, column = Prisma.raw("claim_id")): Prisma.Sql {
+  if (companyIds === undefined) return Prisma.empty;
+  if (companyIds.length === 0) return Prisma.sql`AND false`;
+  return Prisma.sql`AND ${column} IN (SELECT id FROM claim WHERE company_id IN (${Prisma.join([...companyIds])}))`;
+}
+
 /** Active accountants in the group, by name: everyone a task of the group could go to. */
 export async function groupAccountants(groupId: string, db: Db = prisma): Promise<FloorPerson[]> {
   const rows = await db.groupMember.findMany({
@@ -67,12 +77,18 @@ export async function groupAccountants(groupId: string, db: Db = prisma): Promis
  * counts are one index-only aggregate.
  */
 export async function listFloorTasks(
-  { groupId, page, pageSize = FLOOR_PAGE_SIZE, claimNumber }: { groupId: string; page: number; pageSize?: number; claimNumber?: string },
+  {
+    groupId,
+    page,
+    pageSize = FLOOR_PAGE_SIZE,
+    claimNumber,
+    companyIds,
+  }: { groupId: string; page: number; pageSize?: number; claimNumber?: string; companyIds?: readonly string[] },
   db: Db = prisma,
 ): Promise<FloorPage> {
   // Finding one claim: its number is unique, so this narrows the page and the counts to at most one task.
   const number = claimNumber?.trim() || null;
-  const byNumber = number === null ? Prisma.empty : Prisma.sql`AND claim_id IN (SELECT id FROM claim WHERE number = ${number})`;
+  const byNumber = Prisma.sql`${number === null ? Prisma.empty : Prisma.sql`AND claim_id IN (SELECT id FROM claim WHERE number = ${number})`} ${claimsOfCompanies(companyIds)}`;
   const [countRows, members] = await Promise.all([
     db.$queryRaw<FloorCounts[]>`
       SELECT count(*)::int AS total,
@@ -152,9 +168,14 @@ export async function listFloorTasks(
   return { tasks, counts, page: current, pages, pageSize };
 }
 
-/** Status and holder of a review task as it is now (null: no such task), to tell a stale form from a fresh one. */
-export async function floorTaskState(taskId: string, db: Db = prisma): Promise<{ status: string; holderId: string | null } | null> {
-  const task = await db.task.findUnique({ where: { id: taskId }, select: { status: true, assigneeId: true, preferredAssigneeId: true } });
-  if (!task) return null;
+/** Status and holder of a review task as it is now (null: no such task, or not of `companyIds`), to tell a stale form from a fresh one. */
+export async function floorTaskState(
+  taskId: string,
+  { companyIds }: { companyIds?: readonly string[] } = {},
+  db: Db = prisma,
+): Promise<{ status: string; holderId: string | null } | null> {
+  const task = await db.task.findUnique({ where: { id: taskId }, select: { status: true, assigneeId: true, preferredAssigneeId: true, claim: { select: { companyId: true } } } });
+  // Outside the viewer's companies it does not exist for them.
+  if (!task || (companyIds !== undefined && !companyIds.includes(task.claim.companyId))) return null;
   return { status: task.status, holderId: task.status === "OPEN" ? task.preferredAssigneeId : task.assigneeId };
 }

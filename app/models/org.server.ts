@@ -1,9 +1,30 @@
-import { prisma } from "~/utils/db.server";
+import type { OrgChoice } from "~/domain/claim-input";
+import { prisma, type Db, type Tx } from "~/utils/db.server";
 
-/** Companies with their departments, and expense categories: the choices on a claim form. */
-export async function getClaimFormOptions() {
+/** The departments (with their companies) `userId` may file claims for: the profile's own, then further memberships. */
+export async function getClaimOrgChoices(userId: string, db: Db | Tx = prisma): Promise<OrgChoice[]> {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { companyId: true, departmentId: true, department: { select: { companyId: true } } },
+  });
+  if (!user) return [];
+  const memberships = await db.userDepartment.findMany({ where: { userId, departmentId: { not: user.departmentId } }, select: { departmentId: true } });
+  const further = memberships.length === 0
+    ? []
+    : await db.department.findMany({ where: { id: { in: memberships.map((m) => m.departmentId) } }, orderBy: { code: "asc" }, select: { id: true, companyId: true } });
+  return [{ companyId: user.department.companyId, departmentId: user.departmentId }, ...further.map((d) => ({ companyId: d.companyId, departmentId: d.id }))];
+}
+
+/**
+ * Companies with their departments, and expense categories: the choices on a claim form. With
+ * `forUserId`, only what that claimant may file for (getClaimOrgChoices); without, everything (admins).
+ */
+export async function getClaimFormOptions({ forUserId }: { forUserId?: string } = {}) {
+  const departmentIds = forUserId === undefined ? undefined : (await getClaimOrgChoices(forUserId)).map((c) => c.departmentId);
+  const only = departmentIds === undefined ? {} : { id: { in: departmentIds } };
   const [companies, categories] = await Promise.all([
     prisma.company.findMany({
+      where: departmentIds === undefined ? {} : { departments: { some: only } },
       orderBy: { code: "asc" },
       select: {
         id: true,
@@ -11,7 +32,7 @@ export async function getClaimFormOptions() {
         name: true,
         nameZh: true,
         currency: true,
-        departments: { orderBy: { code: "asc" }, select: { id: true, code: true, name: true, nameZh: true } },
+        departments: { where: only, orderBy: { code: "asc" }, select: { id: true, code: true, name: true, nameZh: true } },
       },
     }),
     prisma.expenseCategory.findMany({

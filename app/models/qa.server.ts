@@ -37,6 +37,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { loadClaimFacts } from "./approval.server";
+import { claimsOfCompanies } from "./floor-tasks.server";
 import { recordAudit } from "./audit.server";
 import { emitTaskEvent } from "./task-events.server";
 
@@ -406,7 +407,7 @@ export type QaOverview = {
   inProgress: number;
   /** The viewer's own checks in progress (a QA reviewer's). */
   mine: { qaTaskId: string; claimNumber: string; startedAt: Date | null }[];
-  /** A QA reviewer's own recent checks; everybody's for supervisors and admins. */
+  /** A QA reviewer's own recent checks; everybody's for supervisors and admins (on their companies' claims). */
   recent: QaCheckRow[];
   /** Checked and errors over the last 30 days (all reviewers). */
   last30: { checked: number; errors: number };
@@ -414,7 +415,10 @@ export type QaOverview = {
 
 const RECENT = 20;
 
-export async function getQaOverview({ viewer, allReviewers }: { viewer: QaActor; allReviewers: boolean }, db: Db = prisma): Promise<QaOverview> {
+export async function getQaOverview(
+  { viewer, allReviewers, companyIds }: { viewer: QaActor; allReviewers: boolean; companyIds?: readonly string[] },
+  db: Db = prisma,
+): Promise<QaOverview> {
   const since = new Date(Date.now() - 30 * 86_400_000);
   const [[counts], mine, recent, [last30]] = await Promise.all([
     db.$queryRaw<{ open: number; oldestOpenAt: Date | null; inProgress: number }[]>`
@@ -436,6 +440,7 @@ export async function getQaOverview({ viewer, allReviewers }: { viewer: QaActor;
         JOIN app_user op ON op.id = q.operator_id
         LEFT JOIN app_user rv ON rv.id = q.reviewer_id
        WHERE q.checked_at IS NOT NULL ${allReviewers ? Prisma.empty : Prisma.sql`AND q.reviewer_id = ${viewer.id}`}
+             ${claimsOfCompanies(companyIds, Prisma.raw("q.claim_id"))}
        ORDER BY q.checked_at DESC, q.id
        LIMIT ${RECENT}`,
     db.$queryRaw<{ checked: number; errors: number }[]>`
@@ -476,13 +481,16 @@ export type QaReview = {
 
 /**
  * The QA side of the workstation for `taskId`, or null when it is not a QA task or the viewer may not
- * look at it: QA reviewers (recording only on their own task in progress), supervisors and admins.
+ * look at it: its QA reviewer (recording only while it is in progress), supervisors and admins.
  */
 export async function getQaReview({ taskId, viewer }: { taskId: string; viewer: QaActor }): Promise<QaReview | null> {
   const roles = viewer.roles as readonly string[];
   if (!roles.some((r) => r === "QA" || r === "SUPERVISOR" || r === "ADMIN")) return null;
   const task = await prisma.task.findUnique({ where: { id: taskId }, select: { type: true, status: true, assigneeId: true, claimId: true } });
   if (!task || task.type !== "QA") return null;
+  // A QA reviewer looks at the checks assigned to them; supervisors and admins (their companies' claims,
+  // checked by getClaimDetail) at any.
+  if (!roles.some((r) => r === "SUPERVISOR" || r === "ADMIN") && task.assigneeId !== viewer.id) return null;
   const check = await prisma.qaCheck.findUnique({ where: { qaTaskId: taskId } });
   if (!check) return null;
   const [review, operator, reviewer, decision] = await Promise.all([

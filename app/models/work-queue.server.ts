@@ -8,6 +8,7 @@ import { Prisma } from "~/generated/prisma/client";
 import type { Role, SlaState } from "~/generated/prisma/enums";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
+import { claimsOfCompanies } from "./floor-tasks.server";
 import { emitTaskEvent } from "./task-events.server";
 
 export class WorkQueueError extends Error {
@@ -57,10 +58,11 @@ export type QueueSummary = { groups: GroupQueue[]; myTasks: MyTask[] };
 /**
  * Per group of the user (with `allGroups`, every group, as a supervisor sees the floor): open review
  * tasks, the oldest one's creation time, at-risk and breached counts among the open ones, and how many
- * are being worked on; plus the user's own reviews in progress. Two queries, run side by side.
+ * are being worked on; plus the user's own reviews in progress. Two queries, run side by side. With
+ * `companyIds` (an overseer's scope) only the tasks of those companies' claims are counted.
  */
 export async function queueSummary(
-  { userId, allGroups = false }: { userId: string; allGroups?: boolean },
+  { userId, allGroups = false, companyIds }: { userId: string; allGroups?: boolean; companyIds?: readonly string[] },
   db: Db = prisma,
 ): Promise<QueueSummary> {
   const [groups, mine] = await Promise.all([
@@ -76,7 +78,7 @@ export async function queueSummary(
              (count(t.id) FILTER (WHERE t.status = 'OPEN' AND t.sla_state = 'BREACHED'))::int AS breached
         FROM processing_group g
         LEFT JOIN group_member gm ON gm.group_id = g.id AND gm.user_id = ${userId}
-        LEFT JOIN task t ON t.group_id = g.id AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS')
+        LEFT JOIN task t ON t.group_id = g.id AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS') ${claimsOfCompanies(companyIds, Prisma.raw("t.claim_id"))}
        WHERE gm.user_id IS NOT NULL OR ${allGroups}
        GROUP BY g.id, gm.user_id
        ORDER BY (gm.user_id IS NOT NULL) DESC, g.code`,
@@ -201,7 +203,8 @@ export async function takeNextTask(
 /**
  * A supervisor hands a review task to another member of its group: an open task stays in the queue
  * with the target as preferred assignee (their Next takes it first); a task in progress changes hands.
- * The target must be an active accountant in the task's group who neither filed nor approved the claim.
+ * The target must be an active accountant in the task's group who neither filed nor approved the claim,
+ * and the claim must belong to one of the supervisor's companies.
  */
 export async function reassignTask(
   { supervisor, taskId, toUserId }: { supervisor: Actor; taskId: string; toUserId: string },
@@ -222,7 +225,10 @@ export async function reassignTask(
       where: { id: toUserId, active: true },
       select: { id: true, roles: true, groupMembers: { select: { groupId: true } } },
     });
-    const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { claimantId: true } });
+    const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { claimantId: true, companyId: true } });
+    // A supervisor moves only the work of the companies assigned to them; any other task does not exist for them.
+    const inScope = await tx.userCompany.findUnique({ where: { userId_companyId: { userId: supervisor.id, companyId: claim.companyId } } });
+    if (!inScope) throw new WorkQueueError("not_found");
     const approvals = await tx.task.findMany({
       where: { claimId: task.claimId, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" },
       select: { assigneeId: true },

@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { RouteError } from "~/components/route-error";
-import { ApprovalError, createDelegation, decideApproval, listApprovals, listDelegations } from "~/models/approval.server";
+import { MAX_DELEGATION_DAYS } from "~/domain/segregation";
+import { ApprovalError, createDelegation, decideApproval, listApprovals, listDelegations, revokeDelegation } from "~/models/approval.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTotals, localName } from "~/utils/format";
 
@@ -23,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     items,
     delegations: delegations.map((d) => ({ id: d.id, name: d.delegate.name, from: d.validFrom.toISOString().slice(0, 10), to: d.validTo.toISOString().slice(0, 10) })),
     timeZone: user.timeZone,
+    today: new Date().toISOString().slice(0, 10),
   };
 }
 
@@ -33,12 +35,17 @@ const DecisionSchema = z.object({
   claimNumber: z.string().default(""),
   comment: z.string().max(2000).default(""),
 });
-const DelegationSchema = z.object({ intent: z.literal("delegate"), delegateEmail: z.string().max(200), from: z.string(), to: z.string() });
+const DelegationSchema = z.object({ intent: z.literal("delegate"), delegateEmail: z.string().max(200), from: z.string().max(10), to: z.string().max(10) });
+const RevokeSchema = z.object({ intent: z.literal("revoke"), delegationId: z.string().min(1).max(100) });
+
+/** Refusals with a message of their own; any other refusal shows the general "not allowed". */
+const SHOWN_REASONS = new Set(["own_claim", "approved_other_step", "reviewed_claim"]);
 
 type ActionData =
   | { kind: "decision"; ok: true; intent: "approve" | "return"; claimNumber: string }
   | { kind: "decision"; ok: false; taskId: string; error: string }
-  | { kind: "delegation"; ok: boolean; field?: string; code?: string };
+  | { kind: "delegation"; ok: boolean; field?: string; code?: string }
+  | { kind: "revoke"; ok: boolean };
 
 export async function action({ request }: ActionFunctionArgs): Promise<ActionData> {
   const user = await requireApprover(request);
@@ -49,6 +56,11 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionDat
     const result = await createDelegation({ manager: user, delegateEmail: parsed.data.delegateEmail, from: parsed.data.from, to: parsed.data.to });
     return result.ok ? { kind: "delegation", ok: true } : { kind: "delegation", ok: false, field: result.field, code: result.code };
   }
+  if (form.intent === "revoke") {
+    const parsed = RevokeSchema.safeParse(form);
+    if (!parsed.success) throw new Response("Bad request", { status: 400 });
+    return { kind: "revoke", ...(await revokeDelegation({ manager: user, delegationId: parsed.data.delegationId })) };
+  }
   const parsed = DecisionSchema.safeParse(form);
   if (!parsed.success) throw new Response("Bad request", { status: 400 });
   const { intent, taskId, claimVersion, comment, claimNumber } = parsed.data;
@@ -56,13 +68,13 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionDat
     await decideApproval({ viewer: user, taskId, claimVersion, decision: intent, comment });
     return { kind: "decision", ok: true, intent, claimNumber };
   } catch (err) {
-    if (err instanceof ApprovalError) return { kind: "decision", ok: false, taskId, error: err.reason === "own_claim" ? "own_claim" : err.code };
+    if (err instanceof ApprovalError) return { kind: "decision", ok: false, taskId, error: err.reason && SHOWN_REASONS.has(err.reason) ? err.reason : err.code };
     throw err;
   }
 }
 
 export default function Approvals() {
-  const { items, delegations, timeZone } = useLoaderData<typeof loader>();
+  const { items, delegations, timeZone, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("approvals");
@@ -122,24 +134,35 @@ export default function Approvals() {
           </label>
           <label className="field">
             <span>{t("delegation.from")}</span>
-            <input name="from" type="date" required />
+            <input name="from" type="date" min={today} required />
           </label>
           <label className="field">
             <span>{t("delegation.to")}</span>
-            <input name="to" type="date" required />
+            <input name="to" type="date" min={today} required />
           </label>
           <button type="submit" className="button" disabled={busy}>{t("delegation.save")}</button>
         </Form>
+        <p className="muted small">{t("delegation.rules", { days: MAX_DELEGATION_DAYS })}</p>
         {result?.kind === "delegation" && !result.ok && result.code ? (
-          <p className="form-error" role="alert">{t(`delegation.errors.${result.code}`)}</p>
+          <p className="form-error" role="alert">{t(`delegation.errors.${result.code}`, { days: MAX_DELEGATION_DAYS })}</p>
+        ) : null}
+        {result?.kind === "revoke" ? (
+          <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"}>{t(result.ok ? "delegation.revoked" : "delegation.errors.not_revocable")}</p>
         ) : null}
         <h3 className="small muted">{t("delegation.current")}</h3>
         {delegations.length === 0 ? (
           <p className="muted small">{t("delegation.none")}</p>
         ) : (
-          <ul>
+          <ul className="delegation-list" data-testid="delegations">
             {delegations.map((d) => (
-              <li key={d.id}>{t("delegation.row", { name: d.name, from: d.from, to: d.to })}</li>
+              <li key={d.id} className="row">
+                <span>{t("delegation.row", { name: d.name, from: d.from, to: d.to })}</span>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="revoke" />
+                  <input type="hidden" name="delegationId" value={d.id} />
+                  <button type="submit" className="button button-small" disabled={busy}>{t("delegation.revoke")}</button>
+                </Form>
+              </li>
             ))}
           </ul>
         )}

@@ -24,12 +24,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const claim = await getClaimDetail({ claimId: params.claimId ?? "", viewer: user });
   if (!claim || !claim.isClaimant) throw new Response("Not found", { status: 404 });
   if (!claim.canEdit) throw redirect(`/claims/${claim.id}`);
-  const options = await getClaimFormOptions();
+  // The claimant's choices (their profile); a claim whose department is no longer among them shows the first one.
+  const options = await getClaimFormOptions({ forUserId: user.id });
+  const offered = options.companies.some((c) => c.id === claim.company.id && c.departments.some((d) => d.id === claim.department.id));
+  const first = options.companies[0];
+  const org = offered || !first ? { companyId: claim.company.id, departmentId: claim.department.id } : { companyId: first.id, departmentId: first.departments[0]?.id ?? "" };
   const returnNotice = claim.status === "RETURNED" ? await latestReturnNotice(claim.id) : null;
   return {
     returnNotice,
     timeZone: user.timeZone,
     claim,
+    org,
     options,
     currencies: lineCurrencies(options.companies.map((c) => c.currency)),
     maxUploadMb: Math.floor(env.MAX_UPLOAD_BYTES / (1024 * 1024)),
@@ -66,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
 const FORM_ID = "claim-form";
 
 export default function EditClaim() {
-  const { claim, options, currencies, maxUploadMb, returnNotice, timeZone } = useLoaderData<typeof loader>();
+  const { claim, org, options, currencies, maxUploadMb, returnNotice, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation("claims");
@@ -100,7 +105,7 @@ export default function EditClaim() {
           {errors.purpose ? <p className="field-error">{t(`error.${errors.purpose}`)}</p> : null}
         </label>
         <div className="grid-2">
-          <OrgFields options={options} companyId={claim.company.id} departmentId={claim.department.id} errors={errors} />
+          <OrgFields options={options} companyId={org.companyId} departmentId={org.departmentId} errors={errors} />
         </div>
       </Form>
       <ReceiptPanel claimId={claim.id} receipts={claim.receipts} lineLabels={lineLabels} editable maxUploadMb={maxUploadMb} />

@@ -19,7 +19,8 @@ const NewClaimSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const options = await getClaimFormOptions();
+  // Only what the profile allows: the own department and further memberships (the action checks it again).
+  const options = await getClaimFormOptions({ forUserId: user.id });
   return { options, companyId: user.companyId, departmentId: user.departmentId };
 }
 

@@ -8,6 +8,7 @@ import { usePollWhile } from "~/components/use-poll-while";
 import { isTypingTarget } from "~/components/workstation-shortcuts";
 import { bpToPercentText } from "~/domain/qa-sampling";
 import type { Role } from "~/generated/prisma/enums";
+import { getViewerScope } from "~/models/claim.server";
 import { getQaOverview, QaError, takeNextQaTask } from "~/models/qa.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
@@ -20,7 +21,8 @@ const POLL_MS = 10_000;
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...VIEWER_ROLES);
   const oversees = hasRole(user, "SUPERVISOR") || hasRole(user, "ADMIN");
-  const overview = await getQaOverview({ viewer: user, allReviewers: oversees });
+  // Overseers see everybody's recent checks, on the claims of their companies only.
+  const overview = await getQaOverview({ viewer: user, allReviewers: oversees, ...(oversees ? { companyIds: (await getViewerScope(user.id)).companyIds } : {}) });
   const now = Date.now();
   const { oldestOpenAt, ...rest } = overview;
   return {

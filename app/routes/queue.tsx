@@ -7,6 +7,7 @@ import { formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
 import type { Role } from "~/generated/prisma/enums";
+import { getViewerScope } from "~/models/claim.server";
 import { queueSummary, takeNextTask, WorkQueueError } from "~/models/work-queue.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime, localName } from "~/utils/format";
@@ -20,7 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...VIEWER_ROLES);
   // Supervisors and admins watch every group; an accountant sees the groups they work in.
   const oversees = hasRole(user, "SUPERVISOR") || hasRole(user, "ADMIN");
-  const summary = await queueSummary({ userId: user.id, allGroups: oversees });
+  // An overseer's counts cover the claims of the companies assigned to them only.
+  const summary = await queueSummary({ userId: user.id, allGroups: oversees, ...(oversees ? await getViewerScope(user.id).then((s) => ({ companyIds: s.companyIds })) : {}) });
   const now = Date.now();
   return {
     canTake: hasRole(user, "ACCOUNTANT"),

@@ -5,6 +5,7 @@ import { ageMinutes, formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
 import { floorTaskState, listFloorTasks } from "~/models/floor-tasks.server";
+import { getViewerScope } from "~/models/claim.server";
 import { queueSummary, reassignTask, WorkQueueError } from "~/models/work-queue.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTotals, localName } from "~/utils/format";
@@ -23,12 +24,14 @@ async function requireFloorViewer(request: Request) {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireFloorViewer(request);
   const url = new URL(request.url);
-  const { groups } = await queueSummary({ userId: user.id, allGroups: true });
+  // The floor shows the work of the companies assigned to the viewer (user_company), nothing else.
+  const { companyIds } = await getViewerScope(user.id);
+  const { groups } = await queueSummary({ userId: user.id, allGroups: true, companyIds });
   const requested = url.searchParams.get("group");
   const group = groups.find((g) => g.id === requested) ?? groups[0] ?? null;
   const page = Number(url.searchParams.get("page") ?? "1");
   const claimNumber = (url.searchParams.get("claim") ?? "").trim().slice(0, 64);
-  const floor = group ? await listFloorTasks({ groupId: group.id, page, claimNumber: claimNumber || undefined }) : null;
+  const floor = group ? await listFloorTasks({ groupId: group.id, page, claimNumber: claimNumber || undefined, companyIds }) : null;
   const now = Date.now();
   return {
     canReassign: hasRole(user, "SUPERVISOR"),
@@ -58,7 +61,7 @@ export async function action({ request }: ActionFunctionArgs): Promise<ReassignR
   if (!taskId) throw new Response("Bad request", { status: 400 });
   if (!toUserId) return { ok: false, taskId, code: "choose" };
   // The form carries the status and holder the supervisor saw; if either moved since, they decide again.
-  const now = await floorTaskState(taskId);
+  const now = await floorTaskState(taskId, await getViewerScope(user.id));
   if (!now) return { ok: false, taskId, code: "not_found" };
   if (now.status !== form.get("seenStatus") || (now.holderId ?? "") !== String(form.get("seenHolder") ?? "")) {
     return { ok: false, taskId, code: "stale" };

@@ -23,6 +23,8 @@ export default {
     stale: "The claim changed since you opened this page; reload and look again.",
     already_decided: "Someone already decided on this claim.",
     comment_required: "Say why you return the claim.",
+    approved_other_step: "You approved another step of this claim: a second approver must be someone else.",
+    reviewed_claim: "You reviewed this claim as an accountant, so you may not approve it.",
   },
   delegation: {
     title: "Away? Hand your approvals to another manager",
@@ -33,11 +35,18 @@ export default {
     current: "Current and planned delegations",
     none: "No delegations.",
     row: "{{name}} from {{from}} to {{to}}",
+    rules: "An active manager of your company, from today, for at most {{days}} days. You can revoke it at any time.",
+    revoke: "Revoke",
+    revoked: "Delegation revoked.",
     errors: {
       not_a_manager: "That person is not an active manager.",
       self: "You cannot delegate to yourself.",
       invalid_date: "Enter a date.",
       invalid_range: "The end must not be before the start.",
+      other_company: "Delegate only to a manager of your own company.",
+      in_the_past: "A delegation starts today or later.",
+      too_long: "A delegation lasts at most {{days}} days.",
+      not_revocable: "This delegation was already revoked or is not yours.",
     },
   },
 } as const;

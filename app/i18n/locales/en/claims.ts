@@ -112,6 +112,7 @@ export default {
     not_positive: "The amount must be more than zero.",
     unknown: "Not recognised; reload the page.",
     not_in_company: "This department is not in the chosen company.",
+    not_yours: "You can only file claims for your own department or another one your profile includes.",
     unreadable: "None of this line's receipts can be read; add a readable scan.",
     too_many: "Too many lines (200 at most).",
     lines_required: "A claim needs at least one line.",

@@ -23,6 +23,8 @@ export default {
     stale: "报销单在您打开页面后已被修改，请刷新后重新查看。",
     already_decided: "已有人处理了此报销单。",
     comment_required: "退回时请填写原因。",
+    approved_other_step: "您已审批过此报销单的另一级，另一级须由其他人审批。",
+    reviewed_claim: "您曾以会计身份审核此报销单，不能再审批它。",
   },
   delegation: {
     title: "外出？将审批委托给其他经理",
@@ -33,11 +35,18 @@ export default {
     current: "当前及计划中的委托",
     none: "暂无委托。",
     row: "{{name}}：{{from}} 至 {{to}}",
+    rules: "只能委托给本公司的在职经理，从今天起，最长 {{days}} 天；可随时撤销。",
+    revoke: "撤销",
+    revoked: "委托已撤销。",
     errors: {
       not_a_manager: "该人员不是在职经理。",
       self: "不能委托给自己。",
       invalid_date: "请输入日期。",
       invalid_range: "结束日期不能早于开始日期。",
+      other_company: "只能委托给本公司的经理。",
+      in_the_past: "委托只能从今天或以后开始。",
+      too_long: "委托最长 {{days}} 天。",
+      not_revocable: "该委托已撤销或不属于您。",
     },
   },
 } as const;

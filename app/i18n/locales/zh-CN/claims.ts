@@ -112,6 +112,7 @@ export default {
     not_positive: "金额必须大于零。",
     unknown: "无法识别，请刷新页面。",
     not_in_company: "该部门不属于所选公司。",
+    not_yours: "只能为您本人所属部门或档案中列出的其他部门报销。",
     unreadable: "本行的票据均无法读取，请补充清晰的扫描件。",
     too_many: "明细过多（最多 200 行）。",
     lines_required: "报销单至少需要一行明细。",
