@@ -22,6 +22,10 @@ const EnvSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   /** Test only (ignored when NODE_ENV=production): the imaging job waits this long before publishing its tiles, so a test can kill a worker mid-job. */
   IMAGING_TEST_DELAY_MS: z.coerce.number().int().min(0).default(0),
+
+  // ── issue 8, audit slice: the app's least-privilege database role (docs/decisions/010) ──
+  /** What the app connects as. Unset: DATABASE_URL (the owner, for migrations) with the user af_app. */
+  APP_DATABASE_URL: z.string().url().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
