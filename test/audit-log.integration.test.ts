@@ -9,7 +9,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "~/generated/prisma/client";
-import { recordAudit } from "~/models/audit.server";
+import { lockAuditChainFirst, recordAudit } from "~/models/audit.server";
 import { createDraft, discardDraft } from "~/models/claim-commands.server";
 import { prisma } from "~/utils/db.server";
 import { truncateWithAuditLogAsOwner, OwnerResetRefused } from "../scripts/owner-reset";
@@ -202,5 +202,43 @@ describe("the hash chain", () => {
     );
     expect(cli?.code).toBe(1);
     expect(cli?.stdout).toMatch(new RegExp(`AUDIT LOG BROKEN \\(missing\\) at event ${fourth!.id}`));
+  });
+});
+
+describe("a REPEATABLE READ transaction that records an event", () => {
+  async function otherWriter(actorId: string): Promise<void> {
+    await asApp((app) => app.query(`INSERT INTO audit_event (actor_id, type) VALUES ($1, 'test.other')`, [actorId]));
+  }
+
+  it("fails when another event was committed after its snapshot, and chains fine when it locks the chain first", async () => {
+    const org = await createOrg();
+    const actor = await createUser(org);
+    // Without the lock: the snapshot predates the other writer's event, so it cannot chain to it.
+    const unlocked = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+        await otherWriter(actor.id);
+        await recordAudit(tx, { actorId: actor.id, type: "test.rr" });
+      },
+      { isolationLevel: "RepeatableRead" },
+    );
+    await expect(unlocked).rejects.toThrow(/serializ|write conflict/i);
+
+    // With it (what closeMonth does): the other writer waits for this transaction, then chains after it.
+    let other: Promise<void> | undefined;
+    await prisma.$transaction(
+      async (tx) => {
+        await lockAuditChainFirst(tx);
+        await tx.$queryRaw`SELECT 1`;
+        other = otherWriter(actor.id);
+        await new Promise((r) => setTimeout(r, 200));
+        await recordAudit(tx, { actorId: actor.id, type: "test.rr" });
+      },
+      { isolationLevel: "RepeatableRead" },
+    );
+    await other;
+    const mine = await prisma.auditEvent.findMany({ where: { actorId: actor.id }, orderBy: { chainSeq: "asc" }, select: { type: true } });
+    expect(mine.map((e) => e.type)).toEqual(["test.other", "test.rr", "test.other"]);
+    expect((await verifyAuditChainInDatabase(process.env.DATABASE_URL!)).ok).toBe(true);
   });
 });
