@@ -30,7 +30,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 export async function migrate(
   databaseUrl: string,
   log: (s: string) => void = console.log,
-  opts: { appDatabaseUrl?: string } = {},
+  opts: { appDatabaseUrl?: string; /** Stop after this migration (tests of a migration over existing data). */ until?: string } = {},
 ): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -47,7 +47,8 @@ export async function migrate(
       .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .map((d) => d.name)
-      .sort();
+      .sort()
+      .filter((name) => opts.until === undefined || name <= opts.until);
     for (const name of names) {
       const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");

@@ -43,7 +43,9 @@ CREATE TABLE "audit_chain_head" (
     CONSTRAINT "audit_chain_head_one_row" CHECK ("id" = 1)
 );
 
--- Existing events (a database migrated with history) are chained in id order.
+-- Existing events (a database migrated with history) are chained in id order. The old row-level
+-- UPDATE guard goes first (this transaction holds the table; the new guard is created below).
+DROP TRIGGER "audit_event_no_update" ON "audit_event";
 DO $$
 DECLARE
   r "audit_event";
@@ -103,7 +105,6 @@ CREATE TRIGGER "audit_chain_head_no_truncate" BEFORE TRUNCATE ON "audit_chain_he
 -- 2. Append-only for every role: one statement-level trigger refuses UPDATE, DELETE and TRUNCATE
 --    (also a TRUNCATE that reaches the log through CASCADE). Only the owner can lift it, inside one
 --    transaction, through scripts/owner-reset.ts (test and demo resets); the app's role owns nothing.
-DROP TRIGGER "audit_event_no_update" ON "audit_event";
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'audit_event is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
