@@ -23,6 +23,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import v8 from "node:v8";
 import { Redis } from "ioredis";
+import { appDatabaseUrl } from "../app/utils/database-roles.server";
 import { ensurePostgres, ensureRedis } from "../scripts/services";
 import { positiveArg } from "./cli";
 
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL;
   const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0";
   // The app modules read their configuration when first imported.
-  Object.assign(process.env, { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: PREFIX, NODE_ENV: "production" });
+  Object.assign(process.env, { DATABASE_URL: url, APP_DATABASE_URL: appDatabaseUrl(url), REDIS_URL: redisUrl, QUEUE_PREFIX: PREFIX, NODE_ENV: "production" });
   await ensurePostgres(url);
   await ensureRedis(redisUrl);
 

@@ -34,6 +34,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureRedis } from "../scripts/services";
 import { positiveArg } from "./cli";
+import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { seedBenchDatabase } from "./bench-db";
 
 const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/accounting_factory_board_bench";
@@ -57,8 +58,6 @@ const CLAIMS = Math.round(TASKS / 2.05);
 function seedSql(): string {
   return `
 BEGIN;
-TRUNCATE audit_event, outbox_event, qa_check, task, claim, group_member, routing_rule, processing_group, approval_delegation,
-         metric_hourly, metric_daily, backlog_snapshot, board_setting, app_user, department, company CASCADE;
 INSERT INTO company (id, code, name, name_zh, currency) VALUES ('bench-co', 'BENCH', 'Bench company', '基准公司', 'CNY');
 INSERT INTO department (id, company_id, code, name, name_zh) VALUES ('bench-dept', 'bench-co', 'D', 'Dept', '部门');
 INSERT INTO processing_group (id, code, name, name_zh, is_default)
@@ -194,6 +193,7 @@ async function main(): Promise<void> {
     ...process.env,
     NODE_ENV: "production",
     DATABASE_URL: url,
+    APP_DATABASE_URL: appDatabaseUrl(url),
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: PREFIX,
     SESSION_SECRET,
@@ -203,7 +203,10 @@ async function main(): Promise<void> {
   };
   Object.assign(process.env, childEnv);
   await ensureRedis(redisUrl);
-  const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql());
+  const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql(), [
+    "outbox_event", "qa_check", "task", "claim", "group_member", "routing_rule", "processing_group", "approval_delegation",
+    "metric_hourly", "metric_daily", "backlog_snapshot", "board_setting", "app_user", "department", "company",
+  ]);
   let t0: number;
   const { rows: counted } = await admin.query<{ historical: string; open: string }>(
     `SELECT count(*) FILTER (WHERE status IN ('DONE', 'CANCELLED')) AS historical, count(*) FILTER (WHERE status IN ('OPEN', 'IN_PROGRESS')) AS open FROM task`,

@@ -25,6 +25,8 @@
  */
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { appDatabaseUrl } from "~/utils/database-roles.server";
+import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
 import { seedBenchDatabase } from "./bench-db";
 import { positiveArg } from "./cli";
 
@@ -46,7 +48,6 @@ function accountantId(i: number): string {
 function seedSql(tasks: number, clients: number): string {
   return `
 BEGIN;
-TRUNCATE audit_event, outbox_event, task, claim, group_member, routing_rule, processing_group, approval_delegation, app_user, department, company CASCADE;
 INSERT INTO company (id, code, name, name_zh, currency) VALUES ('bench-co', 'BENCH', 'Bench company', '基准公司', 'CNY');
 INSERT INTO department (id, company_id, code, name, name_zh) VALUES ('bench-dept', 'bench-co', 'D', 'Dept', '部门');
 INSERT INTO processing_group (id, code, name, name_zh)
@@ -92,8 +93,8 @@ const RESET_SQL = `
 BEGIN;
 UPDATE task SET status = 'OPEN', assignee_id = NULL, started_at = NULL WHERE type = 'REVIEW' AND status = 'IN_PROGRESS';
 UPDATE claim SET status = 'MANAGER_APPROVED', version = 3 WHERE status <> 'MANAGER_APPROVED' OR version <> 3;
-TRUNCATE audit_event;
 COMMIT;`;
+const TRUNCATED = ["outbox_event", "task", "claim", "group_member", "routing_rule", "processing_group", "approval_delegation", "app_user", "department", "company"];
 
 type Take = (accountant: number) => Promise<string | null>;
 
@@ -119,6 +120,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 async function runPhase(name: string, admin: pg.Client, take: Take): Promise<PhaseResult> {
   await admin.query(RESET_SQL);
+  await truncateWithAuditLogAsOwner(admin, [], "bench");
   await admin.query("VACUUM ANALYZE task, claim, audit_event");
   const latencies: number[] = [];
   const taken = new Map<string, number>();
@@ -181,13 +183,15 @@ async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL;
   // The app modules read DATABASE_URL when first imported: point them at the bench database first.
   process.env.DATABASE_URL = url;
+  process.env.APP_DATABASE_URL = appDatabaseUrl(url);
   process.env.NODE_ENV ??= "production";
-  const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql(TASKS, CLIENTS));
+  const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql(TASKS, CLIENTS), TRUNCATED);
   console.log(`[bench:next] ${TASKS.toLocaleString("en")} open review tasks in ${GROUPS} groups, ${CLIENTS} accountants: seeded in ${seededSeconds.toFixed(1)} s`);
 
   const { PrismaClient } = await import("~/generated/prisma/client");
   const { takeNextTask, nextTaskStatement } = await import("~/models/work-queue.server");
-  const wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: CLIENTS }) });
+  // As the app's role, like the app (the bare phases below use the owner's pg clients).
+  const wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: appDatabaseUrl(url), max: CLIENTS }) });
   const accountants = Array.from({ length: CLIENTS }, (_, i) => ({ id: accountantId(i), roles: ["EMPLOYEE", "ACCOUNTANT"] as const }));
   const phases: PhaseResult[] = [];
   const t0 = performance.now();
@@ -224,6 +228,7 @@ async function main(): Promise<void> {
   const phaseSeconds = (performance.now() - t0) / 1000;
 
   await admin.query(RESET_SQL);
+  await truncateWithAuditLogAsOwner(admin, [], "bench");
   await wide.$disconnect();
   const { prisma } = await import("~/utils/db.server");
   await prisma.$disconnect();

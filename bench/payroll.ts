@@ -20,6 +20,7 @@
  * Prints a table, then exactly one JSON line.
  */
 import { PIECE_RATES, POINT_VALUE, QUALITY_DEDUCTIONS } from "../prisma/seed/pay";
+import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { seedBenchDatabase } from "./bench-db";
 import { positiveArg } from "./cli";
 
@@ -40,8 +41,6 @@ function seedSql(): string {
   const finished = (n: string) => `TIMESTAMPTZ '2026-09-01 09:00:00+08' + ((${n} % 30) * interval '1 day') + ((${n}::bigint * 7919 % 32400) * interval '1 second')`;
   return `
 BEGIN;
-TRUNCATE pay_statement, pay_period, piece_rate, quality_deduction, point_value, qa_check, audit_event, outbox_event, task, claim,
-  group_member, routing_rule, processing_group, approval_delegation, app_user, department, company CASCADE;
 INSERT INTO company (id, code, name, name_zh, currency) VALUES ('bench-co', 'BENCH', 'Bench company', '基准公司', 'CNY');
 INSERT INTO department (id, company_id, code, name, name_zh) VALUES ('bench-dept', 'bench-co', 'D', 'Dept', '部门');
 INSERT INTO processing_group (id, code, name, name_zh)
@@ -91,8 +90,12 @@ async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL;
   // The app modules read DATABASE_URL when first imported: point them at the bench database first.
   process.env.DATABASE_URL = url;
+  process.env.APP_DATABASE_URL = appDatabaseUrl(url);
   process.env.NODE_ENV ??= "production";
-  const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql());
+  const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql(), [
+    "pay_statement", "pay_period", "piece_rate", "quality_deduction", "point_value", "qa_check", "outbox_event", "task", "claim",
+    "group_member", "routing_rule", "processing_group", "approval_delegation", "app_user", "department", "company",
+  ]);
   let t0: number;
   console.log(
     `[bench:payroll] ${OPERATORS} operators, ${TASKS.toLocaleString("en")} tasks in ${MONTH} (+${OUTSIDE.toLocaleString("en")} outside), ` +

@@ -6,10 +6,11 @@
  * Ends with one JSON line: {"bench":"routing","ratio":…}
  */
 import { randomUUID } from "node:crypto";
+import { appDatabaseUrl } from "../app/utils/database-roles.server";
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_bench_routing";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/3";
-Object.assign(process.env, { DATABASE_URL, REDIS_URL, QUEUE_PREFIX: "afbr", NODE_ENV: "production", OUTBOX_POLL_MS: "20" });
+Object.assign(process.env, { DATABASE_URL, APP_DATABASE_URL: appDatabaseUrl(DATABASE_URL), REDIS_URL, QUEUE_PREFIX: "afbr", NODE_ENV: "production", OUTBOX_POLL_MS: "20" });
 
 const argIndex = process.argv.indexOf("--claims");
 const CLAIMS = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 2000;
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
   noopWorkerRedis.disconnect();
 
   // ---- ours: claims waiting for routing, through the relay and the routing worker ----
-  await prisma.$executeRawUnsafe(`TRUNCATE task, outbox_event, audit_event, claim_line, claim, routing_rule, group_member, processing_group, expense_category, app_user, department, company RESTART IDENTITY CASCADE`);
+  // Emptying tables (the audit log with them) is the owner's (DATABASE_URL); the bench then writes as the app.
+  const { truncateWithAuditLogAsOwner } = await import("../scripts/owner-reset");
+  await truncateWithAuditLogAsOwner(DATABASE_URL, ["task", "outbox_event", "claim_line", "claim", "routing_rule", "group_member", "processing_group", "expense_category", "app_user", "department", "company"], "bench");
   await prisma.company.create({ data: { id: "co", code: "BENCH", name: "Bench Co", nameZh: "基准公司", currency: "CNY" } });
   await prisma.department.create({ data: { id: "dep", companyId: "co", code: "D", name: "Dept", nameZh: "部门" } });
   await prisma.user.create({ data: { id: "emp", email: "emp@bench", name: "Emp", passwordHash: "!", roles: ["EMPLOYEE"], companyId: "co", departmentId: "dep" } });

@@ -1,10 +1,13 @@
 /**
- * The demo SSC. Usage: tsx prisma/seed.ts [--reset] [--phase data|receipts|all]
+ * The demo SSC. Usage: tsx prisma/seed.ts [--reset] [--phase data|receipts|all] [--allow-real-users]
  *  - data: organisation, users, rates, ~500 claims with lines and history (seconds);
  *  - receipts: renders each claim's receipt images and attaches them the way an upload does
  *    (original stored by SHA-256, StoredFile + outbox row), so the imaging workers tile them.
  * Without --reset an already seeded database is left as it is (the demo keeps its state across runs);
  * the receipts phase resumes where it stopped. Same seed → same data.
+ * A database with real users (not @demo.af / @test.example) is refused unless --allow-real-users.
+ * The data goes in as the app's role (through the app's own models); the reset, the claim-number
+ * sequence and the seeding mark are the owner's (DATABASE_URL), see docs/decisions/010.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -27,6 +30,9 @@ import { mulberry32, renderReceiptJpeg, renderReceiptPdf } from "./seed/receipt-
 import { seedPay } from "./seed/pay";
 import { seedQa } from "./seed/qa";
 import sharp from "sharp";
+import pg from "pg";
+import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
+import { ALLOW_REAL_USERS_FLAG, SEED_EMAIL_DOMAINS, realUsersRefusal } from "./seed/real-users";
 import { complexityBand } from "~/domain/complexity";
 import { basePriority, routeClaim, type RoutingRule } from "~/domain/routing";
 import { DEFAULT_CALENDAR, slaDueAt } from "~/domain/work-calendar";
@@ -62,10 +68,32 @@ const APP_TABLES = [
   "group_member", "processing_group", "exchange_rate", "expense_category",
 ];
 
+/** Owner-only statements (TRUNCATE, ALTER SEQUENCE, COMMENT): the app's role may do none of them. */
+async function asOwner<T>(fn: (owner: pg.Client) => Promise<T>): Promise<T> {
+  const owner = new pg.Client({ connectionString: env.DATABASE_URL });
+  await owner.connect();
+  try {
+    return await fn(owner);
+  } finally {
+    await owner.end();
+  }
+}
+
 async function reset(): Promise<void> {
-  await prisma.$executeRawUnsafe(`UPDATE department SET head_id = NULL`);
-  await prisma.$executeRawUnsafe(`TRUNCATE ${[...APP_TABLES, "app_user", "department", "company"].map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
-  await prisma.$executeRawUnsafe(`ALTER SEQUENCE claim_number_seq RESTART WITH 1`);
+  await asOwner(async (owner) => {
+    await owner.query(`UPDATE department SET head_id = NULL`);
+    await truncateWithAuditLogAsOwner(owner, [...APP_TABLES, "app_user", "department", "company"], "seed-reset");
+    await owner.query(`ALTER SEQUENCE claim_number_seq RESTART WITH 1`);
+  });
+}
+
+/** Users not made by the seed or the tests: their presence means a real database. */
+async function refusalForRealUsers(allowed: boolean): Promise<string | null> {
+  const notSeed = SEED_EMAIL_DOMAINS.map((d) => `lower(email) NOT LIKE '%${d}'`).join(" AND ");
+  const [row] = await prisma.$queryRawUnsafe<{ n: bigint; examples: string[] | null }[]>(
+    `SELECT count(*) AS n, (array_agg(email ORDER BY created_at))[1:3] AS examples FROM app_user WHERE ${notSeed}`,
+  );
+  return realUsersRefusal({ realUserCount: Number(row?.n ?? 0), examples: row?.examples ?? [], allowed });
 }
 
 function buildUsers(rng: () => number): { users: SeedUser[]; groupMembers: { groupId: string; userId: string }[] } {
@@ -307,7 +335,7 @@ async function seedData(now: Date): Promise<void> {
   const userById = new Map(users.map((u) => [u.id, u]));
   const rules: RoutingRule[] = ROUTING_RULES.map(({ priority, ...r }) => ({ ...r, active: true, ...(priority !== null ? { priority } : {}) }));
   const defaultGroup = GROUPS.find((g) => g.isDefault)!;
-  await prisma.$executeRawUnsafe(`ALTER SEQUENCE claim_number_seq RESTART WITH 1`);
+  await asOwner((owner) => owner.query(`ALTER SEQUENCE claim_number_seq RESTART WITH 1`));
   for (const plan of plans) {
     const claimant = userById.get(plan.claimantId)!;
     const company = COMPANIES.find((c) => c.id === claimant.companyId)!;
@@ -435,6 +463,12 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const phase = args.includes("--phase") ? args[args.indexOf("--phase") + 1] : "all";
   const now = new Date();
+  const refusal = await refusalForRealUsers(args.includes(ALLOW_REAL_USERS_FLAG));
+  if (refusal) {
+    console.error(`[seed] ${refusal}`);
+    process.exitCode = 1;
+    return;
+  }
   // A fixed "now" per seeding keeps plans identical between the data and receipts phases.
   const seededAt = await prisma.company.findFirst({ select: { id: true } });
   if (args.includes("--reset")) await reset();
@@ -449,7 +483,7 @@ async function main(): Promise<void> {
     await seedPay(prisma);
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
-    await prisma.$executeRawUnsafe(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`);
+    await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));
   }
   if (phase === "receipts" || phase === "all") await seedReceipts(await seedClock());
 }

@@ -11,6 +11,8 @@ bash scripts/system-deps.sh pdftoppm:poppler-utils pdfinfo:poppler-utils font-No
 
 export NODE_ENV=production
 export PORT="${PORT:-3000}"
+# The owner: migrations and the seed's reset. The app connects as the role in APP_DATABASE_URL, by default
+# af_app on the same database (created and granted by scripts/migrate.ts; docs/decisions/010).
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accounting_factory}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export STORAGE_DIR="${STORAGE_DIR:-$PWD/.data/storage}"

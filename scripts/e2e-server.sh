@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 export NODE_ENV=production
 export PORT="${E2E_PORT:-3100}"
 export DATABASE_URL="${E2E_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e}"
+# DATABASE_URL is the owner (migrate, the seed's reset); the app connects as af_app on the same database.
+unset APP_DATABASE_URL
 export REDIS_URL="${E2E_REDIS_URL:-redis://127.0.0.1:6379/2}"
 export QUEUE_PREFIX="${E2E_QUEUE_PREFIX:-afe}"
 export STORAGE_DIR="${E2E_STORAGE_DIR:-$PWD/.data/e2e-storage}"

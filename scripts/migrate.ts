@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { appDatabaseUrl } from "../app/utils/database-roles.server";
+import { ensureAppRole } from "./db-roles";
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 
@@ -21,7 +23,15 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`.replace(" UNSIGNED", "");
 
-export async function migrate(databaseUrl: string, log: (s: string) => void = console.log): Promise<string[]> {
+/**
+ * `databaseUrl` connects as the owner of the schema. After the migrations, the app's least-privilege role
+ * (APP_DATABASE_URL's user, `af_app` by default) is created if missing and granted in this database.
+ */
+export async function migrate(
+  databaseUrl: string,
+  log: (s: string) => void = console.log,
+  opts: { appDatabaseUrl?: string; /** Stop after this migration (tests of a migration over existing data). */ until?: string } = {},
+): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const applied: string[] = [];
@@ -37,7 +47,8 @@ export async function migrate(databaseUrl: string, log: (s: string) => void = co
       .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .map((d) => d.name)
-      .sort();
+      .sort()
+      .filter((name) => opts.until === undefined || name <= opts.until);
     for (const name of names) {
       const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
@@ -66,6 +77,8 @@ export async function migrate(databaseUrl: string, log: (s: string) => void = co
       applied.push(name);
       log(`[migrate] applied ${name}`);
     }
+    const role = await ensureAppRole(client, opts.appDatabaseUrl ?? appDatabaseUrl(databaseUrl, process.env.APP_DATABASE_URL));
+    log(`[migrate] app role ${role} granted`);
   } finally {
     await client.query("SELECT pg_advisory_unlock(72707369)").catch(() => undefined);
     await client.end();

@@ -12,6 +12,8 @@ bash scripts/system-deps.sh chromium:chromium pdftoppm:poppler-utils qpdf:qpdf f
 # Tests never touch the demo's database, Redis db or storage.
 export NODE_ENV=test
 export DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accounting_factory_test}"
+# The owner; the tests' app code connects as af_app on the same database (test/test-env.ts).
+unset APP_DATABASE_URL
 export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/1}"
 export QUEUE_PREFIX=aft
 export STORAGE_DIR="$PWD/.data/test-storage"

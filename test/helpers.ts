@@ -3,6 +3,7 @@
  * unique codes, so tests never collide with each other or depend on the seed.
  */
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { expect } from "vitest";
 import type { Claim, Company, Department, Role, SlaState, User } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
@@ -228,4 +229,19 @@ export async function refusal<E extends Error>(p: Promise<unknown>, type: abstra
   );
   expect(err).toBeInstanceOf(type);
   return err as E;
+}
+
+/**
+ * A connection as the schema's OWNER (DATABASE_URL), for what a test must do that the app's role may not
+ * (a trigger planted for a test, lifting the audit guards on purpose). Everything else in the tests, the
+ * factories above included, runs as the app's role through `prisma`.
+ */
+export async function asOwner<T>(fn: (owner: pg.Client) => Promise<T>): Promise<T> {
+  const owner = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await owner.connect();
+  try {
+    return await fn(owner);
+  } finally {
+    await owner.end();
+  }
 }

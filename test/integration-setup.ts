@@ -7,6 +7,7 @@ import fs from "node:fs/promises";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { migrate } from "../scripts/migrate";
+import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
 import { ensureServices } from "../scripts/services";
 import { isTestDatabaseUrl, isTestRedisUrl, resolveIntegrationEnv } from "./test-env";
 
@@ -29,7 +30,10 @@ export default async function setup(): Promise<void> {
   await fs.mkdir(env.STORAGE_DIR, { recursive: true });
 }
 
-/** Empties every app table (not the migrations record); also for a test file that needs an empty database. */
+/**
+ * Empties every app table (not the migrations record), the audit log included; also for a test file that
+ * needs an empty database. `databaseUrl` is the owner's (DATABASE_URL): the app's role may not truncate.
+ */
 export async function truncateAppTables(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -37,10 +41,7 @@ export async function truncateAppTables(databaseUrl: string): Promise<void> {
     const { rows } = await client.query<{ tablename: string }>(
       `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`,
     );
-    if (rows.length > 0) {
-      const list = rows.map((r) => `"${r.tablename.replace(/"/g, '""')}"`).join(", ");
-      await client.query(`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
-    }
+    await truncateWithAuditLogAsOwner(client, rows.map((r) => r.tablename), "test");
   } finally {
     await client.end();
   }

@@ -18,7 +18,7 @@ describe("takeNextTask", () => {
   // Fifty connections, so fifty transactions really run at once (the app's client has a pool of ten).
   let wide: PrismaClient;
   beforeAll(() => {
-    wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL, max: 50 }) });
+    wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.APP_DATABASE_URL, max: 50 }) });
   });
   afterAll(async () => {
     await wide.$disconnect();

@@ -10,7 +10,7 @@ import type { User } from "~/generated/prisma/client";
 import { getQaOverview, getQaSettings, QaError, recordQaCheck, saveQaSettings, takeNextQaTask } from "~/models/qa.server";
 import { decideReview, getWorkstation } from "~/models/review.server";
 import { prisma } from "~/utils/db.server";
-import { createClaim, createCompany, createDepartment, createUser, keepQaSettings, refusal } from "./helpers";
+import { asOwner, createClaim, createCompany, createDepartment, createUser, keepQaSettings, refusal } from "./helpers";
 
 type Org = { companyId: string; departmentId: string };
 
@@ -128,15 +128,20 @@ describe("sampling in the decision transaction", () => {
     const s = await setup();
     const c = await reviewClaim(s, s.accountant);
     const fn = `qa_test_refuse_${randomUUID().replaceAll("-", "")}`;
-    await prisma.$executeRawUnsafe(
-      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.claim_id = '${c.claimId}' THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$`,
-    );
-    await prisma.$executeRawUnsafe(`CREATE TRIGGER ${fn} BEFORE INSERT ON qa_check FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    // DDL is the owner's (the app's role may not create triggers).
+    await asOwner(async (owner) => {
+      await owner.query(
+        `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.claim_id = '${c.claimId}' THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$`,
+      );
+      await owner.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON qa_check FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    });
     try {
       await expect(decideReview({ viewer: s.accountant, taskId: c.taskId, claimVersion: 4, decision: "approve" })).rejects.toThrow();
     } finally {
-      await prisma.$executeRawUnsafe(`DROP TRIGGER ${fn} ON qa_check`);
-      await prisma.$executeRawUnsafe(`DROP FUNCTION ${fn}()`);
+      await asOwner(async (owner) => {
+        await owner.query(`DROP TRIGGER ${fn} ON qa_check`);
+        await owner.query(`DROP FUNCTION ${fn}()`);
+      });
     }
     expect((await prisma.claim.findUniqueOrThrow({ where: { id: c.claimId } })).status).toBe("IN_REVIEW");
     expect((await prisma.task.findUniqueOrThrow({ where: { id: c.taskId } })).status).toBe("IN_PROGRESS");

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { appDatabaseUrl } from "../app/utils/database-roles.server";
 
 /**
  * The environment integration tests run in. Values already set (scripts/verify.sh exports them) win,
@@ -33,15 +34,19 @@ export function isTestRedisUrl(url: string | undefined): url is string {
   }
 }
 
-export type IntegrationEnv = { NODE_ENV: "test" } & Record<Exclude<keyof typeof TEST_DEFAULTS, "NODE_ENV">, string>;
+/** DATABASE_URL is the owner (migrations, resets, tests that lift guards); the app code under test connects as APP_DATABASE_URL. */
+export type IntegrationEnv = { NODE_ENV: "test"; APP_DATABASE_URL: string } & Record<Exclude<keyof typeof TEST_DEFAULTS, "NODE_ENV">, string>;
 
 export function resolveIntegrationEnv(source: NodeJS.ProcessEnv = process.env): IntegrationEnv {
   const database = source.TEST_DATABASE_URL ?? source.DATABASE_URL;
   const redis = source.TEST_REDIS_URL ?? source.REDIS_URL;
   const storage = source.STORAGE_DIR;
+  const databaseUrl = isTestDatabaseUrl(database) ? database : TEST_DEFAULTS.DATABASE_URL;
   return {
     NODE_ENV: "test",
-    DATABASE_URL: isTestDatabaseUrl(database) ? database : TEST_DEFAULTS.DATABASE_URL,
+    DATABASE_URL: databaseUrl,
+    // Always derived from the test database (never an APP_DATABASE_URL left in the shell for the demo).
+    APP_DATABASE_URL: appDatabaseUrl(databaseUrl),
     REDIS_URL: isTestRedisUrl(redis) ? redis : TEST_DEFAULTS.REDIS_URL,
     QUEUE_PREFIX: source.QUEUE_PREFIX && source.QUEUE_PREFIX !== "af" ? source.QUEUE_PREFIX : TEST_DEFAULTS.QUEUE_PREFIX,
     STORAGE_DIR: storage && /test/i.test(storage) ? path.resolve(storage) : TEST_DEFAULTS.STORAGE_DIR,

@@ -24,3 +24,14 @@ export async function recordAudit(tx: Tx, event: AuditInput): Promise<void> {
     },
   });
 }
+
+/**
+ * For a REPEATABLE READ or SERIALIZABLE transaction that records an audit event: call it FIRST, before any
+ * query. Every event is chained to the last one committed, read under the chain head's row lock; a
+ * transaction whose snapshot is older than that head cannot chain to it and fails with a serialization
+ * error. LOCK TABLE takes no snapshot, so the transaction's snapshot is taken after it holds the chain.
+ * Other audit writers wait until it ends: keep such transactions short (READ COMMITTED ones need nothing).
+ */
+export async function lockAuditChainFirst(tx: Tx): Promise<void> {
+  await tx.$executeRawUnsafe(`LOCK TABLE audit_chain_head IN EXCLUSIVE MODE`);
+}

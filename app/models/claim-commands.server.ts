@@ -252,8 +252,16 @@ export async function removeReceipt({ viewer, claimId, receiptId }: { viewer: Vi
   });
 }
 
-/** Throws away a draft that was never submitted (its history goes with it: nobody else ever saw it). */
+/**
+ * Throws away a draft that was never submitted. Its history stays: the audit log has no foreign key to
+ * the claim, and the discard itself is recorded (with the number, which nothing else keeps).
+ */
 export async function discardDraft({ viewer, claimId }: { viewer: Viewer; claimId: string }): Promise<void> {
-  const deleted = await prisma.claim.deleteMany({ where: { id: claimId, claimantId: viewer.id, status: "DRAFT", submittedAt: null } });
-  if (deleted.count === 0) throw new ClaimCommandError("not_editable");
+  await prisma.$transaction(async (tx) => {
+    const [gone] = await tx.$queryRaw<{ number: string }[]>`
+      DELETE FROM claim WHERE id = ${claimId} AND claimant_id = ${viewer.id} AND status = 'DRAFT' AND submitted_at IS NULL
+      RETURNING number`;
+    if (!gone) throw new ClaimCommandError("not_editable");
+    await recordAudit(tx, { claimId, actorId: viewer.id, type: "claim.discarded", fromStatus: "DRAFT", data: { number: gone.number } });
+  });
 }

@@ -28,7 +28,7 @@ import { DEFAULT_CALENDAR } from "~/domain/work-calendar";
 import { Prisma } from "~/generated/prisma/client";
 import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import { recordAudit } from "./audit.server";
+import { lockAuditChainFirst, recordAudit } from "./audit.server";
 
 /** The SSC works (and is paid) by its own calendar: a task finished at 23:30 Shanghai time is that day's work. */
 export const SSC_TIME_ZONE = DEFAULT_CALENDAR.timeZone;
@@ -268,6 +268,8 @@ export async function closeMonth(args: { month: string; actorId: string; now?: D
   try {
     return await prisma.$transaction(
       async (tx) => {
+        // Before any query: a REPEATABLE READ snapshot must not predate the audit chain's head (audit.server.ts).
+        await lockAuditChainFirst(tx);
         // Taken first: a second close of the same month waits here and then fails on the key.
         await tx.payPeriod.create({ data: { month: args.month, closedBy: args.actorId, closedAt: now } });
         const statements = await computeMonthStatements({ month: args.month, db: tx });

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "~/generated/prisma/client";
+import { appDatabaseUrl } from "./database-roles.server";
 import { env } from "./env.server";
 import { onShutdown } from "./shutdown.server";
 
@@ -11,7 +12,8 @@ declare global {
 }
 
 function createClient(): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: 10 });
+  // Never the owner: the app's role owns nothing and may only append to the audit log (docs/decisions/010).
+  const adapter = new PrismaPg({ connectionString: appDatabaseUrl(env.DATABASE_URL, env.APP_DATABASE_URL), max: 10 });
   const client = new PrismaClient({ adapter });
   onShutdown(() => client.$disconnect());
   return client;

@@ -38,6 +38,10 @@ const EnvSchema = z.object({
   BOARD_STREAMS_PER_USER: z.coerce.number().int().positive().default(5),
   /** Open board streams at most per client address (a floor behind one NAT may run many TVs). */
   BOARD_STREAMS_PER_ADDRESS: z.coerce.number().int().positive().default(20),
+
+  // ── issue 8, audit slice: the app's least-privilege database role (docs/decisions/010) ──
+  /** What the app connects as. Unset: DATABASE_URL (the owner, for migrations) with the user af_app. */
+  APP_DATABASE_URL: z.string().url().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

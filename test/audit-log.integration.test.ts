@@ -1,0 +1,244 @@
+/**
+ * Issue 8, item 9: the audit log is append-only in the database for every role, the app connects as a
+ * role that owns nothing, every event is hash-chained whatever code path writes it, and the verifier
+ * names the first broken link when the owner deletes or edits an event behind the guards' back.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PrismaClient } from "~/generated/prisma/client";
+import { lockAuditChainFirst, recordAudit } from "~/models/audit.server";
+import { createDraft, discardDraft } from "~/models/claim-commands.server";
+import { prisma } from "~/utils/db.server";
+import { truncateWithAuditLogAsOwner, OwnerResetRefused } from "../scripts/owner-reset";
+import { verifyAuditChainInDatabase } from "../scripts/audit-verify";
+import { asOwner, createClaimant, createUser, createOrg } from "./helpers";
+
+const run = promisify(execFile);
+
+async function asApp<T>(fn: (app: pg.Client) => Promise<T>): Promise<T> {
+  const app = new pg.Client({ connectionString: process.env.APP_DATABASE_URL });
+  await app.connect();
+  try {
+    return await fn(app);
+  } finally {
+    await app.end();
+  }
+}
+
+/** The SQLSTATE (and message) a statement fails with, or null when it succeeds. */
+async function failure(client: pg.Client, sql: string): Promise<{ code: string; message: string } | null> {
+  try {
+    await client.query(sql);
+    return null;
+  } catch (err) {
+    const e = err as { code: string; message: string };
+    return { code: e.code, message: e.message };
+  }
+}
+
+async function someEvent(): Promise<string> {
+  const org = await createOrg();
+  const user = await createUser(org);
+  await prisma.$transaction((tx) => recordAudit(tx, { actorId: user.id, type: "test.event", data: { n: 1 } }));
+  const e = await prisma.auditEvent.findFirstOrThrow({ where: { actorId: user.id }, select: { id: true } });
+  return e.id.toString();
+}
+
+describe("the app's database role", () => {
+  it("connects as a role that is neither the owner nor a superuser", async () => {
+    const [me] = await prisma.$queryRaw<{ user: string; super: boolean }[]>`
+      SELECT current_user AS user, rolsuper AS super FROM pg_roles WHERE rolname = current_user`;
+    expect(me).toEqual({ user: "af_app", super: false });
+    const [owner] = await prisma.$queryRaw<{ owner: string }[]>`SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'audit_event'`;
+    expect(owner!.owner).not.toBe("af_app");
+  });
+
+  it("may append to the audit log but not UPDATE, DELETE or TRUNCATE it, nor run DDL, nor read the migrations", async () => {
+    const id = await someEvent();
+    await asApp(async (app) => {
+      expect(await failure(app, `UPDATE audit_event SET type = 'forged' WHERE id = ${id}`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `DELETE FROM audit_event WHERE id = ${id}`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `TRUNCATE audit_event`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `TRUNCATE claim CASCADE`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `CREATE TABLE evil (id int)`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `DROP TRIGGER audit_event_zz_chain ON audit_event`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `ALTER TABLE claim ADD COLUMN evil int`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `SET session_replication_role = replica`)).toMatchObject({ code: "42501" });
+      expect(await failure(app, `SELECT * FROM _prisma_migrations`)).toMatchObject({ code: "42501" });
+      // The chain head is the chain trigger's to write, never a statement's.
+      expect(await failure(app, `UPDATE audit_chain_head SET last_hash = repeat('0', 64)`)).toMatchObject({ message: expect.stringMatching(/chain trigger only/) });
+      expect(await failure(app, `INSERT INTO audit_event (type) VALUES ('ok')`)).toBeNull();
+    });
+    expect((await prisma.auditEvent.findUniqueOrThrow({ where: { id: BigInt(id) } })).type).toBe("test.event");
+    // Nor can it use the owner's reset.
+    await expect(truncateWithAuditLogAsOwner(process.env.APP_DATABASE_URL!, [], "test")).rejects.toThrow(/owner/);
+  });
+});
+
+describe("the audit log is append-only for every role", () => {
+  it("refuses UPDATE, DELETE and TRUNCATE to the owner too, also a TRUNCATE that cascades into it", async () => {
+    const id = await someEvent();
+    await asOwner(async (owner) => {
+      expect(await failure(owner, `UPDATE audit_event SET type = 'forged' WHERE id = ${id}`)).toMatchObject({ message: expect.stringMatching(/append-only: UPDATE/) });
+      expect(await failure(owner, `DELETE FROM audit_event WHERE id = ${id}`)).toMatchObject({ message: expect.stringMatching(/append-only: DELETE/) });
+      expect(await failure(owner, `TRUNCATE audit_event`)).toMatchObject({ message: expect.stringMatching(/append-only: TRUNCATE/) });
+      expect(await failure(owner, `TRUNCATE app_user CASCADE`)).toMatchObject({ message: expect.stringMatching(/append-only: TRUNCATE/) });
+    });
+    expect(await prisma.auditEvent.count({ where: { id: BigInt(id) } })).toBe(1);
+  });
+
+  it("keeps a discarded draft's history, with the discard itself recorded", async () => {
+    const { company, department, user } = await createClaimant();
+    const viewer = { id: user.id, roles: user.roles };
+    const draft = await createDraft({ viewer, purpose: "Taxi", companyId: company.id, departmentId: department.id });
+    await discardDraft({ viewer, claimId: draft.id });
+    expect(await prisma.claim.count({ where: { id: draft.id } })).toBe(0);
+    const history = await prisma.auditEvent.findMany({ where: { claimId: draft.id }, orderBy: { id: "asc" } });
+    expect(history.map((e) => e.type)).toEqual(["claim.created", "claim.discarded"]);
+    expect(history[1]).toMatchObject({ actorId: user.id, fromStatus: "DRAFT", toStatus: null, data: { number: draft.number } });
+  });
+
+  it("lets the owner reset empty it only in a test database or for the seed and benches", async () => {
+    const { ownerResetAllowed } = await import("../scripts/owner-reset");
+    expect(ownerResetAllowed("af_audit_test", "test")).toBe(true);
+    expect(ownerResetAllowed("accounting_factory_e2e", "test")).toBe(true);
+    expect(ownerResetAllowed("accounting_factory", "test")).toBe(false);
+    expect(ownerResetAllowed("accounting_factory_test_copy", "test")).toBe(false);
+    expect(ownerResetAllowed("accounting_factory", "seed-reset")).toBe(true);
+    const postgresDb = new URL(process.env.DATABASE_URL!);
+    postgresDb.pathname = "/postgres";
+    await expect(truncateWithAuditLogAsOwner(postgresDb.toString(), [], "test")).rejects.toBeInstanceOf(OwnerResetRefused);
+  });
+});
+
+describe("the hash chain", () => {
+  let wide: PrismaClient;
+  beforeAll(() => {
+    wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.APP_DATABASE_URL, max: 50 }) });
+  });
+  afterAll(async () => {
+    await wide.$disconnect();
+    // The tampering below leaves a broken chain: start the log over for the files that run after this one.
+    await truncateWithAuditLogAsOwner(process.env.DATABASE_URL!, [], "test");
+  });
+
+  it("chains every event, whatever writes it, and verifies after 50 concurrent transactions", async () => {
+    const org = await createOrg();
+    const actors = await Promise.all(Array.from({ length: 5 }, () => createUser(org)));
+    await Promise.all(Array.from({ length: 50 }, () => wide.$queryRaw`SELECT 1`));
+    const before = await prisma.auditEvent.count();
+    // 50 transactions at once, each writing three events with pauses in between, so they interleave.
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        wide.$transaction(async (tx) => {
+          for (let k = 0; k < 3; k++) {
+            await recordAudit(tx, { actorId: actors[i % 5]!.id, type: "test.concurrent", data: { i, k, name: "张伟" } });
+            await new Promise((r) => setTimeout(r, Math.random() * 20));
+          }
+        }, { timeout: 60_000, maxWait: 60_000 }),
+      ),
+    );
+    // A raw insert that tries to choose its own place and hash is put in its place all the same.
+    await asApp((app) => app.query(`INSERT INTO audit_event (type, chain_seq, prev_hash, hash) VALUES ('test.raw', 1, repeat('a', 64), repeat('b', 64))`));
+    expect(await prisma.auditEvent.count()).toBe(before + 151);
+    const raw = await prisma.auditEvent.findFirstOrThrow({ where: { type: "test.raw" } });
+    expect(raw.hash).not.toBe("b".repeat(64));
+    expect(raw.chainSeq).toBe(BigInt(before + 151));
+
+    const verdict = await verifyAuditChainInDatabase(process.env.DATABASE_URL!, { batchSize: 37 });
+    expect(verdict).toMatchObject({ ok: true, events: before + 151, headSeq: String(before + 151), headHash: raw.hash });
+  });
+
+  it("the CLI prints the head hash when intact and exits 0", async () => {
+    const { stdout } = await run("npx", ["tsx", "scripts/audit-verify.ts"], { env: process.env });
+    const head = await prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
+    expect(stdout).toContain(`audit log intact`);
+    expect(stdout).toContain(head.lastHash);
+  });
+
+  /** What a DBA with the owner's password can do: lift the guard, change the table, put the guard back. */
+  async function tamper(sql: string): Promise<void> {
+    await asOwner(async (owner) => {
+      await owner.query("BEGIN");
+      await owner.query(`ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only`);
+      await owner.query(sql);
+      await owner.query(`ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only`);
+      await owner.query("COMMIT");
+    });
+  }
+
+  it("names an event the owner edited, and one the owner deleted", async () => {
+    const org = await createOrg();
+    const actor = await createUser(org);
+    for (let k = 0; k < 5; k++) {
+      await prisma.$transaction((tx) => recordAudit(tx, { actorId: actor.id, type: "test.tamper", data: { k, amountMinor: "1000" } }));
+    }
+    const events = await prisma.auditEvent.findMany({ where: { type: "test.tamper" }, orderBy: { chainSeq: "asc" } });
+    const [, second, third, fourth] = events;
+    expect((await verifyAuditChainInDatabase(process.env.DATABASE_URL!)).ok).toBe(true);
+
+    await tamper(`UPDATE audit_event SET data = '{"k": 1, "amountMinor": "999999"}' WHERE id = ${second!.id}`);
+    const edited = await verifyAuditChainInDatabase(process.env.DATABASE_URL!);
+    expect(edited).toMatchObject({ ok: false, break: { kind: "edited", eventId: second!.id.toString() } });
+    if (!edited.ok) expect(edited.break.message).toContain(`event ${second!.id} (chain position ${second!.chainSeq}) was edited`);
+
+    // Put the data back as it was: the chain verifies again (the hash covers the content, nothing else).
+    await tamper(`UPDATE audit_event SET data = '{"k": 1, "amountMinor": "1000"}' WHERE id = ${second!.id}`);
+    expect((await verifyAuditChainInDatabase(process.env.DATABASE_URL!)).ok).toBe(true);
+
+    await tamper(`DELETE FROM audit_event WHERE id = ${third!.id}`);
+    const deleted = await verifyAuditChainInDatabase(process.env.DATABASE_URL!);
+    expect(deleted).toMatchObject({ ok: false, break: { kind: "missing", eventId: fourth!.id.toString(), lastGoodEventId: second!.id.toString() } });
+    if (!deleted.ok) expect(deleted.break.message).toContain(`chain position ${third!.chainSeq}`);
+
+    // The CLI says so and exits non-zero.
+    const cli = await run("npx", ["tsx", "scripts/audit-verify.ts"], { env: process.env }).then(
+      () => null,
+      (err: { code: number; stdout: string }) => err,
+    );
+    expect(cli?.code).toBe(1);
+    expect(cli?.stdout).toMatch(new RegExp(`AUDIT LOG BROKEN \\(missing\\) at event ${fourth!.id}`));
+  });
+});
+
+describe("a REPEATABLE READ transaction that records an event", () => {
+  async function otherWriter(actorId: string): Promise<void> {
+    await asApp((app) => app.query(`INSERT INTO audit_event (actor_id, type) VALUES ($1, 'test.other')`, [actorId]));
+  }
+
+  it("fails when another event was committed after its snapshot, and chains fine when it locks the chain first", async () => {
+    const org = await createOrg();
+    const actor = await createUser(org);
+    // Without the lock: the snapshot predates the other writer's event, so it cannot chain to it.
+    const unlocked = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+        await otherWriter(actor.id);
+        await recordAudit(tx, { actorId: actor.id, type: "test.rr" });
+      },
+      { isolationLevel: "RepeatableRead" },
+    );
+    await expect(unlocked).rejects.toThrow(/serializ|write conflict/i);
+
+    // With it (what closeMonth does): the other writer waits for this transaction, then chains after it.
+    let other: Promise<void> | undefined;
+    await prisma.$transaction(
+      async (tx) => {
+        await lockAuditChainFirst(tx);
+        await tx.$queryRaw`SELECT 1`;
+        other = otherWriter(actor.id);
+        await new Promise((r) => setTimeout(r, 200));
+        await recordAudit(tx, { actorId: actor.id, type: "test.rr" });
+      },
+      { isolationLevel: "RepeatableRead" },
+    );
+    await other;
+    const mine = await prisma.auditEvent.findMany({ where: { actorId: actor.id }, orderBy: { chainSeq: "asc" }, select: { type: true } });
+    expect(mine.map((e) => e.type)).toEqual(["test.other", "test.rr", "test.other"]);
+    expect((await verifyAuditChainInDatabase(process.env.DATABASE_URL!)).ok).toBe(true);
+  });
+});
