@@ -15,6 +15,7 @@ import helmet from "helmet";
 import { env } from "./app/utils/env.server";
 import { QUEUE_BOARD_PATH, queueBoardRouter, requireQueueBoardAccess } from "./app/utils/queue-board.server";
 import { refuseCrossOrigin } from "./app/utils/request-origin.server";
+import { assertLeastPrivilegedConnection } from "./app/utils/db.server";
 import { checkSessionSecret } from "./app/utils/session-secret";
 import { cookiesSecure } from "./app/utils/session.server";
 import { runShutdownHooks } from "./app/utils/shutdown.server";
@@ -98,6 +99,10 @@ async function main(): Promise<void> {
       console.error(`[web] refusing to start: ${verdict.reason}`);
       process.exit(1);
     }
+    await assertLeastPrivilegedConnection().catch((err: unknown) => {
+      console.error(`[web] refusing to start: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
   }
   const app = await createApp();
   const server = app.listen(env.PORT, () => {

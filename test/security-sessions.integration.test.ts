@@ -285,6 +285,12 @@ describe("production configuration (items 1 and 2)", () => {
     }
   });
 
+  it("refuses to serve as a database role that could rewrite the audit log (the owner, a superuser)", async () => {
+    const { code, output } = await runServer({ NODE_ENV: "production", SESSION_SECRET: randomBytes(32).toString("base64"), APP_DATABASE_URL: process.env.DATABASE_URL });
+    expect(code).toBe(1);
+    expect(output).toMatch(/refusing to start: the app connects to the database as "postgres", which is a superuser/);
+  });
+
   it("sends Secure __Host- cookies and HSTS in production, and plain HTTP only when asked, to localhost", async () => {
     const secret = randomBytes(32).toString("base64");
     const user = await person();

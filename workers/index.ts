@@ -7,6 +7,7 @@
  */
 import type { Worker } from "bullmq";
 import { configureSharp } from "~/jobs/render-receipt";
+import { assertLeastPrivilegedConnection } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { startImagingWorker } from "./imaging";
@@ -31,6 +32,8 @@ function selectedRoles(argv: string[]): Role[] {
 
 async function main(): Promise<void> {
   const roles = selectedRoles(process.argv.slice(2));
+  // Workers write the audit log too: never as a role that could rewrite it.
+  if (env.NODE_ENV === "production") await assertLeastPrivilegedConnection();
   const workers: Worker[] = [];
   let relay: Relay | undefined;
 

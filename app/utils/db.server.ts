@@ -34,3 +34,20 @@ export async function readTogether<T extends readonly unknown[]>(db: Db | Tx, ..
   for (const read of reads) results.push(await read());
   return results as unknown as T;
 }
+
+/**
+ * Refuses to serve as a database role that could rewrite history: a superuser, a role that may create
+ * roles or databases or bypass row security, or the owner of any of the app's tables (an owner can drop the
+ * audit log's triggers). Called by the web server and the workers when they start in production.
+ */
+export async function assertLeastPrivilegedConnection(db: PrismaClient = prisma): Promise<void> {
+  const [role] = await db.$queryRaw<{ name: string; superuser: boolean; powers: boolean; owns: bigint }[]>`
+    SELECT r.rolname AS name, r.rolsuper AS superuser,
+           (r.rolcreaterole OR r.rolcreatedb OR r.rolbypassrls OR r.rolreplication) AS powers,
+           (SELECT count(*) FROM pg_tables t WHERE t.schemaname = current_schema() AND t.tableowner = r.rolname) AS owns
+      FROM pg_roles r WHERE r.rolname = current_user`;
+  if (!role) throw new Error("cannot read the database role the app connects as");
+  if (role.superuser || role.powers || role.owns > 0n) {
+    throw new Error(`the app connects to the database as "${role.name}", which ${role.superuser ? "is a superuser" : role.powers ? "may create roles or databases" : "owns the app's tables"}: set APP_DATABASE_URL to a least-privileged role (npm run db:migrate creates af_app)`);
+  }
+}
