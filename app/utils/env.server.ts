@@ -22,6 +22,14 @@ const EnvSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
   /** Test only (ignored when NODE_ENV=production): the imaging job waits this long before publishing its tiles, so a test can kill a worker mid-job. */
   IMAGING_TEST_DELAY_MS: z.coerce.number().int().min(0).default(0),
+
+  // ── uploads (issue 8, slice "uploads") ──
+  /** Files one user may store in any hour (sliding window, counted in Postgres). */
+  UPLOAD_FILES_PER_HOUR: z.coerce.number().int().positive().default(120),
+  /** Bytes one user may store in any 24 hours. */
+  UPLOAD_BYTES_PER_DAY: z.coerce.number().int().positive().default(500 * 1024 * 1024),
+  /** PDFs with more pages are refused at upload (and failed by the imaging worker if one got through). */
+  MAX_PDF_PAGES: z.coerce.number().int().positive().default(50),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
