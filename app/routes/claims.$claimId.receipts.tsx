@@ -11,6 +11,8 @@ export type ReceiptUploadResult = {
   rejected: RejectedUpload[];
   /** Set when the user's upload allowance refused the request; nothing was stored. */
   quota?: UploadQuotaRefusal;
+  /** The claim was submitted (or returned to a state that takes no files) before the upload arrived. */
+  formError?: "not_editable";
 };
 
 /** Receipt uploads (multipart, field "receipts") and removals (intent=remove) for one claim. */
@@ -39,6 +41,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     if (err instanceof ClaimCommandError) {
       if (err.code === "not_found") throw new Response("Not found", { status: 404 });
+      // An upload comes from the claim page's fetcher: answered with data, so the page says why instead of
+      // being replaced by an error screen. A removal keeps the plain 409.
+      if (contentType.startsWith("multipart/form-data")) {
+        return data({ added: [], rejected: [], formError: "not_editable" } satisfies ReceiptUploadResult, { status: 409 });
+      }
       throw new Response("This claim can no longer be changed", { status: 409 });
     }
     throw err;
