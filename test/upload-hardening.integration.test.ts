@@ -14,6 +14,7 @@ import { action as receiptsAction } from "~/routes/claims.$claimId.receipts";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { originalPath, storageRoot } from "~/utils/storage.server";
+import { STALE_UPLOAD_MS, sweepStaleUploads } from "~/utils/upload.server";
 import { createClaim, createClaimant, multipartRequest, sessionCookie, waitFor, type UploadPart } from "./helpers";
 import { noiseJpeg } from "./imaging-inputs";
 
@@ -259,6 +260,28 @@ describe("temporary files never outlive a failed request", () => {
     // One request, one transaction: none of the three is attached or counted.
     expect(await receiptCount(claim.id)).toBe(0);
     expect(await prisma.uploadUsage.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
+describe("temp files of a process that died mid-upload", () => {
+  it("are swept once they are older than any request could be; files of uploads in flight are kept", async () => {
+    const dir = path.join(storageRoot(), "tmp");
+    fs.mkdirSync(dir, { recursive: true });
+    const stale = path.join(dir, `upload-${randomUUID()}`);
+    const fresh = path.join(dir, `upload-${randomUUID()}`);
+    const other = path.join(dir, "not-an-upload");
+    for (const f of [stale, fresh, other]) fs.writeFileSync(f, "x");
+    const old = new Date(Date.now() - STALE_UPLOAD_MS - 60_000);
+    fs.utimesSync(stale, old, old);
+    fs.utimesSync(other, old, old);
+    try {
+      expect(await sweepStaleUploads(dir, { force: true })).toBe(1);
+      expect(fs.existsSync(stale)).toBe(false);
+      expect(fs.existsSync(fresh)).toBe(true);
+      expect(fs.existsSync(other)).toBe(true);
+    } finally {
+      for (const f of [stale, fresh, other]) fs.rmSync(f, { force: true });
+    }
   });
 });
 

@@ -90,6 +90,7 @@ export async function receiveUploads(request: Request, opts: ReceiveUploadsOptio
   let fieldBytes = 0;
   let filesSeen = 0;
   const dir = await tmpDir();
+  void sweepStaleUploads(dir);
 
   const countRequestBytes = (n: number) => {
     requestBytes += n;
@@ -261,4 +262,33 @@ async function drain(data: AsyncIterable<Uint8Array>, count: (n: number) => void
 async function removeTemp(tempPath: string, inFlight: Set<string>): Promise<void> {
   await fs.rm(tempPath, { force: true });
   inFlight.delete(tempPath);
+}
+
+/** A temp upload older than this belongs to no request any more (the longest upload takes minutes). */
+export const STALE_UPLOAD_MS = 6 * 60 * 60 * 1000;
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+let lastSweep = 0;
+
+/**
+ * Removes temp uploads left by a process that died mid-request (a failed request cleans up after itself;
+ * a killed one cannot). Runs at most every ten minutes per process, in the background of an upload.
+ */
+export async function sweepStaleUploads(dir: string, { now = Date.now(), force = false }: { now?: number; force?: boolean } = {}): Promise<number> {
+  if (!force && now - lastSweep < SWEEP_EVERY_MS) return 0;
+  lastSweep = now;
+  let removed = 0;
+  try {
+    for (const name of await fs.readdir(dir)) {
+      if (!name.startsWith("upload-")) continue;
+      const file = path.join(dir, name);
+      const stat = await fs.stat(file).catch(() => null);
+      if (stat && now - stat.mtimeMs > STALE_UPLOAD_MS) {
+        await fs.rm(file, { force: true });
+        removed++;
+      }
+    }
+  } catch (err) {
+    console.error(`[uploads] could not sweep ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return removed;
 }
