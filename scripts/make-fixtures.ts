@@ -6,7 +6,10 @@
  * Each fixture is written, then checked for the property tests rely on
  * (EXIF orientation, page count, decode failure, ...). Output is deterministic
  * except encrypted.pdf, whose AES-256 key salts are random even with qpdf's
- * static IV/ID test switches.
+ * static IV/ID test switches. receipt-iphone.heic needs heif-enc (Debian: apt-get install
+ * libheif-examples, x265 inside); name fixtures to write only those:
+ *
+ *   npx tsx scripts/make-fixtures.ts receipt-iphone.heic
  */
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
@@ -250,17 +253,51 @@ async function hugePixelsPng(): Promise<void> {
   check(data.length < 1024 * 1024, "huge-pixels.png is under 1 MB");
 }
 
-async function main(): Promise<void> {
-  fs.mkdirSync(OUT_DIR, { recursive: true });
-  await receiptZhJpg();
-  await receiptEnPng();
-  await receiptWebp();
-  await pdfs();
-  await receiptDatedJpg();
-  await receiptDatedPdf();
-  await corruptJpg();
-  notAnImage();
-  await hugePixelsPng();
+/**
+ * What an iPhone sends when the camera is set to "High Efficiency": HEVC in a HEIF container, brand heic,
+ * with the EXIF capture date. Encoded by libheif's heif-enc (x265) from a rendered receipt photo.
+ */
+async function receiptIphoneHeic(): Promise<void> {
+  const spec = randomReceiptSpec(mulberry32(17), { lang: "en", currency: "CNY", date: "2026-03-14", kind: "taxi", totalMinor: 6_720 });
+  const jpeg = await renderReceiptJpeg(spec, { widthPx: 600, seed: 8, exifDateTime: "2026:03:14 08:05:00" });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "af-heic-"));
+  try {
+    const source = path.join(tmp, "photo.jpg");
+    const out = path.join(tmp, "photo.heic");
+    fs.writeFileSync(source, jpeg);
+    execFileSync("heif-enc", ["--quality", "30", "--output", out, source], { stdio: "ignore" });
+    const data = fs.readFileSync(out);
+    write("receipt-iphone.heic", data);
+    check(data.subarray(4, 12).toString("latin1") === "ftypheic", "receipt-iphone.heic is a HEIF file of brand heic");
+    const meta = await sharp(data).metadata();
+    check(meta.format === "heif" && meta.compression === "hevc", "receipt-iphone.heic is HEVC-coded");
+    check(meta.width === 600, "receipt-iphone.heic is 600 px wide");
+    // Read the way the imaging worker reads it: the TIFF block sharp hands out (exifr alone misreads HEIF's Exif item).
+    const tags = (await exifr.parse(meta.exif!, { reviveValues: false, pick: ["DateTimeOriginal"] })) as Record<string, unknown> | undefined;
+    check(tags?.DateTimeOriginal === "2026:03:14 08:05:00", "receipt-iphone.heic keeps EXIF DateTimeOriginal");
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
-await main();
+const FIXTURES: Record<string, () => Promise<void> | void> = {
+  "receipt-zh.jpg": receiptZhJpg,
+  "receipt-en.png": receiptEnPng,
+  "receipt.webp": receiptWebp,
+  "two-page.pdf + encrypted.pdf": pdfs,
+  "receipt-dated.jpg": receiptDatedJpg,
+  "receipt-dated.pdf": receiptDatedPdf,
+  "corrupt.jpg": corruptJpg,
+  "not-an-image.jpg": notAnImage,
+  "huge-pixels.png": hugePixelsPng,
+  "receipt-iphone.heic": receiptIphoneHeic,
+};
+
+async function main(only: string[]): Promise<void> {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  for (const [names, make] of Object.entries(FIXTURES)) {
+    if (only.length === 0 || only.some((n) => names.split(" + ").includes(n))) await make();
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,19 +1,47 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { useRef, useState, type DragEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { acceptAttribute } from "~/domain/upload-validation";
 import type { ClaimReceipt } from "~/models/claim.server";
+import { formatDateTime } from "~/utils/format";
+
+type UploadQuota = { limit: "files_per_hour" | "bytes_per_day"; max: number; used: number; requested: number; freesAt: string | null };
 
 type UploadResult = {
   added?: { id: string; fileName: string }[];
   rejected?: { fileName: string; code: string; params: Record<string, string | number> }[];
+  quota?: UploadQuota;
+  formError?: "not_editable";
 };
 
-const ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf";
+const ACCEPT = acceptAttribute();
 
 /** Limits as people read them: megabytes and megapixels. */
 function rejectionParams(params: Record<string, string | number>): Record<string, string | number> {
   const n = (k: string) => Number(params[k] ?? 0);
   return { ...params, maxMb: Math.floor(n("maxBytes") / (1024 * 1024)), maxMegapixels: Math.floor(n("maxPixels") / 1_000_000) };
+}
+
+const mb = (bytes: number) => (Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toFixed(1);
+
+/** Which limit refused the upload, what is used, and from when it fits, in the viewer's zone. */
+function QuotaMessage({ quota, timeZone }: { quota: UploadQuota; timeZone: string }) {
+  const { t, i18n } = useTranslation("claims");
+  const key = quota.freesAt ? quota.limit : `${quota.limit}_never`;
+  const params = {
+    max: quota.max,
+    used: quota.used,
+    requested: quota.requested,
+    maxMb: Math.floor(quota.max / (1024 * 1024)),
+    usedMb: mb(quota.used),
+    requestedMb: mb(quota.requested),
+    time: quota.freesAt ? formatDateTime(quota.freesAt, i18n.language, timeZone) : "",
+  };
+  return (
+    <p className="form-error upload-notice" role="alert" data-testid="upload-quota">
+      {t(`uploadQuota.${key}`, params)}
+    </p>
+  );
 }
 
 export function receiptThumbUrl(receiptId: string, page = 1): string {
@@ -43,11 +71,17 @@ export function ReceiptStatus({ receipt }: { receipt: ClaimReceipt }) {
   if (receipt.status === "PROCESSING") {
     return <span className="badge badge-PROCESSING" data-testid="receipt-processing">{t("receipts.processing")}</span>;
   }
+  return <span className="badge badge-FAILED">{t("receipts.failed")}</span>;
+}
+
+/** Why a receipt could not be shown and what to do: under the whole item, since some reasons are a few sentences. */
+export function ReceiptFailure({ receipt }: { receipt: ClaimReceipt }) {
+  const { t } = useTranslation("claims");
+  if (receipt.status !== "FAILED") return null;
   return (
-    <span className="receipt-failure" data-testid="receipt-failed">
-      <span className="badge badge-FAILED">{t("receipts.failed")}</span>{" "}
+    <p className="receipt-failure" data-testid="receipt-failed">
       {t(`failure.${receipt.failureCode ?? "unknown"}`, { defaultValue: t("failure.unknown") })}
-    </span>
+    </p>
   );
 }
 
@@ -58,12 +92,17 @@ export function ReceiptPanel({
   lineLabels,
   editable,
   maxUploadMb,
+  maxPdfPages = 50,
+  timeZone = "Asia/Shanghai",
 }: {
   claimId: string;
   receipts: ClaimReceipt[];
   lineLabels: Map<string, string>;
   editable: boolean;
   maxUploadMb: number;
+  maxPdfPages?: number;
+  /** The viewer's, for "you can upload again at …". */
+  timeZone?: string;
 }) {
   const { t } = useTranslation("claims");
   const upload = useFetcher<UploadResult>();
@@ -86,7 +125,8 @@ export function ReceiptPanel({
     setDragging(false);
     send(e.dataTransfer.files);
   }
-  const rejected = upload.state === "idle" ? (upload.data?.rejected ?? []) : [];
+  const result = upload.state === "idle" ? upload.data : undefined;
+  const rejected = result?.rejected ?? [];
   return (
     <section className="card" aria-labelledby="receipts-title">
       <h2 id="receipts-title">{t("receipts.title")}</h2>
@@ -130,9 +170,15 @@ export function ReceiptPanel({
                 />
               </label>
             </div>
-            <p className="muted small">{uploading ? t("receipts.uploading") : t("receipts.hint", { mb: maxUploadMb })}</p>
+            <p className="muted small">{uploading ? t("receipts.uploading") : t("receipts.hint", { mb: maxUploadMb, maxPages: maxPdfPages })}</p>
           </div>
         </upload.Form>
+      ) : null}
+      {result?.quota ? <QuotaMessage quota={result.quota} timeZone={timeZone} /> : null}
+      {result?.formError === "not_editable" ? (
+        <p className="form-error upload-notice" role="alert">
+          {t("receipts.notEditable")}
+        </p>
       ) : null}
       {rejected.length > 0 ? (
         <ul className="form-error upload-errors" role="alert">
@@ -172,6 +218,7 @@ export function ReceiptPanel({
                   <button type="submit" className="button button-small button-danger">{t("receipts.remove")}</button>
                 </remove.Form>
               ) : null}
+              <ReceiptFailure receipt={r} />
             </li>
           ))}
         </ul>

@@ -9,7 +9,7 @@ import {
   validateUpload,
 } from "./upload-validation";
 
-const limits = { maxBytes: 1000, maxPixels: 10_000 };
+const limits = { maxBytes: 1000, maxPixels: 10_000, maxPdfPages: 50 };
 
 describe("validateUpload", () => {
   it("accepts each supported type by content, as image or pdf", () => {
@@ -45,10 +45,10 @@ describe("validateUpload", () => {
       code: "unsupported_type",
       params: { detectedMime: "unknown" },
     });
-    expect(validateUpload({ detectedMime: "image/heic", sizeBytes: 10 }, limits)).toEqual({
+    expect(validateUpload({ detectedMime: "image/avif", sizeBytes: 10 }, limits)).toEqual({
       ok: false,
       code: "unsupported_type",
-      params: { detectedMime: "image/heic" },
+      params: { detectedMime: "image/avif" },
     });
     expect(validateUpload({ detectedMime: "image/svg+xml", sizeBytes: 10 }, limits)).toMatchObject({ code: "unsupported_type" });
   });
@@ -71,7 +71,35 @@ describe("validateUpload", () => {
 
   it("checks size before type, and type before pixels", () => {
     expect(validateUpload({ detectedMime: "text/plain", sizeBytes: 5000 }, limits)).toMatchObject({ code: "too_large" });
-    expect(validateUpload({ detectedMime: "image/heic", sizeBytes: 10, width: 1e6, height: 1e6 }, limits)).toMatchObject({ code: "unsupported_type" });
+    expect(validateUpload({ detectedMime: "image/gif", sizeBytes: 10, width: 1e6, height: 1e6 }, limits)).toMatchObject({ code: "unsupported_type" });
+  });
+
+  it("accepts an iPhone HEIC or HEIF photo as an image, within the pixel limit", () => {
+    expect(validateUpload({ detectedMime: "image/heic", sizeBytes: 10, width: 100, height: 100 }, limits)).toEqual({ ok: true, kind: "image" });
+    expect(validateUpload({ detectedMime: "image/heif", sizeBytes: 10 }, limits)).toEqual({ ok: true, kind: "image" });
+    expect(validateUpload({ detectedMime: "image/heic", sizeBytes: 10, width: 101, height: 100 }, limits)).toMatchObject({ code: "too_many_pixels" });
+  });
+
+  it("refuses a password-protected PDF", () => {
+    expect(validateUpload({ detectedMime: "application/pdf", sizeBytes: 10, encrypted: true }, limits)).toEqual({ ok: false, code: "encrypted_pdf", params: {} });
+  });
+
+  it("refuses a PDF with more pages than the cap, with both counts for the message; the cap itself is fine", () => {
+    expect(validateUpload({ detectedMime: "application/pdf", sizeBytes: 10, pages: 300 }, limits)).toEqual({
+      ok: false,
+      code: "too_many_pages",
+      params: { pages: 300, maxPages: 50 },
+    });
+    expect(validateUpload({ detectedMime: "application/pdf", sizeBytes: 10, pages: 50 }, limits)).toEqual({ ok: true, kind: "pdf" });
+    expect(validateUpload({ detectedMime: "application/pdf", sizeBytes: 10, pages: 6 }, { ...limits, maxPdfPages: 5 })).toMatchObject({ code: "too_many_pages" });
+  });
+
+  it("refuses a PDF poppler cannot read at all", () => {
+    expect(validateUpload({ detectedMime: "application/pdf", sizeBytes: 10, unreadable: true }, limits)).toMatchObject({ code: "corrupt_pdf" });
+  });
+
+  it("does not apply PDF facts to images", () => {
+    expect(validateUpload({ detectedMime: "image/webp", sizeBytes: 10, pages: 80 }, limits)).toEqual({ ok: true, kind: "image" });
   });
 });
 
@@ -89,7 +117,7 @@ describe("accepted types", () => {
 
   it("offers types and extensions to the file picker", () => {
     const accept = acceptAttribute().split(",");
-    expect(accept).toEqual(expect.arrayContaining(["image/jpeg", "application/pdf", ".jpg", ".pdf"]));
+    expect(accept).toEqual(expect.arrayContaining(["image/jpeg", "application/pdf", "image/heic", ".jpg", ".pdf", ".heic"]));
     expect(accept).not.toContain("image/gif");
   });
 });

@@ -3,14 +3,26 @@
  * the client's Content-Type). Pure: the caller sniffs the type and reads the header; this decides.
  */
 
-/** Content types we store and render; anything else is refused at upload. */
-export const ACCEPTED_MIME_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"] as const;
+/**
+ * Content types we store and render; anything else is refused at upload. HEIC/HEIF is what an iPhone's
+ * camera writes by default ("High Efficiency"): stored as sent, converted to JPEG by the imaging worker.
+ */
+export const ACCEPTED_MIME_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "application/pdf"] as const;
 export type AcceptedMimeType = (typeof ACCEPTED_MIME_TYPES)[number];
 
 export type UploadKind = "image" | "pdf";
 
 /** Why an upload is refused on the spot (plus `too_many_files`, decided per request by receiveUploads). */
-export const UPLOAD_REJECTION_CODES = ["empty", "too_large", "unsupported_type", "too_many_pixels", "too_many_files"] as const;
+export const UPLOAD_REJECTION_CODES = [
+  "empty",
+  "too_large",
+  "unsupported_type",
+  "too_many_pixels",
+  "encrypted_pdf",
+  "too_many_pages",
+  "corrupt_pdf",
+  "too_many_files",
+] as const;
 export type UploadRejectionCode = Exclude<(typeof UPLOAD_REJECTION_CODES)[number], "too_many_files">;
 
 /**
@@ -25,6 +37,7 @@ export const FILE_FAILURE_CODES = [
   "corrupt_pdf",
   "too_many_pages",
   "imaging_failed",
+  "unsupported_heic",
 ] as const;
 export type FileFailureCode = (typeof FILE_FAILURE_CODES)[number];
 
@@ -37,16 +50,20 @@ export type UploadFacts = {
   height?: number;
   /** Pages (PDF) or frames (image) the header declares, when known; zero means there is nothing to show. */
   pages?: number;
+  /** PDF only: opening it needs a password (a user password; an owner password alone still opens). */
+  encrypted?: boolean;
+  /** PDF only: poppler could not read its structure at all. */
+  unreadable?: boolean;
 };
 
-export type UploadLimits = { maxBytes: number; maxPixels: number };
+export type UploadLimits = { maxBytes: number; maxPixels: number; maxPdfPages: number };
 
 export type UploadValidation =
   | { ok: true; kind: UploadKind }
   | { ok: false; code: UploadRejectionCode; params: Record<string, number | string> };
 
 // File-name extensions only help the browser's file picker; acceptance is always decided by content.
-const PICKER_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".pdf"] as const;
+const PICKER_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".pdf"] as const;
 
 export function isAcceptedMimeType(mime: string | undefined): mime is AcceptedMimeType {
   return mime !== undefined && (ACCEPTED_MIME_TYPES as readonly string[]).includes(mime);
@@ -72,6 +89,14 @@ export function validateUpload(facts: UploadFacts, limits: UploadLimits): Upload
     return { ok: false, code: "unsupported_type", params: { detectedMime: facts.detectedMime ?? "unknown" } };
   }
   const kind = uploadKindOf(facts.detectedMime);
+  if (kind === "pdf") {
+    // A password-protected PDF cannot be shown to anyone; the person who has the password can save a copy without it.
+    if (facts.encrypted) return { ok: false, code: "encrypted_pdf", params: {} };
+    if (facts.unreadable) return { ok: false, code: "corrupt_pdf", params: {} };
+    if (facts.pages !== undefined && facts.pages > limits.maxPdfPages) {
+      return { ok: false, code: "too_many_pages", params: { pages: facts.pages, maxPages: limits.maxPdfPages } };
+    }
+  }
   // One page is decoded at a time, so the limit is per page (frame), as sharp's limitInputPixels is.
   if (kind === "image" && facts.width !== undefined && facts.height !== undefined) {
     const pixels = facts.width * facts.height;

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -14,12 +13,13 @@ import { markOutboxDone } from "~/models/outbox.server";
 import { imagingJobKey, RENDER_RECEIPT_JOB } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import { runTool } from "~/utils/pdf-tools.server";
 import { derivedDir, originalPath } from "~/utils/storage.server";
+import { convertHeicToJpeg, HeicConversionError } from "./heic";
 
 /** Deep Zoom parameters shared with the viewer (OpenSeadragon reads them back from the .dzi). */
 export const DZI_TILE = { size: 254, overlap: 1, layout: "dz" } as const;
 export const THUMB_WIDTH = 320;
-export const MAX_PDF_PAGES = 50;
 const PDF_DPI = 150;
 // A PDF page can declare any physical size; its rendering is held under this many pixels by lowering the dpi.
 const PDF_MAX_PAGE_PIXELS = 50_000_000;
@@ -69,6 +69,8 @@ export async function renderReceiptTiles(input: {
   sourcePath: string;
   outDir: string;
   mimeType: string;
+  /** Default env.MAX_PDF_PAGES, the same cap the upload check applies. */
+  maxPdfPages?: number;
 }): Promise<RenderResult> {
   const { sourcePath, outDir, mimeType } = input;
   if (!isAcceptedMimeType(mimeType)) {
@@ -80,8 +82,10 @@ export async function renderReceiptTiles(input: {
   try {
     const result =
       mimeType === "application/pdf"
-        ? await renderPdf(sourcePath, workDir)
-        : await renderImage(sourcePath, workDir);
+        ? await renderPdf(sourcePath, workDir, input.maxPdfPages ?? env.MAX_PDF_PAGES)
+        : mimeType === "image/heic" || mimeType === "image/heif"
+          ? await renderHeic(sourcePath, workDir)
+          : await renderImage(sourcePath, workDir);
     const delay = env.NODE_ENV === "production" ? 0 : env.IMAGING_TEST_DELAY_MS;
     if (delay > 0) await sleep(delay);
     await publish(workDir, outDir);
@@ -100,6 +104,37 @@ async function renderImage(sourcePath: string, workDir: string): Promise<RenderR
     return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath) };
   } catch (err) {
     throw classifyDecodeError(err, "image") ?? err;
+  }
+}
+
+/**
+ * An iPhone photo (HEVC in HEIF): sharp's libvips reads the header but has no HEVC decoder, so the
+ * primary image is decoded with libheif (WebAssembly, rotation and mirroring applied) and written as a
+ * JPEG in the work dir; that JPEG then goes the way of any photo. The original stays as it was sent.
+ */
+async function renderHeic(sourcePath: string, workDir: string): Promise<RenderResult> {
+  const jpegPath = path.join(workDir, ".converted.jpg");
+  try {
+    await convertHeicToJpeg(sourcePath, jpegPath, { maxPixels: env.MAX_IMAGE_PIXELS });
+  } catch (err) {
+    if (err instanceof HeicConversionError) {
+      throw err.reason === "too_many_pixels"
+        ? new ImagingInputError("too_many_pixels", `The image has more than ${env.MAX_IMAGE_PIXELS.toLocaleString("en")} pixels and cannot be displayed.`)
+        : new ImagingInputError(
+            "unsupported_heic",
+            "This iPhone photo (HEIC) could not be converted. On the iPhone choose Settings > Camera > Formats > Most Compatible, or share the photo as JPEG, and upload it again.",
+          );
+    }
+    throw err;
+  }
+  try {
+    const page = await renderPage(jpegPath, workDir, 1);
+    // The capture date is in the HEIC's own Exif item (the converted JPEG carries none).
+    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath) };
+  } catch (err) {
+    throw classifyDecodeError(err, "image") ?? err;
+  } finally {
+    await fs.rm(jpegPath, { force: true });
   }
 }
 
@@ -202,13 +237,13 @@ function classifyDecodeError(err: unknown, source: "image" | "pdf"): ImagingInpu
 
 type PdfInfo = { pages: number; pageSizes: Map<number, { w: number; h: number }>; creationDate: string | null };
 
-async function renderPdf(sourcePath: string, workDir: string): Promise<RenderResult> {
-  const info = await readPdfInfo(sourcePath);
+async function renderPdf(sourcePath: string, workDir: string, maxPages: number): Promise<RenderResult> {
+  const info = await readPdfInfo(sourcePath, maxPages);
   if (info.pages < 1) throw new ImagingInputError("corrupt_pdf", "The PDF has no pages.");
-  if (info.pages > MAX_PDF_PAGES) {
+  if (info.pages > maxPages) {
     throw new ImagingInputError(
       "too_many_pages",
-      `The PDF has ${info.pages} pages; at most ${MAX_PDF_PAGES} can be displayed.`,
+      `The PDF has ${info.pages} pages; at most ${maxPages} can be displayed.`,
     );
   }
   const rasterDir = path.join(workDir, ".raster");
@@ -222,7 +257,7 @@ async function renderPdf(sourcePath: string, workDir: string): Promise<RenderRes
     const run = await runTool("pdftoppm", [
       "-r", dpi.toFixed(2), "-tiff", "-tiffcompression", "none",
       "-f", String(n), "-l", String(n), "-singlefile", sourcePath, prefix,
-    ]);
+    ], PDF_TOOL_TIMEOUT_MS);
     const raster = `${prefix}.tif`;
     if (!(await exists(raster))) {
       if (run.timedOut || /could not write|no space|permission/i.test(run.stderr)) {
@@ -251,10 +286,10 @@ export function pageDpi(size: { w: number; h: number } | undefined): number {
   return Math.max(1, Math.min(PDF_DPI, Math.floor(maxDpi * 100) / 100));
 }
 
-async function readPdfInfo(sourcePath: string): Promise<PdfInfo> {
+async function readPdfInfo(sourcePath: string, maxPages: number): Promise<PdfInfo> {
   // Sizes of pages 1…MAX+1 in one call: poppler clamps the range to the document. -rawdates: the Info
   // dictionary's dates as written (D:YYYYMMDDHHmmSS+HH'mm'), not reformatted in this machine's zone.
-  const run = await runTool("pdfinfo", ["-rawdates", "-f", "1", "-l", String(MAX_PDF_PAGES + 1), sourcePath]);
+  const run = await runTool("pdfinfo", ["-rawdates", "-f", "1", "-l", String(maxPages + 1), sourcePath], PDF_TOOL_TIMEOUT_MS);
   if (run.code !== 0) {
     if (/incorrect password|encrypted/i.test(run.stderr)) {
       throw new ImagingInputError("encrypted_pdf", "The PDF is password-protected; upload a copy without a password.");
@@ -272,26 +307,6 @@ async function readPdfInfo(sourcePath: string): Promise<PdfInfo> {
   }
   const creationDate = /^CreationDate:[ \t]*(.*)$/m.exec(run.stdout)?.[1]?.trim() || null;
   return { pages: Number(pagesMatch[1]), pageSizes, creationDate };
-}
-
-type ToolRun = { code: number | null; stdout: string; stderr: string; timedOut: boolean };
-
-function runTool(command: string, args: string[]): Promise<ToolRun> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      args,
-      { timeout: PDF_TOOL_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } },
-      (err, stdout, stderr) => {
-        if (err && "code" in err && err.code === "ENOENT") {
-          reject(new Error(`${command} is not installed (apt-get install poppler-utils)`));
-          return;
-        }
-        const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
-        resolve({ code, stdout, stderr, timedOut: Boolean(err?.killed) });
-      },
-    );
-  });
 }
 
 // ---------- directories ----------

@@ -2,17 +2,18 @@
  * Everything a claimant does to a claim. Each command is one transaction that also appends its
  * audit event; status changes go through the domain state machine.
  */
-import fs from "node:fs/promises";
 import { canEditClaim, type Viewer } from "~/domain/claim-access";
 import { checkClaimOrg, validateForSubmit, type ClaimInput, type FieldErrors, type LineInput } from "~/domain/claim-input";
 import { transition, type ClaimStatus } from "~/domain/claim-machine";
+import type { UploadQuotaLimits } from "~/domain/upload-quota";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import type { AcceptedUpload } from "~/utils/upload.server";
+import { discardUploads, type AcceptedUpload } from "~/utils/upload.server";
 import { openApprovalTask } from "./approval.server";
 import { recordAudit } from "./audit.server";
 import { getClaimOrgChoices } from "./org.server";
 import { storeReceiptFile } from "./stored-file.server";
+import { assertUploadQuota, lockUploadQuota, recordUploads } from "./upload-usage.server";
 
 export class ClaimCommandError extends Error {
   constructor(
@@ -202,51 +203,78 @@ export async function assertReceiptsEditable({ viewer, claimId }: { viewer: View
   if (!EDITABLE.includes(claim.status)) throw new ClaimCommandError("not_editable");
 }
 
-/** Stores uploaded originals (once per content hash) and attaches them to the claim as receipts. */
+/**
+ * Stores uploaded originals (once per content hash) and attaches them to the claim as receipts: one
+ * transaction for the whole request, so either every file is attached, counted and audited, or none is.
+ * The claim row is locked and checked editable inside it (a submission that committed after the early
+ * check wins); the user's upload allowance is checked and written under a per-user lock. Whatever
+ * happens, no temp file of `uploads` is left behind.
+ */
 export async function attachReceipts({
   viewer,
   claimId,
   uploads,
+  quota,
+  now = new Date(),
 }: {
   viewer: Viewer;
   claimId: string;
   uploads: AcceptedUpload[];
+  /** Default: env.UPLOAD_FILES_PER_HOUR / UPLOAD_BYTES_PER_DAY. */
+  quota?: UploadQuotaLimits;
+  now?: Date;
 }): Promise<{ id: string; fileName: string }[]> {
-  try {
+  if (uploads.length === 0) {
     await assertReceiptsEditable({ viewer, claimId });
-  } catch (err) {
-    await Promise.all(uploads.map((u) => fs.rm(u.tempPath, { force: true })));
-    throw err;
+    return [];
   }
-  const added: { id: string; fileName: string }[] = [];
-  for (const upload of uploads) {
-    const receipt = await prisma.$transaction(async (tx) => {
-      await storeReceiptFile(tx, upload);
-      const row = await tx.receipt.create({
-        data: { id: newId(), claimId, fileSha256: upload.sha256, fileName: upload.fileName, uploadedById: viewer.id },
-        select: { id: true, fileName: true },
-      });
-      await recordAudit(tx, {
-        claimId,
-        actorId: viewer.id,
-        type: "receipt.added",
-        data: { receiptId: row.id, fileName: upload.fileName, sha256: upload.sha256 },
-      });
-      return row;
-    });
-    added.push(receipt);
+  try {
+    return await prisma.$transaction(
+      async (tx) => {
+        await lockReceiptsEditable(tx, viewer, claimId);
+        await lockUploadQuota(tx, viewer.id);
+        await assertUploadQuota(tx, { userId: viewer.id, limits: quota, now, request: { files: uploads.length, bytes: uploads.reduce((n, u) => n + u.sizeBytes, 0) } });
+        const added: { id: string; fileName: string }[] = [];
+        for (const upload of uploads) {
+          await storeReceiptFile(tx, upload);
+          const row = await tx.receipt.create({
+            data: { id: newId(), claimId, fileSha256: upload.sha256, fileName: upload.fileName, uploadedById: viewer.id },
+            select: { id: true, fileName: true },
+          });
+          await recordAudit(tx, {
+            claimId,
+            actorId: viewer.id,
+            type: "receipt.added",
+            data: { receiptId: row.id, fileName: upload.fileName, sha256: upload.sha256 },
+          });
+          added.push(row);
+        }
+        await recordUploads(tx, { userId: viewer.id, claimId, uploads });
+        return added;
+      },
+      // Moving 20 files into place and their rows: more than Prisma's 5 s default on a busy disk.
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+  } finally {
+    // Files moved into originals/ are gone from tmp already; the rest (refused, rolled back) go now.
+    await discardUploads(uploads);
   }
-  return added;
+}
+
+/** The claim row, locked until the transaction ends; refused unless it is the viewer's and still editable. */
+async function lockReceiptsEditable(tx: Tx, viewer: Viewer, claimId: string): Promise<void> {
+  const [claim] = await tx.$queryRaw<{ claimant_id: string; status: ClaimStatus }[]>`
+    SELECT claimant_id, status::text AS status FROM claim WHERE id = ${claimId} FOR UPDATE`;
+  if (!claim || claim.claimant_id !== viewer.id) throw new ClaimCommandError("not_found");
+  if (!EDITABLE.includes(claim.status)) throw new ClaimCommandError("not_editable");
 }
 
 export async function removeReceipt({ viewer, claimId, receiptId }: { viewer: Viewer; claimId: string; receiptId: string }): Promise<void> {
   await prisma.$transaction(async (tx) => {
-    const receipt = await tx.receipt.findFirst({
-      where: { id: receiptId, claimId, claim: { claimantId: viewer.id } },
-      select: { fileName: true, claim: { select: { status: true } } },
-    });
+    // Locked like an attach: a receipt cannot leave a claim that is being submitted.
+    await lockReceiptsEditable(tx, viewer, claimId);
+    const receipt = await tx.receipt.findFirst({ where: { id: receiptId, claimId }, select: { fileName: true } });
     if (!receipt) throw new ClaimCommandError("not_found");
-    if (!EDITABLE.includes(receipt.claim.status)) throw new ClaimCommandError("not_editable");
     await tx.receipt.delete({ where: { id: receiptId } });
     await recordAudit(tx, { claimId, actorId: viewer.id, type: "receipt.removed", data: { receiptId, fileName: receipt.fileName } });
   });

@@ -38,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     options,
     currencies: lineCurrencies(options.companies.map((c) => c.currency)),
     maxUploadMb: Math.floor(env.MAX_UPLOAD_BYTES / (1024 * 1024)),
+    maxPdfPages: env.MAX_PDF_PAGES,
   };
 }
 
@@ -71,7 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<A
 const FORM_ID = "claim-form";
 
 export default function EditClaim() {
-  const { claim, org, options, currencies, maxUploadMb, returnNotice, timeZone } = useLoaderData<typeof loader>();
+  const { claim, org, options, currencies, maxUploadMb, maxPdfPages, returnNotice, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation("claims");
@@ -108,7 +109,7 @@ export default function EditClaim() {
           <OrgFields options={options} companyId={org.companyId} departmentId={org.departmentId} errors={errors} />
         </div>
       </Form>
-      <ReceiptPanel claimId={claim.id} receipts={claim.receipts} lineLabels={lineLabels} editable maxUploadMb={maxUploadMb} />
+      <ReceiptPanel claimId={claim.id} receipts={claim.receipts} lineLabels={lineLabels} editable maxUploadMb={maxUploadMb} maxPdfPages={maxPdfPages} timeZone={timeZone} />
       <LinesEditor
         key={claim.version}
         formId={FORM_ID}

@@ -42,6 +42,14 @@ const EnvSchema = z.object({
   // ── issue 8, audit slice: the app's least-privilege database role (docs/decisions/010) ──
   /** What the app connects as. Unset: DATABASE_URL (the owner, for migrations) with the user af_app. */
   APP_DATABASE_URL: z.string().url().optional(),
+
+  // ── uploads (issue 8, slice "uploads") ──
+  /** Files one user may store in any hour (sliding window, counted in Postgres). */
+  UPLOAD_FILES_PER_HOUR: z.coerce.number().int().positive().default(120),
+  /** Bytes one user may store in any 24 hours. */
+  UPLOAD_BYTES_PER_DAY: z.coerce.number().int().positive().default(500 * 1024 * 1024),
+  /** PDFs with more pages are refused at upload (and failed by the imaging worker if one got through). */
+  MAX_PDF_PAGES: z.coerce.number().int().positive().default(50),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-run/node";
 import { fileTypeFromFile } from "file-type";
 import sharp from "sharp";
+import { cleanFileName } from "~/domain/file-name";
 import {
   UPLOAD_REJECTION_CODES,
   validateUpload,
@@ -12,6 +13,7 @@ import {
   type UploadRejectionCode,
 } from "~/domain/upload-validation";
 import { env } from "./env.server";
+import { readPdfFacts } from "./pdf-tools.server";
 import { tmpDir } from "./storage.server";
 
 /** A file that passed the checks; it sits in storage tmp until `storeReceiptFile` moves it (or `discardUploads` drops it). */
@@ -39,7 +41,7 @@ export type ReceiveUploadsOptions = {
   field?: string;
   /** Files accepted per request; later ones are rejected as too_many_files. Default 20. */
   maxFiles?: number;
-  /** Overrides env.MAX_UPLOAD_BYTES / env.MAX_IMAGE_PIXELS (tests, or a route with tighter limits). */
+  /** Overrides env.MAX_UPLOAD_BYTES / MAX_IMAGE_PIXELS / MAX_PDF_PAGES (tests, or a route with tighter limits). */
   limits?: Partial<UploadLimits>;
 };
 
@@ -70,6 +72,7 @@ export async function receiveUploads(request: Request, opts: ReceiveUploadsOptio
   const limits: UploadLimits = {
     maxBytes: opts.limits?.maxBytes ?? env.MAX_UPLOAD_BYTES,
     maxPixels: opts.limits?.maxPixels ?? env.MAX_IMAGE_PIXELS,
+    maxPdfPages: opts.limits?.maxPdfPages ?? env.MAX_PDF_PAGES,
   };
   // Rejected oversize files are read to their end to reach the next part; this bounds the whole request.
   const maxRequestBytes = (maxFiles + 1) * limits.maxBytes + MAX_TOTAL_FIELD_BYTES;
@@ -87,6 +90,7 @@ export async function receiveUploads(request: Request, opts: ReceiveUploadsOptio
   let fieldBytes = 0;
   let filesSeen = 0;
   const dir = await tmpDir();
+  void sweepStaleUploads(dir);
 
   const countRequestBytes = (n: number) => {
     requestBytes += n;
@@ -102,6 +106,8 @@ export async function receiveUploads(request: Request, opts: ReceiveUploadsOptio
       });
       return undefined;
     }
+    // An unused file input still submits an empty, nameless part: not a file the user chose.
+    const nameless = part.filename.trim() === "";
     const fileName = cleanFileName(part.filename);
     if (part.name !== field) {
       await drain(part.data, countRequestBytes);
@@ -109,14 +115,13 @@ export async function receiveUploads(request: Request, opts: ReceiveUploadsOptio
     }
     if (filesSeen >= maxFiles) {
       const size = await drain(part.data, countRequestBytes);
-      // An unused file input still submits an empty, nameless part: not a file the user chose.
-      if (size > 0 || fileName !== "") rejected.push({ fileName, code: "too_many_files", params: { maxFiles } });
+      if (size > 0 || !nameless) rejected.push({ fileName, code: "too_many_files", params: { maxFiles } });
       return undefined;
     }
     const tempPath = path.join(dir, `upload-${randomUUID()}`);
     inFlight.add(tempPath);
     const written = await streamToTempFile(part.data, tempPath, limits.maxBytes, countRequestBytes);
-    if (written.sizeBytes === 0 && fileName === "") {
+    if (written.sizeBytes === 0 && nameless) {
       await removeTemp(tempPath, inFlight);
       return undefined;
     }
@@ -131,7 +136,7 @@ export async function receiveUploads(request: Request, opts: ReceiveUploadsOptio
         sha256: written.sha256,
         sizeBytes: written.sizeBytes,
         mimeType: outcome.mimeType,
-        fileName: fileName || "receipt",
+        fileName,
         kind: outcome.kind,
       });
     } else {
@@ -165,7 +170,12 @@ async function inspect(tempPath: string, sizeBytes: number, limits: UploadLimits
   let width: number | undefined;
   let height: number | undefined;
   let pages: number | undefined;
-  if (detectedMime?.startsWith("image/")) {
+  let pdf: { encrypted: boolean; unreadable: boolean } | undefined;
+  if (detectedMime === "application/pdf") {
+    const facts = await readPdfFacts(tempPath);
+    pages = facts.pages;
+    pdf = { encrypted: facts.encrypted, unreadable: facts.unreadable };
+  } else if (detectedMime?.startsWith("image/")) {
     try {
       // Header only: no pixels are decoded here, so a decompression bomb costs nothing to measure.
       const meta = await sharp(tempPath, { limitInputPixels: false }).metadata();
@@ -174,7 +184,7 @@ async function inspect(tempPath: string, sizeBytes: number, limits: UploadLimits
       // Unreadable header: accepted if the type is right; the imaging worker reports it as corrupt_image.
     }
   }
-  const verdict = validateUpload({ detectedMime, sizeBytes, width, height, pages }, limits);
+  const verdict = validateUpload({ detectedMime, sizeBytes, width, height, pages, ...pdf }, limits);
   if (!verdict.ok || detectedMime === undefined) return verdict.ok ? { ok: false, code: "unsupported_type", params: {} } : verdict;
   return { ok: true, kind: verdict.kind, mimeType: detectedMime };
 }
@@ -254,8 +264,31 @@ async function removeTemp(tempPath: string, inFlight: Set<string>): Promise<void
   inFlight.delete(tempPath);
 }
 
-/** The name is only shown back to people: keep it printable and bounded. */
-function cleanFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  return name.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 255);
+/** A temp upload older than this belongs to no request any more (the longest upload takes minutes). */
+export const STALE_UPLOAD_MS = 6 * 60 * 60 * 1000;
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+let lastSweep = 0;
+
+/**
+ * Removes temp uploads left by a process that died mid-request (a failed request cleans up after itself;
+ * a killed one cannot). Runs at most every ten minutes per process, in the background of an upload.
+ */
+export async function sweepStaleUploads(dir: string, { now = Date.now(), force = false }: { now?: number; force?: boolean } = {}): Promise<number> {
+  if (!force && now - lastSweep < SWEEP_EVERY_MS) return 0;
+  lastSweep = now;
+  let removed = 0;
+  try {
+    for (const name of await fs.readdir(dir)) {
+      if (!name.startsWith("upload-")) continue;
+      const file = path.join(dir, name);
+      const stat = await fs.stat(file).catch(() => null);
+      if (stat && now - stat.mtimeMs > STALE_UPLOAD_MS) {
+        await fs.rm(file, { force: true });
+        removed++;
+      }
+    }
+  } catch (err) {
+    console.error(`[uploads] could not sweep ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return removed;
 }
