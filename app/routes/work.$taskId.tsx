@@ -25,7 +25,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
 import { decideReview, getWorkstation, ReviewError, type ReviewDecision } from "~/models/review.server";
 import { takeNextTask, WorkQueueError } from "~/models/work-queue.server";
-import { requireRole, requireUser } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate, formatDateTime, formatTotals, localName } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.ws.claim.number ?? ""} · Accounting Factory` }];
@@ -78,7 +78,8 @@ async function qaAction(user: { id: string; roles: Role[] }, intent: string, for
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
+  // Refused before the body is read; each intent below checks its own role again.
+  const user = await requireRole(request, "ACCOUNTANT", "QA");
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent === "qa_record" || intent === "qa_next") return qaAction(user, intent, form, params.taskId ?? "");

@@ -1,0 +1,312 @@
+/**
+ * The authorization manifest: every route file in app/routes/ (and the one Express route), who may call
+ * its loader and its action, and the scope that applies on top. Pure data. It is written from what the
+ * code enforces (each `why` names the check); route-manifest.test.ts fails when a route file has no
+ * entry or its exports differ, test/authorization-matrix.integration.test.ts calls every entry as every
+ * role against the real server, and docs/security.md prints it (scripts/print-route-matrix.ts).
+ */
+
+export const ROLES = ["EMPLOYEE", "MANAGER", "ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** "public": anyone, signed in or not; "signed-in": any role; otherwise any of the listed roles. */
+export type Callers = "public" | "signed-in" | readonly [Role, ...Role[]];
+
+export type Scope =
+  | "none"
+  | "self"
+  | "own-claims"
+  | "claim"
+  | "claimant"
+  | "task"
+  | "approval"
+  | "groups"
+  | "companies"
+  | "board-token";
+
+/** What each scope means; printed under the matrix in docs/security.md. */
+export const SCOPES: Record<Scope, string> = {
+  none: "No scope beyond the role: the data is the SSC's own configuration or figures.",
+  self: "The caller's own things only (their sessions, their piece-rate statement).",
+  "own-claims": "Lists only the caller's own claims.",
+  claim:
+    "Claim visibility (app/domain/claim-access.ts): the claimant; their line manager and whoever is asked to approve it (or stands in by delegation); " +
+    "an accountant whose processing group has or had a task on it; QA for claims of QA tasks assigned to them; supervisors, admins and archivists for claims of the companies they are assigned to (user_company). " +
+    "Drafts only the claimant. Anything else is hidden: 404.",
+  claimant: "The claimant only, and only while the claim is with them (draft or returned); anyone else gets 404.",
+  task:
+    "The workstation: an accountant only the review task they have in progress; QA the QA tasks assigned to them; supervisors and admins read-only, the tasks of claims they may see. Otherwise 404.",
+  approval:
+    "Approval tasks assigned to the caller or to a manager who delegated to them today; admins also tasks nobody can approve. A decision on another task is refused with a message.",
+  groups: "Accountants see the queues of the processing groups they belong to; supervisors and admins every group.",
+  companies: "Supervisors and admins see the tasks of claims of the companies they are assigned to (user_company).",
+  "board-token": "A signed-in supervisor or admin, or (without a session) a live board token in ?token=; a bad or revoked token is 403, never a fall-back to the session.",
+};
+
+/**
+ * Where today's code is still wider than the scope above, because another part of issue 8 (item 6, claim
+ * visibility) is not merged yet. The matrix test skips exactly these out-of-scope cases until
+ * VISIBILITY_RULES_MERGED is true; delete a line here when its rule is in.
+ */
+export const SCOPE_PENDING: Partial<Record<Scope, string>> = {
+  claim: "Item 6 pending: accountants, QA, archivists, supervisors and admins still see every claim that has left its claimant (claim-access.ts BACK_OFFICE).",
+  task: "Item 6 pending: any QA reviewer may open any QA task; supervisors and admins any task.",
+  companies: "Item 6 pending: supervisors and admins still see and re-assign the tasks of every company.",
+};
+
+export type Handler = {
+  callers: Callers;
+  scope: Scope;
+  /**
+   * What a caller of an allowed role gets for something outside their scope: hidden (404), refused (403),
+   * refused inside the action's answer ("form-error", status 200 with the refusal), or left out of a list
+   * ("filtered"). Absent: the scope has nothing to be outside of (it is the caller's own data or none).
+   */
+  outOfScope?: 404 | 403 | "form-error" | "filtered";
+  /**
+   * A request without a session: the sign-in page (a redirect to /login that comes back), a plain 401
+   * (files, event streams, bull-board's API: nothing there can follow a sign-in page), or served ("public").
+   */
+  anonymous: "sign-in" | 401 | "public";
+  why: string;
+};
+
+export type RouteEntry = { path: string; loader?: Handler; action?: Handler };
+
+const OVERSEERS = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
+
+/** Keyed by the route file's name without `.tsx`. */
+export const ROUTE_MANIFEST = {
+  _index: {
+    path: "/",
+    loader: { callers: "public", scope: "none", anonymous: "public", why: "Only redirects: to /claims when signed in, to /login otherwise (getOptionalUser)." },
+  },
+  account: {
+    path: "/account",
+    loader: { callers: "signed-in", scope: "self", anonymous: "sign-in", why: "requireUser; lists the caller's own live sessions (listActiveSessions(user.id))." },
+    action: {
+      callers: "signed-in",
+      scope: "self",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireUser; ends the caller's own sessions only: another user's session id is 404 (endOwnSession matches on user id).",
+    },
+  },
+  "admin.routing": {
+    path: "/admin/routing",
+    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Admins edit routing rules and return reasons; supervisors may read them (requireViewer)." },
+    action: { callers: ["ADMIN"], scope: "none", anonymous: "sign-in", why: "Only admins change rules or reasons: 403 for supervisors before the form is read." },
+  },
+  "admin.security": {
+    path: "/admin/security",
+    loader: { callers: ["ADMIN"], scope: "none", anonymous: "sign-in", why: "The security log (sign-ins, failures, locks, sign-outs of everyone): requireRole ADMIN." },
+  },
+  approvals: {
+    path: "/approvals",
+    loader: {
+      callers: ["MANAGER", "ADMIN"],
+      scope: "approval",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireApprover; listApprovals shows the caller's own tasks, their delegators' and (admins) unassigned ones, never their own claims.",
+    },
+    action: {
+      callers: ["MANAGER", "ADMIN"],
+      scope: "approval",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireApprover; decideApproval re-checks assignee/delegation in the transaction (not_allowed); delegation only by managers.",
+    },
+  },
+  "board.events": {
+    path: "/board/events",
+    loader: {
+      callers: OVERSEERS,
+      scope: "board-token",
+      outOfScope: 403,
+      anonymous: 401,
+      why: "The board's Server-Sent Events: requireBoardViewer({ stream: true }); an EventSource cannot follow a sign-in page, so 401.",
+    },
+  },
+  board: {
+    path: "/board",
+    loader: { callers: OVERSEERS, scope: "board-token", outOfScope: 403, anonymous: "sign-in", why: "The wall board: requireBoardViewer (role, or a live token for a TV)." },
+  },
+  "board_.settings": {
+    path: "/board/settings",
+    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Board links and the cycle-time target: canManageBoard." },
+    action: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Creates/revokes board links, sets the target: canManageBoard before the form is read." },
+  },
+  "claims.$claimId._index": {
+    path: "/claims/:claimId",
+    loader: { callers: "signed-in", scope: "claim", outOfScope: 404, anonymous: "sign-in", why: "getClaimDetail returns null for a claim the viewer may not see: 404." },
+  },
+  "claims.$claimId.edit": {
+    path: "/claims/:claimId/edit",
+    loader: { callers: "signed-in", scope: "claimant", outOfScope: 404, anonymous: "sign-in", why: "Only the claimant (isClaimant), else 404; not editable any more: redirect to the claim." },
+    action: {
+      callers: "signed-in",
+      scope: "claimant",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "The claim is locked and checked for claimant and status inside the saving transaction (lockEditable); discard only the claimant's own draft.",
+    },
+  },
+  "claims.$claimId.receipts": {
+    path: "/claims/:claimId/receipts",
+    loader: { callers: "public", scope: "none", anonymous: "public", why: "Only redirects to the claim page, which does its own checks." },
+    action: {
+      callers: "signed-in",
+      scope: "claimant",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Uploads: assertReceiptsEditable before the body is read and again when attaching; removal matches the receipt on the claimant.",
+    },
+  },
+  "claims.$claimId.viewer": {
+    path: "/claims/:claimId/viewer",
+    loader: { callers: "signed-in", scope: "claim", outOfScope: 404, anonymous: "sign-in", why: "The second-monitor viewer: same getClaimDetail visibility as the claim page." },
+  },
+  "claims._index": {
+    path: "/claims",
+    loader: { callers: "signed-in", scope: "own-claims", outOfScope: "filtered", anonymous: "sign-in", why: "listMyClaims({ viewerId }): the caller's own claims only." },
+  },
+  "claims.new": {
+    path: "/claims/new",
+    loader: { callers: "signed-in", scope: "none", anonymous: "sign-in", why: "Anyone signed in may start a claim for themselves (the claimant is always the caller)." },
+    action: { callers: "signed-in", scope: "none", anonymous: "sign-in", why: "createDraft with claimantId = the caller; company and department checked to belong together (issue 8 item 8 narrows them to the profile)." },
+  },
+  "files.receipts.$receiptId.$": {
+    path: "/files/receipts/:receiptId/*",
+    loader: {
+      callers: "signed-in",
+      scope: "claim",
+      outOfScope: 404,
+      anonymous: 401,
+      why: "Tiles, thumbnails and originals: findViewableReceiptFile applies claim visibility (cached a few seconds per viewer and receipt).",
+    },
+  },
+  locale: {
+    path: "/locale",
+    loader: { callers: "public", scope: "none", anonymous: "public", why: "Only redirects to /claims." },
+    action: { callers: "public", scope: "none", anonymous: "public", why: "Sets the language cookie (and the signed-in user's own locale); redirects only to a same-site path." },
+  },
+  login: {
+    path: "/login",
+    loader: { callers: "public", scope: "none", anonymous: "public", why: "The sign-in page; a signed-in caller is sent on (same-site redirect only)." },
+    action: { callers: "public", scope: "none", anonymous: "public", why: "Sign-in, throttled per account and address inside the action; a new session id every time." },
+  },
+  logout: {
+    path: "/logout",
+    loader: { callers: "public", scope: "none", anonymous: "public", why: "Only redirects to /login." },
+    action: { callers: "public", scope: "self", anonymous: "public", why: "Revokes the session the request's own cookie carries, if any; cross-origin POSTs are refused by server.ts." },
+  },
+  "pay._index": {
+    path: "/pay",
+    loader: {
+      callers: ["ACCOUNTANT", "QA", "SUPERVISOR", "ADMIN"],
+      scope: "self",
+      outOfScope: 403,
+      anonymous: "sign-in",
+      why: "Operators see their own statement only (?operator= someone else is 403); supervisors and admins every operator's.",
+    },
+    action: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Closing a month: supervisors and admins, checked before the form is read." },
+  },
+  "pay.export": {
+    path: "/pay/export",
+    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "The payroll CSV of every operator." },
+  },
+  "pay.rates": {
+    path: "/pay/rates",
+    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Piece rates: supervisors read, admins edit." },
+    action: { callers: ["ADMIN"], scope: "none", anonymous: "sign-in", why: "Only admins change rates: 403 for supervisors before the form is read." },
+  },
+  "qa._index": {
+    path: "/qa",
+    loader: { callers: ["QA", "SUPERVISOR", "ADMIN"], scope: "none", anonymous: "sign-in", why: "QA overview: a reviewer's own recent checks; supervisors and admins everyone's." },
+    action: { callers: ["QA"], scope: "none", anonymous: "sign-in", why: "QA Next takes the oldest check the reviewer may do (never their own work)." },
+  },
+  "qa.settings": {
+    path: "/qa/settings",
+    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Sampling rates: supervisors read, admins edit." },
+    action: { callers: ["ADMIN"], scope: "none", anonymous: "sign-in", why: "Only admins change sampling rates (requireRole ADMIN; saveQaSettings checks again)." },
+  },
+  queue: {
+    path: "/queue",
+    loader: {
+      callers: ["ACCOUNTANT", "SUPERVISOR", "ADMIN"],
+      scope: "groups",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "queueSummary: an accountant's own groups; supervisors and admins all groups.",
+    },
+    action: {
+      callers: ["ACCOUNTANT"],
+      scope: "groups",
+      anonymous: "sign-in",
+      why: "Next: requireRole ACCOUNTANT; takeNextTask takes only from the caller's groups, never a claim they filed or approved.",
+    },
+  },
+  "queue_.tasks": {
+    path: "/queue/tasks",
+    loader: {
+      callers: OVERSEERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "The floor view of open tasks per group, filtered to the claims of the viewer's companies.",
+    },
+    action: {
+      callers: ["SUPERVISOR"],
+      scope: "companies",
+      anonymous: "sign-in",
+      why: "Re-assignment: supervisors only (admins watch), the target must be an accountant of the task's group who neither filed nor approved the claim.",
+    },
+  },
+  scorecards: {
+    path: "/scorecards",
+    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Every operator's quantity, quality and SLA figures." },
+  },
+  staffing: {
+    path: "/staffing",
+    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Group sizing from measured arrivals and handling times." },
+  },
+  "work.$taskId": {
+    path: "/work/:taskId",
+    loader: {
+      callers: ["ACCOUNTANT", "QA", "SUPERVISOR", "ADMIN"],
+      scope: "task",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "getWorkstation: the assignee of a review in progress, QA on a QA task, supervisors/admins read-only; then claim visibility.",
+    },
+    action: {
+      callers: ["ACCOUNTANT", "QA"],
+      scope: "task",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Role checked before the form is read; decideReview/recordQaCheck lock the task and refuse anyone but its assignee.",
+    },
+  },
+} as const satisfies Record<string, RouteEntry>;
+
+export type RouteKey = keyof typeof ROUTE_MANIFEST;
+
+/** Routes Express serves itself, outside Remix (server.ts). Same shape; `action` = any non-GET method. */
+export const EXPRESS_ROUTES = {
+  "/admin/queues": {
+    path: "/admin/queues/*",
+    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "bull-board, behind requireQueueBoardAccess: admins and supervisors only." },
+    action: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Retry, clean or pause jobs: the same check, after the cross-origin refusal." },
+  },
+} as const satisfies Record<string, RouteEntry>;
+
+export type Method = "loader" | "action";
+
+/** May a caller with exactly these roles (none = signed out) pass the role check? */
+export function callerAllowed(callers: Callers, roles: readonly Role[] | null): boolean {
+  if (callers === "public") return true;
+  if (roles === null) return false;
+  if (callers === "signed-in") return true;
+  return roles.some((r) => callers.includes(r));
+}

@@ -1,0 +1,538 @@
+/**
+ * The authorization matrix (issue 8): every loader and action listed in app/domain/route-manifest.ts,
+ * called through the real server (server.ts over the build) as anonymous and as one user of each role
+ * (exactly that role), expecting the manifest's answer; then, where a scope applies, as the owner / not
+ * the owner, same company / other company, in the group / not in it. A fresh session for every call.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  callerAllowed,
+  EXPRESS_ROUTES,
+  ROLES,
+  ROUTE_MANIFEST,
+  SCOPE_PENDING,
+  type Handler,
+  type Method,
+  type Role,
+  type RouteEntry,
+} from "~/domain/route-manifest";
+import type { User } from "~/generated/prisma/client";
+import { createBoardToken, revokeBoardToken } from "~/models/board-token.server";
+import { prisma } from "~/utils/db.server";
+import { createSession } from "~/utils/session.server";
+import { originalPath } from "~/utils/storage.server";
+import { createClaim, createCompany, createDepartment, createGroup, createMember, createUser, queueReviewTask, sessionCookie, type Org } from "./helpers";
+import { call, startRealServer, type Call, type RealServer } from "./real-server";
+
+/**
+ * Flip to true once claim visibility (issue 8, item 6) is merged. Until then the out-of-scope cases that
+ * only item 6 can make pass (those of the scopes listed in SCOPE_PENDING: back-office roles seeing every
+ * claim, any QA any QA task, supervisors every company's floor) are skipped; every other case runs.
+ */
+const VISIBILITY_RULES_MERGED: boolean = false;
+/** `VISIBILITY_RULES_MERGED=1` runs them anyway, to see what is left before flipping the flag. */
+const RUN_ITEM_6_CASES = VISIBILITY_RULES_MERGED || process.env.VISIBILITY_RULES_MERGED === "1";
+
+type Req = { user: User | null; path: string; method?: string; form?: Record<string, string> };
+
+type World = {
+  orgA: Org;
+  orgB: Org;
+  /** One user per role, in scope for the shared fixtures below. */
+  users: Record<Role, User>;
+  /** Their twins, out of scope: another employee, another manager, another group, other QA, another company. */
+  others: Record<Role, User>;
+  groupName: string;
+  /** An approved claim of users.EMPLOYEE in company A: approved by the manager, reviewed by the accountant's group, a QA check in progress for the QA user. */
+  claim: { id: string; number: string; receiptId: string };
+  /** A review task in progress for users.ACCOUNTANT (company A). */
+  review: { taskId: string; claimId: string; number: string; groupId: string };
+  qaTaskId: string;
+  /** A draft (with a receipt) of each role's user, and one of the other employee. */
+  drafts: Record<Role, { claimId: string; receiptId: string }>;
+  fileSha: string;
+  token: { live: string; revoked: string };
+};
+
+let server: RealServer;
+let w: World;
+
+const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+
+async function receiptOn(claimId: string, uploadedById: string): Promise<string> {
+  const id = randomUUID();
+  await prisma.receipt.create({ data: { id, claimId, fileSha256: w.fileSha, fileName: "taxi.png", uploadedById } });
+  return id;
+}
+
+async function companyWithDepartment(): Promise<Org> {
+  const company = await createCompany();
+  const department = await createDepartment(company.id);
+  return { companyId: company.id, departmentId: department.id };
+}
+
+async function buildWorld(): Promise<World> {
+  const orgA = await companyWithDepartment();
+  const orgB = await companyWithDepartment();
+  const one = (roles: Role[], org: Org = orgA, extra: Partial<User> = {}) => createUser(org, { roles, ...extra });
+  const groupA = await createGroup();
+  const groupB = await createGroup();
+  const group = await prisma.processingGroup.findUniqueOrThrow({ where: { id: groupA } });
+
+  const manager = await one(["MANAGER"]);
+  const otherManager = await one(["MANAGER"]);
+  const users: Record<Role, User> = {
+    EMPLOYEE: await one(["EMPLOYEE"], orgA, { managerId: manager.id }),
+    MANAGER: manager,
+    ACCOUNTANT: await createMember(orgA, [groupA], { roles: ["ACCOUNTANT"] }),
+    QA: await one(["QA"]),
+    ARCHIVIST: await one(["ARCHIVIST"]),
+    SUPERVISOR: await one(["SUPERVISOR"]),
+    ADMIN: await one(["ADMIN"]),
+  };
+  const others: Record<Role, User> = {
+    EMPLOYEE: await one(["EMPLOYEE"], orgA, { managerId: otherManager.id }),
+    MANAGER: otherManager,
+    ACCOUNTANT: await createMember(orgA, [groupB], { roles: ["ACCOUNTANT"] }),
+    QA: await one(["QA"]),
+    ARCHIVIST: await one(["ARCHIVIST"], orgB),
+    SUPERVISOR: await one(["SUPERVISOR"], orgB),
+    ADMIN: await one(["ADMIN"], orgB),
+  };
+  // Back-office scope: the companies a user works for.
+  for (const role of ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const) {
+    await prisma.userCompany.create({ data: { userId: users[role].id, companyId: orgA.companyId } });
+    await prisma.userCompany.create({ data: { userId: others[role].id, companyId: orgB.companyId } });
+  }
+
+  // One stored original, shared by every receipt of the fixtures (content-addressed, like real uploads).
+  const fileSha = createHash("sha256").update(PNG).digest("hex");
+  await prisma.storedFile.upsert({
+    where: { sha256: fileSha },
+    update: {},
+    create: { sha256: fileSha, sizeBytes: PNG.length, mimeType: "image/png", status: "READY", pageCount: 1, pages: [{ width: 1, height: 1 }], readyAt: new Date() },
+  });
+  await fs.mkdir(path.dirname(originalPath(fileSha)), { recursive: true });
+  await fs.writeFile(originalPath(fileSha), PNG);
+
+  const employee = users.EMPLOYEE;
+  const claim = await createClaim(employee, { status: "APPROVED", version: 5, groupId: groupA, submittedAt: new Date() });
+  const approvalTaskId = randomUUID();
+  const reviewTaskId = randomUUID();
+  const qaTaskId = randomUUID();
+  const now = new Date();
+  await prisma.task.createMany({
+    data: [
+      { id: approvalTaskId, claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", assigneeId: manager.id, outcome: "approved", claimVersion: 2, startedAt: now, finishedAt: now },
+      { id: reviewTaskId, claimId: claim.id, type: "REVIEW", groupId: groupA, status: "DONE", assigneeId: users.ACCOUNTANT.id, outcome: "approved", claimVersion: 3, startedAt: now, finishedAt: now },
+      { id: qaTaskId, claimId: claim.id, type: "QA", status: "IN_PROGRESS", assigneeId: users.QA.id, claimVersion: 5, startedAt: now },
+    ],
+  });
+  await prisma.qaCheck.create({
+    data: { id: randomUUID(), qaTaskId, reviewTaskId, claimId: claim.id, operatorId: users.ACCOUNTANT.id, stratum: "base", sampleRateBp: 500 },
+  });
+  w = { fileSha } as World; // receiptOn needs the file
+  const receiptId = await receiptOn(claim.id, employee.id);
+
+  const review = await queueReviewTask(employee, groupA, { status: "IN_PROGRESS", assigneeId: users.ACCOUNTANT.id, approvedBy: manager.id });
+
+  const drafts = {} as Record<Role, { claimId: string; receiptId: string }>;
+  for (const role of ROLES) {
+    const draft = await createClaim(users[role], { status: "DRAFT" });
+    drafts[role] = { claimId: draft.id, receiptId: await receiptOn(draft.id, users[role].id) };
+  }
+
+  const live = await createBoardToken({ name: "Matrix TV", actorId: users.SUPERVISOR.id });
+  const revoked = await createBoardToken({ name: "Matrix TV (revoked)", actorId: users.SUPERVISOR.id });
+  await revokeBoardToken({ id: revoked.id, actorId: users.SUPERVISOR.id });
+
+  return {
+    orgA,
+    orgB,
+    users,
+    others,
+    groupName: group.name,
+    claim: { id: claim.id, number: claim.number, receiptId },
+    review: { taskId: review.taskId, claimId: review.claimId, number: review.claimNumber, groupId: groupA },
+    qaTaskId,
+    drafts,
+    fileSha,
+    token: { live: live.token, revoked: revoked.token },
+  };
+}
+
+/** A SUBMITTED claim of users.EMPLOYEE with its first approval task, assigned to `assigneeId` (null: nobody can approve it). */
+async function approvalFor(assigneeId: string | null): Promise<{ taskId: string; claimId: string; number: string; version: number }> {
+  const claim = await createClaim(w.users.EMPLOYEE, { status: "SUBMITTED", version: 2, submittedAt: new Date() });
+  const taskId = randomUUID();
+  await prisma.task.create({ data: { id: taskId, claimId: claim.id, type: "MANAGER_APPROVAL", step: 1, status: "OPEN", assigneeId, claimVersion: 2 } });
+  return { taskId, claimId: claim.id, number: claim.number, version: 2 };
+}
+
+async function send(req: Req, { unparseable = false } = {}): Promise<Call> {
+  const cookie = req.user ? await sessionCookie(req.user.id) : undefined;
+  const method = req.method ?? (req.form ? "POST" : "GET");
+  // A body that claims to be multipart but is not: reading it fails, so only a check made before the form is read can answer.
+  const headers: Record<string, string> = unparseable ? { "Content-Type": "multipart/form-data; boundary=matrix-not-a-boundary" } : {};
+  return call(server, req.path, { method, cookie, form: req.form ?? (unparseable ? { probe: "1" } : undefined), headers });
+}
+
+const isSignInRedirect = (c: Call) => c.status >= 300 && c.status < 400 && /^(https?:\/\/[^/]+)?\/login(\?|$)/.test(c.location ?? "");
+
+// ── the role matrix ──
+
+type Caller = Role | "anonymous";
+type Probe = { path: string; method?: string; form?: Record<string, string>; /** an allowed call may answer 404 (bull-board: no such job) */ allowNotFound?: boolean };
+
+/**
+ * For each manifest handler, the request that exercises it without changing anything that matters: for
+ * an allowed caller it must get past the role and scope checks (the scoped fixtures are theirs).
+ */
+const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Probe> | Probe> = {
+  "_index loader": () => ({ path: "/" }),
+  "account loader": () => ({ path: "/account" }),
+  // Ends a second session of the caller's own (a spare one made for the purpose).
+  "account action": async (_c, user) => ({
+    path: "/account",
+    form: { intent: "end", sessionId: user ? (await createSession(prisma, { userId: user.id, ip: "127.0.0.1", userAgent: "matrix" })).id : randomUUID() },
+  }),
+  "admin.routing loader": () => ({ path: "/admin/routing" }),
+  "admin.routing action": () => ({ path: "/admin/routing", form: { intent: "up", id: randomUUID() } }),
+  "admin.security loader": () => ({ path: "/admin/security" }),
+  "approvals loader": () => ({ path: "/approvals" }),
+  "approvals action": () => ({ path: "/approvals", form: { intent: "delegate", delegateEmail: "", from: "", to: "" } }),
+  "board.events loader": () => ({ path: "/board/events?probe=1" }),
+  "board loader": () => ({ path: "/board" }),
+  "board_.settings loader": () => ({ path: "/board/settings" }),
+  "board_.settings action": () => ({ path: "/board/settings", form: { intent: "probe" } }),
+  "claims.$claimId._index loader": () => ({ path: `/claims/${w.claim.id}` }),
+  "claims.$claimId.edit loader": (c) => ({ path: `/claims/${draftOf(c).claimId}/edit` }),
+  "claims.$claimId.edit action": (c) => ({ path: `/claims/${draftOf(c).claimId}/edit`, form: { intent: "save" } }),
+  "claims.$claimId.receipts loader": () => ({ path: `/claims/${w.claim.id}/receipts` }),
+  "claims.$claimId.receipts action": async (c, user) => {
+    // Removes a receipt of the caller's own draft (a fresh one, so every call has one to remove).
+    const d = draftOf(c);
+    const receiptId = user ? await receiptOn(d.claimId, user.id) : d.receiptId;
+    return { path: `/claims/${d.claimId}/receipts`, form: { intent: "remove", receiptId } };
+  },
+  "claims.$claimId.viewer loader": () => ({ path: `/claims/${w.claim.id}/viewer` }),
+  "claims._index loader": () => ({ path: "/claims" }),
+  "claims.new loader": () => ({ path: "/claims/new" }),
+  "claims.new action": () => ({ path: "/claims/new", form: {} }),
+  "files.receipts.$receiptId.$ loader": () => ({ path: `/files/receipts/${w.claim.receiptId}/original` }),
+  "locale loader": () => ({ path: "/locale" }),
+  "locale action": () => ({ path: "/locale", form: { locale: "en", redirectTo: "/claims" } }),
+  "login loader": () => ({ path: "/login" }),
+  // An incomplete form: answered without a password check, so the sign-in throttle never counts it.
+  "login action": () => ({ path: "/login", form: {} }),
+  "logout loader": () => ({ path: "/logout" }),
+  "logout action": () => ({ path: "/logout", form: {} }),
+  "pay._index loader": () => ({ path: "/pay?month=2026-01" }),
+  "pay._index action": () => ({ path: "/pay", form: { intent: "close", month: "not-a-month" } }),
+  "pay.export loader": () => ({ path: "/pay/export?month=2026-01" }),
+  "pay.rates loader": () => ({ path: "/pay/rates" }),
+  "pay.rates action": () => ({ path: "/pay/rates", form: { kind: "piece", intent: "probe" } }),
+  "qa._index loader": () => ({ path: "/qa" }),
+  "qa._index action": () => ({ path: "/qa", form: { intent: "probe" } }),
+  "qa.settings loader": () => ({ path: "/qa/settings" }),
+  "qa.settings action": () => ({ path: "/qa/settings", form: {} }),
+  "queue loader": () => ({ path: "/queue" }),
+  "queue action": () => ({ path: "/queue", form: { intent: "probe" } }),
+  "queue_.tasks loader": () => ({ path: "/queue/tasks" }),
+  "queue_.tasks action": () => ({ path: "/queue/tasks", form: { intent: "reassign" } }),
+  "scorecards loader": () => ({ path: "/scorecards?month=2026-01" }),
+  "staffing loader": () => ({ path: "/staffing" }),
+  // The workstation of the caller's own task: the accountant's review in progress, the QA user's check;
+  // supervisors and admins look at the review read-only.
+  "work.$taskId loader": (c) => ({ path: `/work/${c === "QA" ? w.qaTaskId : w.review.taskId}` }),
+  // A decision at a version that is long gone (accountant) or an incomplete QA record: refused as stale/invalid, nothing changes.
+  "work.$taskId action": (c) =>
+    c === "QA"
+      ? { path: `/work/${w.qaTaskId}`, form: { intent: "qa_record", claimVersion: "0" } }
+      : { path: `/work/${w.review.taskId}`, form: { intent: "approve", claimVersion: "0" } },
+  "/admin/queues loader": () => ({ path: "/admin/queues" }),
+  "/admin/queues action": () => ({ path: `/admin/queues/api/queues/routing/${randomUUID()}/retry`, method: "PUT", allowNotFound: true }),
+};
+
+function draftOf(c: Caller) {
+  return w.drafts[c === "anonymous" ? "EMPLOYEE" : c];
+}
+
+const ALL: [string, RouteEntry][] = [...Object.entries(ROUTE_MANIFEST as Record<string, RouteEntry>), ...Object.entries(EXPRESS_ROUTES as Record<string, RouteEntry>)];
+const HANDLERS: { key: string; method: Method; entry: RouteEntry; handler: Handler }[] = ALL.flatMap(([key, entry]) =>
+  (["loader", "action"] as const).flatMap((method) => {
+    const handler = entry[method];
+    return handler ? [{ key, method, entry, handler }] : [];
+  }),
+);
+
+/** What went wrong with one call, or null when the answer is the manifest's. */
+function verdict(handler: Handler, caller: Caller, probe: Probe, c: Call): string | null {
+  const got = `${c.status}${c.location ? ` → ${c.location}` : ""}`;
+  if (c.status >= 500) return `${caller}: server error ${got}`;
+  if (caller === "anonymous") {
+    if (handler.anonymous === "sign-in") return isSignInRedirect(c) ? null : `anonymous: expected a redirect to /login, got ${got}`;
+    if (handler.anonymous === 401) return c.status === 401 ? null : `anonymous: expected 401, got ${got}`;
+    return c.status === 401 || c.status === 403 ? `anonymous: public, but got ${got}` : null;
+  }
+  if (!callerAllowed(handler.callers, [caller])) return c.status === 403 ? null : `${caller}: expected 403, got ${got}`;
+  if (c.status === 401 || c.status === 403) return `${caller}: allowed, but got ${got}`;
+  if (c.status === 404 && !probe.allowNotFound) return `${caller}: allowed and in scope, but got 404`;
+  // Public handlers may send anyone to the sign-in page (sign-out does, by design).
+  if (handler.callers !== "public" && isSignInRedirect(c)) return `${caller}: allowed, but sent to sign in (${got})`;
+  return null;
+}
+
+beforeAll(async () => {
+  server = await startRealServer();
+  w = await buildWorld();
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("the authorization matrix: every manifest entry, as anonymous and as every role", () => {
+  it("has a probe for every handler in the manifest (add one when you add a route)", () => {
+    const missing = HANDLERS.map((h) => `${h.key} ${h.method}`).filter((k) => !(k in PROBES));
+    expect(missing).toEqual([]);
+  });
+
+  for (const { key, method, handler } of HANDLERS) {
+    it(`${key} ${method}`, async () => {
+      const probeOf = PROBES[`${key} ${method}`];
+      if (!probeOf) throw new Error(`no probe for ${key} ${method}`);
+      const problems: string[] = [];
+      for (const caller of ["anonymous", ...ROLES] as const) {
+        const user = caller === "anonymous" ? null : w.users[caller];
+        const probe = await probeOf(caller, user);
+        // Refused callers of an action send a body that cannot be read: the refusal must come before the form is parsed.
+        const refused = caller === "anonymous" ? handler.anonymous !== "public" : !callerAllowed(handler.callers, [caller]);
+        const c = await send({ user, ...probe }, { unparseable: method === "action" && refused });
+        const problem = verdict(handler, caller, probe, c);
+        if (problem) problems.push(`${probe.method ?? (probe.form ? "POST" : "GET")} ${probe.path}: ${problem}`);
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+});
+
+// ── scope: owner / not the owner, same company / other company, in the group / not in it ──
+
+type ScopeReq = Req & { marker?: string };
+type ScopeCase = {
+  name: string;
+  in?: ScopeReq;
+  out: ScopeReq;
+  /** Only item 6 (claim visibility) makes the out case pass: skipped until VISIBILITY_RULES_MERGED. */
+  pending?: boolean;
+  /** Checks the database after the out case (nothing changed) and after the in case (it did). */
+  afterOut?: () => Promise<void>;
+  afterIn?: () => Promise<void>;
+};
+
+const BACK_OFFICE: readonly Role[] = ["ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN"];
+function twinOf(role: Role, req: Omit<Req, "user">, scopeWhy: string): ScopeCase & { in: ScopeReq } {
+  return { name: `${role}: ${scopeWhy}`, in: { user: w.users[role], ...req }, out: { user: w.others[role], ...req }, pending: BACK_OFFICE.includes(role) };
+}
+
+/** Per scoped handler (every one whose manifest entry names an `outOfScope`), the cases that show it. */
+const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
+  "account action": async () => {
+    const mine = await createSession(prisma, { userId: w.users.EMPLOYEE.id, ip: "127.0.0.1", userAgent: "matrix" });
+    const theirs = await createSession(prisma, { userId: w.others.EMPLOYEE.id, ip: "127.0.0.1", userAgent: "matrix" });
+    return [
+      {
+        name: "one's own session / another user's session",
+        in: { user: w.users.EMPLOYEE, path: "/account", form: { intent: "end", sessionId: mine.id } },
+        out: { user: w.users.EMPLOYEE, path: "/account", form: { intent: "end", sessionId: theirs.id } },
+        afterOut: async () => expect((await prisma.userSession.findUniqueOrThrow({ where: { id: theirs.id } })).revokedAt).toBeNull(),
+      },
+    ];
+  },
+  "approvals loader": async () => {
+    const mine = await approvalFor(w.users.MANAGER.id);
+    const nobodys = await approvalFor(null);
+    return [
+      {
+        name: "MANAGER: the approver / another manager",
+        in: { user: w.users.MANAGER, path: "/approvals", marker: mine.number },
+        out: { user: w.others.MANAGER, path: "/approvals", marker: mine.number },
+      },
+      {
+        name: "ADMIN: a task nobody can approve / a manager's task",
+        in: { user: w.users.ADMIN, path: "/approvals", marker: nobodys.number },
+        out: { user: w.users.ADMIN, path: "/approvals", marker: mine.number },
+      },
+    ];
+  },
+  "approvals action": async () => {
+    const decide = (t: { taskId: string; version: number; number: string }) => ({ intent: "approve", taskId: t.taskId, claimVersion: String(t.version), claimNumber: t.number });
+    const stillOpen = (taskId: string) => async () => expect((await prisma.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("OPEN");
+    const done = (taskId: string) => async () => expect((await prisma.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("DONE");
+    const managers = await approvalFor(w.users.MANAGER.id);
+    const nobodys = await approvalFor(null);
+    const forAdmin = await approvalFor(w.users.MANAGER.id);
+    return [
+      {
+        name: "MANAGER: the approver / another manager deciding it",
+        in: { user: w.users.MANAGER, path: "/approvals", form: decide(managers) },
+        out: { user: w.others.MANAGER, path: "/approvals", form: decide(managers), marker: "not_allowed" },
+        afterOut: stillOpen(managers.taskId),
+        afterIn: done(managers.taskId),
+      },
+      {
+        name: "ADMIN: a task nobody can approve / a manager's task",
+        in: { user: w.users.ADMIN, path: "/approvals", form: decide(nobodys) },
+        out: { user: w.users.ADMIN, path: "/approvals", form: decide(forAdmin), marker: "not_allowed" },
+        afterOut: stillOpen(forAdmin.taskId),
+        afterIn: done(nobodys.taskId),
+      },
+    ];
+  },
+  "board.events loader": () => [
+    { name: "a live board token / a revoked one", in: { user: null, path: `/board/events?probe=1&token=${w.token.live}` }, out: { user: null, path: `/board/events?probe=1&token=${w.token.revoked}` } },
+    {
+      name: "a live board token / a made-up one, even with a supervisor's session",
+      in: { user: null, path: `/board/events?probe=1&token=${w.token.live}` },
+      out: { user: w.users.SUPERVISOR, path: `/board/events?probe=1&token=${randomBytes(32).toString("base64url")}` },
+    },
+  ],
+  "board loader": () => [{ name: "a live board token / a revoked one", in: { user: null, path: `/board?token=${w.token.live}` }, out: { user: null, path: `/board?token=${w.token.revoked}` } }],
+  "claims.$claimId._index loader": () => claimCases((id) => `/claims/${id}`),
+  "claims.$claimId.viewer loader": () => claimCases((id) => `/claims/${id}/viewer`),
+  "files.receipts.$receiptId.$ loader": () => claimCases(() => `/files/receipts/${w.claim.receiptId}/original`, `/files/receipts/${w.drafts.EMPLOYEE.receiptId}/original`),
+  "claims.$claimId.edit loader": () => claimantCases((d) => ({ path: `/claims/${d}/edit` })),
+  "claims.$claimId.edit action": () => claimantCases((d) => ({ path: `/claims/${d}/edit`, form: { intent: "save" } })),
+  "claims.$claimId.receipts action": async () => {
+    const draft = w.drafts.EMPLOYEE.claimId;
+    const a = await receiptOn(draft, w.users.EMPLOYEE.id);
+    const remove = { intent: "remove", receiptId: a };
+    const kept = async () => expect(await prisma.receipt.count({ where: { id: a } })).toBe(1);
+    const gone = async () => expect(await prisma.receipt.count({ where: { id: a } })).toBe(0);
+    return [
+      { name: "the claimant / another employee", out: { user: w.others.EMPLOYEE, path: `/claims/${draft}/receipts`, form: remove }, afterOut: kept },
+      { name: "the claimant / the claimant's manager", out: { user: w.users.MANAGER, path: `/claims/${draft}/receipts`, form: remove }, afterOut: kept },
+      {
+        name: "the claimant / an admin",
+        in: { user: w.users.EMPLOYEE, path: `/claims/${draft}/receipts`, form: remove },
+        out: { user: w.users.ADMIN, path: `/claims/${draft}/receipts`, form: remove },
+        afterOut: kept,
+        afterIn: gone,
+      },
+    ];
+  },
+  "claims._index loader": () => [
+    { name: "the claimant / another employee", in: { user: w.users.EMPLOYEE, path: "/claims", marker: w.claim.number }, out: { user: w.others.EMPLOYEE, path: "/claims", marker: w.claim.number } },
+    { name: "the claimant / the claimant's manager (this list is one's own claims)", out: { user: w.users.MANAGER, path: "/claims", marker: w.claim.number } },
+  ],
+  "pay._index loader": () =>
+    (["ACCOUNTANT", "QA"] as const).map((role) => ({
+      name: `${role}: one's own statement / another operator's`,
+      in: { user: w.users[role], path: `/pay?month=2026-01&operator=${w.users[role].id}` },
+      out: { user: w.users[role], path: `/pay?month=2026-01&operator=${w.others[role].id}` },
+    })),
+  "queue loader": () => [
+    { name: "ACCOUNTANT: in the group / in another group", in: { user: w.users.ACCOUNTANT, path: "/queue", marker: w.groupName }, out: { user: w.others.ACCOUNTANT, path: "/queue", marker: w.groupName } },
+  ],
+  "queue_.tasks loader": () =>
+    (["SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const floor = `/queue/tasks?group=${w.review.groupId}&claim=${encodeURIComponent(w.review.number)}`;
+      const c = twinOf(role, { path: floor }, "same company / other company");
+      return { ...c, in: { ...c.in, marker: w.review.number }, out: { ...c.out, marker: w.review.number } };
+    }),
+  "work.$taskId loader": () => [
+    { ...twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}` }, "the assignee / an accountant of another group"), pending: false },
+    twinOf("QA", { path: `/work/${w.qaTaskId}` }, "the QA task's reviewer / another QA reviewer"),
+    twinOf("SUPERVISOR", { path: `/work/${w.review.taskId}` }, "same company / other company"),
+    twinOf("ADMIN", { path: `/work/${w.review.taskId}` }, "same company / other company"),
+    { name: "ACCOUNTANT: a QA task, even on a claim their group reviewed", out: { user: w.users.ACCOUNTANT, path: `/work/${w.qaTaskId}` } },
+  ],
+  "work.$taskId action": () => [
+    { ...twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}`, form: { intent: "approve", claimVersion: "0" } }, "the assignee / an accountant of another group"), pending: false },
+    twinOf("QA", { path: `/work/${w.qaTaskId}`, form: { intent: "qa_record", claimVersion: "0" } }, "the QA task's reviewer / another QA reviewer"),
+  ],
+};
+
+/** Claim visibility: each role's user in scope of the approved claim, and their twin out of it. */
+function claimCases(pathOf: (claimId: string) => string, draftPath = pathOf(w.drafts.EMPLOYEE.claimId)): ScopeCase[] {
+  const cases: ScopeCase[] = ROLES.map((role) => twinOf(role, { path: pathOf(w.claim.id) }, role === "EMPLOYEE" ? "the claimant / another employee" : role === "MANAGER" ? "the claimant's manager / another manager" : role === "ACCOUNTANT" ? "in the group that reviewed it / another group" : role === "QA" ? "the QA check's reviewer / another QA reviewer" : "same company / other company"));
+  // A draft is the claimant's alone, whoever else looks.
+  cases.push({ name: "a draft: the claimant / the claimant's manager", in: { user: w.users.EMPLOYEE, path: draftPath }, out: { user: w.users.MANAGER, path: draftPath } });
+  cases.push({ name: "a draft: the claimant / a supervisor of the same company", out: { user: w.users.SUPERVISOR, path: draftPath } });
+  return cases;
+}
+
+/** The claimant's own draft; anyone else, however close, gets 404. */
+function claimantCases(req: (draftId: string) => Omit<Req, "user">): ScopeCase[] {
+  const draft = w.drafts.EMPLOYEE.claimId;
+  return [
+    { name: "the claimant / another employee", in: { user: w.users.EMPLOYEE, ...req(draft) }, out: { user: w.others.EMPLOYEE, ...req(draft) } },
+    { name: "the claimant / the claimant's manager", out: { user: w.users.MANAGER, ...req(draft) } },
+    { name: "the claimant / an admin of the same company", out: { user: w.users.ADMIN, ...req(draft) } },
+    { name: "a submitted claim: its claimant may no longer edit it, the manager never", out: { user: w.users.MANAGER, ...req(w.claim.id) } },
+  ];
+}
+
+/** The out-of-scope call first (and that it changed nothing), then the in-scope one (and that it worked). */
+async function scopeProblems(handler: Handler, sc: ScopeCase, { skipOut }: { skipOut: boolean }): Promise<string[]> {
+  const problems: string[] = [];
+  const kind = handler.outOfScope;
+  if (!skipOut) {
+    const c = await send(sc.out);
+    const got = `${c.status}${c.location ? ` → ${c.location}` : ""}`;
+    if (kind === 404 || kind === 403) {
+      if (c.status !== kind) problems.push(`out of scope (${sc.out.path}): expected ${kind}, got ${got}`);
+    } else if (kind === "filtered") {
+      if (c.status !== 200) problems.push(`out of scope (${sc.out.path}): expected the list (200), got ${got}`);
+      else if (sc.out.marker && c.text.includes(sc.out.marker)) problems.push(`out of scope (${sc.out.path}): "${sc.out.marker}" is shown`);
+    } else if (kind === "form-error") {
+      if (c.status !== 200) problems.push(`out of scope (${sc.out.path}): expected the form's refusal (200), got ${got}`);
+      else if (sc.out.marker && !c.text.includes(sc.out.marker)) problems.push(`out of scope (${sc.out.path}): the refusal "${sc.out.marker}" is not in the answer`);
+    }
+    try {
+      await sc.afterOut?.();
+    } catch (err) {
+      problems.push(`after the out-of-scope call: ${String(err)}`);
+    }
+  }
+  if (sc.in) {
+    const c = await send(sc.in);
+    if (c.status >= 400 || isSignInRedirect(c)) problems.push(`in scope (${sc.in.path}): got ${c.status}${c.location ? ` → ${c.location}` : ""}`);
+    else if (sc.in.marker && !c.text.includes(sc.in.marker)) problems.push(`in scope (${sc.in.path}): "${sc.in.marker}" not in the answer`);
+    try {
+      await sc.afterIn?.();
+    } catch (err) {
+      problems.push(`after the in-scope call: ${String(err)}`);
+    }
+  }
+  return problems;
+}
+
+describe("the authorization matrix: scopes", () => {
+  const scoped = HANDLERS.filter((h) => h.handler.outOfScope !== undefined);
+
+  it("has cases for every handler whose manifest entry names an out-of-scope answer", () => {
+    const missing = scoped.map((h) => `${h.key} ${h.method}`).filter((k) => !(k in SCOPE_CASES));
+    expect(missing).toEqual([]);
+  });
+
+  for (const { key, method, handler } of scoped) {
+    const build = SCOPE_CASES[`${key} ${method}`];
+    it(`${key} ${method}: ${handler.scope}${RUN_ITEM_6_CASES || !SCOPE_PENDING[handler.scope] ? "" : " (item 6 out-of-scope cases skipped)"}`, async () => {
+      if (!build) throw new Error(`no scope cases for ${key} ${method}`);
+      const problems: string[] = [];
+      let outChecked = 0;
+      for (const sc of await build()) {
+        // An item-6 case still checks its in-scope half today; only the refusal waits for the merge.
+        const skipOut = !!sc.pending && !!SCOPE_PENDING[handler.scope] && !RUN_ITEM_6_CASES;
+        if (!skipOut) outChecked++;
+        for (const p of await scopeProblems(handler, sc, { skipOut })) problems.push(`${sc.name}: ${p}`);
+      }
+      if (RUN_ITEM_6_CASES || !SCOPE_PENDING[handler.scope]) expect(outChecked, "out-of-scope cases checked").toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    });
+  }
+});
