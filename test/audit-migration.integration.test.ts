@@ -8,23 +8,14 @@ import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { verifyAuditChainInDatabase } from "../scripts/audit-verify";
 import { migrate } from "../scripts/migrate";
 import { ensurePostgres } from "../scripts/services";
+import { dropDatabase } from "./helpers";
 
 describe("the chain migration over an existing log", () => {
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = url.pathname.replace(/_test$/, "_chainmig_test");
   const databaseUrl = url.toString();
 
-  afterAll(async () => {
-    const admin = new URL(databaseUrl);
-    admin.pathname = "/postgres";
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(url.pathname.slice(1))}" WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  });
+  afterAll(() => dropDatabase(databaseUrl));
 
   it("chains the events already there in id order, and new events after them", async () => {
     await ensurePostgres(databaseUrl);

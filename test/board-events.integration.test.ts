@@ -14,6 +14,7 @@ import { env } from "~/utils/env.server";
 import { startMetricsWorker } from "../workers/metrics";
 import { startRelay } from "../workers/relay";
 import { clearLeftoverJobs, createClaim, createClaimant, createUser, sessionCookie, waitFor } from "./helpers";
+import { sseReader } from "./sse-reader";
 
 async function call(
   fn: (args: LoaderFunctionArgs) => Promise<unknown>,
@@ -31,31 +32,6 @@ async function call(
 }
 
 /** Reads SSE messages off a response body as they arrive. */
-function sseReader(res: Response) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const boards: BoardData[] = [];
-  const events: string[] = [];
-  let done = false;
-  const pump = (async () => {
-    for (;;) {
-      const { value, done: end } = await reader.read();
-      if (end) break;
-      buffer += decoder.decode(value, { stream: true });
-      let i: number;
-      while ((i = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        events.push(block);
-        const data = block.split("\n").find((l) => l.startsWith("data: "));
-        if (data && !block.includes("event: ")) boards.push(JSON.parse(data.slice(6)) as BoardData);
-      }
-    }
-    done = true;
-  })();
-  return { boards, events, pump, isDone: () => done, cancel: () => reader.cancel() };
-}
 
 async function numsub(redis: Redis, channel: string): Promise<number> {
   const [, count] = (await redis.pubsub("NUMSUB", channel)) as [string, number];

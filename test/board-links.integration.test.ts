@@ -17,6 +17,7 @@ import { getBoardHub } from "~/utils/board-events.server";
 import { prisma } from "~/utils/db.server";
 import { createGroup, createMember, createOrg, createUser, queueReviewTask, refusal, sessionCookie, waitFor, type Org } from "./helpers";
 import { call as serverCall, sessionFrom, startRealServer } from "./real-server";
+import { sseReader } from "./sse-reader";
 
 type Call = { cookie?: string; signal?: AbortSignal; context?: Record<string, unknown> };
 
@@ -40,31 +41,6 @@ function status(r: unknown): number {
 }
 
 /** Reads SSE blocks off a response as they arrive. */
-function sseReader(res: Response) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const events: string[] = [];
-  const boards: BoardData[] = [];
-  let done = false;
-  const pump = (async () => {
-    for (;;) {
-      const { value, done: end } = await reader.read();
-      if (end) break;
-      buffer += decoder.decode(value, { stream: true });
-      let i: number;
-      while ((i = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        events.push(block);
-        const data = block.split("\n").find((l) => l.startsWith("data: "));
-        if (data && !block.includes("event: ")) boards.push(JSON.parse(data.slice(6)) as BoardData);
-      }
-    }
-    done = true;
-  })();
-  return { events, boards, pump, isDone: () => done };
-}
 
 /** A supervisor who works for `companies` (user_company rows made before the session, which they would revoke). */
 async function supervisorOf(org: Org, companies: string[]): Promise<{ user: User; cookie: string }> {

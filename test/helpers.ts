@@ -245,3 +245,17 @@ export async function asOwner<T>(fn: (owner: pg.Client) => Promise<T>): Promise<
     await owner.end();
   }
 }
+
+/** Drops a database a test file made for itself (connecting to the server's `postgres` database to do it). */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const admin = new URL(databaseUrl);
+  const name = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

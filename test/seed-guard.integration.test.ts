@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { migrate } from "../scripts/migrate";
 import { ensurePostgres } from "../scripts/services";
+import { dropDatabase } from "./helpers";
 
 const run = promisify(execFile);
 
@@ -37,17 +38,7 @@ describe("the demo seed", () => {
     }
   });
 
-  afterAll(async () => {
-    const admin = new URL(databaseUrl);
-    admin.pathname = "/postgres";
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(url.pathname.slice(1))}" WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  });
+  afterAll(() => dropDatabase(databaseUrl));
 
   it("refuses, in one line naming --allow-real-users, a database with real users, and leaves them be", async () => {
     const env = { ...process.env, DATABASE_URL: databaseUrl, APP_DATABASE_URL: appDatabaseUrl(databaseUrl), SEED_CLAIMS: "0" };

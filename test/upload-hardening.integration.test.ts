@@ -15,7 +15,7 @@ import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { originalPath, storageRoot } from "~/utils/storage.server";
 import { STALE_UPLOAD_MS, sweepStaleUploads } from "~/utils/upload.server";
-import { createClaim, createClaimant, multipartRequest, sessionCookie, waitFor, type UploadPart } from "./helpers";
+import { asOwner, createClaim, createClaimant, multipartRequest, sessionCookie, waitFor, type UploadPart } from "./helpers";
 import { noiseJpeg } from "./imaging-inputs";
 
 type UploadBody = {
@@ -236,15 +236,16 @@ describe("temporary files never outlive a failed request", () => {
     const { user } = await createClaimant();
     const claim = await createClaim(user);
     const photos = await Promise.all([0.41, 0.42, 0.43].map((seed) => noiseJpeg(180, 240, seed)));
-    await prisma.$executeRawUnsafe(`
-      CREATE OR REPLACE FUNCTION test_upload_db_failure() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.file_name = 'explode.jpg' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
-        RETURN NEW;
-      END $$`);
-    await prisma.$executeRawUnsafe(
-      `CREATE TRIGGER test_upload_db_failure BEFORE INSERT ON receipt FOR EACH ROW EXECUTE FUNCTION test_upload_db_failure()`,
-    );
+    // The app's role may not run DDL: the owner plants the failure.
+    await asOwner(async (owner) => {
+      await owner.query(`
+        CREATE OR REPLACE FUNCTION test_upload_db_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.file_name = 'explode.jpg' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
+          RETURN NEW;
+        END $$`);
+      await owner.query(`CREATE TRIGGER test_upload_db_failure BEFORE INSERT ON receipt FOR EACH ROW EXECUTE FUNCTION test_upload_db_failure()`);
+    });
     try {
       const outcome = await upload(user, claim.id, [
         { fileName: "first.jpg", data: photos[0]! },
@@ -254,8 +255,10 @@ describe("temporary files never outlive a failed request", () => {
       expect(outcome.status).toBe(500);
       expect(String(outcome.thrown)).toMatch(/simulated database failure/);
     } finally {
-      await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS test_upload_db_failure ON receipt`);
-      await prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS test_upload_db_failure()`);
+      await asOwner(async (owner) => {
+        await owner.query(`DROP TRIGGER IF EXISTS test_upload_db_failure ON receipt`);
+        await owner.query(`DROP FUNCTION IF EXISTS test_upload_db_failure()`);
+      });
     }
     // One request, one transaction: none of the three is attached or counted.
     expect(await receiptCount(claim.id)).toBe(0);
