@@ -53,6 +53,8 @@ export async function createApp(): Promise<express.Express> {
         },
       },
       crossOriginEmbedderPolicy: false,
+      // Same-origin requests keep their Referer and, for plain form posts, a real Origin (no-referrer sends "null").
+      referrerPolicy: { policy: "same-origin" },
       // HTTPS only, for a year, once production serves secure cookies.
       strictTransportSecurity: cookiesSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     }),

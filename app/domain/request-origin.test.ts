@@ -25,6 +25,12 @@ describe("checkRequestOrigin", () => {
     }
   });
 
+  it("decides an opaque origin (a form post from a no-referrer page, a sandboxed frame) by Sec-Fetch-Site alone", () => {
+    expect(post("null", "same-origin")).toEqual({ ok: true });
+    expect(post("null", "cross-site")).toEqual({ ok: false, reason: "cross_site" });
+    expect(post("null", undefined)).toEqual({ ok: false, reason: "no_origin" });
+  });
+
   it("refuses a sibling site and a cross-site request without Origin, and a request with neither header", () => {
     expect(post(undefined, "same-site")).toEqual({ ok: false, reason: "cross_site" });
     expect(post(undefined, "cross-site")).toEqual({ ok: false, reason: "cross_site" });

@@ -17,14 +17,16 @@ export type OriginFacts = {
 
 export type OriginVerdict = { ok: true } | { ok: false; reason: "cross_origin" | "cross_site" | "no_origin" };
 
+
 export function checkRequestOrigin(facts: OriginFacts): OriginVerdict {
   if (SAFE_METHODS.has(facts.method.toUpperCase())) return { ok: true };
   const origin = facts.origin?.trim().toLowerCase();
-  if (origin) {
-    // "null" (sandboxed frames, some redirects) is never this app.
+  const site = facts.secFetchSite?.trim().toLowerCase();
+  // A browser sends "Origin: null" for a plain form post from a page whose referrer policy is no-referrer,
+  // and for sandboxed frames: then only Sec-Fetch-Site (which no page script can set) can tell.
+  if (origin && origin !== "null") {
     return facts.selfOrigins.includes(origin.replace(/\/$/, "")) ? { ok: true } : { ok: false, reason: "cross_origin" };
   }
-  const site = facts.secFetchSite?.trim().toLowerCase();
   if (site) return site === "same-origin" ? { ok: true } : { ok: false, reason: "cross_site" };
   return { ok: false, reason: "no_origin" };
 }
