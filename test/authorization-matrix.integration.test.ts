@@ -13,7 +13,6 @@ import {
   EXPRESS_ROUTES,
   ROLES,
   ROUTE_MANIFEST,
-  SCOPE_PENDING,
   type Handler,
   type Method,
   type Role,
@@ -27,14 +26,6 @@ import { originalPath } from "~/utils/storage.server";
 import { createClaim, createCompany, createDepartment, createGroup, createMember, createUser, queueReviewTask, sessionCookie, type Org } from "./helpers";
 import { call, startRealServer, type Call, type RealServer } from "./real-server";
 
-/**
- * Flip to true once claim visibility (issue 8, item 6) is merged. Until then the out-of-scope cases that
- * only item 6 can make pass (those of the scopes listed in SCOPE_PENDING: back-office roles seeing every
- * claim, any QA any QA task, supervisors every company's floor) are skipped; every other case runs.
- */
-const VISIBILITY_RULES_MERGED: boolean = false;
-/** `VISIBILITY_RULES_MERGED=1` runs them anyway, to see what is left before flipping the flag. */
-const RUN_ITEM_6_CASES = VISIBILITY_RULES_MERGED || process.env.VISIBILITY_RULES_MERGED === "1";
 
 type Req = { user: User | null; path: string; method?: string; form?: Record<string, string> };
 
@@ -145,8 +136,9 @@ async function buildWorld(): Promise<World> {
     drafts[role] = { claimId: draft.id, receiptId: await receiptOn(draft.id, users[role].id) };
   }
 
-  const live = await createBoardToken({ name: "Matrix TV", actorId: users.SUPERVISOR.id });
-  const revoked = await createBoardToken({ name: "Matrix TV (revoked)", actorId: users.SUPERVISOR.id });
+  // A link shows its maker's companies (user_company, inserted above): the supervisor's company A.
+  const live = await createBoardToken({ name: "Matrix TV", actorId: users.SUPERVISOR.id, lifetimeDays: 7 });
+  const revoked = await createBoardToken({ name: "Matrix TV (revoked)", actorId: users.SUPERVISOR.id, lifetimeDays: 7 });
   await revokeBoardToken({ id: revoked.id, actorId: users.SUPERVISOR.id });
 
   return {
@@ -326,16 +318,13 @@ type ScopeCase = {
   name: string;
   in?: ScopeReq;
   out: ScopeReq;
-  /** Only item 6 (claim visibility) makes the out case pass: skipped until VISIBILITY_RULES_MERGED. */
-  pending?: boolean;
   /** Checks the database after the out case (nothing changed) and after the in case (it did). */
   afterOut?: () => Promise<void>;
   afterIn?: () => Promise<void>;
 };
 
-const BACK_OFFICE: readonly Role[] = ["ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN"];
 function twinOf(role: Role, req: Omit<Req, "user">, scopeWhy: string): ScopeCase & { in: ScopeReq } {
-  return { name: `${role}: ${scopeWhy}`, in: { user: w.users[role], ...req }, out: { user: w.others[role], ...req }, pending: BACK_OFFICE.includes(role) };
+  return { name: `${role}: ${scopeWhy}`, in: { user: w.users[role], ...req }, out: { user: w.others[role], ...req } };
 }
 
 /** Per scoped handler (every one whose manifest entry names an `outOfScope`), the cases that show it. */
@@ -441,17 +430,19 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
     (["SUPERVISOR", "ADMIN"] as const).map((role) => {
       const floor = `/queue/tasks?group=${w.review.groupId}&claim=${encodeURIComponent(w.review.number)}`;
       const c = twinOf(role, { path: floor }, "same company / other company");
-      return { ...c, in: { ...c.in, marker: w.review.number }, out: { ...c.out, marker: w.review.number } };
+      // The task's row, not the number: the search box and its "not found" line echo the number back.
+      const row = `data-claim="${w.review.number}"`;
+      return { ...c, in: { ...c.in, marker: row }, out: { ...c.out, marker: row } };
     }),
   "work.$taskId loader": () => [
-    { ...twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}` }, "the assignee / an accountant of another group"), pending: false },
+    twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}` }, "the assignee / an accountant of another group"),
     twinOf("QA", { path: `/work/${w.qaTaskId}` }, "the QA task's reviewer / another QA reviewer"),
     twinOf("SUPERVISOR", { path: `/work/${w.review.taskId}` }, "same company / other company"),
     twinOf("ADMIN", { path: `/work/${w.review.taskId}` }, "same company / other company"),
     { name: "ACCOUNTANT: a QA task, even on a claim their group reviewed", out: { user: w.users.ACCOUNTANT, path: `/work/${w.qaTaskId}` } },
   ],
   "work.$taskId action": () => [
-    { ...twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}`, form: { intent: "approve", claimVersion: "0" } }, "the assignee / an accountant of another group"), pending: false },
+    twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}`, form: { intent: "approve", claimVersion: "0" } }, "the assignee / an accountant of another group"),
     twinOf("QA", { path: `/work/${w.qaTaskId}`, form: { intent: "qa_record", claimVersion: "0" } }, "the QA task's reviewer / another QA reviewer"),
   ],
 };
@@ -477,26 +468,24 @@ function claimantCases(req: (draftId: string) => Omit<Req, "user">): ScopeCase[]
 }
 
 /** The out-of-scope call first (and that it changed nothing), then the in-scope one (and that it worked). */
-async function scopeProblems(handler: Handler, sc: ScopeCase, { skipOut }: { skipOut: boolean }): Promise<string[]> {
+async function scopeProblems(handler: Handler, sc: ScopeCase): Promise<string[]> {
   const problems: string[] = [];
   const kind = handler.outOfScope;
-  if (!skipOut) {
-    const c = await send(sc.out);
-    const got = `${c.status}${c.location ? ` → ${c.location}` : ""}`;
-    if (kind === 404 || kind === 403) {
-      if (c.status !== kind) problems.push(`out of scope (${sc.out.path}): expected ${kind}, got ${got}`);
-    } else if (kind === "filtered") {
-      if (c.status !== 200) problems.push(`out of scope (${sc.out.path}): expected the list (200), got ${got}`);
-      else if (sc.out.marker && c.text.includes(sc.out.marker)) problems.push(`out of scope (${sc.out.path}): "${sc.out.marker}" is shown`);
-    } else if (kind === "form-error") {
-      if (c.status !== 200) problems.push(`out of scope (${sc.out.path}): expected the form's refusal (200), got ${got}`);
-      else if (sc.out.marker && !c.text.includes(sc.out.marker)) problems.push(`out of scope (${sc.out.path}): the refusal "${sc.out.marker}" is not in the answer`);
-    }
-    try {
-      await sc.afterOut?.();
-    } catch (err) {
-      problems.push(`after the out-of-scope call: ${String(err)}`);
-    }
+  const c = await send(sc.out);
+  const got = `${c.status}${c.location ? ` → ${c.location}` : ""}`;
+  if (kind === 404 || kind === 403) {
+    if (c.status !== kind) problems.push(`out of scope (${sc.out.path}): expected ${kind}, got ${got}`);
+  } else if (kind === "filtered") {
+    if (c.status !== 200) problems.push(`out of scope (${sc.out.path}): expected the list (200), got ${got}`);
+    else if (sc.out.marker && c.text.includes(sc.out.marker)) problems.push(`out of scope (${sc.out.path}): "${sc.out.marker}" is shown`);
+  } else if (kind === "form-error") {
+    if (c.status !== 200) problems.push(`out of scope (${sc.out.path}): expected the form's refusal (200), got ${got}`);
+    else if (sc.out.marker && !c.text.includes(sc.out.marker)) problems.push(`out of scope (${sc.out.path}): the refusal "${sc.out.marker}" is not in the answer`);
+  }
+  try {
+    await sc.afterOut?.();
+  } catch (err) {
+    problems.push(`after the out-of-scope call: ${String(err)}`);
   }
   if (sc.in) {
     const c = await send(sc.in);
@@ -521,17 +510,12 @@ describe("the authorization matrix: scopes", () => {
 
   for (const { key, method, handler } of scoped) {
     const build = SCOPE_CASES[`${key} ${method}`];
-    it(`${key} ${method}: ${handler.scope}${RUN_ITEM_6_CASES || !SCOPE_PENDING[handler.scope] ? "" : " (item 6 out-of-scope cases skipped)"}`, async () => {
+    it(`${key} ${method}: ${handler.scope}`, async () => {
       if (!build) throw new Error(`no scope cases for ${key} ${method}`);
       const problems: string[] = [];
-      let outChecked = 0;
-      for (const sc of await build()) {
-        // An item-6 case still checks its in-scope half today; only the refusal waits for the merge.
-        const skipOut = !!sc.pending && !!SCOPE_PENDING[handler.scope] && !RUN_ITEM_6_CASES;
-        if (!skipOut) outChecked++;
-        for (const p of await scopeProblems(handler, sc, { skipOut })) problems.push(`${sc.name}: ${p}`);
-      }
-      if (RUN_ITEM_6_CASES || !SCOPE_PENDING[handler.scope]) expect(outChecked, "out-of-scope cases checked").toBeGreaterThan(0);
+      const cases = await build();
+      expect(cases.length, "out-of-scope cases").toBeGreaterThan(0);
+      for (const sc of cases) for (const p of await scopeProblems(handler, sc)) problems.push(`${sc.name}: ${p}`);
       expect(problems).toEqual([]);
     });
   }

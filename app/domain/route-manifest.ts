@@ -43,17 +43,6 @@ export const SCOPES: Record<Scope, string> = {
   "board-token": "A signed-in supervisor or admin, or (without a session) a live board token in ?token=; a bad or revoked token is 403, never a fall-back to the session.",
 };
 
-/**
- * Where today's code is still wider than the scope above, because another part of issue 8 (item 6, claim
- * visibility) is not merged yet. The matrix test skips exactly these out-of-scope cases until
- * VISIBILITY_RULES_MERGED is true; delete a line here when its rule is in.
- */
-export const SCOPE_PENDING: Partial<Record<Scope, string>> = {
-  claim: "Item 6 pending: accountants, QA, archivists, supervisors and admins still see every claim that has left its claimant (claim-access.ts BACK_OFFICE).",
-  task: "Item 6 pending: any QA reviewer may open any QA task; supervisors and admins any task.",
-  companies: "Item 6 pending: supervisors and admins still see and re-assign the tasks of every company.",
-};
-
 export type Handler = {
   callers: Callers;
   scope: Scope;
