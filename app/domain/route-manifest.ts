@@ -22,7 +22,9 @@ export type Scope =
   | "approval"
   | "groups"
   | "companies"
-  | "board-token";
+  | "profile"
+  | "board-token"
+  | "board-links";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -40,18 +42,13 @@ export const SCOPES: Record<Scope, string> = {
     "Approval tasks assigned to the caller or to a manager who delegated to them today; admins also tasks nobody can approve. A decision on another task is refused with a message.",
   groups: "Accountants see the queues of the processing groups they belong to; supervisors and admins every group.",
   companies: "Supervisors and admins see the tasks of claims of the companies they are assigned to (user_company).",
-  "board-token": "A signed-in supervisor or admin, or (without a session) a live board token in ?token=; a bad or revoked token is 403, never a fall-back to the session.",
-};
-
-/**
- * Where today's code is still wider than the scope above, because another part of issue 8 (item 6, claim
- * visibility) is not merged yet. The matrix test skips exactly these out-of-scope cases until
- * VISIBILITY_RULES_MERGED is true; delete a line here when its rule is in.
- */
-export const SCOPE_PENDING: Partial<Record<Scope, string>> = {
-  claim: "Item 6 pending: accountants, QA, archivists, supervisors and admins still see every claim that has left its claimant (claim-access.ts BACK_OFFICE).",
-  task: "Item 6 pending: any QA reviewer may open any QA task; supervisors and admins any task.",
-  companies: "Item 6 pending: supervisors and admins still see and re-assign the tasks of every company.",
+  profile:
+    "A claim's company and department come from the claimant's profile: their own department and their further department memberships (user_department), each with its company; any other pair is refused with a field error and nothing is made.",
+  "board-token":
+    "A signed-in supervisor or admin with at least one company (user_company; none is 403), or (without a session) a live, unexpired board token in ?token=; a bad, revoked or expired token is 403, never a fall-back to the session. " +
+    "The board shows only the companies of the viewer, or of the link's maker that the maker still works for.",
+  "board-links":
+    "Board links: a supervisor or admin lists and revokes only the links they made or that show one of their companies (another's is not found); making one needs at least one company and a lifetime of 1–90 days.",
 };
 
 export type Handler = {
@@ -101,6 +98,16 @@ export const ROUTE_MANIFEST = {
     path: "/admin/security",
     loader: { callers: ["ADMIN"], scope: "none", anonymous: "sign-in", why: "The security log (sign-ins, failures, locks, sign-outs of everyone): requireRole ADMIN." },
   },
+  "admin.users": {
+    path: "/admin/users",
+    loader: { callers: ["ADMIN"], scope: "none", anonymous: "sign-in", why: "Every user's roles, active flag and companies: requireRole ADMIN." },
+    action: {
+      callers: ["ADMIN"],
+      scope: "none",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN before the form is read; updateUserRights audits each change, refuses removing one's own admin role or deactivating oneself, and the trigger ends the user's sessions.",
+    },
+  },
   approvals: {
     path: "/approvals",
     loader: {
@@ -115,7 +122,9 @@ export const ROUTE_MANIFEST = {
       scope: "approval",
       outOfScope: "form-error",
       anonymous: "sign-in",
-      why: "requireApprover; decideApproval re-checks assignee/delegation in the transaction (not_allowed); delegation only by managers.",
+      why:
+        "requireApprover before the form is read; decideApproval re-checks assignee, delegation and four eyes in the transaction (not_allowed, shown on the page); " +
+        "a delegation goes only to an active manager of the same company for at most 90 days; revoke ends only the caller's own delegation.",
     },
   },
   "board.events": {
@@ -134,8 +143,20 @@ export const ROUTE_MANIFEST = {
   },
   "board_.settings": {
     path: "/board/settings",
-    loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Board links and the cycle-time target: canManageBoard." },
-    action: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Creates/revokes board links, sets the target: canManageBoard before the form is read." },
+    loader: {
+      callers: OVERSEERS,
+      scope: "board-links",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "Board links and the cycle-time target: canManageBoard; listBoardTokens shows the viewer's own links and those of their companies.",
+    },
+    action: {
+      callers: OVERSEERS,
+      scope: "board-links",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "Creates/revokes board links, sets the target: canManageBoard before the form is read; revoking another company's link answers not_found.",
+    },
   },
   "claims.$claimId._index": {
     path: "/claims/:claimId",
@@ -149,7 +170,7 @@ export const ROUTE_MANIFEST = {
       scope: "claimant",
       outOfScope: 404,
       anonymous: "sign-in",
-      why: "The claim is locked and checked for claimant and status inside the saving transaction (lockEditable); discard only the claimant's own draft.",
+      why: "Claimant and editable checked before the form is read (404 / not_editable), and again with the claim locked inside the saving transaction; discard only the claimant's own draft.",
     },
   },
   "claims.$claimId.receipts": {
@@ -160,7 +181,9 @@ export const ROUTE_MANIFEST = {
       scope: "claimant",
       outOfScope: 404,
       anonymous: "sign-in",
-      why: "Uploads: assertReceiptsEditable before the body is read and again when attaching; removal matches the receipt on the claimant.",
+      why:
+        "Uploads: the claimant and an editable claim (assertReceiptsEditable) and the user's allowance, all before the body is read and again in the attaching transaction: " +
+        "not the claimant 404, claim no longer editable 409, over the files-per-hour or bytes-per-day limit 429; removal matches the receipt on the claimant.",
     },
   },
   "claims.$claimId.viewer": {
@@ -173,8 +196,19 @@ export const ROUTE_MANIFEST = {
   },
   "claims.new": {
     path: "/claims/new",
-    loader: { callers: "signed-in", scope: "none", anonymous: "sign-in", why: "Anyone signed in may start a claim for themselves (the claimant is always the caller)." },
-    action: { callers: "signed-in", scope: "none", anonymous: "sign-in", why: "createDraft with claimantId = the caller; company and department checked to belong together (issue 8 item 8 narrows them to the profile)." },
+    loader: {
+      callers: "signed-in",
+      scope: "profile",
+      anonymous: "sign-in",
+      why: "Anyone signed in may start a claim for themselves; the form offers only the departments of their profile (getClaimFormOptions).",
+    },
+    action: {
+      callers: "signed-in",
+      scope: "profile",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "createDraft with claimantId = the caller; a company/department pair not in the caller's profile is refused inside the transaction (checkClaimOrg).",
+    },
   },
   "files.receipts.$receiptId.$": {
     path: "/files/receipts/:receiptId/*",

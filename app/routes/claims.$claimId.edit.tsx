@@ -10,7 +10,7 @@ import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { usePollWhile } from "~/components/use-poll-while";
 import { parseClaimForm, type FieldErrors } from "~/domain/claim-input";
-import { ClaimCommandError, discardDraft, saveClaim } from "~/models/claim-commands.server";
+import { assertReceiptsEditable, ClaimCommandError, discardDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { latestReturnNotice } from "~/models/claim-return.server";
 import { getClaimFormOptions, lineCurrencies } from "~/models/org.server";
@@ -47,9 +47,11 @@ type ActionResult = { errors: FieldErrors; formError?: "stale" | "not_editable" 
 export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult | Response> {
   const user = await requireUser(request);
   const claimId = params.claimId ?? "";
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "save");
   try {
+    // The claimant and an editable claim, before the form is read (checked again inside the saving transaction).
+    await assertReceiptsEditable({ viewer: user, claimId });
+    const form = await request.formData();
+    const intent = String(form.get("intent") ?? "save");
     if (intent === "discard") {
       await discardDraft({ viewer: user, claimId });
       return redirect("/claims");
