@@ -125,9 +125,9 @@ describe("claim routes against Postgres, Redis and the imaging worker", () => {
     const staleResult = await call(editAction, stale, { claimId: claim.id });
     expect(staleResult).toEqual({ errors: {}, formError: "not_editable" });
     const lateUpload = multipartRequest([{ fileName: "late.jpg", data: jpeg! }], {}, `http://localhost/claims/${claim.id}/receipts`);
-    const late = (await call(receiptsAction, withCookie(lateUpload, cookie), { claimId: claim.id })) as unknown as { data: unknown; init: { status: number } };
-    expect(late.init.status).toBe(409);
-    expect(late.data).toEqual({ added: [], rejected: [], formError: "not_editable" });
+    const late = (await call(receiptsAction, withCookie(lateUpload, cookie), { claimId: claim.id })) as Response;
+    expect(late.status).toBe(409);
+    expect(await late.json()).toEqual({ added: [], rejected: [], formError: "not_editable" });
   });
 
   it("refuses a submission without lines, or with a line lacking a receipt or a positive amount, field by field", async () => {

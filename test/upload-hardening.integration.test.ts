@@ -36,11 +36,8 @@ function withCookie(request: Request, cookie: string): Request {
 async function callAction(request: Request, claimId: string): Promise<Outcome> {
   try {
     const result: unknown = await receiptsAction({ request, params: { claimId }, context: {} } as ActionFunctionArgs);
-    // `data(body, { status })` from the action arrives as { type: "DataWithResponseInit", data, init }.
-    if (result && typeof result === "object" && "type" in result && result.type === "DataWithResponseInit") {
-      const d = result as unknown as { data: UploadBody; init: { status?: number } | null };
-      return { status: d.init?.status ?? 200, body: d.data };
-    }
+    // Refusals come back as JSON Responses with their status (409, 429), for the page's fetcher and plain posts alike.
+    if (result instanceof Response) return { status: result.status, body: (await result.json()) as UploadBody };
     return { status: 200, body: result as UploadBody };
   } catch (thrown) {
     if (thrown instanceof Response) return { status: thrown.status, thrown };

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { assertReceiptsEditable, attachReceipts, ClaimCommandError, removeReceipt } from "~/models/claim-commands.server";
 import { assertUploadAllowance, UploadQuotaError } from "~/models/upload-usage.server";
 import { requireUser } from "~/utils/auth.server";
@@ -37,14 +37,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (err instanceof UploadQuotaError) {
       const body: ReceiptUploadResult = { added: [], rejected: [], quota: err.toJSON() };
       const retryAfter = err.freesAt ? Math.max(1, Math.ceil((err.freesAt.getTime() - Date.now()) / 1000)) : undefined;
-      return data(body, { status: 429, headers: retryAfter ? { "Retry-After": String(retryAfter) } : {} });
+      return Response.json(body, { status: 429, headers: retryAfter ? { "Retry-After": String(retryAfter) } : {} });
     }
     if (err instanceof ClaimCommandError) {
       if (err.code === "not_found") throw new Response("Not found", { status: 404 });
       // An upload comes from the claim page's fetcher: answered with data, so the page says why instead of
       // being replaced by an error screen. A removal keeps the plain 409.
       if (contentType.startsWith("multipart/form-data")) {
-        return data({ added: [], rejected: [], formError: "not_editable" } satisfies ReceiptUploadResult, { status: 409 });
+        return Response.json({ added: [], rejected: [], formError: "not_editable" } satisfies ReceiptUploadResult, { status: 409 });
       }
       throw new Response("This claim can no longer be changed", { status: 409 });
     }
