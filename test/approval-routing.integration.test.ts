@@ -8,19 +8,9 @@ import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { startRelay } from "../workers/relay";
 import { startRoutingWorker } from "../workers/routing";
-import { createClaim, createCompany, createDepartment, createUser, waitFor } from "./helpers";
+import { createApprovalChain, createClaim, waitFor } from "./helpers";
 
-async function org() {
-  const company = await createCompany({ secondApprovalMinor: 1_000_000n });
-  const department = await createDepartment(company.id);
-  const ids = { companyId: company.id, departmentId: department.id };
-  const head = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"] });
-  await prisma.department.update({ where: { id: department.id }, data: { headId: head.id } });
-  const manager = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"], managerId: head.id });
-  const otherManager = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"] });
-  const employee = await createUser(ids, { managerId: manager.id });
-  return { company, department, head, manager, otherManager, employee };
-}
+const org = createApprovalChain;
 
 /** A claim with one TAXI line and a receipt, submitted through the claim model (which opens the approval task). */
 async function submittedClaim(employee: { id: string; companyId: string; departmentId: string; roles: string[] }, amount: string, categoryCode = "TAXI") {

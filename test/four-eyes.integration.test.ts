@@ -11,20 +11,14 @@ import { createDelegation, decideApproval, listApprovals, listDelegations, revok
 import { saveClaim } from "~/models/claim-commands.server";
 import { action as approvalsAction } from "~/routes/approvals";
 import { prisma } from "~/utils/db.server";
-import { createClaim, createCompany, createDepartment, createUser, sessionCookie } from "./helpers";
+import { createApprovalChain, createClaim, createCompany, createDepartment, createUser, sessionCookie } from "./helpers";
 
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const today = isoDay(0);
 
+/** The approval chain, its "other manager" acting as the deputy who stands in. */
 async function org() {
-  const company = await createCompany({ secondApprovalMinor: 1_000_000n });
-  const department = await createDepartment(company.id);
-  const ids = { companyId: company.id, departmentId: department.id };
-  const head = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"] });
-  await prisma.department.update({ where: { id: department.id }, data: { headId: head.id } });
-  const manager = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"], managerId: head.id });
-  const deputy = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"] });
-  const employee = await createUser(ids, { managerId: manager.id });
+  const { ids, head, manager, otherManager: deputy, employee } = await createApprovalChain();
   return { ids, head, manager, deputy, employee };
 }
 

@@ -259,3 +259,19 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * An approval chain: a company whose claims from 10,000.00 need a second step, a department head, a line
+ * manager reporting to the head, another manager, and an employee of the line manager.
+ */
+export async function createApprovalChain() {
+  const company = await createCompany({ secondApprovalMinor: 1_000_000n });
+  const department = await createDepartment(company.id);
+  const ids = { companyId: company.id, departmentId: department.id };
+  const head = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"] });
+  await prisma.department.update({ where: { id: department.id }, data: { headId: head.id } });
+  const manager = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"], managerId: head.id });
+  const otherManager = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"] });
+  const employee = await createUser(ids, { managerId: manager.id });
+  return { company, department, ids, head, manager, otherManager, employee };
+}
