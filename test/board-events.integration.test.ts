@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { boardChannel, type BoardData } from "~/models/board-contract";
@@ -14,22 +13,9 @@ import { env } from "~/utils/env.server";
 import { startMetricsWorker } from "../workers/metrics";
 import { startRelay } from "../workers/relay";
 import { clearLeftoverJobs, createClaim, createClaimant, createUser, sessionCookie, waitFor } from "./helpers";
-import { sseReader } from "./sse-reader";
+import { callBoardLoader, sseReader } from "./sse-reader";
 
-async function call(
-  fn: (args: LoaderFunctionArgs) => Promise<unknown>,
-  url: string,
-  { cookie, signal, context = {} }: { cookie?: string; signal?: AbortSignal; context?: Record<string, unknown> } = {},
-) {
-  const headers = new Headers({ Accept: "text/event-stream" });
-  if (cookie) headers.set("Cookie", cookie);
-  try {
-    return await fn({ request: new Request(`http://localhost${url}`, { headers, signal }), params: {}, context });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const call = callBoardLoader;
 
 /** Reads SSE messages off a response body as they arrive. */
 

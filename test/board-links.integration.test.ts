@@ -2,7 +2,6 @@
  * Issue 8, item 11: wall-board links expire, show only their maker's companies, are checked fail
  * closed, and open streams are capped per user, per link and per client address.
  */
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "~/generated/prisma/client";
 import { localDay, SSC_TIME_ZONE } from "~/domain/metrics";
@@ -17,20 +16,10 @@ import { getBoardHub } from "~/utils/board-events.server";
 import { prisma } from "~/utils/db.server";
 import { createGroup, createMember, createOrg, createUser, queueReviewTask, refusal, sessionCookie, waitFor, type Org } from "./helpers";
 import { call as serverCall, sessionFrom, startRealServer } from "./real-server";
-import { sseReader } from "./sse-reader";
+import { callBoardLoader, sseReader, type BoardCall } from "./sse-reader";
 
-type Call = { cookie?: string; signal?: AbortSignal; context?: Record<string, unknown> };
-
-async function call(fn: (args: LoaderFunctionArgs) => Promise<unknown>, url: string, { cookie, signal, context = {} }: Call = {}) {
-  const headers = new Headers({ Accept: "text/event-stream" });
-  if (cookie) headers.set("Cookie", cookie);
-  try {
-    return await fn({ request: new Request(`http://localhost${url}`, { headers, signal }), params: {}, context });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+type Call = BoardCall;
+const call = callBoardLoader;
 
 async function page(url: string, opts: Call = {}): Promise<{ data: BoardData; eventsUrl: string } | Response> {
   return (await call(boardLoader, url, opts)) as { data: BoardData; eventsUrl: string } | Response;

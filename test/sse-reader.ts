@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { BoardData } from "~/models/board-contract";
 
 /** Reads a board event stream as it arrives: every raw event block, and each board message parsed. */
@@ -25,4 +26,18 @@ export function sseReader(res: Response) {
     done = true;
   })();
   return { boards, events, pump, isDone: () => done, cancel: () => reader.cancel() };
+}
+
+export type BoardCall = { cookie?: string; signal?: AbortSignal; context?: Record<string, unknown> };
+
+/** Calls a board loader as an event-stream client would; a thrown Response (401, 403, 429) is returned. */
+export async function callBoardLoader(fn: (args: LoaderFunctionArgs) => Promise<unknown>, url: string, { cookie, signal, context = {} }: BoardCall = {}) {
+  const headers = new Headers({ Accept: "text/event-stream" });
+  if (cookie) headers.set("Cookie", cookie);
+  try {
+    return await fn({ request: new Request(`http://localhost${url}`, { headers, signal }), params: {}, context });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
 }
