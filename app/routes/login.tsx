@@ -1,11 +1,16 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data as withStatus, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { signIn } from "~/models/sign-in.server";
+import { FieldError } from "~/components/field-error";
+import { AppError } from "~/domain/app-error";
+import { replyWithError } from "~/utils/app-error.server";
 import { getOptionalUser, safeRedirect } from "~/utils/auth.server";
 import { clientFacts } from "~/utils/client.server";
+import { parseForm, replyDetails } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Accounting Factory" }];
 
@@ -30,50 +35,52 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData());
-  const parsed = LoginSchema.safeParse(form);
-  if (!parsed.success) return { error: "required" as const };
+  const submission = parseForm(await request.formData(), LoginSchema);
+  if (submission.status !== "success") return submission.reply({ hideFields: ["password"] });
   const result = await signIn({
-    email: parsed.data.email,
-    password: parsed.data.password,
+    email: submission.value.email,
+    password: submission.value.password,
     client: clientFacts(request, context),
     previousCookie: request.headers.get("Cookie"),
   });
   if (!result.ok) {
-    if (result.code === "invalid") return { error: "invalid" as const };
+    if (result.code === "invalid") return replyWithError(submission, new AppError("invalid", { status: 200 }));
     const seconds = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 1000));
-    const error = result.code === "locked" ? ("locked" as const) : ("tooMany" as const);
-    return withStatus({ error, seconds }, { status: 429, headers: { "Retry-After": String(seconds) } });
+    const code = result.code === "locked" ? "locked" : "wait";
+    const reply = replyWithError(submission, new AppError(code, { status: 429, details: { seconds } }));
+    reply.init = { ...reply.init, headers: { "Retry-After": String(seconds) } };
+    return reply;
   }
-  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
+  return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
 }
 
 export default function Login() {
   const { t } = useTranslation();
-  const data = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
-  const error = data?.error;
-  const seconds = data && "seconds" in data ? data.seconds : undefined;
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseForm(formData, LoginSchema),
+    shouldValidate: "onSubmit",
+  });
+  const { seconds } = replyDetails(lastResult) as { seconds?: number };
   const minutes = seconds === undefined ? undefined : Math.ceil(seconds / 60);
   return (
     <div className="auth-card">
       <h1>{t("login.title")}</h1>
-      <Form method="post" className="stack" noValidate>
+      <Form method="post" className="stack" {...getFormProps(form)}>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <label className="field">
           <span>{t("login.email")}</span>
-          <input name="email" type="email" autoComplete="username" required autoFocus />
+          <input {...getInputProps(fields.email, { type: "email" })} key={fields.email.key} autoComplete="username" autoFocus />
         </label>
         <label className="field">
           <span>{t("login.password")}</span>
-          <input name="password" type="password" autoComplete="current-password" required />
+          <input {...getInputProps(fields.password, { type: "password" })} key={fields.password.key} autoComplete="current-password" />
         </label>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error === "locked" ? t("login.locked", { minutes }) : error === "tooMany" && seconds !== undefined ? t("login.wait", { seconds }) : t(`login.${error}`)}
-          </p>
-        ) : null}
+        {fields.email.errors || fields.password.errors ? <FieldError errors={["required"]} prefix="login" /> : null}
+        <FieldError errors={form.errors} id={form.errorId} prefix="login" values={{ minutes, seconds }} />
         <button type="submit" className="button button-primary" disabled={navigation.state === "submitting"}>
           {t("login.submit")}
         </button>

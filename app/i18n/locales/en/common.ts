@@ -68,6 +68,7 @@ export default {
       user_roles_changed: "Roles changed",
     },
   },
+  forms: { required: "Required.", too_short: "Too short.", too_long: "Too long.", too_small: "Too small.", too_big: "Too large.", invalid: "Not valid.", stale: "Someone changed this in the meantime. Reload and try again.", not_found: "Not found, or you may not see it.", forbidden: "You may not do this.", not_allowed: "You may not do this." },
   errors: {
     notFoundTitle: "Not found",
     notFound: "This page does not exist, or you may not see it.",

@@ -68,6 +68,7 @@ export default {
       user_roles_changed: "角色已变更",
     },
   },
+  forms: { required: "必填。", too_short: "太短。", too_long: "太长。", too_small: "太小。", too_big: "太大。", invalid: "无效。", stale: "此内容已被他人修改。请刷新后重试。", not_found: "未找到，或您无权查看。", forbidden: "您无权执行此操作。", not_allowed: "您无权执行此操作。" },
   errors: {
     notFoundTitle: "未找到",
     notFound: "该页面不存在，或您无权查看。",
