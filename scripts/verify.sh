@@ -25,7 +25,7 @@ npx tsx scripts/services.ts
 step "typecheck"
 npx tsc --noEmit
 step "lint"
-npx eslint --max-warnings 0 .
+npm run lint
 step "unit"
 npx vitest run --project unit
 step "build"
