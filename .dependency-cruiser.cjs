@@ -66,6 +66,13 @@ module.exports = {
       to: { path: ["^app/jobs/", "^workers/"] },
     },
     {
+      name: "workers-import-no-routes-components",
+      comment: "A worker process runs jobs; screens and routes are the web process's.",
+      severity: "error",
+      from: { path: "^workers/" },
+      to: { path: "^app/(routes|components)/" },
+    },
+    {
       name: "app-imports-no-tools",
       comment: "The app does not import workers, scripts, benches, seeds or tests.",
       severity: "error",

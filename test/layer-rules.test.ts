@@ -35,6 +35,7 @@ describe("layer rules (.dependency-cruiser.cjs, run by npm run lint)", () => {
         "no-circular: app/domain/circle-a.ts",
         "routes-import-no-jobs-workers: app/routes/route-runs-worker.tsx",
         "utils-import-no-models: app/utils/helper-reads-model.ts",
+        "workers-import-no-routes-components: workers/runs-route.ts",
       ].sort(),
     );
   }, 60_000);
