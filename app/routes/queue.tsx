@@ -1,16 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, type RefObject } from "react";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
+import { useKeyboardShortcuts } from "~/components/use-keyboard-shortcuts";
 import { usePollWhile } from "~/components/use-poll-while";
+import { queueShortcut } from "~/components/workstation-shortcuts";
+import { isAppError } from "~/domain/app-error";
 import type { Role } from "~/generated/prisma/enums";
 import { getViewerScope } from "~/models/claim.server";
-import { queueSummary, takeNextTask, WorkQueueError } from "~/models/work-queue.server";
+import { queueSummary, takeNextTask } from "~/models/work-queue.server";
+import { replyWithError } from "~/utils/app-error.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime, localName } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Work queue · Accounting Factory" }];
 
@@ -37,47 +43,36 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** The Next form: nothing but its intent. */
+const NextSchema = z.object({ intent: z.literal("next") });
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "ACCOUNTANT");
-  const form = await request.formData();
-  if (form.get("intent") !== "next") throw new Response("Bad request", { status: 400 });
+  const submission = parseForm(await request.formData(), NextSchema);
+  if (submission.status !== "success") throw new Response("Bad request", { status: 400 });
   try {
     const taken = await takeNextTask({ accountant: user });
-    if (!taken) return { outcome: "empty" as const };
+    // Nothing waiting is not a failure; the page says so where the refusals go.
+    if (!taken) return submission.reply({ formErrors: ["empty"] });
     return redirect(`/work/${taken.taskId}`);
   } catch (err) {
-    if (err instanceof WorkQueueError && err.code === "stale") return { outcome: "conflict" as const };
+    // Another accountant took it first: say so on the page (200, as before), and Next again.
+    if (isAppError(err, "stale")) return replyWithError(submission, err, { status: 200 });
     throw err;
   }
-}
-
-/** `n` presses Next, unless the person is typing somewhere or holding a modifier. */
-function useNextShortcut(enabled: boolean, form: RefObject<HTMLFormElement>) {
-  useEffect(() => {
-    if (!enabled) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "n" && e.key !== "N") return;
-      if (e.repeat || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-      const el = e.target instanceof HTMLElement ? e.target : null;
-      if (el && (el.isContentEditable || el.closest("input, textarea, select, [contenteditable='true']"))) return;
-      e.preventDefault();
-      form.current?.requestSubmit();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [enabled, form]);
 }
 
 export default function Queue() {
   const { canTake, oversees, groups, myTasks, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const outcome = result?.error?.[""]?.[0];
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("floor");
   const locale = i18n.language;
   const formRef = useRef<HTMLFormElement>(null);
   const taking = navigation.state !== "idle" && navigation.formData?.get("intent") === "next";
   usePollWhile(true, POLL_MS);
-  useNextShortcut(canTake && !taking, formRef);
+  useKeyboardShortcuts(queueShortcut, () => formRef.current?.requestSubmit(), canTake && !taking);
 
   const memberGroups = groups.filter((g) => g.member);
   const waiting = memberGroups.reduce((n, g) => n + g.open, 0);
@@ -105,12 +100,12 @@ export default function Queue() {
             </p>
             <p className="muted small">{t("queue.shortcut")}</p>
           </div>
-          {result?.outcome === "empty" ? (
+          {outcome === "empty" ? (
             <div className="notice queue-empty" role="status">
               <strong>{t("queue.empty")}</strong>
               <p>{t("queue.emptyHint")}</p>
             </div>
-          ) : result?.outcome === "conflict" ? (
+          ) : outcome === "stale" ? (
             <p className="form-error" role="alert">{t("queue.conflict")}</p>
           ) : null}
         </section>

@@ -1,14 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { ageMinutes, formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
+import { AppError, isAppError } from "~/domain/app-error";
 import { floorTaskState, listFloorTasks } from "~/models/floor-tasks.server";
 import { getViewerScope } from "~/models/claim.server";
-import { queueSummary, reassignTask, WorkQueueError } from "~/models/work-queue.server";
+import { queueSummary, reassignTask } from "~/models/work-queue.server";
+import { replyWithError } from "~/utils/app-error.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTotals, localName } from "~/utils/format";
+import { parseForm, replyDetails, type FormReply } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Floor · Accounting Factory" }];
 
@@ -47,39 +51,59 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-type ReassignResult =
-  | { ok: true; taskId: string; status: "OPEN" | "IN_PROGRESS" }
-  | { ok: false; taskId: string; code: "stale" | "segregation" | "not_member" | "not_found" | "choose" };
+/** One row's re-assign form: the task, the chosen accountant, and the status and holder the supervisor saw. */
+const ReassignSchema = z.object({
+  intent: z.literal("reassign"),
+  taskId: z.string(),
+  toUserId: z.string("choose"),
+  seenStatus: z.string().optional(),
+  seenHolder: z.string().optional(),
+});
 
-export async function action({ request }: ActionFunctionArgs): Promise<ReassignResult> {
+/** How a refusal of reassignTask reads on the floor. */
+const FLOOR_CODE: Record<string, "stale" | "segregation" | "not_member" | "not_found"> = {
+  not_reassignable: "stale",
+  stale: "stale",
+  not_found: "not_found",
+  segregation: "segregation",
+};
+
+export async function action({ request }: ActionFunctionArgs) {
   const user = await requireFloorViewer(request);
   if (!hasRole(user, "SUPERVISOR")) throw new Response("Forbidden", { status: 403 });
-  const form = await request.formData();
-  if (form.get("intent") !== "reassign") throw new Response("Bad request", { status: 400 });
-  const taskId = String(form.get("taskId") ?? "");
-  const toUserId = String(form.get("toUserId") ?? "");
-  if (!taskId) throw new Response("Bad request", { status: 400 });
-  if (!toUserId) return { ok: false, taskId, code: "choose" };
+  const submission = parseForm(await request.formData(), ReassignSchema);
+  if (submission.status !== "success") {
+    // Only a missing choice is the supervisor's to fix; a form without its intent or task is not this page's.
+    const taskId = submission.payload.taskId;
+    if (typeof taskId !== "string" || !taskId || Object.keys(submission.error ?? {}).some((name) => name !== "toUserId")) {
+      throw new Response("Bad request", { status: 400 });
+    }
+    return replyWithError(submission, new AppError("choose", { status: 200, details: { taskId } }));
+  }
+  const { taskId, toUserId, seenStatus, seenHolder } = submission.value;
+  // Every answer names its task, so the page marks that row. Refusals answer 200, as they always have.
+  const refuse = (code: string) => replyWithError(submission, new AppError(code, { status: 200, details: { taskId } }));
   // The form carries the status and holder the supervisor saw; if either moved since, they decide again.
   const now = await floorTaskState(taskId, await getViewerScope(user.id));
-  if (!now) return { ok: false, taskId, code: "not_found" };
-  if (now.status !== form.get("seenStatus") || (now.holderId ?? "") !== String(form.get("seenHolder") ?? "")) {
-    return { ok: false, taskId, code: "stale" };
-  }
+  if (!now) return refuse("not_found");
+  if (now.status !== seenStatus || (now.holderId ?? "") !== (seenHolder ?? "")) return refuse("stale");
   try {
     const { status } = await reassignTask({ supervisor: user, taskId, toUserId });
-    return { ok: true, taskId, status };
+    const reply: FormReply = submission.reply();
+    reply.details = { taskId, status };
+    return reply;
   } catch (err) {
-    if (!(err instanceof WorkQueueError)) throw err;
-    if (err.code === "forbidden") throw new Response("Forbidden", { status: 403 });
-    const code = err.code === "not_reassignable" ? "stale" : err.code === "not_found" ? "not_found" : err.code === "segregation" ? "segregation" : err.code === "stale" ? "stale" : "not_member";
-    return { ok: false, taskId, code };
+    if (isAppError(err, "forbidden")) throw new Response("Forbidden", { status: 403 });
+    if (!isAppError(err)) throw err;
+    return refuse(FLOOR_CODE[err.code] ?? "not_member");
   }
 }
 
 export default function FloorTasks() {
   const { canReassign, timeZone, groups, groupId, claimNumber, floor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { taskId: resultTaskId, status: movedTo } = replyDetails(result) as { taskId?: string; status?: "OPEN" | "IN_PROGRESS" };
+  const failedCode = result?.status === "error" ? (result.error?.[""]?.[0] ?? null) : null;
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation("floor");
@@ -121,12 +145,10 @@ export default function FloorTasks() {
         </nav>
       )}
 
-      {result ? (
-        result.ok ? (
-          <p className="notice" role="status">{t(result.status === "OPEN" ? "floor.reassignedOpen" : "floor.reassignedInProgress")}</p>
-        ) : (
-          <p className="form-error" role="alert">{t(`floor.errors.${result.code}`)}</p>
-        )
+      {failedCode ? (
+        <p className="form-error" role="alert">{t(`floor.errors.${failedCode}`)}</p>
+      ) : movedTo ? (
+        <p className="notice" role="status">{t(movedTo === "OPEN" ? "floor.reassignedOpen" : "floor.reassignedInProgress")}</p>
       ) : null}
 
       {floor ? (
@@ -166,7 +188,7 @@ export default function FloorTasks() {
                 <tbody>
                   {floor.tasks.map((task) => {
                     const holder = task.status === "OPEN" ? task.preferred : task.assignee;
-                    const failed = result && !result.ok && result.taskId === task.taskId;
+                    const failed = failedCode !== null && resultTaskId === task.taskId;
                     return (
                       <tr key={task.taskId} data-testid="floor-task" data-claim={task.claimNumber} className={failed ? "floor-row-error" : undefined}>
                         <td data-label={t("queue.sla")}>
