@@ -13,7 +13,6 @@ import { isAppError } from "~/domain/app-error";
 import type { Role } from "~/generated/prisma/enums";
 import { getViewerScope } from "~/models/claim.server";
 import { queueSummary, takeNextTask } from "~/models/work-queue.server";
-import { replyWithError } from "~/utils/app-error.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime, localName } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
@@ -52,12 +51,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") throw new Response("Bad request", { status: 400 });
   try {
     const taken = await takeNextTask({ accountant: user });
-    // Nothing waiting is not a failure; the page says so where the refusals go.
-    if (!taken) return submission.reply({ formErrors: ["empty"] });
+    if (!taken) return { outcome: "empty" as const };
     return redirect(`/work/${taken.taskId}`);
   } catch (err) {
-    // Another accountant took it first: say so on the page (200, as before), and Next again.
-    if (isAppError(err, "stale")) return replyWithError(submission, err, { status: 200 });
+    // Another accountant's transaction moved the claim first: the page says so, and Next again.
+    if (isAppError(err, "stale")) return { outcome: "conflict" as const };
     throw err;
   }
 }
@@ -65,7 +63,6 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Queue() {
   const { canTake, oversees, groups, myTasks, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const outcome = result?.error?.[""]?.[0];
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("floor");
   const locale = i18n.language;
@@ -100,12 +97,12 @@ export default function Queue() {
             </p>
             <p className="muted small">{t("queue.shortcut")}</p>
           </div>
-          {outcome === "empty" ? (
+          {result?.outcome === "empty" ? (
             <div className="notice queue-empty" role="status">
               <strong>{t("queue.empty")}</strong>
               <p>{t("queue.emptyHint")}</p>
             </div>
-          ) : outcome === "stale" ? (
+          ) : result?.outcome === "conflict" ? (
             <p className="form-error" role="alert">{t("queue.conflict")}</p>
           ) : null}
         </section>

@@ -5,14 +5,13 @@ import { z } from "zod";
 import { ageMinutes, formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
-import { AppError, isAppError } from "~/domain/app-error";
+import { isAppError } from "~/domain/app-error";
 import { floorTaskState, listFloorTasks } from "~/models/floor-tasks.server";
 import { getViewerScope } from "~/models/claim.server";
 import { queueSummary, reassignTask } from "~/models/work-queue.server";
-import { replyWithError } from "~/utils/app-error.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTotals, localName } from "~/utils/format";
-import { parseForm, replyDetails, type FormReply } from "~/utils/forms";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Floor · Accounting Factory" }];
 
@@ -68,7 +67,11 @@ const FLOOR_CODE: Record<string, "stale" | "segregation" | "not_member" | "not_f
   segregation: "segregation",
 };
 
-export async function action({ request }: ActionFunctionArgs) {
+type ReassignResult =
+  | { ok: true; taskId: string; status: "OPEN" | "IN_PROGRESS" }
+  | { ok: false; taskId: string; code: "stale" | "segregation" | "not_member" | "not_found" | "choose" };
+
+export async function action({ request }: ActionFunctionArgs): Promise<ReassignResult> {
   const user = await requireFloorViewer(request);
   if (!hasRole(user, "SUPERVISOR")) throw new Response("Forbidden", { status: 403 });
   const submission = parseForm(await request.formData(), ReassignSchema);
@@ -78,32 +81,26 @@ export async function action({ request }: ActionFunctionArgs) {
     if (typeof taskId !== "string" || !taskId || Object.keys(submission.error ?? {}).some((name) => name !== "toUserId")) {
       throw new Response("Bad request", { status: 400 });
     }
-    return replyWithError(submission, new AppError("choose", { status: 200, details: { taskId } }));
+    return { ok: false, taskId, code: "choose" };
   }
   const { taskId, toUserId, seenStatus, seenHolder } = submission.value;
-  // Every answer names its task, so the page marks that row. Refusals answer 200, as they always have.
-  const refuse = (code: string) => replyWithError(submission, new AppError(code, { status: 200, details: { taskId } }));
   // The form carries the status and holder the supervisor saw; if either moved since, they decide again.
   const now = await floorTaskState(taskId, await getViewerScope(user.id));
-  if (!now) return refuse("not_found");
-  if (now.status !== seenStatus || (now.holderId ?? "") !== (seenHolder ?? "")) return refuse("stale");
+  if (!now) return { ok: false, taskId, code: "not_found" };
+  if (now.status !== seenStatus || (now.holderId ?? "") !== (seenHolder ?? "")) return { ok: false, taskId, code: "stale" };
   try {
     const { status } = await reassignTask({ supervisor: user, taskId, toUserId });
-    const reply: FormReply = submission.reply();
-    reply.details = { taskId, status };
-    return reply;
+    return { ok: true, taskId, status };
   } catch (err) {
     if (isAppError(err, "forbidden")) throw new Response("Forbidden", { status: 403 });
     if (!isAppError(err)) throw err;
-    return refuse(FLOOR_CODE[err.code] ?? "not_member");
+    return { ok: false, taskId, code: FLOOR_CODE[err.code] ?? "not_member" };
   }
 }
 
 export default function FloorTasks() {
   const { canReassign, timeZone, groups, groupId, claimNumber, floor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { taskId: resultTaskId, status: movedTo } = replyDetails(result) as { taskId?: string; status?: "OPEN" | "IN_PROGRESS" };
-  const failedCode = result?.status === "error" ? (result.error?.[""]?.[0] ?? null) : null;
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation("floor");
@@ -145,10 +142,12 @@ export default function FloorTasks() {
         </nav>
       )}
 
-      {failedCode ? (
-        <p className="form-error" role="alert">{t(`floor.errors.${failedCode}`)}</p>
-      ) : movedTo ? (
-        <p className="notice" role="status">{t(movedTo === "OPEN" ? "floor.reassignedOpen" : "floor.reassignedInProgress")}</p>
+      {result ? (
+        result.ok ? (
+          <p className="notice" role="status">{t(result.status === "OPEN" ? "floor.reassignedOpen" : "floor.reassignedInProgress")}</p>
+        ) : (
+          <p className="form-error" role="alert">{t(`floor.errors.${result.code}`)}</p>
+        )
       ) : null}
 
       {floor ? (
@@ -188,7 +187,7 @@ export default function FloorTasks() {
                 <tbody>
                   {floor.tasks.map((task) => {
                     const holder = task.status === "OPEN" ? task.preferred : task.assignee;
-                    const failed = failedCode !== null && resultTaskId === task.taskId;
+                    const failed = result && !result.ok && result.taskId === task.taskId;
                     return (
                       <tr key={task.taskId} data-testid="floor-task" data-claim={task.claimNumber} className={failed ? "floor-row-error" : undefined}>
                         <td data-label={t("queue.sla")}>
