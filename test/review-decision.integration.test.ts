@@ -6,7 +6,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { User } from "~/generated/prisma/client";
-import { decideReview, getWorkstation, ReviewError } from "~/models/review.server";
+import { AppError } from "~/domain/app-error";
+import { decideReview, getWorkstation } from "~/models/review.server";
 import { prisma } from "~/utils/db.server";
 import { createClaim, createCompany, createDepartment, createUser, refusal } from "./helpers";
 
@@ -57,7 +58,7 @@ async function snapshot(claimId: string, taskId: string) {
   return { claim, task, events };
 }
 
-const refused = (p: Promise<unknown>) => refusal(p, ReviewError);
+const refused = (p: Promise<unknown>) => refusal(p, AppError);
 
 describe("decideReview", () => {
   it("approves: claim APPROVED with a new version, task DONE, audit event", async () => {

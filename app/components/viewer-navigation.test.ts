@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  scrollLeftToShow,
   nextPage,
   nextReceipt,
   positionSearch,
@@ -109,5 +110,18 @@ describe("stepCount", () => {
   it("counts a receipt without pages as one stop", () => {
     expect(stepCount({ id: "x", pageCount: 0 })).toBe(1);
     expect(stepCount({ id: "x", pageCount: 4 })).toBe(4);
+  });
+});
+
+describe("scrollLeftToShow", () => {
+  const strip = { scrollLeft: 100, clientWidth: 300 };
+  it("leaves an item that shows with its margin where it is", () => {
+    expect(scrollLeftToShow({ offsetLeft: 150, offsetWidth: 50 }, strip)).toBeNull();
+  });
+  it("scrolls back to an item off to the left, with the margin", () => {
+    expect(scrollLeftToShow({ offsetLeft: 90, offsetWidth: 50 }, strip)).toBe(74);
+  });
+  it("scrolls on to an item off to the right, with the margin", () => {
+    expect(scrollLeftToShow({ offsetLeft: 380, offsetWidth: 50 }, strip)).toBe(146);
   });
 });

@@ -85,3 +85,19 @@ export function rotationKey(receiptId: string, page: number): string {
 export function rotateClockwise(degrees: number): number {
   return (((Math.round(degrees / 90) + 1) % 4) + 4) % 4 * 90;
 }
+
+/**
+ * Where a horizontal strip must scroll so an item shows with `margin` around it, or null when it
+ * already does: the least movement, to the item's start when it is off to the left, else its end.
+ */
+export function scrollLeftToShow(
+  item: { offsetLeft: number; offsetWidth: number },
+  strip: { scrollLeft: number; clientWidth: number },
+  margin = 16,
+): number | null {
+  const start = item.offsetLeft - margin;
+  const end = item.offsetLeft + item.offsetWidth + margin;
+  if (start < strip.scrollLeft) return start;
+  if (end > strip.scrollLeft + strip.clientWidth) return end - strip.clientWidth;
+  return null;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionForKey, isTypingTarget, SHORTCUTS, shortcutHint } from "./viewer-shortcuts";
+import { actionForKey, isTypingTarget, SHORTCUTS, shortcutHint, viewerShortcut, type ShortcutEvent } from "./viewer-shortcuts";
 
 const press = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) =>
   actionForKey({ key, ctrlKey: false, metaKey: false, altKey: false, ...mods });
@@ -61,5 +61,27 @@ describe("isTypingTarget", () => {
     expect(isTypingTarget({ tagName: "A" })).toBe(false);
     expect(isTypingTarget({ tagName: "BODY" })).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
+  });
+});
+
+describe("viewerShortcut", () => {
+  const event = (key: string, over: Partial<ShortcutEvent> = {}): ShortcutEvent => ({
+    key, ctrlKey: false, metaKey: false, altKey: false, repeat: false, defaultPrevented: false, isComposing: false, target: null, ...over,
+  });
+
+  it("lets held keys repeat and leaves taken, composing and typed keys alone", () => {
+    expect(viewerShortcut(event("j", { repeat: true }), false)).toBe("nextPage");
+    expect(viewerShortcut(event("j", { defaultPrevented: true }), false)).toBeNull();
+    expect(viewerShortcut(event("j", { isComposing: true }), false)).toBeNull();
+    expect(viewerShortcut(event("j", { target: { tagName: "INPUT", type: "text" } }), false)).toBeNull();
+    expect(viewerShortcut(event("Escape", { target: { tagName: "TEXTAREA" } }), true)).toBeNull();
+  });
+
+  it("keeps the help overlay modal and Esc for the overlay only", () => {
+    expect(viewerShortcut(event("Escape"), false)).toBeNull();
+    expect(viewerShortcut(event("Escape"), true)).toBe("closeHelp");
+    expect(viewerShortcut(event("?"), true)).toBe("toggleHelp");
+    expect(viewerShortcut(event("j"), true)).toBeNull();
+    expect(viewerShortcut(event("x"), false)).toBeNull();
   });
 });

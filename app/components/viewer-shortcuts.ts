@@ -61,3 +61,21 @@ export function isTypingTarget(target: TargetLike): boolean {
   if (tag === "INPUT") return !NON_TEXT_INPUTS.has((target.type ?? "text").toLowerCase());
   return false;
 }
+
+/** A key press as the shortcut rules see it (see use-keyboard-shortcuts): the key, its modifiers and where it was typed. */
+export type ShortcutEvent = KeyPress & { repeat: boolean; defaultPrevented: boolean; isComposing: boolean; target: TargetLike };
+
+/**
+ * The viewer's action for a key press, or null to leave the key alone. Held keys repeat (a held "j"
+ * flips pages); an IME composition, a text field and keys another handler took are left alone. The
+ * help overlay is modal: while it is open only its own keys work, and Esc means nothing when it is shut.
+ */
+export function viewerShortcut(event: ShortcutEvent, helpOpen: boolean): ViewerAction | null {
+  if (event.defaultPrevented || event.isComposing) return null;
+  if (isTypingTarget(event.target)) return null;
+  const action = actionForKey(event);
+  if (!action) return null;
+  if (action === "closeHelp" && !helpOpen) return null;
+  if (helpOpen && action !== "toggleHelp" && action !== "closeHelp") return null;
+  return action;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isTypingTarget, moveSelection, WORKSTATION_SHORTCUTS, workstationActionForKey, workstationHint } from "./workstation-shortcuts";
+import type { ShortcutEvent } from "./viewer-shortcuts";
+import { isTypingTarget, moveSelection, WORKSTATION_SHORTCUTS, workstationActionForKey, workstationHint, workstationShortcut, queueShortcut } from "./workstation-shortcuts";
 
 const press = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) =>
   workstationActionForKey({ key, ctrlKey: false, metaKey: false, altKey: false, ...mods });
@@ -56,5 +57,45 @@ describe("moveSelection", () => {
   });
   it("has nothing to select in an empty claim", () => {
     expect(moveSelection(-1, 1, 0)).toBe(-1);
+  });
+});
+
+describe("workstationShortcut", () => {
+  const event = (key: string, over: Partial<ShortcutEvent> = {}): ShortcutEvent => ({
+    key, ctrlKey: false, metaKey: false, altKey: false, repeat: false, defaultPrevented: false, isComposing: false, target: null, ...over,
+  });
+
+  it("ignores held keys and keys another handler took", () => {
+    expect(workstationShortcut(event("a"), false)).toBe("approve");
+    expect(workstationShortcut(event("a", { repeat: true }), false)).toBeNull();
+    expect(workstationShortcut(event("a", { defaultPrevented: true }), false)).toBeNull();
+  });
+
+  it("leaves a text field's keys to it, except Esc", () => {
+    const textarea = { tagName: "TEXTAREA" };
+    expect(workstationShortcut(event("j", { target: textarea }), false)).toBeNull();
+    expect(workstationShortcut(event("Escape", { target: textarea }), false)).toBe("closeHelp");
+    expect(workstationShortcut(event("j", { target: { tagName: "INPUT", type: "checkbox" } }), false)).toBe("nextLine");
+  });
+
+  it("keeps the help overlay modal", () => {
+    expect(workstationShortcut(event("a"), true)).toBeNull();
+    expect(workstationShortcut(event("?"), true)).toBe("toggleHelp");
+    expect(workstationShortcut(event("Escape"), true)).toBe("closeHelp");
+  });
+});
+
+describe("queueShortcut", () => {
+  const event = (key: string, over: Partial<ShortcutEvent> = {}): ShortcutEvent => ({
+    key, ctrlKey: false, metaKey: false, altKey: false, repeat: false, defaultPrevented: false, isComposing: false, target: null, ...over,
+  });
+
+  it("takes the next task on N only, once per press, never while typing or with a modifier", () => {
+    expect(queueShortcut(event("n"))).toBe("nextTask");
+    expect(queueShortcut(event("N"))).toBe("nextTask");
+    expect(queueShortcut(event("a"))).toBeNull();
+    expect(queueShortcut(event("n", { repeat: true }))).toBeNull();
+    expect(queueShortcut(event("n", { ctrlKey: true }))).toBeNull();
+    expect(queueShortcut(event("n", { target: { tagName: "INPUT", type: "search" } }))).toBeNull();
   });
 });

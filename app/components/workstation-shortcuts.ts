@@ -2,7 +2,9 @@
  * The workstation's keyboard map: one table drives the key handler and the help overlay, so they
  * cannot disagree. Typing in a field never triggers a shortcut (see `isTypingTarget`).
  */
-export { isTypingTarget } from "./viewer-shortcuts";
+import { isTypingTarget, type ShortcutEvent } from "./viewer-shortcuts";
+
+export { isTypingTarget };
 
 export type WorkstationAction =
   | "approve"
@@ -48,4 +50,23 @@ export function moveSelection(current: number, delta: 1 | -1, count: number): nu
   if (count <= 0) return -1;
   if (current < 0) return delta > 0 ? 0 : count - 1;
   return Math.min(count - 1, Math.max(0, current + delta));
+}
+
+/**
+ * The workstation's action for a key press, or null to leave the key alone. Held keys do not repeat (one
+ * press, one decision); Esc works even from a text field; while help is open only its own keys work.
+ */
+export function workstationShortcut(event: ShortcutEvent, helpOpen: boolean): WorkstationAction | null {
+  if (event.repeat || event.defaultPrevented) return null;
+  const action = workstationActionForKey(event);
+  if (!action) return null;
+  if (action !== "closeHelp" && isTypingTarget(event.target)) return null;
+  if (helpOpen && action !== "toggleHelp" && action !== "closeHelp") return null;
+  return action;
+}
+
+/** The queue page's one shortcut: N takes the next task, as on the workstation (held keys do not repeat). */
+export function queueShortcut(event: ShortcutEvent): "nextTask" | null {
+  if (event.repeat || event.defaultPrevented || isTypingTarget(event.target)) return null;
+  return workstationActionForKey(event) === "nextTask" ? "nextTask" : null;
 }

@@ -3,6 +3,8 @@
  * line, and the decision (approve / return with reason codes / reject) written in one transaction at
  * the claim version the accountant saw.
  */
+import { hasRole, type Actor } from "~/domain/actor";
+import { AppError } from "~/domain/app-error";
 import { checkClaim, type CheckFacts, type Finding } from "~/domain/claim-checks";
 import { transition, type ClaimAction, type ClaimStatus } from "~/domain/claim-machine";
 import { hammingDistance } from "~/domain/perceptual-hash";
@@ -17,8 +19,6 @@ import { rateLookupFor } from "./exchange-rate.server";
 import { getQaReview, sampleFinishedReview, type QaReview } from "./qa.server";
 import { emitTaskEvent } from "./task-events.server";
 
-export type ReviewViewer = { id: string; roles: readonly string[] };
-
 export type ReviewErrorCode =
   | "not_found"
   | "not_assignee"
@@ -29,14 +29,9 @@ export type ReviewErrorCode =
   | "invalid_reason"
   | "comment_required";
 
-export class ReviewError extends Error {
-  constructor(
-    readonly code: ReviewErrorCode,
-    readonly reason?: string,
-  ) {
-    super(reason ? `${code}: ${reason}` : code);
-    this.name = "ReviewError";
-  }
+/** A refused decision: an AppError with one of the codes above (and, for not_allowed, the segregation reason). */
+function refuse(code: ReviewErrorCode, reason?: string): AppError<ReviewErrorCode> {
+  return new AppError(code, { reason });
 }
 
 export type ReviewDecision = "approve" | "return" | "reject";
@@ -70,13 +65,11 @@ const PHASH_DISTANCE = 6;
 /** At most this many prefix-sharing candidates are compared per receipt hash. */
 const PHASH_CANDIDATES = 2000;
 
-const OVERSEERS = ["SUPERVISOR", "ADMIN"];
-
 /**
  * Everything the workstation shows for `taskId`, or null (404) when the task is not a review, or the
  * viewer is neither its assignee with the task in progress nor a supervisor/admin (who look read-only).
  */
-export async function getWorkstation({ taskId, viewer }: { taskId: string; viewer: ReviewViewer }): Promise<Workstation | null> {
+export async function getWorkstation({ taskId, viewer }: { taskId: string; viewer: Actor }): Promise<Workstation | null> {
   const task = await prisma.task.findUnique({
     where: { id: taskId },
     include: { group: { select: { name: true, nameZh: true } }, assignee: { select: { name: true } } },
@@ -85,8 +78,8 @@ export async function getWorkstation({ taskId, viewer }: { taskId: string; viewe
   // A QA task shows the same claim read-only, with the QA panel; QA reviewers may look at it.
   const qa = task.type === "QA" ? await getQaReview({ taskId, viewer }) : null;
   if (task.type === "QA" && !qa) return null;
-  const canDecide = task.type === "REVIEW" && task.status === "IN_PROGRESS" && task.assigneeId === viewer.id && viewer.roles.includes("ACCOUNTANT");
-  if (!canDecide && !qa && !viewer.roles.some((r) => OVERSEERS.includes(r))) return null;
+  const canDecide = task.type === "REVIEW" && task.status === "IN_PROGRESS" && task.assigneeId === viewer.id && hasRole(viewer, "ACCOUNTANT");
+  if (!canDecide && !qa && !hasRole(viewer, "SUPERVISOR", "ADMIN")) return null;
 
   const claim = await getClaimDetail({ claimId: task.claimId, viewer });
   if (!claim) return null;
@@ -225,7 +218,7 @@ const ACTIONS: Record<ReviewDecision, { action: ClaimAction; outcome: string; au
 /**
  * Decide one review task at the claim version the accountant saw. One transaction: lock task and
  * claim, check assignee, version and segregation of duties, move the claim through the state machine,
- * finish the task, bump the version, write the audit event. Any refusal throws a ReviewError and
+ * finish the task, bump the version, write the audit event. Any refusal throws an AppError and
  * changes nothing.
  */
 export async function decideReview({
@@ -236,7 +229,7 @@ export async function decideReview({
   reasonCodes = [],
   comment,
 }: {
-  viewer: ReviewViewer;
+  viewer: Actor;
   taskId: string;
   claimVersion: number;
   decision: ReviewDecision;
@@ -245,19 +238,19 @@ export async function decideReview({
 }): Promise<{ status: ClaimStatus; claimId: string }> {
   const note = comment?.trim() ?? "";
   const codes = [...new Set(reasonCodes.map((c) => c.trim()).filter(Boolean))];
-  if (decision === "return" && codes.length === 0) throw new ReviewError("reason_required");
-  if (decision === "reject" && !note) throw new ReviewError("comment_required");
+  if (decision === "return" && codes.length === 0) throw refuse("reason_required");
+  if (decision === "reject" && !note) throw refuse("comment_required");
   const rule = ACTIONS[decision];
 
   return prisma.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ claim_id: string }[]>`SELECT claim_id FROM task WHERE id = ${taskId} AND type = 'REVIEW' FOR UPDATE`;
-    if (!locked) throw new ReviewError("not_found");
+    if (!locked) throw refuse("not_found");
     await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${locked.claim_id} FOR UPDATE`;
     const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
-    if (task.status === "DONE" || task.status === "CANCELLED") throw new ReviewError("already_decided");
-    if (task.status !== "IN_PROGRESS" || task.assigneeId !== viewer.id) throw new ReviewError("not_assignee");
+    if (task.status === "DONE" || task.status === "CANCELLED") throw refuse("already_decided");
+    if (task.status !== "IN_PROGRESS" || task.assigneeId !== viewer.id) throw refuse("not_assignee");
     const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { id: true, status: true, version: true, claimantId: true, groupId: true } });
-    if (claim.version !== claimVersion) throw new ReviewError("stale");
+    if (claim.version !== claimVersion) throw refuse("stale");
 
     const managerTasks = await tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" }, select: { assigneeId: true } });
     const memberships = await tx.groupMember.findMany({ where: { userId: viewer.id }, select: { groupId: true } });
@@ -265,14 +258,14 @@ export async function decideReview({
       { id: viewer.id, roles: [...viewer.roles], groupIds: memberships.map((m) => m.groupId) },
       { claimantId: claim.claimantId, managerApproverIds: managerTasks.flatMap((t) => (t.assigneeId ? [t.assigneeId] : [])), groupId: task.groupId ?? claim.groupId },
     );
-    if (!allowed.ok) throw new ReviewError("not_allowed", allowed.reason);
+    if (!allowed.ok) throw refuse("not_allowed", allowed.reason);
 
     if (decision === "return") {
       const valid = await tx.returnReason.count({ where: { code: { in: codes }, active: true } });
-      if (valid !== codes.length) throw new ReviewError("invalid_reason");
+      if (valid !== codes.length) throw refuse("invalid_reason");
     }
     const to = transition(claim.status, rule.action);
-    if (!to.ok) throw new ReviewError("stale");
+    if (!to.ok) throw refuse("stale");
 
     const now = new Date();
     await tx.task.update({ where: { id: task.id }, data: { status: "DONE", outcome: rule.outcome, finishedAt: now, startedAt: task.startedAt ?? now } });

@@ -2,25 +2,23 @@
  * The accountants' work queue: what is waiting in my groups, and "Next" — take the highest-priority,
  * oldest open review task I may process, without two accountants ever getting the same one.
  */
+import { hasRole, type Actor } from "~/domain/actor";
+import { AppError } from "~/domain/app-error";
 import { assertTransition, type ClaimStatus } from "~/domain/claim-machine";
 import { canProcess } from "~/domain/segregation";
 import { Prisma } from "~/generated/prisma/client";
-import type { Role, SlaState } from "~/generated/prisma/enums";
+import type { SlaState } from "~/generated/prisma/enums";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { claimsOfCompanies } from "./floor-tasks.server";
 import { emitTaskEvent } from "./task-events.server";
 
-export class WorkQueueError extends Error {
-  constructor(
-    readonly code: "forbidden" | "not_found" | "not_member" | "segregation" | "not_reassignable" | "stale",
-  ) {
-    super(code);
-    this.name = "WorkQueueError";
-  }
-}
+/** The codes of the AppErrors the queue throws. */
+export type WorkQueueErrorCode = "forbidden" | "not_found" | "not_member" | "segregation" | "not_reassignable" | "stale";
 
-export type Actor = { id: string; roles: readonly Role[] };
+function refuse(code: WorkQueueErrorCode): AppError<WorkQueueErrorCode> {
+  return new AppError(code);
+}
 
 export type AccountantGroup = { id: string; code: string; name: string; nameZh: string; slaMinutes: number };
 
@@ -172,7 +170,7 @@ export async function takeNextTask(
   { accountant }: { accountant: Actor },
   db: Db = prisma,
 ): Promise<{ taskId: string; claimId: string } | null> {
-  if (!accountant.roles.includes("ACCOUNTANT")) throw new WorkQueueError("forbidden");
+  if (!hasRole(accountant, "ACCOUNTANT")) throw refuse("forbidden");
   return db.$transaction(
     async (tx) => {
       const taken = await takeTaskRow(tx, accountant.id);
@@ -183,7 +181,7 @@ export async function takeNextTask(
         where: { id: taken.claimId, version: taken.claimVersion, status: taken.claimStatus },
         data: { status: to, version: { increment: 1 } },
       });
-      if (moved.count !== 1) throw new WorkQueueError("stale");
+      if (moved.count !== 1) throw refuse("stale");
       await recordAudit(tx, {
         claimId: taken.claimId,
         actorId: accountant.id,
@@ -210,16 +208,16 @@ export async function reassignTask(
   { supervisor, taskId, toUserId }: { supervisor: Actor; taskId: string; toUserId: string },
   db: Db = prisma,
 ): Promise<{ status: "OPEN" | "IN_PROGRESS" }> {
-  if (!supervisor.roles.includes("SUPERVISOR")) throw new WorkQueueError("forbidden");
+  if (!hasRole(supervisor, "SUPERVISOR")) throw refuse("forbidden");
   return db.$transaction(async (tx) => {
     const [task] = await tx.$queryRaw<
       { id: string; claimId: string; groupId: string | null; status: string; type: string; assigneeId: string | null; preferredAssigneeId: string | null }[]
     >`SELECT id, claim_id AS "claimId", group_id AS "groupId", status, type, assignee_id AS "assigneeId",
              preferred_assignee_id AS "preferredAssigneeId"
         FROM task WHERE id = ${taskId} FOR UPDATE`;
-    if (!task) throw new WorkQueueError("not_found");
+    if (!task) throw refuse("not_found");
     if (task.type !== "REVIEW" || (task.status !== "OPEN" && task.status !== "IN_PROGRESS") || !task.groupId) {
-      throw new WorkQueueError("not_reassignable");
+      throw refuse("not_reassignable");
     }
     const target = await tx.user.findFirst({
       where: { id: toUserId, active: true },
@@ -228,19 +226,19 @@ export async function reassignTask(
     const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { claimantId: true, companyId: true } });
     // A supervisor moves only the work of the companies assigned to them; any other task does not exist for them.
     const inScope = await tx.userCompany.findUnique({ where: { userId_companyId: { userId: supervisor.id, companyId: claim.companyId } } });
-    if (!inScope) throw new WorkQueueError("not_found");
+    if (!inScope) throw refuse("not_found");
     const approvals = await tx.task.findMany({
       where: { claimId: task.claimId, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" },
       select: { assigneeId: true },
     });
-    if (!target) throw new WorkQueueError("not_member");
+    if (!target) throw refuse("not_member");
     // The same rule the workstation applies when the target later decides the claim.
     const allowed = canProcess(
       { id: target.id, roles: target.roles, groupIds: target.groupMembers.map((m) => m.groupId) },
       { claimantId: claim.claimantId, managerApproverIds: approvals.flatMap((a) => (a.assigneeId ? [a.assigneeId] : [])), groupId: task.groupId },
     );
     if (!allowed.ok) {
-      throw new WorkQueueError(allowed.reason === "own_claim" || allowed.reason === "approved_as_manager" ? "segregation" : "not_member");
+      throw refuse(allowed.reason === "own_claim" || allowed.reason === "approved_as_manager" ? "segregation" : "not_member");
     }
 
     const status = task.status as "OPEN" | "IN_PROGRESS";

@@ -1,16 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, type RefObject } from "react";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
+import { useKeyboardShortcuts } from "~/components/use-keyboard-shortcuts";
 import { usePollWhile } from "~/components/use-poll-while";
+import { queueShortcut } from "~/components/workstation-shortcuts";
+import { isAppError } from "~/domain/app-error";
 import type { Role } from "~/generated/prisma/enums";
 import { getViewerScope } from "~/models/claim.server";
-import { queueSummary, takeNextTask, WorkQueueError } from "~/models/work-queue.server";
+import { queueSummary, takeNextTask } from "~/models/work-queue.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime, localName } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Work queue · Accounting Factory" }];
 
@@ -37,35 +42,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** The Next form: nothing but its intent. */
+const NextSchema = z.object({ intent: z.literal("next") });
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "ACCOUNTANT");
-  const form = await request.formData();
-  if (form.get("intent") !== "next") throw new Response("Bad request", { status: 400 });
+  const submission = parseForm(await request.formData(), NextSchema);
+  if (submission.status !== "success") throw new Response("Bad request", { status: 400 });
   try {
     const taken = await takeNextTask({ accountant: user });
     if (!taken) return { outcome: "empty" as const };
     return redirect(`/work/${taken.taskId}`);
   } catch (err) {
-    if (err instanceof WorkQueueError && err.code === "stale") return { outcome: "conflict" as const };
+    // Another accountant's transaction moved the claim first: the page says so, and Next again.
+    if (isAppError(err, "stale")) return { outcome: "conflict" as const };
     throw err;
   }
-}
-
-/** `n` presses Next, unless the person is typing somewhere or holding a modifier. */
-function useNextShortcut(enabled: boolean, form: RefObject<HTMLFormElement>) {
-  useEffect(() => {
-    if (!enabled) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "n" && e.key !== "N") return;
-      if (e.repeat || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-      const el = e.target instanceof HTMLElement ? e.target : null;
-      if (el && (el.isContentEditable || el.closest("input, textarea, select, [contenteditable='true']"))) return;
-      e.preventDefault();
-      form.current?.requestSubmit();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [enabled, form]);
 }
 
 export default function Queue() {
@@ -77,7 +69,7 @@ export default function Queue() {
   const formRef = useRef<HTMLFormElement>(null);
   const taking = navigation.state !== "idle" && navigation.formData?.get("intent") === "next";
   usePollWhile(true, POLL_MS);
-  useNextShortcut(canTake && !taking, formRef);
+  useKeyboardShortcuts(queueShortcut, () => formRef.current?.requestSubmit(), canTake && !taking);
 
   const memberGroups = groups.filter((g) => g.member);
   const waiting = memberGroups.reduce((n, g) => n + g.open, 0);

@@ -1,14 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { ageMinutes, formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
+import { isAppError } from "~/domain/app-error";
 import { floorTaskState, listFloorTasks } from "~/models/floor-tasks.server";
 import { getViewerScope } from "~/models/claim.server";
-import { queueSummary, reassignTask, WorkQueueError } from "~/models/work-queue.server";
+import { queueSummary, reassignTask } from "~/models/work-queue.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTotals, localName } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Floor · Accounting Factory" }];
 
@@ -47,6 +50,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** One row's re-assign form: the task, the chosen accountant, and the status and holder the supervisor saw. */
+const ReassignSchema = z.object({
+  intent: z.literal("reassign"),
+  taskId: z.string(),
+  toUserId: z.string("choose"),
+  seenStatus: z.string().optional(),
+  seenHolder: z.string().optional(),
+});
+
+/** How a refusal of reassignTask reads on the floor. */
+const FLOOR_CODE: Record<string, "stale" | "segregation" | "not_member" | "not_found"> = {
+  not_reassignable: "stale",
+  stale: "stale",
+  not_found: "not_found",
+  segregation: "segregation",
+};
+
 type ReassignResult =
   | { ok: true; taskId: string; status: "OPEN" | "IN_PROGRESS" }
   | { ok: false; taskId: string; code: "stale" | "segregation" | "not_member" | "not_found" | "choose" };
@@ -54,26 +74,27 @@ type ReassignResult =
 export async function action({ request }: ActionFunctionArgs): Promise<ReassignResult> {
   const user = await requireFloorViewer(request);
   if (!hasRole(user, "SUPERVISOR")) throw new Response("Forbidden", { status: 403 });
-  const form = await request.formData();
-  if (form.get("intent") !== "reassign") throw new Response("Bad request", { status: 400 });
-  const taskId = String(form.get("taskId") ?? "");
-  const toUserId = String(form.get("toUserId") ?? "");
-  if (!taskId) throw new Response("Bad request", { status: 400 });
-  if (!toUserId) return { ok: false, taskId, code: "choose" };
+  const submission = parseForm(await request.formData(), ReassignSchema);
+  if (submission.status !== "success") {
+    // Only a missing choice is the supervisor's to fix; a form without its intent or task is not this page's.
+    const taskId = submission.payload.taskId;
+    if (typeof taskId !== "string" || !taskId || Object.keys(submission.error ?? {}).some((name) => name !== "toUserId")) {
+      throw new Response("Bad request", { status: 400 });
+    }
+    return { ok: false, taskId, code: "choose" };
+  }
+  const { taskId, toUserId, seenStatus, seenHolder } = submission.value;
   // The form carries the status and holder the supervisor saw; if either moved since, they decide again.
   const now = await floorTaskState(taskId, await getViewerScope(user.id));
   if (!now) return { ok: false, taskId, code: "not_found" };
-  if (now.status !== form.get("seenStatus") || (now.holderId ?? "") !== String(form.get("seenHolder") ?? "")) {
-    return { ok: false, taskId, code: "stale" };
-  }
+  if (now.status !== seenStatus || (now.holderId ?? "") !== (seenHolder ?? "")) return { ok: false, taskId, code: "stale" };
   try {
     const { status } = await reassignTask({ supervisor: user, taskId, toUserId });
     return { ok: true, taskId, status };
   } catch (err) {
-    if (!(err instanceof WorkQueueError)) throw err;
-    if (err.code === "forbidden") throw new Response("Forbidden", { status: 403 });
-    const code = err.code === "not_reassignable" ? "stale" : err.code === "not_found" ? "not_found" : err.code === "segregation" ? "segregation" : err.code === "stale" ? "stale" : "not_member";
-    return { ok: false, taskId, code };
+    if (isAppError(err, "forbidden")) throw new Response("Forbidden", { status: 403 });
+    if (!isAppError(err)) throw err;
+    return { ok: false, taskId, code: FLOOR_CODE[err.code] ?? "not_member" };
   }
 }
 

@@ -10,14 +10,15 @@
  * Routing and imaging happen in the app's workers, through the outbox, as for real users.
  */
 import { DateTime } from "luxon";
+import { isAppError } from "~/domain/app-error";
 import type { ClaimInput } from "~/domain/claim-input";
 import type { Role } from "~/generated/prisma/enums";
 import { ApprovalError, decideApproval, listApprovals } from "~/models/approval.server";
 import { ClaimCommandError, attachReceipts, createDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
-import { ReviewError, decideReview, getWorkstation } from "~/models/review.server";
-import { WorkQueueError, queueSummary, takeNextTask } from "~/models/work-queue.server";
+import { decideReview, getWorkstation } from "~/models/review.server";
+import { queueSummary, takeNextTask } from "~/models/work-queue.server";
 import { prisma } from "~/utils/db.server";
 import { receiveUploads } from "~/utils/upload.server";
 import { categoryFor } from "../../prisma/seed/plan";
@@ -361,7 +362,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
     try {
       taken = await takeNextTask({ accountant });
     } catch (err) {
-      if (!(err instanceof WorkQueueError && err.code === "stale")) throw err;
+      if (!isAppError(err, "stale")) throw err;
     }
     if (!taken) {
       queue.push(simMs + (NEXT_RETRY_MINUTES + rng() * 2) * MINUTE, { kind: "next", accountant });
@@ -401,7 +402,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
         await scheduleFix(taskId, simMs);
       }
     } catch (err) {
-      if (!(err instanceof ReviewError && (err.code === "stale" || err.code === "already_decided" || err.code === "not_assignee"))) throw err;
+      if (!isAppError(err, "stale", "already_decided", "not_assignee")) throw err;
     }
     // Straight on to the next one, after a breath.
     queue.push(simMs + rng() * 0.5 * MINUTE, { kind: "next", accountant });

@@ -1,0 +1,67 @@
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import type { Finding } from "~/domain/claim-checks";
+import { formatMoney } from "~/domain/money";
+import { formatCalendarDate } from "~/utils/format";
+
+type TFn = (key: string, options?: Record<string, unknown>) => string;
+
+function money(minor: string | number | undefined, currency: string | number | undefined, locale: string): string {
+  if (minor === undefined || currency === undefined) return "";
+  return formatMoney({ minor: BigInt(minor), currency: String(currency) }, locale);
+}
+
+/** One finding as a severity-coloured chip with translated text (duplicates link to the other claim). */
+export function FindingChip({ finding, t, locale }: { finding: Finding; t: TFn; locale: string }) {
+  const p = finding.params;
+  let text: ReactNode;
+  switch (finding.code) {
+    case "duplicate_receipt":
+    case "similar_receipt":
+      text = (
+        <>
+          {t(`finding.${finding.code}`)}{" "}
+          <Link to={`/claims/${String(p.claimId)}`} className="mono" target="_blank" rel="noreferrer">
+            {String(p.claimNumber)}
+          </Link>
+          {finding.code === "similar_receipt" ? <> {t("finding.similar_distance", { distance: p.distance })}</> : null}
+        </>
+      );
+      break;
+    case "over_category_limit":
+      text = t(p.reason === "no_rate" ? "finding.over_category_limit_no_rate" : "finding.over_category_limit", {
+        limit: money(p.limitMinor, p.limitCurrency, locale),
+      });
+      break;
+    case "weekend_or_holiday":
+      text = t(`finding.weekend_or_holiday_${p.reason === "holiday" ? "holiday" : "weekend"}`);
+      break;
+    case "receipt_date_far":
+      text = t("finding.receipt_date_far", { capturedOn: formatCalendarDate(String(p.capturedOn), locale), days: p.days });
+      break;
+    case "fx_rate_out_of_tolerance":
+      text = t("finding.fx_rate_out_of_tolerance", { impliedRate: p.impliedRate, referenceRate: p.referenceRate, deviationPercent: p.deviationPercent });
+      break;
+    default:
+      text = t(`finding.${finding.code}`);
+  }
+  return (
+    <li className={`finding finding-${finding.severity}`} data-testid="finding" data-code={finding.code}>
+      <span className="visually-hidden">{t(`severity.${finding.severity}`)}: </span>
+      {text}
+    </li>
+  );
+}
+
+/** A line's findings as chips, or the quiet "no findings" text. */
+export function LineFindings({ findings, t, locale }: { findings: readonly Finding[]; t: TFn; locale: string }) {
+  return findings.length === 0 ? (
+    <span className="finding-none">{t("lines.noFindings")}</span>
+  ) : (
+    <ul className="findings">
+      {findings.map((f, k) => (
+        <FindingChip key={`${f.code}-${k}`} finding={f} t={t} locale={locale} />
+      ))}
+    </ul>
+  );
+}
