@@ -20,7 +20,8 @@ import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import exifr from "exifr";
 import sharp from "sharp";
-import { mulberry32, randomReceiptSpec, renderReceiptJpeg, renderReceiptPdf } from "../prisma/seed/receipt-art";
+import { mulberry32 } from "~/domain/seeded-random";
+import { randomReceiptSpec, renderReceiptJpeg, renderReceiptPdf } from "../fixtures/receipts";
 
 const OUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test/fixtures");
 const MAX_BYTES = 500 * 1024;
