@@ -14,7 +14,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["app/**/*.test.ts", "prisma/**/*.test.ts", "workers/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
+          include: ["app/**/*.test.ts", "prisma/**/*.test.ts", "workers/**/*.test.ts", "scripts/**/*.test.ts", "fixtures/**/*.test.ts", "test/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**"],
           environment: "node",
         },

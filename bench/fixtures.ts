@@ -2,7 +2,8 @@
  * Large, realistic inputs for the imaging benchmarks, generated in memory.
  * Deterministic: fixed specs and seeds, so runs compare like with like.
  */
-import { mulberry32, randomReceiptSpec, renderReceiptScene } from "../prisma/seed/receipt-art";
+import { mulberry32 } from "~/domain/seeded-random";
+import { randomReceiptSpec, renderReceiptScene } from "../fixtures/receipts";
 
 /**
  * A 12 MP (4000×3000) phone photo of a till receipt on a desk, JPEG quality 90.

@@ -19,7 +19,7 @@
  * recomputeClosedMonth() (compute again, compare with the stored statements: must match).
  * Prints a table, then exactly one JSON line.
  */
-import { PIECE_RATES, POINT_VALUE, QUALITY_DEDUCTIONS } from "../prisma/seed/pay";
+import { PIECE_RATES, POINT_VALUE, QUALITY_DEDUCTIONS } from "../fixtures/pay-rates";
 import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { seedBenchDatabase } from "./bench-db";
 import { positiveArg } from "./cli";

@@ -6,21 +6,20 @@
  * Each fixture is written, then checked for the property tests rely on
  * (EXIF orientation, page count, decode failure, ...). Output is deterministic
  * except encrypted.pdf, whose AES-256 key salts are random even with qpdf's
- * static IV/ID test switches. receipt-iphone.heic needs heif-enc (Debian: apt-get install
- * libheif-examples, x265 inside); name fixtures to write only those:
+ * static IV/ID test switches. Needs poppler-utils, qpdf and zip; receipt-iphone.heic needs heif-enc
+ * (Debian: apt-get install libheif-examples, x265 inside). Name fixtures to write only those:
  *
  *   npx tsx scripts/make-fixtures.ts receipt-iphone.heic
  */
 import { execFileSync } from "node:child_process";
-import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import zlib from "node:zlib";
 import exifr from "exifr";
 import sharp from "sharp";
-import { mulberry32, randomReceiptSpec, renderReceiptJpeg, renderReceiptPdf } from "../prisma/seed/receipt-art";
+import { mulberry32 } from "~/domain/seeded-random";
+import { randomReceiptSpec, renderReceiptJpeg, renderReceiptPdf } from "../fixtures/receipts";
 
 const OUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test/fixtures");
 const MAX_BYTES = 500 * 1024;
@@ -170,86 +169,43 @@ async function corruptJpg(): Promise<void> {
   }
 }
 
-/** A real (stored, uncompressed) ZIP with one text file, named .jpg. */
+/**
+ * A real ZIP (one text file, stored uncompressed), named .jpg; written by Info-ZIP's zip with a fixed
+ * timestamp and mode and no extra fields, so it comes out the same every time.
+ */
 function notAnImage(): void {
-  const name = Buffer.from("readme.txt");
-  const body = Buffer.from("This is a ZIP archive pretending to be a JPEG.\n");
-  const crc = zlib.crc32(body);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(10, 4); // version needed
-  local.writeUInt16LE(0x21, 10); // DOS time 00:01:02, fixed for reproducibility
-  local.writeUInt16LE(0x5a6c, 12); // DOS date 2025-03-12
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(body.length, 18);
-  local.writeUInt32LE(body.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(10, 6);
-  central.writeUInt16LE(0x21, 12);
-  central.writeUInt16LE(0x5a6c, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(body.length, 20);
-  central.writeUInt32LE(body.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  const centralAt = local.length + name.length + body.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + name.length, 12);
-  end.writeUInt32LE(centralAt, 16);
-  const data = Buffer.concat([local, name, body, central, name, end]);
-  write("not-an-image.jpg", data);
-  check(data.readUInt32LE(0) === 0x04034b50, "not-an-image.jpg starts with the ZIP signature");
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, "latin1");
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-/** zlib stream of `height` copies of `row`, fed in blocks so memory stays at a few MB. */
-async function deflateRepeated(row: Buffer, height: number): Promise<Buffer> {
-  const deflate = zlib.createDeflate({ level: 9, memLevel: 9 });
-  const parts: Buffer[] = [];
-  deflate.on("data", (chunk: Buffer) => parts.push(chunk));
-  const done = once(deflate, "end");
-  const rowsPerBlock = 200;
-  const block = Buffer.concat(Array.from({ length: rowsPerBlock }, () => row));
-  for (let y = 0; y < height; y += rowsPerBlock) {
-    const rows = Math.min(rowsPerBlock, height - y);
-    if (!deflate.write(block.subarray(0, rows * row.length))) await once(deflate, "drain");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fixtures-zip-"));
+  try {
+    const text = path.join(tmp, "readme.txt");
+    fs.writeFileSync(text, "This is a ZIP archive pretending to be a JPEG.\n");
+    fs.chmodSync(text, 0o644);
+    const stamp = new Date("2025-03-12T00:01:02Z");
+    fs.utimesSync(text, stamp, stamp);
+    const zip = path.join(tmp, "archive.zip");
+    execFileSync("zip", ["-q", "-X", "-0", zip, "readme.txt"], { cwd: tmp, env: { ...process.env, TZ: "UTC" } });
+    const data = fs.readFileSync(zip);
+    write("not-an-image.jpg", data);
+    check(data.readUInt32LE(0) === 0x04034b50, "not-an-image.jpg starts with the ZIP signature");
+    check(execFileSync("unzip", ["-p", zip, "readme.txt"], { encoding: "utf8" }).startsWith("This is a ZIP"), "not-an-image.jpg unzips");
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
-  deflate.end();
-  await done;
-  return Buffer.concat(parts);
 }
 
 /**
- * A complete, valid 13000×12000 (156 MP) greyscale PNG: the header alone
- * should get it rejected. Every scanline is identical (filter 0 + zeros), so
- * ~156 MB of raw rows deflate to about 150 KB.
+ * A complete, valid 13000×12000 (156 MP) greyscale PNG: the header alone should get it rejected. All
+ * black, so ~156 MB of pixels deflate to about 150 KB; libvips writes it a strip at a time.
  */
 async function hugePixelsPng(): Promise<void> {
   const [width, height] = [13_000, 12_000];
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // colour type: greyscale
-  const idat = await deflateRepeated(Buffer.alloc(width + 1, 0), height);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const data = Buffer.concat([signature, pngChunk("IHDR", ihdr), pngChunk("IDAT", idat), pngChunk("IEND", Buffer.alloc(0))]);
+  const data = await sharp({ create: { width, height, channels: 3, background: "#000" }, limitInputPixels: false })
+    .toColourspace("b-w")
+    .png({ compressionLevel: 9, adaptiveFiltering: false })
+    .toBuffer();
   write("huge-pixels.png", data);
   const meta = await sharp(data, { limitInputPixels: false }).metadata();
   check(meta.width === width && meta.height === height, "huge-pixels.png header says 13000x12000");
+  check(meta.channels === 1, "huge-pixels.png is greyscale");
   check(data.length < 1024 * 1024, "huge-pixels.png is under 1 MB");
 }
 

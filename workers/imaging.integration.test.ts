@@ -24,7 +24,7 @@ import {
   simplePdf,
   truncatedJpeg,
 } from "../test/imaging-inputs";
-import { withExifDate } from "../prisma/seed/receipt-art";
+import { withExifDate } from "../fixtures/receipts";
 import { startImagingWorker } from "./imaging";
 import { startRelay, type Relay } from "./relay";
 

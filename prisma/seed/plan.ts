@@ -4,7 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import type { ClaimStatus } from "~/domain/claim-machine";
-import { mulberry32, randomReceiptSpec, type ReceiptArtSpec, type ReceiptKind } from "./receipt-art";
+import { mulberry32 } from "~/domain/seeded-random";
+import { categoryFor, randomReceiptSpec, type ReceiptArtSpec, type ReceiptKind } from "../../fixtures/receipts";
 
 export type PlanUser = { id: string; companyId: string; currency: string; hongKong: boolean; managerId: string | null };
 
@@ -92,18 +93,6 @@ const RETURN_COMMENTS = [
   "Please attach the itemised receipt, not the card slip.",
   "发票抬头与公司名称不一致，请更换。",
 ];
-
-export function categoryFor(spec: ReceiptArtSpec): string {
-  const m = spec.merchant;
-  if (/航空|Air|Airlines/i.test(m)) return "AIR";
-  if (/铁路|Rail|12306/i.test(m)) return "RAIL";
-  if (/酒店|Hotel|Hilton|Marriott|Hyatt|携程|Inn/i.test(m) || spec.kind === "hotel") return "HOTEL";
-  if (/出行|出租|Taxi|Uber|Lyft|Cab/i.test(m) || spec.kind === "taxi") return "TAXI";
-  if (/联合网络|电信|移动|Mobile|Telecom|Verizon/i.test(m)) return "COMM";
-  if (/京东|Office|Staples|Best Buy|超市|Walgreens|Whole Foods/i.test(m)) return "OFFICE";
-  if (/Consult|培训|Training/i.test(m)) return "TRAINING";
-  return "MEAL";
-}
 
 function pickWeighted<T>(rng: () => number, items: [T, number][]): T {
   const total = items.reduce((a, [, w]) => a + w, 0);

@@ -21,8 +21,7 @@ import { decideReview, getWorkstation } from "~/models/review.server";
 import { queueSummary, takeNextTask } from "~/models/work-queue.server";
 import { prisma } from "~/utils/db.server";
 import { receiveUploads } from "~/utils/upload.server";
-import { categoryFor } from "../../prisma/seed/plan";
-import { randomReceiptSpec, renderReceiptJpeg } from "../../prisma/seed/receipt-art";
+import { categoryFor, randomReceiptSpec, renderReceiptJpeg } from "../../fixtures/receipts";
 import {
   DEFAULT_RATES,
   EventQueue,
