@@ -114,7 +114,7 @@ export const RuleConditionsSchema = z
 export const RoutingRuleInputSchema = z.object({
   id: z.string().optional(),
   name: z.string().trim().min(1, "required").max(200, "too_long"),
-  groupId: z.string(),
+  groupId: z.string("unknown_group"),
   position: z.number("invalid").int("invalid").min(0, "invalid").max(1_000_000, "invalid"),
   active: z.boolean(),
   priority: z.number("invalid").int("invalid").min(-1000, "invalid").max(1000, "invalid").nullable(),

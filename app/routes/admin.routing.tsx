@@ -71,8 +71,8 @@ const RuleFormSchema = z
   .object({
     intent: z.literal("save"),
     id: z.string().optional(),
-    name: z.string().default(""),
-    groupId: z.string().default(""),
+    name: z.string().optional(),
+    groupId: z.string().optional(),
     position: typedNumber,
     priority: typedNumber,
     active: z.boolean().default(false),
@@ -80,9 +80,9 @@ const RuleFormSchema = z
     departmentIds: chosen,
     categoryCodes: chosen,
     categoryMatch: z.string().optional(),
-    currencies: z.string().default(""),
+    currencies: z.string().optional(),
     foreignCurrency: z.string().optional(),
-    totalCurrency: z.string().default(""),
+    totalCurrency: z.string().optional(),
     minTotal: typedText,
     maxTotal: typedText,
     minLines: typedNumber,
@@ -96,11 +96,11 @@ const RuleFormSchema = z
       c.categoryCodes = form.categoryCodes;
       c.categoryMatch = form.categoryMatch === "all" ? "all" : "any";
     }
-    const currencies = form.currencies.split(/[,\s]+/).filter(Boolean);
+    const currencies = (form.currencies ?? "").split(/[,\s]+/).filter(Boolean);
     if (currencies.length) c.currencies = currencies;
     if (form.foreignCurrency === "yes") c.foreignCurrency = true;
     if (form.foreignCurrency === "no") c.foreignCurrency = false;
-    const totalCurrency = form.totalCurrency.trim().toUpperCase();
+    const totalCurrency = (form.totalCurrency ?? "").trim().toUpperCase();
     const band = [[form.minTotal, "minTotalMinor"], [form.maxTotal, "maxTotalMinor"]] as const;
     const fail = (key: string, message: string) => ctx.issues.push({ code: "custom", input: form, path: ["conditions", key], message });
     if (band.some(([text]) => text !== undefined)) {
@@ -121,8 +121,9 @@ const RuleFormSchema = z
     if (form.maxLines !== undefined) c.maxLines = form.maxLines;
     return {
       ...(form.id ? { id: form.id } : {}),
-      name: form.name,
-      groupId: form.groupId,
+      name: form.name ?? "",
+      // No group chosen: the model answers unknown_group, as for a group that no longer exists.
+      groupId: form.groupId ?? "",
       position: form.position ?? Number.NaN,
       active: form.active,
       priority: form.priority ?? null,
@@ -257,9 +258,10 @@ export default function AdminRouting() {
     onValidate: ({ formData }) => parseForm(formData, ReasonFormSchema),
     shouldValidate: "onSubmit",
   });
-  // Condition codes are keyed by the rule's own names ("conditions.minLines"), not by the inputs'.
-  const ruleErrors = ruleForm.allErrors;
-  const reasonErrors = reasonForm.allErrors;
+  // Condition codes are keyed by the rule's own names ("conditions.minLines", "conditions.currencies[0]"), not by the inputs'.
+  const errorsAt = (all: Record<string, string[]>, name: string) => Object.entries(all).find(([key]) => key === name || key.startsWith(`${name}[`))?.[1];
+  const ruleError = (name: string) => errorsAt(ruleForm.allErrors, name);
+  const reasonError = (name: string) => errorsAt(reasonForm.allErrors, name);
 
   return (
     <>
@@ -327,7 +329,7 @@ export default function AdminRouting() {
               <label className="field grow">
                 <span>{t("form.name")}</span>
                 <input name="name" defaultValue={editing?.name ?? ""} maxLength={200} required />
-                <FieldError errors={ruleErrors["name"]} name="name" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("name")} name="name" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.group")}</span>
@@ -335,24 +337,24 @@ export default function AdminRouting() {
                   <option value="" disabled>{t("form.chooseGroup")}</option>
                   {groups.map((g) => <option key={g.id} value={g.id}>{localName(g, locale)}</option>)}
                 </select>
-                <FieldError errors={ruleErrors["groupId"]} name="groupId" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("groupId")} name="groupId" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.position")}</span>
                 <input name="position" type="number" min={0} step={1} defaultValue={editing?.position ?? nextPosition} required />
-                <FieldError errors={ruleErrors["position"]} name="position" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("position")} name="position" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.priority")}</span>
                 <input name="priority" type="number" step={1} defaultValue={editing?.priority ?? ""} />
-                <FieldError errors={ruleErrors["priority"]} name="priority" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("priority")} name="priority" ns="admin" prefix="errors" />
               </label>
               <label className="field admin-check">
                 <span>{t("form.active")}</span>
                 <input name="active" type="checkbox" defaultChecked={editing?.active ?? true} />
               </label>
             </div>
-            <FieldError errors={ruleErrors["conditions"]} name="conditions" ns="admin" prefix="errors" />
+            <FieldError errors={ruleError("conditions")} name="conditions" ns="admin" prefix="errors" />
             <div className="row">
               <label className="field">
                 <span>{t("form.companies")}</span>
@@ -365,7 +367,7 @@ export default function AdminRouting() {
                 >
                   {options.companies.map((co) => <option key={co.id} value={co.id}>{localName(co, locale)} · {co.currency}</option>)}
                 </select>
-                <FieldError errors={ruleErrors["conditions.companyIds"]} name="conditions.companyIds" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("conditions.companyIds")} name="conditions.companyIds" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.departments")}</span>
@@ -376,7 +378,7 @@ export default function AdminRouting() {
                     </optgroup>
                   ))}
                 </select>
-                <FieldError errors={ruleErrors["conditions.departmentIds"]} name="conditions.departmentIds" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("conditions.departmentIds")} name="conditions.departmentIds" ns="admin" prefix="errors" />
               </label>
             </div>
             <fieldset className="admin-fieldset">
@@ -397,13 +399,13 @@ export default function AdminRouting() {
                   <input type="radio" name="categoryMatch" value="all" defaultChecked={c.categoryMatch === "all"} /> {t("form.matchAll")}
                 </label>
               </div>
-              <FieldError errors={ruleErrors["conditions.categoryCodes"]} name="conditions.categoryCodes" ns="admin" prefix="errors" />
+              <FieldError errors={ruleError("conditions.categoryCodes")} name="conditions.categoryCodes" ns="admin" prefix="errors" />
             </fieldset>
             <div className="row">
               <label className="field">
                 <span>{t("form.currencies")}</span>
                 <input name="currencies" placeholder="USD, EUR" defaultValue={c.currencies?.join(", ") ?? ""} />
-                <FieldError errors={ruleErrors["conditions.currencies"]} name="conditions.currencies" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("conditions.currencies")} name="conditions.currencies" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.foreign")}</span>
@@ -418,27 +420,27 @@ export default function AdminRouting() {
                 <select name="totalCurrency" value={band.currency} onChange={(e) => band.chosen(e.currentTarget.value)} aria-describedby="band-currency-hint">
                   {band.offered.map((cur) => <option key={cur} value={cur}>{cur}</option>)}
                 </select>
-                <FieldError errors={ruleErrors["conditions.totalCurrency"]} name="conditions.totalCurrency" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("conditions.totalCurrency")} name="conditions.totalCurrency" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.minTotal", { currency: band.currency })}</span>
                 <input name="minTotal" inputMode="decimal" defaultValue={c.minTotalMinor ? minorToDecimalString(BigInt(c.minTotalMinor), band.stored ?? "CNY") : ""} />
-                <FieldError errors={ruleErrors["conditions.minTotalMinor"]} name="conditions.minTotalMinor" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("conditions.minTotalMinor")} name="conditions.minTotalMinor" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.maxTotal", { currency: band.currency })}</span>
                 <input name="maxTotal" inputMode="decimal" defaultValue={c.maxTotalMinor ? minorToDecimalString(BigInt(c.maxTotalMinor), band.stored ?? "CNY") : ""} />
-                <FieldError errors={ruleErrors["conditions.maxTotalMinor"]} name="conditions.maxTotalMinor" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("conditions.maxTotalMinor")} name="conditions.maxTotalMinor" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.minLines")}</span>
                 <input name="minLines" type="number" min={0} step={1} defaultValue={c.minLines ?? ""} />
-                <FieldError errors={ruleErrors["conditions.minLines"]} name="conditions.minLines" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("conditions.minLines")} name="conditions.minLines" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.maxLines")}</span>
                 <input name="maxLines" type="number" min={0} step={1} defaultValue={c.maxLines ?? ""} />
-                <FieldError errors={ruleErrors["conditions.maxLines"]} name="conditions.maxLines" ns="admin" prefix="errors" />
+                <FieldError errors={ruleError("conditions.maxLines")} name="conditions.maxLines" ns="admin" prefix="errors" />
               </label>
             </div>
             <p className="muted small" id="band-currency-hint">{t("form.totalCurrencyHint")}</p>
@@ -480,17 +482,17 @@ export default function AdminRouting() {
             <label className="field">
               <span>{t("reasons.code")}</span>
               <input name="code" required maxLength={40} className="mono" />
-              <FieldError errors={reasonErrors["code"]} name="code" ns="admin" prefix="errors" />
+              <FieldError errors={reasonError("code")} name="code" ns="admin" prefix="errors" />
             </label>
             <label className="field grow">
               <span>{t("reasons.name")}</span>
               <input name="name" required maxLength={200} />
-              <FieldError errors={reasonErrors["name"]} name="name" ns="admin" prefix="errors" />
+              <FieldError errors={reasonError("name")} name="name" ns="admin" prefix="errors" />
             </label>
             <label className="field grow">
               <span>{t("reasons.nameZh")}</span>
               <input name="nameZh" required maxLength={200} lang="zh-CN" />
-              <FieldError errors={reasonErrors["nameZh"]} name="nameZh" ns="admin" prefix="errors" />
+              <FieldError errors={reasonError("nameZh")} name="nameZh" ns="admin" prefix="errors" />
             </label>
             <label className="field admin-check">
               <span>{t("form.active")}</span>

@@ -36,8 +36,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // The lifetime is checked by the model against the offered ones (bad_lifetime).
-const CreateLinkSchema = z.object({ intent: z.literal("create"), name: BoardLinkNameSchema, lifetimeDays: z.string().default("") });
-const RevokeLinkSchema = z.object({ intent: z.literal("revoke"), id: z.string().default("") });
+const CreateLinkSchema = z.object({ intent: z.literal("create"), name: BoardLinkNameSchema, lifetimeDays: z.string().optional() });
+const RevokeLinkSchema = z.object({ intent: z.literal("revoke"), id: z.string().optional() });
 const TargetSchema = BoardTargetSchema.extend({ intent: z.literal("target") });
 
 // A refusal is shown on the page it came from, as before: 200, not the error's own status.
@@ -61,7 +61,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const submission = parseForm(formData, CreateLinkSchema);
     if (submission.status !== "success") return submission.reply();
     try {
-      const made = await createBoardToken({ name: submission.value.name, actorId: user.id, lifetimeDays: submission.value.lifetimeDays });
+      const made = await createBoardToken({ name: submission.value.name, actorId: user.id, lifetimeDays: submission.value.lifetimeDays ?? "" });
       const url = new URL(`/board?${new URLSearchParams({ token: made.token })}`, request.url).toString();
       return { ...submission.reply(), created: { name: made.name, url, expiresAt: made.expiresAt.toISOString() } };
     } catch (err) {
@@ -72,7 +72,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const submission = parseForm(formData, RevokeLinkSchema);
     if (submission.status !== "success") return submission.reply();
     try {
-      const { name } = await revokeBoardToken({ id: submission.value.id, actorId: user.id });
+      const { name } = await revokeBoardToken({ id: submission.value.id ?? "", actorId: user.id });
       return { ...submission.reply(), revoked: name };
     } catch (err) {
       return replyWithError(submission, err, SHOWN);
