@@ -3,11 +3,12 @@
  * closed, and open streams are capped per user, per link and per client address.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "~/domain/app-error";
 import type { User } from "~/generated/prisma/client";
 import { localDay, SSC_TIME_ZONE } from "~/domain/metrics";
 import type { BoardData } from "~/models/board-contract";
 import { scopedLiveDay } from "~/models/board-data.server";
-import { BoardTokenError, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
+import { createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
 import { liveDayFromRollups, rebuildRollups } from "~/models/rollups.server";
 import { loader as eventsLoader } from "~/routes/board.events";
 import { loader as boardLoader } from "~/routes/board";
@@ -102,7 +103,7 @@ describe("wall-board links and streams (issue 8, item 11)", () => {
   describe("1. links expire", () => {
     it("a link lives the 1, 7, 30 or 90 days chosen when it was made, never unlimited (the database refuses more)", async () => {
       for (const bad of ["", "0", "365", "unlimited"]) {
-        const err = await refusal(createBoardToken({ name: "TV", actorId: supA.user.id, lifetimeDays: bad }), BoardTokenError);
+        const err = await refusal(createBoardToken({ name: "TV", actorId: supA.user.id, lifetimeDays: bad }), AppError);
         expect(err.code).toBe("bad_lifetime");
       }
       const now = new Date("2026-12-03T02:00:00.000Z");
@@ -165,7 +166,7 @@ describe("wall-board links and streams (issue 8, item 11)", () => {
       expect(row.open).toBe(1);
       expect(tv.data.leaderboard.map((l) => l.operatorId)).toEqual([accountantA.id]);
 
-      expect((await refusal(createBoardToken({ name: "Nothing", actorId: supNone.user.id, lifetimeDays: 7 }), BoardTokenError)).code).toBe("no_companies");
+      expect((await refusal(createBoardToken({ name: "Nothing", actorId: supNone.user.id, lifetimeDays: 7 }), AppError)).code).toBe("no_companies");
       expect(status(await page("/board", { cookie: supNone.cookie }))).toBe(403);
       expect(status(await call(eventsLoader, "/board/events", { cookie: supNone.cookie }))).toBe(403);
     });
@@ -178,7 +179,7 @@ describe("wall-board links and streams (issue 8, item 11)", () => {
       expect(seenByA).toContain(madeByA.id);
       expect(seenByA).not.toContain(madeByB.id);
       expect((await listBoardTokens({ viewerId: supAB.user.id })).map((t) => t.id)).toEqual(expect.arrayContaining([madeByA.id, madeByB.id]));
-      expect((await refusal(revokeBoardToken({ id: madeByB.id, actorId: supA.user.id }), BoardTokenError)).code).toBe("not_found");
+      expect((await refusal(revokeBoardToken({ id: madeByB.id, actorId: supA.user.id }), AppError)).code).toBe("not_found");
     });
 
     it("when the maker stops working for a company, the link stops showing it (an open stream of it ends)", async () => {

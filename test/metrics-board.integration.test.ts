@@ -11,7 +11,7 @@ import type { TaskStatus, TaskType, User } from "~/generated/prisma/client";
 import { runBoardSnapshot, SNAPSHOT_SCHEDULES } from "~/jobs/board-snapshot";
 import { boardChannel, type BoardChange } from "~/models/board-contract";
 import { getBoardData } from "~/models/board-data.server";
-import { BoardSettingsError, saveBoardTarget } from "~/models/board-settings.server";
+import { saveBoardTarget } from "~/models/board-settings.server";
 import { rebuildRollups } from "~/models/rollups.server";
 import { decideReview } from "~/models/review.server";
 import { prisma } from "~/utils/db.server";
@@ -170,9 +170,9 @@ describe("wall board data", () => {
   });
 
   it("keeps the cycle-time target: validated, audited, supervisors and admins only", async () => {
-    await expect(saveBoardTarget({ actor: employee, days: "0.5" })).rejects.toBeInstanceOf(BoardSettingsError);
-    expect(await saveBoardTarget({ actor: supervisor, days: "abc" })).toEqual({ ok: false, field: "days", code: "not_a_number" });
-    expect(await saveBoardTarget({ actor: supervisor, days: "0" })).toEqual({ ok: false, field: "days", code: "out_of_range" });
+    await expect(saveBoardTarget({ actor: employee, days: "0.5" })).rejects.toMatchObject({ name: "AppError", code: "forbidden" });
+    await expect(saveBoardTarget({ actor: supervisor, days: "abc" })).rejects.toMatchObject({ code: "invalid", fieldErrors: { days: "not_a_number" } });
+    await expect(saveBoardTarget({ actor: supervisor, days: "0" })).rejects.toMatchObject({ code: "invalid", fieldErrors: { days: "out_of_range" } });
     expect(await saveBoardTarget({ actor: supervisor, days: "0,3" })).toEqual({ ok: true, days: 0.3 });
     expect((await getBoardData({ now: NOW, redis })).cycleTime.targetDays).toBe(0.3);
     const audit = await prisma.auditEvent.findMany({ where: { type: "board.target_changed", actorId: supervisor.id } });

@@ -2,11 +2,18 @@
  * Wall-board links (read-only tokens for TVs): how long they live, what state they are in, and the
  * set of companies a board shows. Pure: shared by the model, the routes and the settings page.
  */
+import { z } from "zod";
 
 /** The lifetimes a link may be made with, in days. Never unlimited. */
 export const BOARD_LINK_LIFETIME_DAYS = [1, 7, 30, 90] as const;
 export type BoardLinkLifetimeDays = (typeof BOARD_LINK_LIFETIME_DAYS)[number];
 export const DEFAULT_BOARD_LINK_LIFETIME_DAYS: BoardLinkLifetimeDays = 7;
+
+/** The longest name a link (its screen) may have. */
+export const BOARD_TOKEN_NAME_MAX = 80;
+
+/** A link's name (the screen it is for), trimmed; its codes are the settings screen's. */
+export const BoardLinkNameSchema = z.string("name_required").trim().min(1, "name_required").max(BOARD_TOKEN_NAME_MAX, "name_too_long");
 
 const DAY_MS = 86_400_000;
 

@@ -148,14 +148,14 @@ export const ROUTE_MANIFEST = {
       scope: "board-links",
       outOfScope: "filtered",
       anonymous: "sign-in",
-      why: "Board links and the cycle-time target: canManageBoard; listBoardTokens shows the viewer's own links and those of their companies.",
+      why: "Board links and the cycle-time target: requireRole SUPERVISOR or ADMIN; listBoardTokens shows the viewer's own links and those of their companies.",
     },
     action: {
       callers: OVERSEERS,
       scope: "board-links",
       outOfScope: "form-error",
       anonymous: "sign-in",
-      why: "Creates/revokes board links, sets the target: canManageBoard before the form is read; revoking another company's link answers not_found.",
+      why: "Creates/revokes board links, sets the target: requireRole SUPERVISOR or ADMIN before the form is read; revoking another company's link answers not_found.",
     },
   },
   "claims.$claimId._index": {

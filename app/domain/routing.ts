@@ -107,6 +107,22 @@ export const RuleConditionsSchema = z
     }
   }) satisfies z.ZodType<RuleConditions, unknown>;
 
+/**
+ * A rule as an administrator saves it. Its codes are those the admin screen shows beside each field;
+ * a group that exists is a fact of the database, checked where the rule is saved.
+ */
+export const RoutingRuleInputSchema = z.object({
+  id: z.string().optional(),
+  name: z.string().trim().min(1, "required").max(200, "too_long"),
+  groupId: z.string("unknown_group"),
+  position: z.number("invalid").int("invalid").min(0, "invalid").max(1_000_000, "invalid"),
+  active: z.boolean(),
+  priority: z.number("invalid").int("invalid").min(-1000, "invalid").max(1000, "invalid").nullable(),
+  conditions: RuleConditionsSchema,
+});
+
+export type RoutingRuleInput = z.input<typeof RoutingRuleInputSchema>;
+
 export type ConditionCheck = { field: keyof RuleConditions; ok: boolean };
 
 /**

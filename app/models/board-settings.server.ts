@@ -2,21 +2,15 @@
  * The wall board's settings. Today one: the cycle-time target in days (default 0.22, the source
  * SSC's figure), changed by a supervisor or admin, audited, and announced to open boards.
  */
+import { hasRole, type Actor } from "~/domain/actor";
+import { AppError } from "~/domain/app-error";
+import { BoardTargetSchema } from "~/domain/board-settings";
 import { DEFAULT_TARGET_DAYS, parseTargetDays } from "~/domain/metrics";
 import { prisma, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { announceBoardChange } from "./board-data.server";
 
 export const CYCLE_TARGET_KEY = "cycle_target_days";
-
-export class BoardSettingsError extends Error {
-  constructor(public readonly code: "forbidden") {
-    super(code);
-    this.name = "BoardSettingsError";
-  }
-}
-
-export type BoardSettingsActor = { id: string; roles: readonly string[] };
 
 /** The cycle-time target; the default when none was saved (or a stored value no longer validates). */
 export async function getBoardTarget(db: Tx | typeof prisma = prisma): Promise<number> {
@@ -26,17 +20,17 @@ export async function getBoardTarget(db: Tx | typeof prisma = prisma): Promise<n
   return parsed.ok ? parsed.days : DEFAULT_TARGET_DAYS;
 }
 
-export type SaveBoardTargetResult = { ok: true; days: number } | { ok: false; field: "days"; code: "required" | "not_a_number" | "out_of_range" | "too_precise" };
-
 /**
  * Saves the cycle-time target (days, > 0 and ≤ 30, two decimals at most; "0,3" is read as 0.3).
- * Supervisors and admins only (BoardSettingsError "forbidden" otherwise); one transaction with its
- * audit event; open boards are told after the commit.
+ * Supervisors and admins only (AppError "forbidden" otherwise); a bad value is AppError "invalid" with
+ * the field's code (`BoardTargetSchema`). One transaction with its audit event; open boards are told
+ * after the commit.
  */
-export async function saveBoardTarget({ actor, days }: { actor: BoardSettingsActor; days: unknown }): Promise<SaveBoardTargetResult> {
-  if (!actor.roles.includes("SUPERVISOR") && !actor.roles.includes("ADMIN")) throw new BoardSettingsError("forbidden");
-  const parsed = parseTargetDays(days);
-  if (!parsed.ok) return { ok: false, field: "days", code: parsed.code };
+export async function saveBoardTarget({ actor, days }: { actor: Actor; days: unknown }): Promise<{ ok: true; days: number }> {
+  if (!hasRole(actor, "SUPERVISOR", "ADMIN")) throw new AppError("forbidden");
+  const input = BoardTargetSchema.safeParse({ days });
+  if (!input.success) throw new AppError("invalid", { fieldErrors: { days: input.error.issues[0]?.message ?? "invalid" } });
+  const parsed = input.data;
   const changed = await prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('board_setting:' || ${CYCLE_TARGET_KEY}))`;
     const previous = await getBoardTarget(tx);

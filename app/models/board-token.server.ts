@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
+  BoardLinkNameSchema,
   boardLinkExpiry,
   boardLinkState,
   boardScope,
@@ -7,6 +8,7 @@ import {
   type BoardLinkState,
   type BoardScope,
 } from "~/domain/board-links";
+import { AppError } from "~/domain/app-error";
 import { prisma } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
@@ -36,16 +38,9 @@ export type BoardTokenRow = {
   companies: BoardTokenCompany[];
 };
 
-export class BoardTokenError extends Error {
-  constructor(
-    readonly code: "name_required" | "name_too_long" | "bad_lifetime" | "no_companies" | "not_found" | "already_revoked",
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** What making or revoking a link can be refused for (AppError codes; the settings screen words each one). */
+export type BoardTokenErrorCode = "name_required" | "name_too_long" | "bad_lifetime" | "no_companies" | "not_found" | "already_revoked";
 
-export const BOARD_TOKEN_NAME_MAX = 80;
 // last_seen_at is a hint for "is this TV still on?", not an access log: one write a minute is plenty.
 const LAST_SEEN_EVERY_MS = 60_000;
 /** Roles whose links work (the same roles that may manage the board). */
@@ -83,11 +78,11 @@ export async function createBoardToken({
   lifetimeDays: number | string;
   now?: Date;
 }): Promise<{ id: string; name: string; token: string; expiresAt: Date; companyIds: readonly string[] }> {
-  const clean = name.trim();
-  if (!clean) throw new BoardTokenError("name_required", "a board token needs a name");
-  if (clean.length > BOARD_TOKEN_NAME_MAX) throw new BoardTokenError("name_too_long", `name longer than ${BOARD_TOKEN_NAME_MAX}`);
+  const named = BoardLinkNameSchema.safeParse(name);
+  if (!named.success) throw new AppError(named.error.issues[0]!.message as BoardTokenErrorCode);
+  const clean = named.data;
   const days = parseBoardLinkLifetime(String(lifetimeDays));
-  if (!days) throw new BoardTokenError("bad_lifetime", "a board link lives 1, 7, 30 or 90 days");
+  if (!days) throw new AppError<BoardTokenErrorCode>("bad_lifetime");
   const token = randomBytes(32).toString("base64url");
   const id = newId();
   const expiresAt = boardLinkExpiry(now, days);
@@ -95,7 +90,7 @@ export async function createBoardToken({
     const rows = await tx.userCompany.findMany({ where: { userId: actorId }, select: { companyId: true } });
     const { companyIds: ids } = boardScope(rows.map((r) => r.companyId));
     // A link shows the companies of its maker; someone who works for none has nothing to show.
-    if (ids.length === 0) throw new BoardTokenError("no_companies", "the maker of a board link must work for at least one company");
+    if (ids.length === 0) throw new AppError<BoardTokenErrorCode>("no_companies");
     await tx.boardToken.create({ data: { id, name: clean, tokenHash: hashBoardToken(token), createdBy: actorId, createdAt: now, expiresAt } });
     await tx.boardTokenCompany.createMany({ data: ids.map((companyId) => ({ tokenId: id, companyId })) });
     await recordAudit(tx, {
@@ -121,11 +116,11 @@ export async function revokeBoardToken({ id, actorId, now = new Date() }: { id: 
     const mine = await tx.userCompany.findMany({ where: { userId: actorId }, select: { companyId: true } });
     // Another company's link is not there as far as this supervisor can tell.
     if (!row || !linkVisibleTo({ createdBy: row.createdBy, companyIds: links.map((l) => l.companyId) }, actorId, new Set(mine.map((m) => m.companyId)))) {
-      throw new BoardTokenError("not_found", "no such board token");
+      throw new AppError<BoardTokenErrorCode>("not_found");
     }
     // Conditional update: two supervisors revoking at once record one revocation.
     const { count } = await tx.boardToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
-    if (count === 0) throw new BoardTokenError("already_revoked", "board token already revoked");
+    if (count === 0) throw new AppError<BoardTokenErrorCode>("already_revoked");
     await recordAudit(tx, { claimId: null, actorId, type: "board_token.revoked", data: { tokenId: id, name: row.name } });
     return { name: row.name };
   });

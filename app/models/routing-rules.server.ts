@@ -2,10 +2,14 @@
  * The admin's routing rules and return reasons. Every change is one transaction with its audit event.
  */
 import { randomUUID } from "node:crypto";
-import { bandCurrency, RuleConditionsSchema, type RuleConditions } from "~/domain/routing";
+import type { z } from "zod";
+import type { Actor } from "~/domain/actor";
+import { ReturnReasonInputSchema } from "~/domain/return-reasons";
+import { bandCurrency, RoutingRuleInputSchema, RuleConditionsSchema, type RuleConditions } from "~/domain/routing";
 import type { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/models/audit.server";
 import { prisma, type Tx } from "~/utils/db.server";
+import { formErrorCode } from "~/utils/forms";
 
 export type RoutingRuleRow = {
   id: string;
@@ -63,7 +67,17 @@ export type SaveResult =
   | { ok: true; id: string }
   | { ok: false; fieldErrors: Record<string, string> };
 
-type Admin = { id: string };
+type Admin = Pick<Actor, "id">;
+
+/** The first code per field ("conditions.minLines" for a condition, "conditions" for the whole set). */
+function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.length === 0 ? "form" : issue.path.slice(0, 2).map(String).join(".");
+    fieldErrors[key] ??= issue.message;
+  }
+  return fieldErrors;
+}
 
 function snapshot(r: { id: string; position: number; name: string; groupId: string; active: boolean; priority: number | null; conditions: unknown }) {
   return {
@@ -96,32 +110,22 @@ export function bandCurrencyError(
 
 /** Creates or updates a rule. Field errors come back keyed by condition name ("conditions.minLines"), "name", "groupId"… */
 export async function saveRoutingRule({ admin, rule }: { admin: Admin; rule: RuleInput }): Promise<SaveResult> {
-  const fieldErrors: Record<string, string> = {};
-  const name = rule.name.trim();
-  if (name === "") fieldErrors.name = "required";
-  else if (name.length > 200) fieldErrors.name = "too_long";
-  if (!Number.isInteger(rule.position) || rule.position < 0 || rule.position > 1_000_000) fieldErrors.position = "invalid";
-  if (rule.priority !== null && (!Number.isInteger(rule.priority) || rule.priority < -1000 || rule.priority > 1000)) fieldErrors.priority = "invalid";
-  const parsed = RuleConditionsSchema.safeParse(rule.conditions);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path[0] === undefined ? "conditions" : `conditions.${String(issue.path[0])}`;
-      fieldErrors[key] ??= issue.message;
-    }
-  }
+  const parsed = RoutingRuleInputSchema.safeParse(rule, { error: formErrorCode });
+  const fieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
   const [group, companies] = await Promise.all([
     rule.groupId ? prisma.processingGroup.findUnique({ where: { id: rule.groupId }, select: { id: true } }) : null,
     prisma.company.findMany({ select: { id: true, currency: true } }),
   ]);
   if (!group) fieldErrors.groupId = "unknown_group";
   if (parsed.success) {
-    const bandError = bandCurrencyError(parsed.data, companies);
+    const bandError = bandCurrencyError(parsed.data.conditions, companies);
     if (bandError) fieldErrors[bandError.field] ??= bandError.code;
   }
   if (Object.keys(fieldErrors).length > 0 || !parsed.success) return { ok: false, fieldErrors };
 
-  const conditions = parsed.data as Prisma.InputJsonValue;
-  const data = { name, groupId: rule.groupId, position: rule.position, active: rule.active, priority: rule.priority, conditions };
+  const { name, position, active, priority } = parsed.data;
+  const conditions = parsed.data.conditions as Prisma.InputJsonValue;
+  const data = { name, groupId: rule.groupId, position, active, priority, conditions };
   return prisma.$transaction(async (tx) => {
     if (rule.id) {
       const before = await tx.routingRule.findUnique({ where: { id: rule.id } });
@@ -195,24 +199,13 @@ export async function listReturnReasons() {
   return prisma.returnReason.findMany({ orderBy: [{ sortOrder: "asc" }, { code: "asc" }] });
 }
 
-export async function saveReturnReason({
-  admin,
-  code,
-  name,
-  nameZh,
-  active,
-}: { admin: Admin; code: string; name: string; nameZh: string; active: boolean }): Promise<SaveResult> {
-  const fieldErrors: Record<string, string> = {};
-  const c = code.trim().toUpperCase();
-  if (!/^[A-Z0-9_]{1,40}$/.test(c)) fieldErrors.code = "invalid_code";
-  if (name.trim() === "") fieldErrors.name = "required";
-  else if (name.length > 200) fieldErrors.name = "too_long";
-  if (nameZh.trim() === "") fieldErrors.nameZh = "required";
-  else if (nameZh.length > 200) fieldErrors.nameZh = "too_long";
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
+export async function saveReturnReason({ admin, ...reason }: { admin: Admin } & z.input<typeof ReturnReasonInputSchema>): Promise<SaveResult> {
+  const parsed = ReturnReasonInputSchema.safeParse(reason, { error: formErrorCode });
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error.issues) };
+  const { code: c, name, nameZh, active } = parsed.data;
   return prisma.$transaction(async (tx) => {
     const before = await tx.returnReason.findUnique({ where: { code: c } });
-    const data = { name: name.trim(), nameZh: nameZh.trim(), active };
+    const data = { name, nameZh, active };
     const after = await tx.returnReason.upsert({ where: { code: c }, update: data, create: { code: c, ...data } });
     await recordAudit(tx, { type: "return_reason.saved", actorId: admin.id, data: { code: c, before, after } });
     return { ok: true as const, id: c };

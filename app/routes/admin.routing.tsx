@@ -1,11 +1,16 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getFormProps, useForm, type Submission } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { FieldError } from "~/components/field-error";
 import { RouteError } from "~/components/route-error";
+import { hasRole } from "~/domain/actor";
 import { formatMoney, isCurrencyCode, minorToDecimalString, parseAmount } from "~/domain/money";
-import { bandCurrency, type RuleConditions } from "~/domain/routing";
+import { ReturnReasonInputSchema } from "~/domain/return-reasons";
+import { bandCurrency, RoutingRuleInputSchema, type RuleConditions } from "~/domain/routing";
 import { getClaimFormOptions } from "~/models/org.server";
 import {
   bandCurrencyError,
@@ -16,22 +21,17 @@ import {
   saveReturnReason,
   saveRoutingRule,
 } from "~/models/routing-rules.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { localName } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Routing rules · Accounting Factory" }];
 
-/** ADMIN edits; SUPERVISOR may look. */
-async function requireViewer(request: Request) {
-  const user = await requireUser(request);
-  const canEdit = user.roles.includes("ADMIN");
-  if (!canEdit && !user.roles.includes("SUPERVISOR")) throw new Response("Forbidden", { status: 403 });
-  return { user, canEdit };
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { canEdit } = await requireViewer(request);
+  // ADMIN edits; SUPERVISOR may look.
+  const user = await requireRole(request, "ADMIN", "SUPERVISOR");
+  const canEdit = hasRole(user, "ADMIN");
   const [rules, reasons, options, groups] = await Promise.all([
     listRoutingRules(),
     listReturnReasons(),
@@ -52,102 +52,123 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-type FieldErrors = Record<string, string>;
-type ActionData = { kind: "rule" | "reason"; ok: boolean; fieldErrors?: FieldErrors };
+/** Optional text, blank read as absent. */
+const typedText = z
+  .string()
+  .optional()
+  .transform((text) => (text?.trim() ? text.trim() : undefined));
+/** An optional number as typed: absent stays absent, anything else is the rule schema's to judge. */
+const typedNumber = typedText.transform((text) => (text === undefined ? undefined : Number(text)));
+const chosen = z.array(z.string()).default([]);
 
-function optionalInt(value: FormDataEntryValue | null): number | undefined {
-  const text = String(value ?? "").trim();
-  return text === "" ? undefined : Number(text);
-}
-
-/** Reads the rule form into conditions; amount errors are reported here, the rest by the schema. */
-function readConditions(form: FormData): { conditions: Record<string, unknown>; errors: FieldErrors } {
-  const errors: FieldErrors = {};
-  const c: Record<string, unknown> = {};
-  const list = (name: string) => form.getAll(name).map(String).filter((v) => v.trim() !== "");
-  const companyIds = list("companyIds");
-  if (companyIds.length) c.companyIds = companyIds;
-  const departmentIds = list("departmentIds");
-  if (departmentIds.length) c.departmentIds = departmentIds;
-  const categoryCodes = list("categoryCodes");
-  if (categoryCodes.length) {
-    c.categoryCodes = categoryCodes;
-    c.categoryMatch = form.get("categoryMatch") === "all" ? "all" : "any";
-  }
-  const currencies = String(form.get("currencies") ?? "").split(/[,\s]+/).filter(Boolean);
-  if (currencies.length) c.currencies = currencies;
-  const foreign = form.get("foreignCurrency");
-  if (foreign === "yes") c.foreignCurrency = true;
-  if (foreign === "no") c.foreignCurrency = false;
-  // The band's amounts are read in the band's currency (its minor units: 2 decimals for CNY and HKD, 0 for JPY).
-  const totalCurrency = String(form.get("totalCurrency") ?? "").trim().toUpperCase();
-  const bandTexts = [["minTotal", "minTotalMinor"], ["maxTotal", "maxTotalMinor"]] as const;
-  const hasBand = bandTexts.some(([field]) => String(form.get(field) ?? "").trim() !== "");
-  if (hasBand) {
-    if (!isCurrencyCode(totalCurrency)) {
-      errors["conditions.totalCurrency"] = totalCurrency === "" ? "required" : "invalid_currency";
-      return { conditions: c, errors };
+/**
+ * The rule form: the fields as the admin fills them in, read into a rule whose conditions the domain's
+ * schema then checks. The band's amounts are read in the band's currency (its minor units: 2 decimals
+ * for CNY and HKD, 0 for JPY); a bad amount stops there, so a rule is never checked (or saved) wider
+ * than the admin meant.
+ */
+const RuleFormSchema = z
+  .object({
+    intent: z.literal("save"),
+    id: z.string().optional(),
+    name: z.string().optional(),
+    groupId: z.string().optional(),
+    position: typedNumber,
+    priority: typedNumber,
+    active: z.boolean().default(false),
+    companyIds: chosen,
+    departmentIds: chosen,
+    categoryCodes: chosen,
+    categoryMatch: z.string().optional(),
+    currencies: z.string().optional(),
+    foreignCurrency: z.string().optional(),
+    totalCurrency: z.string().optional(),
+    minTotal: typedText,
+    maxTotal: typedText,
+    minLines: typedNumber,
+    maxLines: typedNumber,
+  })
+  .transform((form, ctx) => {
+    const c: RuleConditions = {};
+    if (form.companyIds.length) c.companyIds = form.companyIds;
+    if (form.departmentIds.length) c.departmentIds = form.departmentIds;
+    if (form.categoryCodes.length) {
+      c.categoryCodes = form.categoryCodes;
+      c.categoryMatch = form.categoryMatch === "all" ? "all" : "any";
     }
-    c.totalCurrency = totalCurrency;
-  }
-  for (const [field, key] of bandTexts) {
-    const text = String(form.get(field) ?? "").trim();
-    if (text === "") continue;
-    const parsed = parseAmount(text, totalCurrency);
-    if (!parsed.ok) errors[`conditions.${key}`] = parsed.code;
-    else if (parsed.minor < 0n) errors[`conditions.${key}`] = "negative";
-    else c[key] = parsed.minor.toString();
-  }
-  const minLines = optionalInt(form.get("minLines"));
-  if (minLines !== undefined) c.minLines = minLines;
-  const maxLines = optionalInt(form.get("maxLines"));
-  if (maxLines !== undefined) c.maxLines = maxLines;
-  return { conditions: c, errors };
+    const currencies = (form.currencies ?? "").split(/[,\s]+/).filter(Boolean);
+    if (currencies.length) c.currencies = currencies;
+    if (form.foreignCurrency === "yes") c.foreignCurrency = true;
+    if (form.foreignCurrency === "no") c.foreignCurrency = false;
+    const totalCurrency = (form.totalCurrency ?? "").trim().toUpperCase();
+    const band = [[form.minTotal, "minTotalMinor"], [form.maxTotal, "maxTotalMinor"]] as const;
+    const fail = (key: string, message: string) => ctx.issues.push({ code: "custom", input: form, path: ["conditions", key], message });
+    if (band.some(([text]) => text !== undefined)) {
+      if (!isCurrencyCode(totalCurrency)) {
+        fail("totalCurrency", totalCurrency === "" ? "required" : "invalid_currency");
+        return z.NEVER;
+      }
+      c.totalCurrency = totalCurrency;
+    }
+    for (const [text, key] of band) {
+      if (text === undefined) continue;
+      const parsed = parseAmount(text, totalCurrency);
+      if (!parsed.ok) fail(key, parsed.code);
+      else if (parsed.minor < 0n) fail(key, "negative");
+      else c[key] = parsed.minor.toString();
+    }
+    if (form.minLines !== undefined) c.minLines = form.minLines;
+    if (form.maxLines !== undefined) c.maxLines = form.maxLines;
+    return {
+      ...(form.id ? { id: form.id } : {}),
+      name: form.name ?? "",
+      // No group chosen: the model answers unknown_group, as for a group that no longer exists.
+      groupId: form.groupId ?? "",
+      position: form.position ?? Number.NaN,
+      active: form.active,
+      priority: form.priority ?? null,
+      conditions: c,
+    };
+  })
+  .pipe(RoutingRuleInputSchema);
+
+const ReasonFormSchema = ReturnReasonInputSchema.extend({
+  intent: z.literal("reason"),
+  code: z.string("invalid_code"),
+  active: z.boolean().default(false),
+});
+
+/** The buttons on each rule's row. */
+const RowActionSchema = z.object({ intent: z.enum(["up", "down", "delete"]), id: z.string() });
+
+/** A model's field codes as the form's error lists. */
+function withFieldErrors(submission: Submission<unknown>, fieldErrors: Record<string, string>) {
+  return submission.reply({ fieldErrors: Object.fromEntries(Object.entries(fieldErrors).map(([name, code]) => [name, [code]])) });
 }
 
-export async function action({ request }: ActionFunctionArgs): Promise<ActionData | Response> {
-  const { user, canEdit } = await requireViewer(request);
-  if (!canEdit) throw new Response("Forbidden", { status: 403 });
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const id = String(form.get("id") ?? "");
-  if (intent === "up" || intent === "down") {
-    await moveRoutingRule({ admin: user, id, direction: intent });
-    return { kind: "rule", ok: true };
-  }
-  if (intent === "delete") {
-    await deleteRoutingRule({ admin: user, id });
-    return { kind: "rule", ok: true };
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "ADMIN");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "up" || intent === "down" || intent === "delete") {
+    const submission = parseForm(formData, RowActionSchema);
+    if (submission.status !== "success") return submission.reply();
+    const { intent, id } = submission.value;
+    if (intent === "delete") await deleteRoutingRule({ admin, id });
+    else await moveRoutingRule({ admin, id, direction: intent });
+    return submission.reply();
   }
   if (intent === "reason") {
-    const result = await saveReturnReason({
-      admin: user,
-      code: String(form.get("code") ?? ""),
-      name: String(form.get("name") ?? ""),
-      nameZh: String(form.get("nameZh") ?? ""),
-      active: form.get("active") === "on",
-    });
-    return result.ok ? { kind: "reason", ok: true } : { kind: "reason", ok: false, fieldErrors: result.fieldErrors };
+    const submission = parseForm(formData, ReasonFormSchema);
+    if (submission.status !== "success") return submission.reply();
+    const result = await saveReturnReason({ admin, ...submission.value });
+    return result.ok ? submission.reply() : withFieldErrors(submission, result.fieldErrors);
   }
   if (intent !== "save") throw new Response("Bad request", { status: 400 });
-  const { conditions, errors } = readConditions(form);
-  // A bad amount leaves its condition out: never save a rule wider than the admin meant.
-  if (Object.keys(errors).length > 0) return { kind: "rule", ok: false, fieldErrors: errors };
-  const priority = optionalInt(form.get("priority"));
-  const position = optionalInt(form.get("position"));
-  const result = await saveRoutingRule({
-    admin: user,
-    rule: {
-      id: id || undefined,
-      name: String(form.get("name") ?? ""),
-      groupId: String(form.get("groupId") ?? ""),
-      position: position ?? Number.NaN,
-      active: form.get("active") === "on",
-      priority: priority ?? null,
-      conditions,
-    },
-  });
-  if (!result.ok) return { kind: "rule", ok: false, fieldErrors: result.fieldErrors };
+  const submission = parseForm(formData, RuleFormSchema);
+  if (submission.status !== "success") return submission.reply();
+  const result = await saveRoutingRule({ admin, rule: submission.value });
+  if (!result.ok) return withFieldErrors(submission, result.fieldErrors);
   return redirect("/admin/routing");
 }
 
@@ -170,16 +191,6 @@ function summarise(c: RuleConditions, t: TFunction, locale: string, names: Map<s
   if (c.minLines !== undefined) parts.push(t("summary.minLines", { count: c.minLines }));
   if (c.maxLines !== undefined) parts.push(t("summary.maxLines", { count: c.maxLines }));
   return parts.length ? parts.join(t("summary.separator")) : t("summary.everything");
-}
-
-function FieldError({ errors, name, t }: { errors: FieldErrors | undefined; name: string; t: TFunction }) {
-  const code = errors?.[name];
-  if (!code) return null;
-  return (
-    <p className="field-error" role="alert" data-testid={`error-${name}`}>
-      {t(`errors.${code}`, { defaultValue: t("errors.invalid") })}
-    </p>
-  );
 }
 
 type CompanyOption = { id: string; currency: string };
@@ -217,7 +228,7 @@ function useBandCurrency(companies: readonly CompanyOption[], c: RuleConditions,
 
 export default function AdminRouting() {
   const { rules, reasons, options, groups, canEdit, editing } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("admin");
   const locale = i18n.language;
@@ -228,12 +239,29 @@ export default function AdminRouting() {
     for (const d of company.departments) names.set(d.id, localName(d, locale));
   }
   const defaultGroup = groups.find((g) => g.isDefault);
-  const ruleErrors = result && !("status" in result) && result.kind === "rule" && !result.ok ? result.fieldErrors : undefined;
-  const reasonErrors = result && !("status" in result) && result.kind === "reason" && !result.ok ? result.fieldErrors : undefined;
+  const saved = lastResult?.status === "success";
+  // One action answers three forms: each shows only what was sent from it.
+  const sentFrom = (intent: string) => (lastResult?.initialValue?.intent === intent ? lastResult : undefined);
   const c: RuleConditions = editing?.conditions ?? {};
   const nextPosition = rules.reduce((max, r) => Math.max(max, r.position), 0) + 10;
-  const formKey = `${editing?.id ?? "new"}-${rules.length}-${result && "ok" in result && result.ok ? navigation.state : "keep"}`;
+  const formKey = `${editing?.id ?? "new"}-${rules.length}-${saved ? navigation.state : "keep"}`;
   const band = useBandCurrency(options.companies, c, formKey);
+  const [ruleForm] = useForm({
+    id: `rule-${formKey}`,
+    lastResult: sentFrom("save"),
+    onValidate: ({ formData }) => parseForm(formData, RuleFormSchema),
+    shouldValidate: "onSubmit",
+  });
+  const [reasonForm] = useForm({
+    id: "return-reason",
+    lastResult: sentFrom("reason"),
+    onValidate: ({ formData }) => parseForm(formData, ReasonFormSchema),
+    shouldValidate: "onSubmit",
+  });
+  // Condition codes are keyed by the rule's own names ("conditions.minLines", "conditions.currencies[0]"), not by the inputs'.
+  const errorsAt = (all: Record<string, string[]>, name: string) => Object.entries(all).find(([key]) => key === name || key.startsWith(`${name}[`))?.[1];
+  const ruleError = (name: string) => errorsAt(ruleForm.allErrors, name);
+  const reasonError = (name: string) => errorsAt(reasonForm.allErrors, name);
 
   return (
     <>
@@ -241,7 +269,7 @@ export default function AdminRouting() {
         <h1>{t("title")}</h1>
       </div>
       <p className="muted">{t(canEdit ? "intro" : "readOnly")}</p>
-      {result && "ok" in result && result.ok ? <p className="notice" role="status">{t("saved")}</p> : null}
+      {saved ? <p className="notice" role="status">{t("saved")}</p> : null}
 
       <div className="table-wrap">
         <table className="data" data-testid="routing-rules">
@@ -294,14 +322,14 @@ export default function AdminRouting() {
       {canEdit ? (
         <section className="card admin-section">
           <h2>{editing ? t("form.editTitle", { name: editing.name }) : t("form.addTitle")}</h2>
-          <Form method="post" className="stack" key={formKey}>
+          <Form method="post" className="stack" key={formKey} {...getFormProps(ruleForm)}>
             <input type="hidden" name="intent" value="save" />
             {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
             <div className="row">
               <label className="field grow">
                 <span>{t("form.name")}</span>
                 <input name="name" defaultValue={editing?.name ?? ""} maxLength={200} required />
-                <FieldError errors={ruleErrors} name="name" t={t} />
+                <FieldError errors={ruleError("name")} name="name" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.group")}</span>
@@ -309,24 +337,24 @@ export default function AdminRouting() {
                   <option value="" disabled>{t("form.chooseGroup")}</option>
                   {groups.map((g) => <option key={g.id} value={g.id}>{localName(g, locale)}</option>)}
                 </select>
-                <FieldError errors={ruleErrors} name="groupId" t={t} />
+                <FieldError errors={ruleError("groupId")} name="groupId" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.position")}</span>
                 <input name="position" type="number" min={0} step={1} defaultValue={editing?.position ?? nextPosition} required />
-                <FieldError errors={ruleErrors} name="position" t={t} />
+                <FieldError errors={ruleError("position")} name="position" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.priority")}</span>
                 <input name="priority" type="number" step={1} defaultValue={editing?.priority ?? ""} />
-                <FieldError errors={ruleErrors} name="priority" t={t} />
+                <FieldError errors={ruleError("priority")} name="priority" ns="admin" prefix="errors" />
               </label>
               <label className="field admin-check">
                 <span>{t("form.active")}</span>
                 <input name="active" type="checkbox" defaultChecked={editing?.active ?? true} />
               </label>
             </div>
-            <FieldError errors={ruleErrors} name="conditions" t={t} />
+            <FieldError errors={ruleError("conditions")} name="conditions" ns="admin" prefix="errors" />
             <div className="row">
               <label className="field">
                 <span>{t("form.companies")}</span>
@@ -339,7 +367,7 @@ export default function AdminRouting() {
                 >
                   {options.companies.map((co) => <option key={co.id} value={co.id}>{localName(co, locale)} · {co.currency}</option>)}
                 </select>
-                <FieldError errors={ruleErrors} name="conditions.companyIds" t={t} />
+                <FieldError errors={ruleError("conditions.companyIds")} name="conditions.companyIds" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.departments")}</span>
@@ -350,7 +378,7 @@ export default function AdminRouting() {
                     </optgroup>
                   ))}
                 </select>
-                <FieldError errors={ruleErrors} name="conditions.departmentIds" t={t} />
+                <FieldError errors={ruleError("conditions.departmentIds")} name="conditions.departmentIds" ns="admin" prefix="errors" />
               </label>
             </div>
             <fieldset className="admin-fieldset">
@@ -371,13 +399,13 @@ export default function AdminRouting() {
                   <input type="radio" name="categoryMatch" value="all" defaultChecked={c.categoryMatch === "all"} /> {t("form.matchAll")}
                 </label>
               </div>
-              <FieldError errors={ruleErrors} name="conditions.categoryCodes" t={t} />
+              <FieldError errors={ruleError("conditions.categoryCodes")} name="conditions.categoryCodes" ns="admin" prefix="errors" />
             </fieldset>
             <div className="row">
               <label className="field">
                 <span>{t("form.currencies")}</span>
                 <input name="currencies" placeholder="USD, EUR" defaultValue={c.currencies?.join(", ") ?? ""} />
-                <FieldError errors={ruleErrors} name="conditions.currencies" t={t} />
+                <FieldError errors={ruleError("conditions.currencies")} name="conditions.currencies" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.foreign")}</span>
@@ -392,27 +420,27 @@ export default function AdminRouting() {
                 <select name="totalCurrency" value={band.currency} onChange={(e) => band.chosen(e.currentTarget.value)} aria-describedby="band-currency-hint">
                   {band.offered.map((cur) => <option key={cur} value={cur}>{cur}</option>)}
                 </select>
-                <FieldError errors={ruleErrors} name="conditions.totalCurrency" t={t} />
+                <FieldError errors={ruleError("conditions.totalCurrency")} name="conditions.totalCurrency" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.minTotal", { currency: band.currency })}</span>
                 <input name="minTotal" inputMode="decimal" defaultValue={c.minTotalMinor ? minorToDecimalString(BigInt(c.minTotalMinor), band.stored ?? "CNY") : ""} />
-                <FieldError errors={ruleErrors} name="conditions.minTotalMinor" t={t} />
+                <FieldError errors={ruleError("conditions.minTotalMinor")} name="conditions.minTotalMinor" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.maxTotal", { currency: band.currency })}</span>
                 <input name="maxTotal" inputMode="decimal" defaultValue={c.maxTotalMinor ? minorToDecimalString(BigInt(c.maxTotalMinor), band.stored ?? "CNY") : ""} />
-                <FieldError errors={ruleErrors} name="conditions.maxTotalMinor" t={t} />
+                <FieldError errors={ruleError("conditions.maxTotalMinor")} name="conditions.maxTotalMinor" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.minLines")}</span>
                 <input name="minLines" type="number" min={0} step={1} defaultValue={c.minLines ?? ""} />
-                <FieldError errors={ruleErrors} name="conditions.minLines" t={t} />
+                <FieldError errors={ruleError("conditions.minLines")} name="conditions.minLines" ns="admin" prefix="errors" />
               </label>
               <label className="field">
                 <span>{t("form.maxLines")}</span>
                 <input name="maxLines" type="number" min={0} step={1} defaultValue={c.maxLines ?? ""} />
-                <FieldError errors={ruleErrors} name="conditions.maxLines" t={t} />
+                <FieldError errors={ruleError("conditions.maxLines")} name="conditions.maxLines" ns="admin" prefix="errors" />
               </label>
             </div>
             <p className="muted small" id="band-currency-hint">{t("form.totalCurrencyHint")}</p>
@@ -449,22 +477,22 @@ export default function AdminRouting() {
           </table>
         </div>
         {canEdit ? (
-          <Form method="post" className="row admin-section">
+          <Form method="post" className="row admin-section" {...getFormProps(reasonForm)}>
             <input type="hidden" name="intent" value="reason" />
             <label className="field">
               <span>{t("reasons.code")}</span>
               <input name="code" required maxLength={40} className="mono" />
-              <FieldError errors={reasonErrors} name="code" t={t} />
+              <FieldError errors={reasonError("code")} name="code" ns="admin" prefix="errors" />
             </label>
             <label className="field grow">
               <span>{t("reasons.name")}</span>
               <input name="name" required maxLength={200} />
-              <FieldError errors={reasonErrors} name="name" t={t} />
+              <FieldError errors={reasonError("name")} name="name" ns="admin" prefix="errors" />
             </label>
             <label className="field grow">
               <span>{t("reasons.nameZh")}</span>
               <input name="nameZh" required maxLength={200} lang="zh-CN" />
-              <FieldError errors={reasonErrors} name="nameZh" t={t} />
+              <FieldError errors={reasonError("nameZh")} name="nameZh" ns="admin" prefix="errors" />
             </label>
             <label className="field admin-check">
               <span>{t("form.active")}</span>

@@ -1,24 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { getFormProps, useForm } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { FieldError } from "~/components/field-error";
 import { RouteError } from "~/components/route-error";
 import { getBoardTarget, saveBoardTarget } from "~/models/board-settings.server";
-import { BOARD_LINK_LIFETIME_DAYS, DEFAULT_BOARD_LINK_LIFETIME_DAYS } from "~/domain/board-links";
-import { BoardTokenError, BOARD_TOKEN_NAME_MAX, boardManagerScope, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
-import { requireUser } from "~/utils/auth.server";
-import { canManageBoard } from "~/utils/board-access.server";
+import { BOARD_LINK_LIFETIME_DAYS, BOARD_TOKEN_NAME_MAX, BoardLinkNameSchema, DEFAULT_BOARD_LINK_LIFETIME_DAYS } from "~/domain/board-links";
+import { BoardTargetSchema } from "~/domain/board-settings";
+import { boardManagerScope, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
+import { replyWithError } from "~/utils/app-error.server";
+import { requireRole } from "~/utils/auth.server";
+import { BOARD_ROLES } from "~/utils/board-access.server";
 import { formatDateTime } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Wall board settings · Accounting Factory" }];
 
-async function requireBoardManager(request: Request) {
-  const user = await requireUser(request);
-  if (!canManageBoard(user)) throw new Response("Forbidden", { status: 403 });
-  return user;
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireBoardManager(request);
+  const user = await requireRole(request, ...BOARD_ROLES);
   const [tokens, targetDays, scope] = await Promise.all([listBoardTokens({ viewerId: user.id }), getBoardTarget(), boardManagerScope(user.id)]);
   return {
     timeZone: user.timeZone,
@@ -35,48 +35,80 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-type TargetCode = "required" | "not_a_number" | "out_of_range" | "too_precise";
-type ActionData =
-  | { intent: "target"; ok: true; days: number }
-  | { intent: "target"; ok: false; error: TargetCode; value: string }
-  | { intent: "create"; ok: true; name: string; url: string; expiresAt: string }
-  | { intent: "revoke"; ok: true; name: string }
-  | { intent: "create" | "revoke"; ok: false; error: BoardTokenError["code"] };
+// The lifetime is checked by the model against the offered ones (bad_lifetime).
+const CreateLinkSchema = z.object({ intent: z.literal("create"), name: BoardLinkNameSchema, lifetimeDays: z.string().optional() });
+const RevokeLinkSchema = z.object({ intent: z.literal("revoke"), id: z.string().optional() });
+const TargetSchema = BoardTargetSchema.extend({ intent: z.literal("target") });
 
-export async function action({ request }: ActionFunctionArgs): Promise<ActionData> {
-  const user = await requireBoardManager(request);
-  const form = await request.formData();
-  const intent = form.get("intent");
+// A refusal is shown on the page it came from, as before: 200, not the error's own status.
+const SHOWN = { status: 200 };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, ...BOARD_ROLES);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
   if (intent === "target") {
-    const value = String(form.get("days") ?? "");
-    const saved = await saveBoardTarget({ actor: user, days: value });
-    return saved.ok ? { intent, ok: true, days: saved.days } : { intent, ok: false, error: saved.code, value };
-  }
-  if (intent !== "create" && intent !== "revoke") throw new Response("Bad request", { status: 400 });
-  try {
-    if (intent === "create") {
-      const made = await createBoardToken({ name: String(form.get("name") ?? ""), actorId: user.id, lifetimeDays: String(form.get("lifetimeDays") ?? "") });
-      const url = new URL(`/board?${new URLSearchParams({ token: made.token })}`, request.url).toString();
-      return { intent, ok: true, name: made.name, url, expiresAt: made.expiresAt.toISOString() };
+    const submission = parseForm(formData, TargetSchema);
+    if (submission.status !== "success") return submission.reply();
+    try {
+      const saved = await saveBoardTarget({ actor: user, days: submission.value.days });
+      return { ...submission.reply(), savedDays: saved.days };
+    } catch (err) {
+      return replyWithError(submission, err, SHOWN);
     }
-    const id = String(form.get("id") ?? "");
-    const { name } = await revokeBoardToken({ id, actorId: user.id });
-    return { intent, ok: true, name };
-  } catch (err) {
-    if (err instanceof BoardTokenError) return { intent, ok: false, error: err.code };
-    throw err;
   }
+  if (intent === "create") {
+    const submission = parseForm(formData, CreateLinkSchema);
+    if (submission.status !== "success") return submission.reply();
+    try {
+      const made = await createBoardToken({ name: submission.value.name, actorId: user.id, lifetimeDays: submission.value.lifetimeDays ?? "" });
+      const url = new URL(`/board?${new URLSearchParams({ token: made.token })}`, request.url).toString();
+      return { ...submission.reply(), created: { name: made.name, url, expiresAt: made.expiresAt.toISOString() } };
+    } catch (err) {
+      return replyWithError(submission, err, SHOWN);
+    }
+  }
+  if (intent === "revoke") {
+    const submission = parseForm(formData, RevokeLinkSchema);
+    if (submission.status !== "success") return submission.reply();
+    try {
+      const { name } = await revokeBoardToken({ id: submission.value.id ?? "", actorId: user.id });
+      return { ...submission.reply(), revoked: name };
+    } catch (err) {
+      return replyWithError(submission, err, SHOWN);
+    }
+  }
+  throw new Response("Bad request", { status: 400 });
 }
 
 export default function BoardSettings() {
   const { tokens, timeZone, targetDays, canCreate } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("board");
   const locale = i18n.language;
   const busy = navigation.state !== "idle";
-  const createError = result && result.intent === "create" && !result.ok ? result.error : null;
-  const targetResult = result && result.intent === "target" ? result : null;
+  // One action answers every form on the page: each shows only what was sent from it.
+  const sentFrom = (intent: string) => (lastResult?.initialValue?.intent === intent ? lastResult : undefined);
+  const [createForm, createFields] = useForm({
+    id: "board-link",
+    lastResult: sentFrom("create"),
+    onValidate: ({ formData }) => parseForm(formData, CreateLinkSchema),
+    shouldValidate: "onSubmit",
+  });
+  const [targetForm, targetFields] = useForm({
+    id: "board-target",
+    lastResult: sentFrom("target"),
+    onValidate: ({ formData }) => parseForm(formData, TargetSchema),
+    shouldValidate: "onSubmit",
+  });
+  const created = lastResult && "created" in lastResult ? lastResult.created : null;
+  const revokeResult = sentFrom("revoke");
+  const revoked = revokeResult && "revoked" in revokeResult ? revokeResult.revoked : null;
+  const savedDays = lastResult && "savedDays" in lastResult ? lastResult.savedDays : null;
+  const createErrors = createForm.errors ?? createFields.name.errors;
+  const targetErrors = targetFields.days.errors;
+  const submittedDays = sentFrom("target")?.initialValue?.days;
 
   return (
     <div className="stack">
@@ -89,22 +121,19 @@ export default function BoardSettings() {
         <h2>{t("settings.tokens")}</h2>
         <p className="muted">{t("settings.tokensIntro")}</p>
 
-        {result && result.intent === "create" && result.ok ? (
+        {created ? (
           <div className="notice stack" role="status" data-testid="new-token">
-            <strong>{t("settings.createdTitle", { name: result.name })}</strong>
-            <input className="mono" readOnly value={result.url} aria-label={t("settings.createdTitle", { name: result.name })} data-testid="new-token-url" onFocus={(e) => e.currentTarget.select()} />
+            <strong>{t("settings.createdTitle", { name: created.name })}</strong>
+            <input className="mono" readOnly value={created.url} aria-label={t("settings.createdTitle", { name: created.name })} data-testid="new-token-url" onFocus={(e) => e.currentTarget.select()} />
             <span>{t("settings.createdOnce")}</span>
-            <span data-testid="new-token-expiry">{t("settings.createdExpires", { time: formatDateTime(result.expiresAt, locale, timeZone) })}</span>
+            <span data-testid="new-token-expiry">{t("settings.createdExpires", { time: formatDateTime(created.expiresAt, locale, timeZone) })}</span>
           </div>
         ) : null}
-        {result && result.intent === "revoke" ? (
-          <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"}>
-            {result.ok ? t("settings.revokedDone", { name: result.name }) : t(`settings.errors.${result.error}`)}
-          </p>
-        ) : null}
+        {revoked !== null ? <p className="notice" role="status">{t("settings.revokedDone", { name: revoked })}</p> : null}
+        <FieldError errors={revokeResult?.error?.[""] ?? undefined} prefix="settings.errors" ns="board" />
 
         {canCreate ? (
-          <Form method="post" className="row" replace>
+          <Form method="post" className="row" replace {...getFormProps(createForm)}>
             <input type="hidden" name="intent" value="create" />
             <label className="field grow">
               <span>{t("settings.name")}</span>
@@ -113,8 +142,8 @@ export default function BoardSettings() {
                 required
                 maxLength={BOARD_TOKEN_NAME_MAX}
                 placeholder={t("settings.namePlaceholder")}
-                aria-invalid={createError ? true : undefined}
-                aria-describedby={createError ? "token-name-error" : undefined}
+                aria-invalid={createErrors ? true : undefined}
+                aria-describedby={createErrors ? "token-name-error" : undefined}
               />
             </label>
             <label className="field">
@@ -132,7 +161,7 @@ export default function BoardSettings() {
         ) : (
           <p className="notice" data-testid="no-companies">{t("settings.errors.no_companies")}</p>
         )}
-        {createError ? <p className="field-error" id="token-name-error" role="alert">{t(`settings.errors.${createError}`)}</p> : null}
+        <FieldError errors={createErrors} id="token-name-error" name="name" prefix="settings.errors" ns="board" />
 
         {tokens.length === 0 ? (
           <p className="muted" data-testid="no-tokens">{t("settings.noTokens")}</p>
@@ -196,12 +225,12 @@ export default function BoardSettings() {
       <section className="card">
         <h2>{t("settings.target")}</h2>
         <p className="muted">{t("settings.targetIntro")}</p>
-        {targetResult?.ok ? (
+        {savedDays !== null ? (
           <p className="notice" role="status" data-testid="target-saved">
-            {t("settings.targetSaved", { value: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(targetResult.days) })}
+            {t("settings.targetSaved", { value: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(savedDays) })}
           </p>
         ) : null}
-        <Form method="post" className="row" replace>
+        <Form method="post" className="row" replace {...getFormProps(targetForm)}>
           <input type="hidden" name="intent" value="target" />
           <label className="field">
             <span>{t("settings.targetDays")}</span>
@@ -210,17 +239,15 @@ export default function BoardSettings() {
               inputMode="decimal"
               required
               key={targetDays}
-              defaultValue={targetResult && !targetResult.ok ? targetResult.value : String(targetDays)}
-              aria-invalid={targetResult && !targetResult.ok ? true : undefined}
-              aria-describedby={targetResult && !targetResult.ok ? "target-error" : undefined}
+              defaultValue={targetErrors && typeof submittedDays === "string" ? submittedDays : String(targetDays)}
+              aria-invalid={targetErrors ? true : undefined}
+              aria-describedby={targetErrors ? "target-error" : undefined}
               data-testid="target-days"
             />
           </label>
           <button type="submit" className="button" disabled={busy}>{t("settings.saveTarget")}</button>
         </Form>
-        {targetResult && !targetResult.ok ? (
-          <p className="field-error" id="target-error" role="alert">{t(`settings.errors.target_${targetResult.error}`)}</p>
-        ) : null}
+        <FieldError errors={targetErrors} id="target-error" name="days" prefix="settings.errors.target" ns="board" />
       </section>
     </div>
   );

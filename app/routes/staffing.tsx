@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { RouteError } from "~/components/route-error";
 import type { QueueFigures } from "~/domain/erlang-c";
 import type { Role } from "~/generated/prisma/enums";
 import { DEFAULT_GOAL, DEFAULT_WINDOW_DAYS, GOAL_RANGE, staffingReport, WINDOW_DAYS_RANGE, type GroupAssessment } from "~/models/staffing.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatDateTime, localName } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Staffing · Accounting Factory" }];
 
@@ -15,12 +17,17 @@ const VIEWER_ROLES = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const VALUE = { textAlign: "right", fontVariantNumeric: "tabular-nums" } as const;
 const GOAL_PERCENT = { min: Math.round(GOAL_RANGE.min * 100), max: Math.round(GOAL_RANGE.max * 100) };
 
-/** A whole number within [min, max] from a query parameter; absent → fallback, anything else → an error. */
-function wholeParam(raw: string | null, min: number, max: number, fallback: number): { value: number; invalid: boolean } {
-  if (raw === null || raw.trim() === "") return { value: fallback, invalid: false };
-  const n = Number(raw.trim());
-  if (!Number.isInteger(n) || n < min || n > max) return { value: fallback, invalid: true };
-  return { value: n, invalid: false };
+const wholeIn = (range: { min: number; max: number }) => z.number().int().min(range.min).max(range.max).optional();
+/** The calculator's query: a goal in whole percent and a window in working days, each optional. */
+const StaffingQuerySchema = z.object({ goal: wholeIn(GOAL_PERCENT), days: wholeIn(WINDOW_DAYS_RANGE) });
+
+/** The query's values; a bad one is left out (its default applies) and named in `invalid`. */
+function readQuery(params: URLSearchParams) {
+  const submission = parseForm(params, StaffingQuerySchema);
+  if (submission.status === "success") return { value: submission.value, invalid: {} as Record<string, unknown> };
+  const invalid = submission.error ?? {};
+  const rest = parseForm(new URLSearchParams([...params].filter(([name]) => !invalid[name])), StaffingQuerySchema);
+  return { value: rest.status === "success" ? rest.value : {}, invalid };
 }
 
 /** JSON has no Infinity: an unbounded wait or occupancy travels as null. */
@@ -43,8 +50,9 @@ function assessment(a: GroupAssessment) {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...VIEWER_ROLES);
   const url = new URL(request.url);
-  const goal = wholeParam(url.searchParams.get("goal"), GOAL_PERCENT.min, GOAL_PERCENT.max, Math.round(DEFAULT_GOAL * 100));
-  const days = wholeParam(url.searchParams.get("days"), WINDOW_DAYS_RANGE.min, WINDOW_DAYS_RANGE.max, DEFAULT_WINDOW_DAYS);
+  const query = readQuery(url.searchParams);
+  const goal = { value: query.value.goal ?? Math.round(DEFAULT_GOAL * 100), invalid: Boolean(query.invalid.goal) };
+  const days = { value: query.value.days ?? DEFAULT_WINDOW_DAYS, invalid: Boolean(query.invalid.days) };
   // The SSC works on its employer's calendar: the supervisor's own company.
   const report = await staffingReport({ goal: goal.value / 100, days: days.value, calendarCompanyId: user.companyId });
   return {

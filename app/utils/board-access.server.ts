@@ -1,3 +1,4 @@
+import { hasRole, type Actor } from "~/domain/actor";
 import { boardScopeKey, type BoardScope } from "~/domain/board-links";
 import { boardManagerScope, liveBoardLink, verifyBoardToken } from "~/models/board-token.server";
 import { getOptionalUser, requireUser, type SessionUser } from "./auth.server";
@@ -16,8 +17,8 @@ export type BoardViewer =
 
 export const BOARD_ROLES = ["SUPERVISOR", "ADMIN"] as const;
 
-export function canManageBoard(user: Pick<SessionUser, "roles">): boolean {
-  return user.roles.some((r) => (BOARD_ROLES as readonly string[]).includes(r));
+export function canManageBoard(user: Actor): boolean {
+  return hasRole(user, ...BOARD_ROLES);
 }
 
 /**

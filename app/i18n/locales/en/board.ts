@@ -94,10 +94,7 @@ export default {
       bad_lifetime: "Choose how long the link stays valid: 1, 7, 30 or 90 days.",
       no_companies: "You are not assigned to any company, so a board link would show nothing. Ask an administrator to assign your companies.",
       already_revoked: "That board link was already revoked.",
-      target_required: "Enter the target in days.",
-      target_not_a_number: "Enter a number, e.g. 0.22.",
-      target_out_of_range: "Enter more than 0 and at most 30 days.",
-      target_too_precise: "Use at most two decimals.",
+      target: { required: "Enter the target in days.", not_a_number: "Enter a number, e.g. 0.22.", out_of_range: "Enter more than 0 and at most 30 days.", too_precise: "Use at most two decimals." },
     },
   },
 };

@@ -94,10 +94,7 @@ export default {
       bad_lifetime: "请选择链接的有效期：1、7、30 或 90 天。",
       no_companies: "您尚未被分配任何公司，看板链接将无内容可显示。请联系管理员分配公司。",
       already_revoked: "该看板链接已被吊销。",
-      target_required: "请输入目标天数。",
-      target_not_a_number: "请输入数字，例如 0.22。",
-      target_out_of_range: "请输入大于 0 且不超过 30 的天数。",
-      target_too_precise: "最多两位小数。",
+      target: { required: "请输入目标天数。", not_a_number: "请输入数字，例如 0.22。", out_of_range: "请输入大于 0 且不超过 30 的天数。", too_precise: "最多两位小数。" },
     },
   },
 };
