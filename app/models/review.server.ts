@@ -3,6 +3,7 @@
  * line, and the decision (approve / return with reason codes / reject) written in one transaction at
  * the claim version the accountant saw.
  */
+import type { Actor } from "~/domain/actor";
 import { checkClaim, type CheckFacts, type Finding } from "~/domain/claim-checks";
 import { transition, type ClaimAction, type ClaimStatus } from "~/domain/claim-machine";
 import { hammingDistance } from "~/domain/perceptual-hash";
@@ -17,7 +18,7 @@ import { rateLookupFor } from "./exchange-rate.server";
 import { getQaReview, sampleFinishedReview, type QaReview } from "./qa.server";
 import { emitTaskEvent } from "./task-events.server";
 
-export type ReviewViewer = { id: string; roles: readonly string[] };
+export type ReviewViewer = Actor;
 
 export type ReviewErrorCode =
   | "not_found"
