@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { getFormProps, useForm, type Submission } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError } from "~/components/field-error";
@@ -90,7 +91,8 @@ export default function EditClaim() {
   const { t } = useTranslation("claims");
   const [form] = useForm({
     id: FORM_ID,
-    lastResult: claimFormResult(result),
+    // One object per reply: Conform reports a new lastResult each time it changes identity.
+    lastResult: useMemo(() => claimFormResult(result), [result]),
     onValidate: ({ formData }) => parseClaimSubmission(formData),
     shouldValidate: "onSubmit",
   });

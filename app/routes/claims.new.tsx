@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { getFormProps, useForm } from "@conform-to/react";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { FieldError } from "~/components/field-error";
 import { OrgFields } from "~/components/org-fields";
@@ -42,7 +43,8 @@ export default function NewClaim() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [form] = useForm({
-    lastResult: claimFormResult(result),
+    // One object per reply: Conform reports a new lastResult each time it changes identity.
+    lastResult: useMemo(() => claimFormResult(result), [result]),
     onValidate: ({ formData }) => parseForm(formData, ClaimFormSchema),
     shouldValidate: "onSubmit",
   });
