@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "~/domain/app-error";
+import type { Role } from "~/generated/prisma/enums";
 import { runRouteClaim } from "~/jobs/route-claim";
-import { ApprovalError, createDelegation, decideApproval, listApprovals, routeJobKey } from "~/models/approval.server";
+import { createDelegation, decideApproval, listApprovals, routeJobKey } from "~/models/approval.server";
 import { saveClaim } from "~/models/claim-commands.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -13,7 +15,7 @@ import { createApprovalChain, createClaim, waitFor } from "./helpers";
 const org = createApprovalChain;
 
 /** A claim with one TAXI line and a receipt, submitted through the claim model (which opens the approval task). */
-async function submittedClaim(employee: { id: string; companyId: string; departmentId: string; roles: string[] }, amount: string, categoryCode = "TAXI") {
+async function submittedClaim(employee: { id: string; companyId: string; departmentId: string; roles: Role[] }, amount: string, categoryCode = "TAXI") {
   const claim = await createClaim(employee);
   const sha = randomUUID().replace(/-/g, "").padEnd(64, "0");
   await prisma.storedFile.create({ data: { sha256: sha, sizeBytes: 1, mimeType: "image/jpeg", status: "READY", pageCount: 1 } });
@@ -61,7 +63,7 @@ describe("manager approval and routing", () => {
     expect(item).toBeDefined();
     expect(await listApprovals(otherManager)).not.toContainEqual(expect.objectContaining({ claimId: claim.id }));
 
-    await expect(decideApproval({ viewer: employee, taskId: item!.taskId, claimVersion: claim.version, decision: "approve" })).rejects.toThrow(ApprovalError);
+    await expect(decideApproval({ viewer: employee, taskId: item!.taskId, claimVersion: claim.version, decision: "approve" })).rejects.toThrow(AppError);
     await expect(decideApproval({ viewer: otherManager, taskId: item!.taskId, claimVersion: claim.version, decision: "approve" })).rejects.toMatchObject({ code: "not_allowed" });
     await expect(decideApproval({ viewer: manager, taskId: item!.taskId, claimVersion: claim.version - 1, decision: "approve" })).rejects.toMatchObject({ code: "stale" });
 

@@ -5,8 +5,9 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
+import { isAppError } from "~/domain/app-error";
 import type { User } from "~/generated/prisma/client";
-import { ClaimCommandError, saveClaim } from "~/models/claim-commands.server";
+import { saveClaim } from "~/models/claim-commands.server";
 import { action as editAction } from "~/routes/claims.$claimId.edit";
 import { action as newAction, loader as newLoader } from "~/routes/claims.new";
 import { prisma } from "~/utils/db.server";
@@ -75,7 +76,7 @@ describe("a claim's company and department come from the claimant's profile", ()
     const returned = await createClaim(s.employee, { status: "RETURNED", version: 5 });
     const input = { purpose: "Trip", companyId: s.foreign.id, departmentId: s.foreignDept.id, lines: [] };
     await expect(saveClaim({ viewer: s.employee, claimId: returned.id, version: 5, input, submit: true })).rejects.toSatisfy(
-      (err) => err instanceof ClaimCommandError && err.fieldErrors.departmentId === "not_yours",
+      (err) => isAppError(err) && err.fieldErrors.departmentId === "not_yours",
     );
     const after = await prisma.claim.findUniqueOrThrow({ where: { id: returned.id } });
     expect(after).toMatchObject({ companyId: s.home.id, departmentId: s.homeDept.id, status: "RETURNED", version: 5 });

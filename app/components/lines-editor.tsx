@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { minorToDecimalString } from "~/domain/money";
 import type { ClaimLineView, ClaimReceipt } from "~/models/claim.server";
 import { localName } from "~/utils/format";
+import { FieldError } from "./field-error";
 import { receiptThumbUrl } from "./receipt-panel";
 
 type LineState = {
@@ -35,7 +36,8 @@ export function toLineState(l: ClaimLineView): LineState {
 }
 
 /**
- * The claim's lines as client state; inputs are named `lines[i].field` and belong to the form `formId`.
+ * The claim's lines as client state; inputs are named `lines[i].field` and belong to the form `formId`,
+ * whose schema (ClaimFormSchema) reads them; `errors` are that form's errors by field name.
  * Mounted with `key={version}` so a successful save starts again from the server's rows.
  */
 export function LinesEditor({
@@ -53,7 +55,7 @@ export function LinesEditor({
   categories: { code: string; name: string; nameZh: string }[];
   currencies: string[];
   defaultCurrency: string;
-  errors: Record<string, string>;
+  errors: Record<string, readonly string[] | undefined>;
 }) {
   const { t, i18n } = useTranslation("claims");
   const [lines, setLines] = useState<LineState[]>(() => initial.map(toLineState));
@@ -74,9 +76,10 @@ export function LinesEditor({
         receiptIds: receipts.filter((r) => !ls.some((l) => l.receiptIds.includes(r.id))).slice(0, 1).map((r) => r.id),
       },
     ]);
-  const err = (i: number, field: string) => errors[`lines.${i}.${field}`];
-  const fieldError = (i: number, field: string) =>
-    err(i, field) ? <p className="field-error">{t(`error.${err(i, field)}`)}</p> : null;
+  const err = (i: number, field: string) => errors[`lines[${i}].${field}`];
+  // "required" reads differently for the whole list and for a line's receipts than for a field.
+  const renamed = (codes: readonly string[] | undefined, required: string) => codes?.map((c) => (c === "required" ? required : c));
+  const fieldError = (i: number, field: string) => <FieldError errors={err(i, field)} name={`lines[${i}].${field}`} ns="claims" prefix="error" />;
 
   return (
     <section className="card" aria-labelledby="lines-title">
@@ -86,7 +89,7 @@ export function LinesEditor({
           + {t("edit.addLine")}
         </button>
       </div>
-      {errors.lines ? <p className="form-error">{t(errors.lines === "required" ? "error.lines_required" : `error.${errors.lines}`)}</p> : null}
+      <FieldError errors={renamed(errors.lines, "lines_required")} name="lines" ns="claims" prefix="error" />
       {lines.length === 0 ? <p className="muted">{t("edit.noLines")}</p> : null}
       <ol className="line-list">
         {lines.map((l, i) => (
@@ -162,9 +165,7 @@ export function LinesEditor({
                   </label>
                 );
               })}
-              {err(i, "receipts") ? (
-                <p className="field-error">{t(err(i, "receipts") === "required" ? "error.receipts_required" : `error.${err(i, "receipts")}`)}</p>
-              ) : null}
+              <FieldError errors={renamed(err(i, "receipts"), "receipts_required")} name={`lines[${i}].receipts`} ns="claims" prefix="error" />
             </fieldset>
           </li>
         ))}

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClaimFormOptions } from "~/models/org.server";
 import { localName } from "~/utils/format";
+import { FieldError } from "./field-error";
 
 /** Company and department selects; the department list follows the chosen company. */
 export function OrgFields({
@@ -13,7 +14,8 @@ export function OrgFields({
   options: Pick<ClaimFormOptions, "companies">;
   companyId: string;
   departmentId: string;
-  errors?: Record<string, string>;
+  /** The form's errors by field name (Conform's `form.allErrors`). */
+  errors?: Record<string, readonly string[] | undefined>;
 }) {
   const { t, i18n } = useTranslation("claims");
   const [company, setCompany] = useState(companyId);
@@ -39,7 +41,7 @@ export function OrgFields({
             </option>
           ))}
         </select>
-        {errors?.companyId ? <p className="field-error">{t(`error.${errors.companyId}`)}</p> : null}
+        <FieldError errors={errors?.companyId} name="companyId" ns="claims" prefix="error" />
       </label>
       <label className="field">
         <span>{t("field.department")}</span>
@@ -55,7 +57,7 @@ export function OrgFields({
             </option>
           ))}
         </select>
-        {errors?.departmentId ? <p className="field-error">{t(`error.${errors.departmentId}`)}</p> : null}
+        <FieldError errors={errors?.departmentId} name="departmentId" ns="claims" prefix="error" />
       </label>
     </>
   );

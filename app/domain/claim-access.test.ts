@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Role } from "./route-manifest";
 import { canEditClaim, canViewClaim, claimViewReason, type ClaimAccessFacts, type ScopedViewer } from "./claim-access";
 
 const claim: ClaimAccessFacts = {
@@ -10,7 +11,7 @@ const claim: ClaimAccessFacts = {
   groupIds: [],
   qaReviewerIds: [],
 };
-const who = (id: string, roles: string[], scope: Partial<ScopedViewer> = {}): ScopedViewer => ({ id, roles, groupIds: [], companyIds: [], ...scope });
+const who = (id: string, roles: Role[], scope: Partial<ScopedViewer> = {}): ScopedViewer => ({ id, roles, groupIds: [], companyIds: [], ...scope });
 
 describe("claim access", () => {
   it("lets the claimant see and edit only while the claim is with them", () => {
@@ -50,7 +51,7 @@ describe("claim access", () => {
     expect(canViewClaim(who("qa", ["EMPLOYEE"]), { ...claim, qaReviewerIds: ["qa"] })).toBe(false);
   });
   it("lets supervisors, admins and archivists see the claims of the companies assigned to them, never drafts", () => {
-    for (const role of ["SUPERVISOR", "ADMIN", "ARCHIVIST"]) {
+    for (const role of ["SUPERVISOR", "ADMIN", "ARCHIVIST"] as const) {
       expect(claimViewReason(who("x", [role], { companyIds: ["co-a"] }), claim)).toBe("company");
       expect(canViewClaim(who("x", [role], { companyIds: ["co-b"] }), claim)).toBe(false);
       expect(canViewClaim(who("x", [role]), claim)).toBe(false);

@@ -1,11 +1,10 @@
+import { hasRole, type Actor } from "./actor";
 import type { ClaimStatus } from "./claim-machine";
-
-export type Viewer = { id: string; roles: readonly string[] };
 
 /** What a viewer works on: the processing groups they are a member of and the companies assigned to them. */
 export type ViewerScope = { groupIds: readonly string[]; companyIds: readonly string[] };
 
-export type ScopedViewer = Viewer & ViewerScope;
+export type ScopedViewer = Actor & ViewerScope;
 
 export type ClaimAccessFacts = {
   claimantId: string;
@@ -39,10 +38,9 @@ export function claimViewReason(viewer: ScopedViewer, claim: ClaimAccessFacts): 
   if (claim.status === "DRAFT") return null;
   if (claim.claimantManagerId === viewer.id) return "line_manager";
   if (claim.approverIds.includes(viewer.id)) return "approver";
-  const has = (role: string) => viewer.roles.includes(role);
-  if (has("ACCOUNTANT") && claim.groupIds.some((g) => viewer.groupIds.includes(g))) return "processing_group";
-  if (has("QA") && claim.qaReviewerIds.includes(viewer.id)) return "qa_check";
-  if (COMPANY_SCOPED_ROLES.some(has) && viewer.companyIds.includes(claim.companyId)) return "company";
+  if (hasRole(viewer, "ACCOUNTANT") && claim.groupIds.some((g) => viewer.groupIds.includes(g))) return "processing_group";
+  if (hasRole(viewer, "QA") && claim.qaReviewerIds.includes(viewer.id)) return "qa_check";
+  if (hasRole(viewer, ...COMPANY_SCOPED_ROLES) && viewer.companyIds.includes(claim.companyId)) return "company";
   return null;
 }
 
@@ -52,11 +50,11 @@ export function canViewClaim(viewer: ScopedViewer, claim: ClaimAccessFacts): boo
 }
 
 /** Only the claimant edits, and only while the claim is with them. */
-export function canEditClaim(viewer: Viewer, claim: { claimantId: string; status: ClaimStatus }): boolean {
+export function canEditClaim(viewer: Actor, claim: { claimantId: string; status: ClaimStatus }): boolean {
   return claim.claimantId === viewer.id && (claim.status === "DRAFT" || claim.status === "RETURNED");
 }
 
 /** Companies an overseer may see: their assigned companies when they hold a company-scoped role, else none. */
 export function overseenCompanyIds(viewer: ScopedViewer): readonly string[] {
-  return COMPANY_SCOPED_ROLES.some((r) => viewer.roles.includes(r)) ? viewer.companyIds : [];
+  return hasRole(viewer, ...COMPANY_SCOPED_ROLES) ? viewer.companyIds : [];
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { checkClaimOrg, isValidIsoDate, parseClaimForm, validateForSubmit } from "./claim-input";
+import { parseForm } from "~/utils/forms";
+import { checkClaimOrg, claimFieldErrors, ClaimFormSchema, isValidIsoDate, validateForSubmit } from "./claim-input";
+
+/** The claim form read as the routes read it (Conform with ClaimFormSchema), its errors by dotted path. */
+function parseClaimForm(entries: [string, string][]) {
+  const form = new FormData();
+  for (const [name, value] of entries) form.append(name, value);
+  const submission = parseForm(form, ClaimFormSchema);
+  return submission.status === "success" ? { ok: true as const, value: submission.value.input } : { ok: false as const, errors: claimFieldErrors(submission.error) };
+}
 
 const header: [string, string][] = [
   ["purpose", "  Client visit Shanghai "],

@@ -8,7 +8,8 @@ import { isCurrencyCode, parseAmount } from "./money";
 
 export const MAX_LINES = 200;
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors } from "./app-error";
+import type { FieldErrors } from "./app-error";
 
 export type LineInput = {
   id?: string;
@@ -50,84 +51,95 @@ export function isValidIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-const RawLine = z.object({
-  id: z.string().max(64).optional(),
+const LineSchema = z.object({
+  id: z.string().max(64, "invalid").optional(),
   spentOn: z.string().trim().default(""),
   categoryCode: z.string().trim().default(""),
   merchant: z.string().trim().max(200, "too_long").default(""),
   amount: z.string().trim().default(""),
   currency: z.string().trim().toUpperCase().default(""),
   note: z.string().trim().max(1000, "too_long").default(""),
-  receiptIds: z.array(z.string().max(64)).default([]),
+  receiptIds: z.array(z.string().max(64, "invalid")).default([]),
 });
-type RawLine = z.infer<typeof RawLine>;
+type RawLine = z.infer<typeof LineSchema>;
 
-/**
- * Reads `purpose`, `companyId`, `departmentId` and `lines[i].field` (with repeated `lines[i].receiptIds`)
- * from form entries. Lines whose every field is blank are dropped: an empty row is not a line.
- */
-export function parseClaimForm(entries: Iterable<[string, string]>): { ok: true; value: ClaimInput } | { ok: false; errors: FieldErrors } {
-  const header: Record<string, string> = {};
-  const rawLines = new Map<number, Record<string, unknown>>();
-  for (const [key, value] of entries) {
-    const m = /^lines\[(\d{1,3})\]\.(\w+)$/.exec(key);
-    if (!m) {
-      header[key] = value;
-      continue;
-    }
-    const index = Number(m[1]);
-    const field = m[2]!;
-    const line = rawLines.get(index) ?? {};
-    if (field === "receiptIds") line.receiptIds = [...((line.receiptIds as string[] | undefined) ?? []), value];
-    else line[field] = value;
-    rawLines.set(index, line);
-  }
-  const errors: FieldErrors = {};
-  const purpose = (header.purpose ?? "").trim();
-  if (purpose.length > 500) errors.purpose = "too_long";
-  const companyId = (header.companyId ?? "").trim();
-  const departmentId = (header.departmentId ?? "").trim();
-  if (!companyId) errors.companyId = "required";
-  if (!departmentId) errors.departmentId = "required";
+/** The highest line index a form may name (`lines[999].merchant`): a larger one is refused before parsing. */
+export const MAX_LINE_INDEX = 999;
 
-  const ordered = [...rawLines.entries()].sort(([a], [b]) => a - b).map(([, l]) => l);
-  const lines: LineInput[] = [];
-  for (const raw of ordered) {
-    const parsed = RawLine.safeParse(raw);
-    const i = lines.length;
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) errors[`lines.${i}.${String(issue.path[0])}`] = issue.message === "too_long" ? "too_long" : "invalid";
-      lines.push(blankLine());
-      continue;
-    }
-    const l = parsed.data;
-    if (isBlank(l)) continue;
-    lines.push(parseLine(l, i, errors));
+/** True when a submitted name points past MAX_LINE_INDEX, which would make the parser build a huge sparse list. */
+export function exceedsLineIndex(names: Iterable<string>): boolean {
+  for (const name of names) {
+    const m = /^lines\[(\d+)\]/.exec(name);
+    if (m && (m[1]!.length > 4 || Number(m[1]) > MAX_LINE_INDEX)) return true;
   }
-  if (lines.length > MAX_LINES) errors.lines = "too_many";
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { purpose, companyId, departmentId, lines } };
+  return false;
 }
 
-function blankLine(): LineInput {
-  return { spentOn: "", categoryCode: "", merchant: "", amountMinor: 0n, currency: "", note: "", receiptIds: [] };
+/**
+ * The claim form (new and edit pages): `purpose`, `companyId`, `departmentId` and the lines, named
+ * `lines[i].field` (with repeated `lines[i].receiptIds`) and read by Conform. The intent and version come
+ * with it on the edit page. Lines whose every field is blank are dropped: an empty row is not a line.
+ * Every malformed field is reported at once, each under its own name (`lines[2].amount`).
+ */
+/** The lines of a claim form: blank rows dropped, each line's format checked, every problem under its row. */
+const LinesSchema = z
+  .array(LineSchema)
+  .default([])
+  .transform((rawLines, ctx) => {
+    const lines: LineInput[] = [];
+    rawLines.forEach((raw, index) => {
+      if (isBlank(raw)) return;
+      const errors: FieldErrors = {};
+      lines.push(parseLine(raw, errors));
+      for (const [field, code] of Object.entries(errors)) ctx.issues.push({ code: "custom", message: code, path: [index, field], input: raw });
+    });
+    if (lines.length > MAX_LINES) ctx.issues.push({ code: "custom", message: "too_many", path: [], input: rawLines });
+    return lines;
+  });
+
+export const ClaimFormSchema = z
+  .object({
+    intent: z.enum(["save", "submit"]).default("save"),
+    version: z.coerce.number().int().default(0),
+    purpose: z.string().trim().max(500, "too_long").default(""),
+    companyId: z.string().trim().min(1, "required"),
+    departmentId: z.string().trim().min(1, "required"),
+    lines: LinesSchema,
+  })
+  .transform(({ intent, version, ...input }) => ({ intent, version, input: input satisfies ClaimInput }));
+
+/** A claim form's field errors, first code each, under the dotted paths the claim rules use (`lines.0.amount`). */
+export function claimFieldErrors(error: Record<string, readonly string[] | null> | null | undefined): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const [name, codes] of Object.entries(error ?? {})) if (name && codes?.[0]) errors[fieldPath(name)] = codes[0];
+  return errors;
+}
+
+/** `lines[0].amount` (a form field's name) → `lines.0.amount` (the path a rule reports). */
+export function fieldPath(name: string): string {
+  return name.replace(/\[(\d+)\]/g, ".$1");
+}
+
+/** `lines.0.amount` (the path a rule reports) → `lines[0].amount` (the form field's name). */
+export function fieldName(path: string): string {
+  return path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
 }
 
 function isBlank(l: RawLine): boolean {
   return !l.id && !l.spentOn && !l.merchant && !l.amount && !l.note && l.receiptIds.length === 0;
 }
 
-function parseLine(l: RawLine, i: number, errors: FieldErrors): LineInput {
-  const at = (f: string) => `lines.${i}.${f}`;
-  if (!l.spentOn) errors[at("spentOn")] = "required";
-  else if (!isValidIsoDate(l.spentOn)) errors[at("spentOn")] = "invalid_date";
-  if (!l.categoryCode) errors[at("categoryCode")] = "required";
-  if (!isCurrencyCode(l.currency)) errors[at("currency")] = "invalid_currency";
+/** One line's format rules (date, category, currency, amount); the problems go into `errors` by field. */
+function parseLine(l: RawLine, errors: FieldErrors): LineInput {
+  if (!l.spentOn) errors.spentOn = "required";
+  else if (!isValidIsoDate(l.spentOn)) errors.spentOn = "invalid_date";
+  if (!l.categoryCode) errors.categoryCode = "required";
+  if (!isCurrencyCode(l.currency)) errors.currency = "invalid_currency";
   let amountMinor = 0n;
   if (isCurrencyCode(l.currency)) {
     const amount = parseAmount(l.amount, l.currency);
     if (amount.ok) amountMinor = amount.minor;
-    else errors[at("amount")] = amount.code === "empty" ? "required" : amount.code;
+    else errors.amount = amount.code === "empty" ? "required" : amount.code;
   }
   return {
     id: l.id || undefined,
@@ -165,4 +177,16 @@ export function validateForSubmit(facts: SubmitFacts): FieldErrors {
     else if (usable.length === 0) errors[at("receipts")] = "unreadable";
   });
   return errors;
+}
+
+/**
+ * What the claim form's action answers when it refuses: each field's code by dotted path, and what the
+ * form as a whole says (fix the fields; someone saved first; the claim is no longer editable).
+ */
+export type ClaimFormReply = { errors: FieldErrors; formError?: "fix" | "stale" | "not_editable" };
+
+/** The reply as the result Conform's `useForm({ lastResult })` shows beside each field (`lines[0].amount`). */
+export function claimFormResult(reply: ClaimFormReply | undefined): { status: "error"; error: Record<string, string[]> } | undefined {
+  if (!reply) return undefined;
+  return { status: "error", error: Object.fromEntries(Object.entries(reply.errors).map(([path, code]) => [fieldName(path), [code]])) };
 }

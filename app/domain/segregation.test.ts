@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Actor } from "./actor";
 import {
   activeApprovers,
   approvalSteps,
@@ -11,7 +12,7 @@ import {
   type Delegation,
 } from "./segregation";
 
-const manager = { id: "mgr", roles: ["EMPLOYEE", "MANAGER"] };
+const manager: Actor = { id: "mgr", roles: ["EMPLOYEE", "MANAGER"] };
 
 describe("canApproveAsManager", () => {
   const claim = { claimantId: "emp", approverIds: ["mgr", "head"] };
@@ -30,7 +31,7 @@ describe("canApproveAsManager", () => {
 });
 
 describe("canProcess", () => {
-  const accountant = { id: "acc", roles: ["ACCOUNTANT"], groupIds: ["g-travel", "g-general"] };
+  const accountant: Actor & { groupIds: string[] } = { id: "acc", roles: ["ACCOUNTANT"], groupIds: ["g-travel", "g-general"] };
   const claim = { claimantId: "emp", managerApproverIds: ["mgr"], groupId: "g-travel" };
   it("lets an accountant of the claim's group process it", () => {
     expect(canProcess(accountant, claim)).toEqual({ ok: true });
@@ -131,7 +132,7 @@ describe("approvalSteps", () => {
 
 describe("canApproveStep (four eyes, delegation included)", () => {
   const step: ApprovalStepFacts = { claimantId: "emp", approverIds: ["head", "deputy"], unassigned: false, companyInScope: false, otherStepApproverIds: [], reviewerIds: [] };
-  const deputy = { id: "deputy", roles: ["MANAGER"] };
+  const deputy: Actor = { id: "deputy", roles: ["MANAGER"] };
   it("lets the assignee or their delegate approve", () => {
     expect(canApproveStep({ id: "head", roles: ["MANAGER"] }, step)).toEqual({ ok: true });
     expect(canApproveStep(deputy, step)).toEqual({ ok: true });
@@ -160,8 +161,8 @@ describe("canApproveStep (four eyes, delegation included)", () => {
 });
 
 describe("checkDelegation", () => {
-  const manager = { id: "mgr", roles: ["MANAGER"], companyId: "co-a" };
-  const delegate = { id: "dep", roles: ["EMPLOYEE", "MANAGER"], companyId: "co-a", active: true };
+  const manager: Actor & { companyId: string } = { id: "mgr", roles: ["MANAGER"], companyId: "co-a" };
+  const delegate: Actor & { companyId: string; active: boolean } = { id: "dep", roles: ["EMPLOYEE", "MANAGER"], companyId: "co-a", active: true };
   const base = { manager, delegate, from: "2026-12-03", to: "2026-12-10", today: "2026-12-03" };
   it("accepts an active manager of the same company, from today, up to 90 days inclusive", () => {
     expect(checkDelegation(base)).toEqual({ ok: true });

@@ -4,7 +4,7 @@
  * the UI only hides what these refuse.
  */
 
-export type Actor = { id: string; roles: readonly string[] };
+import { hasRole, type Actor } from "./actor";
 
 export type ApproveRefusal = "own_claim" | "not_an_approver" | "not_a_manager" | "approved_other_step" | "reviewed_claim";
 
@@ -17,7 +17,7 @@ export type ApproveDecision = { ok: true } | { ok: false; reason: ApproveRefusal
  */
 export function canApproveAsManager(actor: Actor, claim: { claimantId: string; approverIds: readonly string[] }): ApproveDecision {
   if (actor.id === claim.claimantId) return { ok: false, reason: "own_claim" };
-  if (!actor.roles.includes("MANAGER")) return { ok: false, reason: "not_a_manager" };
+  if (!hasRole(actor, "MANAGER")) return { ok: false, reason: "not_a_manager" };
   if (!claim.approverIds.includes(actor.id)) return { ok: false, reason: "not_an_approver" };
   return { ok: true };
 }
@@ -47,7 +47,7 @@ export function canApproveStep(actor: Actor, step: ApprovalStepFacts): ApproveDe
   if (actor.id === step.claimantId) return { ok: false, reason: "own_claim" };
   if (step.otherStepApproverIds.includes(actor.id)) return { ok: false, reason: "approved_other_step" };
   if (step.reviewerIds.includes(actor.id)) return { ok: false, reason: "reviewed_claim" };
-  if (step.unassigned) return actor.roles.includes("ADMIN") && step.companyInScope ? { ok: true } : { ok: false, reason: "not_an_approver" };
+  if (step.unassigned) return hasRole(actor, "ADMIN") && step.companyInScope ? { ok: true } : { ok: false, reason: "not_an_approver" };
   return canApproveAsManager(actor, step);
 }
 
@@ -62,7 +62,7 @@ export function canProcess(
 ): ProcessDecision {
   if (actor.id === claim.claimantId) return { ok: false, reason: "own_claim" };
   if (claim.managerApproverIds.includes(actor.id)) return { ok: false, reason: "approved_as_manager" };
-  if (!actor.roles.includes("ACCOUNTANT")) return { ok: false, reason: "not_an_accountant" };
+  if (!hasRole(actor, "ACCOUNTANT")) return { ok: false, reason: "not_an_accountant" };
   // A claim not yet routed belongs to no group, so nobody may take it.
   if (claim.groupId === null || !actor.groupIds.includes(claim.groupId)) return { ok: false, reason: "not_in_group" };
   return { ok: true };
@@ -157,8 +157,8 @@ export function checkDelegation({
   to: string;
   today: string;
 }): DelegationCheck {
-  if (!manager.roles.includes("MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
-  if (!delegate || !delegate.active || !delegate.roles.includes("MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
+  if (!hasRole(manager, "MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
+  if (!delegate || !delegate.active || !hasRole(delegate, "MANAGER")) return { ok: false, field: "delegateEmail", code: "not_a_manager" };
   if (delegate.id === manager.id) return { ok: false, field: "delegateEmail", code: "self" };
   if (delegate.companyId !== manager.companyId) return { ok: false, field: "delegateEmail", code: "other_company" };
   if (!isIsoDate(from)) return { ok: false, field: "from", code: "invalid_date" };

@@ -2,6 +2,8 @@
  * Manager approval: a submitted claim waits for its line manager (and, above the company's threshold,
  * the department head). Approvers who are away delegate to another manager for a date range.
  */
+import { hasRole, type Actor } from "~/domain/actor";
+import { AppError } from "~/domain/app-error";
 import { activeApprovers, approvalSteps, canApproveStep, checkDelegation, type Delegation } from "~/domain/segregation";
 import { transition } from "~/domain/claim-machine";
 import { complexityBand } from "~/domain/complexity";
@@ -13,12 +15,8 @@ import { emitTaskEvent, emitTaskEvents } from "./task-events.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { enqueueInTransaction } from "./outbox.server";
 
-export class ApprovalError extends Error {
-  constructor(readonly code: "not_found" | "not_allowed" | "stale" | "already_decided" | "comment_required", readonly reason?: string) {
-    super(code);
-    this.name = "ApprovalError";
-  }
-}
+/** Why a decision was refused: the AppError codes `decideApproval` throws (a refusal by a rule carries its reason). */
+export type ApprovalErrorCode = "not_found" | "not_allowed" | "stale" | "already_decided" | "comment_required";
 
 const today = () => new Date().toISOString().slice(0, 10);
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
@@ -98,9 +96,9 @@ export type ApprovalItem = {
 };
 
 /** The approvals waiting for `viewer`: their own, their delegators', and (admins) those nobody can approve. */
-export async function listApprovals(viewer: { id: string; roles: readonly string[] }): Promise<ApprovalItem[]> {
+export async function listApprovals(viewer: Actor): Promise<ApprovalItem[]> {
   const delegators = (await delegationsTo(viewer.id, today())).map((d) => d.managerId);
-  const isAdmin = viewer.roles.includes("ADMIN");
+  const isAdmin = hasRole(viewer, "ADMIN");
   // Admins clear the claims nobody else can approve, of the companies they work for only.
   const adminCompanies = isAdmin ? (await prisma.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } })).map((c) => c.companyId) : [];
   const tasks = await prisma.task.findMany({
@@ -155,24 +153,24 @@ export async function decideApproval({
   decision,
   comment,
 }: {
-  viewer: { id: string; roles: readonly string[] };
+  viewer: Actor;
   taskId: string;
   claimVersion: number;
   decision: "approve" | "return";
   comment?: string;
 }): Promise<{ status: "SUBMITTED" | "MANAGER_APPROVED" | "RETURNED" }> {
   const note = comment?.trim() ?? "";
-  if (decision === "return" && !note) throw new ApprovalError("comment_required");
+  if (decision === "return" && !note) throw new AppError<ApprovalErrorCode>("comment_required");
   const delegations = await delegationsTo(viewer.id, today());
   return prisma.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ claim_id: string }[]>`SELECT claim_id FROM task WHERE id = ${taskId} AND type = 'MANAGER_APPROVAL' FOR UPDATE`;
-    if (!locked) throw new ApprovalError("not_found");
+    if (!locked) throw new AppError<ApprovalErrorCode>("not_found");
     await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${locked.claim_id} FOR UPDATE`;
     const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
     const facts = await loadClaimFacts(tx, task.claimId);
     const { claim } = facts;
-    if (task.status !== "OPEN") throw new ApprovalError("already_decided");
-    if (claim.version !== claimVersion || claim.status !== "SUBMITTED") throw new ApprovalError("stale");
+    if (task.status !== "OPEN") throw new AppError<ApprovalErrorCode>("already_decided");
+    if (claim.version !== claimVersion || claim.status !== "SUBMITTED") throw new AppError<ApprovalErrorCode>("stale");
     const primary = task.assigneeId ? [task.assigneeId] : [];
     // Who already worked on the claim: approvers of its other steps (any round) and its reviewers.
     const others = await tx.task.findMany({
@@ -184,7 +182,7 @@ export async function decideApproval({
       select: { type: true, assigneeId: true },
     });
     const allowed = canApproveStep(
-      { id: viewer.id, roles: [...viewer.roles] },
+      viewer,
       {
         claimantId: claim.claimantId,
         approverIds: activeApprovers(primary, delegations, today()),
@@ -196,7 +194,7 @@ export async function decideApproval({
         reviewerIds: others.flatMap((t) => (t.type === "REVIEW" && t.assigneeId ? [t.assigneeId] : [])),
       },
     );
-    if (!allowed.ok) throw new ApprovalError("not_allowed", allowed.reason);
+    if (!allowed.ok) throw new AppError<ApprovalErrorCode>("not_allowed", { reason: allowed.reason });
 
     const now = new Date();
     const onBehalfOf = task.assigneeId !== viewer.id ? task.assigneeId : null;
@@ -207,7 +205,7 @@ export async function decideApproval({
     await emitTaskEvent(tx, taskId, "finished", now);
     if (decision === "return") {
       const to = transition(claim.status, "managerReturn");
-      if (!to.ok) throw new ApprovalError("stale");
+      if (!to.ok) throw new AppError<ApprovalErrorCode>("stale");
       const withdrawn = await tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "OPEN" }, select: { id: true } });
       await tx.task.updateMany({ where: { id: { in: withdrawn.map((w) => w.id) } }, data: { status: "CANCELLED", finishedAt: now } });
       await emitTaskEvents(tx, withdrawn.map((w) => w.id), "cancelled", now);
@@ -224,7 +222,7 @@ export async function decideApproval({
       return { status: "SUBMITTED" as const };
     }
     const to = transition(claim.status, "managerApprove");
-    if (!to.ok) throw new ApprovalError("stale");
+    if (!to.ok) throw new AppError<ApprovalErrorCode>("stale");
     const updated = await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } }, select: { version: true } });
     await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.manager_approved", fromStatus: claim.status, toStatus: to.to, data: { onBehalfOf, ...(note ? { comment: note } : {}) } });
     await enqueueInTransaction(tx, { queue: "routing", jobName: "route-claim", jobKey: routeJobKey(claim.id, updated.version), payload: { claimId: claim.id, version: updated.version } });
@@ -251,7 +249,7 @@ export async function createDelegation({
   from,
   to,
 }: {
-  manager: { id: string; roles: readonly string[] };
+  manager: Actor;
   delegateEmail: string;
   from: string;
   to: string;

@@ -2,7 +2,9 @@
  * Everything a claimant does to a claim. Each command is one transaction that also appends its
  * audit event; status changes go through the domain state machine.
  */
-import { canEditClaim, type Viewer } from "~/domain/claim-access";
+import type { Actor } from "~/domain/actor";
+import { AppError } from "~/domain/app-error";
+import { canEditClaim } from "~/domain/claim-access";
 import { checkClaimOrg, validateForSubmit, type ClaimInput, type FieldErrors, type LineInput } from "~/domain/claim-input";
 import { transition, type ClaimStatus } from "~/domain/claim-machine";
 import type { UploadQuotaLimits } from "~/domain/upload-quota";
@@ -15,14 +17,11 @@ import { getClaimOrgChoices } from "./org.server";
 import { storeReceiptFile } from "./stored-file.server";
 import { assertUploadQuota, lockUploadQuota, recordUploads } from "./upload-usage.server";
 
-export class ClaimCommandError extends Error {
-  constructor(
-    readonly code: "not_found" | "not_editable" | "stale" | "invalid",
-    readonly fieldErrors: FieldErrors = {},
-  ) {
-    super(code);
-    this.name = "ClaimCommandError";
-  }
+/** The AppError codes the claimant's commands throw; "invalid" names the fields at fault (`lines.0.amount`). */
+export type ClaimCommandErrorCode = "not_found" | "not_editable" | "stale" | "invalid";
+
+function refuse(code: ClaimCommandErrorCode, fieldErrors?: FieldErrors): AppError<ClaimCommandErrorCode> {
+  return new AppError(code, { fieldErrors });
 }
 
 const EDITABLE: ClaimStatus[] = ["DRAFT", "RETURNED"];
@@ -38,7 +37,7 @@ export async function createDraft({
   companyId,
   departmentId,
 }: {
-  viewer: Viewer;
+  viewer: Actor;
   purpose: string;
   companyId: string;
   departmentId: string;
@@ -66,21 +65,21 @@ export async function createDraft({
 /** The claim's company and department must be one the claimant's profile allows (checkClaimOrg). */
 async function assertOrgUnits(tx: Tx, claimantId: string, companyId: string, departmentId: string): Promise<void> {
   const errors = checkClaimOrg(await getClaimOrgChoices(claimantId, tx), { companyId, departmentId });
-  if (Object.keys(errors).length > 0) throw new ClaimCommandError("invalid", errors);
+  if (Object.keys(errors).length > 0) throw refuse("invalid", errors);
 }
 
 /** Locks the claim row and checks the viewer may change it at the version they saw. */
-async function lockEditable(tx: Tx, viewer: Viewer, claimId: string, version: number) {
+async function lockEditable(tx: Tx, viewer: Actor, claimId: string, version: number) {
   await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${claimId} FOR UPDATE`;
   const claim = await tx.claim.findUnique({
     where: { id: claimId },
     select: { id: true, status: true, version: true, claimantId: true, claimant: { select: { managerId: true } } },
   });
-  if (!claim) throw new ClaimCommandError("not_found");
+  if (!claim) throw refuse("not_found");
   const facts = { claimantId: claim.claimantId, status: claim.status, claimantManagerId: claim.claimant.managerId };
-  if (claim.claimantId !== viewer.id) throw new ClaimCommandError("not_found");
-  if (!canEditClaim(viewer, facts)) throw new ClaimCommandError("not_editable");
-  if (claim.version !== version) throw new ClaimCommandError("stale");
+  if (claim.claimantId !== viewer.id) throw refuse("not_found");
+  if (!canEditClaim(viewer, facts)) throw refuse("not_editable");
+  if (claim.version !== version) throw refuse("stale");
   return claim;
 }
 
@@ -112,7 +111,7 @@ async function writeLines(tx: Tx, claimId: string, input: ClaimInput): Promise<v
     if (l.receiptIds.some((id) => !receiptIds.has(id))) errors[`lines.${i}.receipts`] = "unknown";
     if (l.id && !lineIds.has(l.id)) errors[`lines.${i}.id`] = "unknown";
   });
-  if (Object.keys(errors).length > 0) throw new ClaimCommandError("invalid", errors);
+  if (Object.keys(errors).length > 0) throw refuse("invalid", errors);
 
   const keep = new Set(input.lines.flatMap((l) => (l.id ? [l.id] : [])));
   await tx.claimLine.deleteMany({ where: { claimId, id: { notIn: [...keep] } } });
@@ -137,7 +136,7 @@ export async function saveClaim({
   submit,
   today = new Date().toISOString().slice(0, 10),
 }: {
-  viewer: Viewer;
+  viewer: Actor;
   claimId: string;
   version: number;
   input: ClaimInput;
@@ -160,9 +159,9 @@ export async function saveClaim({
         receipts: receipts.map((r) => ({ id: r.id, status: r.file.status })),
         today,
       });
-      if (Object.keys(errors).length > 0) throw new ClaimCommandError("invalid", errors);
+      if (Object.keys(errors).length > 0) throw refuse("invalid", errors);
       const moved = transition(claim.status, claim.status === "RETURNED" ? "resubmit" : "submit");
-      if (!moved.ok) throw new ClaimCommandError("not_editable");
+      if (!moved.ok) throw refuse("not_editable");
       status = moved.to;
     }
     const updated = await tx.claim.update({
@@ -197,10 +196,10 @@ export async function saveClaim({
 }
 
 /** Checked before an upload is read, so a refused request stores nothing. */
-export async function assertReceiptsEditable({ viewer, claimId }: { viewer: Viewer; claimId: string }): Promise<void> {
+export async function assertReceiptsEditable({ viewer, claimId }: { viewer: Actor; claimId: string }): Promise<void> {
   const claim = await prisma.claim.findUnique({ where: { id: claimId }, select: { claimantId: true, status: true } });
-  if (!claim || claim.claimantId !== viewer.id) throw new ClaimCommandError("not_found");
-  if (!EDITABLE.includes(claim.status)) throw new ClaimCommandError("not_editable");
+  if (!claim || claim.claimantId !== viewer.id) throw refuse("not_found");
+  if (!EDITABLE.includes(claim.status)) throw refuse("not_editable");
 }
 
 /**
@@ -217,7 +216,7 @@ export async function attachReceipts({
   quota,
   now = new Date(),
 }: {
-  viewer: Viewer;
+  viewer: Actor;
   claimId: string;
   uploads: AcceptedUpload[];
   /** Default: env.UPLOAD_FILES_PER_HOUR / UPLOAD_BYTES_PER_DAY. */
@@ -262,19 +261,19 @@ export async function attachReceipts({
 }
 
 /** The claim row, locked until the transaction ends; refused unless it is the viewer's and still editable. */
-async function lockReceiptsEditable(tx: Tx, viewer: Viewer, claimId: string): Promise<void> {
+async function lockReceiptsEditable(tx: Tx, viewer: Actor, claimId: string): Promise<void> {
   const [claim] = await tx.$queryRaw<{ claimant_id: string; status: ClaimStatus }[]>`
     SELECT claimant_id, status::text AS status FROM claim WHERE id = ${claimId} FOR UPDATE`;
-  if (!claim || claim.claimant_id !== viewer.id) throw new ClaimCommandError("not_found");
-  if (!EDITABLE.includes(claim.status)) throw new ClaimCommandError("not_editable");
+  if (!claim || claim.claimant_id !== viewer.id) throw refuse("not_found");
+  if (!EDITABLE.includes(claim.status)) throw refuse("not_editable");
 }
 
-export async function removeReceipt({ viewer, claimId, receiptId }: { viewer: Viewer; claimId: string; receiptId: string }): Promise<void> {
+export async function removeReceipt({ viewer, claimId, receiptId }: { viewer: Actor; claimId: string; receiptId: string }): Promise<void> {
   await prisma.$transaction(async (tx) => {
     // Locked like an attach: a receipt cannot leave a claim that is being submitted.
     await lockReceiptsEditable(tx, viewer, claimId);
     const receipt = await tx.receipt.findFirst({ where: { id: receiptId, claimId }, select: { fileName: true } });
-    if (!receipt) throw new ClaimCommandError("not_found");
+    if (!receipt) throw refuse("not_found");
     await tx.receipt.delete({ where: { id: receiptId } });
     await recordAudit(tx, { claimId, actorId: viewer.id, type: "receipt.removed", data: { receiptId, fileName: receipt.fileName } });
   });
@@ -284,12 +283,12 @@ export async function removeReceipt({ viewer, claimId, receiptId }: { viewer: Vi
  * Throws away a draft that was never submitted. Its history stays: the audit log has no foreign key to
  * the claim, and the discard itself is recorded (with the number, which nothing else keeps).
  */
-export async function discardDraft({ viewer, claimId }: { viewer: Viewer; claimId: string }): Promise<void> {
+export async function discardDraft({ viewer, claimId }: { viewer: Actor; claimId: string }): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const [gone] = await tx.$queryRaw<{ number: string }[]>`
       DELETE FROM claim WHERE id = ${claimId} AND claimant_id = ${viewer.id} AND status = 'DRAFT' AND submitted_at IS NULL
       RETURNING number`;
-    if (!gone) throw new ClaimCommandError("not_editable");
+    if (!gone) throw refuse("not_editable");
     await recordAudit(tx, { claimId, actorId: viewer.id, type: "claim.discarded", fromStatus: "DRAFT", data: { number: gone.number } });
   });
 }

@@ -1,4 +1,5 @@
-import { canEditClaim, claimViewReason, type ClaimAccessFacts, type Viewer, type ViewerScope, type ViewReason } from "~/domain/claim-access";
+import type { Actor } from "~/domain/actor";
+import { canEditClaim, claimViewReason, type ClaimAccessFacts, type ViewerScope, type ViewReason } from "~/domain/claim-access";
 import type { ClaimStatus } from "~/domain/claim-machine";
 import { sumByCurrency, totalIn, type Money } from "~/domain/money";
 import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
@@ -113,7 +114,7 @@ export async function getClaimAccessFacts(claimId: string, db: Db | Tx = prisma)
  * file route go through. Null when the claim does not exist or the viewer may not see it (both are a 404).
  */
 export async function claimAccessFor(
-  { claimId, viewer }: { claimId: string; viewer: Viewer },
+  { claimId, viewer }: { claimId: string; viewer: Actor },
   db: Db | Tx = prisma,
 ): Promise<{ facts: ClaimAccessFacts; reason: ViewReason } | null> {
   const facts = await getClaimAccessFacts(claimId, db);
@@ -127,7 +128,7 @@ export async function claimAccessFor(
  * A claim with everything its pages show, or null when it does not exist or the viewer may not see it.
  * Pass the transaction when called inside one, so it does not wait for a second pool connection.
  */
-export async function getClaimDetail({ claimId, viewer }: { claimId: string; viewer: Viewer }, db: Db | Tx = prisma): Promise<ClaimDetail | null> {
+export async function getClaimDetail({ claimId, viewer }: { claimId: string; viewer: Actor }, db: Db | Tx = prisma): Promise<ClaimDetail | null> {
   // Access first: nothing of a claim the viewer may not see is read.
   if (!(await claimAccessFor({ claimId, viewer }, db))) return null;
   const claim = await db.claim.findUnique({

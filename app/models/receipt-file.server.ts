@@ -1,4 +1,4 @@
-import type { Viewer } from "~/domain/claim-access";
+import type { Actor } from "~/domain/actor";
 import { prisma } from "~/utils/db.server";
 import { claimAccessFor } from "./claim.server";
 
@@ -14,7 +14,7 @@ const cache = new Map<string, Cached>();
 /** The stored file behind a receipt, if the viewer may see the receipt's claim; otherwise null. */
 export async function findViewableReceiptFile(
   receiptId: string,
-  viewer: Viewer,
+  viewer: Actor,
 ): Promise<{ sha256: string; mimeType: string; fileName: string } | null> {
   const key = `${viewer.id}:${receiptId}`;
   const now = Date.now();

@@ -3,6 +3,7 @@
  * so every web process agrees. The check and the write happen in the attaching transaction under a
  * per-user advisory lock: two requests at once cannot both take the last places.
  */
+import { AppError } from "~/domain/app-error";
 import { checkUploadQuota, BYTES_WINDOW_MS, type UploadQuotaLimitName, type UploadQuotaLimits } from "~/domain/upload-quota";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -12,30 +13,18 @@ export function uploadQuotaFromEnv(): UploadQuotaLimits {
   return { filesPerHour: env.UPLOAD_FILES_PER_HOUR, bytesPerDay: env.UPLOAD_BYTES_PER_DAY };
 }
 
-/** Over the allowance: which limit, how much is used, and when the request would fit (null: never, it is larger than the limit). */
-export class UploadQuotaError extends Error {
-  constructor(
-    readonly limit: UploadQuotaLimitName,
-    readonly max: number,
-    readonly used: number,
-    readonly requested: number,
-    readonly freesAt: Date | null,
-  ) {
-    super(`upload limit ${limit}: ${used} used of ${max}, ${requested} requested`);
-    this.name = "UploadQuotaError";
-  }
-
-  toJSON() {
-    return { limit: this.limit, max: this.max, used: this.used, requested: this.requested, freesAt: this.freesAt?.toISOString() ?? null };
-  }
-}
+/**
+ * Over the allowance: the `details` of the AppError("too_many") that `assertUploadQuota` throws. Which limit,
+ * how much is used, and when the request would fit (ISO time; null: never, it is larger than the limit).
+ */
+export type UploadQuotaRefusal = { limit: UploadQuotaLimitName; max: number; used: number; requested: number; freesAt: string | null };
 
 /** Serialises the quota check and write of one user's uploads until the transaction ends. */
 export async function lockUploadQuota(tx: Tx, userId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`upload-quota:${userId}`}, 0))`;
 }
 
-/** Throws UploadQuotaError when `request` does not fit the user's allowance now. */
+/** Throws AppError("too_many", { details: UploadQuotaRefusal }) when `request` does not fit the user's allowance now. */
 export async function assertUploadQuota(
   db: Db | Tx,
   { userId, request, limits = uploadQuotaFromEnv(), now = new Date() }: { userId: string; request: { files: number; bytes: number }; limits?: UploadQuotaLimits; now?: Date },
@@ -45,7 +34,10 @@ export async function assertUploadQuota(
     select: { createdAt: true, sizeBytes: true },
   });
   const verdict = checkUploadQuota({ now, limits, history: rows.map((r) => ({ at: r.createdAt, bytes: Number(r.sizeBytes) })), request });
-  if (!verdict.ok) throw new UploadQuotaError(verdict.limit, verdict.max, verdict.used, verdict.requested, verdict.freesAt);
+  if (!verdict.ok) {
+    const details: UploadQuotaRefusal = { limit: verdict.limit, max: verdict.max, used: verdict.used, requested: verdict.requested, freesAt: verdict.freesAt?.toISOString() ?? null };
+    throw new AppError("too_many", { details, message: `upload limit ${verdict.limit}: ${verdict.used} used of ${verdict.max}, ${verdict.requested} requested` });
+  }
 }
 
 /**

@@ -3,18 +3,15 @@
  * one transaction with its audit event; the database trigger on app_user / user_company ends the user's
  * sessions in that same transaction (migration 20261203090000), so new rights apply at the next request.
  */
+import { AppError } from "~/domain/app-error";
 import type { Role } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 
 export const ALL_ROLES = ["EMPLOYEE", "MANAGER", "ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 
-export class UserAdminError extends Error {
-  constructor(readonly code: "not_found" | "self_lockout" | "no_roles" | "unknown_company") {
-    super(code);
-    this.name = "UserAdminError";
-  }
-}
+/** The AppError codes `updateUserRights` throws. */
+export type UserAdminErrorCode = "not_found" | "self_lockout" | "no_roles" | "unknown_company";
 
 export type UserRow = {
   id: string;
@@ -64,13 +61,13 @@ export async function updateUserRights({
   companyIds: string[];
 }): Promise<{ changed: string[] }> {
   const wantRoles = ALL_ROLES.filter((r) => roles.includes(r));
-  if (wantRoles.length === 0) throw new UserAdminError("no_roles");
-  if (userId === actorId && (!active || !wantRoles.includes("ADMIN"))) throw new UserAdminError("self_lockout");
+  if (wantRoles.length === 0) throw new AppError<UserAdminErrorCode>("no_roles");
+  if (userId === actorId && (!active || !wantRoles.includes("ADMIN"))) throw new AppError<UserAdminErrorCode>("self_lockout");
   return prisma.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { roles: true, active: true } });
-    if (!user) throw new UserAdminError("not_found");
+    if (!user) throw new AppError<UserAdminErrorCode>("not_found");
     const known = await tx.company.findMany({ where: { id: { in: companyIds } }, select: { id: true } });
-    if (known.length !== new Set(companyIds).size) throw new UserAdminError("unknown_company");
+    if (known.length !== new Set(companyIds).size) throw new AppError<UserAdminErrorCode>("unknown_company");
     const before = (await tx.userCompany.findMany({ where: { userId }, select: { companyId: true } })).map((c) => c.companyId).sort();
     const after = [...new Set(companyIds)].sort();
     const changed: string[] = [];

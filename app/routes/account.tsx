@@ -9,6 +9,7 @@ import { requireUser } from "~/utils/auth.server";
 import { clientFacts } from "~/utils/client.server";
 import { env } from "~/utils/env.server";
 import { formatDateTime } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 import { clearSessionCookie, listActiveSessions } from "~/utils/session.server";
 import { describeUserAgent } from "~/utils/user-agent";
 
@@ -33,16 +34,17 @@ const ActionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) throw new Response("Bad request", { status: 400 });
+  const submission = parseForm(await request.formData(), ActionSchema);
+  if (submission.status !== "success") throw new Response("Bad request", { status: 400 });
+  const form = submission.value;
   const client = clientFacts(request, context);
-  if (parsed.data.intent === "everywhere") {
+  if (form.intent === "everywhere") {
     await signOutEverywhere({ userId: user.id, client });
     return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie() } });
   }
-  const ended = await endOwnSession({ userId: user.id, sessionId: parsed.data.sessionId, client });
+  const ended = await endOwnSession({ userId: user.id, sessionId: form.sessionId, client });
   if (!ended) throw new Response("Not found", { status: 404 });
-  if (parsed.data.sessionId === user.sessionId) return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie() } });
+  if (form.sessionId === user.sessionId) return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie() } });
   return { ended: true };
 }
 

@@ -1,12 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { getFormProps, useForm } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { FieldError } from "~/components/field-error";
 import { RouteError } from "~/components/route-error";
-import { ALL_ROLES, listUsers, updateUserRights, UserAdminError } from "~/models/user-admin.server";
+import { isAppError } from "~/domain/app-error";
+import { ALL_ROLES, listUsers, updateUserRights, type UserAdminErrorCode } from "~/models/user-admin.server";
+import { throwAsResponse } from "~/utils/app-error.server";
 import { prisma } from "~/utils/db.server";
 import { requireRole } from "~/utils/auth.server";
 import { localName } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Users · Accounting Factory" }];
 
@@ -26,28 +31,20 @@ const RightsSchema = z.object({
   userId: z.string().uuid().or(z.string().min(1).max(64)),
   roles: z.array(z.enum(ALL_ROLES)).default([]),
   companyIds: z.array(z.string().max(64)).default([]),
-  active: z.literal("on").optional(),
+  active: z.boolean().default(false),
 });
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "ADMIN");
-  const form = await request.formData();
-  const parsed = RightsSchema.safeParse({
-    userId: form.get("userId"),
-    roles: form.getAll("roles"),
-    companyIds: form.getAll("companyIds"),
-    active: form.get("active") ?? undefined,
-  });
-  if (!parsed.success) throw new Response("Bad request", { status: 400 });
+  const submission = parseForm(await request.formData(), RightsSchema);
+  if (submission.status !== "success") throw new Response("Bad request", { status: 400 });
+  const { userId, roles, active, companyIds } = submission.value;
   try {
-    const { changed } = await updateUserRights({ actorId: admin.id, userId: parsed.data.userId, roles: parsed.data.roles, active: parsed.data.active === "on", companyIds: parsed.data.companyIds });
-    return { ok: true as const, userId: parsed.data.userId, changed };
+    const { changed } = await updateUserRights({ actorId: admin.id, userId, roles, active, companyIds });
+    return { ok: true as const, userId, changed };
   } catch (err) {
-    if (err instanceof UserAdminError) {
-      if (err.code === "not_found") throw new Response("Not found", { status: 404 });
-      return { ok: false as const, userId: parsed.data.userId, code: err.code };
-    }
-    throw err;
+    if (isAppError<UserAdminErrorCode>(err, "self_lockout", "no_roles", "unknown_company")) return { ok: false as const, userId, code: err.code };
+    throwAsResponse(err);
   }
 }
 
@@ -70,7 +67,7 @@ export default function Users() {
         </label>
         <button type="submit" className="button">{t("users.find")}</button>
       </Form>
-      {result?.ok === false ? <p className="form-error" role="alert">{t(`users.errors.${result.code}`)}</p> : null}
+      <FieldError errors={result?.ok === false ? [result.code] : undefined} ns="admin" prefix="users.errors" />
       {result?.ok ? <p className="notice" role="status">{result.changed.length > 0 ? t("users.saved") : t("users.unchanged")}</p> : null}
       <div style={{ height: "1rem" }} />
       {users.length === 0 ? (
@@ -92,7 +89,7 @@ export default function Users() {
                 u.id === editId ? (
                   <tr key={u.id}>
                     <td colSpan={5}>
-                      <Form method="post" className="stack" aria-label={u.email}>
+                      <RightsForm aria-label={u.email}>
                         <input type="hidden" name="userId" value={u.id} />
                         <strong>{u.name} · {u.email}</strong>
                         <fieldset className="row">
@@ -119,7 +116,7 @@ export default function Users() {
                           <button type="submit" className="button button-primary" disabled={navigation.state === "submitting"}>{t("users.save")}</button>
                           <Link to={`?q=${encodeURIComponent(search)}`} className="button button-quiet">{t("users.cancel")}</Link>
                         </div>
-                      </Form>
+                      </RightsForm>
                     </td>
                   </tr>
                 ) : (
@@ -143,6 +140,16 @@ export default function Users() {
         </div>
       )}
     </>
+  );
+}
+
+/** The one user being edited: roles, companies, active; parsed by RightsSchema in the browser and the action. */
+function RightsForm({ children, "aria-label": label }: { children: React.ReactNode; "aria-label": string }) {
+  const [form] = useForm({ id: "rights", onValidate: ({ formData }) => parseForm(formData, RightsSchema), shouldValidate: "onSubmit" });
+  return (
+    <Form method="post" className="stack" aria-label={label} {...getFormProps(form)}>
+      {children}
+    </Form>
   );
 }
 

@@ -1,24 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { FieldError } from "~/components/field-error";
 import { RouteError } from "~/components/route-error";
+import { isAppError } from "~/domain/app-error";
 import { MAX_DELEGATION_DAYS } from "~/domain/segregation";
-import { ApprovalError, createDelegation, decideApproval, listApprovals, listDelegations, revokeDelegation } from "~/models/approval.server";
-import { requireUser } from "~/utils/auth.server";
+import { createDelegation, decideApproval, listApprovals, listDelegations, revokeDelegation, type ApprovalErrorCode, type ApprovalItem } from "~/models/approval.server";
+import { requireRole } from "~/utils/auth.server";
 import { formatDateTime, formatTotals, localName } from "~/utils/format";
+import { parseForm, type FormReply } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Approvals · Accounting Factory" }];
 
 /** Managers, their delegates and admins (for claims nobody else can approve). */
-async function requireApprover(request: Request) {
-  const user = await requireUser(request);
-  if (!user.roles.includes("MANAGER") && !user.roles.includes("ADMIN")) throw new Response("Forbidden", { status: 403 });
-  return user;
-}
+const APPROVERS = ["MANAGER", "ADMIN"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireApprover(request);
+  const user = await requireRole(request, ...APPROVERS);
   const [items, delegations] = await Promise.all([listApprovals(user), listDelegations(user.id)]);
   return {
     items,
@@ -28,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+// One schema per intent of the page's forms.
 const DecisionSchema = z.object({
   intent: z.enum(["approve", "return"]),
   taskId: z.string().min(1),
@@ -37,6 +38,7 @@ const DecisionSchema = z.object({
 });
 const DelegationSchema = z.object({ intent: z.literal("delegate"), delegateEmail: z.string().max(200), from: z.string().max(10), to: z.string().max(10) });
 const RevokeSchema = z.object({ intent: z.literal("revoke"), delegationId: z.string().min(1).max(100) });
+const ApprovalsSchema = z.discriminatedUnion("intent", [DecisionSchema, DelegationSchema, RevokeSchema]);
 
 /** Refusals with a message of their own; any other refusal shows the general "not allowed". */
 const SHOWN_REASONS = new Set(["own_claim", "approved_other_step", "reviewed_claim"]);
@@ -44,32 +46,31 @@ const SHOWN_REASONS = new Set(["own_claim", "approved_other_step", "reviewed_cla
 type ActionData =
   | { kind: "decision"; ok: true; intent: "approve" | "return"; claimNumber: string }
   | { kind: "decision"; ok: false; taskId: string; error: string }
-  | { kind: "delegation"; ok: boolean; field?: string; code?: string }
+  | ({ kind: "delegation"; ok: boolean } & FormReply)
   | { kind: "revoke"; ok: boolean };
 
 export async function action({ request }: ActionFunctionArgs): Promise<ActionData> {
-  const user = await requireApprover(request);
-  const form = Object.fromEntries(await request.formData());
+  const user = await requireRole(request, ...APPROVERS);
+  const submission = parseForm(await request.formData(), ApprovalsSchema);
+  if (submission.status !== "success") {
+    if (submission.payload.intent === "delegate") return { kind: "delegation", ok: false, ...submission.reply() };
+    throw new Response("Bad request", { status: 400 });
+  }
+  const form = submission.value;
   if (form.intent === "delegate") {
-    const parsed = DelegationSchema.safeParse(form);
-    if (!parsed.success) return { kind: "delegation", ok: false, field: "delegateEmail", code: "not_a_manager" };
-    const result = await createDelegation({ manager: user, delegateEmail: parsed.data.delegateEmail, from: parsed.data.from, to: parsed.data.to });
-    return result.ok ? { kind: "delegation", ok: true } : { kind: "delegation", ok: false, field: result.field, code: result.code };
+    const result = await createDelegation({ manager: user, delegateEmail: form.delegateEmail, from: form.from, to: form.to });
+    if (result.ok) return { kind: "delegation", ok: true, ...submission.reply() };
+    return { kind: "delegation", ok: false, ...submission.reply({ fieldErrors: { [result.field]: [result.code] } }) };
   }
-  if (form.intent === "revoke") {
-    const parsed = RevokeSchema.safeParse(form);
-    if (!parsed.success) throw new Response("Bad request", { status: 400 });
-    return { kind: "revoke", ...(await revokeDelegation({ manager: user, delegationId: parsed.data.delegationId })) };
-  }
-  const parsed = DecisionSchema.safeParse(form);
-  if (!parsed.success) throw new Response("Bad request", { status: 400 });
-  const { intent, taskId, claimVersion, comment, claimNumber } = parsed.data;
+  if (form.intent === "revoke") return { kind: "revoke", ...(await revokeDelegation({ manager: user, delegationId: form.delegationId })) };
+  const { intent, taskId, claimVersion, comment, claimNumber } = form;
   try {
     await decideApproval({ viewer: user, taskId, claimVersion, decision: intent, comment });
     return { kind: "decision", ok: true, intent, claimNumber };
   } catch (err) {
-    if (err instanceof ApprovalError) return { kind: "decision", ok: false, taskId, error: err.reason && SHOWN_REASONS.has(err.reason) ? err.reason : err.code };
-    throw err;
+    if (!isAppError<ApprovalErrorCode>(err)) throw err;
+    const error = err.reason && SHOWN_REASONS.has(err.reason) ? err.reason : err.code;
+    return { kind: "decision", ok: false, taskId, error };
   }
 }
 
@@ -77,9 +78,14 @@ export default function Approvals() {
   const { items, delegations, timeZone, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const { t, i18n } = useTranslation("approvals");
-  const locale = i18n.language;
+  const { t } = useTranslation("approvals");
   const busy = navigation.state !== "idle";
+  const [delegation, delegationFields] = useForm({
+    id: "delegation",
+    lastResult: result?.kind === "delegation" ? result : undefined,
+    onValidate: ({ formData }) => parseForm(formData, DelegationSchema),
+    shouldValidate: "onSubmit",
+  });
   return (
     <>
       <div className="page-head">
@@ -93,59 +99,39 @@ export default function Approvals() {
         <div className="card empty" data-testid="approvals-empty">{t("empty")}</div>
       ) : (
         <ul className="approval-list">
-          {items.map((item) => {
-            const error = result?.kind === "decision" && !result.ok && result.taskId === item.taskId ? result.error : null;
-            return (
-              <li key={item.taskId} className="card approval-item" data-testid="approval-item">
-                <div className="approval-head">
-                  <Link to={`/claims/${item.claimId}`} className="mono">{item.claimNumber}</Link>
-                  <span className="approval-purpose">{item.purpose}</span>
-                  <span className="num approval-total">{formatTotals(item.totals, locale)}</span>
-                </div>
-                <div className="muted small">
-                  {item.claimantName} · {localName({ name: item.departmentName, nameZh: item.departmentNameZh }, locale)} · {t("waiting")} {formatDateTime(item.waitingSince, locale, timeZone)}
-                  {item.step > 1 ? ` · ${t("step", { step: item.step })} (${t("stepHead")})` : ""}
-                  {item.onBehalfOf ? ` · ${t("onBehalfOf", { name: item.onBehalfOf })}` : ""}
-                </div>
-                <Form method="post" className="approval-form">
-                  <input type="hidden" name="taskId" value={item.taskId} />
-                  <input type="hidden" name="claimVersion" value={item.claimVersion} />
-                  <input type="hidden" name="claimNumber" value={item.claimNumber} />
-                  <label className="field grow">
-                    <span className="visually-hidden">{t("comment")}</span>
-                    <input name="comment" placeholder={t("commentPlaceholder")} maxLength={2000} />
-                  </label>
-                  <button type="submit" name="intent" value="return" className="button button-danger" disabled={busy}>{t("return")}</button>
-                  <button type="submit" name="intent" value="approve" className="button button-primary" disabled={busy}>{t("approve")}</button>
-                </Form>
-                {error ? <p className="form-error" role="alert">{t(`errors.${error}`)}</p> : null}
-              </li>
-            );
-          })}
+          {items.map((item) => (
+            <ApprovalEntry
+              key={item.taskId}
+              item={item}
+              timeZone={timeZone}
+              busy={busy}
+              error={result?.kind === "decision" && !result.ok && result.taskId === item.taskId ? result.error : undefined}
+            />
+          ))}
         </ul>
       )}
       <section className="card">
         <h2>{t("delegation.title")}</h2>
-        <Form method="post" className="row">
+        <Form method="post" className="row" {...getFormProps(delegation)}>
           <input type="hidden" name="intent" value="delegate" />
           <label className="field grow">
             <span>{t("delegation.delegate")}</span>
-            <input name="delegateEmail" type="email" required />
+            <input {...getInputProps(delegationFields.delegateEmail, { type: "email" })} key={delegationFields.delegateEmail.key} required />
+            <FieldError errors={delegationFields.delegateEmail.errors} id={delegationFields.delegateEmail.errorId} name="delegateEmail" ns="approvals" prefix="delegation.errors" values={{ days: MAX_DELEGATION_DAYS }} />
           </label>
           <label className="field">
             <span>{t("delegation.from")}</span>
-            <input name="from" type="date" min={today} required />
+            <input {...getInputProps(delegationFields.from, { type: "date" })} key={delegationFields.from.key} min={today} required />
+            <FieldError errors={delegationFields.from.errors} id={delegationFields.from.errorId} name="from" ns="approvals" prefix="delegation.errors" values={{ days: MAX_DELEGATION_DAYS }} />
           </label>
           <label className="field">
             <span>{t("delegation.to")}</span>
-            <input name="to" type="date" min={today} required />
+            <input {...getInputProps(delegationFields.to, { type: "date" })} key={delegationFields.to.key} min={today} required />
+            <FieldError errors={delegationFields.to.errors} id={delegationFields.to.errorId} name="to" ns="approvals" prefix="delegation.errors" values={{ days: MAX_DELEGATION_DAYS }} />
           </label>
           <button type="submit" className="button" disabled={busy}>{t("delegation.save")}</button>
         </Form>
         <p className="muted small">{t("delegation.rules", { days: MAX_DELEGATION_DAYS })}</p>
-        {result?.kind === "delegation" && !result.ok && result.code ? (
-          <p className="form-error" role="alert">{t(`delegation.errors.${result.code}`, { days: MAX_DELEGATION_DAYS })}</p>
-        ) : null}
         {result?.kind === "revoke" ? (
           <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"}>{t(result.ok ? "delegation.revoked" : "delegation.errors.not_revocable")}</p>
         ) : null}
@@ -168,6 +154,43 @@ export default function Approvals() {
         )}
       </section>
     </>
+  );
+}
+
+/** One claim waiting for a decision: approve, or return with a comment; a refusal is shown under it. */
+function ApprovalEntry({ item, timeZone, busy, error }: { item: ApprovalItem; timeZone: string; busy: boolean; error: string | undefined }) {
+  const { t, i18n } = useTranslation("approvals");
+  const locale = i18n.language;
+  const [form, fields] = useForm({
+    id: `decide-${item.taskId}`,
+    onValidate: ({ formData }) => parseForm(formData, DecisionSchema),
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <li className="card approval-item" data-testid="approval-item">
+      <div className="approval-head">
+        <Link to={`/claims/${item.claimId}`} className="mono">{item.claimNumber}</Link>
+        <span className="approval-purpose">{item.purpose}</span>
+        <span className="num approval-total">{formatTotals(item.totals, locale)}</span>
+      </div>
+      <div className="muted small">
+        {item.claimantName} · {localName({ name: item.departmentName, nameZh: item.departmentNameZh }, locale)} · {t("waiting")} {formatDateTime(item.waitingSince, locale, timeZone)}
+        {item.step > 1 ? ` · ${t("step", { step: item.step })} (${t("stepHead")})` : ""}
+        {item.onBehalfOf ? ` · ${t("onBehalfOf", { name: item.onBehalfOf })}` : ""}
+      </div>
+      <Form method="post" className="approval-form" {...getFormProps(form)}>
+        <input type="hidden" name="taskId" value={item.taskId} />
+        <input type="hidden" name="claimVersion" value={item.claimVersion} />
+        <input type="hidden" name="claimNumber" value={item.claimNumber} />
+        <label className="field grow">
+          <span className="visually-hidden">{t("comment")}</span>
+          <input {...getInputProps(fields.comment, { type: "text" })} key={fields.comment.key} placeholder={t("commentPlaceholder")} maxLength={2000} />
+        </label>
+        <button type="submit" name="intent" value="return" className="button button-danger" disabled={busy}>{t("return")}</button>
+        <button type="submit" name="intent" value="approve" className="button button-primary" disabled={busy}>{t("approve")}</button>
+      </Form>
+      <FieldError errors={error ? [error] : undefined} ns="approvals" prefix="errors" />
+    </li>
   );
 }
 

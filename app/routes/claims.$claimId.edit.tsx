@@ -1,7 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
+import { getFormProps, useForm, type Submission } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { FieldError } from "~/components/field-error";
 import { ClaimReturnNotice } from "~/components/claim-return-notice";
 import { LinesEditor } from "~/components/lines-editor";
 import { OrgFields } from "~/components/org-fields";
@@ -9,13 +13,16 @@ import { ReceiptPanel } from "~/components/receipt-panel";
 import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { usePollWhile } from "~/components/use-poll-while";
-import { parseClaimForm, type FieldErrors } from "~/domain/claim-input";
-import { assertReceiptsEditable, ClaimCommandError, discardDraft, saveClaim } from "~/models/claim-commands.server";
+import { isAppError } from "~/domain/app-error";
+import { claimFieldErrors, claimFormResult, ClaimFormSchema, exceedsLineIndex, type ClaimFormReply } from "~/domain/claim-input";
+import { assertReceiptsEditable, discardDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { latestReturnNotice } from "~/models/claim-return.server";
 import { getClaimFormOptions, lineCurrencies } from "~/models/org.server";
+import { throwAsResponse } from "~/utils/app-error.server";
 import { requireUser } from "~/utils/auth.server";
 import { env } from "~/utils/env.server";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.claim.number ?? ""} · Accounting Factory` }];
 
@@ -42,32 +49,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type ActionResult = { errors: FieldErrors; formError?: "stale" | "not_editable" | "fix" };
+/** Discarding a draft reads no field: whatever the form holds, it goes. */
+const DiscardSchema = z.object({ intent: z.literal("discard") });
 
-export async function action({ request, params }: ActionFunctionArgs): Promise<ActionResult | Response> {
+/** The edit form's one parse, in the browser (`onValidate`) and in the action. */
+function parseClaimSubmission(formData: FormData): Submission<z.output<typeof DiscardSchema> | z.output<typeof ClaimFormSchema>> {
+  return formData.get("intent") === "discard" ? parseForm(formData, DiscardSchema) : parseForm(formData, ClaimFormSchema);
+}
+
+export async function action({ request, params }: ActionFunctionArgs): Promise<ClaimFormReply | Response> {
   const user = await requireUser(request);
   const claimId = params.claimId ?? "";
   try {
     // The claimant and an editable claim, before the form is read (checked again inside the saving transaction).
     await assertReceiptsEditable({ viewer: user, claimId });
-    const form = await request.formData();
-    const intent = String(form.get("intent") ?? "save");
-    if (intent === "discard") {
+    const formData = await request.formData();
+    if (exceedsLineIndex(formData.keys())) return { errors: { lines: "too_many" }, formError: "fix" };
+    const submission = parseClaimSubmission(formData);
+    if (submission.status !== "success") return { errors: claimFieldErrors(submission.error), formError: "fix" };
+    if (submission.value.intent === "discard") {
       await discardDraft({ viewer: user, claimId });
       return redirect("/claims");
     }
-    const entries = [...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string");
-    const parsed = parseClaimForm(entries);
-    if (!parsed.ok) return { errors: parsed.errors, formError: "fix" };
-    const version = Number(form.get("version"));
+    const { intent, version, input } = submission.value;
     const submit = intent === "submit";
-    await saveClaim({ viewer: user, claimId, version, input: parsed.value, submit });
+    await saveClaim({ viewer: user, claimId, version, input, submit });
     return redirect(submit ? `/claims/${claimId}` : `/claims/${claimId}/edit?saved=1`);
   } catch (err) {
-    if (!(err instanceof ClaimCommandError)) throw err;
-    if (err.code === "not_found") throw new Response("Not found", { status: 404 });
-    if (err.code === "stale" || err.code === "not_editable") return { errors: {}, formError: err.code };
-    return { errors: err.fieldErrors, formError: "fix" };
+    if (isAppError(err, "stale", "not_editable")) return { errors: {}, formError: err.code };
+    if (isAppError(err, "invalid")) return { errors: err.fieldErrors, formError: "fix" };
+    throwAsResponse(err);
   }
 }
 
@@ -78,7 +89,15 @@ export default function EditClaim() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation("claims");
-  const errors = result?.errors ?? {};
+  const [form] = useForm({
+    id: FORM_ID,
+    // One object per reply: Conform reports a new lastResult each time it changes identity.
+    lastResult: useMemo(() => claimFormResult(result), [result]),
+    onValidate: ({ formData }) => parseClaimSubmission(formData),
+    shouldValidate: "onSubmit",
+  });
+  const errors = form.allErrors;
+  const formError = result?.formError ?? (Object.keys(errors).length > 0 ? "fix" : undefined);
   const busy = navigation.state !== "idle";
   usePollWhile(claim.receipts.some((r) => r.status === "PROCESSING"));
   const [params] = useSearchParams();
@@ -93,19 +112,19 @@ export default function EditClaim() {
         <Link to={`/claims/${claim.id}`}>{claim.number}</Link>
       </div>
       {returnNotice ? <ClaimReturnNotice notice={returnNotice} timeZone={timeZone} /> : null}
-      {result?.formError ? (
+      {formError ? (
         <p className="form-error" role="alert" data-testid="form-error">
-          {t(result.formError === "fix" ? "edit.fixErrors" : result.formError === "stale" ? "edit.stale" : "edit.notEditable")}
+          {t(formError === "fix" ? "edit.fixErrors" : formError === "stale" ? "edit.stale" : "edit.notEditable")}
         </p>
       ) : saved ? (
         <p className="notice" role="status">{t("edit.saved")}</p>
       ) : null}
-      <Form id={FORM_ID} method="post" className="card stack" noValidate>
+      <Form method="post" className="card stack" {...getFormProps(form)}>
         <input type="hidden" name="version" value={claim.version} />
         <label className="field">
           <span>{t("field.purpose")}</span>
           <input name="purpose" defaultValue={claim.purpose} maxLength={500} placeholder={t("field.purposePlaceholder")} aria-invalid={errors.purpose ? true : undefined} />
-          {errors.purpose ? <p className="field-error">{t(`error.${errors.purpose}`)}</p> : null}
+          <FieldError errors={errors.purpose} name="purpose" ns="claims" prefix="error" />
         </label>
         <div className="grid-2">
           <OrgFields options={options} companyId={org.companyId} departmentId={org.departmentId} errors={errors} />

@@ -1,11 +1,15 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { assertReceiptsEditable, attachReceipts, ClaimCommandError, removeReceipt } from "~/models/claim-commands.server";
-import { assertUploadAllowance, UploadQuotaError } from "~/models/upload-usage.server";
+import { z } from "zod";
+import { isAppError } from "~/domain/app-error";
+import { assertReceiptsEditable, attachReceipts, removeReceipt } from "~/models/claim-commands.server";
+import { assertUploadAllowance, type UploadQuotaRefusal } from "~/models/upload-usage.server";
+import { throwAsResponse } from "~/utils/app-error.server";
 import { requireUser } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
 import { receiveUploads, type RejectedUpload } from "~/utils/upload.server";
 
-export type UploadQuotaRefusal = ReturnType<UploadQuotaError["toJSON"]>;
+export type { UploadQuotaRefusal };
 export type ReceiptUploadResult = {
   added: { id: string; fileName: string }[];
   rejected: RejectedUpload[];
@@ -15,16 +19,19 @@ export type ReceiptUploadResult = {
   formError?: "not_editable";
 };
 
+/** A removal (the uploads themselves are multipart files, read by `receiveUploads`). */
+const RemoveReceiptSchema = z.object({ intent: z.literal("remove"), receiptId: z.string().max(64).default("") });
+
 /** Receipt uploads (multipart, field "receipts") and removals (intent=remove) for one claim. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const claimId = params.claimId ?? "";
-  const contentType = request.headers.get("Content-Type") ?? "";
+  const isUpload = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data");
   try {
-    if (!contentType.startsWith("multipart/form-data")) {
-      const form = await request.formData();
-      if (form.get("intent") !== "remove") throw new Response("Bad request", { status: 400 });
-      await removeReceipt({ viewer: user, claimId, receiptId: String(form.get("receiptId") ?? "") });
+    if (!isUpload) {
+      const submission = parseForm(await request.formData(), RemoveReceiptSchema);
+      if (submission.status !== "success") throw new Response("Bad request", { status: 400 });
+      await removeReceipt({ viewer: user, claimId, receiptId: submission.value.receiptId });
       return { removed: true as const };
     }
     // Both checked before the body is read, so a refused request writes nothing; both again when attaching.
@@ -34,21 +41,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const added = await attachReceipts({ viewer: user, claimId, uploads: accepted });
     return { added, rejected } satisfies ReceiptUploadResult;
   } catch (err) {
-    if (err instanceof UploadQuotaError) {
-      const body: ReceiptUploadResult = { added: [], rejected: [], quota: err.toJSON() };
-      const retryAfter = err.freesAt ? Math.max(1, Math.ceil((err.freesAt.getTime() - Date.now()) / 1000)) : undefined;
-      return Response.json(body, { status: 429, headers: retryAfter ? { "Retry-After": String(retryAfter) } : {} });
+    if (isAppError(err, "too_many")) {
+      const quota = err.details as UploadQuotaRefusal;
+      const body: ReceiptUploadResult = { added: [], rejected: [], quota };
+      const retryAfter = quota.freesAt ? Math.max(1, Math.ceil((Date.parse(quota.freesAt) - Date.now()) / 1000)) : undefined;
+      return Response.json(body, { status: err.status, headers: retryAfter ? { "Retry-After": String(retryAfter) } : {} });
     }
-    if (err instanceof ClaimCommandError) {
-      if (err.code === "not_found") throw new Response("Not found", { status: 404 });
-      // An upload comes from the claim page's fetcher: answered with data, so the page says why instead of
-      // being replaced by an error screen. A removal keeps the plain 409.
-      if (contentType.startsWith("multipart/form-data")) {
-        return Response.json({ added: [], rejected: [], formError: "not_editable" } satisfies ReceiptUploadResult, { status: 409 });
-      }
+    // An upload comes from the claim page's fetcher: answered with data, so the page says why instead of
+    // being replaced by an error screen. A removal keeps the plain 409.
+    if (isAppError(err, "not_editable")) {
+      if (isUpload) return Response.json({ added: [], rejected: [], formError: "not_editable" } satisfies ReceiptUploadResult, { status: 409 });
       throw new Response("This claim can no longer be changed", { status: 409 });
     }
-    throw err;
+    throwAsResponse(err);
   }
 }
 

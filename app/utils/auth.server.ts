@@ -1,11 +1,13 @@
 import { hash, verify, type Options } from "@node-rs/argon2";
 import { redirect } from "@remix-run/node";
+import { hasRole, type Actor } from "~/domain/actor";
 import { safeRedirect as safeRedirectPath } from "~/domain/safe-redirect";
 import type { Role } from "~/generated/prisma/enums";
 import { prisma } from "./db.server";
 import { findActiveSession, readSessionToken } from "./session.server";
 
-export type SessionUser = {
+/** The signed-in user: the Actor every model and rule takes, with what the screens show. */
+export type SessionUser = Actor & {
   id: string;
   email: string;
   name: string;
@@ -107,14 +109,13 @@ export async function requireUser(request: Request): Promise<SessionUser> {
   return user;
 }
 
-export function hasRole(user: Pick<SessionUser, "roles">, role: Role): boolean {
-  return user.roles.includes(role);
-}
+/** THE role check for a signed-in user is `requireRole`; `hasRole` (domain/actor) answers for an Actor in hand. */
+export { hasRole };
 
 /** The signed-in user if they hold at least one of `roles`; 403 otherwise (401/redirect when signed out). */
 export async function requireRole(request: Request, ...roles: [Role, ...Role[]]): Promise<SessionUser> {
   const user = await requireUser(request);
-  if (!roles.some((role) => hasRole(user, role))) throw new Response("Forbidden", { status: 403 });
+  if (!hasRole(user, ...roles)) throw new Response("Forbidden", { status: 403 });
   return user;
 }
 

@@ -13,8 +13,8 @@ import { DateTime } from "luxon";
 import { isAppError } from "~/domain/app-error";
 import type { ClaimInput } from "~/domain/claim-input";
 import type { Role } from "~/generated/prisma/enums";
-import { ApprovalError, decideApproval, listApprovals } from "~/models/approval.server";
-import { ClaimCommandError, attachReceipts, createDraft, saveClaim } from "~/models/claim-commands.server";
+import { decideApproval, listApprovals } from "~/models/approval.server";
+import { attachReceipts, createDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
 import { decideReview, getWorkstation } from "~/models/review.server";
@@ -338,7 +338,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
       }
     } catch (err) {
       // Someone (a person in the demo, or a delegate) got there first: nothing to do.
-      if (err instanceof ApprovalError && (err.code === "stale" || err.code === "already_decided" || err.code === "not_allowed")) return;
+      if (isAppError(err, "stale", "already_decided", "not_allowed")) return;
       throw err;
     } finally {
       scheduledApprovals.delete(e.taskId);
@@ -486,9 +486,9 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
       await saveClaim({ viewer: claimant, claimId, version: detail.version, input, submit: true });
       stats.resubmitted += 1;
     } catch (err) {
-      if (err instanceof ClaimCommandError && (err.code === "stale" || err.code === "not_editable")) return;
+      if (isAppError(err, "stale", "not_editable")) return;
       // A claim the bot cannot put right by itself (e.g. a line without its receipt) waits for a person.
-      if (err instanceof ClaimCommandError && err.code === "invalid") {
+      if (isAppError(err, "invalid")) {
         stats.unfixable += 1;
         return;
       }
