@@ -1,7 +1,7 @@
 import type { HTMLAttributes, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/money";
-import type { ClaimDetail, ClaimLineView } from "~/models/claim.server";
+import type { ClaimDetail, ClaimLineView } from "~/contracts/claim";
 import { formatCalendarDate } from "~/utils/format";
 import { ReceiptThumb } from "./receipt-panel";
 

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { ReturnNotice } from "~/models/claim-return.server";
+import type { ReturnNotice } from "~/contracts/claim";
 import { formatDateTime, localName } from "~/utils/format";
 
 type Props = {

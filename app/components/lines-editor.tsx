@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { minorToDecimalString } from "~/domain/money";
-import type { ClaimLineView, ClaimReceipt } from "~/models/claim.server";
+import type { ClaimLineView, ClaimReceipt } from "~/contracts/claim";
 import { localName } from "~/utils/format";
 import { FieldError } from "./field-error";
 import { receiptThumbUrl } from "./receipt-panel";

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { ClaimFormOptions } from "~/models/org.server";
+import type { ClaimFormOptions } from "~/contracts/claim";
 import { localName } from "~/utils/format";
 import { FieldError } from "./field-error";
 

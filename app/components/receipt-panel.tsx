@@ -2,7 +2,7 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useRef, useState, type DragEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { acceptAttribute } from "~/domain/upload-validation";
-import type { ClaimReceipt } from "~/models/claim.server";
+import type { ClaimReceipt } from "~/contracts/claim";
 import { formatDateTime } from "~/utils/format";
 
 type UploadQuota = { limit: "files_per_hour" | "bytes_per_day"; max: number; used: number; requested: number; freesAt: string | null };

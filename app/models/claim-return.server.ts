@@ -1,13 +1,5 @@
+import type { ReturnNotice } from "~/contracts/claim";
 import { prisma } from "~/utils/db.server";
-
-/** Why a claim is back with its claimant: the last return, with its coded reasons named in both languages. */
-export type ReturnNotice = {
-  at: Date;
-  by: "accountant" | "manager";
-  actorName: string | null;
-  comment: string | null;
-  reasons: { code: string; name: string; nameZh: string }[];
-};
 
 /**
  * The latest return of a claim (by an accountant with reason codes, or by a manager with a comment).

@@ -1,58 +1,10 @@
 import type { Actor } from "~/domain/actor";
 import { canEditClaim, claimViewReason, type ClaimAccessFacts, type ViewerScope, type ViewReason } from "~/domain/claim-access";
-import type { ClaimStatus } from "~/domain/claim-machine";
-import { sumByCurrency, totalIn, type Money } from "~/domain/money";
+import { sumByCurrency, totalIn } from "~/domain/money";
+import type { ClaimDetail, ClaimLineView, ClaimReceipt } from "~/contracts/claim";
 import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { storedFileState } from "./stored-file.server";
-
-export type ReceiptPage = { width: number; height: number };
-
-export type ClaimReceipt = {
-  id: string;
-  fileName: string;
-  mimeType: string;
-  status: "PROCESSING" | "READY" | "FAILED";
-  failureCode: string | null;
-  failureReason: string | null;
-  pages: ReceiptPage[];
-  lineIds: string[];
-  createdAt: Date;
-};
-
-export type ClaimLineView = {
-  id: string;
-  position: number;
-  spentOn: string; // YYYY-MM-DD
-  categoryCode: string;
-  categoryName: string;
-  categoryNameZh: string;
-  merchant: string;
-  amount: Money;
-  note: string;
-  receiptIds: string[];
-};
-
-export type ClaimDetail = {
-  id: string;
-  number: string;
-  status: ClaimStatus;
-  version: number;
-  purpose: string;
-  submittedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  claimant: { id: string; name: string; email: string };
-  company: { id: string; code: string; name: string; nameZh: string; currency: string };
-  department: { id: string; code: string; name: string; nameZh: string };
-  lines: ClaimLineView[];
-  receipts: ClaimReceipt[];
-  totals: Money[];
-  companyTotal: Money;
-  missingRates: { currency: string; onDate: string }[];
-  canEdit: boolean;
-  isClaimant: boolean;
-};
 
 export function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);

@@ -1,3 +1,4 @@
+import type { ClaimFormOptions } from "~/contracts/claim";
 import type { OrgChoice } from "~/domain/claim-input";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 
@@ -19,7 +20,7 @@ export async function getClaimOrgChoices(userId: string, db: Db | Tx = prisma): 
  * Companies with their departments, and expense categories: the choices on a claim form. With
  * `forUserId`, only what that claimant may file for (getClaimOrgChoices); without, everything (admins).
  */
-export async function getClaimFormOptions({ forUserId }: { forUserId?: string } = {}) {
+export async function getClaimFormOptions({ forUserId }: { forUserId?: string } = {}): Promise<ClaimFormOptions> {
   const departmentIds = forUserId === undefined ? undefined : (await getClaimOrgChoices(forUserId)).map((c) => c.departmentId);
   const only = departmentIds === undefined ? {} : { id: { in: departmentIds } };
   const [companies, categories] = await Promise.all([
@@ -43,7 +44,6 @@ export async function getClaimFormOptions({ forUserId }: { forUserId?: string } 
   return { companies, categories };
 }
 
-export type ClaimFormOptions = Awaited<ReturnType<typeof getClaimFormOptions>>;
 
 /** Currencies offered on a line: the group's company currencies first, then common travel currencies. */
 export function lineCurrencies(companyCurrencies: string[]): string[] {
