@@ -7,7 +7,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
-import { bpToPercentText, QA_ERROR_TYPES, QA_SEVERITIES, type QaResultField, type QaResultProblem } from "~/domain/qa-sampling";
+import { bpToPercentText, QA_ERROR_TYPES, QA_SEVERITIES, type QaResultField } from "~/domain/qa-sampling";
 import { formatDateTime, localName } from "~/utils/format";
 
 type When = Date | string;
@@ -33,7 +33,7 @@ export type QaPanelData = {
   } | null;
 };
 
-export type QaActionResult = { qaError: string; problems: Partial<Record<QaResultField, QaResultProblem>> };
+export type QaActionResult = { qaError: string; problems: Partial<Record<QaResultField, string>> };
 
 export function QaPanel({
   qa,

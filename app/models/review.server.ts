@@ -14,10 +14,12 @@ import { recordAudit } from "./audit.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail, type ClaimDetail } from "./claim.server";
 import { rateLookupFor } from "./exchange-rate.server";
-import { getQaReview, sampleFinishedReview, type QaReview } from "./qa.server";
+import type { Actor } from "~/domain/actor";
+import { getQaReview, type QaReview } from "./qa-checks.server";
+import { sampleFinishedReview } from "./qa-sampling.server";
 import { emitTaskEvent } from "./task-events.server";
 
-export type ReviewViewer = { id: string; roles: readonly string[] };
+export type ReviewViewer = Actor;
 
 export type ReviewErrorCode =
   | "not_found"
@@ -61,7 +63,7 @@ export type Workstation = {
   history: HistoryEvent[];
   returnReasons: ReturnReasonOption[];
   findings: Finding[];
-  /** For a QA task: the decision under check and the QA panel's state (app/models/qa.server.ts). */
+  /** For a QA task: the decision under check and the QA panel's state (app/models/qa-checks.server.ts). */
   qa: QaReview | null;
 };
 

@@ -22,7 +22,8 @@ import {
 import type { Finding } from "~/domain/claim-checks";
 import { formatMoney } from "~/domain/money";
 import type { Role } from "~/generated/prisma/enums";
-import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
+import { isAppError } from "~/domain/app-error";
+import { recordQaCheck, takeNextQaTask } from "~/models/qa-checks.server";
 import { decideReview, getWorkstation, ReviewError, type ReviewDecision } from "~/models/review.server";
 import { takeNextTask, WorkQueueError } from "~/models/work-queue.server";
 import { requireRole } from "~/utils/auth.server";
@@ -68,7 +69,7 @@ async function qaAction(user: { id: string; roles: Role[] }, intent: string, for
         input: { outcome: text("outcome"), errorType: text("errorType"), severity: text("severity"), comment: text("comment") },
       });
     } catch (err) {
-      if (err instanceof QaError) return { qaError: err.code, problems: err.problems };
+      if (isAppError(err)) return { qaError: err.code, problems: err.fieldErrors };
       throw err;
     }
     if (form.get("next") !== "1") return redirect("/qa");

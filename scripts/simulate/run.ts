@@ -15,7 +15,8 @@ import type { Role } from "~/generated/prisma/enums";
 import { ApprovalError, decideApproval, listApprovals } from "~/models/approval.server";
 import { ClaimCommandError, attachReceipts, createDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
-import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
+import { isAppError } from "~/domain/app-error";
+import { recordQaCheck, takeNextQaTask } from "~/models/qa-checks.server";
 import { ReviewError, decideReview, getWorkstation } from "~/models/review.server";
 import { WorkQueueError, queueSummary, takeNextTask } from "~/models/work-queue.server";
 import { prisma } from "~/utils/db.server";
@@ -447,7 +448,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
       if (verdict.outcome === "error") stats.qaErrorsFound += 1;
       else if (mistake) stats.qaMissed += 1;
     } catch (err) {
-      if (!(err instanceof QaError)) throw err;
+      if (!isAppError(err)) throw err;
       if (err.code === "stale" && e.attempt < 3) {
         // The claim changed while it was open: look at it again.
         queue.push(simMs + MINUTE, { ...e, attempt: e.attempt + 1 });
