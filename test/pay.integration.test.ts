@@ -248,6 +248,6 @@ describe("piece-rate pay from task and qa_check rows", () => {
     const saved = (await post(ratesAction, "/pay/rates", admin, fields)) as Response;
     expect(saved.status).toBe(302);
     expect(await prisma.pieceRate.count({ where: { taskType: "QA", band: "M", validFrom: new Date("2026-07-01") } })).toBe(1);
-    expect(await post(ratesAction, "/pay/rates", admin, { ...fields, points: "x" })).toMatchObject({ ok: false, fieldErrors: { points: "invalid_points" } });
+    expect(await post(ratesAction, "/pay/rates", admin, { ...fields, points: "x" })).toMatchObject({ status: "error", error: { points: ["invalid_points"] } });
   });
 });

@@ -277,7 +277,7 @@ describe("QA Next and recording", () => {
     await takeNextQaTask({ reviewer: s.qa });
     const version = (await prisma.claim.findUniqueOrThrow({ where: { id: x.claimId } })).version;
     const invalid = await refused(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "error", errorType: "wrong_category" } }));
-    expect(invalid).toMatchObject({ code: "invalid", problems: { severity: "required", comment: "required" } });
+    expect(invalid).toMatchObject({ code: "invalid", fieldErrors: { severity: "required", comment: "required" } });
     expect((await refused(recordQaCheck({ reviewer: s.qa2, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "pass" } }))).code).toBe("not_assignee");
     expect((await refused(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version - 1, input: { outcome: "pass" } }))).code).toBe("stale");
     expect(await prisma.task.findUniqueOrThrow({ where: { id: x.qaTaskId } })).toMatchObject({ status: "IN_PROGRESS" });

@@ -44,6 +44,7 @@ export const PointValueForm = z
     validFrom: dateField,
   })
   .superRefine(({ amount, currency }, ctx) => {
+    if (!isCurrencyCode(currency) || !/^\d+(\.\d+)?$/.test(amount)) return; // refused field by field above
     const minor = parseAmount(amount, currency);
     if (!minor.ok) ctx.addIssue({ code: "custom", path: ["amount"], message: minor.code === "too_many_decimals" ? "too_many_decimals" : "invalid_amount" });
     else if (minor.minor > MAX_POINT_VALUE_MINOR) ctx.addIssue({ code: "custom", path: ["amount"], message: "too_large" });
