@@ -41,8 +41,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return submission.reply();
   const saved = await saveQaSettings({ admin: user, values: submission.payload });
   if (!saved.ok) return replyWithError(submission, new AppError("invalid", { fieldErrors: saved.problems, status: 200 }));
-  // Reset to the saved settings, as the loader now reads them.
-  return submission.reply({ resetForm: true });
+  // The form starts over from the saved settings, as the loader now reads them.
+  return { ...submission.reply({ resetForm: true }), saved: true as const };
 }
 
 export default function QaSettings() {
@@ -92,7 +92,7 @@ export default function QaSettings() {
       </div>
       <p className="muted">{t("settings.intro")}</p>
       {!data.canEdit ? <p className="notice">{t("settings.readOnly")}</p> : null}
-      {lastResult?.status === "success" ? (
+      {lastResult && "saved" in lastResult ? (
         <p className="notice" role="status" data-testid="settings-saved">
           {t("settings.saved")}
         </p>
