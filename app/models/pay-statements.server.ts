@@ -21,7 +21,6 @@ type Reader = Db | Tx;
 export type Operator = { id: string; name: string; email: string };
 export type OperatorStatement = { operator: Operator; statement: Statement };
 
-
 export function assertMonth(month: string): void {
   try {
     monthDays(month);
