@@ -2,15 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { User } from "~/generated/prisma/client";
-import {
-  closeMonth,
-  computeMonthStatements,
-  deleteRate,
-  operatorStatement,
-  PayError,
-  recomputeClosedMonth,
-  saveRate,
-} from "~/models/pay.server";
+import { AppError } from "~/domain/app-error";
+import { closeMonth, recomputeClosedMonth } from "~/models/pay-month-close.server";
+import { deleteRate, saveRate } from "~/models/pay-rates.server";
+import { computeMonthStatements, operatorStatement } from "~/models/pay-statements.server";
 import { monthScorecards } from "~/models/scorecard.server";
 import { loader as exportLoader } from "~/routes/pay.export";
 import { loader as payLoader } from "~/routes/pay._index";
@@ -39,14 +34,14 @@ async function post(fn: (args: ActionFunctionArgs) => Promise<unknown>, url: str
   }
 }
 
-async function payError(p: Promise<unknown>): Promise<PayError> {
+async function payError(p: Promise<unknown>): Promise<AppError> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof PayError) return err;
+    if (err instanceof AppError) return err;
     throw err;
   }
-  throw new Error("expected a PayError");
+  throw new Error("expected an AppError");
 }
 
 const at = (iso: string) => new Date(iso);
@@ -253,6 +248,6 @@ describe("piece-rate pay from task and qa_check rows", () => {
     const saved = (await post(ratesAction, "/pay/rates", admin, fields)) as Response;
     expect(saved.status).toBe(302);
     expect(await prisma.pieceRate.count({ where: { taskType: "QA", band: "M", validFrom: new Date("2026-07-01") } })).toBe(1);
-    expect(await post(ratesAction, "/pay/rates", admin, { ...fields, points: "x" })).toMatchObject({ ok: false, fieldErrors: { points: "invalid_points" } });
+    expect(await post(ratesAction, "/pay/rates", admin, { ...fields, points: "x" })).toMatchObject({ status: "error", error: { points: ["invalid_points"] } });
   });
 });

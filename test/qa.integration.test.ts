@@ -7,7 +7,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { User } from "~/generated/prisma/client";
-import { getQaOverview, getQaSettings, QaError, recordQaCheck, saveQaSettings, takeNextQaTask } from "~/models/qa.server";
+import { AppError } from "~/domain/app-error";
+import { getQaOverview, recordQaCheck, takeNextQaTask } from "~/models/qa-checks.server";
+import { getQaSettings, saveQaSettings } from "~/models/qa-settings.server";
 import { decideReview, getWorkstation } from "~/models/review.server";
 import { prisma } from "~/utils/db.server";
 import { asOwner, createClaim, createCompany, createDepartment, createUser, keepQaSettings, refusal } from "./helpers";
@@ -76,7 +78,7 @@ async function sampledReview(s: Setup, opts: Parameters<typeof reviewClaim>[2] =
   return { ...c, qaTaskId: check.qaTaskId };
 }
 
-const refused = (p: Promise<unknown>) => refusal(p, QaError);
+const refused = (p: Promise<unknown>) => refusal(p, AppError);
 
 /** Withdraws open QA tasks left by other tests, so "Next" here sees only this test's tasks. */
 async function clearOpenQa() {
@@ -200,7 +202,7 @@ describe("settings", () => {
     expect(after.updatedByName).toBe(admin.name);
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { type: "qa.settings_changed", actorId: admin.id } });
     expect(audit.data).toMatchObject({ after: { rates: { base: 750 }, highAmountMinor: { CNY: "2000000" } } });
-    await expect(saveQaSettings({ admin: s.qa, values: {} })).rejects.toBeInstanceOf(QaError);
+    await expect(saveQaSettings({ admin: s.qa, values: {} })).rejects.toBeInstanceOf(AppError);
   });
 });
 
@@ -247,7 +249,7 @@ describe("QA Next and recording", () => {
     await clearOpenQa();
     await sampledReview(s, { claimant: s.qa2 });
     expect(await takeNextQaTask({ reviewer: s.qa2 })).toBeNull();
-    await expect(takeNextQaTask({ reviewer: s.accountant })).rejects.toBeInstanceOf(QaError);
+    await expect(takeNextQaTask({ reviewer: s.accountant })).rejects.toBeInstanceOf(AppError);
   });
 
   it("records a pass: qa_check, task DONE, finished event, audit; a second submission is refused", async () => {
@@ -275,7 +277,7 @@ describe("QA Next and recording", () => {
     await takeNextQaTask({ reviewer: s.qa });
     const version = (await prisma.claim.findUniqueOrThrow({ where: { id: x.claimId } })).version;
     const invalid = await refused(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "error", errorType: "wrong_category" } }));
-    expect(invalid).toMatchObject({ code: "invalid", problems: { severity: "required", comment: "required" } });
+    expect(invalid).toMatchObject({ code: "invalid", fieldErrors: { severity: "required", comment: "required" } });
     expect((await refused(recordQaCheck({ reviewer: s.qa2, qaTaskId: x.qaTaskId, claimVersion: version, input: { outcome: "pass" } }))).code).toBe("not_assignee");
     expect((await refused(recordQaCheck({ reviewer: s.qa, qaTaskId: x.qaTaskId, claimVersion: version - 1, input: { outcome: "pass" } }))).code).toBe("stale");
     expect(await prisma.task.findUniqueOrThrow({ where: { id: x.qaTaskId } })).toMatchObject({ status: "IN_PROGRESS" });

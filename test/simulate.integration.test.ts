@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QA_ERROR_TYPES, QA_SEVERITIES } from "~/domain/qa-sampling";
 import type { Company, User } from "~/generated/prisma/client";
 import { runRouteClaim, routeClaimPayload } from "~/jobs/route-claim";
-import { saveQaSettings } from "~/models/qa.server";
+import { saveQaSettings } from "~/models/qa-settings.server";
 import { taskEventKey } from "~/models/task-events.server";
 import { prisma } from "~/utils/db.server";
 import { originalPath } from "~/utils/storage.server";

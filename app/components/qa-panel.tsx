@@ -7,8 +7,9 @@
 import { Form, Link } from "@remix-run/react";
 import { useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
-import { bpToPercentText, QA_ERROR_TYPES, QA_SEVERITIES, type QaResultField, type QaResultProblem } from "~/domain/qa-sampling";
+import { bpToPercentText, QA_ERROR_TYPES, QA_SEVERITIES, type QaResultField } from "~/domain/qa-sampling";
 import { formatDateTime, localName } from "~/utils/format";
+import { FieldError } from "./field-error";
 
 type When = Date | string;
 
@@ -33,7 +34,7 @@ export type QaPanelData = {
   } | null;
 };
 
-export type QaActionResult = { qaError: string; problems: Partial<Record<QaResultField, QaResultProblem>> };
+export type QaActionResult = { qaError: string; problems: Partial<Record<QaResultField, string>> };
 
 export function QaPanel({
   qa,
@@ -58,12 +59,10 @@ export function QaPanel({
   const locale = i18n.language;
   const [andNext, setAndNext] = useState(true);
   const problems = actionResult?.problems ?? {};
-  const problem = (field: QaResultField) =>
-    problems[field] ? (
-      <span className="field-error" id={`qa-${field}-error`} role="alert">
-        {t(`problem.${problems[field]}`)}
-      </span>
-    ) : null;
+  const problem = (field: QaResultField) => {
+    const code = problems[field];
+    return <FieldError errors={code ? [code] : undefined} id={`qa-${field}-error`} name={field} ns="quality" prefix="problem" />;
+  };
   const invalid = (field: QaResultField) => (problems[field] ? { "aria-invalid": true as const, "aria-describedby": `qa-${field}-error` } : {});
   const hidden = (outcome: "pass" | "error") => (
     <>

@@ -15,6 +15,7 @@
  */
 import { DateTime } from "luxon";
 import type { ComplexityBand } from "./complexity";
+import { AppError } from "./app-error";
 import { divideHalfEven, type Money } from "./money";
 
 /** Only the SSC operators' own work is paid by the piece; manager approvals, payments, archiving are not. */
@@ -60,16 +61,6 @@ export type Statement = {
   missing: MissingRate[];
 };
 
-export class PieceRateError extends Error {
-  constructor(
-    readonly code: "invalid_month" | "invalid_date" | "outside_month" | "mixed_currencies" | "invalid_count",
-    message: string,
-  ) {
-    super(message);
-    this.name = "PieceRateError";
-  }
-}
-
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -83,7 +74,7 @@ export function isIsoDate(value: string): boolean {
 
 /** First and last calendar day of a month, and the first day of the next: "2026-02" → 02-01, 02-28, 03-01. */
 export function monthDays(month: string): { first: string; last: string; next: string } {
-  if (!isMonth(month)) throw new PieceRateError("invalid_month", `not a month (YYYY-MM): ${month}`);
+  if (!isMonth(month)) throw new AppError("invalid_month", { message: `not a month (YYYY-MM): ${month}` });
   const start = DateTime.fromISO(`${month}-01`, { zone: "UTC" });
   return { first: start.toISODate()!, last: start.endOf("month").toISODate()!, next: start.plus({ months: 1 }).toISODate()! };
 }
@@ -137,7 +128,7 @@ function compareType(a: string, b: string): number {
 }
 
 function checkCount(count: number): void {
-  if (!Number.isSafeInteger(count) || count < 0) throw new PieceRateError("invalid_count", `count must be a whole number ≥ 0, got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 0) throw new AppError("invalid_count", { message: `count must be a whole number ≥ 0, got ${count}` });
 }
 
 /**
@@ -153,8 +144,8 @@ export function computeStatement(input: {
 }): Statement {
   const { first, last } = monthDays(input.month);
   const inMonth = (date: string) => {
-    if (!isIsoDate(date)) throw new PieceRateError("invalid_date", `not a date: ${date}`);
-    if (date < first || date > last) throw new PieceRateError("outside_month", `${date} is not in ${input.month}`);
+    if (!isIsoDate(date)) throw new AppError("invalid_date", { message: `not a date: ${date}` });
+    if (date < first || date > last) throw new AppError("outside_month", { message: `${date} is not in ${input.month}` });
   };
   const currencies = new Set<string>();
   const missing = new Map<string, MissingRate>();
@@ -221,7 +212,7 @@ export function computeStatement(input: {
   }
 
   if (currencies.size > 1) {
-    throw new PieceRateError("mixed_currencies", `point values in ${input.month} are in ${[...currencies].join(", ")}`);
+    throw new AppError("mixed_currencies", { message: `point values in ${input.month} are in ${[...currencies].join(", ")}` });
   }
   const currency = currencies.values().next().value ?? input.currency;
   const rounded = divideHalfEven(value, 100n);

@@ -19,6 +19,8 @@
  * sampled is the rate (see the tests).
  */
 
+import { z } from "zod";
+
 export const BP_SCALE = 10_000;
 
 export const QA_STRATA = ["base", "new_operator", "high_amount", "flagged"] as const;
@@ -181,30 +183,44 @@ export type QaResultProblem = "required" | "invalid" | "too_long";
 
 export const QA_COMMENT_MAX = 2000;
 
+const commentText = z
+  .string()
+  .nullish()
+  .transform((c) => (c ?? "").trim())
+  .refine((c) => c.length <= QA_COMMENT_MAX, "too_long");
+const blank = (value: unknown) => value === undefined || value === null || value === "";
+const requiredChoice = { error: (issue: { input?: unknown }) => (blank(issue.input) ? "required" : "invalid") };
+const requiredOutcome = { error: (issue: { input?: unknown }) => (blank((issue.input as { outcome?: unknown } | undefined)?.outcome) ? "required" : "invalid") };
+
 /**
- * A check as submitted → a result, or per-field problems. An error needs a type, a severity and a
- * comment (the accountant reads it on their scorecard); a pass may carry a comment.
+ * The QA panel's form: Pass (with an optional comment), or an error with its type, severity and a
+ * comment (the accountant reads it on their scorecard).
  */
+export const QaResultSchema = z.discriminatedUnion(
+  "outcome",
+  [
+    z.object({ outcome: z.literal("pass"), comment: commentText.transform((c) => c || null) }),
+    z.object({
+      outcome: z.literal("error"),
+      errorType: z.enum(QA_ERROR_TYPES, requiredChoice),
+      severity: z.enum(QA_SEVERITIES, requiredChoice),
+      comment: commentText.refine((c) => c.length > 0, "required"),
+    }),
+  ],
+  requiredOutcome,
+);
+
+/** A check as submitted → a result, or per-field problems (the first of each field). */
 export function parseQaResult(input: {
   outcome?: string | null;
   errorType?: string | null;
   severity?: string | null;
   comment?: string | null;
 }): { ok: true; result: QaResult } | { ok: false; problems: Partial<Record<QaResultField, QaResultProblem>> } {
-  const comment = (input.comment ?? "").trim();
+  const parsed = QaResultSchema.safeParse(input);
+  if (parsed.success) return { ok: true, result: parsed.data };
   const problems: Partial<Record<QaResultField, QaResultProblem>> = {};
-  if (comment.length > QA_COMMENT_MAX) problems.comment = "too_long";
-  if (input.outcome === "pass") {
-    return Object.keys(problems).length > 0 ? { ok: false, problems } : { ok: true, result: { outcome: "pass", comment: comment || null } };
-  }
-  if (input.outcome !== "error") return { ok: false, problems: { ...problems, outcome: input.outcome ? "invalid" : "required" } };
-  const errorType = input.errorType ?? "";
-  const severity = input.severity ?? "";
-  if (!errorType) problems.errorType = "required";
-  else if (!(QA_ERROR_TYPES as readonly string[]).includes(errorType)) problems.errorType = "invalid";
-  if (!severity) problems.severity = "required";
-  else if (!(QA_SEVERITIES as readonly string[]).includes(severity)) problems.severity = "invalid";
-  if (!comment) problems.comment = "required";
-  if (Object.keys(problems).length > 0) return { ok: false, problems };
-  return { ok: true, result: { outcome: "error", errorType: errorType as QaErrorType, severity: severity as QaSeverity, comment } };
+  // A missing or unknown outcome is reported by the union itself, at no path.
+  for (const issue of parsed.error.issues) problems[(issue.path[0] ?? "outcome") as QaResultField] ??= issue.message as QaResultProblem;
+  return { ok: false, problems };
 }

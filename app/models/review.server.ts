@@ -17,7 +17,8 @@ import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail } from "./claim.server";
 import type { ClaimDetail } from "~/contracts/claim";
 import { rateLookupFor } from "./exchange-rate.server";
-import { getQaReview, sampleFinishedReview, type QaReview } from "./qa.server";
+import { getQaReview, type QaReview } from "./qa-checks.server";
+import { sampleFinishedReview } from "./qa-sampling.server";
 import { emitTaskEvent } from "./task-events.server";
 
 export type ReviewErrorCode =
@@ -57,7 +58,7 @@ export type Workstation = {
   history: HistoryEvent[];
   returnReasons: ReturnReasonOption[];
   findings: Finding[];
-  /** For a QA task: the decision under check and the QA panel's state (app/models/qa.server.ts). */
+  /** For a QA task: the decision under check and the QA panel's state (app/models/qa-checks.server.ts). */
   qa: QaReview | null;
 };
 

@@ -13,7 +13,7 @@
  */
 import { monthRange } from "~/domain/piece-rate";
 import { prisma } from "~/utils/db.server";
-import { assertMonth, SSC_TIME_ZONE } from "./pay.server";
+import { assertMonth, SSC_TIME_ZONE } from "./pay-statements.server";
 
 export type Score = {
   id: string;

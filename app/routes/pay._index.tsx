@@ -1,33 +1,27 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { getFormProps, useForm } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { FieldError } from "~/components/field-error";
 import { MonthPicker, PayTabs } from "~/components/pay-nav";
 import { RouteError } from "~/components/route-error";
+import { hasRole } from "~/domain/actor";
+import { AppError, isAppError } from "~/domain/app-error";
 import { formatMoney } from "~/domain/money";
 import { isMonth, monthRange, pointsToString, type Statement } from "~/domain/piece-rate";
-import {
-  closeMonth,
-  defaultMonth,
-  monthStatements,
-  operatorStatement,
-  PayError,
-  recomputeClosedMonth,
-  SSC_TIME_ZONE,
-  type OperatorStatement,
-  type PeriodInfo,
-} from "~/models/pay.server";
-import { hasRole, requireUser, type SessionUser } from "~/utils/auth.server";
+import { closeMonth, recomputeClosedMonth } from "~/models/pay-month-close.server";
+import type { PeriodInfo } from "~/models/pay-periods.server";
+import { defaultMonth, monthStatements, operatorStatement, SSC_TIME_ZONE, type OperatorStatement } from "~/models/pay-statements.server";
+import { replyWithError } from "~/utils/app-error.server";
+import { requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Piece-rate pay · Accounting Factory" }];
 
-/** Supervisors and admins see everyone; accountants and QA reviewers see their own statement only. */
-function access(user: SessionUser) {
-  const oversees = hasRole(user, "SUPERVISOR") || hasRole(user, "ADMIN");
-  const operator = hasRole(user, "ACCOUNTANT") || hasRole(user, "QA");
-  if (!oversees && !operator) throw new Response("Forbidden", { status: 403 });
-  return { oversees };
-}
+/** Closing the month shown (a button with the month in a hidden field). */
+const CloseMonthSchema = z.object({ intent: z.literal("close"), month: z.string().refine(isMonth, "invalid_month") });
 
 function readMonth(url: URL): string {
   const month = url.searchParams.get("month") || defaultMonth();
@@ -71,8 +65,9 @@ function totalsOf(list: Statement[]) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const { oversees } = access(user);
+  // Supervisors and admins see everyone; accountants and QA reviewers see their own statement only.
+  const user = await requireRole(request, "ACCOUNTANT", "QA", "SUPERVISOR", "ADMIN");
+  const oversees = hasRole(user, "SUPERVISOR", "ADMIN");
   const url = new URL(request.url);
   const month = readMonth(url);
   const wanted = url.searchParams.get("operator");
@@ -93,7 +88,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       try {
         detail = statementView((await operatorStatement({ month, operatorId: wanted })).entry);
       } catch (err) {
-        if (err instanceof PayError && err.code === "not_found") throw new Response("Not found", { status: 404 });
+        if (isAppError(err, "not_found")) throw new Response("Not found", { status: 404 });
         throw err;
       }
     }
@@ -110,18 +105,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  if (!hasRole(user, "SUPERVISOR") && !hasRole(user, "ADMIN")) throw new Response("Forbidden", { status: 403 });
-  const form = await request.formData();
-  if (form.get("intent") !== "close") throw new Response("Bad request", { status: 400 });
-  const month = String(form.get("month") ?? "");
-  if (!isMonth(month)) return { ok: false as const, error: "invalid_month" };
+  const user = await requireRole(request, "SUPERVISOR", "ADMIN");
+  const submission = parseForm(await request.formData(), CloseMonthSchema);
+  if (submission.status !== "success") {
+    if (submission.error?.intent) throw new Response("Bad request", { status: 400 });
+    return replyWithError(submission, new AppError("invalid_month", { status: 200 }));
+  }
   try {
-    const closed = await closeMonth({ month, actorId: user.id });
-    return { ok: true as const, operators: closed.operators, totalMinor: closed.total.toString(), currency: closed.currency };
+    const closed = await closeMonth({ month: submission.value.month, actorId: user.id });
+    return { ...submission.reply(), closed: { operators: closed.operators, totalMinor: closed.total.toString(), currency: closed.currency } };
   } catch (err) {
-    if (err instanceof PayError) return { ok: false as const, error: err.code };
-    throw err;
+    // A refusal (month still running, already closed, work without a rate) is shown above the table.
+    return replyWithError(submission, err, { status: 200 });
   }
 }
 
@@ -196,10 +191,13 @@ function StatementDetail({ detail }: { detail: View }) {
 
 export default function Pay() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>();
+  const closed = lastResult && "closed" in lastResult ? lastResult.closed : null;
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("pay");
   const locale = i18n.language;
+  const [closeForm] = useForm({ lastResult, onValidate: ({ formData }) => parseForm(formData, CloseMonthSchema), shouldValidate: "onSubmit" });
+  const closeFormProps = getFormProps(closeForm);
   const closing = navigation.state !== "idle" && navigation.formData?.get("intent") === "close";
   const status = data.period ? "closed" : data.monthOver ? "open" : "running";
 
@@ -218,10 +216,10 @@ export default function Pay() {
         </p>
       </div>
 
-      {result && !result.ok ? <p className="form-error" role="alert">{t(`errors.${result.error}`)}</p> : null}
-      {result?.ok ? (
+      <FieldError errors={closeForm.errors} id={closeForm.errorId} ns="pay" prefix="errors" />
+      {closed ? (
         <p className="notice" role="status">
-          {t("closedNow", { count: result.operators })} <Money minor={result.totalMinor} currency={result.currency} />
+          {t("closedNow", { count: closed.operators })} <Money minor={closed.totalMinor} currency={closed.currency} />
         </p>
       ) : null}
 
@@ -255,7 +253,14 @@ export default function Pay() {
           <div className="row" style={{ marginBottom: "1rem" }}>
             <a href={`/pay/export?month=${data.month}`} className="button" download data-testid="download-csv">{t("actions.csv")}</a>
             {!data.period && data.monthOver ? (
-              <Form method="post" onSubmit={(e) => { if (!window.confirm(t("actions.closeConfirm", { month: data.month }))) e.preventDefault(); }}>
+              <Form
+                method="post"
+                {...closeFormProps}
+                onSubmit={(e) => {
+                  if (window.confirm(t("actions.closeConfirm", { month: data.month }))) closeFormProps.onSubmit(e);
+                  else e.preventDefault();
+                }}
+              >
                 <input type="hidden" name="month" value={data.month} />
                 <button type="submit" name="intent" value="close" className="button button-primary" disabled={closing}>
                   {closing ? t("actions.closing") : t("actions.close")}

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isMonth } from "~/domain/piece-rate";
-import { defaultMonth, payrollCsv } from "~/models/pay.server";
-import { hasRole, requireUser } from "~/utils/auth.server";
+import { payrollCsv } from "~/models/pay-export.server";
+import { defaultMonth } from "~/models/pay-statements.server";
+import { requireRole } from "~/utils/auth.server";
 
 /** GET /pay/export?month=YYYY-MM → the payroll CSV (supervisors and admins only). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!hasRole(user, "SUPERVISOR") && !hasRole(user, "ADMIN")) throw new Response("Forbidden", { status: 403 });
+  await requireRole(request, "SUPERVISOR", "ADMIN");
   const month = new URL(request.url).searchParams.get("month") || defaultMonth();
   if (!isMonth(month)) throw new Response("Not a month (YYYY-MM)", { status: 400 });
   const csv = await payrollCsv({ month });

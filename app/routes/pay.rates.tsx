@@ -1,27 +1,29 @@
+import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { FieldError } from "~/components/field-error";
 import { PayTabs } from "~/components/pay-nav";
 import { RouteError } from "~/components/route-error";
+import { hasRole } from "~/domain/actor";
 import { formatMoney, minorToDecimalString } from "~/domain/money";
+import { DeductionForm, PieceRateForm, PointValueForm, RATE_KINDS, rateFormSchema, type RateKind } from "~/domain/pay-rate-forms";
 import { BANDS, firstEditableDate, PAID_TASK_TYPES, pointsToString, SEVERITIES } from "~/domain/piece-rate";
-import { closedMonths, deleteRate, listRates, PayError, saveRate, type RateKind } from "~/models/pay.server";
-import { hasRole, requireUser } from "~/utils/auth.server";
+import { closedMonths } from "~/models/pay-periods.server";
+import { deleteRate, listRates, saveRate } from "~/models/pay-rates.server";
+import { replyWithError } from "~/utils/app-error.server";
+import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Piece rates · Accounting Factory" }];
 
-/** ADMIN edits; SUPERVISOR reads. */
-async function requireViewer(request: Request) {
-  const user = await requireUser(request);
-  const canEdit = hasRole(user, "ADMIN");
-  if (!canEdit && !hasRole(user, "SUPERVISOR")) throw new Response("Forbidden", { status: 403 });
-  return { user, canEdit };
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { canEdit } = await requireViewer(request);
+  // ADMIN edits; SUPERVISOR reads.
+  const user = await requireRole(request, "SUPERVISOR", "ADMIN");
+  const canEdit = hasRole(user, "ADMIN");
   const [rates, closed] = await Promise.all([listRates(), closedMonths()]);
   const firstEditable = firstEditableDate(closed);
   const url = new URL(request.url);
@@ -41,36 +43,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const KINDS: readonly RateKind[] = ["piece", "deduction", "pointValue"];
-type ActionData = { kind: RateKind; ok: false; fieldErrors?: Record<string, string>; error?: string };
+/** Which row a post is about: its kind, Save (a new row or `id`) or Delete (`id`). The fields are the kind's own schema. */
+const RateTarget = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("save"), kind: z.enum(RATE_KINDS), id: z.string().optional() }),
+  z.object({ intent: z.literal("delete"), kind: z.enum(RATE_KINDS), id: z.string() }),
+]);
 
-export async function action({ request }: ActionFunctionArgs): Promise<ActionData | Response> {
-  const { user, canEdit } = await requireViewer(request);
-  if (!canEdit) throw new Response("Forbidden", { status: 403 });
-  const form = await request.formData();
-  const kind = String(form.get("kind")) as RateKind;
-  if (!KINDS.includes(kind)) throw new Response("Bad request", { status: 400 });
-  const intent = form.get("intent");
-  const id = String(form.get("id") ?? "") || null;
-  try {
-    if (intent === "delete" && id) {
-      await deleteRate({ actorId: user.id, kind, id });
-      return redirect(`/pay/rates?done=deleted&n=${Date.now()}`);
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "ADMIN");
+  const formData = await request.formData();
+  const target = parseForm(formData, RateTarget);
+  if (target.status !== "success") throw new Response("Bad request", { status: 400 });
+  const { kind, id } = target.value;
+  if (target.value.intent === "delete") {
+    try {
+      await deleteRate({ actorId: user.id, kind, id: target.value.id });
+    } catch (err) {
+      return replyWithError(target, err, { status: 200 });
     }
-    if (intent !== "save") throw new Response("Bad request", { status: 400 });
-    const input = Object.fromEntries([...form.entries()].filter(([k]) => !["intent", "kind", "id"].includes(k)).map(([k, v]) => [k, String(v)]));
-    await saveRate({ actorId: user.id, kind, id, input });
-    return redirect(`/pay/rates?done=saved&n=${Date.now()}`);
-  } catch (err) {
-    if (err instanceof PayError) return { kind, ok: false, fieldErrors: err.fieldErrors, error: err.code };
-    throw err;
+    return redirect(`/pay/rates?done=deleted&n=${Date.now()}`);
   }
-}
-
-function FieldError({ errors, name, t }: { errors?: Record<string, string>; name: string; t: TFunction }) {
-  const code = errors?.[name];
-  if (!code) return null;
-  return <p className="field-error" role="alert" data-testid={`error-${name}`}>{t(`rates.errors.${code}`, { defaultValue: code })}</p>;
+  const submission = parseForm(formData, rateFormSchema(kind));
+  // A refused form comes back to its own kind's form (`initialValue.kind`) with what was typed.
+  if (submission.status !== "success") return submission.reply();
+  try {
+    await saveRate({ actorId: user.id, kind, id: id ?? null, input: submission.payload });
+  } catch (err) {
+    return replyWithError(submission, err, { status: 200 });
+  }
+  return redirect(`/pay/rates?done=saved&n=${Date.now()}`);
 }
 
 function RowActions({ kind, id, t, busy }: { kind: RateKind; id: string; t: TFunction; busy: boolean }) {
@@ -85,12 +86,12 @@ function RowActions({ kind, id, t, busy }: { kind: RateKind; id: string; t: TFun
 }
 
 /** A labelled form field with its error underneath. */
-function Field({ label, name, errors, t, children }: { label: string; name: string; errors?: Record<string, string>; t: TFunction; children: React.ReactNode }) {
+function Field({ label, field, children }: { label: string; field: FieldMetadata<string | undefined>; children: React.ReactNode }) {
   return (
     <label className="field">
       <span>{label}</span>
       {children}
-      <FieldError errors={errors} name={name} t={t} />
+      <FieldError errors={field.errors} id={field.errorId} name={field.name} ns="pay" prefix="rates.errors" />
     </label>
   );
 }
@@ -98,30 +99,30 @@ function Field({ label, name, errors, t, children }: { label: string; name: stri
 /** Add or edit one rate row: the kind's own fields, then "valid from", save and cancel. */
 function RateForm({
   kind,
-  editingId,
+  formProps,
   validFrom,
+  editingId,
   firstEditable,
-  errors,
   busy,
   t,
   children,
 }: {
   kind: RateKind;
+  formProps: ReturnType<typeof getFormProps>;
+  validFrom: FieldMetadata<string | undefined>;
   editingId: string | null;
-  validFrom?: string;
   firstEditable: string | null;
-  errors?: Record<string, string>;
   busy: boolean;
   t: TFunction;
   children: React.ReactNode;
 }) {
   return (
-    <Form method="post" className="row" style={{ marginTop: "1rem" }} data-testid={`${kind}-form`}>
+    <Form method="post" className="row" style={{ marginTop: "1rem" }} data-testid={`${kind}-form`} {...formProps}>
       <input type="hidden" name="kind" value={kind} />
       {editingId ? <input type="hidden" name="id" value={editingId} /> : null}
       {children}
-      <Field label={t("rates.validFrom")} name="validFrom" errors={errors} t={t}>
-        <input name="validFrom" type="date" min={firstEditable ?? undefined} required defaultValue={validFrom} />
+      <Field label={t("rates.validFrom")} field={validFrom}>
+        <input {...getInputProps(validFrom, { type: "date" })} key={validFrom.key} min={firstEditable ?? undefined} required />
       </Field>
       <button type="submit" name="intent" value="save" className="button button-primary" disabled={busy}>{editingId ? t("rates.save") : t("rates.add")}</button>
       {editingId ? <Link to="/pay/rates" className="button">{t("rates.cancel")}</Link> : null}
@@ -131,20 +132,47 @@ function RateForm({
 
 export default function Rates() {
   const { rates, canEdit, firstEditable, lastClosed, editing, done, nonce } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   const { t, i18n } = useTranslation("pay");
   const locale = i18n.language;
   const date = (d: string) => formatCalendarDate(d, locale);
   const locked = (d: string) => firstEditable !== null && d < firstEditable;
-  const errorsFor = (kind: RateKind) => (result && result.kind === kind ? result.fieldErrors : undefined);
-  // A new key only after a save or delete (or switching rows), so a refused form keeps what was typed.
-  const formKey = (kind: RateKind) => `${kind}-${editing?.kind === kind ? editing.row.id : "new"}-${nonce}`;
   const edit = <K extends RateKind>(kind: K) => (editing?.kind === kind ? editing.row : null);
   const pieceEdit = edit("piece") as (typeof rates.pieceRates)[number] | null;
   const deductionEdit = edit("deduction") as (typeof rates.deductions)[number] | null;
   const pointEdit = edit("pointValue") as (typeof rates.pointValues)[number] | null;
+  // A new form id only after a save or delete (or switching rows): Conform then starts over from the
+  // row's values, while a refused form keeps what was typed.
+  const formId = (kind: RateKind) => `${kind}-${editing?.kind === kind ? editing.row.id : "new"}-${nonce}`;
+  const resultFor = (kind: RateKind) => (lastResult?.initialValue?.kind === kind ? lastResult : undefined);
+  const [pieceForm, piece] = useForm({
+    id: formId("piece"),
+    lastResult: resultFor("piece"),
+    defaultValue: { taskType: pieceEdit?.taskType ?? "REVIEW", band: pieceEdit?.band ?? "S", points: pieceEdit ? pointsToString(pieceEdit.pointsHundredths) : "", validFrom: pieceEdit?.validFrom ?? "" },
+    onValidate: ({ formData }) => parseForm(formData, PieceRateForm),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const [deductionForm, deduction] = useForm({
+    id: formId("deduction"),
+    lastResult: resultFor("deduction"),
+    defaultValue: { severity: deductionEdit?.severity ?? "minor", points: deductionEdit ? pointsToString(deductionEdit.pointsHundredths) : "", validFrom: deductionEdit?.validFrom ?? "" },
+    onValidate: ({ formData }) => parseForm(formData, DeductionForm),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const [pointForm, point] = useForm({
+    id: formId("pointValue"),
+    lastResult: resultFor("pointValue"),
+    defaultValue: { amount: pointEdit ? minorToDecimalString(BigInt(pointEdit.minorPerPoint), pointEdit.currency) : "", currency: pointEdit?.currency ?? "CNY", validFrom: pointEdit?.validFrom ?? "" },
+    onValidate: ({ formData }) => parseForm(formData, PointValueForm),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  // A refusal that names no field (a row deleted meanwhile) is shown above the tables.
+  const formError = lastResult && Object.keys(lastResult.error ?? {}).every((name) => name === "") ? (lastResult.error?.[""] ?? undefined) : undefined;
   const dateHint = firstEditable ? t("rates.fromHint", { date: date(firstEditable) }) : null;
   const actionsCell = (kind: RateKind, row: { id: string; validFrom: string }) =>
     canEdit ? <td>{locked(row.validFrom) ? <span className="muted small">{t("rates.locked")}</span> : <RowActions kind={kind} id={row.id} t={t} busy={busy} />}</td> : null;
@@ -155,8 +183,8 @@ export default function Rates() {
       <PayTabs showRates showScorecards />
       <p className="muted">{t(canEdit ? "rates.intro" : "rates.readOnly")}</p>
       {lastClosed ? <p className="notice small">{t("rates.lockedUntil", { month: lastClosed })}</p> : null}
-      {done && !result ? <p className="notice" role="status">{done === "deleted" ? t("rates.deleted") : t("rates.saved")}</p> : null}
-      {result && Object.keys(result.fieldErrors ?? {}).length === 0 ? <p className="form-error" role="alert">{t(`rates.errors.${result.error ?? "invalid"}`)}</p> : null}
+      {done && !lastResult ? <p className="notice" role="status">{done === "deleted" ? t("rates.deleted") : t("rates.saved")}</p> : null}
+      <FieldError errors={formError} ns="pay" prefix="rates.errors" />
 
       <section className="card">
         <h2>{t("rates.pieceTitle")}</h2>
@@ -178,15 +206,15 @@ export default function Rates() {
           </table>
         </div>
         {canEdit ? (
-          <RateForm key={formKey("piece")} kind="piece" editingId={pieceEdit?.id ?? null} validFrom={pieceEdit?.validFrom} firstEditable={firstEditable} errors={errorsFor("piece")} busy={busy} t={t}>
-            <Field label={t("cols.taskType")} name="taskType" errors={errorsFor("piece")} t={t}>
-              <select name="taskType" defaultValue={pieceEdit?.taskType ?? "REVIEW"}>{PAID_TASK_TYPES.map((x) => <option key={x} value={x}>{t(`taskType.${x}`)}</option>)}</select>
+          <RateForm key={pieceForm.id} kind="piece" formProps={getFormProps(pieceForm)} validFrom={piece.validFrom} editingId={pieceEdit?.id ?? null} firstEditable={firstEditable} busy={busy} t={t}>
+            <Field label={t("cols.taskType")} field={piece.taskType}>
+              <select {...getSelectProps(piece.taskType)} key={piece.taskType.key}>{PAID_TASK_TYPES.map((x) => <option key={x} value={x}>{t(`taskType.${x}`)}</option>)}</select>
             </Field>
-            <Field label={t("cols.band")} name="band" errors={errorsFor("piece")} t={t}>
-              <select name="band" defaultValue={pieceEdit?.band ?? "S"}>{BANDS.map((b) => <option key={b} value={b}>{b}</option>)}</select>
+            <Field label={t("cols.band")} field={piece.band}>
+              <select {...getSelectProps(piece.band)} key={piece.band.key}>{BANDS.map((b) => <option key={b} value={b}>{b}</option>)}</select>
             </Field>
-            <Field label={t("rates.pointsPerPiece")} name="points" errors={errorsFor("piece")} t={t}>
-              <input name="points" inputMode="decimal" placeholder="1.50" required size={8} defaultValue={pieceEdit ? pointsToString(pieceEdit.pointsHundredths) : undefined} />
+            <Field label={t("rates.pointsPerPiece")} field={piece.points}>
+              <input {...getInputProps(piece.points, { type: "text" })} key={piece.points.key} inputMode="decimal" placeholder="1.50" required size={8} />
             </Field>
           </RateForm>
         ) : null}
@@ -212,12 +240,12 @@ export default function Rates() {
           </table>
         </div>
         {canEdit ? (
-          <RateForm key={formKey("deduction")} kind="deduction" editingId={deductionEdit?.id ?? null} validFrom={deductionEdit?.validFrom} firstEditable={firstEditable} errors={errorsFor("deduction")} busy={busy} t={t}>
-            <Field label={t("cols.severity")} name="severity" errors={errorsFor("deduction")} t={t}>
-              <select name="severity" defaultValue={deductionEdit?.severity ?? "minor"}>{SEVERITIES.map((s) => <option key={s} value={s}>{t(`severity.${s}`)}</option>)}</select>
+          <RateForm key={deductionForm.id} kind="deduction" formProps={getFormProps(deductionForm)} validFrom={deduction.validFrom} editingId={deductionEdit?.id ?? null} firstEditable={firstEditable} busy={busy} t={t}>
+            <Field label={t("cols.severity")} field={deduction.severity}>
+              <select {...getSelectProps(deduction.severity)} key={deduction.severity.key}>{SEVERITIES.map((s) => <option key={s} value={s}>{t(`severity.${s}`)}</option>)}</select>
             </Field>
-            <Field label={t("rates.pointsPerError")} name="points" errors={errorsFor("deduction")} t={t}>
-              <input name="points" inputMode="decimal" placeholder="3.00" required size={8} defaultValue={deductionEdit ? pointsToString(deductionEdit.pointsHundredths) : undefined} />
+            <Field label={t("rates.pointsPerError")} field={deduction.points}>
+              <input {...getInputProps(deduction.points, { type: "text" })} key={deduction.points.key} inputMode="decimal" placeholder="3.00" required size={8} />
             </Field>
           </RateForm>
         ) : null}
@@ -241,12 +269,12 @@ export default function Rates() {
           </table>
         </div>
         {canEdit ? (
-          <RateForm key={formKey("pointValue")} kind="pointValue" editingId={pointEdit?.id ?? null} validFrom={pointEdit?.validFrom} firstEditable={firstEditable} errors={errorsFor("pointValue")} busy={busy} t={t}>
-            <Field label={t("rates.perPoint")} name="amount" errors={errorsFor("pointValue")} t={t}>
-              <input name="amount" inputMode="decimal" placeholder="2.50" required size={8} defaultValue={pointEdit ? minorToDecimalString(BigInt(pointEdit.minorPerPoint), pointEdit.currency) : undefined} />
+          <RateForm key={pointForm.id} kind="pointValue" formProps={getFormProps(pointForm)} validFrom={point.validFrom} editingId={pointEdit?.id ?? null} firstEditable={firstEditable} busy={busy} t={t}>
+            <Field label={t("rates.perPoint")} field={point.amount}>
+              <input {...getInputProps(point.amount, { type: "text" })} key={point.amount.key} inputMode="decimal" placeholder="2.50" required size={8} />
             </Field>
-            <Field label={t("rates.currency")} name="currency" errors={errorsFor("pointValue")} t={t}>
-              <input name="currency" defaultValue={pointEdit?.currency ?? "CNY"} maxLength={3} size={4} required />
+            <Field label={t("rates.currency")} field={point.currency}>
+              <input {...getInputProps(point.currency, { type: "text" })} key={point.currency.key} maxLength={3} size={4} required />
             </Field>
           </RateForm>
         ) : null}

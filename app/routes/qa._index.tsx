@@ -6,11 +6,15 @@ import { useTranslation } from "react-i18next";
 import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
 import { isTypingTarget } from "~/components/workstation-shortcuts";
+import { z } from "zod";
+import { hasRole } from "~/domain/actor";
+import { isAppError } from "~/domain/app-error";
 import { bpToPercentText } from "~/domain/qa-sampling";
 import type { Role } from "~/generated/prisma/enums";
 import { getViewerScope } from "~/models/claim.server";
-import { getQaOverview, QaError, takeNextQaTask } from "~/models/qa.server";
-import { hasRole, requireRole } from "~/utils/auth.server";
+import { getQaOverview, takeNextQaTask } from "~/models/qa-checks.server";
+import { requireRole } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
 import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Quality checks · Accounting Factory" }];
@@ -18,9 +22,12 @@ export const meta: MetaFunction = () => [{ title: "Quality checks · Accounting 
 const VIEWER_ROLES = ["QA", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const POLL_MS = 10_000;
 
+/** The one form here: "Next" (a button, so nothing to validate in the browser). */
+const NextSchema = z.object({ intent: z.literal("next") });
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...VIEWER_ROLES);
-  const oversees = hasRole(user, "SUPERVISOR") || hasRole(user, "ADMIN");
+  const oversees = hasRole(user, "SUPERVISOR", "ADMIN");
   // Overseers see everybody's recent checks, on the claims of their companies only.
   const overview = await getQaOverview({ viewer: user, allReviewers: oversees, ...(oversees ? { companyIds: (await getViewerScope(user.id)).companyIds } : {}) });
   const now = Date.now();
@@ -37,13 +44,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "QA");
-  const form = await request.formData();
-  if (form.get("intent") !== "next") throw new Response("Bad request", { status: 400 });
+  if (parseForm(await request.formData(), NextSchema).status !== "success") throw new Response("Bad request", { status: 400 });
   try {
     const taken = await takeNextQaTask({ reviewer: user });
     return taken ? redirect(`/work/${taken.taskId}`) : { outcome: "empty" as const };
   } catch (err) {
-    if (err instanceof QaError) return { outcome: "empty" as const };
+    if (isAppError(err)) return { outcome: "empty" as const };
     throw err;
   }
 }

@@ -1,12 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { FieldError } from "~/components/field-error";
 import { RouteError } from "~/components/route-error";
+import { hasRole } from "~/domain/actor";
+import { AppError } from "~/domain/app-error";
 import { currencyExponent } from "~/domain/money";
-import type { Role } from "~/generated/prisma/enums";
+import { qaSettingsSchema } from "~/domain/qa-forms";
 import { RATE_FIELDS } from "~/domain/qa-sampling";
-import { getQaSettings, saveQaSettings, settingsFormValues, thresholdCurrencies, type SettingsProblem } from "~/models/qa.server";
-import { hasRole, requireRole } from "~/utils/auth.server";
+import type { Role } from "~/generated/prisma/enums";
+import { getQaSettings, saveQaSettings, settingsFormValues, thresholdCurrencies } from "~/models/qa-settings.server";
+import { replyWithError } from "~/utils/app-error.server";
+import { requireRole } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
 import { formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Quality sampling settings · Accounting Factory" }];
@@ -28,47 +36,50 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "ADMIN");
-  const form = await request.formData();
-  const values: Record<string, string> = {};
-  for (const [key, value] of form.entries()) if (typeof value === "string") values[key] = value;
-  const result = await saveQaSettings({ admin: user, values });
-  // The typed values come back so a refused form keeps what the admin wrote.
-  return result.ok ? { ok: true as const, values: null, problems: {} } : { ok: false as const, values, problems: result.problems as Record<string, SettingsProblem> };
+  const submission = parseForm(await request.formData(), qaSettingsSchema(await thresholdCurrencies()));
+  // A refused form comes back with what the admin typed and the problem of each field.
+  if (submission.status !== "success") return submission.reply();
+  const saved = await saveQaSettings({ admin: user, values: submission.payload });
+  if (!saved.ok) return replyWithError(submission, new AppError("invalid", { fieldErrors: saved.problems, status: 200 }));
+  // The form starts over from the saved settings, as the loader now reads them.
+  return { ...submission.reply({ resetForm: true }), saved: true as const };
 }
 
 export default function QaSettings() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("quality");
   const locale = i18n.language;
   const busy = navigation.state !== "idle";
-  const values = result && !result.ok && result.values ? result.values : data.values;
-  const problems: Record<string, SettingsProblem | undefined> = result?.problems ?? {};
   const disabled = !data.canEdit;
+  const schema = useMemo(() => qaSettingsSchema(data.currencies), [data.currencies]);
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: data.values,
+    onValidate: ({ formData }) => parseForm(formData, schema),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const refused = Object.values(form.allErrors).some((errors) => errors.length > 0);
 
   const field = (name: string, label: string, opts: { suffix?: string; inputMode?: "decimal" | "numeric"; hint?: string } = {}) => {
-    const problem = problems[name];
+    const meta = fields[name]!;
     return (
       <label className="field qa-setting-field" key={name}>
         <span>{label}</span>
         <span className="qa-input-row">
           <input
-            name={name}
-            defaultValue={values[name] ?? ""}
+            {...getInputProps(meta, { type: "text" })}
+            key={meta.key}
+            aria-describedby={meta.errors ? `${name}-error` : undefined}
             inputMode={opts.inputMode ?? "decimal"}
             disabled={disabled}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? `${name}-error` : undefined}
             data-testid={`setting-${name}`}
           />
           {opts.suffix ? <span className="muted">{opts.suffix}</span> : null}
         </span>
-        {problem ? (
-          <span className="field-error" id={`${name}-error`} role="alert">
-            {t(`settings.problem.${problem}`)}
-          </span>
-        ) : null}
+        <FieldError errors={meta.errors} id={`${name}-error`} name={name} ns="quality" prefix="settings.problem" />
       </label>
     );
   };
@@ -81,18 +92,14 @@ export default function QaSettings() {
       </div>
       <p className="muted">{t("settings.intro")}</p>
       {!data.canEdit ? <p className="notice">{t("settings.readOnly")}</p> : null}
-      {result?.ok ? (
+      {lastResult && "saved" in lastResult ? (
         <p className="notice" role="status" data-testid="settings-saved">
           {t("settings.saved")}
         </p>
       ) : null}
-      {result && !result.ok ? (
-        <p className="form-error" role="alert">
-          {t("error.invalid")}
-        </p>
-      ) : null}
+      {refused ? <FieldError errors={["invalid"]} ns="quality" prefix="error" /> : null}
 
-      <Form method="post" className="card stack" key={result?.ok ? "saved" : "form"}>
+      <Form method="post" className="card stack" {...getFormProps(form)}>
         <fieldset className="admin-fieldset stack">
           <legend>{t("settings.rates")}</legend>
           <p className="muted small">{t("settings.ratesHint")}</p>

@@ -5,16 +5,15 @@ import { useTranslation } from "react-i18next";
 import { MonthPicker, PayTabs } from "~/components/pay-nav";
 import { RouteError } from "~/components/route-error";
 import { isMonth } from "~/domain/piece-rate";
-import { defaultMonth } from "~/models/pay.server";
+import { defaultMonth } from "~/models/pay-statements.server";
 import { monthScorecards, type Score } from "~/models/scorecard.server";
-import { hasRole, requireUser } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth.server";
 import { localName } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Scorecards · Accounting Factory" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!hasRole(user, "SUPERVISOR") && !hasRole(user, "ADMIN")) throw new Response("Forbidden", { status: 403 });
+  await requireRole(request, "SUPERVISOR", "ADMIN");
   const month = new URL(request.url).searchParams.get("month") || defaultMonth();
   if (!isMonth(month)) throw new Response("Not a month", { status: 400 });
   const { operators, groups } = await monthScorecards({ month });

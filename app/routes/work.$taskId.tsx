@@ -24,7 +24,7 @@ import { hasRole, type Actor } from "~/domain/actor";
 import { isAppError } from "~/domain/app-error";
 import type { Finding } from "~/domain/claim-checks";
 import type { Role } from "~/generated/prisma/enums";
-import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
+import { recordQaCheck, takeNextQaTask } from "~/models/qa-checks.server";
 import { decideReview, getWorkstation, type ReviewDecision } from "~/models/review.server";
 import { takeNextTask } from "~/models/work-queue.server";
 import { replyWithError } from "~/utils/app-error.server";
@@ -65,25 +65,35 @@ async function goToNext(user: Actor): Promise<Response> {
   }
 }
 
+/** The QA check form: the claim version the reviewer saw, and the result (the model checks the result's rules: QaResultSchema). */
+const QaRecordForm = z.object({
+  claimVersion: z.number().int(),
+  outcome: z.string().optional(),
+  errorType: z.string().optional(),
+  severity: z.string().optional(),
+  comment: z.string().optional(),
+  next: z.literal("1").optional(),
+});
+
 /** A QA task: record the check (then the next one, or back to /qa), or take the next check. */
-async function qaAction(user: { id: string; roles: Role[] }, intent: string, form: FormData, taskId: string) {
-  if (!user.roles.includes("QA")) throw new Response("Forbidden", { status: 403 });
+async function qaAction(user: Actor, intent: string, form: FormData, taskId: string) {
+  if (!hasRole(user, "QA")) throw new Response("Forbidden", { status: 403 });
   if (intent === "qa_record") {
-    const claimVersion = Number(form.get("claimVersion"));
-    if (!Number.isInteger(claimVersion)) throw new Response("Bad request", { status: 400 });
-    const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : null);
+    const submission = parseForm(form, QaRecordForm);
+    if (submission.status !== "success") throw new Response("Bad request", { status: 400 });
+    const { claimVersion, outcome, errorType, severity, comment, next } = submission.value;
     try {
       await recordQaCheck({
         reviewer: user,
         qaTaskId: taskId,
         claimVersion,
-        input: { outcome: text("outcome"), errorType: text("errorType"), severity: text("severity"), comment: text("comment") },
+        input: { outcome: outcome ?? null, errorType: errorType ?? null, severity: severity ?? null, comment: comment ?? null },
       });
     } catch (err) {
-      if (err instanceof QaError) return { qaError: err.code, problems: err.problems };
+      if (isAppError(err)) return { qaError: err.code, problems: err.fieldErrors };
       throw err;
     }
-    if (form.get("next") !== "1") return redirect("/qa");
+    if (next !== "1") return redirect("/qa");
   }
   const taken = await takeNextQaTask({ reviewer: user });
   return redirect(taken ? `/work/${taken.taskId}` : "/qa");

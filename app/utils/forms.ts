@@ -1,5 +1,6 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
+import type { output, ZodType } from "zod";
 import type { $ZodErrorMap, $ZodType } from "zod/v4/core";
 
 /**
@@ -42,4 +43,19 @@ export function replyDetails(reply: SubmissionResult<string[]> | FormReply | und
 /** The finer reason under a failed action's code (`AppError.reason`), if it sent one. */
 export function replyReason(reply: SubmissionResult<string[]> | FormReply | undefined): string | undefined {
   return reply && "reason" in reply ? reply.reason : undefined;
+}
+
+/**
+ * For a model that checks its input itself (its callers are routes, scripts and tests alike): the same
+ * schema and codes as `parseForm`, with the first code per field, ready for `AppError`'s `fieldErrors`.
+ */
+export function parseFields<Schema extends ZodType>(
+  schema: Schema,
+  input: unknown,
+): { ok: true; value: output<Schema> } | { ok: false; fieldErrors: Record<string, string> } {
+  const parsed = schema.safeParse(input, { error: formErrorCode });
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+  return { ok: false, fieldErrors };
 }

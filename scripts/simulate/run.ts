@@ -16,7 +16,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { decideApproval, listApprovals } from "~/models/approval.server";
 import { attachReceipts, createDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
-import { QaError, recordQaCheck, takeNextQaTask } from "~/models/qa.server";
+import { recordQaCheck, takeNextQaTask } from "~/models/qa-checks.server";
 import { decideReview, getWorkstation } from "~/models/review.server";
 import { queueSummary, takeNextTask } from "~/models/work-queue.server";
 import { prisma } from "~/utils/db.server";
@@ -447,7 +447,7 @@ export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
       if (verdict.outcome === "error") stats.qaErrorsFound += 1;
       else if (mistake) stats.qaMissed += 1;
     } catch (err) {
-      if (!(err instanceof QaError)) throw err;
+      if (!isAppError(err)) throw err;
       if (err.code === "stale" && e.attempt < 3) {
         // The claim changed while it was open: look at it again.
         queue.push(simMs + MINUTE, { ...e, attempt: e.attempt + 1 });
