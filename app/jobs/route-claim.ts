@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { basePriority, routeClaim, RuleConditionsSchema, type RoutingRule } from "~/domain/routing";
-import { DEFAULT_CALENDAR, slaDueAt, type Interval, type WorkCalendar } from "~/domain/work-calendar";
+import { parseWorkCalendar, slaDueAt, type Interval } from "~/domain/work-calendar";
 import { complexityBand } from "~/domain/complexity";
 import { totalIn } from "~/domain/money";
 import { routeJobKey } from "~/models/approval.server";
@@ -24,10 +24,6 @@ export type RouteClaimOutcome = { outcome: "routed"; groupId: string; taskId: st
 
 /** High-value claims jump the queue unless a rule says otherwise (company currency, minor units). */
 const HIGH_VALUE_MINOR = 5_000_000n;
-
-export function calendarOf(json: unknown): WorkCalendar {
-  return json && typeof json === "object" && "timeZone" in json ? (json as WorkCalendar) : DEFAULT_CALENDAR;
-}
 
 type ClockEvent = { type: string; at: Date };
 
@@ -180,7 +176,7 @@ export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Pr
     const priority = decision.priority || basePriority(routingFacts, { highValueMinor: HIGH_VALUE_MINOR });
     const clock = slaClock(read.events.map((e) => ({ type: e.type, at: new Date(e.at) }))) ?? { startedAt: new Date(), pauses: [] };
     const taskId = newId();
-    const dueAt = slaDueAt(clock.startedAt, group.slaMinutes, calendarOf(read.calendar), clock.pauses);
+    const dueAt = slaDueAt(clock.startedAt, group.slaMinutes, parseWorkCalendar(read.calendar), clock.pauses);
     // The task, the claim's group and the outbox row's DONE in one statement (one round trip instead of
     // three); the unique "one open review per claim" index still refuses a second task under any race.
     await tx.$executeRaw`

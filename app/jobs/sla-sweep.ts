@@ -5,10 +5,9 @@
  * scheduler is declared again when the worker starts.
  */
 import { openTaskSlaState, slaEscalation } from "~/domain/sla";
-import type { SlaState } from "~/domain/work-calendar";
+import { parseWorkCalendar, type SlaState } from "~/domain/work-calendar";
 import { recordAudit } from "~/models/audit.server";
 import { prisma } from "~/utils/db.server";
-import { calendarOf } from "./route-claim";
 
 export const SLA_SWEEP_JOB = "sla-sweep";
 export const SLA_SWEEP_EVERY_MS = 60_000;
@@ -30,7 +29,7 @@ export async function runSlaSweep(now = new Date()): Promise<SlaSweepResult> {
   });
   const result: SlaSweepResult = { checked: tasks.length, atRisk: 0, breached: 0 };
   for (const task of tasks) {
-    const next = openTaskSlaState(now, task.slaDueAt!, task.slaMinutes ?? 0, calendarOf(task.claim.company.calendar)).state;
+    const next = openTaskSlaState(now, task.slaDueAt!, task.slaMinutes ?? 0, parseWorkCalendar(task.claim.company.calendar)).state;
     const to = slaEscalation(task.slaState as SlaState, next);
     if (!to) continue;
     const moved = await prisma.$transaction(async (tx) => {
