@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "~/generated/prisma/client";
 import { localDay, SSC_TIME_ZONE } from "~/domain/metrics";
-import type { BoardData } from "~/models/board-contract";
+import type { BoardData } from "~/contracts/board";
 import { scopedLiveDay } from "~/models/board-data.server";
 import { BoardTokenError, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
 import { liveDayFromRollups, rebuildRollups } from "~/models/rollups.server";
 import { loader as eventsLoader } from "~/routes/board.events";
 import { loader as boardLoader } from "~/routes/board";
 import { hashPassword } from "~/utils/auth.server";
-import { getBoardHub } from "~/utils/board-events.server";
+import { getBoardHub } from "~/models/board-hub.server";
 import { prisma } from "~/utils/db.server";
 import { createGroup, createMember, createOrg, createUser, queueReviewTask, refusal, sessionCookie, waitFor, type Org } from "./helpers";
 import { call as serverCall, sessionFrom, startRealServer } from "./real-server";

@@ -16,7 +16,7 @@ import { localDay } from "~/domain/metrics";
 import { runTaskEvent, taskEventPayload } from "~/jobs/task-event";
 import { runRouteClaim } from "~/jobs/route-claim";
 import { decideApproval, openApprovalTask, routeJobKey } from "~/models/approval.server";
-import type { BoardChange } from "~/models/board-contract";
+import type { BoardChange } from "~/contracts/board";
 import { saveClaim } from "~/models/claim-commands.server";
 import { decideReview } from "~/models/review.server";
 import { liveDayFromRollups, readLiveDay, rebuildRollups, writeLiveDay } from "~/models/rollups.server";

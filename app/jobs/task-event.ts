@@ -7,7 +7,8 @@
  */
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { boardChannel, type BoardChange } from "~/models/board-contract";
+import type { BoardChange } from "~/contracts/board";
+import { boardChannel } from "~/models/board-publisher.server";
 import { markOutboxDone } from "~/models/outbox.server";
 import { applyTaskToRollups, refreshLiveDays } from "~/models/rollups.server";
 import { METRICS_TASK_EVENT_JOB, taskEventKey, type TaskEventKind } from "~/models/task-events.server";
