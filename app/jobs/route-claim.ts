@@ -4,22 +4,20 @@
  * time on the company's working calendar. Idempotent: a claim already routed at this version, or no
  * longer waiting for routing, is left alone; the outbox row is marked done either way.
  */
-import { z } from "zod";
 import { basePriority, routeClaim, RuleConditionsSchema, type RoutingRule } from "~/domain/routing";
 import { parseWorkCalendar, slaDueAt, type Interval } from "~/domain/work-calendar";
 import { complexityBand } from "~/domain/complexity";
+import { JOBS, type JobPayload } from "~/domain/jobs";
 import { totalIn } from "~/domain/money";
-import { routeJobKey } from "~/models/approval.server";
 import { recordAudit } from "~/models/audit.server";
 import { rateLookupFor } from "~/models/exchange-rate.server";
 import { markOutboxDone } from "~/models/outbox.server";
 import { emitTaskEvent } from "~/models/task-events.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
+import { defineHandler } from "./job-handler";
 
-export const ROUTE_CLAIM_JOB = "route-claim";
-export const routeClaimPayload = z.object({ claimId: z.string().min(1), version: z.number().int().positive() });
-export type RouteClaimPayload = z.infer<typeof routeClaimPayload>;
+export type RouteClaimPayload = JobPayload<typeof JOBS.routeClaim>;
 export type RouteClaimOutcome = { outcome: "routed"; groupId: string; taskId: string } | { outcome: "skipped"; reason: string };
 
 /** High-value claims jump the queue unless a rule says otherwise (company currency, minor units). */
@@ -150,7 +148,7 @@ async function claimFigures(read: ClaimRead): Promise<{ totalCompanyMinor: bigin
 }
 
 export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Promise<RouteClaimOutcome> {
-  const jobKey = routeJobKey(claimId, version);
+  const jobKey = JOBS.routeClaim.key({ claimId, version });
   return prisma.$transaction(async (tx) => {
     const read = await readClaimForRouting(tx, claimId);
     const skip = async (reason: string): Promise<RouteClaimOutcome> => {
@@ -208,4 +206,6 @@ function toDomainRule(r: { id: string; position: number; groupId: string; active
   };
 }
 
-export const routeClaimJob = { name: ROUTE_CLAIM_JOB, payloadSchema: routeClaimPayload, handler: runRouteClaim };
+export const routeClaimHandler = defineHandler(JOBS.routeClaim, (payload) => runRouteClaim(payload), {
+  describe: (r) => (r.outcome === "routed" ? `routed group=${r.groupId}` : `skipped ${r.reason}`),
+});

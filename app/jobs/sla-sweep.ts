@@ -4,12 +4,13 @@
  * event the supervisor sees. Postgres holds the due times, so a flushed Redis loses nothing: the
  * scheduler is declared again when the worker starts.
  */
+import { JOBS } from "~/domain/jobs";
 import { openTaskSlaState, slaEscalation } from "~/domain/sla";
 import { parseWorkCalendar, type SlaState } from "~/domain/work-calendar";
 import { recordAudit } from "~/models/audit.server";
 import { prisma } from "~/utils/db.server";
+import { defineHandler } from "./job-handler";
 
-export const SLA_SWEEP_JOB = "sla-sweep";
 export const SLA_SWEEP_EVERY_MS = 60_000;
 // A quarter of a day's SLA can stretch across a long holiday (Spring Festival is 9 days): look that far ahead.
 const LOOKAHEAD_DAYS = 14;
@@ -47,3 +48,8 @@ export async function runSlaSweep(now = new Date()): Promise<SlaSweepResult> {
   }
   return result;
 }
+
+export const slaSweepHandler = defineHandler(JOBS.slaSweep, () => runSlaSweep(), {
+  // Quiet unless something moved: it runs every minute.
+  describe: (r) => (r.atRisk || r.breached ? `${r.checked} checked, ${r.atRisk} now at risk, ${r.breached} now breached` : null),
+});
