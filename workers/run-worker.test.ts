@@ -75,7 +75,7 @@ describe("attachListeners", () => {
     const { worker, log } = setup();
     worker.emit("completed", { name: "square", id: "square-3", processedOn: 1000, finishedOn: 1012 }, { n: 9 });
     worker.emit("completed", { name: "shout", id: "shout-hi", processedOn: 1000, finishedOn: 1001 }, "HI");
-    expect(log.info.mock.calls).toEqual([["[metrics] square square-3 squared=9 12ms"]]);
+    expect(log.info.mock.calls).toEqual([["[metrics] squared=9 (square square-3, 12ms)"]]);
   });
 
   it("logs every failure, and tells the handler only once BullMQ gives up", async () => {
@@ -86,8 +86,8 @@ describe("attachListeners", () => {
     worker.emit("failed", job(3), new Error("busy"));
     await vi.waitFor(() => expect(abandoned).toEqual([{ text: "hi" }]));
     expect(log.error.mock.calls.map((c) => c[0])).toEqual([
-      "[metrics] shout shout-hi failed (attempt 1/3): busy",
-      "[metrics] shout shout-hi failed (attempt 3/3, giving up): busy",
+      "[metrics] failed (shout shout-hi, attempt 1/3): busy",
+      "[metrics] failed (shout shout-hi, attempt 3/3, giving up): busy",
     ]);
     worker.emit("error", new Error("ECONNRESET"));
     worker.emit("stalled", "square-4");

@@ -68,7 +68,7 @@ export function jobProcessor<H extends readonly JobHandler[]>(queue: QueueName, 
 
 type WorkerEvents = Pick<Worker, "on">;
 
-/** One line per outcome, `[queue] <job name> <job id> …`; the handler's onFinalFailure once BullMQ gives up. */
+/** One line per outcome, `[queue] <what happened> (<job name> <job id>, …)`; the handler's onFinalFailure once BullMQ gives up. */
 export function attachListeners(worker: WorkerEvents, queue: QueueName, handlers: readonly JobHandler[], log: WorkerLog = consoleLog): void {
   const byName = handlersByName(queue, handlers);
   const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -76,20 +76,20 @@ export function attachListeners(worker: WorkerEvents, queue: QueueName, handlers
     const line = byName.get(job.name)?.describe?.(result);
     if (!line) return;
     const ms = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : 0;
-    log.info(`[${queue}] ${job.name} ${job.id} ${line} ${ms}ms`);
+    log.info(`[${queue}] ${line} (${job.name} ${job.id}, ${ms}ms)`);
   });
   worker.on("failed", (job, err) => {
     if (!job) {
-      log.error(`[${queue}] ? ? failed: ${err.message}`);
+      log.error(`[${queue}] failed (unknown job): ${err.message}`);
       return;
     }
     const final = isFinalFailure(job, err);
-    log.error(`[${queue}] ${job.name} ${job.id} failed (attempt ${job.attemptsMade}/${job.opts.attempts ?? defaultJobOptions.attempts ?? 1}${final ? ", giving up" : ""}): ${err.message}`);
+    log.error(`[${queue}] failed (${job.name} ${job.id}, attempt ${job.attemptsMade}/${job.opts.attempts ?? defaultJobOptions.attempts ?? 1}${final ? ", giving up" : ""}): ${err.message}`);
     const handler = byName.get(job.name);
     if (!final || !handler?.onFinalFailure) return;
     const payload = handler.job.payload.safeParse(job.data);
     if (!payload.success) return;
-    handler.onFinalFailure(payload.data, err).catch((e: unknown) => log.error(`[${queue}] ${job.name} ${job.id} could not record the failure: ${message(e)}`));
+    handler.onFinalFailure(payload.data, err).catch((e: unknown) => log.error(`[${queue}] could not record the failure (${job.name} ${job.id}): ${message(e)}`));
   });
   // Without a listener an ioredis error event would crash the process; BullMQ reconnects by itself.
   worker.on("error", (err) => log.error(`[${queue}] worker error: ${err.message}`));
