@@ -3,7 +3,7 @@
  *
  *   npm run bench:board-soak    (tsx bench/board-soak.ts [--boards 50] [--speed 1000] [--events 6000] [--reconnect-minutes 30])
  *
- * The real hub and stream code (app/utils/board-events.server.ts: BoardHub, boardEventStream, the Redis
+ * The real hub and stream code (app/models/board-hub.server.ts: BoardHub, boardEventStream, the Redis
  * subscription) and the real board query (getBoardData) against the bench:board database (1,000,000
  * tasks; run `npm run bench:board` once first, or set BENCH_DATABASE_URL). One simulated day runs in
  * 86,400 s / --speed of real time. Scaled by --speed: the heartbeat (15 s → 15 ms at 1000×), the
@@ -69,9 +69,9 @@ async function main(): Promise<void> {
   await ensureRedis(redisUrl);
 
   const { prisma } = await import("~/utils/db.server");
-  const { BoardHub, boardEventStream, redisSubscribe } = await import("~/utils/board-events.server");
+  const { BoardHub, boardEventStream, redisSubscribe } = await import("~/models/board-hub.server");
   const { getBoardData } = await import("~/models/board-data.server");
-  const { boardChannel } = await import("~/models/board-contract");
+  const { boardChannel } = await import("~/models/board-publisher.server");
 
   const tasks = await prisma.task.count().catch(() => 0);
   if (tasks < 10_000) throw new Error(`${url} holds ${tasks} tasks: run \`npm run bench:board\` once first (it builds the 1,000,000-task database)`);

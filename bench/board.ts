@@ -229,7 +229,7 @@ async function main(): Promise<void> {
   const { rebuildRollups } = await import("~/models/rollups.server");
   const { getBoardData } = await import("~/models/board-data.server");
   const { decideReview } = await import("~/models/review.server");
-  const { boardChannel } = await import("~/models/board-contract");
+  const { boardChannel } = await import("~/models/board-publisher.server");
   const { createSession } = await import("~/utils/session.server");
   const { prisma } = await import("~/utils/db.server");
   const { runShutdownHooks } = await import("~/utils/shutdown.server");

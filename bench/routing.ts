@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const { Queue, Worker } = await import("bullmq");
   const { Redis } = await import("ioredis");
   const { createRedis } = await import("~/utils/redis.server");
-  const { routeJobKey } = await import("~/models/approval.server");
+  const { JOBS } = await import("~/domain/jobs");
   const { startRelay } = await import("../workers/relay");
   const { startRoutingWorker } = await import("../workers/routing");
   const { runShutdownHooks } = await import("~/utils/shutdown.server");
@@ -80,17 +80,16 @@ async function main(): Promise<void> {
     INSERT INTO audit_event (claim_id, type, from_status, to_status, at)
     SELECT 'c' || g, 'claim.manager_approved', 'SUBMITTED', 'MANAGER_APPROVED', now() FROM generate_series(1, ${CLAIMS}) g`);
   await prisma.outboxEvent.createMany({
-    data: Array.from({ length: CLAIMS }, (_, i) => ({
-      queue: "routing",
-      jobName: "route-claim",
-      jobKey: routeJobKey(`c${i + 1}`, 2),
-      payload: { claimId: `c${i + 1}`, version: 2 },
-    })),
+    // Written in bulk (enqueueJob is one row per call), by the job's own definition.
+    data: Array.from({ length: CLAIMS }, (_, i) => {
+      const payload = { claimId: `c${i + 1}`, version: 2 };
+      return { queue: JOBS.routeClaim.queue, jobName: JOBS.routeClaim.name, jobKey: JOBS.routeClaim.key(payload), payload };
+    }),
   });
 
   const start = performance.now();
   const relay = await startRelay({ pollMs: 20, batchSize: 500, log: () => undefined });
-  const worker = startRoutingWorker({ concurrency: CONCURRENCY });
+  const worker = startRoutingWorker({ concurrency: CONCURRENCY, log: { info: () => undefined, warn: console.warn, error: console.error } });
   let routed = 0;
   worker.on("completed", (_job, r) => {
     if (r.outcome === "routed") routed += 1;

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { boardChannel, type BoardData } from "~/models/board-contract";
+import type { BoardData } from "~/contracts/board";
+import { boardChannel } from "~/models/board-publisher.server";
 import { getBoardData } from "~/models/board-data.server";
 import { decideReview } from "~/models/review.server";
 import { boardTokenIsLive, createBoardToken, revokeBoardToken } from "~/models/board-token.server";
 import { loader as eventsLoader } from "~/routes/board.events";
 import { loader as boardLoader } from "~/routes/board";
-import { BoardHub, boardEventStream, getBoardHub, redisSubscribe } from "~/utils/board-events.server";
+import { BoardHub, boardEventStream, getBoardHub, redisSubscribe } from "~/models/board-hub.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { startMetricsWorker } from "../workers/metrics";

@@ -7,7 +7,8 @@ import pg from "pg";
 import { expect } from "vitest";
 import type { Claim, Company, Department, Role, SlaState, User } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
-import { getQueue, QUEUES } from "~/utils/queue.server";
+import { QUEUES } from "~/domain/jobs";
+import { getQueue } from "~/utils/queue.server";
 import { createSession } from "~/utils/session.server";
 
 const unique = () => randomUUID().slice(0, 8);

@@ -12,11 +12,12 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { User } from "~/generated/prisma/client";
 import { mulberry32 as rng } from "~/domain/seeded-random";
+import { JOBS } from "~/domain/jobs";
 import { localDay } from "~/domain/metrics";
-import { runTaskEvent, taskEventPayload } from "~/jobs/task-event";
+import { runTaskEvent } from "~/jobs/task-event";
 import { runRouteClaim } from "~/jobs/route-claim";
 import { decideApproval, openApprovalTask, routeJobKey } from "~/models/approval.server";
-import type { BoardChange } from "~/models/board-contract";
+import type { BoardChange } from "~/contracts/board";
 import { saveClaim } from "~/models/claim-commands.server";
 import { decideReview } from "~/models/review.server";
 import { liveDayFromRollups, readLiveDay, rebuildRollups, writeLiveDay } from "~/models/rollups.server";
@@ -129,7 +130,7 @@ describe("metrics rollups", () => {
       }
     };
     const deliver = async (e: { jobKey: string; payload: unknown }) => {
-      await runTaskEvent(taskEventPayload.parse(e.payload), e.jobKey, deps);
+      await runTaskEvent(JOBS.taskEvent.payload.parse(e.payload), e.jobKey, deps);
       delivered.push(e);
     };
     const deliverBatch = async (share: number) => {

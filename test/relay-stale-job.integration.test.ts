@@ -1,6 +1,7 @@
 import { Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
-import { imagingJobKey, RENDER_RECEIPT_JOB, storeReceiptFile } from "~/models/stored-file.server";
+import { JOBS } from "~/domain/jobs";
+import { imagingJobKey, storeReceiptFile } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { getQueue } from "~/utils/queue.server";
@@ -26,7 +27,7 @@ describe("relay and leftover jobs", () => {
 
     // A completed job under the same id, as an earlier life of the database would have left it.
     const queue = getQueue("imaging");
-    await queue.add(RENDER_RECEIPT_JOB, { sha256: upload.sha256 }, { jobId: imagingJobKey(upload.sha256) });
+    await queue.add(JOBS.renderReceipt.name, { sha256: upload.sha256 }, { jobId: imagingJobKey(upload.sha256) });
     const connection = createRedis("worker");
     const manual = new Worker("imaging", null, { connection, prefix: env.QUEUE_PREFIX, autorun: false });
     const token = "manual-token";

@@ -9,11 +9,11 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JOBS, taskEventKey } from "~/domain/jobs";
 import { QA_ERROR_TYPES, QA_SEVERITIES } from "~/domain/qa-sampling";
 import type { Company, User } from "~/generated/prisma/client";
-import { runRouteClaim, routeClaimPayload } from "~/jobs/route-claim";
+import { runRouteClaim } from "~/jobs/route-claim";
 import { saveQaSettings } from "~/models/qa-settings.server";
-import { taskEventKey } from "~/models/task-events.server";
 import { prisma } from "~/utils/db.server";
 import { originalPath } from "~/utils/storage.server";
 import { DEFAULT_OPTIONS, DEFAULT_RATES } from "../scripts/simulate/model";
@@ -50,7 +50,7 @@ function routeInProcess(): { stop: () => Promise<void> } {
   const loop = (async () => {
     while (running) {
       const pending = await prisma.outboxEvent.findMany({ where: { queue: "routing", status: "PENDING" }, select: { payload: true }, take: 50 });
-      for (const row of pending) await runRouteClaim(routeClaimPayload.parse(row.payload));
+      for (const row of pending) await runRouteClaim(JOBS.routeClaim.payload.parse(row.payload));
       await new Promise((r) => setTimeout(r, 100));
     }
   })();

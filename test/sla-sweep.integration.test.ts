@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { runSlaSweep, SLA_SWEEP_JOB } from "~/jobs/sla-sweep";
+import { JOBS } from "~/domain/jobs";
+import { runSlaSweep } from "~/jobs/sla-sweep";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { getQueue } from "~/utils/queue.server";
@@ -39,7 +40,7 @@ describe("SLA timer", () => {
     const worker = await startSlaWorker({ everyMs: 60_000 });
     try {
       const schedulers = await getQueue("sla").getJobSchedulers();
-      expect(schedulers.map((s) => s.key)).toContain(SLA_SWEEP_JOB);
+      expect(schedulers.map((s) => s.key)).toContain(JOBS.slaSweep.key({}));
     } finally {
       await worker.close();
     }

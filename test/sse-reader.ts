@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import type { BoardData } from "~/models/board-contract";
+import type { BoardData } from "~/contracts/board";
 
 /** Reads a board event stream as it arrives: every raw event block, and each board message parsed. */
 export function sseReader(res: Response) {

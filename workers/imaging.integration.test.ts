@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Worker } from "bullmq";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureSharp, renderReceiptJob } from "~/jobs/render-receipt";
+import { configureSharp, runRenderReceipt } from "~/jobs/render-receipt";
 import { imagingJobKey, storeReceiptFile } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
 import { getQueue } from "~/utils/queue.server";
@@ -184,7 +184,7 @@ describe("imaging with an in-process worker", () => {
     expect(got).toEqual(inputs.map(([name, , date]) => [name, "READY", date]));
 
     // A redelivered job finds the work done and leaves the date as it is.
-    const again = await renderReceiptJob.handler({ sha256: accepted[0]!.sha256 });
+    const again = await runRenderReceipt({ sha256: accepted[0]!.sha256 });
     expect(again).toMatchObject({ outcome: "skipped", reason: "already_done" });
     const after = await prisma.storedFile.findUniqueOrThrow({ where: { sha256: accepted[0]!.sha256 } });
     expect(after.capturedOn?.toISOString().slice(0, 10)).toBe("2026-03-09");

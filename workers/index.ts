@@ -1,6 +1,6 @@
 /**
- * Boots the background processes (no HTTP): the outbox relay, the imaging worker and the routing worker.
- *   tsx workers/index.ts                 both
+ * Boots the background processes (no HTTP): the outbox relay and the imaging, routing, SLA and metrics workers.
+ *   tsx workers/index.ts                 all of them
  *   tsx workers/index.ts --only imaging  just the imaging worker (tests, or to scale imaging separately)
  *   tsx workers/index.ts --only relay    just the relay
  * SIGTERM/SIGINT: stop taking jobs, let running ones finish, close queues and Prisma, exit.
@@ -54,46 +54,14 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
+  // Each worker logs its own outcomes, errors and stalls (workers/run-worker.ts).
   if (roles.includes("imaging")) {
     configureSharp(env.IMAGING_CONCURRENCY);
-    const worker = startImagingWorker();
-    // One line per job outcome: what happened to which file, and how long it took.
-    worker.on("completed", (job, result) => {
-      const ms = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : 0;
-      const detail = result.outcome === "ready" ? `pages=${result.pages}` : result.outcome === "failed" ? `code=${result.code}` : `reason=${result.reason}`;
-      console.log(`[imaging] ${result.outcome} ${job.id} ${detail} ${ms}ms`);
-    });
-    worker.on("failed", (job, err) => {
-      const attempts = job ? `attempt ${job.attemptsMade}/${job.opts.attempts ?? 1}` : "";
-      console.error(`[imaging] error ${job?.id ?? "?"} ${attempts}: ${err.message}`);
-    });
-    worker.on("stalled", (jobId) => console.warn(`[imaging] stalled ${jobId}: its worker stopped; retrying`));
-    workers.push(worker);
+    workers.push(startImagingWorker());
   }
-  if (roles.includes("routing")) {
-    const worker = startRoutingWorker();
-    worker.on("completed", (job, result) => {
-      console.log(`[routing] ${result.outcome} ${job.id} ${result.outcome === "routed" ? `group=${result.groupId}` : result.reason}`);
-    });
-    worker.on("failed", (job, err) => console.error(`[routing] error ${job?.id ?? "?"}: ${err.message}`));
-    workers.push(worker);
-  }
-  if (roles.includes("sla")) {
-    const worker = await startSlaWorker();
-    worker.on("completed", (_job, r) => {
-      if (r.atRisk || r.breached) console.log(`[sla] ${r.checked} checked, ${r.atRisk} now at risk, ${r.breached} now breached`);
-    });
-    worker.on("failed", (_job, err) => console.error(`[sla] sweep failed: ${err.message}`));
-    workers.push(worker);
-  }
-  if (roles.includes("metrics")) {
-    const worker = await startMetricsWorker();
-    worker.on("completed", (_job, r) => {
-      if (r.job === "board-snapshot") console.log(`[metrics] ${r.kind} snapshot ${r.takenAt}: ${r.written} of ${r.groups} groups written`);
-    });
-    worker.on("failed", (job, err) => console.error(`[metrics] error ${job?.id ?? "?"}: ${err.message}`));
-    workers.push(worker);
-  }
+  if (roles.includes("routing")) workers.push(startRoutingWorker());
+  if (roles.includes("sla")) workers.push(await startSlaWorker());
+  if (roles.includes("metrics")) workers.push(await startMetricsWorker());
   if (roles.includes("relay")) {
     relay = await startRelay({ pollMs: env.OUTBOX_POLL_MS });
   }

@@ -4,8 +4,9 @@ import type { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RenderReceiptOutcome } from "~/jobs/render-receipt";
-import { enqueueInTransaction } from "~/models/outbox.server";
-import { imagingJobKey, RENDER_RECEIPT_JOB, storeReceiptFile } from "~/models/stored-file.server";
+import { JOBS } from "~/domain/jobs";
+import { enqueueJob } from "~/models/outbox.server";
+import { imagingJobKey, storeReceiptFile } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { getQueue } from "~/utils/queue.server";
@@ -129,7 +130,7 @@ describe("outbox relay", () => {
         for (let i = 0; i < 30; i++) {
           const sha = randomBytes(32).toString("hex");
           keys.push(imagingJobKey(sha));
-          await enqueueInTransaction(tx, { queue: "imaging", jobName: RENDER_RECEIPT_JOB, jobKey: imagingJobKey(sha), payload: { sha256: sha } });
+          await enqueueJob(tx, JOBS.renderReceipt, { sha256: sha });
         }
       });
     }
@@ -152,7 +153,7 @@ describe("imaging worker giving up", () => {
   it("marks the file FAILED (imaging_failed) once BullMQ stops retrying, so nobody waits for it forever", async () => {
     const sha = await newUpload(); // no relay running: the outbox row stays unsent
     await fs.rm(originalPath(sha)); // the original is gone: not the file's fault, so it is retried…
-    await queue.add(RENDER_RECEIPT_JOB, { sha256: sha }, { jobId: imagingJobKey(sha), attempts: 2, backoff: { type: "fixed", delay: 10 } });
+    await queue.add(JOBS.renderReceipt.name, { sha256: sha }, { jobId: imagingJobKey(sha), attempts: 2, backoff: { type: "fixed", delay: 10 } });
     worker();
     const row = await waitFor(
       async () => {

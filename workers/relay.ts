@@ -1,7 +1,8 @@
 import type { JobsOptions } from "bullmq";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { getQueue, QUEUES, type QueueName } from "~/utils/queue.server";
+import { QUEUES, type QueueName } from "~/domain/jobs";
+import { getQueue } from "~/utils/queue.server";
 
 /**
  * The outbox relay: moves committed outbox rows to BullMQ. Postgres is the source of truth and this

@@ -1,24 +1,9 @@
-import { UnrecoverableError, Worker } from "bullmq";
-import { routeClaimJob, type RouteClaimOutcome } from "~/jobs/route-claim";
-import { env } from "~/utils/env.server";
-import { QUEUES } from "~/utils/queue.server";
-import { createRedis } from "~/utils/redis.server";
+import type { Worker } from "bullmq";
+import { QUEUES } from "~/domain/jobs";
+import { routeClaimHandler, type RouteClaimOutcome } from "~/jobs/route-claim";
+import { runWorker, type WorkerLog } from "./run-worker";
 
 /** The BullMQ worker for queue "routing": one short transaction per claim, so a few at a time is plenty. */
-export function startRoutingWorker(opts: { concurrency?: number } = {}): Worker<unknown, RouteClaimOutcome> {
-  return new Worker<unknown, RouteClaimOutcome>(
-    QUEUES.routing,
-    async (job) => {
-      if (job.name !== routeClaimJob.name) throw new UnrecoverableError(`unknown job name ${job.name}`);
-      const payload = routeClaimJob.payloadSchema.safeParse(job.data);
-      if (!payload.success) throw new UnrecoverableError(`bad payload: ${payload.error.message}`);
-      return routeClaimJob.handler(payload.data);
-    },
-    {
-      connection: createRedis("worker"),
-      prefix: env.QUEUE_PREFIX,
-      concurrency: opts.concurrency ?? 4,
-      lockDuration: env.WORKER_LOCK_MS,
-    },
-  );
+export function startRoutingWorker(opts: { concurrency?: number; log?: WorkerLog } = {}): Worker<unknown, RouteClaimOutcome> {
+  return runWorker({ queue: QUEUES.routing, handlers: [routeClaimHandler], concurrency: opts.concurrency ?? 4, log: opts.log });
 }

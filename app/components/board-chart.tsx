@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { Chart as ChartType } from "chart.js";
-import type { BoardData } from "~/models/board-contract";
+import type { BoardData } from "~/contracts/board";
 
 type Props = { perHour: BoardData["perHour"]; todayLabel: string; lastWeekLabel: string; ariaLabel: string; locale: string };
 

@@ -1,7 +1,7 @@
 import { Form, useLocation } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { AGE_BUCKETS, type BoardData } from "~/models/board-contract";
+import { AGE_BUCKETS, type BoardData } from "~/contracts/board";
 import { LOCALES } from "~/i18n/config";
 import { BoardAutoScroll } from "./board-auto-scroll";
 import { BoardHourlyChart } from "./board-chart";

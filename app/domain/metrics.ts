@@ -5,7 +5,6 @@
  * same way (date_trunc('hour', t, zone)), and the tests hold both to it.
  */
 import { DateTime, IANAZone } from "luxon";
-import { AGE_BUCKETS, type AgeBucket } from "~/models/board-contract";
 import { DEFAULT_CALENDAR } from "./work-calendar";
 
 /** The SSC's own time zone: "today", the board's hours and every rollup bucket are local to it. */
@@ -95,6 +94,10 @@ export function firstPassYield(approved: number, firstPass: number): number | nu
 export function errorsPer10k(errors: number, checked: number): number | null {
   return share(errors, checked) === null ? null : (errors * 10_000) / checked;
 }
+
+/** Backlog age buckets, oldest last: under 1 h, 1–4 h, 4–8 h, 8–24 h, over 1 day (wall-clock age since the task was created). */
+export const AGE_BUCKETS = ["lt1h", "h1to4", "h4to8", "h8to24", "gt1d"] as const;
+export type AgeBucket = (typeof AGE_BUCKETS)[number];
 
 const HOUR_MS = 3_600_000;
 /** Upper bounds (exclusive) of the age buckets, in ms; the last bucket is open-ended. */

@@ -5,6 +5,7 @@ import {
   DEFAULT_CALENDAR,
   addWorkingMinutes,
   isWorkingDay,
+  parseWorkCalendar,
   slaDueAt,
   slaState,
   workingMinutesBetween,
@@ -283,5 +284,34 @@ describe("addWorkingMinutes and workingMinutesBetween are inverse (seeded proper
       expect(back.getTime()).toBeLessThanOrEqual(end.getTime());
       expect(workingMinutesBetween(start, back, c, pauses)).toBeCloseTo(between, 9);
     }
+  });
+});
+
+describe("parseWorkCalendar", () => {
+  const warnings: string[] = [];
+  const warn = (m: string) => warnings.push(m);
+
+  it("reads a stored calendar as it is, and none stored as the default without a word", () => {
+    warnings.length = 0;
+    expect(parseWorkCalendar(JSON.parse(JSON.stringify(london)), warn)).toEqual(london);
+    expect(parseWorkCalendar(null, warn)).toBe(DEFAULT_CALENDAR);
+    expect(parseWorkCalendar(undefined, warn)).toBe(DEFAULT_CALENDAR);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ["not an object", "Asia/Shanghai"],
+    ["a missing field", { ...london, workdays: undefined }],
+    ["a weekday out of range", { ...london, workdays: [0, 1] }],
+    ["a clock that is not HH:MM", { ...london, dayStart: "9am" }],
+    ["an unknown time zone", { ...london, timeZone: "Mars/Olympus" }],
+    ["a day that ends before it starts", { ...london, dayStart: "18:00", dayEnd: "09:00" }],
+    ["a break that ends before it starts", { ...london, breaks: [{ start: "13:00", end: "12:00" }] }],
+    ["a date that does not exist", { ...london, holidays: ["2026-02-30"] }],
+  ])("falls back to the default with a warning on %s", (_what, stored) => {
+    warnings.length = 0;
+    expect(parseWorkCalendar(stored, warn)).toBe(DEFAULT_CALENDAR);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/work calendar is invalid/);
   });
 });

@@ -7,6 +7,7 @@
  * never minute by minute, and whole days inside a long pause are jumped over.
  */
 import { DateTime, IANAZone } from "luxon";
+import { z } from "zod";
 
 export type WorkCalendar = {
   timeZone: string;
@@ -62,6 +63,43 @@ export const DEFAULT_CALENDAR: WorkCalendar = {
     "2026-09-20", "2026-10-10", // Sunday and Saturday, for National Day
   ],
 };
+
+const CLOCK = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "HH:MM");
+const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
+
+/** The shape of a stored calendar (company.calendar); parseWorkCalendar also checks that it is usable. */
+export const WorkCalendarSchema = z.object({
+  timeZone: z.string().min(1),
+  workdays: z.array(z.number().int().min(1).max(7)),
+  dayStart: CLOCK,
+  dayEnd: CLOCK,
+  breaks: z.array(z.object({ start: CLOCK, end: CLOCK })).optional(),
+  holidays: z.array(DATE),
+  extraWorkdays: z.array(DATE),
+});
+
+/**
+ * A stored calendar (JSON from the database) as a WorkCalendar. None stored (null) means the default;
+ * one that does not validate — wrong shape, unknown time zone, a day that ends before it starts, a
+ * date that does not exist — also falls back to the default, with a warning, so SLA clocks keep
+ * running on the SSC's hours rather than failing every claim of that company.
+ */
+export function parseWorkCalendar(json: unknown, warn: (message: string) => void = console.warn): WorkCalendar {
+  if (json === null || json === undefined) return DEFAULT_CALENDAR;
+  const shape = WorkCalendarSchema.safeParse(json);
+  if (!shape.success) {
+    warn(`[calendar] stored work calendar is invalid (${shape.error.issues.map((i) => `${i.path.join(".") || "calendar"}: ${i.message}`).join("; ")}); using the default`);
+    return DEFAULT_CALENDAR;
+  }
+  try {
+    parseCalendar(shape.data);
+    for (const date of [...shape.data.holidays, ...shape.data.extraWorkdays]) parseDate(date);
+  } catch (err) {
+    warn(`[calendar] stored work calendar is invalid (${err instanceof Error ? err.message : String(err)}); using the default`);
+    return DEFAULT_CALENDAR;
+  }
+  return shape.data;
+}
 
 const MINUTE_MS = 60_000;
 // No real calendar goes two years without a working day; beyond that it is a misconfiguration.

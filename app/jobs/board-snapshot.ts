@@ -5,23 +5,23 @@
  * A slot is written once: a late or repeated run for the same hour/day leaves the first row.
  */
 import { DateTime } from "luxon";
-import { z } from "zod";
+import { JOBS, type JobPayload, type SnapshotKind } from "~/domain/jobs";
 import { SSC_TIME_ZONE } from "~/domain/metrics";
 import { backlogByGroup } from "~/models/board-data.server";
 import { prisma } from "~/utils/db.server";
+import { defineHandler } from "./job-handler";
 
-export const BOARD_SNAPSHOT_JOB = "board-snapshot";
+/** The job schedulers (local time, SSC_TIME_ZONE); each scheduler's id is the job's key. */
 export const SNAPSHOT_SCHEDULES = {
-  hourly: { id: "board-snapshot-hourly", pattern: "0 * * * *" },
-  daily: { id: "board-snapshot-daily", pattern: "0 0 * * *" },
+  hourly: { id: JOBS.boardSnapshot.key({ kind: "hourly" }), pattern: "0 * * * *" },
+  daily: { id: JOBS.boardSnapshot.key({ kind: "daily" }), pattern: "0 0 * * *" },
 } as const;
 
-export const boardSnapshotPayload = z.object({ kind: z.enum(["hourly", "daily"]) });
-export type BoardSnapshotPayload = z.infer<typeof boardSnapshotPayload>;
-export type BoardSnapshotResult = { kind: "hourly" | "daily"; takenAt: string; groups: number; written: number };
+export type BoardSnapshotPayload = JobPayload<typeof JOBS.boardSnapshot>;
+export type BoardSnapshotResult = { kind: SnapshotKind; takenAt: string; groups: number; written: number };
 
 /** The slot a run belongs to: the start of the local hour or day it runs in. */
-export function snapshotSlot(kind: "hourly" | "daily", now: Date, tz: string = SSC_TIME_ZONE): Date {
+export function snapshotSlot(kind: SnapshotKind, now: Date, tz: string = SSC_TIME_ZONE): Date {
   return DateTime.fromJSDate(now, { zone: tz }).startOf(kind === "hourly" ? "hour" : "day").toJSDate();
 }
 
@@ -50,4 +50,6 @@ export async function runBoardSnapshot({ kind }: BoardSnapshotPayload, now: Date
   return { kind, takenAt: takenAt.toISOString(), groups: rows.length, written: result.count };
 }
 
-export const boardSnapshotJob = { name: BOARD_SNAPSHOT_JOB, payloadSchema: boardSnapshotPayload, handler: runBoardSnapshot };
+export const boardSnapshotHandler = defineHandler(JOBS.boardSnapshot, (payload) => runBoardSnapshot(payload), {
+  describe: (r) => `${r.kind} snapshot ${r.takenAt}: ${r.written} of ${r.groups} groups written`,
+});

@@ -5,17 +5,18 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import exifr from "exifr";
 import sharp, { type Sharp } from "sharp";
-import { z } from "zod";
 import { exifCaptureDate, parsePdfDate, plausibleCaptureDate } from "~/domain/capture-date";
 import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
+import { JOBS, type JobPayload } from "~/domain/jobs";
 import { isAcceptedMimeType, type FileFailureCode } from "~/domain/upload-validation";
 import { markOutboxDone } from "~/models/outbox.server";
-import { imagingJobKey, RENDER_RECEIPT_JOB } from "~/models/stored-file.server";
+import { imagingJobKey } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { runTool } from "~/utils/pdf-tools.server";
 import { derivedDir, originalPath } from "~/utils/storage.server";
 import { convertHeicToJpeg, HeicConversionError } from "./heic";
+import { defineHandler } from "./job-handler";
 
 /** Deep Zoom parameters shared with the viewer (OpenSeadragon reads them back from the .dzi). */
 export const DZI_TILE = { size: 254, overlap: 1, layout: "dz" } as const;
@@ -359,15 +360,15 @@ export function configureSharp(jobConcurrency: number): void {
 
 // ---------- the job ----------
 
-export const renderReceiptPayload = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
-export type RenderReceiptPayload = z.infer<typeof renderReceiptPayload>;
+export type RenderReceiptPayload = JobPayload<typeof JOBS.renderReceipt>;
 
 export type RenderReceiptOutcome =
   | { outcome: "ready"; sha256: string; pages: number }
   | { outcome: "failed"; sha256: string; code: ImagingFailureCode }
   | { outcome: "skipped"; sha256: string; reason: "already_done" | "no_such_file" };
 
-async function renderReceipt(payload: RenderReceiptPayload): Promise<RenderReceiptOutcome> {
+/** Renders a stored file and records the result; idempotent (a redelivered job finds the work done). */
+export async function runRenderReceipt(payload: RenderReceiptPayload): Promise<RenderReceiptOutcome> {
   const { sha256 } = payload;
   const jobKey = imagingJobKey(sha256);
   const file = await prisma.storedFile.findUnique({ where: { sha256 } });
@@ -425,8 +426,8 @@ async function recordFailure(sha256: string, jobKey: string, failureReason: stri
   });
 }
 
-export const renderReceiptJob = {
-  name: RENDER_RECEIPT_JOB,
-  payloadSchema: renderReceiptPayload,
-  handler: renderReceipt,
-} as const;
+export const renderReceiptHandler = defineHandler(JOBS.renderReceipt, (payload) => runRenderReceipt(payload), {
+  describe: (r) => `${r.outcome} ${r.outcome === "ready" ? `pages=${r.pages}` : r.outcome === "failed" ? `code=${r.code}` : `reason=${r.reason}`}`,
+  // Once BullMQ gives up, say so on the file: otherwise the claim page would show "processing" forever.
+  onFinalFailure: (payload) => markImagingAbandoned(payload.sha256),
+});

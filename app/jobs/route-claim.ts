@@ -4,30 +4,24 @@
  * time on the company's working calendar. Idempotent: a claim already routed at this version, or no
  * longer waiting for routing, is left alone; the outbox row is marked done either way.
  */
-import { z } from "zod";
 import { basePriority, routeClaim, RuleConditionsSchema, type RoutingRule } from "~/domain/routing";
-import { DEFAULT_CALENDAR, slaDueAt, type Interval, type WorkCalendar } from "~/domain/work-calendar";
+import { parseWorkCalendar, slaDueAt, type Interval } from "~/domain/work-calendar";
 import { complexityBand } from "~/domain/complexity";
+import { JOBS, type JobPayload } from "~/domain/jobs";
 import { totalIn } from "~/domain/money";
-import { routeJobKey } from "~/models/approval.server";
 import { recordAudit } from "~/models/audit.server";
 import { rateLookupFor } from "~/models/exchange-rate.server";
 import { markOutboxDone } from "~/models/outbox.server";
 import { emitTaskEvent } from "~/models/task-events.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
+import { defineHandler } from "./job-handler";
 
-export const ROUTE_CLAIM_JOB = "route-claim";
-export const routeClaimPayload = z.object({ claimId: z.string().min(1), version: z.number().int().positive() });
-export type RouteClaimPayload = z.infer<typeof routeClaimPayload>;
+export type RouteClaimPayload = JobPayload<typeof JOBS.routeClaim>;
 export type RouteClaimOutcome = { outcome: "routed"; groupId: string; taskId: string } | { outcome: "skipped"; reason: string };
 
 /** High-value claims jump the queue unless a rule says otherwise (company currency, minor units). */
 const HIGH_VALUE_MINOR = 5_000_000n;
-
-export function calendarOf(json: unknown): WorkCalendar {
-  return json && typeof json === "object" && "timeZone" in json ? (json as WorkCalendar) : DEFAULT_CALENDAR;
-}
 
 type ClockEvent = { type: string; at: Date };
 
@@ -154,7 +148,7 @@ async function claimFigures(read: ClaimRead): Promise<{ totalCompanyMinor: bigin
 }
 
 export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Promise<RouteClaimOutcome> {
-  const jobKey = routeJobKey(claimId, version);
+  const jobKey = JOBS.routeClaim.key({ claimId, version });
   return prisma.$transaction(async (tx) => {
     const read = await readClaimForRouting(tx, claimId);
     const skip = async (reason: string): Promise<RouteClaimOutcome> => {
@@ -180,7 +174,7 @@ export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Pr
     const priority = decision.priority || basePriority(routingFacts, { highValueMinor: HIGH_VALUE_MINOR });
     const clock = slaClock(read.events.map((e) => ({ type: e.type, at: new Date(e.at) }))) ?? { startedAt: new Date(), pauses: [] };
     const taskId = newId();
-    const dueAt = slaDueAt(clock.startedAt, group.slaMinutes, calendarOf(read.calendar), clock.pauses);
+    const dueAt = slaDueAt(clock.startedAt, group.slaMinutes, parseWorkCalendar(read.calendar), clock.pauses);
     // The task, the claim's group and the outbox row's DONE in one statement (one round trip instead of
     // three); the unique "one open review per claim" index still refuses a second task under any race.
     await tx.$executeRaw`
@@ -212,4 +206,6 @@ function toDomainRule(r: { id: string; position: number; groupId: string; active
   };
 }
 
-export const routeClaimJob = { name: ROUTE_CLAIM_JOB, payloadSchema: routeClaimPayload, handler: runRouteClaim };
+export const routeClaimHandler = defineHandler(JOBS.routeClaim, (payload) => runRouteClaim(payload), {
+  describe: (r) => (r.outcome === "routed" ? `routed group=${r.groupId}` : `skipped ${r.reason}`),
+});

@@ -4,13 +4,13 @@
  * event the supervisor sees. Postgres holds the due times, so a flushed Redis loses nothing: the
  * scheduler is declared again when the worker starts.
  */
+import { JOBS } from "~/domain/jobs";
 import { openTaskSlaState, slaEscalation } from "~/domain/sla";
-import type { SlaState } from "~/domain/work-calendar";
+import { parseWorkCalendar, type SlaState } from "~/domain/work-calendar";
 import { recordAudit } from "~/models/audit.server";
 import { prisma } from "~/utils/db.server";
-import { calendarOf } from "./route-claim";
+import { defineHandler } from "./job-handler";
 
-export const SLA_SWEEP_JOB = "sla-sweep";
 export const SLA_SWEEP_EVERY_MS = 60_000;
 // A quarter of a day's SLA can stretch across a long holiday (Spring Festival is 9 days): look that far ahead.
 const LOOKAHEAD_DAYS = 14;
@@ -30,7 +30,7 @@ export async function runSlaSweep(now = new Date()): Promise<SlaSweepResult> {
   });
   const result: SlaSweepResult = { checked: tasks.length, atRisk: 0, breached: 0 };
   for (const task of tasks) {
-    const next = openTaskSlaState(now, task.slaDueAt!, task.slaMinutes ?? 0, calendarOf(task.claim.company.calendar)).state;
+    const next = openTaskSlaState(now, task.slaDueAt!, task.slaMinutes ?? 0, parseWorkCalendar(task.claim.company.calendar)).state;
     const to = slaEscalation(task.slaState as SlaState, next);
     if (!to) continue;
     const moved = await prisma.$transaction(async (tx) => {
@@ -48,3 +48,8 @@ export async function runSlaSweep(now = new Date()): Promise<SlaSweepResult> {
   }
   return result;
 }
+
+export const slaSweepHandler = defineHandler(JOBS.slaSweep, () => runSlaSweep(), {
+  // Quiet unless something moved: it runs every minute.
+  describe: (r) => (r.atRisk || r.breached ? `${r.checked} checked, ${r.atRisk} now at risk, ${r.breached} now breached` : null),
+});

@@ -13,7 +13,8 @@ import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
 import { emitTaskEvent, emitTaskEvents } from "./task-events.server";
 import { rateLookupFor } from "./exchange-rate.server";
-import { enqueueInTransaction } from "./outbox.server";
+import { JOBS } from "~/domain/jobs";
+import { enqueueJob } from "./outbox.server";
 
 /** Why a decision was refused: the AppError codes `decideApproval` throws (a refusal by a rule carries its reason). */
 export type ApprovalErrorCode = "not_found" | "not_allowed" | "stale" | "already_decided" | "comment_required";
@@ -22,7 +23,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export function routeJobKey(claimId: string, version: number): string {
-  return `route-${claimId}-v${version}`;
+  return JOBS.routeClaim.key({ claimId, version });
 }
 
 /** Facts about a claim that approval and routing both need, read inside the caller's transaction. */
@@ -225,7 +226,7 @@ export async function decideApproval({
     if (!to.ok) throw new AppError<ApprovalErrorCode>("stale");
     const updated = await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } }, select: { version: true } });
     await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.manager_approved", fromStatus: claim.status, toStatus: to.to, data: { onBehalfOf, ...(note ? { comment: note } : {}) } });
-    await enqueueInTransaction(tx, { queue: "routing", jobName: "route-claim", jobKey: routeJobKey(claim.id, updated.version), payload: { claimId: claim.id, version: updated.version } });
+    await enqueueJob(tx, JOBS.routeClaim, { claimId: claim.id, version: updated.version });
     return { status: "MANAGER_APPROVED" as const };
   });
 }

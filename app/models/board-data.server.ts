@@ -1,5 +1,5 @@
 /**
- * What the wall board shows (BoardData, app/models/board-contract.ts), computed on request.
+ * What the wall board shows (BoardData, app/contracts/board.ts), computed on request.
  *
  * History comes from the rollups (metric_daily / metric_hourly) and the live counters in Redis that
  * mirror them (today's and last week's pieces per operator and tasks per hour); only small live
@@ -27,40 +27,14 @@ import {
   slaCompliance,
   SSC_TIME_ZONE,
 } from "~/domain/metrics";
+import type { AgeBucket, BoardBacklogRow, BoardData } from "~/contracts/board";
 import { env } from "~/utils/env.server";
 import { prisma } from "~/utils/db.server";
-import { createRedis } from "~/utils/redis.server";
-import { onShutdown } from "~/utils/shutdown.server";
-import { boardChannel, type AgeBucket, type BoardBacklogRow, type BoardChange, type BoardData } from "./board-contract";
+import { boardRedis } from "./board-publisher.server";
 import { getBoardTarget } from "./board-settings.server";
 import { liveDayFromRollups, PIECE_TYPES, readLiveDay, type LiveDay } from "./rollups.server";
 
 const QUALITY_WINDOW_MS = 30 * 86_400_000;
-
-let shared: Redis | undefined;
-/** One Redis connection per process for the live counters and announcements (closed on shutdown). */
-function sharedRedis(): Redis {
-  if (!shared) {
-    const client = createRedis("queue");
-    // Errors surface on the commands; a down Redis must not crash the web process.
-    client.on("error", () => undefined);
-    shared = client;
-    onShutdown(async () => {
-      shared = undefined;
-      await client.quit().catch(() => undefined);
-    });
-  }
-  return shared;
-}
-
-/** Tells open boards that something changed (they reload their data, coalescing bursts). */
-export async function announceBoardChange(change: BoardChange, redis: Redis = sharedRedis()): Promise<void> {
-  try {
-    await redis.publish(boardChannel(env.QUEUE_PREFIX), JSON.stringify(change));
-  } catch (err) {
-    console.warn(`[board] could not announce ${change.kind}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 /** Live counters from Redis; straight from the rollups when Redis is unreachable (slower, still right). */
 async function liveDay(redis: Redis, day: string): Promise<LiveDay> {
@@ -172,7 +146,7 @@ export type GetBoardDataOptions = {
   scope?: BoardScope;
 };
 
-export async function getBoardData({ now = new Date(), redis = sharedRedis(), scope }: GetBoardDataOptions = {}): Promise<BoardData> {
+export async function getBoardData({ now = new Date(), redis = boardRedis(), scope }: GetBoardDataOptions = {}): Promise<BoardData> {
   const tz = SSC_TIME_ZONE;
   const allCompanyIds = (await prisma.company.findMany({ select: { id: true } })).map((c) => c.id);
   const companyIds = scope ? scope.companyIds.filter((id) => allCompanyIds.includes(id)) : allCompanyIds;

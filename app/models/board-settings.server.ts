@@ -8,7 +8,7 @@ import { BoardTargetSchema } from "~/domain/board-settings";
 import { DEFAULT_TARGET_DAYS, parseTargetDays } from "~/domain/metrics";
 import { prisma, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
-import { announceBoardChange } from "./board-data.server";
+import { publishBoardChange } from "./board-publisher.server";
 
 export const CYCLE_TARGET_KEY = "cycle_target_days";
 
@@ -43,6 +43,6 @@ export async function saveBoardTarget({ actor, days }: { actor: Actor; days: unk
     await recordAudit(tx, { actorId: actor.id, type: "board.target_changed", data: { key: CYCLE_TARGET_KEY, from: previous, to: parsed.days } });
     return true;
   });
-  if (changed) await announceBoardChange({ at: new Date().toISOString(), kind: "settings" });
+  if (changed) await publishBoardChange({ at: new Date().toISOString(), kind: "settings" });
   return { ok: true, days: parsed.days };
 }

@@ -1,21 +1,18 @@
+import type { JobDefinition, JobInput } from "~/domain/jobs";
+import type { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
-import type { QueueName } from "~/utils/queue.server";
-
-export type OutboxJob = {
-  queue: QueueName;
-  jobName: string;
-  /** Business key, used as the BullMQ jobId: enqueuing the same key twice is a no-op. */
-  jobKey: string;
-  payload: Record<string, string | number | boolean | null>;
-};
 
 /**
- * Records a job in the same transaction as the change that causes it. The relay (workers/relay.ts)
- * moves it to BullMQ after the commit; a rolled-back change never produces a job.
+ * The one way to start a job: records it in the same transaction as the change that causes it. The
+ * relay (workers/relay.ts) moves it to BullMQ after the commit; a rolled-back change never produces a
+ * job. The payload is checked against the job's schema here, so the outbox never holds one its worker
+ * would refuse; the key (the BullMQ job id) comes from the definition unless `key` is given (for
+ * events that happen more than once, like a reassignment). The same key twice is one job.
  */
-export async function enqueueInTransaction(tx: Tx, job: OutboxJob): Promise<void> {
+export async function enqueueJob<D extends JobDefinition>(tx: Tx, job: D, payload: JobInput<D>, opts: { key?: string } = {}): Promise<void> {
+  const data = job.payload.parse(payload) as Prisma.InputJsonObject;
   await tx.outboxEvent.createMany({
-    data: [{ queue: job.queue, jobName: job.jobName, jobKey: job.jobKey, payload: job.payload }],
+    data: [{ queue: job.queue, jobName: job.name, jobKey: opts.key ?? job.key(data), payload: data }],
     skipDuplicates: true,
   });
 }

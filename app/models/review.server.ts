@@ -9,8 +9,8 @@ import { checkClaim, type CheckFacts, type Finding } from "~/domain/claim-checks
 import { transition, type ClaimAction, type ClaimStatus } from "~/domain/claim-machine";
 import { hammingDistance } from "~/domain/perceptual-hash";
 import { canProcess } from "~/domain/segregation";
+import { parseWorkCalendar } from "~/domain/work-calendar";
 import { Prisma } from "~/generated/prisma/client";
-import { calendarOf } from "~/jobs/route-claim";
 import { prisma, readTogether, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
@@ -207,7 +207,7 @@ async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Findi
     elsewhere,
     categoryLimits,
     rateFor: (from, to, onDate) => (to === claim.company.currency ? rateFor(from, to, onDate) : byTarget.get(to)?.(from, to, onDate)),
-    calendar: calendarOf(company.calendar),
+    calendar: parseWorkCalendar(company.calendar),
   });
 }
 

@@ -5,8 +5,7 @@
  */
 import { DateTime } from "luxon";
 import { queueFigures, serversNeeded, type QueueFigures } from "~/domain/erlang-c";
-import { isWorkingDay, workingMinutesBetween, type WorkCalendar } from "~/domain/work-calendar";
-import { calendarOf } from "~/jobs/route-claim";
+import { isWorkingDay, parseWorkCalendar, workingMinutesBetween, type WorkCalendar } from "~/domain/work-calendar";
 import { prisma, type Db } from "~/utils/db.server";
 
 export const DEFAULT_GOAL = 0.8;
@@ -121,7 +120,7 @@ export async function staffingReport(
 ): Promise<StaffingReport> {
   if (!(goal >= GOAL_RANGE.min && goal <= GOAL_RANGE.max)) throw new RangeError(`goal must be within ${GOAL_RANGE.min}–${GOAL_RANGE.max}, got ${goal}`);
   const company = await db.company.findUnique({ where: { id: calendarCompanyId }, select: { calendar: true } });
-  const cal = calendarOf(company?.calendar ?? null);
+  const cal = parseWorkCalendar(company?.calendar ?? null);
   const window = staffingWindow(now, days, cal);
   const { from, to } = window;
   const zone = cal.timeZone;

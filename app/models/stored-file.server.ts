@@ -1,14 +1,13 @@
+import { JOBS } from "~/domain/jobs";
 import type { StoredFile } from "~/generated/prisma/client";
-import { enqueueInTransaction } from "~/models/outbox.server";
+import { enqueueJob } from "~/models/outbox.server";
 import type { Tx } from "~/utils/db.server";
 import { storeOriginal } from "~/utils/storage.server";
 import type { AcceptedUpload } from "~/utils/upload.server";
 
-export const RENDER_RECEIPT_JOB = "render-receipt";
-
-/** The imaging job's business key: one rendering per distinct file, however many receipts share it. */
+/** The imaging job's business key (JOBS.renderReceipt): one rendering per distinct file, however many receipts share it. */
 export function imagingJobKey(sha256: string): string {
-  return `imaging-${sha256}`;
+  return JOBS.renderReceipt.key({ sha256 });
 }
 
 /**
@@ -29,12 +28,7 @@ export async function storeReceiptFile(tx: Tx, upload: AcceptedUpload): Promise<
     skipDuplicates: true,
   });
   if (created.count === 1) {
-    await enqueueInTransaction(tx, {
-      queue: "imaging",
-      jobName: RENDER_RECEIPT_JOB,
-      jobKey: imagingJobKey(upload.sha256),
-      payload: { sha256: upload.sha256 },
-    });
+    await enqueueJob(tx, JOBS.renderReceipt, { sha256: upload.sha256 });
   }
   return tx.storedFile.findUniqueOrThrow({ where: { sha256: upload.sha256 } });
 }

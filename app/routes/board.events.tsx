@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { boardStillAllowed, boardStreamLimits, clientAddressOf, requireBoardViewer } from "~/utils/board-access.server";
-import { boardEventStream, getBoardHub, tooManyStreams } from "~/utils/board-events.server";
+import { boardEventStream, getBoardHub, tooManyStreams } from "~/models/board-hub.server";
 
 /**
  * The wall board's live feed (Server-Sent Events). `?probe=1` only answers whether this board may

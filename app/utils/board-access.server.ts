@@ -2,7 +2,7 @@ import { hasRole, type Actor } from "~/domain/actor";
 import { boardScopeKey, type BoardScope } from "~/domain/board-links";
 import { boardManagerScope, liveBoardLink, verifyBoardToken } from "~/models/board-token.server";
 import { getOptionalUser, requireUser, type SessionUser } from "./auth.server";
-import type { StreamLimit } from "./board-events.server";
+import type { StreamLimit } from "~/models/board-hub.server";
 import { env } from "./env.server";
 import { isSessionActive } from "./session.server";
 

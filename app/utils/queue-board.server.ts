@@ -2,8 +2,9 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import type { RequestHandler } from "express";
+import { QUEUES } from "~/domain/jobs";
 import { getUserFromCookieHeader } from "./auth.server";
-import { getQueue, QUEUES } from "./queue.server";
+import { getQueue } from "./queue.server";
 
 export const QUEUE_BOARD_PATH = "/admin/queues";
 

@@ -1,18 +1,9 @@
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
+import type { QueueName } from "~/domain/jobs";
 import { env } from "./env.server";
 import { createRedis } from "./redis.server";
 import { onShutdown } from "./shutdown.server";
-
-/** Every queue the system knows; a worker file exists under workers/ for each. */
-export const QUEUES = {
-  imaging: "imaging",
-  routing: "routing",
-  sla: "sla",
-  /** Task events → rollups, live counters and the wall board (workers/metrics.ts). */
-  metrics: "metrics",
-} as const;
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const defaultJobOptions: JobsOptions = {
   attempts: 5,

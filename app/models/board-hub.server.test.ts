@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BoardScope } from "~/domain/board-links";
-import type { BoardData } from "~/models/board-contract";
-import { BoardHub, boardEventStream, type BoardListener } from "./board-events.server";
+import type { BoardData } from "~/contracts/board";
+import { BoardHub, boardEventStream, type BoardListener } from "./board-hub.server";
 
 // The hub with a fake subscription and a counting loader: coalescing, fan-out and cleanup, no Redis.
 function board(n: number): BoardData {

@@ -1,12 +1,11 @@
 /**
- * What the wall board shows, and how it hears that something changed. Shared by the metrics worker
- * (which computes and announces), the board's loader and its Server-Sent Events route.
- * Plain data only: this file is imported by both server and browser code.
+ * What the wall board shows, and the message that tells it something changed. Shared by the metrics
+ * worker (which computes and announces), the board's loader, its Server-Sent Events route and the
+ * board's components. Plain data only: imported by server and browser code; imports the domain only.
  */
+import type { AgeBucket } from "~/domain/metrics";
 
-/** Backlog age buckets, oldest last: under 1 h, 1–4 h, 4–8 h, 8–24 h, over 1 day (wall-clock age since the task was created). */
-export const AGE_BUCKETS = ["lt1h", "h1to4", "h4to8", "h8to24", "gt1d"] as const;
-export type AgeBucket = (typeof AGE_BUCKETS)[number];
+export { AGE_BUCKETS, type AgeBucket } from "~/domain/metrics";
 
 export type BoardBacklogRow = {
   groupId: string;
@@ -50,10 +49,5 @@ export type BoardData = {
   leaderboard: BoardLeader[];
 };
 
-/** Redis pub/sub channel (pub/sub ignores the db number, so it carries the queue prefix). */
-export function boardChannel(prefix: string): string {
-  return `${prefix}:board:changed`;
-}
-
-/** The message on that channel: what changed; the board reloads its data, coalescing bursts. */
+/** The message on the board channel (app/models/board-publisher.server.ts): what changed; the board reloads its data, coalescing bursts. */
 export type BoardChange = { at: string; kind: string; taskId?: string };

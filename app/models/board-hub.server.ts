@@ -9,11 +9,11 @@
  * throws, or has not answered by the next check is ended — never kept open because a check failed.
  */
 import { boardScopeKey, type BoardScope } from "~/domain/board-links";
-import { boardChannel, type BoardData } from "~/models/board-contract";
-import { getBoardData } from "~/models/board-data.server";
-import { env } from "./env.server";
-import { createRedis } from "./redis.server";
-import { onShutdown } from "./shutdown.server";
+import type { BoardData } from "~/contracts/board";
+import { createRedis } from "~/utils/redis.server";
+import { onShutdown } from "~/utils/shutdown.server";
+import { getBoardData } from "./board-data.server";
+import { boardChannel } from "./board-publisher.server";
 
 export type BoardListener = {
   send(chunk: Uint8Array): void;
@@ -336,7 +336,7 @@ export class BoardHub {
 /** Redis-backed subscription to the board channel: one connection, closed when the last board goes. */
 export function redisSubscribe(onMessage: (message: string) => void, onResync: () => void): Promise<() => Promise<void>> {
   const sub = createRedis("subscriber");
-  const channel = boardChannel(env.QUEUE_PREFIX);
+  const channel = boardChannel();
   let readyOnce = false;
   sub.on("message", (ch: string, message: string) => {
     if (ch === channel) onMessage(message);

@@ -1,0 +1,95 @@
+/**
+ * Every background job's contract, in one place: the queue it runs on, its name, its job id (a
+ * business key, so enqueuing the same work twice is one job) and its payload schema. Models put jobs
+ * in the outbox by these definitions (enqueueJob in app/models/outbox.server.ts); the handlers in
+ * app/jobs/ run them; workers/run-worker.ts parses each payload with the schema before its handler
+ * sees it. Payloads carry ids only: a handler re-reads the rows it needs.
+ */
+import { z } from "zod";
+
+/** Every queue the system knows; a worker file exists under workers/ for each. */
+export const QUEUES = {
+  imaging: "imaging",
+  routing: "routing",
+  sla: "sla",
+  /** Task events → rollups, live counters and the wall board (workers/metrics.ts). */
+  metrics: "metrics",
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export type JobDefinition<Q extends QueueName = QueueName, N extends string = string, S extends z.ZodType = z.ZodType> = {
+  readonly queue: Q;
+  readonly name: N;
+  readonly payload: S;
+  /** The BullMQ job id and outbox key. */
+  key(payload: z.output<S>): string;
+};
+
+/** What the handler receives (after parsing) and what enqueueJob accepts. */
+export type JobPayload<D extends JobDefinition> = z.output<D["payload"]>;
+export type JobInput<D extends JobDefinition> = z.input<D["payload"]>;
+
+export function defineJob<const Q extends QueueName, const N extends string, S extends z.ZodType>(def: JobDefinition<Q, N, S>): JobDefinition<Q, N, S> {
+  return def;
+}
+
+/**
+ * What happened to a task; every transition puts one task-event job in the outbox:
+ *  created    a task row was inserted (approval step opened, claim routed, QA sample drawn)
+ *  started    an operator took it (Next, or opened an approval)
+ *  finished   it was decided (status DONE, outcome set)
+ *  cancelled  it was withdrawn without a decision (status CANCELLED)
+ *  reassigned a supervisor moved it to someone else (may happen several times)
+ */
+export const TASK_EVENT_KINDS = ["created", "started", "finished", "cancelled", "reassigned"] as const;
+export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
+
+/** A task event's job key; a reassignment (which may happen many times) adds a unique suffix. */
+export function taskEventKey(taskId: string, kind: TaskEventKind, suffix?: string): string {
+  return suffix === undefined ? `metrics-${kind}-${taskId}` : `metrics-${kind}-${taskId}-${suffix}`;
+}
+
+export const SNAPSHOT_KINDS = ["hourly", "daily"] as const;
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+
+export const JOBS = {
+  /** Tiles, thumbnail, pHash and capture date of a stored file: one rendering per distinct file. */
+  renderReceipt: defineJob({
+    queue: QUEUES.imaging,
+    name: "render-receipt",
+    payload: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    key: (p) => `imaging-${p.sha256}`,
+  }),
+  /** A manager-approved claim gets its review task: once per claim version. */
+  routeClaim: defineJob({
+    queue: QUEUES.routing,
+    name: "route-claim",
+    payload: z.object({ claimId: z.string().min(1), version: z.number().int().positive() }),
+    key: (p) => `route-${p.claimId}-v${p.version}`,
+  }),
+  /**
+   * A task changed: rollups, live counters, the board. Once per (task, kind) for the one-off kinds;
+   * each reassignment is its own event, so its key is given at enqueue time (taskEventKey with a suffix).
+   */
+  taskEvent: defineJob({
+    queue: QUEUES.metrics,
+    name: "task-event",
+    payload: z.object({ taskId: z.string().min(1), kind: z.enum(TASK_EVENT_KINDS), at: z.string().datetime({ offset: true }) }),
+    key: (p) => taskEventKey(p.taskId, p.kind),
+  }),
+  /** Backlog per processing group, kept hourly and daily (a job scheduler on the metrics queue). */
+  boardSnapshot: defineJob({
+    queue: QUEUES.metrics,
+    name: "board-snapshot",
+    payload: z.object({ kind: z.enum(SNAPSHOT_KINDS) }),
+    key: (p) => `board-snapshot-${p.kind}`,
+  }),
+  /** Moves open review tasks to AT_RISK / BREACHED (a job scheduler, every minute). */
+  slaSweep: defineJob({
+    queue: QUEUES.sla,
+    name: "sla-sweep",
+    // Scheduler jobs made before payloads were declared carry no data.
+    payload: z.object({}).default({}),
+    key: () => "sla-sweep",
+  }),
+} as const;
