@@ -22,6 +22,7 @@ export type AppErrorOptions = {
 const STATUS_BY_CODE: Record<string, number> = {
   invalid: 422,
   not_found: 404,
+  unauthorized: 401,
   forbidden: 403,
   not_allowed: 403,
   stale: 409,

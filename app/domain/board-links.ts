@@ -2,6 +2,7 @@
  * Wall-board links (read-only tokens for TVs): how long they live, what state they are in, and the
  * set of companies a board shows. Pure: shared by the model, the routes and the settings page.
  */
+import { hasRole, type Actor } from "./actor";
 import { z } from "zod";
 
 /** The lifetimes a link may be made with, in days. Never unlimited. */
@@ -53,4 +54,11 @@ export function coversEveryCompany(scope: BoardScope, allCompanyIds: readonly st
   if (scope.companyIds.length === 0) return false;
   const mine = new Set(scope.companyIds);
   return allCompanyIds.every((id) => mine.has(id));
+}
+
+/** Who manages wall boards (opens them signed in, makes links, sets the target). */
+export const BOARD_ROLES = ["SUPERVISOR", "ADMIN"] as const;
+
+export function canManageBoard(actor: Actor): boolean {
+  return hasRole(actor, ...BOARD_ROLES);
 }

@@ -1,6 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { boardStillAllowed, boardStreamLimits, clientAddressOf, requireBoardViewer } from "~/utils/board-access.server";
+import { boardStillAllowed, boardStreamLimits, boardViewerFor } from "~/models/board-access.server";
 import { boardEventStream, getBoardHub, tooManyStreams } from "~/models/board-hub.server";
+import { orErrorResponse } from "~/utils/app-error.server";
+import { getOptionalUser } from "~/utils/auth.server";
+import { clientAddressOf } from "~/utils/client.server";
 
 /**
  * The wall board's live feed (Server-Sent Events). `?probe=1` only answers whether this board may
@@ -8,7 +11,10 @@ import { boardEventStream, getBoardHub, tooManyStreams } from "~/models/board-hu
  * whether to reconnect.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireBoardViewer(request, { stream: true });
+  const token = new URL(request.url).searchParams.get("token");
+  // An EventSource cannot follow a login page: no session is a 401, not a redirect.
+  const user = token === null ? await getOptionalUser(request) : null;
+  const viewer = await orErrorResponse(() => boardViewerFor({ token, user }));
   const limits = boardStreamLimits(viewer, clientAddressOf(context));
   const hub = getBoardHub();
   if (new URL(request.url).searchParams.get("probe") === "1") {

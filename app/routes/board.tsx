@@ -5,7 +5,9 @@ import { BoardScreen } from "~/components/board-screen";
 import { useBoardStream } from "~/components/board-live";
 import { useRootData } from "~/root";
 import { getBoardData } from "~/models/board-data.server";
-import { requireBoardViewer } from "~/utils/board-access.server";
+import { boardViewerFor } from "~/models/board-access.server";
+import { orErrorResponse } from "~/utils/app-error.server";
+import { requireUser } from "~/utils/auth.server";
 import boardStyles from "~/styles/board.css";
 
 export const links = () => [{ rel: "stylesheet", href: boardStyles }];
@@ -14,7 +16,9 @@ export const meta: MetaFunction = () => [{ title: "Wall board · Accounting Fact
 export const handle = { chrome: false };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireBoardViewer(request);
+  const token = new URL(request.url).searchParams.get("token");
+  const user = token === null ? await requireUser(request) : null;
+  const viewer = await orErrorResponse(() => boardViewerFor({ token, user }));
   const data = await getBoardData({ now: new Date(), scope: viewer.scope });
   const eventsUrl = viewer.kind === "token" ? `/board/events?${new URLSearchParams({ token: viewer.token })}` : "/board/events";
   return { data, eventsUrl, canManage: viewer.kind === "user" };

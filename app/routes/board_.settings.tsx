@@ -6,12 +6,11 @@ import { z } from "zod";
 import { FieldError } from "~/components/field-error";
 import { RouteError } from "~/components/route-error";
 import { getBoardTarget, saveBoardTarget } from "~/models/board-settings.server";
-import { BOARD_LINK_LIFETIME_DAYS, BOARD_TOKEN_NAME_MAX, BoardLinkNameSchema, DEFAULT_BOARD_LINK_LIFETIME_DAYS } from "~/domain/board-links";
+import { BOARD_LINK_LIFETIME_DAYS, BOARD_ROLES, BOARD_TOKEN_NAME_MAX, BoardLinkNameSchema, DEFAULT_BOARD_LINK_LIFETIME_DAYS } from "~/domain/board-links";
 import { BoardTargetSchema } from "~/domain/board-settings";
 import { boardManagerScope, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
 import { replyWithError } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
-import { BOARD_ROLES } from "~/utils/board-access.server";
 import { formatDateTime } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 

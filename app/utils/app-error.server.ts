@@ -10,7 +10,7 @@ import type { FormReply } from "./forms";
 
 /** For loaders and for actions without a form: throws a Response the route's ErrorBoundary renders. */
 export function throwAsResponse(error: unknown): never {
-  if (error instanceof AppError) throw new Response(error.code, { status: error.status });
+  if (error instanceof AppError) throw new Response(error.message, { status: error.status });
   throw error;
 }
 

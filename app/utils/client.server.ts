@@ -5,3 +5,9 @@ export function clientFacts(request: Request, context: AppLoadContext | undefine
   const address = typeof context?.clientAddress === "string" && context.clientAddress ? context.clientAddress : "unknown";
   return { address, userAgent: request.headers.get("User-Agent") };
 }
+
+/** The client address Express saw (server.ts passes it in the load context); "unknown" when absent. */
+export function clientAddressOf(context: unknown): string {
+  const value = (context as { clientAddress?: unknown } | null | undefined)?.clientAddress;
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : "unknown";
+}

@@ -1,10 +1,10 @@
-import { hasRole, type Actor } from "~/domain/actor";
-import { boardScopeKey, type BoardScope } from "~/domain/board-links";
-import { boardManagerScope, liveBoardLink, verifyBoardToken } from "~/models/board-token.server";
-import { getOptionalUser, requireUser, type SessionUser } from "./auth.server";
-import type { StreamLimit } from "~/models/board-hub.server";
-import { env } from "./env.server";
-import { isSessionActive } from "./session.server";
+import { AppError } from "~/domain/app-error";
+import { boardScopeKey, canManageBoard, type BoardScope } from "~/domain/board-links";
+import type { SessionUser } from "~/utils/auth.server";
+import { env } from "~/utils/env.server";
+import { isSessionActive } from "~/utils/session.server";
+import type { StreamLimit } from "./board-hub.server";
+import { boardManagerScope, liveBoardLink, verifyBoardToken } from "./board-token.server";
 
 /**
  * Who may look at the wall board, and what: a supervisor or admin (the companies they work for), or a
@@ -15,30 +15,22 @@ export type BoardViewer =
   | { kind: "user"; user: SessionUser; scope: BoardScope }
   | { kind: "token"; tokenId: string; name: string; token: string; expiresAt: Date; scope: BoardScope };
 
-export const BOARD_ROLES = ["SUPERVISOR", "ADMIN"] as const;
-
-export function canManageBoard(user: Actor): boolean {
-  return hasRole(user, ...BOARD_ROLES);
-}
-
 /**
- * `?token=` wins over the session (a TV has none). A bad, expired or revoked link is a 403, never a
- * fall-back to the session: what the URL asks for is what is checked. Without a token: pages redirect
- * to the login, the event stream answers 401 (an EventSource cannot follow a login page). A database
- * error while checking throws (a 500): nothing opens because a check could not run.
+ * `?token=` wins over the session (a TV has none): the route passes the token from the URL and, only
+ * when there is none, the signed-in user. A bad, expired or revoked link is a 403, never a fall-back to
+ * the session: what the URL asks for is what is checked. No user (the event stream, which cannot follow
+ * a login page) is a 401. A database error while checking throws: nothing opens because a check could not run.
  */
-export async function requireBoardViewer(request: Request, { stream = false }: { stream?: boolean } = {}): Promise<BoardViewer> {
-  const token = new URL(request.url).searchParams.get("token");
+export async function boardViewerFor({ token, user }: { token: string | null; user: SessionUser | null }): Promise<BoardViewer> {
   if (token !== null) {
     const found = await verifyBoardToken(token);
-    if (!found) throw new Response("This board link is not valid (expired, revoked or mistyped).", { status: 403 });
+    if (!found) throw new AppError("forbidden", { message: "This board link is not valid (expired, revoked or mistyped)." });
     return { kind: "token", tokenId: found.id, name: found.name, token, expiresAt: found.expiresAt, scope: found.scope };
   }
-  const user = stream ? await getOptionalUser(request) : await requireUser(request);
-  if (!user) throw new Response("Unauthorized", { status: 401 });
-  if (!canManageBoard(user)) throw new Response("Forbidden", { status: 403 });
+  if (!user) throw new AppError("unauthorized", { status: 401, message: "Unauthorized" });
+  if (!canManageBoard(user)) throw new AppError("forbidden", { message: "Forbidden" });
   const scope = await boardManagerScope(user.id);
-  if (!scope || scope.companyIds.length === 0) throw new Response("Forbidden: you are not assigned to any company.", { status: 403 });
+  if (!scope || scope.companyIds.length === 0) throw new AppError("forbidden", { message: "Forbidden: you are not assigned to any company." });
   return { kind: "user", user, scope };
 }
 
@@ -64,12 +56,6 @@ export function boardStillAllowed(
     const scope = await boardManagerScope(user.id);
     return !!scope && boardScopeKey(scope) === opened;
   };
-}
-
-/** The client address Express saw (server.ts passes it in the load context); "unknown" when absent. */
-export function clientAddressOf(context: unknown): string {
-  const value = (context as { clientAddress?: unknown } | null | undefined)?.clientAddress;
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : "unknown";
 }
 
 /** The caps a new stream counts against: one per user or per link, one per client address. */
