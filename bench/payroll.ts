@@ -102,7 +102,8 @@ async function main(): Promise<void> {
       `${(TASKS / 20).toLocaleString("en")} QA checks: seeded in ${seededSeconds.toFixed(1)} s`,
   );
 
-  const { computeMonthStatements, SSC_TIME_ZONE } = await import("~/models/pay-statements.server");
+  const { computeMonthStatements } = await import("~/models/pay-statements.server");
+  const { SSC_TIME_ZONE } = await import("~/domain/calendar-date");
   const { closeMonth, recomputeClosedMonth } = await import("~/models/pay-month-close.server");
   const { monthRange } = await import("~/domain/piece-rate");
   const { prisma } = await import("~/utils/db.server");

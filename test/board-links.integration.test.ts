@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "~/domain/app-error";
 import type { User } from "~/generated/prisma/client";
-import { localDay, SSC_TIME_ZONE } from "~/domain/metrics";
+import { localDay } from "~/domain/metrics";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import type { BoardData } from "~/contracts/board";
 import { scopedLiveDay } from "~/models/board-data.server";
 import { createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";

@@ -1,6 +1,6 @@
 import type { Worker } from "bullmq";
 import { JOBS, QUEUES, SNAPSHOT_KINDS } from "~/domain/jobs";
-import { SSC_TIME_ZONE } from "~/domain/metrics";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { boardSnapshotHandler, SNAPSHOT_SCHEDULES, type BoardSnapshotResult } from "~/jobs/board-snapshot";
 import { taskEventHandler, type TaskEventOutcome } from "~/jobs/task-event";
 import { declareSchedules, runWorker, schedule } from "./run-worker";

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { acceptAttribute } from "~/domain/upload-validation";
 import type { ClaimReceipt } from "~/contracts/claim";
 import { formatDateTime } from "~/utils/format";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 
 type UploadQuota = { limit: "files_per_hour" | "bytes_per_day"; max: number; used: number; requested: number; freesAt: string | null };
 
@@ -93,7 +94,7 @@ export function ReceiptPanel({
   editable,
   maxUploadMb,
   maxPdfPages = 50,
-  timeZone = "Asia/Shanghai",
+  timeZone = SSC_TIME_ZONE,
 }: {
   claimId: string;
   receipts: ClaimReceipt[];

@@ -1,3 +1,4 @@
+import { SSC_TIME_ZONE } from "./calendar-date";
 import { describe, expect, it } from "vitest";
 import {
   ageBucket,
@@ -12,7 +13,6 @@ import {
   sameWeekdayLastWeek,
   share,
   slaCompliance,
-  SSC_TIME_ZONE,
   taskBuckets,
 } from "./metrics";
 

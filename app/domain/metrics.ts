@@ -5,10 +5,9 @@
  * same way (date_trunc('hour', t, zone)), and the tests hold both to it.
  */
 import { DateTime, IANAZone } from "luxon";
-import { DEFAULT_CALENDAR } from "./work-calendar";
+import { SSC_TIME_ZONE } from "./calendar-date";
 
 /** The SSC's own time zone: "today", the board's hours and every rollup bucket are local to it. */
-export const SSC_TIME_ZONE = DEFAULT_CALENDAR.timeZone;
 
 function zoned(at: Date, timeZone: string): DateTime {
   if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`unknown time zone ${timeZone}`);

@@ -8,6 +8,7 @@
  */
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
+import { SSC_TIME_ZONE } from "./calendar-date";
 
 export type WorkCalendar = {
   timeZone: string;
@@ -34,7 +35,7 @@ export type SlaState = "ON_TRACK" | "AT_RISK" | "BREACHED";
  * (国办发明电〔2025〕, 关于2026年部分节假日安排的通知). Other years are the administrator's to add.
  */
 export const DEFAULT_CALENDAR: WorkCalendar = {
-  timeZone: "Asia/Shanghai",
+  timeZone: SSC_TIME_ZONE,
   workdays: [1, 2, 3, 4, 5],
   dayStart: "09:00",
   dayEnd: "18:00",
@@ -161,7 +162,7 @@ function parseCalendar(cal: WorkCalendar): ParsedCalendar {
 // Only the step from a local date to an instant needs the zone database, and that is luxon's.
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
-function isoDate(dayNumber: number): string {
+function isoOfDayNumber(dayNumber: number): string {
   return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 }
 
@@ -172,12 +173,12 @@ function isoWeekday(dayNumber: number): number {
 function parseDate(date: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const dayNumber = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS : Number.NaN;
-  if (!Number.isInteger(dayNumber) || isoDate(dayNumber) !== date) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  if (!Number.isInteger(dayNumber) || isoOfDayNumber(dayNumber) !== date) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
   return dayNumber;
 }
 
 function workingDay(dayNumber: number, cal: ParsedCalendar): boolean {
-  const iso = isoDate(dayNumber);
+  const iso = isoOfDayNumber(dayNumber);
   if (cal.holidays.has(iso)) return false;
   return cal.extraWorkdays.has(iso) || cal.workdays.has(isoWeekday(dayNumber));
 }

@@ -6,7 +6,7 @@
  */
 import { DateTime } from "luxon";
 import { JOBS, type JobPayload, type SnapshotKind } from "~/domain/jobs";
-import { SSC_TIME_ZONE } from "~/domain/metrics";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { backlogByGroup } from "~/models/board-data.server";
 import { prisma } from "~/utils/db.server";
 import { defineHandler } from "./job-handler";

@@ -15,12 +15,12 @@ import { emitTaskEvent, emitTaskEvents } from "./task-events.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { JOBS } from "~/domain/jobs";
 import { enqueueJob } from "./outbox.server";
+import { isoDate } from "~/domain/calendar-date";
 
 /** Why a decision was refused: the AppError codes `decideApproval` throws (a refusal by a rule carries its reason). */
 export type ApprovalErrorCode = "not_found" | "not_allowed" | "stale" | "already_decided" | "comment_required";
 
 const today = () => new Date().toISOString().slice(0, 10);
-const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export function routeJobKey(claimId: string, version: number): string {
   return JOBS.routeClaim.key({ claimId, version });

@@ -13,6 +13,7 @@
  * today's and last week's figures from that day's task rows of its companies' claims (two days of
  * rows by the finished_at index: the cost still does not grow with history).
  */
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import type { Redis } from "ioredis";
 import { coversEveryCompany, type BoardScope } from "~/domain/board-links";
 import {
@@ -25,7 +26,6 @@ import {
   percentile,
   sameWeekdayLastWeek,
   slaCompliance,
-  SSC_TIME_ZONE,
 } from "~/domain/metrics";
 import type { AgeBucket, BoardBacklogRow, BoardData } from "~/contracts/board";
 import { env } from "~/utils/env.server";

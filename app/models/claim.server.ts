@@ -5,10 +5,7 @@ import type { ClaimDetail, ClaimLineView, ClaimReceipt } from "~/contracts/claim
 import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { storedFileState } from "./stored-file.server";
-
-export function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
+import { isoDate } from "~/domain/calendar-date";
 
 const todayStart = () => new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
 

@@ -9,7 +9,8 @@ import { prisma } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { lockAuditChainFirst, recordAudit } from "./audit.server";
 import { getPeriod } from "./pay-periods.server";
-import { assertMonth, computeMonthStatements, DEFAULT_PAY_CURRENCY, SSC_TIME_ZONE, storedStatements, type OperatorStatement } from "./pay-statements.server";
+import { assertMonth, computeMonthStatements, DEFAULT_PAY_CURRENCY, storedStatements, type OperatorStatement } from "./pay-statements.server";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 
 /**
  * Closes a month: computes every statement and stores it with the period, in one transaction with its

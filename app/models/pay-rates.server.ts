@@ -12,10 +12,10 @@ import { parseFields } from "~/utils/forms";
 import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
 import { closedMonths } from "./pay-periods.server";
+import { isoDate } from "~/domain/calendar-date";
 
 type Reader = Db | Tx;
 
-const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export type RateRows = {
   pieceRates: { id: string; taskType: string; band: string; pointsHundredths: number; validFrom: string }[];

@@ -5,14 +5,13 @@
  */
 import { AppError } from "~/domain/app-error";
 import { computeStatement, monthDays, monthOf, monthRange, type ErrorItem, type Statement, type WorkItem } from "~/domain/piece-rate";
-import { DEFAULT_CALENDAR } from "~/domain/work-calendar";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { Prisma } from "~/generated/prisma/client";
 import { prisma, readTogether, type Db, type Tx } from "~/utils/db.server";
 import { getPeriod, type PeriodInfo } from "./pay-periods.server";
 import { listRates, rateTableOf, type RateRows } from "./pay-rates.server";
 
 /** The SSC works (and is paid) by its own calendar: a task finished at 23:30 Shanghai time is that day's work. */
-export const SSC_TIME_ZONE = DEFAULT_CALENDAR.timeZone;
 /** Used for an operator's statement when no point value applies (an empty month). */
 export const DEFAULT_PAY_CURRENCY = "CNY";
 

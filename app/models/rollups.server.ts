@@ -14,7 +14,8 @@
 import type { Redis } from "ioredis";
 import { DateTime } from "luxon";
 import { Prisma } from "~/generated/prisma/client";
-import { localDay, SSC_TIME_ZONE, taskBuckets } from "~/domain/metrics";
+import { localDay, taskBuckets } from "~/domain/metrics";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { prisma, readTogether, type Tx } from "~/utils/db.server";
 
 /** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */

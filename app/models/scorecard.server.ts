@@ -13,7 +13,8 @@
  */
 import { monthRange } from "~/domain/piece-rate";
 import { prisma } from "~/utils/db.server";
-import { assertMonth, SSC_TIME_ZONE } from "./pay-statements.server";
+import { assertMonth } from "./pay-statements.server";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 
 export type Score = {
   id: string;

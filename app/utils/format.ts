@@ -1,11 +1,12 @@
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { formatMoney, type Money } from "~/domain/money";
 
 /** Dates and times are stored in UTC and shown in the viewer's zone and language. */
-export function formatDateTime(value: Date | string, locale: string, timeZone = "Asia/Shanghai"): string {
+export function formatDateTime(value: Date | string, locale: string, timeZone = SSC_TIME_ZONE): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(value));
 }
 
-export function formatDate(value: Date | string, locale: string, timeZone = "Asia/Shanghai"): string {
+export function formatDate(value: Date | string, locale: string, timeZone = SSC_TIME_ZONE): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(new Date(value));
 }
 

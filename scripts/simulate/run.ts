@@ -11,6 +11,7 @@
  */
 import { DateTime } from "luxon";
 import { isAppError } from "~/domain/app-error";
+import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import type { ClaimInput } from "~/domain/claim-input";
 import type { Role } from "~/generated/prisma/enums";
 import { decideApproval, listApprovals } from "~/models/approval.server";
@@ -203,7 +204,7 @@ function limiter(n: number, cancelled: () => boolean) {
 export async function runSimulation(opts: SimRunOptions): Promise<SimStats> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const rates = opts.rates ?? DEFAULT_RATES;
-  const zone = opts.timeZone ?? "Asia/Shanghai";
+  const zone = opts.timeZone ?? SSC_TIME_ZONE;
   const rng: Rng = seededRng(opts.seed);
   const people = await loadPeople(opts);
   if (people.employees.length === 0) throw new Error("no employees with a manager to file claims: seed the demo first (npm run db:seed)");

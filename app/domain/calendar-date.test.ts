@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { isoDate, SSC_TIME_ZONE } from "./calendar-date";
+
+describe("calendar dates", () => {
+  it("reads a date-only value stored as UTC midnight back as its day", () => {
+    expect(isoDate(new Date("2026-12-04T00:00:00Z"))).toBe("2026-12-04");
+    expect(isoDate(new Date("2026-02-28T23:59:59.999Z"))).toBe("2026-02-28");
+  });
+  it("names a real IANA zone", () => {
+    expect(() => new Intl.DateTimeFormat("en", { timeZone: SSC_TIME_ZONE })).not.toThrow();
+  });
+});
