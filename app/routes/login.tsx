@@ -47,9 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (result.code === "invalid") return replyWithError(submission, new AppError("invalid", { status: 200 }));
     const seconds = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 1000));
     const code = result.code === "locked" ? "locked" : "wait";
-    const reply = replyWithError(submission, new AppError(code, { status: 429, details: { seconds } }));
-    reply.init = { ...reply.init, headers: { "Retry-After": String(seconds) } };
-    return reply;
+    return replyWithError(submission, new AppError(code, { status: 429, details: { seconds } }), { headers: { "Retry-After": String(seconds) } });
   }
   return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
 }

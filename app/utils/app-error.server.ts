@@ -27,11 +27,15 @@ export async function orErrorResponse<T>(fn: () => Promise<T>): Promise<T> {
  * For a form's action: an AppError goes back to the form as its form error (the code) and its field
  * errors, with the error's status; `useForm({ lastResult })` shows them beside the fields.
  */
-export function replyWithError(submission: Submission<unknown>, error: unknown, options: { status?: number } = {}) {
+export function replyWithError(submission: Submission<unknown>, error: unknown, options: { status?: number; headers?: HeadersInit } = {}) {
   if (!(error instanceof AppError)) throw error;
   const fieldErrors = Object.fromEntries(Object.entries(error.fieldErrors).map(([name, code]) => [name, [code]]));
   const reply: FormReply = submission.reply({ formErrors: [error.code], fieldErrors });
   if (error.reason) reply.reason = error.reason;
   if (Object.keys(error.details).length > 0) reply.details = error.details;
-  return data(reply, { status: options.status ?? error.status });
+  const status = options.status ?? error.status;
+  // A refusal shown on the page as 200 is returned bare, as a plain action result: pinning 200 with
+  // data() would also hide the status of a loader that fails on the revalidation after the action (a
+  // task no longer the caller's answers 404, not 200 with the form's error).
+  return status === 200 && !options.headers ? reply : data(reply, { status, headers: options.headers });
 }
