@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -11,11 +11,13 @@ const config = path.join(root, ".dependency-cruiser.cjs");
 /** Runs the checker exactly as `npm run lint:layers` does, in a folder: its exit code and "rule: from" per violation. */
 async function violationsIn(cwd: string, dirs: string[]): Promise<{ exitCode: number; violations: string[] }> {
   const args = ["--config", config, "--output-type", "err", ...dirs];
-  const { exitCode, stdout } = await run(depcruise, args, { cwd }).then(
+  // Colour is switched on in CI (the checker's colour library detects it): ask for none, and strip any left.
+  const env = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" };
+  const { exitCode, stdout } = await run(depcruise, args, { cwd, env }).then(
     ({ stdout }) => ({ exitCode: 0, stdout }),
     (error: { code: number; stdout: string }) => ({ exitCode: error.code, stdout: error.stdout }),
   );
-  const violations = [...stdout.matchAll(/^\s*error ([\w-]+): (\S+)/gm)].map((m) => `${m[1]}: ${m[2]}`);
+  const violations = [...stripVTControlCharacters(stdout).matchAll(/^\s*error ([\w-]+): (\S+)/gm)].map((m) => `${m[1]}: ${m[2]}`);
   return { exitCode, violations };
 }
 
