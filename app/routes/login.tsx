@@ -44,10 +44,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     previousCookie: request.headers.get("Cookie"),
   });
   if (!result.ok) {
-    if (result.code === "invalid") return replyWithError(submission, new AppError("invalid", { status: 200 }));
+    if (result.code === "invalid") return replyWithError(submission, new AppError("invalid", { status: 200 }), { hideFields: ["password"] });
     const seconds = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 1000));
     const code = result.code === "locked" ? "locked" : "wait";
-    return replyWithError(submission, new AppError(code, { status: 429, details: { seconds } }), { headers: { "Retry-After": String(seconds) } });
+    return replyWithError(submission, new AppError(code, { status: 429, details: { seconds } }), { headers: { "Retry-After": String(seconds) }, hideFields: ["password"] });
   }
   return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
 }

@@ -27,10 +27,14 @@ export async function orErrorResponse<T>(fn: () => Promise<T>): Promise<T> {
  * For a form's action: an AppError goes back to the form as its form error (the code) and its field
  * errors, with the error's status; `useForm({ lastResult })` shows them beside the fields.
  */
-export function replyWithError(submission: Submission<unknown>, error: unknown, options: { status?: number; headers?: HeadersInit } = {}) {
+export function replyWithError(
+  submission: Submission<unknown>,
+  error: unknown,
+  options: { status?: number; headers?: HeadersInit; hideFields?: string[] } = {},
+) {
   if (!(error instanceof AppError)) throw error;
   const fieldErrors = Object.fromEntries(Object.entries(error.fieldErrors).map(([name, code]) => [name, [code]]));
-  const reply: FormReply = submission.reply({ formErrors: [error.code], fieldErrors });
+  const reply: FormReply = submission.reply({ formErrors: [error.code], fieldErrors, hideFields: options.hideFields });
   if (error.reason) reply.reason = error.reason;
   if (Object.keys(error.details).length > 0) reply.details = error.details;
   const status = options.status ?? error.status;
