@@ -1,13 +1,8 @@
 /** The payroll CSV of a month: what payroll imports, one row per operator. */
+import { csvText } from "~/domain/csv";
 import { minorToDecimalString } from "~/domain/money";
 import { pointsToString } from "~/domain/piece-rate";
 import { monthStatements } from "./pay-statements.server";
-
-function csvCell(value: string): string {
-  // A cell starting with = + - @ would be run as a formula by Excel: quote it as text.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 export const CSV_HEADER = ["month", "status", "operator_email", "operator_name", "pieces", "gross_points", "deduction_points", "net_points", "amount", "currency"];
 
@@ -27,5 +22,5 @@ export async function payrollCsv(args: { month: string }): Promise<string> {
     minorToDecimalString(s.amount.minor, s.amount.currency),
     s.amount.currency,
   ]);
-  return `\uFEFF${[CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n")}\r\n`;
+  return `\uFEFF${csvText([CSV_HEADER, ...rows])}`;
 }
