@@ -89,6 +89,7 @@ async function buildWorld(): Promise<World> {
     ARCHIVIST: await one(["ARCHIVIST"]),
     SUPERVISOR: await one(["SUPERVISOR"]),
     ADMIN: await one(["ADMIN"]),
+    TREASURY: await one(["TREASURY"]),
   };
   const others: Record<Role, User> = {
     EMPLOYEE: await one(["EMPLOYEE"], orgA, { managerId: otherManager.id }),
@@ -98,9 +99,10 @@ async function buildWorld(): Promise<World> {
     ARCHIVIST: await one(["ARCHIVIST"], orgB),
     SUPERVISOR: await one(["SUPERVISOR"], orgB),
     ADMIN: await one(["ADMIN"], orgB),
+    TREASURY: await one(["TREASURY"], orgB),
   };
   // Back-office scope: the companies a user works for.
-  for (const role of ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const) {
+  for (const role of ["ARCHIVIST", "SUPERVISOR", "ADMIN", "TREASURY"] as const) {
     await prisma.userCompany.create({ data: { userId: users[role].id, companyId: orgA.companyId } });
     await prisma.userCompany.create({ data: { userId: others[role].id, companyId: orgB.companyId } });
   }

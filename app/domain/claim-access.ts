@@ -25,7 +25,7 @@ export type ClaimAccessFacts = {
 export type ViewReason = "claimant" | "line_manager" | "approver" | "processing_group" | "qa_check" | "company";
 
 /** Roles whose scope is a set of companies (user_company): they oversee, file or administer them. */
-export const COMPANY_SCOPED_ROLES = ["SUPERVISOR", "ADMIN", "ARCHIVIST"] as const;
+export const COMPANY_SCOPED_ROLES = ["SUPERVISOR", "ADMIN", "ARCHIVIST", "TREASURY"] as const;
 
 /**
  * Why the viewer may see the claim (its receipts, history, viewer window), or null. Visibility follows

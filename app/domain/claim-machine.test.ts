@@ -22,7 +22,9 @@ const LEGAL: Record<string, ClaimStatus> = {
   "IN_REVIEW:returnToClaimant": "RETURNED",
   "IN_REVIEW:reject": "REJECTED",
   "APPROVED:schedulePayment": "SCHEDULED",
+  "PAYMENT_FAILED:schedulePayment": "SCHEDULED",
   "SCHEDULED:markPaid": "PAID",
+  "SCHEDULED:paymentFailed": "PAYMENT_FAILED",
   "RETURNED:resubmit": "SUBMITTED",
 };
 
@@ -59,5 +61,16 @@ describe("claim state machine", () => {
     expect(isTerminal("REJECTED")).toBe(true);
     expect(isTerminal("RETURNED")).toBe(false);
     expect(CLAIM_STATUSES.filter(isEditableByClaimant)).toEqual(["DRAFT", "RETURNED"]);
+  });
+});
+
+describe("payment states (issue 10)", () => {
+  it("a failed payment is neither terminal nor editable, and goes into a later run", () => {
+    expect(allowedActions("SCHEDULED")).toEqual(["markPaid", "paymentFailed"]);
+    expect(allowedActions("PAYMENT_FAILED")).toEqual(["schedulePayment"]);
+    expect(isTerminal("PAYMENT_FAILED")).toBe(false);
+    expect(isEditableByClaimant("PAYMENT_FAILED")).toBe(false);
+    expect(assertTransition("PAYMENT_FAILED", "schedulePayment")).toBe("SCHEDULED");
+    expect(() => assertTransition("PAYMENT_FAILED", "markPaid")).toThrow(IllegalTransitionError);
   });
 });

@@ -12,6 +12,7 @@ export const CLAIM_STATUSES = [
   "PAID",
   "RETURNED",
   "REJECTED",
+  "PAYMENT_FAILED",
 ] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
@@ -25,6 +26,7 @@ export const CLAIM_ACTIONS = [
   "reject",
   "schedulePayment",
   "markPaid",
+  "paymentFailed",
   "resubmit",
 ] as const;
 export type ClaimAction = (typeof CLAIM_ACTIONS)[number];
@@ -37,8 +39,12 @@ const TRANSITIONS: Record<ClaimAction, { from: readonly ClaimStatus[]; to: Claim
   approve: { from: ["IN_REVIEW"], to: "APPROVED" },
   returnToClaimant: { from: ["IN_REVIEW"], to: "RETURNED" },
   reject: { from: ["IN_REVIEW"], to: "REJECTED" },
-  schedulePayment: { from: ["APPROVED"], to: "SCHEDULED" },
+  // Released in a payment run; a claim whose payment came back goes into a later run once its account is fixed.
+  schedulePayment: { from: ["APPROVED", "PAYMENT_FAILED"], to: "SCHEDULED" },
+  // The bank statement shows the money left.
   markPaid: { from: ["SCHEDULED"], to: "PAID" },
+  // The bank rejected the payment or it came back (closed account, wrong name): the employee is asked to fix their account.
+  paymentFailed: { from: ["SCHEDULED"], to: "PAYMENT_FAILED" },
   resubmit: { from: ["RETURNED"], to: "SUBMITTED" },
 };
 

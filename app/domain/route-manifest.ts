@@ -6,7 +6,7 @@
  * role against the real server, and docs/security.md prints it (scripts/print-route-matrix.ts).
  */
 
-export const ROLES = ["EMPLOYEE", "MANAGER", "ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN"] as const;
+export const ROLES = ["EMPLOYEE", "MANAGER", "ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN", "TREASURY"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** "public": anyone, signed in or not; "signed-in": any role; otherwise any of the listed roles. */
@@ -33,7 +33,7 @@ export const SCOPES: Record<Scope, string> = {
   "own-claims": "Lists only the caller's own claims.",
   claim:
     "Claim visibility (app/domain/claim-access.ts): the claimant; their line manager and whoever is asked to approve it (or stands in by delegation); " +
-    "an accountant whose processing group has or had a task on it; QA for claims of QA tasks assigned to them; supervisors, admins and archivists for claims of the companies they are assigned to (user_company). " +
+    "an accountant whose processing group has or had a task on it; QA for claims of QA tasks assigned to them; supervisors, admins, archivists and treasury for claims of the companies they are assigned to (user_company). " +
     "Drafts only the claimant. Anything else is hidden: 404.",
   claimant: "The claimant only, and only while the claim is with them (draft or returned); anyone else gets 404.",
   task:

@@ -8,7 +8,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 
-export const ALL_ROLES = ["EMPLOYEE", "MANAGER", "ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
+export const ALL_ROLES = ["EMPLOYEE", "MANAGER", "ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN", "TREASURY"] as const satisfies readonly Role[];
 
 /** The AppError codes `updateUserRights` throws. */
 export type UserAdminErrorCode = "not_found" | "self_lockout" | "no_roles" | "unknown_company";

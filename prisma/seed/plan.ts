@@ -65,6 +65,7 @@ const AGE_DAYS: Record<ClaimStatus, [number, number]> = {
   PAID: [6, 88],
   RETURNED: [1, 10],
   REJECTED: [3, 60],
+  PAYMENT_FAILED: [3, 10],
 };
 
 type Theme = { purposeZh: string[]; purposeEn: string[]; kinds: ReceiptKind[] };

@@ -9,6 +9,7 @@ export default {
     PAID: "Paid",
     RETURNED: "Returned",
     REJECTED: "Rejected",
+    PAYMENT_FAILED: "Payment failed",
   },
   list: {
     title: "My claims",

@@ -7,6 +7,7 @@ export default {
     ACCOUNTANT: "Accountant",
     QA: "Quality",
     ARCHIVIST: "Archivist",
+    TREASURY: "Treasury",
     SUPERVISOR: "Supervisor",
     ADMIN: "Administrator",
   },

@@ -9,6 +9,7 @@ export default {
     PAID: "已付款",
     RETURNED: "已退回",
     REJECTED: "已拒绝",
+    PAYMENT_FAILED: "付款失败",
   },
   list: {
     title: "我的报销单",

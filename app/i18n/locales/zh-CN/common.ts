@@ -7,6 +7,7 @@ export default {
     ACCOUNTANT: "会计",
     QA: "质检",
     ARCHIVIST: "档案管理员",
+    TREASURY: "资金",
     SUPERVISOR: "主管",
     ADMIN: "管理员",
   },
