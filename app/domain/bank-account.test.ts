@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BankAccountSchema, compactAccountText, ibanMod97, ibanProblem, isBic, isChinaAccountNumber, isCnapsCode } from "./bank-account";
+import { BankAccountSchema, bankAccountFingerprint, compactAccountText, ibanMod97, ibanProblem, isBic, isChinaAccountNumber, isCnapsCode, maskedAccount } from "./bank-account";
 
 /** Codes per field, as the form would show them. */
 function problems(input: Record<string, string>): Record<string, string> {
@@ -50,5 +50,21 @@ describe("the bank account form", () => {
   it("names each field at fault with its own code", () => {
     expect(problems({ kind: "cn", holderName: "张三", accountNumber: "12ab", bankName: "工行", cnapsCode: "123" })).toEqual({ accountNumber: "account_number", cnapsCode: "cnaps_code" });
     expect(problems({ kind: "iban", holderName: "A. Person", iban: "GB82 WEST 1234 5698 7654 33", bic: "WEST" })).toEqual({ iban: "iban_checksum", bic: "bic" });
+  });
+});
+
+describe("bankAccountFingerprint", () => {
+  const cn = { kind: "cn", holderName: "张三", accountNumber: "6222 0212 3456 7890", bankName: "中国工商银行北京分行", cnapsCode: "102100099996" } as const;
+  it("ignores how the number was typed, changes with any detail that routes the money", () => {
+    const same = bankAccountFingerprint({ ...cn, accountNumber: "6222021234567890" });
+    expect(same).toBe(bankAccountFingerprint(cn));
+    expect(bankAccountFingerprint({ ...cn, accountNumber: "6222021234567891" })).not.toBe(same);
+    expect(bankAccountFingerprint({ ...cn, cnapsCode: "102100099997" })).not.toBe(same);
+    expect(bankAccountFingerprint({ ...cn, holderName: "李四" })).not.toBe(same);
+    expect(same).toMatch(/^[0-9a-f]{64}$/);
+  });
+  it("masks all but the last four characters", () => {
+    expect(maskedAccount(cn)).toBe("中国工商银行北京分行 ····7890");
+    expect(maskedAccount({ kind: "iban", holderName: "A", iban: "DE89 3704 0044 0532 0130 00", bic: "COBADEFFXXX" })).toBe("DE ····3000 (COBADEFFXXX)");
   });
 });

@@ -3,6 +3,7 @@
  * bank and its 12-digit CNAPS code) or an account abroad (IBAN, mod-97 checked, and BIC). The form
  * schema gives each failure its own code, so the screen can say exactly what is wrong.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 /** IBAN lengths (ISO 13616 registry) for the countries a group like ours pays into; others get 15–34. */
@@ -76,3 +77,27 @@ export const BankAccountSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 export type BankAccountInput = z.infer<typeof BankAccountSchema>;
+
+/** The details a payment is made to, in the shape the payment files take (pain001.ts PaymentAccount). */
+export type AccountDetails =
+  | { kind: "cn"; holderName: string; accountNumber: string; bankName: string; cnapsCode: string }
+  | { kind: "iban"; holderName: string; iban: string; bic: string };
+
+/**
+ * SHA-256 of an account's canonical details (kind, holder, number, bank code): a payment frozen on one
+ * fingerprint is blocked when the account it would go to no longer has it.
+ */
+export function bankAccountFingerprint(account: AccountDetails): string {
+  const parts =
+    account.kind === "cn"
+      ? ["cn", account.holderName.trim(), compactAccountText(account.accountNumber), account.cnapsCode.trim(), account.bankName.trim()]
+      : ["iban", account.holderName.trim(), compactAccountText(account.iban), compactAccountText(account.bic)];
+  return createHash("sha256").update(parts.join("\u001f"), "utf8").digest("hex");
+}
+
+/** An account as people see it on a screen: the bank and the last four characters only. */
+export function maskedAccount(account: AccountDetails): string {
+  const number = account.kind === "cn" ? compactAccountText(account.accountNumber) : compactAccountText(account.iban);
+  const tail = number.slice(-4);
+  return account.kind === "cn" ? `${account.bankName} ····${tail}` : `${number.slice(0, 2)} ····${tail} (${account.bic})`;
+}

@@ -14,6 +14,8 @@ export const QUEUES = {
   sla: "sla",
   /** Task events → rollups, live counters and the wall board (workers/metrics.ts). */
   metrics: "metrics",
+  /** Payment runs to the bank and their status (workers/payments.ts); bank-account changes coming due. */
+  payments: "payments",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -91,5 +93,25 @@ export const JOBS = {
     // Scheduler jobs made before payloads were declared carry no data.
     payload: z.object({}).default({}),
     key: () => "sla-sweep",
+  }),
+  /**
+   * A released run goes to the bank over the host-to-host link: at most once, ever (the run's
+   * transmission moves NOT_SENT → SENDING in the same transaction that claims the job).
+   */
+  sendPaymentRun: defineJob({
+    queue: QUEUES.payments,
+    name: "send-payment-run",
+    payload: z.object({ runId: z.string().min(1) }),
+    key: (p) => `payments-send-${p.runId}`,
+  }),
+  /**
+   * Asks the bank for the status of runs sent, unanswered (UNKNOWN) or stuck in SENDING, and applies its
+   * status report; also makes bank-account changes whose cooling-off has passed usable (a scheduler).
+   */
+  paymentsSweep: defineJob({
+    queue: QUEUES.payments,
+    name: "payments-sweep",
+    payload: z.object({}).default({}),
+    key: () => "payments-sweep",
   }),
 } as const;
