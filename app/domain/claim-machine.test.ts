@@ -25,6 +25,7 @@ const LEGAL: Record<string, ClaimStatus> = {
   "PAYMENT_FAILED:schedulePayment": "SCHEDULED",
   "SCHEDULED:markPaid": "PAID",
   "SCHEDULED:paymentFailed": "PAYMENT_FAILED",
+  "PAID:paymentFailed": "PAYMENT_FAILED",
   "RETURNED:resubmit": "SUBMITTED",
 };
 
@@ -53,11 +54,12 @@ describe("claim state machine", () => {
   it("lists allowed actions per status", () => {
     expect(allowedActions("DRAFT")).toEqual(["submit"]);
     expect(allowedActions("IN_REVIEW")).toEqual(["approve", "returnToClaimant", "reject"]);
-    expect(allowedActions("PAID")).toEqual([]);
+    // A paid claim can still come back: the bank returns a payment days after it was booked (issue 10).
+    expect(allowedActions("PAID")).toEqual(["paymentFailed"]);
   });
 
   it("knows terminal and editable states", () => {
-    expect(isTerminal("PAID")).toBe(true);
+    expect(isTerminal("PAID")).toBe(false);
     expect(isTerminal("REJECTED")).toBe(true);
     expect(isTerminal("RETURNED")).toBe(false);
     expect(CLAIM_STATUSES.filter(isEditableByClaimant)).toEqual(["DRAFT", "RETURNED"]);

@@ -43,8 +43,9 @@ const TRANSITIONS: Record<ClaimAction, { from: readonly ClaimStatus[]; to: Claim
   schedulePayment: { from: ["APPROVED", "PAYMENT_FAILED"], to: "SCHEDULED" },
   // The bank statement shows the money left.
   markPaid: { from: ["SCHEDULED"], to: "PAID" },
-  // The bank rejected the payment or it came back (closed account, wrong name): the employee is asked to fix their account.
-  paymentFailed: { from: ["SCHEDULED"], to: "PAYMENT_FAILED" },
+  // The bank rejected the payment, or it came back (closed account, wrong name) — a return may arrive days
+  // after the statement showed it paid: the employee is asked to fix their account.
+  paymentFailed: { from: ["SCHEDULED", "PAID"], to: "PAYMENT_FAILED" },
   resubmit: { from: ["RETURNED"], to: "SUBMITTED" },
 };
 

@@ -169,6 +169,7 @@ export default {
     claim_rejected: "Rejected",
     claim_payment_scheduled: "Payment scheduled",
     claim_paid: "Paid",
+    claim_payment_failed: "Payment failed",
     comment: "“{{comment}}”",
     claim_routed: "Sent to a processing group",
     claim_manager_step_approved: "Approved by manager; waiting for the department head",

@@ -169,6 +169,7 @@ export default {
     claim_rejected: "已拒绝",
     claim_payment_scheduled: "已安排付款",
     claim_paid: "已付款",
+    claim_payment_failed: "付款失败",
     comment: "“{{comment}}”",
     claim_routed: "已分派至处理组",
     claim_manager_step_approved: "经理已同意，等待部门负责人审批",
