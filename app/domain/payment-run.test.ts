@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { endToEndId, groupIntoRuns, ineligibleReason, type PaymentCandidate } from "./payment-run";
+import { endToEndId, frozenPaymentProblems, groupIntoRuns, ineligibleReason, nextPaymentDate, paymentFlags, type PaymentCandidate } from "./payment-run";
 
 const claim = (over: Partial<PaymentCandidate> = {}): PaymentCandidate => ({
   claimId: "c1",
@@ -19,6 +19,14 @@ describe("eligibility", () => {
     expect(ineligibleReason(claim({ bankAccount: null }))).toBe("no_bank_account");
     expect(ineligibleReason(claim({ bankAccount: { id: "ba1", pendingChange: true } }))).toBe("account_change_pending");
     expect(ineligibleReason(claim({ amount: { minor: 0n, currency: "CNY" } }))).toBe("zero_amount");
+    expect(ineligibleReason(claim({ missingRate: true }))).toBe("missing_rate");
+    expect(ineligibleReason(claim({ preparerInvolved: true }))).toBe("involved_in_claim");
+  });
+  it("pays a claim whose payment failed only once its account was fixed", () => {
+    expect(ineligibleReason(claim({ status: "PAYMENT_FAILED", failedOnAccountId: "ba1" }))).toBe("account_not_fixed");
+    expect(ineligibleReason(claim({ status: "PAYMENT_FAILED", failedOnAccountId: "ba0" }))).toBeNull();
+    expect(ineligibleReason(claim({ status: "SCHEDULED" }))).toBe("not_approved");
+    expect(ineligibleReason(claim({ status: "PAID" }))).toBe("not_approved");
   });
 });
 
@@ -59,5 +67,45 @@ describe("end-to-end ids", () => {
     expect(() => endToEndId("pr-1", 1)).toThrow(RangeError);
     expect(() => endToEndId("PR1", 0)).toThrow(RangeError);
     expect(() => endToEndId("PR1", 1_000_000)).toThrow(RangeError);
+  });
+});
+
+describe("flags for the approver", () => {
+  const now = new Date("2026-12-04T08:00:00Z");
+  it("flags an account made usable within the flag days and one account shared by several claimants", () => {
+    const flags = paymentFlags(
+      [
+        { claimantId: "u1", fingerprint: "f1", accountActiveFrom: new Date("2026-12-01T00:00:00Z") },
+        { claimantId: "u2", fingerprint: "f2", accountActiveFrom: new Date("2025-01-01T00:00:00Z") },
+        { claimantId: "u3", fingerprint: "f2", accountActiveFrom: new Date("2025-01-01T00:00:00Z") },
+        { claimantId: "u1", fingerprint: "f1", accountActiveFrom: new Date("2026-12-01T00:00:00Z") },
+      ],
+      now,
+      30,
+    );
+    expect(flags).toEqual([["account_changed_recently"], ["shared_account"], ["shared_account"], ["account_changed_recently"]]);
+    expect(paymentFlags([{ claimantId: "u1", fingerprint: "f1", accountActiveFrom: new Date("2026-12-01T00:00:00Z") }], now, 0)).toEqual([[]]);
+  });
+});
+
+describe("the payment schedule", () => {
+  it("proposes the next payment weekday on or after a date", () => {
+    // 2026-12-04 is a Friday; Tuesday and Thursday are payment days.
+    expect(nextPaymentDate("2026-12-04", [2, 4])).toBe("2026-12-08");
+    expect(nextPaymentDate("2026-12-08", [2, 4])).toBe("2026-12-08");
+    expect(nextPaymentDate("2026-12-05", [])).toBe("2026-12-07");
+    expect(nextPaymentDate("2026-12-06", [7])).toBe("2026-12-06");
+  });
+});
+
+describe("a frozen payment", () => {
+  const frozen = { claimNumber: "EC-1", claimVersion: 4, minor: 100n, bankAccountId: "ba1", fingerprint: "f1" };
+  const same = { claimVersion: 4, claimStatus: "APPROVED", minor: 100n, bankAccountId: "ba1", fingerprint: "f1", pendingChange: false };
+  it("has no problem while nothing changed, and names each change", () => {
+    expect(frozenPaymentProblems(frozen, same, ["APPROVED"])).toEqual([]);
+    expect(frozenPaymentProblems(frozen, { ...same, minor: 90n, claimVersion: 5 }, ["APPROVED"]).map((p) => p.problem)).toEqual(["claim_changed", "amount_changed"]);
+    expect(frozenPaymentProblems(frozen, { ...same, bankAccountId: "ba2", fingerprint: "f2" }, ["APPROVED"]).map((p) => p.problem)).toEqual(["account_changed"]);
+    expect(frozenPaymentProblems(frozen, { ...same, pendingChange: true }, ["APPROVED"]).map((p) => p.problem)).toEqual(["account_change_pending"]);
+    expect(frozenPaymentProblems(frozen, { ...same, claimStatus: "RETURNED" }, ["APPROVED"]).map((p) => p.problem)).toEqual(["claim_not_payable"]);
   });
 });
