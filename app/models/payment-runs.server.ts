@@ -21,7 +21,6 @@ import {
   endToEndId,
   frozenPaymentProblems,
   groupIntoRuns,
-  ineligibleReason,
   nextPaymentDate,
   paymentFlags,
   type IneligibleReason,
