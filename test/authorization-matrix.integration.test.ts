@@ -52,6 +52,8 @@ type World = {
   bare: User;
   /** An employee at their upload limit (an upload_usage row over the bytes-per-day cap), with a draft. */
   quota: { user: User; claimId: string };
+  /** An approved payment run of company A (with its file), prepared by users.TREASURY. */
+  run: { id: string; number: string };
 };
 
 let server: RealServer;
@@ -154,9 +156,12 @@ async function buildWorld(): Promise<World> {
   const quotaDraft = await createClaim(quotaUser, { status: "DRAFT" });
   await prisma.uploadUsage.create({ data: { userId: quotaUser.id, claimId: quotaDraft.id, sha256: fileSha, sizeBytes: BigInt(1e13) } });
 
+  const run = await treasuryRunOf(orgA.companyId, users.TREASURY.id, others.TREASURY.id);
+
   return {
     orgA,
     orgB,
+    run,
     users,
     others,
     groupName: group.name,
@@ -170,6 +175,24 @@ async function buildWorld(): Promise<World> {
     bare,
     quota: { user: quotaUser, claimId: quotaDraft.id },
   };
+}
+
+/** An approved run (no payments needed by the routes' checks) with its file, for the treasury routes. */
+async function treasuryRunOf(companyId: string, preparedBy: string, approvedBy: string): Promise<{ id: string; number: string }> {
+  const payerId = randomUUID();
+  await prisma.payerAccount.create({
+    data: { id: payerId, companyId, currency: "CNY", name: "Matrix payer", kind: "cn", holderName: "Matrix", accountNumber: "110012345678", bankName: "Matrix bank", cnapsCode: "105100000017" },
+  });
+  const id = randomUUID();
+  const number = `PR2026120${String(Date.now()).slice(-7)}`;
+  await prisma.paymentRun.create({
+    data: { id, number, companyId, payerAccountId: payerId, currency: "CNY", valueDate: new Date(), status: "APPROVED", fileFormat: "pain001", connector: "file", paymentCount: 0, totalMinor: 0n, preparedBy, approvedBy, approvedAt: new Date() },
+  });
+  const bytes = new TextEncoder().encode("<Document/>");
+  await prisma.paymentFile.create({
+    data: { runId: id, format: "pain001", fileName: `${number}.xml`, mimeType: "application/xml", bytes, sha256: createHash("sha256").update(bytes).digest("hex"), schema: "pain.001.001.10", schemaValid: true, messageId: number, createdAt: new Date() },
+  });
+  return { id, number };
 }
 
 /** A SUBMITTED claim of users.EMPLOYEE with its first approval task, assigned to `assigneeId` (null: nobody can approve it). */
@@ -258,6 +281,12 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "staffing loader": () => ({ path: "/staffing" }),
   // The workstation of the caller's own task: the accountant's review in progress, the QA user's check;
   // supervisors and admins look at the review read-only.
+  "treasury._index loader": () => ({ path: "/treasury" }),
+  // An unreadable value date: refused by the form, nothing prepared.
+  "treasury._index action": () => ({ path: "/treasury", form: { valueDate: "not-a-date" } }),
+  "treasury.runs.$runId loader": () => ({ path: `/treasury/runs/${w.run.id}` }),
+  "treasury.runs.$runId action": () => ({ path: `/treasury/runs/${w.run.id}`, form: { intent: "probe" } }),
+  "treasury.runs.$runId.file loader": () => ({ path: `/treasury/runs/${w.run.id}/file` }),
   "work.$taskId loader": (c) => ({ path: `/work/${c === "QA" ? w.qaTaskId : w.review.taskId}` }),
   // A decision at a version that is long gone (accountant) or an incomplete QA record: refused as stale/invalid, nothing changes.
   "work.$taskId action": (c) =>
@@ -453,6 +482,22 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
       },
     ];
   },
+  "treasury._index loader": () => [
+    {
+      name: "TREASURY: treasury of the run's company / of another company",
+      in: { user: w.users.TREASURY, path: "/treasury", marker: w.run.number },
+      out: { user: w.others.TREASURY, path: "/treasury", marker: w.run.number },
+    },
+  ],
+  "treasury.runs.$runId loader": () => [twinOf("TREASURY", { path: `/treasury/runs/${w.run.id}` }, "treasury of the run's company / of another company")],
+  "treasury.runs.$runId.file loader": () => [twinOf("TREASURY", { path: `/treasury/runs/${w.run.id}/file` }, "treasury of the run's company / of another company")],
+  "treasury.runs.$runId action": () => [
+    {
+      ...twinOf("TREASURY", { path: `/treasury/runs/${w.run.id}`, form: { intent: "cancel" } }, "cancelling: treasury of the run's company / of another company"),
+      afterOut: async () => expect((await prisma.paymentRun.findUniqueOrThrow({ where: { id: w.run.id } })).status).toBe("APPROVED"),
+      afterIn: async () => expect((await prisma.paymentRun.findUniqueOrThrow({ where: { id: w.run.id } })).status).toBe("CANCELLED"),
+    },
+  ],
   "claims.$claimId._index loader": () => claimCases((id) => `/claims/${id}`),
   "claims.$claimId.viewer loader": () => claimCases((id) => `/claims/${id}/viewer`),
   "files.receipts.$receiptId.$ loader": () => claimCases(() => `/files/receipts/${w.claim.receiptId}/original`, `/files/receipts/${w.drafts.EMPLOYEE.receiptId}/original`),

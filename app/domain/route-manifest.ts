@@ -24,7 +24,8 @@ export type Scope =
   | "companies"
   | "profile"
   | "board-token"
-  | "board-links";
+  | "board-links"
+  | "treasury";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -49,6 +50,9 @@ export const SCOPES: Record<Scope, string> = {
     "The board shows only the companies of the viewer, or of the link's maker that the maker still works for.",
   "board-links":
     "Board links: a supervisor or admin lists and revokes only the links they made or that show one of their companies (another's is not found); making one needs at least one company and a lifetime of 1–90 days.",
+  treasury:
+    "Treasury users see and act on the payment runs, payer accounts, bank-account changes and statements of the companies they are assigned to (user_company); another company's run is not found (404). " +
+    "Preparing, approving and releasing a run also refuse anyone who claimed, approved or reviewed one of its claims, and approval refuses the run's preparer.",
 };
 
 export type Handler = {
@@ -304,6 +308,37 @@ export const ROUTE_MANIFEST = {
   staffing: {
     path: "/staffing",
     loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Group sizing from measured arrivals and handling times." },
+  },
+  "treasury._index": {
+    path: "/treasury",
+    loader: {
+      callers: ["TREASURY"],
+      scope: "treasury",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole TREASURY; paymentQueue and listRuns read only the companies in the caller's user_company.",
+    },
+    action: {
+      callers: ["TREASURY"],
+      scope: "treasury",
+      anonymous: "sign-in",
+      why: "requireRole TREASURY before the form is read; prepareRuns gathers only claims of the caller's companies and leaves out those the caller claimed, approved or reviewed.",
+    },
+  },
+  "treasury.runs.$runId": {
+    path: "/treasury/runs/:runId",
+    loader: { callers: ["TREASURY"], scope: "treasury", outOfScope: 404, anonymous: "sign-in", why: "runDetail: a run of a company outside the caller's user_company is not found." },
+    action: {
+      callers: ["TREASURY"],
+      scope: "treasury",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole TREASURY before the form is read; approve/release/cancel lock the run and refuse another company's (404), the preparer's approval (four eyes) and anyone involved in its claims.",
+    },
+  },
+  "treasury.runs.$runId.file": {
+    path: "/treasury/runs/:runId/file",
+    loader: { callers: ["TREASURY"], scope: "treasury", outOfScope: 404, anonymous: "sign-in", why: "paymentFileFor: the approved file of a run of the caller's companies (else 404); each download is audited." },
   },
   "work.$taskId": {
     path: "/work/:taskId",

@@ -8,7 +8,7 @@ import { MonthPicker, PayTabs } from "~/components/pay-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { AppError, isAppError } from "~/domain/app-error";
-import { formatMoney } from "~/domain/money";
+import { Money } from "~/components/money";
 import { isMonth, monthRange, pointsToString, type Statement } from "~/domain/piece-rate";
 import { closeMonth, recomputeClosedMonth } from "~/models/pay-month-close.server";
 import type { PeriodInfo } from "~/models/pay-periods.server";
@@ -121,10 +121,6 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-function Money({ minor, currency }: { minor: string; currency: string }) {
-  const { i18n } = useTranslation();
-  return <>{formatMoney({ minor: BigInt(minor), currency }, i18n.language)}</>;
-}
 
 type View = ReturnType<typeof statementView>;
 const DD = { margin: 0, textAlign: "right", fontVariantNumeric: "tabular-nums" } as const;
