@@ -6,6 +6,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AppError } from "~/domain/app-error";
 import { bankAccountFingerprint } from "~/domain/bank-account";
+import { getBoardData } from "~/models/board-data.server";
+import { claimPaymentView } from "~/models/payment-run-views.server";
+import { markPaymentFailed, markPaymentPaid } from "~/models/payment-outcomes.server";
 import { approveRun, cancelRun, paymentFileFor, paymentQueue, prepareRuns, releaseRun } from "~/models/payment-runs.server";
 import { prisma } from "~/utils/db.server";
 import { validateAgainstSchema } from "~/utils/xml-schema.server";
@@ -151,5 +154,39 @@ describe("payment runs", () => {
     const { runs } = await prepareRuns(other.treasurer, { valueDate: inDays(1) });
     expect((await refusal(prepareRuns(o.treasurer, { valueDate: inDays(-1) }), AppError)).fieldErrors).toEqual({ valueDate: "in_past" });
     expect((await refusal(approveRun(o.approver, runs[0]!.id), AppError)).code).toBe("not_found");
+  });
+
+  it("the claim page and the wall board follow the payment: expected, scheduled, paid; a failed one goes into the next run once the account is fixed", async () => {
+    const o = await treasuryOrg();
+    const a = await approvedClaim(o, 7_700n);
+    const b = await approvedClaim(o, 1_100n);
+    const expected = await claimPaymentView(a.claim.id);
+    expect(expected?.state).toBe("expected");
+    const { runs } = await prepareRuns(o.treasurer, { valueDate: inDays(3) });
+    const scope = { companyIds: [o.company.id] };
+    expect((await getBoardData({ scope })).payments).toEqual({ paidToday: 0, runsAwaitingApproval: 1, failed: 0 });
+    await approveRun(o.approver, runs[0]!.id);
+    await releaseRun(o.treasurer, runs[0]!.id);
+    expect(await claimPaymentView(a.claim.id)).toMatchObject({ state: "scheduled", valueDate: inDays(3), minor: "7700", currency: "CNY" });
+
+    const [pa, pb] = await Promise.all([a, b].map((c) => prisma.payment.findFirstOrThrow({ where: { claimId: c.claim.id } })));
+    await prisma.$transaction((tx) => markPaymentPaid(tx, pa!.id, { actorId: null, source: "statement" }));
+    await prisma.$transaction((tx) => markPaymentFailed(tx, pb!.id, "RETURNED", "AC04 closed account", { actorId: null, source: "statement" }));
+    expect((await prisma.claim.findUniqueOrThrow({ where: { id: a.claim.id } })).status).toBe("PAID");
+    expect((await prisma.claim.findUniqueOrThrow({ where: { id: b.claim.id } })).status).toBe("PAYMENT_FAILED");
+    expect(await claimPaymentView(b.claim.id)).toMatchObject({ state: "failed", reason: "AC04 closed account" });
+    expect((await getBoardData({ scope })).payments).toEqual({ paidToday: 1, runsAwaitingApproval: 0, failed: 1 });
+    expect(await prisma.notification.count({ where: { userId: b.claimant.id, kind: "payment.failed" } })).toBe(1);
+
+    // Not into a run while the account is the one the money came back from…
+    expect((await paymentQueue(o.treasurer)).waiting.map((w) => [w.claimId, w.reason])).toEqual([[b.claim.id, "account_not_fixed"]]);
+    // …and into the next one once the employee's new account is confirmed.
+    await prisma.bankAccount.updateMany({ where: { userId: b.claimant.id, status: "ACTIVE" }, data: { status: "SUPERSEDED", endedAt: new Date() } });
+    await addActiveAccount(b.claimant, cnAccount(b.claimant.name), new Date());
+    const next = await prepareRuns(o.treasurer, { valueDate: inDays(4) });
+    await approveRun(o.approver, next.runs[0]!.id);
+    await releaseRun(o.approver, next.runs[0]!.id);
+    expect((await prisma.claim.findUniqueOrThrow({ where: { id: b.claim.id } })).status).toBe("SCHEDULED");
+    expect(await prisma.payment.count({ where: { claimId: b.claim.id } })).toBe(2);
   });
 });

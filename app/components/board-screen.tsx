@@ -126,6 +126,14 @@ export function BoardScreen({ data, state, locale, settingsHref }: { data: Board
           <p className="board-big">{formatPer10k(data.quality.per10k, locale)}</p>
           <p className="board-sub">{t("quality.detail", { errors: formatCount(data.quality.errors, locale), checked: formatCount(data.quality.checked, locale) })}</p>
         </Tile>
+        <Tile title={t("payments.title")} tone={data.payments.failed > 0 ? "bad" : "none"} testId="kpi-payments">
+          <p className="board-big" data-testid="paid-today">{formatCount(data.payments.paidToday, locale)}</p>
+          <p className="board-sub">{t("payments.paidToday")}</p>
+          <p className="board-sub">
+            <span className={data.payments.runsAwaitingApproval ? "board-warn" : "board-dim"} data-testid="runs-awaiting">{t("payments.awaiting", { count: data.payments.runsAwaitingApproval })}</span> ·{" "}
+            <span className={data.payments.failed ? "board-bad" : "board-dim"} data-testid="payments-failed">{t("payments.failed", { count: data.payments.failed })}</span>
+          </p>
+        </Tile>
         <Tile title={t("paper.title")} testId="kpi-paper">
           {data.paper ? (
             <>

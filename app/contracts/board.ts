@@ -45,6 +45,8 @@ export type BoardData = {
   quality: { checked: number; errors: number; per10k: number | null };
   /** Paper originals expected vs received; null until paper tracking exists. */
   paper: { expected: number; received: number } | null;
+  /** The treasury today: payments the bank statement showed paid today, runs waiting for their second pair of eyes, claims whose payment failed. */
+  payments: { paidToday: number; runsAwaitingApproval: number; failed: number };
   /** Pieces (finished tasks) today per operator, most first. */
   leaderboard: BoardLeader[];
 };

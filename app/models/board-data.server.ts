@@ -159,7 +159,7 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
   const until = now < end ? now : end;
   const qualityFrom = new Date(now.getTime() - QUALITY_WINDOW_MS);
 
-  const [today, lastWeek, backlog, approved, sla, quality, targetDays] = await Promise.all([
+  const [today, lastWeek, backlog, approved, sla, quality, targetDays, payments] = await Promise.all([
     dayFigures(day),
     dayFigures(sameWeekdayLastWeek(day)),
     backlogByGroup(now, whole ? null : companyIds),
@@ -171,6 +171,11 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
        WHERE q.checked_at > ${qualityFrom} AND q.checked_at <= ${now} AND q.outcome IS NOT NULL
          AND c.company_id = ANY(${companyIds}::text[])`,
     getBoardTarget(),
+    prisma.$queryRaw<{ paid_today: number; awaiting: number; failed: number }[]>`
+      SELECT (SELECT count(*)::int FROM payment p JOIN payment_run r ON r.id = p.run_id
+               WHERE p.status = 'PAID' AND p.status_at >= ${start} AND p.status_at < ${until} AND r.company_id = ANY(${companyIds}::text[])) AS paid_today,
+             (SELECT count(*)::int FROM payment_run r WHERE r.status = 'PREPARED' AND r.company_id = ANY(${companyIds}::text[])) AS awaiting,
+             (SELECT count(*)::int FROM claim c WHERE c.status = 'PAYMENT_FAILED' AND c.company_id = ANY(${companyIds}::text[])) AS failed`,
   ]);
 
   const names = today.pieces.length
@@ -200,6 +205,7 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
     firstPassYield: { approved: approved.length, firstPass, rate: firstPassYield(approved.length, firstPass) },
     quality: { checked: q.checked, errors: q.errors, per10k: errorsPer10k(q.errors, q.checked) },
     paper: null,
+    payments: { paidToday: payments[0]?.paid_today ?? 0, runsAwaitingApproval: payments[0]?.awaiting ?? 0, failed: payments[0]?.failed ?? 0 },
     leaderboard: today.pieces.map((p) => ({ operatorId: p.operatorId, name: nameOf.get(p.operatorId) ?? p.operatorId, pieces: p.pieces })),
   };
 }

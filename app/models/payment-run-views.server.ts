@@ -2,6 +2,7 @@
  * What the treasury screens and the claim page show of payment runs: read only, scoped like the commands
  * (treasury of the run's company; a claim's payment to whoever may see the claim — the caller checks that).
  */
+import type { ClaimPaymentView } from "~/contracts/payment";
 import type { Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
 import { maskedAccount } from "~/domain/bank-account";
@@ -171,11 +172,6 @@ export async function runDetail(actor: Actor, runId: string): Promise<RunDetail>
 }
 
 /** A claim's payment as its page shows it (the caller has checked the viewer may see the claim). */
-export type ClaimPaymentView =
-  | { state: "expected"; expectedDate: string }
-  | { state: "scheduled" | "paid" | "failed" | "sent"; valueDate: string; runNumber: string; minor: string; currency: string; account: string; endToEndId: string; reason: string | null; at: string | null }
-  | null;
-
 export async function claimPaymentView(claimId: string, today: string = isoDate(new Date())): Promise<ClaimPaymentView> {
   const claim = await prisma.claim.findUnique({ where: { id: claimId }, select: { status: true, company: { select: { paymentWeekdays: true } } } });
   if (!claim) return null;

@@ -32,10 +32,16 @@ import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { validateAgainstSchema } from "~/utils/xml-schema.server";
 import { recordAudit } from "./audit.server";
+import { publishBoardChange } from "./board-publisher.server";
 import { activeAccountsFor, accountDetailsOf, pendingChangeUserIds } from "./bank-accounts.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { notify } from "./notifications.server";
 import { enqueueJob } from "./outbox.server";
+
+/** The wall board's payments tile follows runs and payments; a board that misses one message catches up on the next. */
+export async function announcePayments(): Promise<void> {
+  await publishBoardChange({ at: new Date().toISOString(), kind: "payments" }).catch(() => undefined);
+}
 
 /** Claim states a payment may be made from (and that a frozen run expects its claims still to be in). */
 const PAYABLE: ClaimStatus[] = ["APPROVED", "PAYMENT_FAILED"];
@@ -251,6 +257,7 @@ export async function prepareRuns(actor: Actor, input: { valueDate: string; comp
     }
   }
   if (made.length === 0) throw new AppError("conflict", { message: "These claims were just put into another run." });
+  await announcePayments();
   return { runs: made };
 }
 
@@ -350,7 +357,7 @@ async function makeFile(tx: Tx, run: RunRow, messageId: string, createdAt: Date)
  * and nothing changes) and kept with its SHA-256; from now on the run is frozen.
  */
 export async function approveRun(actor: Actor, runId: string, now = new Date()): Promise<{ sha256: string }> {
-  return prisma.$transaction(async (tx) => {
+  const approved = await prisma.$transaction(async (tx) => {
     const run = await runForActor(tx, actor, runId);
     if (run.status !== "PREPARED") throw new AppError("stale", { message: `The run is ${run.status.toLowerCase()}, not waiting for approval.` });
     if (run.preparedBy === actor.id) throw new AppError("not_allowed", { reason: "four_eyes", message: "Someone other than the preparer must approve the run." });
@@ -371,6 +378,8 @@ export async function approveRun(actor: Actor, runId: string, now = new Date()):
     await recordAudit(tx, { actorId: actor.id, type: "payment_run.approved", data: { runId, number: run.number, sha256, fileName: file.fileName, schema: file.schema } });
     return { sha256 };
   });
+  await announcePayments();
+  return approved;
 }
 
 /**
@@ -401,7 +410,7 @@ class BlockedRun extends Error {
  */
 export async function releaseRun(actor: Actor, runId: string, now = new Date()): Promise<{ transmission: string }> {
   try {
-    return await prisma.$transaction(async (tx) => {
+    const released = await prisma.$transaction(async (tx) => {
       const run = await runForActor(tx, actor, runId);
       if (run.status !== "APPROVED") throw new AppError("stale", { message: `The run is ${run.status.toLowerCase()}, not approved.` });
       await refuseIfInvolved(tx, actor, run, "release");
@@ -435,6 +444,8 @@ export async function releaseRun(actor: Actor, runId: string, now = new Date()):
       });
       return { transmission: hostToHost ? "NOT_SENT" : "SENT" };
     });
+    await announcePayments();
+    return released;
   } catch (err) {
     if (!(err instanceof BlockedRun)) throw err;
     // The block was rolled back with the refusal: keep it, in a transaction of its own.
@@ -461,6 +472,7 @@ export async function cancelRun(actor: Actor, runId: string, now = new Date()): 
     await tx.paymentRun.update({ where: { id: runId }, data: { status: "CANCELLED", cancelledBy: actor.id, cancelledAt: now } });
     await recordAudit(tx, { actorId: actor.id, type: "payment_run.cancelled", data: { runId, number: run.number, from: run.status } });
   });
+  await announcePayments();
 }
 
 /** The approved file, for download (recorded: a payment file leaving the app is an event of its own). */

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ClaimLinesTable, MissingRates } from "~/components/claim-lines-table";
+import { ClaimPayment } from "~/components/claim-payment";
 import { ClaimReturnNotice } from "~/components/claim-return-notice";
 import { ReceiptPanel } from "~/components/receipt-panel";
 import { RouteError } from "~/components/route-error";
@@ -11,6 +12,7 @@ import { formatMoney } from "~/domain/money";
 import { getClaimHistory } from "~/models/claim-history.server";
 import { latestReturnNotice } from "~/models/claim-return.server";
 import { getClaimDetail } from "~/models/claim.server";
+import { claimPaymentView } from "~/models/payment-run-views.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatDateTime, formatTotals, localName } from "~/utils/format";
 
@@ -20,11 +22,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const claim = await getClaimDetail({ claimId: params.claimId ?? "", viewer: user });
   if (!claim) throw new Response("Not found", { status: 404 });
-  const [history, returnNotice] = await Promise.all([
+  const [history, returnNotice, payment] = await Promise.all([
     getClaimHistory(claim.id),
     claim.status === "RETURNED" ? latestReturnNotice(claim.id) : null,
+    ["APPROVED", "SCHEDULED", "PAID", "PAYMENT_FAILED"].includes(claim.status) ? claimPaymentView(claim.id) : null,
   ]);
-  return { claim, history, returnNotice, timeZone: user.timeZone };
+  return { claim, history, returnNotice, payment, timeZone: user.timeZone, isClaimant: claim.claimant.id === user.id };
 }
 
 function eventLabel(t: (k: string, o?: Record<string, unknown>) => string, type: string, data: Record<string, unknown>): string {
@@ -34,7 +37,7 @@ function eventLabel(t: (k: string, o?: Record<string, unknown>) => string, type:
 }
 
 export default function ClaimDetailPage() {
-  const { claim, history, returnNotice, timeZone } = useLoaderData<typeof loader>();
+  const { claim, history, returnNotice, payment, timeZone, isClaimant } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("claims");
   const locale = i18n.language;
   usePollWhile(claim.receipts.some((r) => r.status === "PROCESSING"));
@@ -58,6 +61,7 @@ export default function ClaimDetailPage() {
           ) : null}
         </div>
       </div>
+      {payment ? <ClaimPayment payment={payment} isClaimant={isClaimant} /> : null}
       {returnNotice ? <ClaimReturnNotice notice={returnNotice} timeZone={timeZone} editHref={claim.canEdit ? `/claims/${claim.id}/edit` : undefined} /> : null}
       <section className="card">
         <h2 className="purpose">{claim.purpose || <span className="muted">{t("list.noPurpose")}</span>}</h2>

@@ -34,6 +34,14 @@ export default {
   },
   fpy: { title: "First-pass yield", detail: "{{firstPass}} of {{approved}} without a return" },
   quality: { title: "Errors per 10,000", detail: "{{errors}} errors in {{checked}} checked (30 days)" },
+  payments: {
+    title: "Payments",
+    paidToday: "paid today",
+    awaiting_one: "{{count}} run waiting for approval",
+    awaiting_other: "{{count}} runs waiting for approval",
+    failed_one: "{{count}} payment failed",
+    failed_other: "{{count}} payments failed",
+  },
   paper: { title: "Paper originals", detail: "{{received}} received of {{expected}} expected", notTracked: "not tracked yet" },
   noData: "—",
   backlog: {

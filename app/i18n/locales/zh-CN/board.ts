@@ -34,6 +34,14 @@ export default {
   },
   fpy: { title: "一次通过率", detail: "{{approved}} 张中 {{firstPass}} 张未退回" },
   quality: { title: "每万单差错", detail: "近 30 天抽检 {{checked}} 张，差错 {{errors}} 个" },
+  payments: {
+    title: "付款",
+    paidToday: "今日已付款",
+    awaiting_one: "{{count}} 个批次待审批",
+    awaiting_other: "{{count}} 个批次待审批",
+    failed_one: "{{count}} 笔付款失败",
+    failed_other: "{{count}} 笔付款失败",
+  },
   paper: { title: "纸质原件", detail: "应收 {{expected}} 份，已收 {{received}} 份", notTracked: "尚未跟踪" },
   noData: "—",
   backlog: {
