@@ -168,7 +168,8 @@ export async function paymentQueue(actor: Actor, today: string = isoDate(new Dat
       count: r.claims.length,
       totalMinor: r.total.minor.toString(),
     })),
-    waiting: waiting.map(({ claim, reason }) => ({
+    // A claim already in a live run is not waiting: it is in that run.
+    waiting: waiting.filter(({ reason }) => reason !== "already_in_run").map(({ claim, reason }) => ({
       claimId: claim.claimId,
       number: claim.number,
       claimantName: claim.claimantName,
