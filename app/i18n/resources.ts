@@ -22,8 +22,10 @@ import enPay from "./locales/en/pay";
 import zhPay from "./locales/zh-CN/pay";
 import enStaffing from "./locales/en/staffing";
 import zhStaffing from "./locales/zh-CN/staffing";
+import enReconciliation from "./locales/en/reconciliation";
+import zhReconciliation from "./locales/zh-CN/reconciliation";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, reconciliation: enReconciliation },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, reconciliation: zhReconciliation },
 } as const;

@@ -404,3 +404,12 @@ export async function recentStatements(payerAccountId: string, db: Db = prisma, 
      ORDER BY s.imported_at DESC LIMIT ${limit}`;
   return rows.map((r) => ({ id: r.id, statementRef: r.statement_ref, source: r.source, entryCount: r.entry_count, matched: Number(r.matched), importedAt: r.imported_at.toISOString(), closingMinor: r.closing_minor, currency: r.currency.trim() }));
 }
+
+/** The last day anything happened on a payer account (a booked entry or a run's value date): the screen's default day. */
+export async function latestActivityDay(payerAccountId: string, db: Db = prisma): Promise<string | null> {
+  const [row] = await db.$queryRaw<{ day: string | null }[]>`
+    SELECT to_char(greatest(
+      (SELECT max(e.booking_date) FROM statement_entry e JOIN bank_statement s ON s.id = e.statement_id WHERE s.payer_account_id = ${payerAccountId}),
+      (SELECT max(r.value_date) FROM payment_run r WHERE r.payer_account_id = ${payerAccountId} AND r.status IN ('RELEASED', 'DONE'))), 'YYYY-MM-DD') AS day`;
+  return row?.day ?? null;
+}

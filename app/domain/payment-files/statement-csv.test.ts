@@ -75,3 +75,14 @@ describe("CSV statement", () => {
     expect(rows).toEqual([["a", 'b,"c"'], ["x\ny", "z"], ["last"]]);
   });
 });
+
+describe("telling an uploaded statement's format", () => {
+  it("XML (after a BOM and blank lines) is camt.053; anything else the CSV layout", async () => {
+    const { sniffStatementFormat } = await import("./statement-csv");
+    const enc = (s: string) => new TextEncoder().encode(s);
+    expect(sniffStatementFormat(enc('<?xml version="1.0"?><Document/>'))).toBe("camt053");
+    expect(sniffStatementFormat(enc("\uFEFF\r\n  <Document/>"))).toBe("camt053");
+    expect(sniffStatementFormat(enc("statement_id,1"))).toBe("csv");
+    expect(sniffStatementFormat(iconv.encode("对账单号,1", "gbk"))).toBe("csv");
+  });
+});

@@ -208,3 +208,10 @@ export async function* readStatementCsv(
   for (const record of reader.end()) yield* onRecord(record);
   if (!headSent) throw invalid("no entry table: the file needs a header row starting with booking_date (记账日期)");
 }
+
+/** An uploaded statement's format from its first bytes: camt.053 XML begins (after a BOM and blanks) with "<"; anything else is read as the CSV layout. */
+export function sniffStatementFormat(first: Uint8Array): "camt053" | "csv" {
+  let i = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
+  while (i < first.length && (first[i] === 0x20 || first[i] === 0x09 || first[i] === 0x0a || first[i] === 0x0d)) i++;
+  return first[i] === 0x3c ? "camt053" : "csv";
+}
