@@ -129,14 +129,14 @@ function MatchForm({ entry, candidates, result, busy }: { entry: NonNullable<Loa
   const [form, fields] = useForm<{ intent: string; entryId: string; paymentId: string }>({ id: `match-${entry.id}`, lastResult: mine, shouldValidate: "onSubmit" });
   const money = (minor: string, currency: string) => formatMoney({ minor: BigInt(minor), currency }, i18n.language);
   return (
-    <Form method="post" className="row" style={{ gap: "0.4rem", flexWrap: "wrap" }} {...getFormProps(form)} data-testid="match-form">
+    <Form method="post" style={{ display: "flex", gap: "0.4rem", flexWrap: "wrap", alignItems: "center", minWidth: 0 }} {...getFormProps(form)} data-testid="match-form">
       <input type="hidden" name="intent" value="match" />
       <input type="hidden" name="entryId" value={entry.id} />
       {candidates.length === 0 ? (
         <span className="muted small">{t("unmatched.noCandidate")}</span>
       ) : (
         <>
-          <select name={fields.paymentId.name} aria-label={t("unmatched.matchWith")} defaultValue="" style={{ maxWidth: "16rem" }}>
+          <select name={fields.paymentId.name} aria-label={t("unmatched.matchWith")} defaultValue="" style={{ width: "100%", maxWidth: "18rem", minWidth: 0 }}>
             <option value="">{t("unmatched.choose")}</option>
             {candidates.map((p) => (
               <option key={p.id} value={p.id}>
@@ -175,7 +175,7 @@ export default function Reconciliation() {
   const upload = actionData?.upload ?? null;
   const matched = params.get("matched");
   const figure = (key: keyof typeof position, unit: "count" | "entries" = "count") => (
-    <div className="card" data-testid={`position-${key}`} style={{ padding: "0.8rem 1rem" }}>
+    <div className="card" data-testid={`position-${key}`} style={{ padding: "0.8rem 1rem", marginTop: 0 }}>
       <div className="muted small">{t(`position.${key}`)}</div>
       <div style={{ fontSize: "1.25rem", fontWeight: 600 }}>{money(position[key].minor, currency)}</div>
       <div className="muted small">{t(`position.${unit}`, { count: position[key].count })}</div>
@@ -186,13 +186,13 @@ export default function Reconciliation() {
     <main className="page">
       <div className="page-head">
         <h1>{t("title")}</h1>
-        <Form method="get" className="row" style={{ gap: "0.5rem", flexWrap: "wrap" }}>
-          <label className="field" style={{ margin: 0 }}>
+        <Form method="get" className="row" style={{ gap: "0.5rem", flexWrap: "wrap", minWidth: 0, maxWidth: "100%" }}>
+          <label className="field" style={{ margin: 0, minWidth: 0, maxWidth: "100%" }}>
             <span className="visually-hidden">{t("account")}</span>
-            <select name="account" defaultValue={account.id} aria-label={t("account")}>
+            <select name="account" defaultValue={account.id} aria-label={t("account")} style={{ maxWidth: "100%" }}>
               {data.accounts.map((a) => (
                 <option key={a.id} value={a.id}>
-                  {a.company_code} · {a.name} · {a.currency} · {a.account}
+                  {a.company_code} · {a.name} · …{a.account.slice(-4)}
                 </option>
               ))}
             </select>
@@ -259,7 +259,7 @@ export default function Reconciliation() {
             <p className="empty card">{t("unmatched.empty")}</p>
           ) : (
             <div className="table-wrap">
-              <table className="data" data-testid="unmatched-entries">
+              <table className="data responsive" data-testid="unmatched-entries">
                 <thead>
                   <tr>
                     <th scope="col">{t("unmatched.date")}</th>
@@ -303,7 +303,7 @@ export default function Reconciliation() {
             <p className="empty card">{t("open.empty")}</p>
           ) : (
             <div className="table-wrap">
-              <table className="data" data-testid="open-payments">
+              <table className="data responsive" data-testid="open-payments">
                 <thead>
                   <tr>
                     <th scope="col">{t("open.claim")}</th>
@@ -340,7 +340,7 @@ export default function Reconciliation() {
           <p className="empty card">{t("recent.empty")}</p>
         ) : (
           <div className="table-wrap">
-            <table className="data" data-testid="recent-statements">
+            <table className="data responsive" data-testid="recent-statements">
               <thead>
                 <tr>
                   <th scope="col">{t("recent.statement")}</th>

@@ -28,6 +28,9 @@ export async function validateAgainstSchema(xml: string, name: Iso20022Schema): 
     xml: [{ fileName: "payment.xml", contents: xml }],
     schema: [{ fileName: `${name}.xsd`, contents: await schemaText(name) }],
     initialMemoryPages: 512,
+    // xmllint-wasm caps memory at 32 MiB by default: a run of 10,000 payments (about 8 MB of XML) needs
+    // more and fails with a bare parse error. Memory grows only as needed, up to 1 GiB.
+    maxMemoryPages: 16_384,
   });
   return result.valid ? { valid: true } : { valid: false, errors: result.errors.map((e) => e.rawMessage) };
 }
