@@ -279,6 +279,9 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "queue_.tasks action": () => ({ path: "/queue/tasks", form: { intent: "reassign" } }),
   "scorecards loader": () => ({ path: "/scorecards?month=2026-01" }),
   "staffing loader": () => ({ path: "/staffing" }),
+  "treasury.reconciliation loader": () => ({ path: "/treasury/reconciliation" }),
+  // A manual match without a payment chosen: refused by the form (200), nothing read or changed.
+  "treasury.reconciliation action": () => ({ path: "/treasury/reconciliation", form: { intent: "match", entryId: randomUUID() } }),
   // The workstation of the caller's own task: the accountant's review in progress, the QA user's check;
   // supervisors and admins look at the review read-only.
   "treasury._index loader": () => ({ path: "/treasury" }),
@@ -296,6 +299,19 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "/admin/queues loader": () => ({ path: "/admin/queues" }),
   "/admin/queues action": () => ({ path: `/admin/queues/api/queues/routing/${randomUUID()}/retry`, method: "PUT", allowNotFound: true }),
 };
+
+/** A payer account of the company (made once per company). */
+const payerAccounts = new Map<string, string>();
+async function payerAccountOf(companyId: string): Promise<string> {
+  const known = payerAccounts.get(companyId);
+  if (known) return known;
+  const id = randomUUID();
+  await prisma.payerAccount.create({
+    data: { id, companyId, currency: "CNY", name: "Matrix head office", kind: "cn", holderName: "Matrix", accountNumber: `M${id.slice(0, 12)}`, bankName: "Bank", cnapsCode: "104290003791", isDefault: false },
+  });
+  payerAccounts.set(companyId, id);
+  return id;
+}
 
 function draftOf(c: Caller) {
   return w.drafts[c === "anonymous" ? "EMPLOYEE" : c];
@@ -559,6 +575,29 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
       const row = `data-claim="${w.review.number}"`;
       return { ...c, in: { ...c.in, marker: row }, out: { ...c.out, marker: row } };
     }),
+  "treasury.reconciliation loader": async () => {
+    const account = await payerAccountOf(w.orgA.companyId);
+    return [twinOf("TREASURY", { path: `/treasury/reconciliation?account=${account}` }, "same company / other company")];
+  },
+  "treasury.reconciliation action": async () => {
+    // An unmatched entry on a statement of company A's account; the match names no real payment, so even in scope nothing changes.
+    const account = await payerAccountOf(w.orgA.companyId);
+    const statementId = randomUUID();
+    const entryId = randomUUID();
+    await prisma.$transaction([
+      prisma.bankStatement.create({
+        data: { id: statementId, payerAccountId: account, accountRef: `M${statementId}`, statementRef: "matrix", currency: "CNY", openingMinor: 0n, closingMinor: -100n, entryCount: 1, source: "camt053", fileSha256: createHash("sha256").update(statementId).digest("hex") },
+      }),
+      prisma.statementEntry.create({ data: { id: entryId, statementId, position: 1, amountMinor: 100n, currency: "CNY", direction: "DBIT", bookingDate: new Date("2026-12-08") } }),
+    ]);
+    const form = { intent: "match", entryId, paymentId: randomUUID() };
+    return [
+      {
+        ...twinOf("TREASURY", { path: "/treasury/reconciliation", form }, "same company / other company"),
+        afterOut: async () => expect((await prisma.statementEntry.findUniqueOrThrow({ where: { id: entryId } })).paymentId).toBeNull(),
+      },
+    ];
+  },
   "work.$taskId loader": () => [
     twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}` }, "the assignee / an accountant of another group"),
     twinOf("QA", { path: `/work/${w.qaTaskId}` }, "the QA task's reviewer / another QA reviewer"),

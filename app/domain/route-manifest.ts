@@ -25,7 +25,8 @@ export type Scope =
   | "profile"
   | "board-token"
   | "board-links"
-  | "treasury";
+  | "treasury"
+  | "payer-accounts";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -48,6 +49,9 @@ export const SCOPES: Record<Scope, string> = {
   "board-token":
     "A signed-in supervisor or admin with at least one company (user_company; none is 403), or (without a session) a live, unexpired board token in ?token=; a bad, revoked or expired token is 403, never a fall-back to the session. " +
     "The board shows only the companies of the viewer, or of the link's maker that the maker still works for.",
+  "payer-accounts":
+    "Treasury works on the payer accounts of the companies it is assigned to (user_company): another company's account, or an entry of its statements, is not found (404); " +
+    "a statement upload naming an account that is not one of these is refused whole and nothing is kept.",
   "board-links":
     "Board links: a supervisor or admin lists and revokes only the links they made or that show one of their companies (another's is not found); making one needs at least one company and a lifetime of 1–90 days.",
   treasury:
@@ -339,6 +343,23 @@ export const ROUTE_MANIFEST = {
   "treasury.runs.$runId.file": {
     path: "/treasury/runs/:runId/file",
     loader: { callers: ["TREASURY"], scope: "treasury", outOfScope: 404, anonymous: "sign-in", why: "paymentFileFor: the approved file of a run of the caller's companies (else 404); each download is audited." },
+  },
+  "treasury.reconciliation": {
+    path: "/treasury/reconciliation",
+    loader: {
+      callers: ["TREASURY"],
+      scope: "payer-accounts",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole TREASURY; lists only the payer accounts of the caller's companies (payerAccountsFor): ?account= of another company is 404.",
+    },
+    action: {
+      callers: ["TREASURY"],
+      scope: "payer-accounts",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole TREASURY before the body is read; an upload is imported only for the caller's payer accounts (unknown_account otherwise, nothing kept); a manual match of an entry of another company's account is 404.",
+    },
   },
   "work.$taskId": {
     path: "/work/:taskId",

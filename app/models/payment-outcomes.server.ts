@@ -78,3 +78,111 @@ export async function markPaymentFailed(tx: Tx, paymentId: string, kind: "REJECT
   }
   return true;
 }
+
+/*
+ * Set-based variants for a statement that settles thousands of payments at once: the same rules as the
+ * single-payment functions above (same guards, same claim transition, one audit event per claim moved,
+ * the same message to the employee), in a handful of statements instead of several per payment. Each
+ * answers the payments it actually moved; one that was no longer open is left alone, as above.
+ */
+const BULK_CHUNK = 5_000;
+
+type MovedPayment = { id: string; claim_id: string; end_to_end_id: string; amount_minor: bigint; currency: string };
+
+function* chunksOf<T>(items: readonly T[], size = BULK_CHUNK): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** Many statement lines prove their payments left: each payment PAID, its SCHEDULED claim PAID. */
+export async function markPaymentsPaid(tx: Tx, paymentIds: readonly string[], by: Actor): Promise<Set<string>> {
+  const moved = new Set<string>();
+  const at = by.at ?? new Date();
+  const to = assertTransition("SCHEDULED", "markPaid");
+  for (const ids of chunksOf([...new Set(paymentIds)])) {
+    // Locks in the single-payment order: payments, then their claims.
+    const payments = await tx.$queryRaw<MovedPayment[]>`
+      UPDATE payment SET status = 'PAID', status_at = ${at}
+       WHERE id = ANY(${ids}::text[]) AND status IN ('SENT', 'ACCEPTED')
+      RETURNING id, claim_id, end_to_end_id, amount_minor, currency`;
+    if (payments.length === 0) continue;
+    for (const p of payments) moved.add(p.id);
+    await tx.$executeRaw`
+      WITH moved AS (
+        SELECT * FROM unnest(${payments.map((p) => p.id)}::text[], ${payments.map((p) => p.claim_id)}::text[], ${payments.map((p) => p.end_to_end_id)}::text[],
+                             ${payments.map((p) => p.amount_minor.toString())}::text[], ${payments.map((p) => p.currency)}::text[])
+          AS m(payment_id, claim_id, end_to_end_id, amount_minor, currency)
+      ),
+      claims AS (
+        UPDATE claim c SET status = ${to}::"ClaimStatus", version = c.version + 1
+          FROM moved m
+         WHERE c.id = m.claim_id AND c.status = 'SCHEDULED'
+        RETURNING c.id, c.claimant_id, c.number, m.payment_id, m.end_to_end_id, m.amount_minor, m.currency
+      ),
+      audit AS (
+        INSERT INTO audit_event (claim_id, actor_id, type, from_status, to_status, data)
+        SELECT id, ${by.actorId}::text, 'claim.paid', 'SCHEDULED', ${to}::"ClaimStatus",
+               jsonb_build_object('paymentId', payment_id, 'endToEndId', end_to_end_id, 'source', ${by.source}::text)
+          FROM claims ORDER BY id
+      )
+      INSERT INTO notification (id, user_id, kind, data)
+      SELECT gen_random_uuid()::text, claimant_id, 'payment.paid',
+             jsonb_build_object('claimId', id, 'claimNumber', number, 'minor', amount_minor, 'currency', currency)
+        FROM claims`;
+  }
+  return moved;
+}
+
+/**
+ * Many payments came back (RETURNED, from a statement) or were refused (REJECTED): each claim goes to
+ * PAYMENT_FAILED with the bank's reason and the employee is asked to fix their account.
+ */
+export async function markPaymentsFailed(
+  tx: Tx,
+  failures: readonly { paymentId: string; reason: string }[],
+  kind: "REJECTED" | "RETURNED",
+  by: Actor,
+): Promise<Set<string>> {
+  const moved = new Set<string>();
+  const at = by.at ?? new Date();
+  const from = kind === "REJECTED" ? ["PLANNED", "SENT", "ACCEPTED"] : ["SENT", "ACCEPTED", "PAID"];
+  const toFromScheduled = assertTransition("SCHEDULED", "paymentFailed");
+  const toFromPaid = assertTransition("PAID", "paymentFailed");
+  const unique = [...new Map(failures.map((f) => [f.paymentId, f])).values()];
+  for (const batch of chunksOf(unique)) {
+    const payments = await tx.$queryRaw<(MovedPayment & { reason: string })[]>`
+      UPDATE payment p SET status = ${kind}, status_reason = f.reason, status_at = ${at}
+        FROM unnest(${batch.map((f) => f.paymentId)}::text[], ${batch.map((f) => f.reason)}::text[]) AS f(payment_id, reason)
+       WHERE p.id = f.payment_id AND p.status = ANY(${from}::text[])
+      RETURNING p.id, p.claim_id, p.end_to_end_id, p.amount_minor, p.currency, f.reason`;
+    if (payments.length === 0) continue;
+    for (const p of payments) moved.add(p.id);
+    await tx.$executeRaw`
+      WITH moved AS (
+        SELECT * FROM unnest(${payments.map((p) => p.id)}::text[], ${payments.map((p) => p.claim_id)}::text[], ${payments.map((p) => p.end_to_end_id)}::text[],
+                             ${payments.map((p) => p.reason)}::text[])
+          AS m(payment_id, claim_id, end_to_end_id, reason)
+      ),
+      before AS (
+        SELECT c.id, c.status AS from_status FROM claim c JOIN moved m ON m.claim_id = c.id
+         WHERE c.status IN ('SCHEDULED', 'PAID') FOR UPDATE OF c
+      ),
+      claims AS (
+        UPDATE claim c SET status = CASE WHEN b.from_status = 'PAID' THEN ${toFromPaid}::"ClaimStatus" ELSE ${toFromScheduled}::"ClaimStatus" END,
+                           version = c.version + 1
+          FROM moved m, before b
+         WHERE c.id = m.claim_id AND b.id = c.id
+        RETURNING c.id, c.claimant_id, c.number, c.status AS to_status, b.from_status, m.payment_id, m.end_to_end_id, m.reason
+      ),
+      audit AS (
+        INSERT INTO audit_event (claim_id, actor_id, type, from_status, to_status, data)
+        SELECT id, ${by.actorId}::text, 'claim.payment_failed', from_status, to_status,
+               jsonb_build_object('paymentId', payment_id, 'endToEndId', end_to_end_id, 'kind', ${kind}::text, 'reason', reason, 'source', ${by.source}::text)
+          FROM claims ORDER BY id
+      )
+      INSERT INTO notification (id, user_id, kind, data)
+      SELECT gen_random_uuid()::text, claimant_id, 'payment.failed',
+             jsonb_build_object('claimId', id, 'claimNumber', number, 'reason', reason, 'kind', ${kind}::text)
+        FROM claims`;
+  }
+  return moved;
+}
