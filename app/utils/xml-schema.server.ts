@@ -8,7 +8,7 @@ import { validateXML } from "xmllint-wasm";
  */
 const SCHEMA_DIR = path.join(import.meta.dirname, "iso20022");
 
-export type Iso20022Schema = "pain.001.001.10" | "camt.053.001.08";
+export type Iso20022Schema = "pain.001.001.10" | "pain.002.001.11" | "camt.053.001.08";
 
 const schemas = new Map<Iso20022Schema, Promise<string>>();
 
