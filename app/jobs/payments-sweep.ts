@@ -19,8 +19,15 @@ export const PAYMENTS_SWEEP_HOOKS: { name: string; run: (now: Date) => Promise<u
 export type PaymentsSweepResult = TransmissionSweepResult & { hooks: Record<string, "ok" | string> };
 
 export async function runPaymentsSweep(now = new Date()): Promise<PaymentsSweepResult> {
-  const link = await sweepTransmissions({ now: () => now });
   const hooks: Record<string, string> = {};
+  let link: TransmissionSweepResult = { stuck: 0, asked: 0, resolved: 0, reoffered: 0, needsPerson: 0, unavailable: 0 };
+  // The bank link failing (a database hiccup) does not stop the hooks.
+  try {
+    link = await sweepTransmissions({ now: () => now });
+    hooks["bank-link"] = "ok";
+  } catch (err) {
+    hooks["bank-link"] = err instanceof Error ? err.message : String(err);
+  }
   for (const hook of PAYMENTS_SWEEP_HOOKS) {
     try {
       await hook.run(now);

@@ -153,14 +153,16 @@ export type TransmissionSweepResult = { stuck: number; asked: number; resolved: 
 
 /**
  * The bank-link half of the payments sweep. `sendingStaleMs`: a SENDING run older than this had its
- * worker die mid-send (the client timeout is far shorter) and becomes UNKNOWN.
+ * worker die mid-send (the client timeout is far shorter) and becomes UNKNOWN. `runIds`: only these
+ * runs (a "check the status now" on one run).
  */
-export async function sweepTransmissions(opts: LinkOptions & { sendingStaleMs?: number } = {}): Promise<TransmissionSweepResult> {
+export async function sweepTransmissions(opts: LinkOptions & { sendingStaleMs?: number; runIds?: readonly string[] } = {}): Promise<TransmissionSweepResult> {
+  const only = opts.runIds ? { id: { in: [...opts.runIds] } } : {};
   const now = (opts.now ?? (() => new Date()))();
   const result: TransmissionSweepResult = { stuck: 0, asked: 0, resolved: 0, reoffered: 0, needsPerson: 0, unavailable: 0 };
   const staleBefore = new Date(now.getTime() - (opts.sendingStaleMs ?? env.BANK_LINK_SENDING_STALE_MS));
 
-  const stuck = await prisma.paymentRun.findMany({ where: { transmission: "SENDING", sentAt: { lt: staleBefore } }, select: { id: true, number: true } });
+  const stuck = await prisma.paymentRun.findMany({ where: { ...only, transmission: "SENDING", sentAt: { lt: staleBefore } }, select: { id: true, number: true } });
   for (const run of stuck) {
     const moved = await prisma.$transaction(async (tx) => {
       const updated = await tx.paymentRun.updateMany({ where: { id: run.id, transmission: "SENDING" }, data: { transmission: "UNKNOWN" } });
@@ -172,12 +174,17 @@ export async function sweepTransmissions(opts: LinkOptions & { sendingStaleMs?: 
   }
 
   const open = await prisma.paymentRun.findMany({
-    where: { transmission: { in: ["SENT", "UNKNOWN"] }, connector: "host-to-host" },
+    where: { ...only, transmission: { in: ["SENT", "UNKNOWN"] }, connector: "host-to-host" },
     select: { id: true, number: true, transmission: true, sentAt: true, statusCheckedAt: true, statusChecks: true, connector: true, file: { select: { messageId: true, fileName: true, bytes: true } } },
     orderBy: { sentAt: "asc" },
   });
   for (const run of open) {
     if (!run.file) continue;
+    const connector = opts.connector ?? bankConnectorFor(run.connector);
+    if (!connector) {
+      result.unavailable += 1;
+      continue;
+    }
     if (nextStatusCheckAt(run.statusCheckedAt, run.statusChecks, run.sentAt ?? now) > now) continue;
     // Counted before asking, conditional on what we read: two sweeps at once ask once.
     const mine = await prisma.paymentRun.updateMany({
@@ -185,7 +192,6 @@ export async function sweepTransmissions(opts: LinkOptions & { sendingStaleMs?: 
       data: { statusChecks: { increment: 1 }, statusCheckedAt: now },
     });
     if (mine.count === 0) continue;
-    const connector = connectorOf(run.connector, opts);
     result.asked += 1;
     const answer = await connector.queryStatus(run.file.messageId);
     if (answer.kind === "reports") {

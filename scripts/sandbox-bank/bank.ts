@@ -197,9 +197,9 @@ export async function startSandboxBank(opts: SandboxBankOptions = {}): Promise<S
     if (takeFault("status_unavailable")) return send(res, 503, { error: "status_unavailable" });
     const message = messages.get(messageId);
     if (!message) return send(res, 404, { error: "unknown_message" });
-    const report = reportOf(message);
-    // A pending file is decided by the time anyone asks again.
+    // A pending file is decided by the time anyone asks.
     message.pending = false;
+    const report = reportOf(message);
     send(res, 200, { bankReference: message.bankReference, reports: [report] });
   }
 
@@ -257,6 +257,9 @@ export async function startSandboxBank(opts: SandboxBankOptions = {}): Promise<S
     }
     send(res, 404, { error: "not_found" });
   }
+
+  // The schema validator compiles on first use: do it now, not on the first client's clock.
+  await validateAgainstSchema("<warm-up/>", "pain.001.001.10");
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://sandbox");
