@@ -12,6 +12,9 @@ import { applyStatusReport, claimRunForSending, fetchStatementOverLink, sendRun,
 import { hostToHostConnector } from "~/utils/bank-link/host-to-host.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import { getQueue } from "~/utils/queue.server";
+import { startPaymentsWorker } from "../workers/payments";
+import { startRelay } from "../workers/relay";
 import { auditTypes, createReleasedRun, createTreasuryOrg, runState, type TreasuryOrg } from "../fixtures/payment-runs";
 import { sandboxAdmin } from "../scripts/sandbox-bank/admin-client";
 import { startSandboxBank, type SandboxBank } from "../scripts/sandbox-bank/bank";
@@ -262,6 +265,30 @@ describe("the payments sweep job", () => {
       env.BANK_LINK_URL = before;
     }
     expect(await runState(run.runId)).toMatchObject({ transmission: "ACCEPTED" });
+  });
+});
+
+describe("the payments worker", () => {
+  it("a release's outbox row reaches the bank through the relay and the worker, once; the sweep's scheduler is declared", async () => {
+    const run = await createReleasedRun(org);
+    const before = env.BANK_LINK_URL;
+    env.BANK_LINK_URL = bank.url;
+    const worker = await startPaymentsWorker({ everyMs: 3_600_000 });
+    const relay = await startRelay({ pollMs: 50, log: () => undefined });
+    try {
+      // As the lead's release does it: the job goes into the outbox in the release's transaction (here twice).
+      await prisma.$transaction((tx) => enqueueJob(tx, JOBS.sendPaymentRun, { runId: run.runId }));
+      await prisma.$transaction((tx) => enqueueJob(tx, JOBS.sendPaymentRun, { runId: run.runId }));
+      const deadline = Date.now() + 15_000;
+      while ((await runState(run.runId)).transmission !== "ACCEPTED" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await runState(run.runId)).toMatchObject({ transmission: "ACCEPTED" });
+      expect((await getQueue("payments").getJobSchedulers()).map((s) => s.key)).toContain(JOBS.paymentsSweep.key({}));
+    } finally {
+      await relay.stop();
+      await worker.close();
+      env.BANK_LINK_URL = before;
+    }
+    expect(await admin.stats()).toMatchObject({ messages: 1, bookings: 2, double_payments: 0 });
   });
 });
 
