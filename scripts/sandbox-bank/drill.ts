@@ -51,7 +51,8 @@ const MISCHIEF: readonly Mischief[] = ["none", "lose_answer", "slow_answer", "du
 export async function runDoublePaymentDrill(opts: DrillOptions): Promise<DrillResult> {
   const started = performance.now();
   const rand = random(opts.seed);
-  const timeoutMs = opts.clientTimeoutMs ?? 400;
+  // Room for the sandbox's schema check (about half a second per file); a slow answer comes well after it.
+  const timeoutMs = opts.clientTimeoutMs ?? 2_500;
   const bank = await startSandboxBank();
   const admin = sandboxAdmin(bank.url);
   const connector = hostToHostConnector({ baseUrl: bank.url, timeoutMs });
@@ -76,7 +77,7 @@ export async function runDoublePaymentDrill(opts: DrillOptions): Promise<DrillRe
         await Promise.all([sendRun(run.runId, { connector, now }), sendRun(run.runId, { connector, now })]);
         continue;
       }
-      if (mischief !== "none") await admin.injectFault(mischief, { times: mischief === "status_unavailable" ? 2 : 1, delayMs: timeoutMs * 3 });
+      if (mischief !== "none") await admin.injectFault(mischief, { times: mischief === "status_unavailable" ? 2 : 1, delayMs: timeoutMs + 1_500 });
       await sendRun(run.runId, { connector, now });
       // A second delivery of the same job after the first finished: finds nothing to send.
       if (rand() < 0.2) await sendRun(run.runId, { connector, now });
