@@ -8,7 +8,7 @@ import { readCamt053, type CamtEntry } from "~/domain/payment-files/camt053";
 import { sendPaymentRunHandler } from "~/jobs/send-payment-run";
 import { runPaymentsSweep } from "~/jobs/payments-sweep";
 import { enqueueJob } from "~/models/outbox.server";
-import { applyStatusReport, claimRunForSending, fetchStatementOverLink, sendRun, sweepTransmissions } from "~/models/payment-transmission.server";
+import { applyStatusReport, claimRunForSending, fetchStatementOverLink, markRunSentByHand, recordRunStatusByHand, sendRun, sweepTransmissions } from "~/models/payment-transmission.server";
 import { hostToHostConnector } from "~/utils/bank-link/host-to-host.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -273,6 +273,28 @@ describe("the payments sweep job", () => {
       env.BANK_LINK_URL = before;
     }
     expect(await runState(run.runId)).toMatchObject({ transmission: "ACCEPTED" });
+  });
+});
+
+describe("the file connector: sent and settled by hand", () => {
+  it("the app sends nothing; a person marks it sent once and records what e-banking shows", async () => {
+    const run = await createReleasedRun(org, [1_100n, 2_200n, 3_300n], { connector: "file" });
+    const treasurer = { id: org.approver.id, roles: ["TREASURY"] as const };
+    expect(await sendRun(run.runId, { connector, now })).toEqual({ sent: false, reason: "not_host_to_host" });
+    expect(await markRunSentByHand(run.runId, treasurer)).toBe(true);
+    expect(await markRunSentByHand(run.runId, treasurer)).toBe(false);
+    expect(await runState(run.runId)).toMatchObject({ transmission: "SENT" });
+    expect(await sweep(run.runId)).toMatchObject({ asked: 0 });
+    await expect(recordRunStatusByHand(run.runId, treasurer, [{ endToEndId: "NOPE", reason: "AC01" }])).rejects.toThrow(/unknown_end_to_end_id/);
+    expect(await recordRunStatusByHand(run.runId, treasurer, [{ endToEndId: run.lines[2]!.e2e, reason: "AC01" }])).toBe("PARTIALLY_ACCEPTED");
+    expect((await runState(run.runId)).payments.map((p) => [p.status, p.reason, p.claim])).toEqual([
+      ["ACCEPTED", null, "SCHEDULED"],
+      ["ACCEPTED", null, "SCHEDULED"],
+      ["REJECTED", "AC01", "PAYMENT_FAILED"],
+    ]);
+    await expect(recordRunStatusByHand(run.runId, treasurer, [])).rejects.toThrow(/transmission_settled/);
+    expect(await auditTypes(run.runId)).toEqual(["payment_run.sent_by_hand", "payment_run.status"]);
+    expect(await admin.stats()).toMatchObject({ messages: 0 });
   });
 });
 

@@ -20,7 +20,7 @@ export type PaymentsSweepResult = TransmissionSweepResult & { hooks: Record<stri
 
 export async function runPaymentsSweep(now = new Date()): Promise<PaymentsSweepResult> {
   const hooks: Record<string, string> = {};
-  let link: TransmissionSweepResult = { stuck: 0, asked: 0, resolved: 0, reoffered: 0, needsPerson: 0, unavailable: 0 };
+  let link: TransmissionSweepResult = { stuck: 0, asked: 0, resolved: 0, reoffered: 0, needsPerson: 0, unavailable: 0, errors: 0 };
   // The bank link failing (a database hiccup) does not stop the hooks.
   try {
     link = await sweepTransmissions({ now: () => now });
@@ -43,7 +43,7 @@ export const paymentsSweepHandler = defineHandler(JOBS.paymentsSweep, () => runP
   // Quiet unless something happened: it runs every 30 seconds.
   describe: (r) => {
     const failed = Object.entries(r.hooks).filter(([, v]) => v !== "ok");
-    if (!r.stuck && !r.resolved && !r.reoffered && !r.needsPerson && !r.unavailable && failed.length === 0) return null;
-    return `stuck→unknown ${r.stuck}, asked ${r.asked}, resolved ${r.resolved}, re-offered ${r.reoffered}, for a person ${r.needsPerson}, bank unavailable ${r.unavailable}${failed.map(([k, v]) => `; ${k} failed: ${v}`).join("")}`;
+    if (!r.stuck && !r.resolved && !r.reoffered && !r.needsPerson && !r.unavailable && !r.errors && failed.length === 0) return null;
+    return `stuck→unknown ${r.stuck}, asked ${r.asked}, resolved ${r.resolved}, re-offered ${r.reoffered}, for a person ${r.needsPerson}, bank unavailable ${r.unavailable}, errors ${r.errors}${failed.map(([k, v]) => `; ${k} failed: ${v}`).join("")}`;
   },
 });

@@ -13,6 +13,7 @@
  * bytes and message id — safe only because the bank refuses a message id it already took — at most
  * MAX_REOFFERS times, then left to a person (bank_status NOT_RECEIVED, audited).
  */
+import type { Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
 import { parsePain002 } from "~/domain/payment-files/pain002";
 import { nextStatusCheckAt, nextTransmission, reportOutcome, whenBankNeverReceived, type Transmission } from "~/domain/transmission";
@@ -149,7 +150,7 @@ export async function applyStatusReport(runId: string, xml: string, opts: { now?
   });
 }
 
-export type TransmissionSweepResult = { stuck: number; asked: number; resolved: number; reoffered: number; needsPerson: number; unavailable: number };
+export type TransmissionSweepResult = { stuck: number; asked: number; resolved: number; reoffered: number; needsPerson: number; unavailable: number; errors: number };
 
 /**
  * The bank-link half of the payments sweep. `sendingStaleMs`: a SENDING run older than this had its
@@ -159,7 +160,7 @@ export type TransmissionSweepResult = { stuck: number; asked: number; resolved: 
 export async function sweepTransmissions(opts: LinkOptions & { sendingStaleMs?: number; runIds?: readonly string[] } = {}): Promise<TransmissionSweepResult> {
   const only = opts.runIds ? { id: { in: [...opts.runIds] } } : {};
   const now = (opts.now ?? (() => new Date()))();
-  const result: TransmissionSweepResult = { stuck: 0, asked: 0, resolved: 0, reoffered: 0, needsPerson: 0, unavailable: 0 };
+  const result: TransmissionSweepResult = { stuck: 0, asked: 0, resolved: 0, reoffered: 0, needsPerson: 0, unavailable: 0, errors: 0 };
   const staleBefore = new Date(now.getTime() - (opts.sendingStaleMs ?? env.BANK_LINK_SENDING_STALE_MS));
 
   const stuck = await prisma.paymentRun.findMany({ where: { ...only, transmission: "SENDING", sentAt: { lt: staleBefore } }, select: { id: true, number: true } });
@@ -193,30 +194,48 @@ export async function sweepTransmissions(opts: LinkOptions & { sendingStaleMs?: 
     });
     if (mine.count === 0) continue;
     result.asked += 1;
-    const answer = await connector.queryStatus(run.file.messageId);
-    if (answer.kind === "reports") {
-      let last: Transmission = run.transmission as Transmission;
-      for (const xml of answer.reports) last = (await applyStatusReport(run.id, xml, { now })).transmission;
-      if (last !== run.transmission) result.resolved += 1;
-    } else if (answer.kind === "not_received") {
-      const decision = await decideNeverReceived(run.id, run.number, run.transmission as Transmission, now);
-      if (decision === "reoffer") {
-        result.reoffered += 1;
-        const outcome = await connector.submit({ messageId: run.file.messageId, fileName: run.file.fileName, bytes: run.file.bytes });
-        if (outcome.kind === "answered" || outcome.kind === "refused") {
-          for (const xml of outcome.reports) await applyStatusReport(run.id, xml, { now, bankReference: outcome.kind === "answered" ? outcome.bankReference : null });
-          result.resolved += 1;
-        }
-      } else if (decision === "ask_a_person") result.needsPerson += 1;
-    } else if (answer.kind === "unavailable") result.unavailable += 1;
+    try {
+      await askAboutRun(run, connector, now, result);
+    } catch (err) {
+      // One run's trouble (a report we cannot read) must not keep the sweep from the others; it is asked again later.
+      result.errors += 1;
+      console.error(`[payments] status of run ${run.number}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   return result;
 }
 
+async function askAboutRun(
+  run: { id: string; number: string; transmission: string; file: { messageId: string; fileName: string; bytes: Uint8Array } | null },
+  connector: BankConnector,
+  now: Date,
+  result: TransmissionSweepResult,
+): Promise<void> {
+  const file = run.file!;
+  const answer = await connector.queryStatus(file.messageId);
+  if (answer.kind === "reports") {
+    let last: Transmission = run.transmission as Transmission;
+    for (const xml of answer.reports) last = (await applyStatusReport(run.id, xml, { now })).transmission;
+    if (last !== run.transmission) result.resolved += 1;
+  } else if (answer.kind === "not_received") {
+    const decision = await decideNeverReceived(run.id, run.number, now);
+    if (decision === "reoffer") {
+      result.reoffered += 1;
+      const outcome = await connector.submit({ messageId: file.messageId, fileName: file.fileName, bytes: file.bytes });
+      if (outcome.kind === "answered" || outcome.kind === "refused") {
+        for (const xml of outcome.reports) await applyStatusReport(run.id, xml, { now, bankReference: outcome.kind === "answered" ? outcome.bankReference : null });
+        result.resolved += 1;
+      }
+    } else if (decision === "ask_a_person") result.needsPerson += 1;
+  } else if (answer.kind === "unavailable") result.unavailable += 1;
+}
+
 /** Records the decision (audited) before acting on it, so a crash mid-re-offer still counts against the limit. */
-async function decideNeverReceived(runId: string, runNumber: string, transmission: Transmission, now: Date): Promise<"reoffer" | "ask_a_person" | "already_asked"> {
+async function decideNeverReceived(runId: string, runNumber: string, now: Date): Promise<"reoffer" | "ask_a_person" | "already_asked" | "settled"> {
   return prisma.$transaction(async (tx) => {
-    await lockRun(tx, runId);
+    const transmission = (await lockRun(tx, runId))?.transmission;
+    // Settled meanwhile (another sweep, a late answer): nothing to decide.
+    if (transmission !== "UNKNOWN" && transmission !== "SENT") return "settled";
     const reoffers = await tx.auditEvent.count({ where: { type: "payment_run.reoffered", data: { path: ["runId"], equals: runId } } });
     // Only a run whose fate is unknown is re-offered; a SENT one the bank acknowledged is a person's question.
     const decision = transmission === "UNKNOWN" ? whenBankNeverReceived(reoffers).action : "ask_a_person";
@@ -249,4 +268,56 @@ export async function fetchStatementOverLink<T>(
   const answer = await connectorOf(payer.connector, opts).fetchStatement(account, date);
   if (answer.kind !== "statement") return { fetched: false, reason: answer.kind === "unavailable" ? answer.reason : answer.kind };
   return { fetched: true, result: await onStatement(answer.bytes, { payerAccountId, account, date, source: "bank-link" }) };
+}
+
+/**
+ * The file connector: a person uploaded the file in the bank's e-banking and says so. NOT_SENT → SENT
+ * (payments PLANNED → SENT), once; the authorization (treasury, four eyes) is the caller's.
+ */
+export async function markRunSentByHand(runId: string, actor: Actor, now = new Date()): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const run = await lockRun(tx, runId);
+    if (!run) throw new AppError("not_found");
+    if (run.connector !== "file") throw new AppError("not_allowed", { reason: "host_to_host_run" });
+    if (run.status !== "RELEASED") throw new AppError("not_allowed", { reason: "not_released" });
+    const to = nextTransmission(run.transmission, { type: "markedSent" });
+    if (!to) return false;
+    await tx.paymentRun.update({ where: { id: runId }, data: { transmission: to, sentAt: now } });
+    const payments = await tx.payment.updateMany({ where: { runId, status: "PLANNED" }, data: { status: "SENT", statusAt: now } });
+    await recordAudit(tx, { actorId: actor.id, type: "payment_run.sent_by_hand", data: { runId, runNumber: run.number, payments: payments.count } });
+    return true;
+  });
+}
+
+/**
+ * The file connector's status, set by hand from what e-banking shows: the payments named rejected
+ * (with the bank's reason) fail, every other one is accepted. Also for an UNKNOWN host-to-host run a
+ * person has settled with the bank.
+ */
+export async function recordRunStatusByHand(
+  runId: string,
+  actor: Actor,
+  rejected: readonly { endToEndId: string; reason: string }[],
+  now = new Date(),
+): Promise<Transmission> {
+  return prisma.$transaction(async (tx) => {
+    const run = await lockRun(tx, runId);
+    if (!run) throw new AppError("not_found");
+    const payments = await tx.payment.findMany({ where: { runId }, select: { id: true, endToEndId: true } });
+    const reasons = new Map(rejected.map((r) => [r.endToEndId, r.reason]));
+    const unknownIds = [...reasons.keys()].filter((id) => !payments.some((p) => p.endToEndId === id));
+    if (unknownIds.length > 0) throw new AppError("invalid", { reason: "unknown_end_to_end_id", details: { endToEndIds: unknownIds } });
+    const verdict = reasons.size === 0 ? "ACCEPTED" : reasons.size === payments.length ? "REJECTED" : "PARTIALLY_ACCEPTED";
+    const to = nextTransmission(run.transmission, { type: "manualStatus", verdict });
+    if (!to) throw new AppError("stale", { reason: "transmission_settled", details: { transmission: run.transmission } });
+    const by = { actorId: actor.id, source: "status_report" as const, at: now };
+    for (const p of payments) {
+      const reason = reasons.get(p.endToEndId);
+      if (reason) await markPaymentFailed(tx, p.id, "REJECTED", reason, by);
+      else await markPaymentAccepted(tx, p.id, by);
+    }
+    await tx.paymentRun.update({ where: { id: runId }, data: { transmission: to, bankStatus: verdict === "ACCEPTED" ? "ACCP" : verdict === "REJECTED" ? "RJCT" : "PART" } });
+    await recordAudit(tx, { actorId: actor.id, type: "payment_run.status", data: { runId, runNumber: run.number, from: run.transmission, to, byHand: true, rejected: rejected.map((r) => `${r.endToEndId}:${r.reason}`) } });
+    return to;
+  });
 }
