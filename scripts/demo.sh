@@ -25,6 +25,10 @@ if [ -z "${SESSION_SECRET:-}" ]; then
   export SESSION_SECRET
 fi
 
+# The sandbox bank stands in for the banks' host-to-host link (scripts/sandbox-bank/, npm run sandbox-bank).
+export SANDBOX_BANK_PORT="${SANDBOX_BANK_PORT:-4700}"
+export BANK_LINK_URL="${BANK_LINK_URL:-http://127.0.0.1:${SANDBOX_BANK_PORT}}"
+
 log "checking PostgreSQL and Redis"
 npx tsx scripts/services.ts
 log "migrating"
@@ -42,6 +46,12 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+node --import tsx scripts/sandbox-bank/index.ts & pids+=($!)
+if bash scripts/sandbox-bank/wait.sh "$BANK_LINK_URL"; then
+  log "sandbox bank on ${BANK_LINK_URL}"
+else
+  log "the sandbox bank is not answering on ${BANK_LINK_URL}: host-to-host payment runs will stay unsent or UNKNOWN"
+fi
 # Workers first: they tile the seed's receipts while the seed is still writing.
 node --import tsx workers/index.ts & pids+=($!)
 log "seeding the demo SSC (organisation, users, claims)"

@@ -18,12 +18,17 @@ SESSION_SECRET=$(cat .data/e2e-session-secret)
 export SESSION_SECRET
 export ALLOW_PLAIN_HTTP_ON_LOCALHOST=true
 export SEED_CLAIMS="${E2E_SEED_CLAIMS:-0}"
+# The sandbox bank the host-to-host runs go to (scripts/sandbox-bank/), on a port of its own per app port.
+export SANDBOX_BANK_PORT="${E2E_SANDBOX_BANK_PORT:-$((PORT + 1000))}"
+export BANK_LINK_URL="http://127.0.0.1:${SANDBOX_BANK_PORT}"
 npx tsx scripts/services.ts
 npx tsx scripts/migrate.ts
 npx tsx prisma/seed.ts --reset --phase data
 [ -f build/index.js ] || NODE_ENV=production npx remix build
 pids=()
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait' INT TERM EXIT
+node --import tsx scripts/sandbox-bank/index.ts & pids+=($!)
+bash scripts/sandbox-bank/wait.sh "$BANK_LINK_URL" || echo "[e2e] the sandbox bank is not answering on ${BANK_LINK_URL}: host-to-host runs will stay unsent or UNKNOWN" >&2
 node --import tsx workers/index.ts & pids+=($!)
 node --import tsx server.ts & pids+=($!)
 wait -n

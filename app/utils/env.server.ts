@@ -50,6 +50,16 @@ const EnvSchema = z.object({
   UPLOAD_BYTES_PER_DAY: z.coerce.number().int().positive().default(500 * 1024 * 1024),
   /** PDFs with more pages are refused at upload (and failed by the imaging worker if one got through). */
   MAX_PDF_PAGES: z.coerce.number().int().positive().default(50),
+
+  // ── the bank link (issue 10) ──
+  /** The bank's host-to-host base URL (the sandbox bank in the demo and tests). Unset: no host-to-host link; runs are sent as files. */
+  BANK_LINK_URL: z.string().url().optional(),
+  /** How long one call to the bank may take; past it the answer is "unknown", never a reason to send again. */
+  BANK_LINK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** A run stuck in SENDING longer than this (a worker died mid-send) becomes UNKNOWN and is asked about. */
+  BANK_LINK_SENDING_STALE_MS: z.coerce.number().int().positive().default(120_000),
+  /** The sandbox bank's port (npm run sandbox-bank). */
+  SANDBOX_BANK_PORT: z.coerce.number().int().positive().default(4700),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

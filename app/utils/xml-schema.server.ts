@@ -11,7 +11,7 @@ import { validateXML } from "xmllint-wasm";
 // found back in the source tree, which ships with the app.
 const SCHEMA_DIR = [path.join(import.meta.dirname, "iso20022"), path.resolve(import.meta.dirname, "../app/utils/iso20022")].find((dir) => existsSync(dir)) ?? path.join(import.meta.dirname, "iso20022");
 
-export type Iso20022Schema = "pain.001.001.10" | "camt.053.001.08";
+export type Iso20022Schema = "pain.001.001.10" | "pain.002.001.11" | "camt.053.001.08";
 
 const schemas = new Map<Iso20022Schema, Promise<string>>();
 
