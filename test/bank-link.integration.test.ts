@@ -8,7 +8,7 @@ import { readCamt053, type CamtEntry } from "~/domain/payment-files/camt053";
 import { sendPaymentRunHandler } from "~/jobs/send-payment-run";
 import { runPaymentsSweep } from "~/jobs/payments-sweep";
 import { enqueueJob } from "~/models/outbox.server";
-import { applyStatusReport, claimRunForSending, fetchStatementOverLink, markRunSentByHand, recordRunStatusByHand, sendRun, sweepTransmissions } from "~/models/payment-transmission.server";
+import { applyStatusReport, claimRunForSending, fetchStatementOverLink, recordRunStatusByHand, sendRun, sweepTransmissions } from "~/models/payment-transmission.server";
 import { hostToHostConnector } from "~/utils/bank-link/host-to-host.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -281,8 +281,9 @@ describe("the file connector: sent and settled by hand", () => {
     const run = await createReleasedRun(org, [1_100n, 2_200n, 3_300n], { connector: "file" });
     const treasurer = { id: org.approver.id, roles: ["TREASURY"] as const };
     expect(await sendRun(run.runId, { connector, now })).toEqual({ sent: false, reason: "not_host_to_host" });
-    expect(await markRunSentByHand(run.runId, treasurer)).toBe(true);
-    expect(await markRunSentByHand(run.runId, treasurer)).toBe(false);
+    // Released as "marked sent" (payment-runs.server.ts releaseRun does this for a file link in one step).
+    await prisma.paymentRun.update({ where: { id: run.runId }, data: { transmission: "SENT", sentAt: now() } });
+    await prisma.payment.updateMany({ where: { runId: run.runId }, data: { status: "SENT" } });
     expect(await runState(run.runId)).toMatchObject({ transmission: "SENT" });
     expect(await sweep(run.runId)).toMatchObject({ asked: 0 });
     await expect(recordRunStatusByHand(run.runId, treasurer, [{ endToEndId: "NOPE", reason: "AC01" }])).rejects.toThrow(/unknown_end_to_end_id/);
@@ -293,7 +294,7 @@ describe("the file connector: sent and settled by hand", () => {
       ["REJECTED", "AC01", "PAYMENT_FAILED"],
     ]);
     await expect(recordRunStatusByHand(run.runId, treasurer, [])).rejects.toThrow(/transmission_settled/);
-    expect(await auditTypes(run.runId)).toEqual(["payment_run.sent_by_hand", "payment_run.status"]);
+    expect(await auditTypes(run.runId)).toEqual(["payment_run.status"]);
     expect(await admin.stats()).toMatchObject({ messages: 0 });
   });
 });

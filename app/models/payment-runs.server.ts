@@ -14,6 +14,7 @@ import { type AccountDetails } from "~/domain/bank-account";
 import { isoDate } from "~/domain/calendar-date";
 import { assertTransition, type ClaimStatus } from "~/domain/claim-machine";
 import { JOBS } from "~/domain/jobs";
+import { nextTransmission, type Transmission } from "~/domain/transmission";
 import { totalIn } from "~/domain/money";
 import { PAYMENT_FILE_ADAPTERS, type PaymentFileFormat } from "~/domain/payment-files/adapters";
 import type { Pain001Run } from "~/domain/payment-files/pain001";
@@ -417,9 +418,12 @@ export async function releaseRun(actor: Actor, runId: string, now = new Date()):
       await refuseIfInvolved(tx, actor, run, "release");
       await blockIfChanged(tx, run);
       const hostToHost = run.connector === "host-to-host";
+      // A file link: the person uploaded the file in e-banking and marks it sent, which releases it.
+      const transmission = hostToHost ? run.transmission : nextTransmission(run.transmission as Transmission, { type: "markedSent" });
+      if (!transmission) throw new AppError("stale", { message: "The run was already sent." });
       await tx.paymentRun.update({
         where: { id: runId },
-        data: { status: "RELEASED", releasedBy: actor.id, releasedAt: now, ...(hostToHost ? {} : { transmission: "SENT", sentAt: now }) },
+        data: { status: "RELEASED", releasedBy: actor.id, releasedAt: now, ...(hostToHost ? {} : { transmission, sentAt: now }) },
       });
       if (!hostToHost) await tx.payment.updateMany({ where: { runId, status: "PLANNED" }, data: { status: "SENT", statusAt: now } });
       const valueDate = isoDate(run.valueDate);

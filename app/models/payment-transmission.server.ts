@@ -271,25 +271,6 @@ export async function fetchStatementOverLink<T>(
 }
 
 /**
- * The file connector: a person uploaded the file in the bank's e-banking and says so. NOT_SENT → SENT
- * (payments PLANNED → SENT), once; the authorization (treasury, four eyes) is the caller's.
- */
-export async function markRunSentByHand(runId: string, actor: Actor, now = new Date()): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    const run = await lockRun(tx, runId);
-    if (!run) throw new AppError("not_found");
-    if (run.connector !== "file") throw new AppError("not_allowed", { reason: "host_to_host_run" });
-    if (run.status !== "RELEASED") throw new AppError("not_allowed", { reason: "not_released" });
-    const to = nextTransmission(run.transmission, { type: "markedSent" });
-    if (!to) return false;
-    await tx.paymentRun.update({ where: { id: runId }, data: { transmission: to, sentAt: now } });
-    const payments = await tx.payment.updateMany({ where: { runId, status: "PLANNED" }, data: { status: "SENT", statusAt: now } });
-    await recordAudit(tx, { actorId: actor.id, type: "payment_run.sent_by_hand", data: { runId, runNumber: run.number, payments: payments.count } });
-    return true;
-  });
-}
-
-/**
  * The file connector's status, set by hand from what e-banking shows: the payments named rejected
  * (with the bank's reason) fail, every other one is accepted. Also for an UNKNOWN host-to-host run a
  * person has settled with the bank.
