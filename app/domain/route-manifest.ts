@@ -24,7 +24,8 @@ export type Scope =
   | "companies"
   | "profile"
   | "board-token"
-  | "board-links";
+  | "board-links"
+  | "treasury-companies";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -47,6 +48,9 @@ export const SCOPES: Record<Scope, string> = {
   "board-token":
     "A signed-in supervisor or admin with at least one company (user_company; none is 403), or (without a session) a live, unexpired board token in ?token=; a bad, revoked or expired token is 403, never a fall-back to the session. " +
     "The board shows only the companies of the viewer, or of the link's maker that the maker still works for.",
+  "treasury-companies":
+    "Treasury data (held bank-account changes of employees, payer accounts, treasury settings) of the companies the caller is assigned to (user_company): another company's is left out of lists and not found when named. " +
+    "Nobody decides a change of their own account or one they asked for.",
   "board-links":
     "Board links: a supervisor or admin lists and revokes only the links they made or that show one of their companies (another's is not found); making one needs at least one company and a lifetime of 1–90 days.",
 };
@@ -87,6 +91,22 @@ export const ROUTE_MANIFEST = {
       outOfScope: 404,
       anonymous: "sign-in",
       why: "requireUser; ends the caller's own sessions only: another user's session id is 404 (endOwnSession matches on user id).",
+    },
+  },
+  "account_.bank": {
+    path: "/account/bank",
+    loader: {
+      callers: "signed-in",
+      scope: "self",
+      anonymous: "sign-in",
+      why: "requireUser; the caller's own bank account, held change (masked) and messages only (myBankAccounts(user.id), listNotifications(user.id)).",
+    },
+    action: {
+      callers: "signed-in",
+      scope: "self",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireUser; asks for, confirms (password re-entered) or cancels a change of the caller's own account only: another user's change id is 404 (cancelBankChange matches the owner).",
     },
   },
   "admin.routing": {
@@ -264,6 +284,40 @@ export const ROUTE_MANIFEST = {
     path: "/qa/settings",
     loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Sampling rates: supervisors read, admins edit." },
     action: { callers: ["ADMIN"], scope: "none", anonymous: "sign-in", why: "Only admins change sampling rates (requireRole ADMIN; saveQaSettings checks again)." },
+  },
+  "treasury_.bank-changes": {
+    path: "/treasury/bank-changes",
+    loader: {
+      callers: ["TREASURY"],
+      scope: "treasury-companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole TREASURY; listHeldChanges shows only changes of employees of the caller's companies (user_company).",
+    },
+    action: {
+      callers: ["TREASURY"],
+      scope: "treasury-companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole TREASURY; decideBankChange: another company's change is 404; the caller's own account or own request is refused with a form error (403).",
+    },
+  },
+  "treasury_.payer-accounts": {
+    path: "/treasury/payer-accounts",
+    loader: {
+      callers: ["TREASURY", "ADMIN"],
+      scope: "treasury-companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole TREASURY or ADMIN; listPayerAccounts shows the caller's companies only (user_company).",
+    },
+    action: {
+      callers: ["TREASURY", "ADMIN"],
+      scope: "treasury-companies",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole TREASURY or ADMIN; payer accounts of the caller's companies only (another company's is refused as not found); treasury settings: ADMIN only (403 for treasury before the form is read).",
+    },
   },
   queue: {
     path: "/queue",

@@ -22,8 +22,10 @@ import enPay from "./locales/en/pay";
 import zhPay from "./locales/zh-CN/pay";
 import enStaffing from "./locales/en/staffing";
 import zhStaffing from "./locales/zh-CN/staffing";
+import enBank from "./locales/en/bank";
+import zhBank from "./locales/zh-CN/bank";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, bank: enBank },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, bank: zhBank },
 } as const;
