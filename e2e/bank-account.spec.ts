@@ -41,6 +41,8 @@ test("an employee changes their bank account (a bad IBAN first) and sees it held
   await treasury.goto("/treasury/bank-changes");
   const change = treasury.locator('[data-testid="held-change"][data-owner="employee@demo.af"]');
   await expect(change).toContainText("DE89370400440532013000");
+  // "Zhang Wei" is not how the employee's name (张伟) is written: finance is told to look twice.
+  await expect(change.getByTestId("holder-differs")).toHaveText("Holder is not the employee's name");
   await shot(treasury, "treasury-en-held");
   await change.getByTestId("confirm-held").click();
   await expect(treasury.getByTestId("decision-done")).toHaveText("Confirmed: the new account is now in use.");

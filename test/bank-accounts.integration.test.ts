@@ -74,7 +74,7 @@ describe("held bank-account changes, SECOND_PERSON", () => {
 
     // Finance sees the full details of what they are asked to confirm.
     const held = (await listHeldChanges(prisma, s.treasury1)).find((h) => h.id === id)!;
-    expect(held).toMatchObject({ next: { accountNumber: "6222021001045678123", cnapsCode: "102290000016" }, current: null, confirmRefusal: null });
+    expect(held).toMatchObject({ next: { accountNumber: "6222021001045678123", cnapsCode: "102290000016" }, current: null, confirmRefusal: null, holderDiffers: true });
     // An accountant of the company is not treasury: the change does not exist for them.
     expect(await refusal(decideBankChange(prisma, { actor: s.accountant, accountId: id, decision: "confirm" }))).toMatchObject({ code: "not_found" });
 

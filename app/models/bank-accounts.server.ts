@@ -277,10 +277,14 @@ export type HeldChangeView = {
   wait: { kind: PendingWait["kind"]; usableAfter?: string };
   next: AccountDetails;
   current: (AccountDetails & { activeFrom: string | null }) | null;
+  /** The new account's holder is not written as the employee's name: worth a call before confirming. */
+  holderDiffers: boolean;
   /** Why the viewer may not confirm / reject it (own account, own request, the employee confirms), or null. */
   confirmRefusal: string | null;
   rejectRefusal: string | null;
 };
+
+const sameName = (name: string) => name.normalize("NFKC").replace(/[\s·.,-]+/g, "").toLowerCase();
 
 /** Held changes of the viewer's companies, with full old and new details (finance checks them). */
 export async function listHeldChanges(db: Db | Tx, viewer: Actor, now: Date = new Date()): Promise<HeldChangeView[]> {
@@ -311,6 +315,7 @@ export async function listHeldChanges(db: Db | Tx, viewer: Actor, now: Date = ne
       policy,
       wait: waitView(pendingWait(policy, r, now)),
       next: accountDetailsOf(r),
+      holderDiffers: sameName(r.holderName) !== sameName(r.user.name),
       current: current ? { ...accountDetailsOf(current), activeFrom: current.activeFrom?.toISOString() ?? null } : null,
       confirmRefusal: bankChangeDecisionRefusal(viewer, facts, companies, "confirm"),
       rejectRefusal: bankChangeDecisionRefusal(viewer, facts, companies, "reject"),

@@ -117,7 +117,10 @@ export default function BankChanges() {
                   {c.current ? <Details details={c.current} /> : <p className="notice">{t("held.firstAccount")}</p>}
                 </div>
                 <div className="stack">
-                  <h3>{t("held.next")}</h3>
+                  <h3>
+                    {t("held.next")}{" "}
+                    {c.holderDiffers ? <span className="badge badge-RETURNED" data-testid="holder-differs">{t("held.holderDiffers")}</span> : null}
+                  </h3>
                   <Details details={c.next} />
                 </div>
               </div>

@@ -135,6 +135,9 @@ function AddAccountForm({ company, lastResult }: { company: CompanyTreasuryView;
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
+/** One block per cell, so a phone's stacked table row wraps long account numbers instead of overflowing. */
+const CELL = { minWidth: 0, overflowWrap: "anywhere" } as const;
+
 function SettingsForm({ company, lastResult }: { company: CompanyTreasuryView; lastResult: Reply | undefined }) {
   const { t } = useTranslation("bank");
   const navigation = useNavigation();
@@ -238,17 +241,21 @@ export default function PayerAccounts() {
                 <tbody>
                   {company.accounts.map((a) => (
                     <tr key={a.id} data-testid="payer-account" style={a.active ? undefined : { opacity: 0.6 }}>
-                      <td data-label={t("payer.name")}>{a.name}</td>
+                      <td data-label={t("payer.name")}><div style={CELL}>{a.name}</div></td>
                       <td data-label={t("payer.currency")}>{a.currency}</td>
                       <td data-label={t("payer.account")}>
-                        <span className="mono">{a.details.kind === "cn" ? a.details.accountNumber : a.details.iban}</span>
-                        <br />
-                        <span className="muted small">
-                          {a.details.holderName} · {a.details.kind === "cn" ? `${a.details.bankName} ${a.details.cnapsCode}` : a.details.bic}
-                        </span>
+                        <div style={CELL}>
+                          <span className="mono">{a.details.kind === "cn" ? a.details.accountNumber : a.details.iban}</span>
+                          <br />
+                          <span className="muted small">
+                            {a.details.holderName} · {a.details.kind === "cn" ? `${a.details.bankName} ${a.details.cnapsCode}` : a.details.bic}
+                          </span>
+                        </div>
                       </td>
                       <td data-label={t("payer.link")}>
-                        {t(`connector.${a.connector}`)} · {t(`format.${a.fileFormat}`)}
+                        <div style={CELL}>
+                          {t(`connector.${a.connector}`)} · {t(`format.${a.fileFormat}`)}
+                        </div>
                       </td>
                       <td data-label={t("payer.state")}>
                         {a.isDefault ? <span className="badge badge-APPROVED">{t("payer.default")}</span> : null}{" "}

@@ -108,6 +108,7 @@ export default {
     usableFrom: "usable from {{when}}",
     current: "Current account",
     next: "New account",
+    holderDiffers: "Holder is not the employee's name",
     firstAccount: "First account: the employee has none yet.",
     confirm: "Confirm",
     reject: "Reject",

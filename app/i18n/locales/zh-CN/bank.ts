@@ -108,6 +108,7 @@ export default {
     usableFrom: "{{when}} 起可用",
     current: "当前账户",
     next: "新账户",
+    holderDiffers: "户名与员工姓名不一致",
     firstAccount: "首个账户：该员工尚无账户。",
     confirm: "确认",
     reject: "驳回",
