@@ -112,3 +112,24 @@ test("in Chinese: a wrong CNAPS code is refused, the change is held, and the tre
   await expect(page.getByTestId("pending-change")).toHaveCount(0);
   await expect(page.locator('[data-testid="notification"][data-kind="bank_account.change_rejected"]')).toContainText("户名与员工不符");
 });
+
+test("where the company lets employees confirm: a wrong password is refused, then the change waits out the cooling-off", async ({ page }) => {
+  // The Hong Kong company (seed): EMPLOYEE_CONFIRM with 48 hours' cooling-off.
+  await login(page, "staff175@demo.af", "en");
+  await page.goto("/account/bank");
+  await page.getByTestId("kind-iban").check();
+  await page.getByTestId("field-holderName").fill("Test Holder");
+  await page.getByTestId("field-iban").fill("GB29 NWBK 6016 1331 9268 19");
+  await page.getByTestId("field-bic").fill("NWBKGB2L");
+  await page.getByTestId("request-change").click();
+  await expect(page.getByTestId("pending-wait")).toHaveText("Waiting for your confirmation: enter your password below.");
+
+  await page.getByTestId("confirm-password").fill("not-my-password");
+  await page.getByTestId("confirm-change").click();
+  await expect(page.getByTestId("error-password")).toHaveText("That is not your password.");
+  await page.getByTestId("confirm-password").fill("demo1234");
+  await page.getByTestId("confirm-change").click();
+  await expect(page.getByTestId("bank-done")).toHaveText("Confirmed. The new account becomes usable after the cooling-off period.");
+  await expect(page.getByTestId("pending-wait")).toContainText("usable from");
+  await shot(page, "bank-en-cooling");
+});

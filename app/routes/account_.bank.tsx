@@ -86,7 +86,8 @@ type ActionData = {
 function notificationText(n: NotificationView, t: (key: string, opts?: Record<string, unknown>) => string, locale: string, timeZone: string) {
   const data = n.data;
   const when = typeof data.usableAfter === "string" ? formatDateTime(data.usableAfter, locale, timeZone) : typeof data.activeFrom === "string" ? formatDateTime(data.activeFrom, locale, timeZone) : "";
-  return t(`notifications.${n.kind}`, { ...data, when, defaultValue: n.kind });
+  const key = n.kind === "bank_account.change_confirmed" && typeof data.usableAfter === "string" ? "bank_account.change_confirmed_cooling" : n.kind;
+  return t(`notifications.${key}`, { ...data, when, defaultValue: n.kind });
 }
 
 export default function BankAccountPage() {
@@ -170,6 +171,7 @@ export default function BankAccountPage() {
           <p className="notice" data-testid="pending-wait">
             {t(`wait.${pending.wait.kind}`, { when: pending.wait.usableAfter ? time(pending.wait.usableAfter) : "" })}
           </p>
+          {pending.wait.kind === "employee_confirmation" && confirmForm.errors?.[0] ? <FieldError errors={confirmForm.errors} ns="bank" prefix="errors" /> : null}
           {pending.wait.kind === "employee_confirmation" ? (
             <Form method="post" className="row" {...getFormProps(confirmForm)}>
               <input type="hidden" name="intent" value="confirm" />

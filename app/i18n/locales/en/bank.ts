@@ -88,7 +88,8 @@ export default {
   notifications: {
     bank_account: {
       change_requested: "A new bank account ({{masked}}) was requested for your reimbursements. If this was not you, tell finance at once.",
-      change_confirmed: "Your new bank account ({{masked}}) was confirmed. {{when}}",
+      change_confirmed: "Your new bank account ({{masked}}) was confirmed and is used for your payments from {{when}}.",
+      change_confirmed_cooling: "You confirmed your new bank account ({{masked}}); it becomes usable on {{when}} after the cooling-off.",
       change_rejected: "Your new bank account ({{masked}}) was rejected: {{note}}",
       change_cancelled: "The requested bank account ({{masked}}) was cancelled.",
       now_active: "Your new bank account ({{masked}}) is now used for your payments.",

@@ -88,7 +88,8 @@ export default {
   notifications: {
     bank_account: {
       change_requested: "有人为您的报销申请了新银行账户（{{masked}}）。如非本人操作，请立即联系财务。",
-      change_confirmed: "您的新银行账户（{{masked}}）已确认。{{when}}",
+      change_confirmed: "您的新银行账户（{{masked}}）已确认，自 {{when}} 起用于付款。",
+      change_confirmed_cooling: "您已确认新银行账户（{{masked}}），冷静期结束后于 {{when}} 起可用。",
       change_rejected: "您的新银行账户（{{masked}}）被驳回：{{note}}",
       change_cancelled: "申请的银行账户（{{masked}}）已取消。",
       now_active: "您的新银行账户（{{masked}}）已用于付款。",
