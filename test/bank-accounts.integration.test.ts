@@ -206,10 +206,27 @@ describe("held bank-account changes, EMPLOYEE_CONFIRM", () => {
     const events = (await auditOf(s.employee.id)).map((e) => [e.type, e.actorId]);
     expect(events).toEqual([
       ["bank_account.change_requested", s.employee.id],
+      ["bank_account.confirm_failed", s.employee.id],
       ["bank_account.employee_confirmed", s.employee.id],
       ["bank_account.activated", null],
     ]);
     expect(await kindsOf(s.employee.id)).toEqual(["bank_account.change_requested", "bank_account.change_confirmed", "bank_account.now_active"]);
+  });
+
+  it("allows a few wrong passwords, then refuses even the right one for a while (each failure audited)", async () => {
+    const other = await setup("EMPLOYEE_CONFIRM", 48);
+    await requestBankChange(prisma, { actor: other.employee, input: CN_B });
+    for (let i = 0; i < 5; i++) {
+      expect(await refusal(confirmBankChangeAsEmployee(prisma, { actor: other.employee, password: `guess-${i}` }))).toMatchObject({ fieldErrors: { password: "wrong_password" } });
+    }
+    expect(await refusal(confirmBankChangeAsEmployee(prisma, { actor: other.employee, password: "s3cret-pass" }))).toMatchObject({ code: "too_many", fieldErrors: { password: "too_many_attempts" } });
+    expect(await prisma.auditEvent.count({ where: { actorId: other.employee.id, type: "bank_account.confirm_failed" } })).toBe(5);
+    // A quarter of an hour later the right password works.
+    const later = new Date(Date.now() + 16 * 60_000);
+    expect(await confirmBankChangeAsEmployee(prisma, { actor: other.employee, password: "s3cret-pass", now: later })).toMatchObject({ active: false });
+    // Withdrawn, so the sweeps of the other tests have nothing of this employee's to activate.
+    const held = await prisma.bankAccount.findFirstOrThrow({ where: { userId: other.employee.id, status: "PENDING" } });
+    await cancelBankChange(prisma, { actor: other.employee, accountId: held.id });
   });
 
   it("finance may still reject during the cooling-off; the old account stays", async () => {

@@ -145,6 +145,9 @@ export async function cancelBankChange(db: Db, { actor, accountId, now = new Dat
   });
 }
 
+const CONFIRM_ATTEMPTS = 5;
+const CONFIRM_WINDOW_MS = 15 * 60_000;
+
 /**
  * EMPLOYEE_CONFIRM: the owner confirms their held change by entering their password again; it becomes
  * usable after the company's cooling-off (at once when that is zero hours).
@@ -155,8 +158,16 @@ export async function confirmBankChangeAsEmployee(
 ): Promise<{ usableAfter: Date; active: boolean }> {
   const { user, policy, coolingHours } = await companyPolicyOf(db, actor.id);
   if (policy !== "EMPLOYEE_CONFIRM") throw new AppError("not_allowed", { reason: "finance_confirms" });
+  // A session alone must not be enough to guess the password here: a few tries per quarter hour, each failure audited.
+  const recentFailures = await db.auditEvent.count({
+    where: { actorId: actor.id, type: "bank_account.confirm_failed", at: { gt: new Date(now.getTime() - CONFIRM_WINDOW_MS) } },
+  });
+  if (recentFailures >= CONFIRM_ATTEMPTS) throw new AppError("too_many", { fieldErrors: { password: "too_many_attempts" } });
   const check = await verifyLogin(user.email, password);
-  if (!check.ok || check.user.id !== actor.id) throw new AppError("invalid", { fieldErrors: { password: "wrong_password" }, status: 422 });
+  if (!check.ok || check.user.id !== actor.id) {
+    await db.$transaction((tx) => recordAudit(tx, { actorId: actor.id, type: "bank_account.confirm_failed", data: { userId: actor.id } }));
+    throw new AppError("invalid", { fieldErrors: { password: "wrong_password" }, status: 422 });
+  }
   return db.$transaction(async (tx) => {
     await lockOwner(tx, actor.id);
     const row = await tx.bankAccount.findFirst({ where: { userId: actor.id, status: "PENDING" } });

@@ -22,6 +22,8 @@ export default {
     iban_checksum: "The IBAN's check digits are wrong: look for a typing mistake.",
     bic: "A BIC has 8 or 11 characters: bank (4 letters), country (2 letters), location (2), branch (3, optional).",
     same_account: "That is already your current account: nothing to change.",
+    too_many_attempts: "Too many wrong passwords: try again in a quarter of an hour.",
+    too_many: "Too many attempts: try again later.",
     wrong_password: "That is not your password.",
     not_pending: "This change is no longer waiting: someone already decided it.",
     already_confirmed: "You have already confirmed this change.",

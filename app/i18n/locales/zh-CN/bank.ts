@@ -22,6 +22,8 @@ export default {
     iban_checksum: "IBAN 校验位不正确，请检查是否输错。",
     bic: "BIC 为 8 或 11 位：银行（4 个字母）、国家（2 个字母）、地区（2 位）、分行（3 位，可选）。",
     same_account: "这已是您当前的账户，无需变更。",
+    too_many_attempts: "密码错误次数过多，请 15 分钟后再试。",
+    too_many: "尝试次数过多，请稍后再试。",
     wrong_password: "密码不正确。",
     not_pending: "此变更已不在等待中：已有人处理。",
     already_confirmed: "您已确认过此变更。",
