@@ -30,6 +30,7 @@ import { mulberry32 } from "~/domain/seeded-random";
 import { renderReceiptJpeg, renderReceiptPdf } from "../fixtures/receipts";
 import { seedPay } from "./seed/pay";
 import { seedQa } from "./seed/qa";
+import { seedTreasuryAccounts } from "./seed/treasury-accounts";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -61,6 +62,8 @@ export const DEMO_ACCOUNTS: { email: string; role: string; what: string }[] = [
   { email: "archivist@demo.af", role: "archivist", what: "paper receipts and archive" },
   { email: "supervisor@demo.af", role: "supervisor", what: "runs the floor" },
   { email: "admin@demo.af", role: "admin", what: "administration" },
+  { email: "treasury@demo.af", role: "treasury", what: "treasury of all three companies: bank-account changes, payer accounts" },
+  { email: "treasury2@demo.af", role: "treasury", what: "the second treasury user (four eyes)" },
 ];
 
 const APP_TABLES = [
@@ -400,7 +403,8 @@ function makePlans(users: { id: string; companyId: string; roles: Role[]; manage
     const company = COMPANIES.find((c) => c.id === u.companyId)!;
     return { id: u.id, companyId: u.companyId, currency: company.currency, hongKong: company.code === "HK", managerId: u.managerId };
   };
-  const employees = users.filter((u) => u.managerId && !u.email.startsWith("employee")).map(toPlanUser);
+  // Treasury users (seeded after the claims) file none, so both phases plan the same claims.
+  const employees = users.filter((u) => u.managerId && !u.email.startsWith("employee") && !u.roles.includes("TREASURY")).map(toPlanUser);
   const demo = toPlanUser(users.find((u) => u.email === "employee@demo.af")!);
   return planClaims({ employees, demoClaimant: demo, count: CLAIM_COUNT, now });
 }
@@ -483,6 +487,7 @@ async function main(): Promise<void> {
     await seedData(now);
     await seedQa(now);
     await seedPay(prisma);
+    await seedTreasuryAccounts(prisma, { now, passwordHash: await hashPassword(DEMO_PASSWORD) });
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));

@@ -203,6 +203,24 @@ async function approvalFor(assigneeId: string | null): Promise<{ taskId: string;
   return { taskId, claimId: claim.id, number: claim.number, version: 2 };
 }
 
+/** A held (PENDING) bank-account change of `userId`, as the employee asked for it. */
+async function heldChangeOf(userId: string): Promise<string> {
+  const id = randomUUID();
+  await prisma.bankAccount.create({
+    data: { id, userId, kind: "cn", holderName: "矩阵", accountNumber: "6222000011112222", bankName: "Matrix Bank", cnapsCode: "102290000016", fingerprint: "a".repeat(64), status: "PENDING", requestedBy: userId },
+  });
+  return id;
+}
+
+/** A payer account of `companyId` (not the default, so deactivating it moves nothing). */
+async function payerAccountOf(companyId: string, name: string): Promise<string> {
+  const id = randomUUID();
+  await prisma.payerAccount.create({
+    data: { id, companyId, currency: "CNY", name, kind: "cn", holderName: "Matrix Co", accountNumber: "1001000000000001", bankName: "Matrix Bank", cnapsCode: "102290000016", isDefault: false },
+  });
+  return id;
+}
+
 async function send(req: Req, { unparseable = false } = {}): Promise<Call> {
   const cookie = req.user ? await sessionCookie(req.user.id) : undefined;
   const method = req.method ?? (req.form ? "POST" : "GET");
@@ -230,6 +248,12 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
     path: "/account",
     form: { intent: "end", sessionId: user ? (await createSession(prisma, { userId: user.id, ip: "127.0.0.1", userAgent: "matrix" })).id : randomUUID() },
   }),
+  "account_.bank loader": () => ({ path: "/account/bank" }),
+  "account_.bank action": () => ({ path: "/account/bank", form: { intent: "read" } }),
+  "treasury_.bank-changes loader": () => ({ path: "/treasury/bank-changes" }),
+  "treasury_.bank-changes action": () => ({ path: "/treasury/bank-changes", form: { intent: "reject", accountId: randomUUID(), note: "" } }),
+  "treasury_.payer-accounts loader": () => ({ path: "/treasury/payer-accounts" }),
+  "treasury_.payer-accounts action": () => ({ path: "/treasury/payer-accounts", form: { intent: "add" } }),
   "admin.routing loader": () => ({ path: "/admin/routing" }),
   "admin.routing action": () => ({ path: "/admin/routing", form: { intent: "up", id: randomUUID() } }),
   "admin.security loader": () => ({ path: "/admin/security" }),
@@ -302,7 +326,7 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
 
 /** A payer account of the company (made once per company). */
 const payerAccounts = new Map<string, string>();
-async function payerAccountOf(companyId: string): Promise<string> {
+async function statementAccountOf(companyId: string): Promise<string> {
   const known = payerAccounts.get(companyId);
   if (known) return known;
   const id = randomUUID();
@@ -404,6 +428,61 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
         in: { user: w.users.EMPLOYEE, path: "/account", form: { intent: "end", sessionId: mine.id } },
         out: { user: w.users.EMPLOYEE, path: "/account", form: { intent: "end", sessionId: theirs.id } },
         afterOut: async () => expect((await prisma.userSession.findUniqueOrThrow({ where: { id: theirs.id } })).revokedAt).toBeNull(),
+      },
+    ];
+  },
+  "account_.bank action": async (): Promise<ScopeCase[]> => {
+    const mine = await heldChangeOf(w.users.EMPLOYEE.id);
+    const theirs = await heldChangeOf(w.others.EMPLOYEE.id);
+    const statusOf = async (id: string) => (await prisma.bankAccount.findUniqueOrThrow({ where: { id } })).status;
+    return [
+      {
+        name: "cancelling one's own held change / another employee's",
+        in: { user: w.users.EMPLOYEE, path: "/account/bank", form: { intent: "cancel", accountId: mine } },
+        out: { user: w.users.EMPLOYEE, path: "/account/bank", form: { intent: "cancel", accountId: theirs } },
+        afterOut: async () => expect(await statusOf(theirs)).toBe("PENDING"),
+        afterIn: async () => expect(await statusOf(mine)).toBe("CANCELLED"),
+      },
+    ];
+  },
+  "treasury_.bank-changes loader": async () => {
+    const owner = await createUser(w.orgA, { roles: ["EMPLOYEE"] });
+    await heldChangeOf(owner.id);
+    return [twinOf("TREASURY", { path: "/treasury/bank-changes", marker: owner.email } as Omit<ScopeReq, "user">, "same company / other company")].map((c) => ({
+      ...c,
+      in: { ...c.in, marker: owner.email },
+      out: { ...c.out, marker: owner.email },
+    }));
+  },
+  "treasury_.bank-changes action": async (): Promise<ScopeCase[]> => {
+    const owner = await createUser(w.orgA, { roles: ["EMPLOYEE"] });
+    const id = await heldChangeOf(owner.id);
+    const statusOf = async () => (await prisma.bankAccount.findUniqueOrThrow({ where: { id } })).status;
+    return [
+      {
+        ...twinOf("TREASURY", { path: "/treasury/bank-changes", form: { intent: "confirm", accountId: id } }, "same company / other company"),
+        afterOut: async () => expect(await statusOf()).toBe("PENDING"),
+        afterIn: async () => expect(await statusOf()).toBe("ACTIVE"),
+      },
+    ];
+  },
+  "treasury_.payer-accounts loader": async () => {
+    const name = `Matrix payer ${randomUUID().slice(0, 8)}`;
+    await payerAccountOf(w.orgA.companyId, name);
+    return (["TREASURY", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/treasury/payer-accounts" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker: name }, out: { ...c.out, marker: name } };
+    });
+  },
+  "treasury_.payer-accounts action": async (): Promise<ScopeCase[]> => {
+    const id = await payerAccountOf(w.orgA.companyId, `Matrix payer ${randomUUID().slice(0, 8)}`);
+    const activeOf = async () => (await prisma.payerAccount.findUniqueOrThrow({ where: { id } })).active;
+    return [
+      {
+        ...twinOf("TREASURY", { path: "/treasury/payer-accounts", form: { intent: "deactivate", payerAccountId: id } }, "same company / other company"),
+        out: { user: w.others.TREASURY, path: "/treasury/payer-accounts", form: { intent: "deactivate", payerAccountId: id }, marker: "not_found" },
+        afterOut: async () => expect(await activeOf()).toBe(true),
+        afterIn: async () => expect(await activeOf()).toBe(false),
       },
     ];
   },
@@ -576,12 +655,12 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
       return { ...c, in: { ...c.in, marker: row }, out: { ...c.out, marker: row } };
     }),
   "treasury.reconciliation loader": async () => {
-    const account = await payerAccountOf(w.orgA.companyId);
+    const account = await statementAccountOf(w.orgA.companyId);
     return [twinOf("TREASURY", { path: `/treasury/reconciliation?account=${account}` }, "same company / other company")];
   },
   "treasury.reconciliation action": async () => {
     // An unmatched entry on a statement of company A's account; the match names no real payment, so even in scope nothing changes.
-    const account = await payerAccountOf(w.orgA.companyId);
+    const account = await statementAccountOf(w.orgA.companyId);
     const statementId = randomUUID();
     const entryId = randomUUID();
     await prisma.$transaction([

@@ -25,8 +25,7 @@ export type Scope =
   | "profile"
   | "board-token"
   | "board-links"
-  | "treasury"
-  | "payer-accounts";
+  | "treasury";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -49,14 +48,12 @@ export const SCOPES: Record<Scope, string> = {
   "board-token":
     "A signed-in supervisor or admin with at least one company (user_company; none is 403), or (without a session) a live, unexpired board token in ?token=; a bad, revoked or expired token is 403, never a fall-back to the session. " +
     "The board shows only the companies of the viewer, or of the link's maker that the maker still works for.",
-  "payer-accounts":
-    "Treasury works on the payer accounts of the companies it is assigned to (user_company): another company's account, or an entry of its statements, is not found (404); " +
-    "a statement upload naming an account that is not one of these is refused whole and nothing is kept.",
   "board-links":
     "Board links: a supervisor or admin lists and revokes only the links they made or that show one of their companies (another's is not found); making one needs at least one company and a lifetime of 1–90 days.",
   treasury:
-    "Treasury users see and act on the payment runs, payer accounts, bank-account changes and statements of the companies they are assigned to (user_company); another company's run is not found (404). " +
-    "Preparing, approving and releasing a run also refuse anyone who claimed, approved or reviewed one of its claims, and approval refuses the run's preparer.",
+    "Treasury works on the companies it is assigned to (user_company): their payment runs, payer accounts, statements and entries, employees' held bank-account changes and treasury settings. " +
+    "Another company's run, account or entry is not found (404) and left out of lists; a statement naming an account outside them is refused whole. " +
+    "Preparing, approving and releasing a run refuse anyone who claimed, approved or reviewed one of its claims, and approval refuses the run's preparer; nobody decides a change of their own bank account or one they asked for.",
 };
 
 export type Handler = {
@@ -95,6 +92,22 @@ export const ROUTE_MANIFEST = {
       outOfScope: 404,
       anonymous: "sign-in",
       why: "requireUser; ends the caller's own sessions only: another user's session id is 404 (endOwnSession matches on user id).",
+    },
+  },
+  "account_.bank": {
+    path: "/account/bank",
+    loader: {
+      callers: "signed-in",
+      scope: "self",
+      anonymous: "sign-in",
+      why: "requireUser; the caller's own bank account, held change (masked) and messages only (myBankAccounts(user.id), listNotifications(user.id)).",
+    },
+    action: {
+      callers: "signed-in",
+      scope: "self",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireUser; asks for, confirms (password re-entered) or cancels a change of the caller's own account only: another user's change id is 404 (cancelBankChange matches the owner).",
     },
   },
   "admin.routing": {
@@ -273,6 +286,40 @@ export const ROUTE_MANIFEST = {
     loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Sampling rates: supervisors read, admins edit." },
     action: { callers: ["ADMIN"], scope: "none", anonymous: "sign-in", why: "Only admins change sampling rates (requireRole ADMIN; saveQaSettings checks again)." },
   },
+  "treasury_.bank-changes": {
+    path: "/treasury/bank-changes",
+    loader: {
+      callers: ["TREASURY"],
+      scope: "treasury",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole TREASURY; listHeldChanges shows only changes of employees of the caller's companies (user_company).",
+    },
+    action: {
+      callers: ["TREASURY"],
+      scope: "treasury",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole TREASURY; decideBankChange: another company's change is 404; the caller's own account or own request is refused with a form error (403).",
+    },
+  },
+  "treasury_.payer-accounts": {
+    path: "/treasury/payer-accounts",
+    loader: {
+      callers: ["TREASURY", "ADMIN"],
+      scope: "treasury",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole TREASURY or ADMIN; listPayerAccounts shows the caller's companies only (user_company).",
+    },
+    action: {
+      callers: ["TREASURY", "ADMIN"],
+      scope: "treasury",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole TREASURY or ADMIN; payer accounts of the caller's companies only (another company's is refused as not found); treasury settings: ADMIN only (403 for treasury before the form is read).",
+    },
+  },
   queue: {
     path: "/queue",
     loader: {
@@ -348,14 +395,14 @@ export const ROUTE_MANIFEST = {
     path: "/treasury/reconciliation",
     loader: {
       callers: ["TREASURY"],
-      scope: "payer-accounts",
+      scope: "treasury",
       outOfScope: 404,
       anonymous: "sign-in",
       why: "requireRole TREASURY; lists only the payer accounts of the caller's companies (payerAccountsFor): ?account= of another company is 404.",
     },
     action: {
       callers: ["TREASURY"],
-      scope: "payer-accounts",
+      scope: "treasury",
       outOfScope: 404,
       anonymous: "sign-in",
       why: "requireRole TREASURY before the body is read; an upload is imported only for the caller's payer accounts (unknown_account otherwise, nothing kept); a manual match of an entry of another company's account is 404.",

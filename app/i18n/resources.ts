@@ -24,10 +24,12 @@ import enStaffing from "./locales/en/staffing";
 import zhStaffing from "./locales/zh-CN/staffing";
 import enTreasury from "./locales/en/treasury";
 import zhTreasury from "./locales/zh-CN/treasury";
+import enBank from "./locales/en/bank";
+import zhBank from "./locales/zh-CN/bank";
 import enReconciliation from "./locales/en/reconciliation";
 import zhReconciliation from "./locales/zh-CN/reconciliation";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank },
 } as const;

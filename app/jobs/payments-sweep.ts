@@ -3,18 +3,56 @@
  * UNKNOWN runs are asked about (with backoff) and the bank's status report applied; then every hook in
  * PAYMENTS_SWEEP_HOOKS runs. Postgres holds all the state, so a flushed Redis only delays the next sweep.
  */
+import { isAppError } from "~/domain/app-error";
+import { isoDate } from "~/domain/calendar-date";
 import { JOBS } from "~/domain/jobs";
-import { sweepTransmissions, type TransmissionSweepResult } from "~/models/payment-transmission.server";
+import { activateDueChanges } from "~/models/bank-accounts.server";
+import { importStatement } from "~/models/bank-statements.server";
+import { fetchStatementOverLink, sweepTransmissions, type TransmissionSweepResult } from "~/models/payment-transmission.server";
+import { prisma } from "~/utils/db.server";
 import { defineHandler } from "./job-handler";
 
 export const PAYMENTS_SWEEP_EVERY_MS = 30_000;
 
+/** A host-to-host account's statement is fetched at most this often (the bank's day closes once). */
+export const STATEMENT_FETCH_EVERY_MS = 6 * 3_600_000;
+
+/**
+ * Yesterday's statement of every host-to-host payer account, over the bank link, into reconciliation
+ * (imported and matched like an upload). A statement already imported is not an error: it was fetched before.
+ */
+export async function fetchStatementsOverLink(now: Date): Promise<number> {
+  const since = new Date(now.getTime() - STATEMENT_FETCH_EVERY_MS);
+  const payers = await prisma.payerAccount.findMany({
+    where: { active: true, connector: "host-to-host", statements: { none: { source: "bank-link", importedAt: { gte: since } } } },
+    select: { id: true },
+  });
+  const yesterday = isoDate(new Date(now.getTime() - 86_400_000));
+  let imported = 0;
+  for (const payer of payers) {
+    const got = await fetchStatementOverLink(payer.id, yesterday, async (bytes) => {
+      try {
+        await importStatement({ source: "bank-link", chunks: [bytes], importedBy: null });
+        return true;
+      } catch (err) {
+        if (isAppError(err, "duplicate_file", "duplicate_statement")) return false;
+        throw err;
+      }
+    });
+    if (got.fetched && got.result) imported += 1;
+  }
+  return imported;
+}
+
 /**
  * Further time-driven payment work, run after the bank link in each sweep, each on its own (one failing
- * does not stop the others). The lead adds `activateDueChanges` (bank-account changes whose cooling-off
- * has passed become usable) here.
+ * does not stop the others): held bank-account changes whose cooling-off has passed become usable, and
+ * the bank's statements come in over the link.
  */
-export const PAYMENTS_SWEEP_HOOKS: { name: string; run: (now: Date) => Promise<unknown> }[] = [];
+export const PAYMENTS_SWEEP_HOOKS: { name: string; run: (now: Date) => Promise<unknown> }[] = [
+  { name: "activateDueChanges", run: (now) => activateDueChanges(prisma, now) },
+  { name: "fetchStatements", run: (now) => fetchStatementsOverLink(now) },
+];
 
 export type PaymentsSweepResult = TransmissionSweepResult & { hooks: Record<string, "ok" | string> };
 

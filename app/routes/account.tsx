@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { RouteError } from "~/components/route-error";
@@ -59,6 +59,9 @@ export default function Account() {
       </div>
       <p>
         <strong>{data.user.name}</strong> · {data.user.email} · {data.user.roles.map((r) => t(`roles.${r}`)).join(", ")}
+      </p>
+      <p>
+        <Link to="/account/bank" className="button button-small" data-testid="bank-account-link">{t("bank:mine.link")}</Link>
       </p>
       <h2>{t("account.sessionsTitle")}</h2>
       <p className="muted">{t("account.sessionsHelp", { idle: data.limits.idleMinutes, hours: data.limits.maxHours })}</p>

@@ -2,6 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type UploadHandler } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TreasuryTabs } from "~/components/treasury-nav";
 import { z } from "zod";
 import { FieldError } from "~/components/field-error";
 import { RouteError } from "~/components/route-error";
@@ -166,6 +167,7 @@ export default function Reconciliation() {
     return (
       <main className="page">
         <div className="page-head"><h1>{t("title")}</h1></div>
+        <TreasuryTabs />
         <p className="empty" data-testid="no-accounts">{t("noAccounts")}</p>
       </main>
     );
@@ -204,6 +206,7 @@ export default function Reconciliation() {
           <button type="submit" className="button">{t("show")}</button>
         </Form>
       </div>
+      <TreasuryTabs />
       <p className="muted">{t("lead")}</p>
 
       <section className="card" aria-labelledby="upload-title">
