@@ -31,6 +31,7 @@ import { renderReceiptJpeg, renderReceiptPdf } from "../fixtures/receipts";
 import { seedPay } from "./seed/pay";
 import { seedQa } from "./seed/qa";
 import { seedTreasuryAccounts } from "./seed/treasury-accounts";
+import { seedTreasuryRuns } from "./seed/treasury-runs";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -488,6 +489,7 @@ async function main(): Promise<void> {
     await seedQa(now);
     await seedPay(prisma);
     await seedTreasuryAccounts(prisma, { now, passwordHash: await hashPassword(DEMO_PASSWORD) });
+    await seedTreasuryRuns(prisma, { now });
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));

@@ -192,11 +192,15 @@ async function nextRunNumber(tx: Tx, valueDate: string): Promise<string> {
  * Each run is one transaction with its audit event; a claim another preparer took a moment ago is refused
  * by the database (one live payment per claim) and that run is not made.
  */
-export async function prepareRuns(actor: Actor, input: { valueDate: string; companyIds?: readonly string[] }, now = new Date()): Promise<{ runs: { id: string; number: string }[] }> {
+export async function prepareRuns(
+  actor: Actor,
+  input: { valueDate: string; companyIds?: readonly string[]; /** Only these claims (those payable among them). */ claimIds?: readonly string[] },
+  now = new Date(),
+): Promise<{ runs: { id: string; number: string }[] }> {
   if (input.valueDate < isoDate(now)) throw new AppError("invalid", { fieldErrors: { valueDate: "in_past" } });
   const mine = await treasuryCompanyIds(prisma, actor);
   const companyIds = input.companyIds ? input.companyIds.filter((id) => mine.includes(id)) : mine;
-  const claims = await payableClaims(prisma, companyIds, actor.id);
+  const claims = await payableClaims(prisma, companyIds, actor.id, input.claimIds);
   const payers = await prisma.payerAccount.findMany({ where: { companyId: { in: companyIds }, active: true, isDefault: true } });
   const payerFor = (companyId: string, currency: string) => payers.find((p) => p.companyId === companyId && p.currency === currency)?.id ?? null;
   const { runs } = groupIntoRuns(claims, input.valueDate, payerFor);
