@@ -91,7 +91,7 @@ export type RunDetail = RunListItem & {
   }[];
   history: { type: string; actorName: string | null; at: string }[];
   /** What the viewer may do now (the server checks again when they do it). */
-  can: { approve: boolean; release: boolean; cancel: boolean; download: boolean };
+  can: { approve: boolean; release: boolean; cancel: boolean; download: boolean; checkStatus: boolean; recordStatus: boolean };
   whyNot: { approve: "own_run" | null };
 };
 
@@ -166,6 +166,9 @@ export async function runDetail(actor: Actor, runId: string): Promise<RunDetail>
       release: status === "APPROVED",
       cancel: ["PREPARED", "APPROVED", "BLOCKED"].includes(status),
       download: run.file !== null && status !== "CANCELLED",
+      // The bank's answer: asked over the link, or (file link) recorded by hand from what e-banking shows.
+      checkStatus: status === "RELEASED" && run.connector === "host-to-host" && ["SENDING", "SENT", "UNKNOWN"].includes(run.transmission),
+      recordStatus: status === "RELEASED" && run.connector === "file" && ["SENT", "UNKNOWN"].includes(run.transmission),
     },
     whyNot: { approve: status === "PREPARED" && run.preparedBy === actor.id ? "own_run" : null },
   };

@@ -9,6 +9,7 @@ import { RouteError } from "~/components/route-error";
 import { TreasuryTabs } from "~/components/treasury-nav";
 import { runDetail } from "~/models/payment-run-views.server";
 import { approveRun, cancelRun, releaseRun } from "~/models/payment-runs.server";
+import { recordRunStatusByHand, sweepTransmissions } from "~/models/payment-transmission.server";
 import { replyWithError, throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate, formatDateTime } from "~/utils/format";
@@ -26,7 +27,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-const RunActionSchema = z.object({ intent: z.enum(["approve", "release", "cancel"]) });
+const RunActionSchema = z.object({
+  intent: z.enum(["approve", "release", "cancel", "check_status", "record_status"]),
+  /** record_status: one rejected payment per line, "end-to-end id  reason code" (empty: the bank accepted all). */
+  rejected: z.string().max(20_000).optional(),
+});
+
+/** "PR…P000003 AC04" per line → what e-banking shows as rejected. */
+function rejectedLines(text: string | undefined): { endToEndId: string; reason: string }[] {
+  return (text ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [endToEndId, ...reason] = l.split(/\s+/);
+      return { endToEndId: endToEndId!, reason: reason.join(" ") || "NARR" };
+    });
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "TREASURY");
@@ -37,14 +54,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const intent = submission.value.intent;
     if (intent === "approve") await approveRun(user, runId);
     else if (intent === "release") await releaseRun(user, runId);
-    else await cancelRun(user, runId);
+    else if (intent === "cancel") await cancelRun(user, runId);
+    else {
+      // The bank's answer: asked over the link now, or recorded by hand from e-banking — on a run of the caller's companies.
+      const run = await runDetail(user, runId);
+      if (intent === "check_status") await sweepTransmissions({ runIds: [run.id] });
+      else await recordRunStatusByHand(run.id, user, rejectedLines(submission.value.rejected));
+    }
     return redirect(`/treasury/runs/${runId}?done=${intent}`);
   } catch (err) {
     return replyWithError(submission, err, { status: 200 });
   }
 }
 
-const DONE = { approve: "run.approved", release: "run.released", cancel: "run.cancelled", prepared: null } as const;
+const DONE = { approve: "run.approved", release: "run.released", cancel: "run.cancelled", check_status: "run.statusChecked", record_status: "run.statusRecorded", prepared: null } as const;
 
 export default function PaymentRun() {
   const { run } = useLoaderData<typeof loader>();
@@ -125,10 +148,25 @@ export default function PaymentRun() {
                 <br /><span className="muted">{hostToHost ? t("run.sendHint") : t("run.markSentHint")}</span>
               </p>
             ) : null}
+            {run.can.checkStatus ? (
+              <p><button type="submit" name="intent" value="check_status" className="button" disabled={busy}>{t("run.checkStatus")}</button><br /><span className="muted">{t("run.checkStatusHint")}</span></p>
+            ) : null}
             {run.can.cancel ? (
               <p><button type="submit" name="intent" value="cancel" className="button button-danger" disabled={busy}>{t("run.cancel")}</button><br /><span className="muted">{t("run.cancelHint")}</span></p>
             ) : null}
           </Form>
+          {run.can.recordStatus ? (
+            <Form method="post" className="stack" aria-label={t("run.recordStatus")}>
+              <input type="hidden" name="intent" value="record_status" />
+              <label className="field">
+                <span>{t("run.recordStatus")}</span>
+                <textarea name="rejected" rows={3} placeholder={`${run.payments[0]?.endToEndId ?? ""} AC04`} className="mono" />
+                <span className="muted small">{t("run.recordStatusHint")}</span>
+              </label>
+              <p><button type="submit" className="button" disabled={busy}>{t("run.recordStatusSave")}</button></p>
+            </Form>
+          ) : null}
+          {run.bankStatus === "NOT_RECEIVED" ? <p className="callout-warn" role="alert">{t("run.notReceived")}</p> : null}
         </section>
       </div>
 
@@ -171,7 +209,7 @@ export default function PaymentRun() {
         <ol className="timeline">
           {run.history.map((h, i) => (
             <li key={i}>
-              {t(`run.event.${h.type}`, { defaultValue: t("run.event.other", { type: h.type }) })}
+              {t(`run.event.${h.type.replaceAll(".", "_")}`, { defaultValue: t("run.event.other", { type: h.type }) })}
               {h.actorName ? ` · ${h.actorName}` : ""} · <span className="muted">{formatDateTime(h.at, lang)}</span>
             </li>
           ))}
