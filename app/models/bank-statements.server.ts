@@ -498,6 +498,12 @@ export async function reconciliationWork(payerAccountId: string, db: Db = prisma
   };
 }
 
+/** A statement of one of these payer accounts, or null (another company's statement is not found). */
+export async function findStatementOf(statementId: string, allowedPayerAccountIds: readonly string[], db: Db = prisma) {
+  const statement = await db.bankStatement.findUnique({ where: { id: statementId }, select: { id: true, statementRef: true, payerAccountId: true } });
+  return statement?.payerAccountId && allowedPayerAccountIds.includes(statement.payerAccountId) ? statement : null;
+}
+
 export type RecentStatementRow = { id: string; statementRef: string; source: string; entryCount: number; matched: number; importedAt: string; closingMinor: bigint; currency: string };
 
 export async function recentStatements(payerAccountId: string, db: Db = prisma, limit = 10): Promise<RecentStatementRow[]> {
