@@ -153,6 +153,30 @@ describe("the hash chain", () => {
     expect(verdict).toMatchObject({ ok: true, events: before + 151, headSeq: String(before + 151), headHash: raw.hash });
   });
 
+  it("chains many events written by one statement (the head moves once per statement), two inserting CTEs, and a rolled-back savepoint", async () => {
+    const before = await prisma.auditEvent.count();
+    await asApp(async (app) => {
+      await app.query("BEGIN");
+      // 2,000 rows in one statement: each chained to the one before, the head written once at the end.
+      await app.query(`INSERT INTO audit_event (type, data) SELECT 'test.bulk', jsonb_build_object('n', n) FROM generate_series(1, 2000) AS n`);
+      // Two inserting CTEs in one query: the second chains after the first, though the head moves only after both.
+      await app.query(`WITH a AS (INSERT INTO audit_event (type) SELECT 'test.cte.a' FROM generate_series(1, 3) RETURNING 1)
+                       INSERT INTO audit_event (type) SELECT 'test.cte.b' FROM generate_series(1, 4)`);
+      await app.query("SAVEPOINT s");
+      await app.query(`INSERT INTO audit_event (type) SELECT 'test.undone' FROM generate_series(1, 5)`);
+      await app.query("ROLLBACK TO SAVEPOINT s");
+      await app.query(`INSERT INTO audit_event (type) VALUES ('test.after-savepoint')`);
+      await app.query("COMMIT");
+    });
+    const added = before + 2000 + 3 + 4 + 1;
+    expect(await prisma.auditEvent.count()).toBe(added);
+    const head = await prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
+    const last = await prisma.auditEvent.findFirstOrThrow({ orderBy: { chainSeq: "desc" } });
+    expect([head.lastSeq, head.lastHash, last.type]).toEqual([BigInt(added), last.hash, "test.after-savepoint"]);
+    const verdict = await verifyAuditChainInDatabase(process.env.DATABASE_URL!, { batchSize: 500 });
+    expect(verdict).toMatchObject({ ok: true, events: added, headSeq: String(added), headHash: last.hash });
+  });
+
   it("the CLI prints the head hash when intact and exits 0", async () => {
     const { stdout } = await run("npx", ["tsx", "scripts/audit-verify.ts"], { env: process.env });
     const head = await prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });

@@ -28,8 +28,10 @@ import enBank from "./locales/en/bank";
 import zhBank from "./locales/zh-CN/bank";
 import enReconciliation from "./locales/en/reconciliation";
 import zhReconciliation from "./locales/zh-CN/reconciliation";
+import enRematch from "./locales/en/rematch";
+import zhRematch from "./locales/zh-CN/rematch";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch },
 } as const;

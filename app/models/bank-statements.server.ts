@@ -1,10 +1,17 @@
 /**
  * Bank statements in, payments settled (issue 10, reconciliation). A statement (camt.053 from an upload
- * or the bank link, or the CSV layout of app/domain/payment-files/statement-csv.ts) is read as a stream
- * and imported in ONE transaction: entries are inserted in batches and matched against the open payments
- * of the payer account it names as they arrive, so memory does not grow with the file, and a refusal
- * (the same file or statement again, a balance that does not add up, an unreadable file) keeps nothing.
- * Matches settle payments through payment-outcomes.server.ts, the one place a payment's status moves.
+ * or the bank link, or the CSV layout of app/domain/payment-files/statement-csv.ts) is taken in two phases:
+ *
+ * 1. Store (one transaction, all or nothing): the file is read as a stream, its entries inserted in
+ *    batches, the balance checked and the statement row written. A refusal (the same file or statement
+ *    again, a balance that does not add up, an unreadable file) keeps nothing. Nothing is matched yet.
+ * 2. Match (matchStatement): the statement's unmatched entries are read back in batches of positions and
+ *    each batch is matched and settled in its own short transaction — by end-to-end id over the whole
+ *    statement first, then by amount + account + date — through payment-outcomes.server.ts, the one place
+ *    a payment's status moves. Only unmatched entries and payments still in a state the outcome accepts
+ *    are touched, so running it again (after a crash between batches, or by hand: "match again") picks
+ *    up exactly what is left.
+ * Memory holds one batch at a time in either phase, whatever the size of the file.
  */
 import { createHash } from "node:crypto";
 import { AppError, isAppError } from "~/domain/app-error";
@@ -30,7 +37,10 @@ export type ImportResult = {
   unmatched: number;
 };
 
-const BATCH = 2_000;
+/** Entries inserted per statement while storing. */
+const INSERT_BATCH = 5_000;
+/** Positions matched per transaction. */
+const MATCH_BATCH = 5_000;
 /** A return may come weeks after the money left: PAID payments stay matchable for returns this long. */
 const RETURN_HORIZON_DAYS = 120;
 
@@ -63,27 +73,51 @@ async function findPayerAccount(tx: Tx, account: string): Promise<{ id: string; 
   return row ?? null;
 }
 
-/** The payments a statement of this payer account may settle: sent or accepted ones, and recently paid ones (for returns). */
-async function openPayments(tx: Tx | Db, payerAccountId: string): Promise<OpenPayment[]> {
-  const rows = await tx.$queryRaw<{ id: string; end_to_end_id: string; amount_minor: bigint; currency: string; status: string; account: string; value_date: string }[]>`
+type OpenPaymentRowRaw = { id: string; end_to_end_id: string; amount_minor: bigint; currency: string; status: string; account: string; value_date: string };
+const toOpenPayment = (r: OpenPaymentRowRaw): OpenPayment => ({
+  id: r.id,
+  endToEndId: r.end_to_end_id,
+  minor: r.amount_minor,
+  currency: r.currency.trim(),
+  creditorAccount: r.account,
+  valueDate: r.value_date,
+  paid: r.status === "PAID",
+});
+
+/**
+ * The payments of this payer account that entries carrying these end-to-end ids may settle: sent or
+ * accepted ones, and recently paid ones (for returns). One index lookup per id.
+ */
+async function openPaymentsByEndToEndId(tx: Tx, payerAccountId: string, endToEndIds: readonly string[]): Promise<OpenPayment[]> {
+  if (endToEndIds.length === 0) return [];
+  const rows = await tx.$queryRaw<OpenPaymentRowRaw[]>`
     SELECT p.id, p.end_to_end_id, p.amount_minor, p.currency, p.status,
            upper(regexp_replace(coalesce(b.account_number, b.iban), '\s', '', 'g')) AS account,
            to_char(r.value_date, 'YYYY-MM-DD') AS value_date
       FROM payment p
       JOIN payment_run r ON r.id = p.run_id
       JOIN bank_account b ON b.id = p.bank_account_id
-     WHERE r.payer_account_id = ${payerAccountId}
+     WHERE p.end_to_end_id = ANY(${endToEndIds}::text[])
+       AND r.payer_account_id = ${payerAccountId}
        AND (p.status IN ('SENT', 'ACCEPTED')
             OR (p.status = 'PAID' AND p.status_at > now() - make_interval(days => ${RETURN_HORIZON_DAYS})))`;
-  return rows.map((r) => ({
-    id: r.id,
-    endToEndId: r.end_to_end_id,
-    minor: r.amount_minor,
-    currency: r.currency.trim(),
-    creditorAccount: r.account,
-    valueDate: r.value_date,
-    paid: r.status === "PAID",
-  }));
+  return rows.map(toOpenPayment);
+}
+
+/** The still unpaid payments of this payer account with one of these amounts (the fallback's candidates). */
+async function openPaymentsByAmount(tx: Tx, payerAccountId: string, amounts: readonly bigint[]): Promise<OpenPayment[]> {
+  if (amounts.length === 0) return [];
+  const rows = await tx.$queryRaw<OpenPaymentRowRaw[]>`
+    SELECT p.id, p.end_to_end_id, p.amount_minor, p.currency, p.status,
+           upper(regexp_replace(coalesce(b.account_number, b.iban), '\s', '', 'g')) AS account,
+           to_char(r.value_date, 'YYYY-MM-DD') AS value_date
+      FROM payment p
+      JOIN payment_run r ON r.id = p.run_id
+      JOIN bank_account b ON b.id = p.bank_account_id
+     WHERE p.amount_minor = ANY(${amounts.map(String)}::bigint[])
+       AND p.status IN ('SENT', 'ACCEPTED')
+       AND r.payer_account_id = ${payerAccountId}`;
+  return rows.map(toOpenPayment);
 }
 
 type Settler = { actorId: string | null; source: PaymentOutcomeSource; at: Date };
@@ -103,7 +137,7 @@ async function applyMatches(tx: Tx, matches: readonly Match[], by: Settler): Pro
        SET payment_id = m.payment_id, match_kind = m.kind, matched_by = m.by, matched_at = ${by.at}
       FROM unnest(${took.map((m) => m.entryId)}::text[], ${took.map((m) => m.paymentId)}::text[], ${took.map((m) => m.kind)}::text[],
                   ${took.map((m) => (m.kind === "paid" ? m.by : "end_to_end_id"))}::text[]) AS m(entry_id, payment_id, kind, by)
-     WHERE e.id = m.entry_id`;
+     WHERE e.id = m.entry_id AND e.payment_id IS NULL`;
   return took;
 }
 
@@ -117,19 +151,14 @@ async function insertEntries(tx: Tx, statementId: string, firstPosition: number,
            WITH ORDINALITY AS e(id, minor, currency, direction, booking_date, e2e, counterparty, reason, ord)`;
 }
 
+/** The stored statement, before matching. */
+export type StoredStatement = Omit<ImportResult, "paid" | "returned" | "unmatched">;
+
 /**
- * Imports one statement and matches it. `allowedPayerAccountIds` (a person's upload) refuses a statement
- * of an account that is not one of theirs; the bank link passes none and may import an unknown account's
- * statement, kept unlinked.
+ * Phase 1: reads the statement as a stream and stores it with its entries, in one transaction; refuses
+ * (keeping nothing) a statement imported before, one that does not balance, or an unreadable one.
  */
-export async function importStatement(input: {
-  source: StatementSource;
-  chunks: Chunks;
-  importedBy: string | null;
-  allowedPayerAccountIds?: readonly string[];
-  windowDays?: number;
-  db?: Db;
-}): Promise<ImportResult> {
+export async function storeStatement(input: { source: StatementSource; chunks: Chunks; importedBy: string | null; allowedPayerAccountIds?: readonly string[]; db?: Db }): Promise<StoredStatement> {
   const db = input.db ?? prisma;
   const hash = createHash("sha256");
   const raw = (async function* () {
@@ -143,7 +172,6 @@ export async function importStatement(input: {
   };
   const items = readable(input.source === "csv" ? readStatementCsv(raw) : readCamt053(raw));
   const at = new Date();
-  const by: Settler = { actorId: input.importedBy, source: "statement", at };
 
   try {
     return await db.$transaction(
@@ -151,28 +179,21 @@ export async function importStatement(input: {
         let head: CamtStatementHead | null = null;
         let statementId = "";
         let payerAccountId: string | null = null;
-        let matcher: ReturnType<typeof createMatcher> | null = null;
         let position = 0;
         let credits = 0n;
         let debits = 0n;
-        let paid = 0;
-        let returned = 0;
         let batch: StatementEntry[] = [];
-        const deferred: StatementEntry[] = [];
+        // One insert in flight while the next batch is read: the database and the parser work at once.
+        let pending: Promise<void> = Promise.resolve();
 
         const flush = async () => {
+          await pending;
           if (batch.length === 0) return;
-          await insertEntries(tx, statementId, position - batch.length + 1, batch);
-          if (matcher) {
-            const { matches } = matcher.matchByEndToEndId(batch);
-            const took = await applyMatches(tx, matches, by);
-            paid += took.filter((m) => m.kind === "paid").length;
-            returned += took.filter((m) => m.kind === "returned").length;
-            const tookIds = new Set(took.map((m) => m.entryId));
-            // The rest waits for the end (amount + account + date); so does an entry whose payment did not move.
-            for (const e of batch) if (!tookIds.has(e.id)) deferred.push(e);
-          }
+          const rows = batch;
           batch = [];
+          pending = insertEntries(tx, statementId, position - rows.length + 1, rows);
+          // A failed insert surfaces at the next await of `pending`; never left unobserved.
+          pending.catch(() => undefined);
         };
 
         for await (const item of items) {
@@ -198,7 +219,6 @@ export async function importStatement(input: {
             // The statement row itself is written after the last entry, once the file's SHA-256 is known
             // (bank_statement is append-only; the entries' foreign key is checked at commit).
             statementId = newId();
-            if (payerAccountId) matcher = createMatcher(await openPayments(tx, payerAccountId), input.windowDays);
             continue;
           }
           if (!head) throw refuse("invalid_statement", "an entry before the statement's head");
@@ -217,10 +237,11 @@ export async function importStatement(input: {
             bookingDate: entry.bookingDate,
             returnReason: entry.returnReason,
           });
-          if (batch.length >= BATCH) await flush();
+          if (batch.length >= INSERT_BATCH) await flush();
         }
         if (!head) throw refuse("invalid_statement", "the file holds no statement");
         await flush();
+        await pending;
 
         const problem = statementBalanceProblem({
           currency: head.currency,
@@ -236,12 +257,6 @@ export async function importStatement(input: {
             expectedClosingMinor: problem.expectedClosingMinor.toString(),
             closingMinor: head.closingMinor.toString(),
           });
-        }
-
-        if (matcher && deferred.length > 0) {
-          const { matches } = matcher.matchByAmountAccountDate(deferred);
-          const took = await applyMatches(tx, matches, by);
-          paid += took.length;
         }
 
         const sha = hash.digest("hex");
@@ -263,22 +278,13 @@ export async function importStatement(input: {
             importedAt: at,
           },
         });
-        const result: ImportResult = {
-          statementId,
-          statementRef: head.statementId,
-          accountRef: normalizeAccount(head.account),
-          payerAccountId,
-          entries: position,
-          paid,
-          returned,
-          unmatched: position - paid - returned,
-        };
+        const stored: StoredStatement = { statementId, statementRef: head.statementId, accountRef: normalizeAccount(head.account), payerAccountId, entries: position };
         await recordAudit(tx, {
           actorId: input.importedBy,
           type: "statement.imported",
-          data: { ...result, source: input.source, sha256: sha, openingMinor: head.openingMinor.toString(), closingMinor: head.closingMinor.toString() },
+          data: { ...stored, source: input.source, sha256: sha, openingMinor: head.openingMinor.toString(), closingMinor: head.closingMinor.toString() },
         });
-        return result;
+        return stored;
       },
       { timeout: 30 * 60_000, maxWait: 10_000 },
     );
@@ -291,6 +297,102 @@ export async function importStatement(input: {
   }
 }
 
+export type MatchResult = { paid: number; returned: number; unmatched: number };
+
+type EntryRowRaw = {
+  id: string;
+  end_to_end_id: string | null;
+  amount_minor: bigint;
+  currency: string;
+  direction: "DBIT" | "CRDT";
+  counterparty_account: string | null;
+  booking_date: string;
+  return_reason: string | null;
+};
+const toEntry = (e: EntryRowRaw): StatementEntry => ({
+  id: e.id,
+  endToEndId: e.end_to_end_id,
+  minor: e.amount_minor,
+  currency: e.currency.trim(),
+  direction: e.direction,
+  counterpartyAccount: e.counterparty_account,
+  bookingDate: e.booking_date,
+  returnReason: e.return_reason,
+});
+
+/** Every transaction matching entries of one statement holds this lock (batches, match again, a manual match). */
+const lockStatementMatching = (tx: Tx, statementId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`statement-match:${statementId}`}, 0))`;
+
+/**
+ * Phase 2 (and "match again"): matches the statement's unmatched entries against the open payments of
+ * its payer account, one short transaction per batch of positions — by end-to-end id over the whole
+ * statement first, then by amount + account + date. Idempotent: only entries still unmatched and
+ * payments in a state the outcome accepts move, so after a crash between batches, running it again
+ * finishes the work. Answers what this run settled, and how many entries are still unmatched.
+ */
+export async function matchStatement(statementId: string, opts: { actorId: string | null; windowDays?: number; db?: Db; source?: PaymentOutcomeSource }): Promise<MatchResult> {
+  const db = opts.db ?? prisma;
+  const statement = await db.bankStatement.findUnique({ where: { id: statementId }, select: { payerAccountId: true, entryCount: true } });
+  if (!statement) throw new AppError("not_found", { message: "no such statement" });
+  const payerAccountId = statement.payerAccountId;
+  let paid = 0;
+  let returned = 0;
+  if (payerAccountId) {
+    const by: Settler = { actorId: opts.actorId, source: opts.source ?? "statement", at: new Date() };
+    for (const pass of ["end_to_end_id", "amount_account_date"] as const) {
+      for (let from = 1; from <= statement.entryCount; from += MATCH_BATCH) {
+        const to = from + MATCH_BATCH - 1;
+        const took = await db.$transaction(
+          async (tx) => {
+            await lockStatementMatching(tx, statementId);
+            const rows = await tx.$queryRaw<EntryRowRaw[]>`
+              SELECT id, end_to_end_id, amount_minor, currency, direction, counterparty_account, to_char(booking_date, 'YYYY-MM-DD') AS booking_date, return_reason
+                FROM statement_entry
+               WHERE statement_id = ${statementId} AND position BETWEEN ${from} AND ${to} AND payment_id IS NULL
+                 AND (${pass} = 'end_to_end_id' AND end_to_end_id IS NOT NULL
+                      OR ${pass} = 'amount_account_date' AND direction = 'DBIT' AND counterparty_account IS NOT NULL)
+               ORDER BY position`;
+            if (rows.length === 0) return [];
+            const entries = rows.map(toEntry);
+            if (pass === "end_to_end_id") {
+              const candidates = await openPaymentsByEndToEndId(tx, payerAccountId, [...new Set(entries.map((e) => e.endToEndId!))]);
+              return applyMatches(tx, createMatcher(candidates, opts.windowDays).matchByEndToEndId(entries).matches, by);
+            }
+            const candidates = await openPaymentsByAmount(tx, payerAccountId, [...new Set(entries.map((e) => e.minor))]);
+            return applyMatches(tx, createMatcher(candidates, opts.windowDays).matchByAmountAccountDate(entries).matches, by);
+          },
+          { timeout: 10 * 60_000, maxWait: 10_000 },
+        );
+        for (const m of took) {
+          if (m.kind === "paid") paid += 1;
+          else returned += 1;
+        }
+      }
+    }
+  }
+  const [left] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM statement_entry WHERE statement_id = ${statementId} AND payment_id IS NULL`;
+  return { paid, returned, unmatched: Number(left?.n ?? 0) };
+}
+
+/**
+ * Imports one statement (phase 1) and matches it (phase 2). `allowedPayerAccountIds` (a person's upload)
+ * refuses a statement of an account that is not one of theirs; the bank link passes none and may import
+ * an unknown account's statement, kept unlinked. Should matching stop half way, the statement is stored
+ * and matchStatement (the screen's "match again") finishes it.
+ */
+export async function importStatement(input: {
+  source: StatementSource;
+  chunks: Chunks;
+  importedBy: string | null;
+  allowedPayerAccountIds?: readonly string[];
+  windowDays?: number;
+  db?: Db;
+}): Promise<ImportResult> {
+  const stored = await storeStatement(input);
+  const matched = await matchStatement(stored.statementId, { actorId: input.importedBy, windowDays: input.windowDays, db: input.db });
+  return { ...stored, ...matched };
+}
+
 /**
  * A person matches an unmatched entry with an open payment of the same payer account, amount and
  * currency: a debit pays a sent or accepted payment, a credit returns a sent, accepted or paid one.
@@ -299,6 +401,8 @@ export async function importStatement(input: {
 export async function matchEntryManually(input: { entryId: string; paymentId: string; userId: string; allowedPayerAccountIds: readonly string[]; db?: Db }): Promise<{ kind: "paid" | "returned" }> {
   const db = input.db ?? prisma;
   return db.$transaction(async (tx) => {
+    const [of] = await tx.$queryRaw<{ statement_id: string }[]>`SELECT statement_id FROM statement_entry WHERE id = ${input.entryId}`;
+    if (of) await lockStatementMatching(tx, of.statement_id);
     const [entry] = await tx.$queryRaw<{ id: string; payment_id: string | null; amount_minor: bigint; currency: string; direction: string; return_reason: string | null; payer_account_id: string | null; statement_ref: string; end_to_end_id: string | null }[]>`
       SELECT e.id, e.payment_id, e.amount_minor, e.currency, e.direction, e.return_reason, s.payer_account_id, s.statement_ref, e.end_to_end_id
         FROM statement_entry e JOIN bank_statement s ON s.id = e.statement_id
@@ -392,6 +496,12 @@ export async function reconciliationWork(payerAccountId: string, db: Db = prisma
     })),
     payments: payments.map((p) => ({ id: p.id, endToEndId: p.end_to_end_id, claimNumber: p.number, payee: p.holder_name, minor: p.amount_minor, currency: p.currency.trim(), status: p.status, valueDate: p.value_date })),
   };
+}
+
+/** A statement of one of these payer accounts, or null (another company's statement is not found). */
+export async function findStatementOf(statementId: string, allowedPayerAccountIds: readonly string[], db: Db = prisma) {
+  const statement = await db.bankStatement.findUnique({ where: { id: statementId }, select: { id: true, statementRef: true, payerAccountId: true } });
+  return statement?.payerAccountId && allowedPayerAccountIds.includes(statement.payerAccountId) ? statement : null;
 }
 
 export type RecentStatementRow = { id: string; statementRef: string; source: string; entryCount: number; matched: number; importedAt: string; closingMinor: bigint; currency: string };

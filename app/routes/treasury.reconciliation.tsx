@@ -14,7 +14,9 @@ import {
   importStatement,
   latestActivityDay,
   matchEntryManually,
+  matchStatement,
   payerAccountsFor,
+  findStatementOf,
   recentStatements,
   reconciliationWork,
   type ImportResult,
@@ -57,6 +59,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const MatchSchema = z.object({ intent: z.literal("match"), entryId: z.string().min(1), paymentId: z.string().min(1) });
+const RematchSchema = z.object({ intent: z.literal("rematch"), statementId: z.string().min(1) });
+const IntentSchema = z.discriminatedUnion("intent", [MatchSchema, RematchSchema]);
 
 type UploadOutcome = { intent: "upload"; ok: true; result: ImportResult } | { intent: "upload"; ok: false; code: string; details: Record<string, string> };
 
@@ -107,8 +111,15 @@ export async function action({ request }: ActionFunctionArgs) {
     const outcome = await receiveStatement(request, user.id, allowed);
     return { upload: outcome, match: null };
   }
-  const submission = parseForm(await request.formData(), MatchSchema);
+  const submission = parseForm(await request.formData(), IntentSchema);
   if (submission.status !== "success") return { upload: null, match: submission.reply() };
+  if (submission.value.intent === "rematch") {
+    // Finishes a statement whose matching stopped half way (idempotent: only what is still unmatched moves).
+    const statement = await findStatementOf(submission.value.statementId, allowed);
+    if (!statement) throw new Response("Not found", { status: 404 });
+    const result = await matchStatement(statement.id, { actorId: user.id });
+    return { upload: null, match: null, rematch: { statementRef: statement.statementRef, ...result } };
+  }
   try {
     const { kind } = await matchEntryManually({ entryId: submission.value.entryId, paymentId: submission.value.paymentId, userId: user.id, allowedPayerAccountIds: allowed });
     const url = new URL(request.url);
@@ -160,6 +171,7 @@ export default function Reconciliation() {
   const busy = navigation.state !== "idle";
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation("reconciliation");
+  const { t: tr } = useTranslation("rematch");
   const locale = i18n.language;
   const money = (minor: string, currency: string) => formatMoney({ minor: BigInt(minor), currency }, locale);
 
@@ -175,6 +187,7 @@ export default function Reconciliation() {
   const { account, work, position, recent, day } = data;
   const currency = account.currency;
   const upload = actionData?.upload ?? null;
+  const rematch = actionData && "rematch" in actionData ? actionData.rematch : null;
   const matched = params.get("matched");
   const figure = (key: keyof typeof position, unit: "count" | "entries" = "count") => (
     <div className="card" data-testid={`position-${key}`} style={{ padding: "0.8rem 1rem", marginTop: 0 }}>
@@ -339,6 +352,11 @@ export default function Reconciliation() {
 
       <section aria-labelledby="recent-title" style={{ marginTop: "1.25rem" }}>
         <h2 id="recent-title">{t("recent.title")}</h2>
+        {rematch ? (
+          <p className="notice" role="status" data-testid="rematch-done">
+            {tr("done", { ref: rematch.statementRef, paid: rematch.paid, returned: rematch.returned, unmatched: rematch.unmatched })}
+          </p>
+        ) : null}
         {recent.length === 0 ? (
           <p className="empty card">{t("recent.empty")}</p>
         ) : (
@@ -352,6 +370,7 @@ export default function Reconciliation() {
                   <th scope="col" style={{ textAlign: "right" }}>{t("recent.matched")}</th>
                   <th scope="col" style={{ textAlign: "right" }}>{t("recent.closing")}</th>
                   <th scope="col">{t("recent.importedAt")}</th>
+                  <th scope="col">{tr("column")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -363,6 +382,17 @@ export default function Reconciliation() {
                     <td data-label={t("recent.matched")} style={{ textAlign: "right" }}>{s.matched}</td>
                     <td data-label={t("recent.closing")} style={{ textAlign: "right", whiteSpace: "nowrap" }}>{money(s.closingMinor, s.currency)}</td>
                     <td data-label={t("recent.importedAt")}>{formatDateTime(s.importedAt, locale)}</td>
+                    <td data-label={tr("column")}>
+                      {s.matched < s.entryCount ? (
+                        <Form method="post" data-testid="rematch-form">
+                          <input type="hidden" name="intent" value="rematch" />
+                          <input type="hidden" name="statementId" value={s.id} />
+                          <button type="submit" className="button button-small" disabled={busy}>{tr("submit")}</button>
+                        </Form>
+                      ) : (
+                        <span className="muted small">{tr("complete")}</span>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
