@@ -1,7 +1,7 @@
 /**
  * Payments benchmark (issue 10): the payment file of a large run, and a large bank statement.
  *
- *   npm run bench:payments    (tsx bench/payments.ts [--payments 10000] [--entries 100000] [--runs 3])
+ *   npm run bench:payments    (tsx bench/payments.ts [--payments 10000] [--entries 100000] [--runs 3] [--drill-runs 40])
  *
  * 1. pain.001: a run of --payments payments is built (buildPain001) and validated against the official
  *    schema, against a bare schema validation of the same file in the same run (median of --runs).
@@ -12,7 +12,10 @@
  *    entries), and importStatement() of the same file — streamed, stored, matched, every payment and claim
  *    PAID with its audit event and message — in entries per second; the ratio is ours ÷ bare. The peak RSS
  *    growth during the import, against the file's size, shows that memory does not follow the file.
- * Prints a table, then exactly one JSON line. `double_payments` comes from the sandbox drill, not from here.
+ * 3. Exactly once: the sandbox bank's drill (scripts/sandbox-bank/drill.ts) sends --drill-runs runs of 4
+ *    payments with a random fault each (lost, slow and duplicate answers, failures before booking, status
+ *    unavailable, a crash after the claim, the job run twice); `double_payments` is what the bank booked twice.
+ * Prints a table, then exactly one JSON line.
  */
 import { once } from "node:events";
 import fs from "node:fs";
@@ -30,6 +33,8 @@ const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/accounting_factory_pay
 const PAYMENTS = positiveArg("payments", 10_000, { whole: true });
 const ENTRIES = positiveArg("entries", 100_000, { whole: true });
 const RUNS = positiveArg("runs", 3, { whole: true });
+/** The exactly-once drill against the sandbox bank: runs of 4 payments, each with a random injected fault. */
+const DRILL_RUNS = positiveArg("drill-runs", 40, { whole: true });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -153,6 +158,14 @@ async function main(): Promise<void> {
     `SELECT (SELECT count(*) FROM claim WHERE status = 'PAID') AS paid, (SELECT count(*) FROM audit_event WHERE type = 'claim.paid') AS audit`,
   );
   if (Number(rows[0]!.paid) !== ENTRIES || Number(rows[0]!.audit) !== ENTRIES) throw new Error(`claims PAID ${rows[0]!.paid}, audit events ${rows[0]!.audit}`);
+
+  // Exactly once: many runs sent to the sandbox bank with injected timeouts, lost and duplicate answers,
+  // crashes after the claim and jobs run twice; the bank counts every end-to-end id it booked twice.
+  const { runDoublePaymentDrill } = await import("../scripts/sandbox-bank/drill");
+  const drill = await runDoublePaymentDrill({ runs: DRILL_RUNS, paymentsPerRun: 4, seed: 1 });
+  console.log(
+    `[bench:payments] drill: ${drill.runs} runs, ${drill.payments} payments, faults ${JSON.stringify(drill.faults)}; booked once ${drill.booked_once}, never booked ${drill.never_booked}, unknowns ${drill.unknowns} (resolved ${drill.unknowns_resolved}), double payments ${drill.double_payments}`,
+  );
   await prisma.$disconnect();
   await admin.end();
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -178,6 +191,9 @@ async function main(): Promise<void> {
       camt_ratio: Number((oursEps / bareEps).toFixed(3)),
       camt_file_mb: Number(fileMb.toFixed(1)),
       camt_peak_rss_growth_mb: Number(growthMb.toFixed(1)),
+      drill_payments: drill.payments,
+      drill_unknowns_resolved: drill.unknowns_resolved,
+      double_payments: drill.double_payments,
     }),
   );
 }
