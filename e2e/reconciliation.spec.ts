@@ -58,7 +58,8 @@ test("treasury uploads a statement, sees it refused the second time, and matches
   const dir = info.outputDir;
 
   await login(page, email, "en");
-  await page.getByRole("link", { name: "Reconciliation" }).click();
+  await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "Treasury" }).click();
+  await page.getByRole("navigation", { name: "Treasury" }).getByRole("link", { name: "Reconciliation" }).click();
   await expect(page).toHaveURL(/\/treasury\/reconciliation$/);
   await expect(page.getByTestId("open-payment")).toHaveCount(3);
 
