@@ -8,6 +8,7 @@
  * Writes to the database named by DATABASE_URL (a test or bench database). `npm run bench:payments` calls
  * runDoublePaymentDrill; `tsx scripts/sandbox-bank/drill.ts [runs] [paymentsPerRun] [seed]` prints its JSON.
  */
+import { mulberry32 } from "~/domain/seeded-random";
 import { pathToFileURL } from "node:url";
 import { claimRunForSending, sendRun, sweepTransmissions } from "~/models/payment-transmission.server";
 import { hostToHostConnector } from "~/utils/bank-link/host-to-host.server";
@@ -33,24 +34,14 @@ export type DrillResult = {
   seconds: number;
 };
 
-/** A small seeded generator (mulberry32): the same seed, the same faults. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mischief = FaultKind | "none" | "crash_after_claim" | "job_twice";
 const MISCHIEF: readonly Mischief[] = ["none", "lose_answer", "slow_answer", "duplicate_answer", "fail_before_booking", "status_unavailable", "pending_first", "crash_after_claim", "job_twice"];
 
 export async function runDoublePaymentDrill(opts: DrillOptions): Promise<DrillResult> {
   const started = performance.now();
-  const rand = random(opts.seed);
+  // The same seed, the same faults.
+  const rand = mulberry32(opts.seed);
   // Room for the sandbox's schema check (about half a second per file); a slow answer comes well after it.
   const timeoutMs = opts.clientTimeoutMs ?? 2_500;
   const bank = await startSandboxBank();
