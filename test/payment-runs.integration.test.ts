@@ -184,6 +184,8 @@ describe("payment runs", () => {
     await prisma.bankAccount.updateMany({ where: { userId: b.claimant.id, status: "ACTIVE" }, data: { status: "SUPERSEDED", endedAt: new Date() } });
     await addActiveAccount(b.claimant, cnAccount(b.claimant.name), new Date());
     const next = await prepareRuns(o.treasurer, { valueDate: inDays(4) });
+    // Back in a run that has not left: the employee sees its date again.
+    expect(await claimPaymentView(b.claim.id)).toEqual({ state: "expected", expectedDate: inDays(4) });
     await approveRun(o.approver, next.runs[0]!.id);
     await releaseRun(o.approver, next.runs[0]!.id);
     expect((await prisma.claim.findUniqueOrThrow({ where: { id: b.claim.id } })).status).toBe("SCHEDULED");

@@ -183,10 +183,13 @@ export async function claimPaymentView(claimId: string, today: string = isoDate(
     orderBy: { createdAt: "desc" },
     include: { run: { select: { number: true, valueDate: true, status: true } }, bankAccount: true },
   });
-  if (claim.status === "APPROVED" && (!payment || ["RETURNED", "REJECTED"].includes(payment.status) || payment.run.status !== "RELEASED")) {
-    // Not released yet: the next payment day of the company's schedule, at the earliest tomorrow.
+  const live = payment !== null && !["RETURNED", "REJECTED"].includes(payment.status) && payment.run.status !== "CANCELLED";
+  // In a run that has not left yet (prepared, approved, blocked): its value date is the expectation.
+  if (live && !["RELEASED", "DONE"].includes(payment.run.status)) return { state: "expected", expectedDate: isoDate(payment.run.valueDate) };
+  if (claim.status === "APPROVED" && !live) {
+    // Not in a run yet: the next payment day of the company's schedule, at the earliest tomorrow.
     const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    return { state: "expected", expectedDate: payment && payment.run.status !== "CANCELLED" ? isoDate(payment.run.valueDate) : nextPaymentDate(tomorrow, claim.company.paymentWeekdays) };
+    return { state: "expected", expectedDate: nextPaymentDate(tomorrow, claim.company.paymentWeekdays) };
   }
   if (!payment || payment.run.status === "CANCELLED") return null;
   const state = payment.status === "PAID" ? "paid" : payment.status === "RETURNED" || payment.status === "REJECTED" ? "failed" : "scheduled";
