@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError } from "~/components/field-error";
+import { useBankReason } from "~/components/claim-payment";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { TreasuryTabs } from "~/components/treasury-nav";
@@ -82,6 +83,7 @@ export default function PaymentRun() {
   const details = replyDetails(reply);
   const problems = (details.problems as { claimNumber: string; problem: string }[] | undefined) ?? run.blocked?.problems ?? [];
   const hostToHost = run.payer.connector === "host-to-host";
+  const bankReason = useBankReason();
   return (
     <>
       <p><Link to="/treasury">← {t("run.back")}</Link></p>
@@ -196,7 +198,7 @@ export default function PaymentRun() {
                   <td data-label={t("runs.amount")} className="num"><Money minor={p.minor} currency={p.currency} /></td>
                   <td data-label={t("run.e2e")} className="mono">{p.endToEndId}</td>
                   <td data-label={t("run.flags")}>{p.flags.map((f) => <span key={f} className="badge badge-RETURNED" data-testid="flag">⚑ {t(`flags.${f}`)}</span>)}</td>
-                  <td data-label={t("run.paymentStatus")}>{t(`paymentStatus.${p.status}`)}{p.statusReason ? <><br /><span className="muted">{p.statusReason}</span></> : null}</td>
+                  <td data-label={t("run.paymentStatus")}>{t(`paymentStatus.${p.status}`)}{p.statusReason ? <><br /><span className="muted">{bankReason(p.statusReason)}</span></> : null}</td>
                 </tr>
               ))}
             </tbody>

@@ -140,6 +140,18 @@ export default {
     not_found: "No such payment run.",
     forbidden: "Only treasury may do this.",
   },
+  /** ISO 20022 status and return reason codes a bank sends back, in words. */
+  bankReasons: {
+    AC01: "wrong account number",
+    AC04: "account closed",
+    AC06: "account blocked",
+    AG01: "transaction forbidden on this account",
+    AM04: "insufficient funds",
+    BE01: "account holder's name does not match the account",
+    FF01: "the file was not valid",
+    MS03: "no reason given",
+    NARR: "see the bank's note",
+  },
   claim: {
     title: "Payment",
     expected: "Approved. Expected payment run on {{date}}.",

@@ -140,6 +140,18 @@ export default {
     not_found: "没有该付款批次。",
     forbidden: "只有资金人员可以操作。",
   },
+  /** ISO 20022 status and return reason codes a bank sends back, in words. */
+  bankReasons: {
+    AC01: "账号错误",
+    AC04: "账户已销户",
+    AC06: "账户已冻结",
+    AG01: "该账户不允许此交易",
+    AM04: "余额不足",
+    BE01: "户名与账户不符",
+    FF01: "文件无效",
+    MS03: "未说明原因",
+    NARR: "见银行附言",
+  },
   claim: {
     title: "付款",
     expected: "已审核通过。预计在 {{date}} 的付款批次中付款。",
