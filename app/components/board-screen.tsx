@@ -126,7 +126,7 @@ export function BoardScreen({ data, state, locale, settingsHref }: { data: Board
           <p className="board-big">{formatPer10k(data.quality.per10k, locale)}</p>
           <p className="board-sub">{t("quality.detail", { errors: formatCount(data.quality.errors, locale), checked: formatCount(data.quality.checked, locale) })}</p>
         </Tile>
-        <Tile title={t("payments.title")} tone={data.payments.failed > 0 ? "bad" : "none"} testId="kpi-payments">
+        <Tile title={t("payments.title")} testId="kpi-payments">
           <p className="board-big" data-testid="paid-today">{formatCount(data.payments.paidToday, locale)}</p>
           <p className="board-sub">{t("payments.paidToday")}</p>
           <p className="board-sub">

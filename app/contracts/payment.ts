@@ -2,7 +2,7 @@
 export type ClaimPaymentView =
   | { state: "expected"; expectedDate: string }
   | {
-      state: "scheduled" | "paid" | "failed" | "sent";
+      state: "scheduled" | "paid" | "failed";
       valueDate: string;
       runNumber: string;
       minor: string;

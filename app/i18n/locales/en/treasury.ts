@@ -156,7 +156,6 @@ export default {
     title: "Payment",
     expected: "Approved. Expected payment run on {{date}}.",
     scheduled: "Scheduled for {{date}} (run {{run}}) to {{account}}.",
-    sent: "Sent to the bank for {{date}} (run {{run}}) to {{account}}.",
     paid: "Paid to {{account}} ({{date}}).",
     failed: "The payment to {{account}} came back: {{reason}}. Please check your bank account; the claim is paid in the next run once it is fixed.",
     fixAccount: "Check my bank account",

@@ -156,7 +156,6 @@ export default {
     title: "付款",
     expected: "已审核通过。预计在 {{date}} 的付款批次中付款。",
     scheduled: "已安排于 {{date}} 付款（批次 {{run}}），收款账户 {{account}}。",
-    sent: "已发送银行，起息日 {{date}}（批次 {{run}}），收款账户 {{account}}。",
     paid: "已付款至 {{account}}（{{date}}）。",
     failed: "付至 {{account}} 的款项被退回：{{reason}}。请核对您的银行账户；更正后将在下一批次付款。",
     fixAccount: "核对我的银行账户",
