@@ -13,24 +13,24 @@ import { approveRun, cancelRun, paymentFileFor, paymentQueue, prepareRuns, relea
 import { prisma } from "~/utils/db.server";
 import { validateAgainstSchema } from "~/utils/xml-schema.server";
 import { refusal } from "./helpers";
-import { addActiveAccount, approvedClaim, cnAccount, treasuryOrg } from "./treasury-fixtures";
+import { addActiveAccount, cnAccount, createApprovedClaim, createTreasuryOrg } from "../fixtures/payment-runs";
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 describe("payment runs", () => {
   it("prepare → second person approves (file kept with its digest) → marked sent: claims SCHEDULED, employees told", async () => {
-    const o = await treasuryOrg();
-    const a = await approvedClaim(o, 12_345n);
-    const b = await approvedClaim(o, 50_000n);
+    const o = await createTreasuryOrg({ connector: "file" });
+    const a = await createApprovedClaim(o, 12_345n);
+    const b = await createApprovedClaim(o, 50_000n);
 
-    const queue = await paymentQueue(o.treasurer);
+    const queue = await paymentQueue(o.preparer);
     expect(queue.eligible).toEqual([{ companyId: o.company.id, companyName: o.company.name, currency: "CNY", count: 2, totalMinor: "62345" }]);
 
-    const { runs } = await prepareRuns(o.treasurer, { valueDate: inDays(1) });
+    const { runs } = await prepareRuns(o.preparer, { valueDate: inDays(1) });
     expect(runs).toHaveLength(1);
     const runId = runs[0]!.id;
     const run = await prisma.paymentRun.findUniqueOrThrow({ where: { id: runId }, include: { payments: { orderBy: { position: "asc" } } } });
-    expect(run).toMatchObject({ status: "PREPARED", paymentCount: 2, totalMinor: 62_345n, preparedBy: o.treasurer.id });
+    expect(run).toMatchObject({ status: "PREPARED", paymentCount: 2, totalMinor: 62_345n, preparedBy: o.preparer.id });
     // In claim-number order, one payment each, end-to-end ids by position.
     const ordered = [a, b].sort((x, y) => x.claim.number.localeCompare(y.claim.number));
     expect(run.payments.map((p) => [p.claimId, p.endToEndId])).toEqual(ordered.map((c, i) => [c.claim.id, `${run.number}P00000${i + 1}`]));
@@ -39,7 +39,7 @@ describe("payment runs", () => {
     expect((await refusal(prepareRuns(o.approver, { valueDate: inDays(1) }), AppError)).code).toBe("nothing_to_pay");
 
     // Four eyes: the preparer cannot approve.
-    const own = await refusal(approveRun(o.treasurer, runId), AppError);
+    const own = await refusal(approveRun(o.preparer, runId), AppError);
     expect([own.code, own.reason]).toEqual(["not_allowed", "four_eyes"]);
 
     const { sha256 } = await approveRun(o.approver, runId);
@@ -52,12 +52,12 @@ describe("payment runs", () => {
     expect(xml).toContain(`<Ustrd>Expense claim ${a.claim.number}</Ustrd>`);
     expect(xml).toContain("<InstdAmt Ccy=\"CNY\">500.00</InstdAmt>");
 
-    const download = await paymentFileFor(o.treasurer, runId);
+    const download = await paymentFileFor(o.preparer, runId);
     expect(download.sha256).toBe(sha256);
 
-    await releaseRun(o.treasurer, runId);
+    await releaseRun(o.preparer, runId);
     const after = await prisma.paymentRun.findUniqueOrThrow({ where: { id: runId }, include: { payments: true } });
-    expect(after).toMatchObject({ status: "RELEASED", transmission: "SENT", releasedBy: o.treasurer.id });
+    expect(after).toMatchObject({ status: "RELEASED", transmission: "SENT", releasedBy: o.preparer.id });
     expect(after.payments.map((p) => p.status)).toEqual(["SENT", "SENT"]);
     for (const c of [a, b]) {
       expect((await prisma.claim.findUniqueOrThrow({ where: { id: c.claim.id } })).status).toBe("SCHEDULED");
@@ -71,9 +71,9 @@ describe("payment runs", () => {
   });
 
   it("host-to-host: release puts one send job in the outbox and leaves the transmission to the worker", async () => {
-    const o = await treasuryOrg({ connector: "host-to-host" });
-    await approvedClaim(o, 8_800n);
-    const { runs } = await prepareRuns(o.treasurer, { valueDate: inDays(2) });
+    const o = await createTreasuryOrg({ connector: "host-to-host" });
+    await createApprovedClaim(o, 8_800n);
+    const { runs } = await prepareRuns(o.preparer, { valueDate: inDays(2) });
     await approveRun(o.approver, runs[0]!.id);
     expect(await releaseRun(o.approver, runs[0]!.id)).toEqual({ transmission: "NOT_SENT" });
     const outbox = await prisma.outboxEvent.findMany({ where: { jobKey: `payments-send-${runs[0]!.id}` } });
@@ -82,25 +82,25 @@ describe("payment runs", () => {
   });
 
   it("nobody who approved or reviewed a claim approves or releases its payment; their own claims wait when they prepare", async () => {
-    const o = await treasuryOrg();
+    const o = await createTreasuryOrg({ connector: "file" });
     // The approver also reviewed this claim as an accountant (a finished review task of theirs).
-    const { claim } = await approvedClaim(o, 1_000n);
+    const { claim } = await createApprovedClaim(o, 1_000n);
     await prisma.task.create({ data: { id: randomUUID(), claimId: claim.id, type: "REVIEW", status: "DONE", assigneeId: o.approver.id, outcome: "approved", claimVersion: 3 } });
-    const { runs } = await prepareRuns(o.treasurer, { valueDate: inDays(1) });
+    const { runs } = await prepareRuns(o.preparer, { valueDate: inDays(1) });
     const refused = await refusal(approveRun(o.approver, runs[0]!.id), AppError);
     expect([refused.code, refused.reason, refused.details]).toEqual(["not_allowed", "segregation", { claims: [claim.number] }]);
 
     // The treasurer's own claim waits, with its reason, when they prepare.
-    const mine = await approvedClaim(o, 2_000n, o.treasurer);
-    await addActiveAccount(o.treasurer);
-    const queue = await paymentQueue(o.treasurer);
+    const mine = await createApprovedClaim(o, 2_000n, o.preparer);
+    await addActiveAccount(o.preparer);
+    const queue = await paymentQueue(o.preparer);
     expect(queue.waiting.filter((w) => w.claimId === mine.claim.id).map((w) => w.reason)).toEqual(["involved_in_claim"]);
   });
 
   it("a held bank-account change keeps a claim out of a run and refuses the approval of a run prepared before it", async () => {
-    const o = await treasuryOrg();
-    const a = await approvedClaim(o, 3_000n);
-    const { runs } = await prepareRuns(o.treasurer, { valueDate: inDays(1) });
+    const o = await createTreasuryOrg({ connector: "file" });
+    const a = await createApprovedClaim(o, 3_000n);
+    const { runs } = await prepareRuns(o.preparer, { valueDate: inDays(1) });
     // The employee asks to change their account: the change is held (PENDING).
     const details = cnAccount(a.claimant.name);
     await prisma.bankAccount.create({
@@ -109,20 +109,20 @@ describe("payment runs", () => {
     const refused = await refusal(approveRun(o.approver, runs[0]!.id), AppError);
     expect([refused.code, refused.reason]).toEqual(["conflict", "run_changed"]);
     expect(refused.details.problems).toEqual([{ claimNumber: a.claim.number, problem: "account_change_pending" }]);
-    await cancelRun(o.treasurer, runs[0]!.id);
-    expect((await paymentQueue(o.treasurer)).waiting.map((w) => [w.claimId, w.reason])).toEqual([[a.claim.id, "account_change_pending"]]);
+    await cancelRun(o.preparer, runs[0]!.id);
+    expect((await paymentQueue(o.preparer)).waiting.map((w) => [w.claimId, w.reason])).toEqual([[a.claim.id, "account_change_pending"]]);
   });
 
   it("a bank account changed after approval blocks the run instead of changing it", async () => {
-    const o = await treasuryOrg();
-    const a = await approvedClaim(o, 4_200n);
-    const { runs } = await prepareRuns(o.treasurer, { valueDate: inDays(1) });
+    const o = await createTreasuryOrg({ connector: "file" });
+    const a = await createApprovedClaim(o, 4_200n);
+    const { runs } = await prepareRuns(o.preparer, { valueDate: inDays(1) });
     const runId = runs[0]!.id;
     await approveRun(o.approver, runId);
     // Behind the app's back, the active account is replaced.
     await prisma.bankAccount.updateMany({ where: { userId: a.claimant.id, status: "ACTIVE" }, data: { status: "SUPERSEDED", endedAt: new Date() } });
     await addActiveAccount(a.claimant, cnAccount("冒名 者"), new Date());
-    const refused = await refusal(releaseRun(o.treasurer, runId), AppError);
+    const refused = await refusal(releaseRun(o.preparer, runId), AppError);
     expect([refused.code, refused.reason]).toEqual(["conflict", "run_blocked"]);
     const run = await prisma.paymentRun.findUniqueOrThrow({ where: { id: runId }, include: { payments: true } });
     expect(run.status).toBe("BLOCKED");
@@ -131,16 +131,16 @@ describe("payment runs", () => {
     expect((await prisma.claim.findUniqueOrThrow({ where: { id: a.claim.id } })).status).toBe("APPROVED");
     expect(await prisma.auditEvent.count({ where: { type: "payment_run.blocked", data: { path: ["runId"], equals: runId } } })).toBe(1);
     // A blocked run can only be cancelled; the claim then goes into a new run with the new account, flagged.
-    await cancelRun(o.treasurer, runId);
-    const again = await prepareRuns(o.treasurer, { valueDate: inDays(1) });
+    await cancelRun(o.preparer, runId);
+    const again = await prepareRuns(o.preparer, { valueDate: inDays(1) });
     const payment = await prisma.payment.findFirstOrThrow({ where: { runId: again.runs[0]!.id } });
     expect(payment.flags).toEqual(["account_changed_recently"]);
   });
 
   it("never puts one claim into two runs, even when two treasurers prepare at the same moment", async () => {
-    const o = await treasuryOrg();
-    for (let i = 0; i < 5; i++) await approvedClaim(o, BigInt(1_000 + i));
-    const results = await Promise.allSettled([prepareRuns(o.treasurer, { valueDate: inDays(1) }), prepareRuns(o.approver, { valueDate: inDays(1) })]);
+    const o = await createTreasuryOrg({ connector: "file" });
+    for (let i = 0; i < 5; i++) await createApprovedClaim(o, BigInt(1_000 + i));
+    const results = await Promise.allSettled([prepareRuns(o.preparer, { valueDate: inDays(1) }), prepareRuns(o.approver, { valueDate: inDays(1) })]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const live = await prisma.payment.findMany({ where: { run: { companyId: o.company.id }, status: { not: "CANCELLED" } } });
     expect(live).toHaveLength(5);
@@ -148,25 +148,25 @@ describe("payment runs", () => {
   });
 
   it("refuses a value date in the past and a run of another company", async () => {
-    const o = await treasuryOrg();
-    const other = await treasuryOrg();
-    await approvedClaim(other, 1_000n);
-    const { runs } = await prepareRuns(other.treasurer, { valueDate: inDays(1) });
-    expect((await refusal(prepareRuns(o.treasurer, { valueDate: inDays(-1) }), AppError)).fieldErrors).toEqual({ valueDate: "in_past" });
+    const o = await createTreasuryOrg({ connector: "file" });
+    const other = await createTreasuryOrg({ connector: "file" });
+    await createApprovedClaim(other, 1_000n);
+    const { runs } = await prepareRuns(other.preparer, { valueDate: inDays(1) });
+    expect((await refusal(prepareRuns(o.preparer, { valueDate: inDays(-1) }), AppError)).fieldErrors).toEqual({ valueDate: "in_past" });
     expect((await refusal(approveRun(o.approver, runs[0]!.id), AppError)).code).toBe("not_found");
   });
 
   it("the claim page and the wall board follow the payment: expected, scheduled, paid; a failed one goes into the next run once the account is fixed", async () => {
-    const o = await treasuryOrg();
-    const a = await approvedClaim(o, 7_700n);
-    const b = await approvedClaim(o, 1_100n);
+    const o = await createTreasuryOrg({ connector: "file" });
+    const a = await createApprovedClaim(o, 7_700n);
+    const b = await createApprovedClaim(o, 1_100n);
     const expected = await claimPaymentView(a.claim.id);
     expect(expected?.state).toBe("expected");
-    const { runs } = await prepareRuns(o.treasurer, { valueDate: inDays(3) });
+    const { runs } = await prepareRuns(o.preparer, { valueDate: inDays(3) });
     const scope = { companyIds: [o.company.id] };
     expect((await getBoardData({ scope })).payments).toEqual({ paidToday: 0, runsAwaitingApproval: 1, failed: 0 });
     await approveRun(o.approver, runs[0]!.id);
-    await releaseRun(o.treasurer, runs[0]!.id);
+    await releaseRun(o.preparer, runs[0]!.id);
     expect(await claimPaymentView(a.claim.id)).toMatchObject({ state: "scheduled", valueDate: inDays(3), minor: "7700", currency: "CNY" });
 
     const [pa, pb] = await Promise.all([a, b].map((c) => prisma.payment.findFirstOrThrow({ where: { claimId: c.claim.id } })));
@@ -179,11 +179,11 @@ describe("payment runs", () => {
     expect(await prisma.notification.count({ where: { userId: b.claimant.id, kind: "payment.failed" } })).toBe(1);
 
     // Not into a run while the account is the one the money came back from…
-    expect((await paymentQueue(o.treasurer)).waiting.map((w) => [w.claimId, w.reason])).toEqual([[b.claim.id, "account_not_fixed"]]);
+    expect((await paymentQueue(o.preparer)).waiting.map((w) => [w.claimId, w.reason])).toEqual([[b.claim.id, "account_not_fixed"]]);
     // …and into the next one once the employee's new account is confirmed.
     await prisma.bankAccount.updateMany({ where: { userId: b.claimant.id, status: "ACTIVE" }, data: { status: "SUPERSEDED", endedAt: new Date() } });
     await addActiveAccount(b.claimant, cnAccount(b.claimant.name), new Date());
-    const next = await prepareRuns(o.treasurer, { valueDate: inDays(4) });
+    const next = await prepareRuns(o.preparer, { valueDate: inDays(4) });
     // Back in a run that has not left: the employee sees its date again.
     expect(await claimPaymentView(b.claim.id)).toEqual({ state: "expected", expectedDate: inDays(4) });
     await approveRun(o.approver, next.runs[0]!.id);

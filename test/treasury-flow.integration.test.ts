@@ -14,7 +14,7 @@ import { hostToHostConnector } from "~/utils/bank-link/host-to-host.server";
 import { prisma } from "~/utils/db.server";
 import { sandboxAdmin } from "../scripts/sandbox-bank/admin-client";
 import { startSandboxBank, type SandboxBank } from "../scripts/sandbox-bank/bank";
-import { addActiveAccount, approvedClaim, cnAccount, treasuryOrg } from "./treasury-fixtures";
+import { addActiveAccount, cnAccount, createApprovedClaim, createTreasuryOrg } from "../fixtures/payment-runs";
 
 let bank: SandboxBank;
 let admin: ReturnType<typeof sandboxAdmin>;
@@ -42,17 +42,17 @@ async function statementOverLink(payerAccountId: string, date: string) {
 
 describe("the treasury, approved to paid", () => {
   it("runs with four eyes go out once over the link, a lost answer is resolved by asking, the statement pays; a return is paid again once the account is fixed", async () => {
-    const o = await treasuryOrg({ connector: "host-to-host" });
-    const a = await approvedClaim(o, 12_345n);
-    const b = await approvedClaim(o, 67_800n);
+    const o = await createTreasuryOrg({ connector: "host-to-host" });
+    const a = await createApprovedClaim(o, 12_345n);
+    const b = await createApprovedClaim(o, 67_800n);
     const bAccount = await prisma.bankAccount.findFirstOrThrow({ where: { userId: b.claimant.id, status: "ACTIVE" } });
     // The bank books b's payment and returns it days later: the account was closed.
     await admin.setClosedAccounts({ [bAccount.accountNumber!]: "AC04" }, "return", 0);
 
     const valueDate = inDays(1);
-    const { runs } = await prepareRuns(o.treasurer, { valueDate });
+    const { runs } = await prepareRuns(o.preparer, { valueDate });
     await approveRun(o.approver, runs[0]!.id);
-    await releaseRun(o.treasurer, runs[0]!.id);
+    await releaseRun(o.preparer, runs[0]!.id);
     expect([await claimStatus(a.claim.id), await claimStatus(b.claim.id)]).toEqual(["SCHEDULED", "SCHEDULED"]);
 
     // The bank books the file but its answer never arrives: UNKNOWN, and never sent again.
@@ -74,7 +74,7 @@ describe("the treasury, approved to paid", () => {
     // b fixes the account (confirmed by finance); the claim goes into the next run and is paid there.
     await prisma.bankAccount.update({ where: { id: bAccount.id }, data: { status: "SUPERSEDED", endedAt: new Date() } });
     await addActiveAccount(b.claimant, cnAccount(b.claimant.name), new Date());
-    const next = await prepareRuns(o.treasurer, { valueDate: inDays(2) });
+    const next = await prepareRuns(o.preparer, { valueDate: inDays(2) });
     await approveRun(o.approver, next.runs[0]!.id);
     await releaseRun(o.approver, next.runs[0]!.id);
     expect(await sendRun(next.runs[0]!.id, { connector })).toMatchObject({ sent: true, transmission: "ACCEPTED" });
