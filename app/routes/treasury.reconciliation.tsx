@@ -172,6 +172,7 @@ export default function Reconciliation() {
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation("reconciliation");
   const { t: tr } = useTranslation("rematch");
+  const { t: ts } = useTranslation("settlement");
   const locale = i18n.language;
   const money = (minor: string, currency: string) => formatMoney({ minor: BigInt(minor), currency }, locale);
 
@@ -235,6 +236,12 @@ export default function Reconciliation() {
         {upload?.ok ? (
           <p className="notice" role="status" data-testid="upload-result" style={{ marginTop: "0.8rem" }}>
             {t("upload.done", { ref: upload.result.statementRef, entries: upload.result.entries, paid: upload.result.paid, returned: upload.result.returned, unmatched: upload.result.unmatched })}
+            {upload.result.settling > 0 ? (
+              <>
+                {" "}
+                <span data-testid="settling">{ts("pending", { count: upload.result.settling })}</span>
+              </>
+            ) : null}
           </p>
         ) : upload ? (
           <p className="form-error" role="alert" data-testid="upload-error" style={{ marginTop: "0.8rem" }}>
@@ -355,6 +362,12 @@ export default function Reconciliation() {
         {rematch ? (
           <p className="notice" role="status" data-testid="rematch-done">
             {tr("done", { ref: rematch.statementRef, paid: rematch.paid, returned: rematch.returned, unmatched: rematch.unmatched })}
+            {rematch.settling > 0 ? (
+              <>
+                {" "}
+                <span data-testid="settling">{ts("pending", { count: rematch.settling })}</span>
+              </>
+            ) : null}
           </p>
         ) : null}
         {recent.length === 0 ? (
@@ -379,7 +392,14 @@ export default function Reconciliation() {
                     <td data-label={t("recent.statement")} className="mono">{s.statementRef}</td>
                     <td data-label={t("recent.source")}>{t(`recent.${s.source}`, { defaultValue: s.source })}</td>
                     <td data-label={t("recent.entries")} style={{ textAlign: "right" }}>{s.entryCount}</td>
-                    <td data-label={t("recent.matched")} style={{ textAlign: "right" }}>{s.matched}</td>
+                    <td data-label={t("recent.matched")} style={{ textAlign: "right" }}>
+                      {s.matched}
+                      {s.settling > 0 ? (
+                        <div className="muted small" data-testid="statement-settling">
+                          {ts("short", { count: s.settling })}
+                        </div>
+                      ) : null}
+                    </td>
                     <td data-label={t("recent.closing")} style={{ textAlign: "right", whiteSpace: "nowrap" }}>{money(s.closingMinor, s.currency)}</td>
                     <td data-label={t("recent.importedAt")}>{formatDateTime(s.importedAt, locale)}</td>
                     <td data-label={tr("column")}>
