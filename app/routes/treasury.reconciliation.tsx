@@ -1,6 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type UploadHandler } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { TreasuryTabs } from "~/components/treasury-nav";
 import { z } from "zod";
@@ -118,7 +119,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const statement = await findStatementOf(submission.value.statementId, allowed);
     if (!statement) throw new Response("Not found", { status: 404 });
     const result = await matchStatement(statement.id, { actorId: user.id });
-    return { upload: null, match: null, rematch: { statementRef: statement.statementRef, ...result } };
+    return { upload: null, match: null, rematch: { statementId: statement.id, statementRef: statement.statementRef, ...result } };
   }
   try {
     const { kind } = await matchEntryManually({ entryId: submission.value.entryId, paymentId: submission.value.paymentId, userId: user.id, allowedPayerAccountIds: allowed });
@@ -175,6 +176,16 @@ export default function Reconciliation() {
   const { t: ts } = useTranslation("settlement");
   const locale = i18n.language;
   const money = (minor: string, currency: string) => formatMoney({ minor: BigInt(minor), currency }, locale);
+  // While a statement's links are being settled (the settle-statement job), the screen refreshes itself.
+  const settlingNow = data.recent.reduce((n, s) => n + s.settling, 0);
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (settlingNow === 0) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
+    }, 2_000);
+    return () => clearInterval(timer);
+  }, [settlingNow, revalidator]);
 
   if (!data.account || !data.work || !data.position) {
     return (
@@ -189,6 +200,8 @@ export default function Reconciliation() {
   const currency = account.currency;
   const upload = actionData?.upload ?? null;
   const rematch = actionData && "rematch" in actionData ? actionData.rematch : null;
+  /** How many of a statement's links are still being settled, as of this render (not as of the upload). */
+  const settlingOf = (statementId: string) => recent.find((r) => r.id === statementId)?.settling ?? 0;
   const matched = params.get("matched");
   const figure = (key: keyof typeof position, unit: "count" | "entries" = "count") => (
     <div className="card" data-testid={`position-${key}`} style={{ padding: "0.8rem 1rem", marginTop: 0 }}>
@@ -236,10 +249,10 @@ export default function Reconciliation() {
         {upload?.ok ? (
           <p className="notice" role="status" data-testid="upload-result" style={{ marginTop: "0.8rem" }}>
             {t("upload.done", { ref: upload.result.statementRef, entries: upload.result.entries, paid: upload.result.paid, returned: upload.result.returned, unmatched: upload.result.unmatched })}
-            {upload.result.settling > 0 ? (
+            {settlingOf(upload.result.statementId) > 0 ? (
               <>
                 {" "}
-                <span data-testid="settling">{ts("pending", { count: upload.result.settling })}</span>
+                <span data-testid="settling">{ts("pending", { count: settlingOf(upload.result.statementId) })}</span>
               </>
             ) : null}
           </p>
@@ -362,10 +375,10 @@ export default function Reconciliation() {
         {rematch ? (
           <p className="notice" role="status" data-testid="rematch-done">
             {tr("done", { ref: rematch.statementRef, paid: rematch.paid, returned: rematch.returned, unmatched: rematch.unmatched })}
-            {rematch.settling > 0 ? (
+            {settlingOf(rematch.statementId) > 0 ? (
               <>
                 {" "}
-                <span data-testid="settling">{ts("pending", { count: rematch.settling })}</span>
+                <span data-testid="settling">{ts("pending", { count: settlingOf(rematch.statementId) })}</span>
               </>
             ) : null}
           </p>
