@@ -48,6 +48,8 @@ export type ImportResult = {
 const INSERT_BATCH = 5_000;
 /** Positions settled per transaction (5,000 payments, claims, audit events and messages: about half a second). */
 const SETTLE_BATCH = 5_000;
+/** The sweep looks this far back for returns linked to PAID payments and not settled (a crash between the two). */
+const SWEEP_RETURNS_DAYS = 3;
 /** The fallback's date window (days between a payment's value date and the entry's booking date). */
 const DEFAULT_WINDOW_DAYS = 3;
 /** A return may come weeks after the money left: PAID payments stay matchable for returns this long. */
@@ -485,14 +487,19 @@ export async function settleStatement(statementId: string, opts: { actorId?: str
   return { paid, returned, unlinked };
 }
 
-/** Every statement with links still waiting for their outcome (the payments sweep settles them: crash safety). */
+/**
+ * Statements with links still waiting for their outcome (the payments sweep settles them: crash safety):
+ * any link to a payment still SENT or ACCEPTED (found from the open payments, a small set), and returns of
+ * PAID payments on statements of the last SWEEP_RETURNS_DAYS days (found from those statements' entries).
+ */
 export async function statementsToSettle(db: Db = prisma): Promise<string[]> {
   const rows = await db.$queryRaw<{ statement_id: string }[]>`
     SELECT DISTINCT e.statement_id FROM payment p JOIN statement_entry e ON e.payment_id = p.id
-     WHERE p.status IN ('SENT', 'ACCEPTED') AND e.match_kind IN ('paid', 'returned')
+     WHERE p.status IN ('SENT', 'ACCEPTED')
     UNION
-    SELECT DISTINCT e.statement_id FROM statement_entry e JOIN payment p ON p.id = e.payment_id
-     WHERE e.match_kind = 'returned' AND p.status = 'PAID'`;
+    SELECT DISTINCT e.statement_id
+      FROM bank_statement s JOIN statement_entry e ON e.statement_id = s.id JOIN payment p ON p.id = e.payment_id
+     WHERE s.imported_at > now() - make_interval(days => ${SWEEP_RETURNS_DAYS}) AND e.match_kind = 'returned' AND p.status = 'PAID'`;
   return rows.map((r) => r.statement_id);
 }
 
