@@ -103,11 +103,10 @@ async function findPayerAccount(tx: Tx, account: string): Promise<{ id: string; 
 const endToEndFits = (payerAccountId: string) => Prisma.sql`
   r.payer_account_id = ${payerAccountId}
   AND p.amount_minor = e.amount_minor AND p.currency = e.currency
-  AND ((e.direction = 'DBIT' AND p.status IN ('SENT', 'ACCEPTED')
-        AND NOT EXISTS (SELECT 1 FROM statement_entry x WHERE x.payment_id = p.id AND x.match_kind = 'paid'))
-    OR (e.direction = 'CRDT' AND e.return_reason IS NOT NULL
-        AND (p.status IN ('SENT', 'ACCEPTED') OR (p.status = 'PAID' AND p.status_at > now() - make_interval(days => ${RETURN_HORIZON_DAYS})))
-        AND NOT EXISTS (SELECT 1 FROM statement_entry x WHERE x.payment_id = p.id AND x.match_kind = 'returned')))`;
+  AND CASE WHEN e.direction = 'DBIT' THEN p.status IN ('SENT', 'ACCEPTED')
+           WHEN e.return_reason IS NOT NULL THEN p.status IN ('SENT', 'ACCEPTED') OR (p.status = 'PAID' AND p.status_at > now() - make_interval(days => ${RETURN_HORIZON_DAYS}))
+           ELSE false END
+  AND NOT EXISTS (SELECT 1 FROM statement_entry x WHERE x.payment_id = p.id AND x.match_kind = CASE WHEN e.direction = 'DBIT' THEN 'paid' ELSE 'returned' END)`;
 
 type Linked = { paid: number; returned: number };
 type LinkCounts = { paid: bigint | null; returned: bigint | null };
@@ -118,13 +117,12 @@ const linked = (r: LinkCounts | undefined): Linked => ({ paid: Number(r?.paid ??
  * same statement (earlier batches of this statement are seen: same transaction, earlier command).
  */
 async function insertEntries(tx: Tx, statementId: string, firstPosition: number, entries: readonly StatementEntry[], link: { payerAccountId: string; at: Date } | null): Promise<Linked> {
+  // One JSON parameter rather than eight arrays: a fraction of the driver's encoding work for 5,000 rows.
+  const json = JSON.stringify(entries.map((e) => [e.id, e.minor.toString(), e.currency, e.direction, e.bookingDate, e.endToEndId, e.counterpartyAccount, e.returnReason]));
   const rows = Prisma.sql`
-    SELECT u.id, (${firstPosition}::int + u.ord::int - 1) AS position, u.minor::bigint AS amount_minor, u.currency, u.direction, u.booking_date::date AS booking_date,
-           u.e2e AS end_to_end_id, u.counterparty AS counterparty_account, u.reason AS return_reason
-      FROM unnest(${entries.map((e) => e.id)}::text[], ${entries.map((e) => e.minor.toString())}::text[], ${entries.map((e) => e.currency)}::text[],
-                  ${entries.map((e) => e.direction)}::text[], ${entries.map((e) => e.bookingDate)}::text[], ${entries.map((e) => e.endToEndId)}::text[],
-                  ${entries.map((e) => e.counterpartyAccount)}::text[], ${entries.map((e) => e.returnReason)}::text[])
-           WITH ORDINALITY AS u(id, minor, currency, direction, booking_date, e2e, counterparty, reason, ord)`;
+    SELECT u.value->>0 AS id, (${firstPosition}::int + u.ord::int - 1) AS position, (u.value->>1)::bigint AS amount_minor, u.value->>2 AS currency,
+           u.value->>3 AS direction, (u.value->>4)::date AS booking_date, u.value->>5 AS end_to_end_id, u.value->>6 AS counterparty_account, u.value->>7 AS return_reason
+      FROM jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS u(value, ord)`;
   if (!link) {
     await tx.$executeRaw`
       INSERT INTO statement_entry (id, statement_id, position, amount_minor, currency, direction, booking_date, end_to_end_id, counterparty_account, return_reason)
@@ -175,25 +173,21 @@ async function linkByEndToEndId(tx: Tx, statementId: string, payerAccountId: str
  * the window, where exactly one open, unpaid payment fits the entry and exactly one entry fits the payment.
  */
 async function linkByAmountAccountDate(tx: Tx, statementId: string, payerAccountId: string, at: Date, windowDays: number): Promise<number> {
+  // Driven from the statement's unlinked debits, each looking up the open payments of its amount
+  // (payment_open_amount_idx): a handful of candidates per entry, whatever the size of the statement.
   const [counts] = await tx.$queryRaw<LinkCounts[]>`
-    WITH ent AS MATERIALIZED (
-      SELECT e.id, e.amount_minor, e.currency, e.counterparty_account, e.booking_date
+    WITH fit AS (
+      SELECT e.id AS entry_id, p.id AS payment_id,
+             count(*) OVER (PARTITION BY e.id) AS per_entry, count(*) OVER (PARTITION BY p.id) AS per_payment
         FROM statement_entry e
+        JOIN payment p ON p.amount_minor = e.amount_minor AND p.status IN ('SENT', 'ACCEPTED') AND p.currency = e.currency
+        JOIN payment_run r ON r.id = p.run_id
+        JOIN bank_account b ON b.id = p.bank_account_id
        WHERE e.statement_id = ${statementId} AND e.payment_id IS NULL AND e.direction = 'DBIT' AND e.counterparty_account IS NOT NULL
-    ),
-    pay AS MATERIALIZED (
-      SELECT p.id, p.amount_minor, p.currency, r.value_date,
-             upper(regexp_replace(coalesce(b.account_number, b.iban), '\\s', '', 'g')) AS account
-        FROM payment p JOIN payment_run r ON r.id = p.run_id JOIN bank_account b ON b.id = p.bank_account_id
-       WHERE p.status IN ('SENT', 'ACCEPTED') AND r.payer_account_id = ${payerAccountId}
-         AND p.amount_minor IN (SELECT DISTINCT amount_minor FROM ent)
+         AND r.payer_account_id = ${payerAccountId}
+         AND upper(regexp_replace(coalesce(b.account_number, b.iban), '\s', '', 'g')) = e.counterparty_account
+         AND abs(r.value_date - e.booking_date) <= ${windowDays}::int
          AND NOT EXISTS (SELECT 1 FROM statement_entry x WHERE x.payment_id = p.id AND x.match_kind = 'paid')
-    ),
-    fit AS (
-      SELECT ent.id AS entry_id, pay.id AS payment_id,
-             count(*) OVER (PARTITION BY ent.id) AS per_entry, count(*) OVER (PARTITION BY pay.id) AS per_payment
-        FROM ent JOIN pay ON pay.amount_minor = ent.amount_minor AND pay.currency = ent.currency AND pay.account = ent.counterparty_account
-         AND abs(pay.value_date - ent.booking_date) <= ${windowDays}::int
     ),
     upd AS (
       UPDATE statement_entry e SET payment_id = f.payment_id, match_kind = 'paid', matched_by = 'amount_account_date', matched_at = ${at}
@@ -203,6 +197,14 @@ async function linkByAmountAccountDate(tx: Tx, statementId: string, payerAccount
     SELECT count(*) AS paid, 0::bigint AS returned FROM upd`;
   return linked(counts).paid;
 }
+
+/**
+ * Index lookups whatever the statistics say, for the rest of the transaction: entries inserted earlier in
+ * the same transaction are invisible to the planner's statistics, so a statement that starts on an empty
+ * or freshly analysed table would otherwise be planned with sequential scans of statement_entry, re-read
+ * for every batch (quadratic: 17.8 s instead of 3 s for 100,000 entries). Every lookup here has its index.
+ */
+const indexLookupsOnly = (tx: Tx) => tx.$executeRaw`SET LOCAL enable_seqscan = off`;
 
 /** Linking on a payer account is one at a time (imports, match again, manual matches): the unique index never trips. */
 const lockLinking = (tx: Tx, payerAccountId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`statement-link:${payerAccountId}`}, 0))`;
@@ -285,7 +287,10 @@ export async function storeStatement(input: {
             }
             if (payer && payer.currency.trim() !== head.currency) throw refuse("invalid_statement", `the statement is in ${head.currency}, its account in ${payer.currency}`);
             payerAccountId = payer?.id ?? null;
-            if (payerAccountId) await lockLinking(tx, payerAccountId);
+            if (payerAccountId) {
+              await lockLinking(tx, payerAccountId);
+              await indexLookupsOnly(tx);
+            }
             // The statement row itself is written after the last entry, once the file's SHA-256 is known
             // (bank_statement is append-only; the entries' foreign key is checked at commit).
             statementId = newId();
@@ -403,6 +408,7 @@ export async function matchStatement(statementId: string, opts: { actorId: strin
       let returned = 0;
       if (payerAccountId) {
         await lockLinking(tx, payerAccountId);
+        await indexLookupsOnly(tx);
         const byId = await linkByEndToEndId(tx, statementId, payerAccountId, at);
         paid = byId.paid + (await linkByAmountAccountDate(tx, statementId, payerAccountId, at, opts.windowDays ?? DEFAULT_WINDOW_DAYS));
         returned = byId.returned;
@@ -521,7 +527,11 @@ export async function importStatement(input: {
   db?: Db;
 }): Promise<ImportResult> {
   const { paid, returned, ...stored } = await storeStatement(input);
-  if (input.settle === "now" && paid + returned > 0) await settleStatement(stored.statementId, { actorId: input.importedBy, db: input.db });
+  if (input.settle !== "now" || paid + returned === 0) {
+    // Every link just made waits for its settlement (linking takes only payments that can take the outcome).
+    return { ...stored, paid, returned, unmatched: stored.entries - paid - returned, settling: paid + returned };
+  }
+  await settleStatement(stored.statementId, { actorId: input.importedBy, db: input.db });
   const counts = await statementCounts(input.db ?? prisma, stored.statementId);
   return { ...stored, paid, returned, ...counts };
 }
