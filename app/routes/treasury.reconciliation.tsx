@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type UploadHandler } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TreasuryTabs } from "~/components/treasury-nav";
 import { z } from "zod";
@@ -167,7 +167,14 @@ function MatchForm({ entry, candidates, result, busy }: { entry: NonNullable<Loa
 
 export default function Reconciliation() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const latestAction = useActionData<typeof action>();
+  // The self-refresh while a statement settles is a revalidation, which forgets the action's answer:
+  // the last answer is kept until another account is shown.
+  const [kept, setKept] = useState<{ answer: typeof latestAction; account: string | null }>({ answer: latestAction, account: data.account?.id ?? null });
+  useEffect(() => {
+    if (latestAction) setKept({ answer: latestAction, account: data.account?.id ?? null });
+  }, [latestAction, data.account?.id]);
+  const actionData = latestAction ?? (kept.account === (data.account?.id ?? null) ? kept.answer : undefined);
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   const [params] = useSearchParams();
