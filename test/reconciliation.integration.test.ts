@@ -245,7 +245,7 @@ describe("importing a statement and matching it", () => {
   });
 
   it("matches thousands in batches across the stream", async () => {
-    const n = 4_500;
+    const n = 12_000;
     const run = await seedSentRun(db, { payments: Array.from({ length: n }, (_, i) => ({ minor: BigInt(1_000 + i) })) });
     const started = Date.now();
     const result = await importStatement({
@@ -257,12 +257,17 @@ describe("importing a statement and matching it", () => {
           statementId: "STMT-BULK",
           account: run.payerAccountNumber,
           openingMinor: 100_000_000n,
-          lines: run.payments.map((p, i) => ({ minor: p.minor, sign: "DBIT" as const, e2e: i % 3 === 0 ? null : p.endToEndId, counterparty: p.account })),
+          lines: [
+            ...run.payments.map((p, i) => ({ minor: p.minor, sign: "DBIT" as const, e2e: i % 3 === 0 ? null : p.endToEndId, counterparty: p.account })),
+            // Three batches later, the second payment's end-to-end id again: paid once, by the first line.
+            { minor: run.payments[1]!.minor, sign: "DBIT" as const, e2e: run.payments[1]!.endToEndId, counterparty: run.payments[1]!.account },
+          ],
         }),
         64 * 1024,
       ),
     });
-    expect(result).toMatchObject({ entries: n, paid: n, unmatched: 0, settling: 0 });
+    expect(result).toMatchObject({ entries: n + 1, paid: n, unmatched: 1, settling: 0 });
+    expect((await prisma.statementEntry.findFirstOrThrow({ where: { statementId: result.statementId, paymentId: run.payments[1]!.id } })).position).toBe(2);
     expect(await prisma.claim.count({ where: { id: { in: run.payments.map((p) => p.claimId) }, status: "PAID" } })).toBe(n);
     expect(await prisma.auditEvent.count({ where: { type: "claim.paid", claimId: { in: run.payments.map((p) => p.claimId) } } })).toBe(n);
     expect(Date.now() - started).toBeLessThan(30_000);

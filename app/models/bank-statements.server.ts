@@ -251,20 +251,23 @@ export async function storeStatement(input: {
         let debits = 0n;
         const links: Linked = { paid: 0, returned: 0 };
         let batch: StatementEntry[] = [];
-        // One insert in flight while the next batch is read: the database and the parser work at once.
-        let pending: Promise<void> = Promise.resolve();
+        // Inserts in flight while the next batch is read: the database and the parser work at once, and
+        // the connection's queue sends the next insert as soon as the last one ends (they run in order,
+        // so each batch's links see the earlier batches' rows). At most two batches held in memory.
+        const inFlight: Promise<void>[] = [];
 
         const flush = async () => {
-          await pending;
+          if (inFlight.length >= 2) await inFlight.shift();
           if (batch.length === 0) return;
           const rows = batch;
           batch = [];
-          pending = insertEntries(tx, statementId, position - rows.length + 1, rows, payerAccountId ? { payerAccountId, at } : null).then((n) => {
+          const insert = insertEntries(tx, statementId, position - rows.length + 1, rows, payerAccountId ? { payerAccountId, at } : null).then((n) => {
             links.paid += n.paid;
             links.returned += n.returned;
           });
-          // A failed insert surfaces at the next await of `pending`; never left unobserved.
-          pending.catch(() => undefined);
+          // A failed insert surfaces where it is awaited; never left unobserved.
+          insert.catch(() => undefined);
+          inFlight.push(insert);
         };
 
         for await (const item of items) {
@@ -316,7 +319,7 @@ export async function storeStatement(input: {
         }
         if (!head) throw refuse("invalid_statement", "the file holds no statement");
         await flush();
-        await pending;
+        for (const insert of inFlight.splice(0)) await insert;
 
         const problem = statementBalanceProblem({
           currency: head.currency,
