@@ -66,6 +66,12 @@ test("treasury uploads a statement, sees it refused the second time, and matches
   await page.getByTestId("statement-input").setInputFiles(file);
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByTestId("upload-result")).toContainText("2 entries, 1 paid, 0 returned, 1 unmatched");
+  // Linked at once; the payment and its claim are settled by the settle-statement job, and the screen
+  // refreshes itself until nothing waits ("… matched, being settled" meanwhile).
+  await expect(page.getByTestId("settling")).toHaveCount(0);
+  await expect(page.getByTestId("statement-settling")).toHaveCount(0);
+  // The import's answer outlives the refreshes.
+  await expect(page.getByTestId("upload-result")).toContainText("2 entries, 1 paid, 0 returned, 1 unmatched");
   // Paid payments stay listed for a while: a return may still come.
   await expect(page.getByTestId("open-payment").filter({ hasText: run.payments[0]!.claimNumber })).toContainText("Paid (a return may still come)");
   await expect(page.getByTestId("position-paid")).toContainText("1 payment");

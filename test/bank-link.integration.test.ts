@@ -267,7 +267,7 @@ describe("the payments sweep job", () => {
     env.BANK_LINK_URL = bank.url;
     try {
       const result = await runPaymentsSweep(new Date(clock + 3_600_000));
-      expect(result.hooks).toEqual({ "bank-link": "ok", activateDueChanges: "ok", fetchStatements: "ok" });
+      expect(result.hooks).toEqual({ "bank-link": "ok", activateDueChanges: "ok", fetchStatements: "ok", settleStatements: "ok" });
       expect(result.resolved).toBeGreaterThanOrEqual(1);
     } finally {
       env.BANK_LINK_URL = before;

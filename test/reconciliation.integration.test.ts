@@ -2,7 +2,10 @@ import iconv from "iconv-lite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAppError } from "~/domain/app-error";
-import { dayPositionOf, importStatement, matchEntryManually, reconciliationWork } from "~/models/bank-statements.server";
+import { JOBS } from "~/domain/jobs";
+import { settleLeftovers } from "~/jobs/payments-sweep";
+import { settleStatementHandler } from "~/jobs/settle-statement";
+import { dayPositionOf, importStatement, matchEntryManually, matchStatement, reconciliationWork, recentStatements } from "~/models/bank-statements.server";
 import { markPaymentsPaid } from "~/models/payment-outcomes.server";
 import { prisma } from "~/utils/db.server";
 import { camt053Text, seedSentRun, type SeededRun } from "../fixtures/treasury";
@@ -39,7 +42,7 @@ const statuses = async (run: SeededRun) => {
 };
 
 describe("importing a statement and matching it", () => {
-  it("matches by end-to-end id and by amount + account + date; an ambiguous entry waits; claims become PAID with audit and a message", async () => {
+  it("links by end-to-end id and by amount + account + date; an ambiguous entry waits; the settle job then makes claims PAID with audit and a message", async () => {
     const twin = "6222021001199990000";
     const run = await seedSentRun(db, { payments: [{ minor: 120_000n }, { minor: 45_050n }, { minor: 30_000n, account: twin }, { minor: 30_000n, account: twin }] });
     const [p1, p2] = run.payments;
@@ -65,7 +68,24 @@ describe("importing a statement and matching it", () => {
         }),
       ),
     });
-    expect(result).toMatchObject({ payerAccountId: run.payerAccountId, entries: 4, paid: 2, returned: 0, unmatched: 2 });
+    // Imported and linked; nothing settled yet: the settlement job waits in the outbox, committed with the links.
+    expect(result).toMatchObject({ payerAccountId: run.payerAccountId, entries: 4, paid: 2, returned: 0, unmatched: 2, settling: 2 });
+    expect(await statuses(run)).toEqual([
+      ["SENT", "SCHEDULED", null],
+      ["SENT", "SCHEDULED", null],
+      ["SENT", "SCHEDULED", null],
+      ["SENT", "SCHEDULED", null],
+    ]);
+    expect((await recentStatements(run.payerAccountId)).map((r) => [r.matched, r.settling])).toEqual([[2, 2]]);
+    const jobs = await prisma.outboxEvent.findMany({ where: { jobKey: { startsWith: `payments-settle-${result.statementId}` } } });
+    expect(jobs.map((j) => [j.queue, j.jobName, j.status])).toEqual([["payments", "settle-statement", "PENDING"]]);
+    const payload = JOBS.settleStatement.payload.parse(jobs[0]!.payload);
+    expect(await settleStatementHandler.run(payload, { jobId: jobs[0]!.jobKey })).toEqual({ paid: 2, returned: 0, unlinked: 0 });
+    expect(await prisma.outboxEvent.findUniqueOrThrow({ where: { id: jobs[0]!.id } })).toMatchObject({ status: "DONE" });
+    // Run twice (a retry, the sweep): nothing more moves.
+    expect(await settleStatementHandler.run(payload, { jobId: jobs[0]!.jobKey })).toEqual({ paid: 0, returned: 0, unlinked: 0 });
+    expect(await settleLeftovers()).toBe(0);
+    expect((await recentStatements(run.payerAccountId)).map((r) => [r.matched, r.settling])).toEqual([[2, 0]]);
     expect(await statuses(run)).toEqual([
       ["PAID", "PAID", null],
       ["PAID", "PAID", null],
@@ -141,6 +161,7 @@ describe("importing a statement and matching it", () => {
     const result = await importStatement({
       source: "bank-link",
       importedBy: null,
+      settle: "now",
       chunks: bytes(
         camt053Text({
           statementId: "STMT-RET",
@@ -155,7 +176,7 @@ describe("importing a statement and matching it", () => {
         }),
       ),
     });
-    expect(result).toMatchObject({ entries: 3, paid: 1, returned: 2, unmatched: 0 });
+    expect(result).toMatchObject({ entries: 3, paid: 1, returned: 2, unmatched: 0, settling: 0 });
     expect(await statuses(run)).toEqual([
       ["RETURNED", "PAYMENT_FAILED", "AC04"],
       ["RETURNED", "PAYMENT_FAILED", "AC01"],
@@ -213,7 +234,7 @@ describe("importing a statement and matching it", () => {
       `2026-12-08,借,123.45,${a!.endToEndId},${a!.account},`,
       `2026-12-08,借,5.00,,${b!.account},`,
     ].join("\r\n");
-    const result = await importStatement({ source: "csv", importedBy: run.preparerId, chunks: [iconv.encode(csv, "gbk")] });
+    const result = await importStatement({ source: "csv", importedBy: run.preparerId, chunks: [iconv.encode(csv, "gbk")], settle: "now" });
     expect(result).toMatchObject({ statementRef: "CSV-对账-1", entries: 2, paid: 2, unmatched: 0 });
     expect(await statuses(run)).toEqual([
       ["PAID", "PAID", null],
@@ -224,25 +245,85 @@ describe("importing a statement and matching it", () => {
   });
 
   it("matches thousands in batches across the stream", async () => {
-    const n = 4_500;
+    const n = 12_000;
     const run = await seedSentRun(db, { payments: Array.from({ length: n }, (_, i) => ({ minor: BigInt(1_000 + i) })) });
     const started = Date.now();
     const result = await importStatement({
       source: "camt053",
       importedBy: null,
+      settle: "now",
       chunks: pieces(
         camt053Text({
           statementId: "STMT-BULK",
           account: run.payerAccountNumber,
           openingMinor: 100_000_000n,
-          lines: run.payments.map((p, i) => ({ minor: p.minor, sign: "DBIT" as const, e2e: i % 3 === 0 ? null : p.endToEndId, counterparty: p.account })),
+          lines: [
+            ...run.payments.map((p, i) => ({ minor: p.minor, sign: "DBIT" as const, e2e: i % 3 === 0 ? null : p.endToEndId, counterparty: p.account })),
+            // Three batches later, the second payment's end-to-end id again: paid once, by the first line.
+            { minor: run.payments[1]!.minor, sign: "DBIT" as const, e2e: run.payments[1]!.endToEndId, counterparty: run.payments[1]!.account },
+          ],
         }),
         64 * 1024,
       ),
     });
-    expect(result).toMatchObject({ entries: n, paid: n, unmatched: 0 });
+    expect(result).toMatchObject({ entries: n + 1, paid: n, unmatched: 1, settling: 0 });
+    expect((await prisma.statementEntry.findFirstOrThrow({ where: { statementId: result.statementId, paymentId: run.payments[1]!.id } })).position).toBe(2);
     expect(await prisma.claim.count({ where: { id: { in: run.payments.map((p) => p.claimId) }, status: "PAID" } })).toBe(n);
     expect(await prisma.auditEvent.count({ where: { type: "claim.paid", claimId: { in: run.payments.map((p) => p.claimId) } } })).toBe(n);
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it("a settlement lost half way is finished by the payments sweep; match again links what a new payment explains and queues its settlement", async () => {
+    const run = await seedSentRun(db, { payments: [{ minor: 7_100n }, { minor: 7_200n }] });
+    const [a, b] = run.payments;
+    const result = await importStatement({
+      source: "camt053",
+      importedBy: run.preparerId,
+      chunks: bytes(
+        camt053Text({
+          statementId: "STMT-LATE",
+          account: run.payerAccountNumber,
+          openingMinor: 100_000n,
+          lines: [
+            { minor: 7_100n, sign: "DBIT", e2e: a!.endToEndId, counterparty: a!.account },
+            // Not one of this account's payments yet: unmatched until a payment explains it.
+            { minor: 7_200n, sign: "DBIT", e2e: "LATE-E2E-0001", counterparty: b!.account, date: "2026-12-30" },
+          ],
+        }),
+      ),
+    });
+    expect(result).toMatchObject({ paid: 1, unmatched: 1, settling: 1 });
+    // The job never runs (a flushed Redis): the sweep settles it.
+    expect(await settleLeftovers()).toBeGreaterThanOrEqual(1);
+    expect(await statuses(run)).toEqual([
+      ["PAID", "PAID", null],
+      ["SENT", "SCHEDULED", null],
+    ]);
+    // Booked three weeks late: a person matches again with a wider window, and amount + account + date find it.
+    const again = await matchStatement(result.statementId, { actorId: run.approverId, windowDays: 30 });
+    expect(again).toEqual({ paid: 1, returned: 0, unmatched: 0, settling: 1 });
+    const jobs = await prisma.outboxEvent.findMany({ where: { jobKey: { startsWith: `payments-settle-${result.statementId}-match-` } } });
+    expect(jobs).toHaveLength(1);
+    expect(await settleStatementHandler.run(JOBS.settleStatement.payload.parse(jobs[0]!.payload), { jobId: jobs[0]!.jobKey })).toEqual({ paid: 1, returned: 0, unlinked: 0 });
+    expect((await statuses(run))[1]).toEqual(["PAID", "PAID", null]);
+    const audit = await prisma.auditEvent.findMany({ where: { claimId: b!.claimId, type: "claim.paid" } });
+    expect(audit.map((e) => e.actorId)).toEqual([run.approverId]);
+    expect(await matchStatement(result.statementId, { actorId: run.approverId, windowDays: 30 })).toEqual({ paid: 0, returned: 0, unmatched: 0, settling: 0 });
+  });
+
+  it("a link whose payment was refused before it settled is undone: the entry waits for a person again", async () => {
+    const run = await seedSentRun(db, { payments: [{ minor: 8_800n }] });
+    const [p] = run.payments;
+    const result = await importStatement({
+      source: "camt053",
+      importedBy: run.preparerId,
+      chunks: bytes(camt053Text({ statementId: "STMT-STALE", account: run.payerAccountNumber, openingMinor: 100_000n, lines: [{ minor: 8_800n, sign: "DBIT", e2e: p!.endToEndId, counterparty: p!.account }] })),
+    });
+    expect(result).toMatchObject({ paid: 1, settling: 1 });
+    await db.query(`UPDATE payment SET status = 'REJECTED', status_reason = 'AC01' WHERE id = $1`, [p!.id]);
+    const jobs = await prisma.outboxEvent.findMany({ where: { jobKey: { startsWith: `payments-settle-${result.statementId}` } } });
+    expect(await settleStatementHandler.run(JOBS.settleStatement.payload.parse(jobs[0]!.payload), { jobId: jobs[0]!.jobKey })).toEqual({ paid: 0, returned: 0, unlinked: 1 });
+    expect((await reconciliationWork(run.payerAccountId)).entries.map((e) => e.minor)).toEqual([8_800n]);
+    expect(await prisma.auditEvent.count({ where: { type: "statement.links_undone", actorId: null } })).toBeGreaterThanOrEqual(1);
   });
 });

@@ -35,7 +35,7 @@ const claimStatus = async (id: string) => (await prisma.claim.findUniqueOrThrow(
 
 /** The day's statement of the payer account over the link, imported and matched like an upload. */
 async function statementOverLink(payerAccountId: string, date: string) {
-  const got = await fetchStatementOverLink(payerAccountId, date, (bytes) => importStatement({ source: "bank-link", chunks: [bytes], importedBy: null }), { connector });
+  const got = await fetchStatementOverLink(payerAccountId, date, (bytes) => importStatement({ source: "bank-link", chunks: [bytes], importedBy: null, settle: "now" }), { connector });
   if (!got.fetched) throw new Error(`no statement: ${got.reason}`);
   return got.result;
 }

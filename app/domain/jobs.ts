@@ -108,6 +108,17 @@ export const JOBS = {
    * Asks the bank for the status of runs sent, unanswered (UNKNOWN) or stuck in SENDING, and applies its
    * status report; also makes bank-account changes whose cooling-off has passed usable (a scheduler).
    */
+  /**
+   * A statement's linked entries settle their payments and claims (PAID / RETURNED, audit, messages) in
+   * short batches. Put in the outbox with the links; `round` tells one linking ("import", a "match again")
+   * from the next, so each is a job of its own while the same linking queued twice is one. Idempotent.
+   */
+  settleStatement: defineJob({
+    queue: QUEUES.payments,
+    name: "settle-statement",
+    payload: z.object({ statementId: z.string().min(1), actorId: z.string().min(1).nullable().default(null), round: z.string().min(1).default("import") }),
+    key: (p) => `payments-settle-${p.statementId}-${p.round}`,
+  }),
   paymentsSweep: defineJob({
     queue: QUEUES.payments,
     name: "payments-sweep",

@@ -65,6 +65,19 @@ describe("matching, more", () => {
     expect(matches).toEqual([]);
     expect(unmatchedEntryIds).toEqual(["c", "n"]);
   });
+  it("amount + account + date needs exactly one payment for the entry and exactly one entry for the payment; line order decides nothing", () => {
+    // Two lines fit one payment: neither takes it.
+    expect(matchEntries([entry("a"), entry("b", { bookingDate: "2026-12-09" })], [payment("1")])).toEqual({ matches: [], unmatchedEntryIds: ["a", "b"] });
+    // One line fits two payments and another fits only one of them: both wait, in either order.
+    const two = [payment("1"), payment("2", { valueDate: "2026-12-12" })];
+    const wide = entry("wide", { bookingDate: "2026-12-10" });
+    const narrow = entry("narrow", { bookingDate: "2026-12-15" });
+    expect(matchEntries([wide, narrow], two).unmatchedEntryIds).toEqual(["wide", "narrow"]);
+    expect(matchEntries([narrow, wide], two).unmatchedEntryIds).toEqual(["narrow", "wide"]);
+    // A payment the first pass took is no longer wanted by anyone else.
+    const { matches } = matchEntries([entry("e2e", { endToEndId: "PR1P000001" }), entry("plain")], [payment("1"), payment("2", { endToEndId: "X", creditorAccount: "999" })]);
+    expect(matches).toEqual([{ entryId: "e2e", paymentId: "1", kind: "paid", by: "end_to_end_id" }]);
+  });
   it("the date window is inclusive and symmetric", () => {
     expect(matchEntries([entry("e", { bookingDate: "2026-12-05" })], [payment("1")]).matches).toHaveLength(1);
     expect(matchEntries([entry("e", { bookingDate: "2026-12-11" })], [payment("1")]).matches).toHaveLength(1);

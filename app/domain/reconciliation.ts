@@ -88,27 +88,32 @@ export function createMatcher(payments: readonly OpenPayment[], windowDays = 3) 
   /**
    * Second pass: a debit without a usable end-to-end id matches a payment with the same amount, currency
    * and creditor account whose value date is within the window of its booking date — only when exactly
-   * one payment fits, so an ambiguous entry waits for a person.
+   * one payment fits the entry AND exactly one of these entries fits the payment. Anything ambiguous
+   * either way (two payments for one entry, two entries for one payment) waits for a person: the order
+   * of the lines on a statement decides nothing. The entries given are the whole set the rule looks at
+   * (one statement's unmatched lines); app/models/bank-statements.server.ts applies the same rule in SQL.
    */
   function matchByAmountAccountDate(entries: readonly StatementEntry[]): { matches: Match[]; unmatchedEntryIds: string[] } {
+    const fitsOf = new Map<string, OpenPayment[]>();
+    const wantedBy = new Map<string, number>();
+    for (const entry of entries) {
+      if (entry.direction !== "DBIT" || !entry.counterpartyAccount) continue;
+      const bucket = byAmountAccount.get(fallbackKey(entry.minor, entry.currency, entry.counterpartyAccount));
+      const day = dayNumber(entry.bookingDate);
+      const fits: OpenPayment[] = [];
+      for (const { payment, day: valueDay } of bucket ?? []) {
+        if (paidTaken.has(payment.id) || Math.abs(valueDay - day) > windowDays) continue;
+        fits.push(payment);
+        wantedBy.set(payment.id, (wantedBy.get(payment.id) ?? 0) + 1);
+      }
+      fitsOf.set(entry.id, fits);
+    }
     const matches: Match[] = [];
     const unmatchedEntryIds: string[] = [];
     for (const entry of entries) {
-      if (entry.direction !== "DBIT" || !entry.counterpartyAccount) {
-        unmatchedEntryIds.push(entry.id);
-        continue;
-      }
-      const bucket = byAmountAccount.get(fallbackKey(entry.minor, entry.currency, entry.counterpartyAccount));
-      const day = dayNumber(entry.bookingDate);
-      let fit: OpenPayment | null = null;
-      let fits = 0;
-      for (const { payment, day: valueDay } of bucket ?? []) {
-        if (paidTaken.has(payment.id) || Math.abs(valueDay - day) > windowDays) continue;
-        fits += 1;
-        fit = payment;
-        if (fits > 1) break;
-      }
-      if (fits === 1 && fit) {
+      const fits = fitsOf.get(entry.id);
+      const fit = fits?.length === 1 ? fits[0]! : null;
+      if (fit && wantedBy.get(fit.id) === 1) {
         paidTaken.add(fit.id);
         matches.push({ entryId: entry.id, paymentId: fit.id, kind: "paid", by: "amount_account_date" });
       } else unmatchedEntryIds.push(entry.id);

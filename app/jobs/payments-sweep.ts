@@ -7,7 +7,7 @@ import { isAppError } from "~/domain/app-error";
 import { isoDate } from "~/domain/calendar-date";
 import { JOBS } from "~/domain/jobs";
 import { activateDueChanges } from "~/models/bank-accounts.server";
-import { importStatement } from "~/models/bank-statements.server";
+import { importStatement, settleStatement, statementsToSettle } from "~/models/bank-statements.server";
 import { fetchStatementOverLink, sweepTransmissions, type TransmissionSweepResult } from "~/models/payment-transmission.server";
 import { prisma } from "~/utils/db.server";
 import { defineHandler } from "./job-handler";
@@ -19,7 +19,8 @@ export const STATEMENT_FETCH_EVERY_MS = 6 * 3_600_000;
 
 /**
  * Yesterday's statement of every host-to-host payer account, over the bank link, into reconciliation
- * (imported and matched like an upload). A statement already imported is not an error: it was fetched before.
+ * (imported and linked like an upload; settled by its job, or by this sweep's settleStatements hook). A
+ * statement already imported is not an error: it was fetched before.
  */
 export async function fetchStatementsOverLink(now: Date): Promise<number> {
   const since = new Date(now.getTime() - STATEMENT_FETCH_EVERY_MS);
@@ -45,13 +46,27 @@ export async function fetchStatementsOverLink(now: Date): Promise<number> {
 }
 
 /**
+ * Statements whose links still wait for their outcome (a settle-statement job lost, or a worker that died
+ * half way) are settled: crash safety for the background settlement. Answers how many payments moved.
+ */
+export async function settleLeftovers(): Promise<number> {
+  let moved = 0;
+  for (const statementId of await statementsToSettle()) {
+    const r = await settleStatement(statementId);
+    moved += r.paid + r.returned;
+  }
+  return moved;
+}
+
+/**
  * Further time-driven payment work, run after the bank link in each sweep, each on its own (one failing
- * does not stop the others): held bank-account changes whose cooling-off has passed become usable, and
- * the bank's statements come in over the link.
+ * does not stop the others): held bank-account changes whose cooling-off has passed become usable, the
+ * bank's statements come in over the link, and statement links left unsettled are settled.
  */
 export const PAYMENTS_SWEEP_HOOKS: { name: string; run: (now: Date) => Promise<unknown> }[] = [
   { name: "activateDueChanges", run: (now) => activateDueChanges(prisma, now) },
   { name: "fetchStatements", run: (now) => fetchStatementsOverLink(now) },
+  { name: "settleStatements", run: () => settleLeftovers() },
 ];
 
 export type PaymentsSweepResult = TransmissionSweepResult & { hooks: Record<string, "ok" | string> };

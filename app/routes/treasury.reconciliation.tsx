@@ -1,6 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type UploadHandler } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TreasuryTabs } from "~/components/treasury-nav";
 import { z } from "zod";
@@ -118,7 +119,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const statement = await findStatementOf(submission.value.statementId, allowed);
     if (!statement) throw new Response("Not found", { status: 404 });
     const result = await matchStatement(statement.id, { actorId: user.id });
-    return { upload: null, match: null, rematch: { statementRef: statement.statementRef, ...result } };
+    return { upload: null, match: null, rematch: { statementId: statement.id, statementRef: statement.statementRef, ...result } };
   }
   try {
     const { kind } = await matchEntryManually({ entryId: submission.value.entryId, paymentId: submission.value.paymentId, userId: user.id, allowedPayerAccountIds: allowed });
@@ -166,14 +167,32 @@ function MatchForm({ entry, candidates, result, busy }: { entry: NonNullable<Loa
 
 export default function Reconciliation() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const latestAction = useActionData<typeof action>();
+  // The self-refresh while a statement settles is a revalidation, which forgets the action's answer:
+  // the last answer is kept until another account is shown.
+  const [kept, setKept] = useState<{ answer: typeof latestAction; account: string | null }>({ answer: latestAction, account: data.account?.id ?? null });
+  useEffect(() => {
+    if (latestAction) setKept({ answer: latestAction, account: data.account?.id ?? null });
+  }, [latestAction, data.account?.id]);
+  const actionData = latestAction ?? (kept.account === (data.account?.id ?? null) ? kept.answer : undefined);
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation("reconciliation");
   const { t: tr } = useTranslation("rematch");
+  const { t: ts } = useTranslation("settlement");
   const locale = i18n.language;
   const money = (minor: string, currency: string) => formatMoney({ minor: BigInt(minor), currency }, locale);
+  // While a statement's links are being settled (the settle-statement job), the screen refreshes itself.
+  const settlingNow = data.recent.reduce((n, s) => n + s.settling, 0);
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (settlingNow === 0) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
+    }, 2_000);
+    return () => clearInterval(timer);
+  }, [settlingNow, revalidator]);
 
   if (!data.account || !data.work || !data.position) {
     return (
@@ -188,6 +207,8 @@ export default function Reconciliation() {
   const currency = account.currency;
   const upload = actionData?.upload ?? null;
   const rematch = actionData && "rematch" in actionData ? actionData.rematch : null;
+  /** How many of a statement's links are still being settled, as of this render (not as of the upload). */
+  const settlingOf = (statementId: string) => recent.find((r) => r.id === statementId)?.settling ?? 0;
   const matched = params.get("matched");
   const figure = (key: keyof typeof position, unit: "count" | "entries" = "count") => (
     <div className="card" data-testid={`position-${key}`} style={{ padding: "0.8rem 1rem", marginTop: 0 }}>
@@ -235,6 +256,12 @@ export default function Reconciliation() {
         {upload?.ok ? (
           <p className="notice" role="status" data-testid="upload-result" style={{ marginTop: "0.8rem" }}>
             {t("upload.done", { ref: upload.result.statementRef, entries: upload.result.entries, paid: upload.result.paid, returned: upload.result.returned, unmatched: upload.result.unmatched })}
+            {settlingOf(upload.result.statementId) > 0 ? (
+              <>
+                {" "}
+                <span data-testid="settling">{ts("pending", { count: settlingOf(upload.result.statementId) })}</span>
+              </>
+            ) : null}
           </p>
         ) : upload ? (
           <p className="form-error" role="alert" data-testid="upload-error" style={{ marginTop: "0.8rem" }}>
@@ -355,6 +382,12 @@ export default function Reconciliation() {
         {rematch ? (
           <p className="notice" role="status" data-testid="rematch-done">
             {tr("done", { ref: rematch.statementRef, paid: rematch.paid, returned: rematch.returned, unmatched: rematch.unmatched })}
+            {settlingOf(rematch.statementId) > 0 ? (
+              <>
+                {" "}
+                <span data-testid="settling">{ts("pending", { count: settlingOf(rematch.statementId) })}</span>
+              </>
+            ) : null}
           </p>
         ) : null}
         {recent.length === 0 ? (
@@ -379,7 +412,14 @@ export default function Reconciliation() {
                     <td data-label={t("recent.statement")} className="mono">{s.statementRef}</td>
                     <td data-label={t("recent.source")}>{t(`recent.${s.source}`, { defaultValue: s.source })}</td>
                     <td data-label={t("recent.entries")} style={{ textAlign: "right" }}>{s.entryCount}</td>
-                    <td data-label={t("recent.matched")} style={{ textAlign: "right" }}>{s.matched}</td>
+                    <td data-label={t("recent.matched")} style={{ textAlign: "right" }}>
+                      {s.matched}
+                      {s.settling > 0 ? (
+                        <div className="muted small" data-testid="statement-settling">
+                          {ts("short", { count: s.settling })}
+                        </div>
+                      ) : null}
+                    </td>
                     <td data-label={t("recent.closing")} style={{ textAlign: "right", whiteSpace: "nowrap" }}>{money(s.closingMinor, s.currency)}</td>
                     <td data-label={t("recent.importedAt")}>{formatDateTime(s.importedAt, locale)}</td>
                     <td data-label={tr("column")}>

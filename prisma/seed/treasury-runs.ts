@@ -110,6 +110,6 @@ async function statementFor(db: Db, runId: string, payerAccountId: string, now: 
   if (returned) lines.push({ minor: returned.amountMinor, direction: "CRDT", bookingDate: day, endToEndId: returned.endToEndId, counterpartyAccount: account(returned.bankAccount), returnReason: "AC04", reference: "RTN0001" });
   lines.push({ minor: 1_500n, direction: "DBIT", bookingDate: day, endToEndId: null, counterpartyAccount: null, returnReason: null, reference: "FEE0001" });
   const xml = buildCamt053({ messageId: `STMT${day.replaceAll("-", "")}1`, statementId: `ST-${day}-${payer.currency}`, createdAt: now, account: account(payer), currency: payer.currency, date: day, openingMinor: 50_000_000n, lines });
-  const result = await importStatement({ source: "camt053", chunks: [new TextEncoder().encode(xml)], importedBy: null });
+  const result = await importStatement({ source: "camt053", chunks: [new TextEncoder().encode(xml)], importedBy: null, settle: "now" });
   log(`treasury: statement ${result.statementRef}: ${result.entries} entries, ${result.paid} paid, ${result.returned} returned, ${result.unmatched} left for reconciliation`);
 }

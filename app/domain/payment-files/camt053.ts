@@ -74,16 +74,15 @@ export async function* readCamt053(chunks: AsyncIterable<string | Uint8Array> | 
   parser.on("closetag", (tag) => {
     const name = tag.name;
     const parent = path[path.length - 2];
-    const within = (n: string) => path.includes(n);
     const value = text.trim();
     if (entry) {
       if (name === "Amt" && parent === "Ntry") [entry.amount, entry.ccy] = [value, attrCcy];
       else if (name === "CdtDbtInd" && parent === "Ntry") entry.sign = value;
       else if (name === "Dt" && parent === "BookgDt") entry.date = value;
       else if (name === "EndToEndId") entry.e2e = value === "NOTPROVIDED" ? null : value;
-      else if ((name === "IBAN" || (name === "Id" && parent === "Othr")) && within("CdtrAcct")) entry.cdtrAcct = value;
-      else if ((name === "IBAN" || (name === "Id" && parent === "Othr")) && within("DbtrAcct")) entry.dbtrAcct = value;
-      else if (name === "Cd" && parent === "Rsn" && within("RtrInf")) entry.reason = value;
+      else if ((name === "IBAN" || (name === "Id" && parent === "Othr")) && path.includes("CdtrAcct")) entry.cdtrAcct = value;
+      else if ((name === "IBAN" || (name === "Id" && parent === "Othr")) && path.includes("DbtrAcct")) entry.dbtrAcct = value;
+      else if (name === "Cd" && parent === "Rsn" && path.includes("RtrInf")) entry.reason = value;
       else if (name === "Ntry") {
         if (entry.sign !== "DBIT" && entry.sign !== "CRDT") throw invalid(`entry without CdtDbtInd`);
         const currency = entry.ccy;
@@ -111,7 +110,7 @@ export async function* readCamt053(chunks: AsyncIterable<string | Uint8Array> | 
       }
     } else if (stmt) {
       if (name === "Id" && parent === "Stmt") stmt.id = value;
-      else if ((name === "IBAN" || (name === "Id" && parent === "Othr")) && within("Acct")) stmt.account = value;
+      else if ((name === "IBAN" || (name === "Id" && parent === "Othr")) && path.includes("Acct")) stmt.account = value;
       else if (name === "Ccy" && parent === "Acct") stmt.currency = value;
       else if (name === "Stmt") {
         sendHead();
