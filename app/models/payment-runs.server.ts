@@ -287,10 +287,8 @@ async function lockRun(tx: Tx, runId: string) {
 
 /** A run the actor may act on: treasury of its company; anything else is not found. */
 async function runForActor(tx: Tx, actor: Actor, runId: string): Promise<RunRow> {
-  const companyIds = await treasuryCompanyIds(tx, actor);
-  const run = await lockRun(tx, runId);
-  if (!run || !companyIds.includes(run.companyId)) throw new AppError("not_found", { message: "No such payment run." });
-  return run;
+  await runOfActor(tx, actor, runId);
+  return (await lockRun(tx, runId))!;
 }
 
 async function refuseIfInvolved(tx: Tx, actor: Actor, run: RunRow, step: "approve" | "release"): Promise<void> {
@@ -484,12 +482,21 @@ export async function cancelRun(actor: Actor, runId: string, now = new Date()): 
   await announcePayments();
 }
 
+/** A run of the actor's companies (treasury only); any other is not found. No lock, nothing loaded beyond the check. */
+export async function runOfActor(db: Db | Tx, actor: Actor, runId: string): Promise<{ id: string; number: string }> {
+  const companyIds = await treasuryCompanyIds(db, actor);
+  const run = await db.paymentRun.findUnique({ where: { id: runId }, select: { id: true, number: true, companyId: true } });
+  if (!run || !companyIds.includes(run.companyId)) throw new AppError("not_found", { message: "No such payment run." });
+  return run;
+}
+
 /** The approved file, for download (recorded: a payment file leaving the app is an event of its own). */
 export async function paymentFileFor(actor: Actor, runId: string) {
   return prisma.$transaction(async (tx) => {
-    const run = await runForActor(tx, actor, runId);
-    if (!run.file) throw new AppError("not_found", { message: "The run has no file before it is approved." });
-    await recordAudit(tx, { actorId: actor.id, type: "payment_run.file_downloaded", data: { runId, number: run.number, sha256: run.file.sha256 } });
-    return { fileName: run.file.fileName, mimeType: run.file.mimeType, bytes: run.file.bytes, sha256: run.file.sha256 };
+    const run = await runOfActor(tx, actor, runId);
+    const file = await tx.paymentFile.findUnique({ where: { runId } });
+    if (!file) throw new AppError("not_found", { message: "The run has no file before it is approved." });
+    await recordAudit(tx, { actorId: actor.id, type: "payment_run.file_downloaded", data: { runId, number: run.number, sha256: file.sha256 } });
+    return { fileName: file.fileName, mimeType: file.mimeType, bytes: file.bytes, sha256: file.sha256 };
   });
 }

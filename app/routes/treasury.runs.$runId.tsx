@@ -9,10 +9,11 @@ import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { TreasuryTabs } from "~/components/treasury-nav";
 import { runDetail } from "~/models/payment-run-views.server";
-import { approveRun, cancelRun, releaseRun } from "~/models/payment-runs.server";
+import { approveRun, cancelRun, releaseRun, runOfActor } from "~/models/payment-runs.server";
 import { recordRunStatusByHand, sweepTransmissions } from "~/models/payment-transmission.server";
 import { replyWithError, throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
+import { prisma } from "~/utils/db.server";
 import { formatCalendarDate, formatDateTime } from "~/utils/format";
 import { parseForm, replyDetails, replyReason } from "~/utils/forms";
 
@@ -58,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     else if (intent === "cancel") await cancelRun(user, runId);
     else {
       // The bank's answer: asked over the link now, or recorded by hand from e-banking — on a run of the caller's companies.
-      const run = await runDetail(user, runId);
+      const run = await runOfActor(prisma, user, runId);
       if (intent === "check_status") await sweepTransmissions({ runIds: [run.id] });
       else await recordRunStatusByHand(run.id, user, rejectedLines(submission.value.rejected));
     }
