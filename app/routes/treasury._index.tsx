@@ -59,7 +59,8 @@ export default function TreasuryRuns() {
     shouldValidate: "onBlur",
   });
   const prepared = Number(params.get("prepared") ?? 0);
-  const refusal = form.errors?.[0];
+  // A refusal of the whole form; one that names a field is shown beside that field only.
+  const refusal = fields.valueDate.errors ? undefined : form.errors?.[0];
   return (
     <>
       <div className="page-head">

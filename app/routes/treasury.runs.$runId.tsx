@@ -138,7 +138,7 @@ export default function PaymentRun() {
           ) : (
             <p className="muted">{t("run.fileNone")}</p>
           )}
-          <h2 style={{ marginTop: "1rem" }}>{t("run.actions")}</h2>
+          {run.can.approve || run.can.release || run.can.cancel || run.can.checkStatus || run.can.recordStatus || run.whyNot.approve ? <h2 style={{ marginTop: "1rem" }}>{t("run.actions")}</h2> : null}
           {run.flagged > 0 && run.status === "PREPARED" ? <p className="callout-warn">{t("run.flaggedNote", { count: run.flagged })}</p> : null}
           <Form method="post" className="stack">
             {run.can.approve ? (
