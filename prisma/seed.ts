@@ -251,6 +251,7 @@ function historyFor(plan: ClaimPlan, actors: { managerId: string | null; account
     RETURNED: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2], ["claim.returned", "IN_REVIEW", "RETURNED", "accountant", 0.3]],
     REJECTED: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2], ["claim.rejected", "IN_REVIEW", "REJECTED", "accountant", 0.3]],
     PAYMENT_FAILED: [["claim.manager_approved", "SUBMITTED", "MANAGER_APPROVED", "manager", 5], ["claim.review_started", "MANAGER_APPROVED", "IN_REVIEW", "accountant", 2], ["claim.approved", "IN_REVIEW", "APPROVED", "accountant", 0.2], ["claim.payment_scheduled", "APPROVED", "SCHEDULED", "system", 20], ["claim.payment_failed", "SCHEDULED", "PAYMENT_FAILED", "system", 30]],
+    WITHDRAWN: [],
   };
   for (const [type, from, to, who, hours] of path[plan.status]) {
     const actorId = who === "manager" ? actors.managerId : who === "accountant" ? actors.accountantId : null;

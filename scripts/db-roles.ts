@@ -11,7 +11,17 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** Tables the app may read and insert into but never change. */
-export const APPEND_ONLY_TABLES = ["audit_event", "payment_file", "bank_statement"] as const;
+export const APPEND_ONLY_TABLES = [
+  "audit_event",
+  "payment_file",
+  "bank_statement",
+  "budget_entry",
+  "voucher",
+  "voucher_line",
+  "voucher_erp_ref",
+  "voucher_export",
+  "voucher_export_item",
+] as const;
 /** The chain head: read and updated by the chain trigger, which runs as the inserting role (a guard refuses anyone else). */
 const CHAIN_HEAD = "audit_chain_head";
 const OWNER_ONLY_TABLES = ["_prisma_migrations"];

@@ -13,6 +13,7 @@ export const CLAIM_STATUSES = [
   "RETURNED",
   "REJECTED",
   "PAYMENT_FAILED",
+  "WITHDRAWN",
 ] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
@@ -28,6 +29,7 @@ export const CLAIM_ACTIONS = [
   "markPaid",
   "paymentFailed",
   "resubmit",
+  "withdraw",
 ] as const;
 export type ClaimAction = (typeof CLAIM_ACTIONS)[number];
 
@@ -47,6 +49,8 @@ const TRANSITIONS: Record<ClaimAction, { from: readonly ClaimStatus[]; to: Claim
   // after the statement showed it paid: the employee is asked to fix their account.
   paymentFailed: { from: ["SCHEDULED", "PAID"], to: "PAYMENT_FAILED" },
   resubmit: { from: ["RETURNED"], to: "SUBMITTED" },
+  // The claimant takes back a claim no manager has decided yet, or one returned to them; its budget is released.
+  withdraw: { from: ["SUBMITTED", "RETURNED"], to: "WITHDRAWN" },
 };
 
 export type TransitionResult =

@@ -66,6 +66,7 @@ const AGE_DAYS: Record<ClaimStatus, [number, number]> = {
   RETURNED: [1, 10],
   REJECTED: [3, 60],
   PAYMENT_FAILED: [3, 10],
+  WITHDRAWN: [1, 10],
 };
 
 type Theme = { purposeZh: string[]; purposeEn: string[]; kinds: ReceiptKind[] };

@@ -10,6 +10,7 @@ export default {
     RETURNED: "Returned",
     REJECTED: "Rejected",
     PAYMENT_FAILED: "Payment failed",
+    WITHDRAWN: "Withdrawn",
   },
   list: {
     title: "My claims",

@@ -10,6 +10,7 @@ export default {
     RETURNED: "已退回",
     REJECTED: "已拒绝",
     PAYMENT_FAILED: "付款失败",
+    WITHDRAWN: "已撤回",
   },
   list: {
     title: "我的报销单",
