@@ -186,3 +186,29 @@ describe("checkDelegation", () => {
     expect(isIsoDate("2027-02-29")).toBe(false);
   });
 });
+
+describe("approvalSteps with budget owners", () => {
+  const threshold = 1_000_000n;
+  it("adds each budget owner as a step after the manager and head steps", () => {
+    expect(approvalSteps(5_000_000n, threshold, "mgr", "head", "emp", ["owner"])).toEqual([
+      { step: 1, approverId: "mgr" },
+      { step: 2, approverId: "head" },
+      { step: 3, approverId: "owner" },
+    ]);
+    expect(approvalSteps(1n, threshold, "mgr", "head", "emp", ["o1", "o2"])).toEqual([
+      { step: 1, approverId: "mgr" },
+      { step: 2, approverId: "o1" },
+      { step: 3, approverId: "o2" },
+    ]);
+  });
+  it("skips an owner who already approves a step, or who filed the claim", () => {
+    expect(approvalSteps(1n, threshold, "mgr", "head", "emp", ["mgr", "emp", "head"])).toEqual([
+      { step: 1, approverId: "mgr" },
+      { step: 2, approverId: "head" },
+    ]);
+    expect(approvalSteps(5_000_000n, threshold, "mgr", "head", "emp", ["head"])).toHaveLength(2);
+  });
+  it("lets the owner approve alone when the claimant has no manager and no head", () => {
+    expect(approvalSteps(1n, threshold, null, null, "emp", ["owner"])).toEqual([{ step: 1, approverId: "owner" }]);
+  });
+});

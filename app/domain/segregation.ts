@@ -93,7 +93,7 @@ export function activeApprovers(primaryIds: readonly string[], delegations: read
   return approvers;
 }
 
-export type ApprovalStep = { step: 1 | 2; approverId: string };
+export type ApprovalStep = { step: number; approverId: string };
 
 /**
  * Who approves, in order. Step 1: the line manager, or the department head when there is none.
@@ -101,6 +101,9 @@ export type ApprovalStep = { step: 1 | 2; approverId: string };
  * else. No manager and no head: [] (the caller sends the claim to an administrator). Pass
  * `claimantId` to leave the claimant out of their own chain (a head filing a claim, a manager whose
  * line manager record points at themselves); a chain that loses every approver is [] as well.
+ * `budgetApproverIds` (the owners of the budget cells the claim pushed past the approval band) follow
+ * as extra steps, each once, skipping the claimant and anyone already approving a step; with no manager
+ * and no head they still approve (steps from 1).
  */
 export function approvalSteps(
   totalCompanyMinor: bigint,
@@ -108,15 +111,22 @@ export function approvalSteps(
   lineManagerId: string | null,
   departmentHeadId: string | null,
   claimantId: string | null = null,
+  budgetApproverIds: readonly string[] = [],
 ): ApprovalStep[] {
   const eligible = (id: string | null) => (id !== null && id !== claimantId ? id : null);
   const manager = eligible(lineManagerId);
   const head = eligible(departmentHeadId);
   const first = manager ?? head;
-  if (first === null) return [];
-  const steps: ApprovalStep[] = [{ step: 1, approverId: first }];
-  if (thresholdMinor !== null && totalCompanyMinor >= thresholdMinor && head !== null && head !== first) {
-    steps.push({ step: 2, approverId: head });
+  const steps: ApprovalStep[] = [];
+  if (first !== null) {
+    steps.push({ step: 1, approverId: first });
+    if (thresholdMinor !== null && totalCompanyMinor >= thresholdMinor && head !== null && head !== first) {
+      steps.push({ step: 2, approverId: head });
+    }
+  }
+  for (const id of budgetApproverIds) {
+    if (eligible(id) === null || steps.some((s) => s.approverId === id)) continue;
+    steps.push({ step: steps.length + 1, approverId: id });
   }
   return steps;
 }
