@@ -11,6 +11,7 @@ import { totalIn } from "~/domain/money";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
+import { releaseClaim } from "./budget-ledger.server";
 import { emitTaskEvent, emitTaskEvents } from "./task-events.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { JOBS } from "~/domain/jobs";
@@ -51,7 +52,7 @@ export async function loadClaimFacts(tx: Tx, claimId: string) {
 
 function stepsFor(facts: Awaited<ReturnType<typeof loadClaimFacts>>) {
   const { claim, totalCompanyMinor } = facts;
-  return approvalSteps(totalCompanyMinor, claim.company.secondApprovalMinor, claim.claimant.managerId, claim.claimant.department.headId, claim.claimantId);
+  return approvalSteps(totalCompanyMinor, claim.company.secondApprovalMinor, claim.claimant.managerId, claim.claimant.department.headId, claim.claimantId, claim.budgetApproverIds);
 }
 
 /** Called in the submitting transaction: opens the first approval task (unassigned when nobody can approve; admins see those). */
@@ -210,8 +211,9 @@ export async function decideApproval({
       const withdrawn = await tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "OPEN" }, select: { id: true } });
       await tx.task.updateMany({ where: { id: { in: withdrawn.map((w) => w.id) } }, data: { status: "CANCELLED", finishedAt: now } });
       await emitTaskEvents(tx, withdrawn.map((w) => w.id), "cancelled", now);
-      await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } } });
-      await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.returned", fromStatus: claim.status, toStatus: to.to, data: { comment: note, by: "manager", onBehalfOf } });
+      const returned = await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } }, select: { version: true } });
+      const { releasedMinor } = await releaseClaim(tx, { claimId: claim.id, version: returned.version, actorId: viewer.id, reason: "returned" });
+      await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.returned", fromStatus: claim.status, toStatus: to.to, data: { comment: note, by: "manager", onBehalfOf, releasedMinor: releasedMinor.toString() } });
       return { status: "RETURNED" as const };
     }
     const next = stepsFor(facts).find((s) => s.step === task.step + 1);

@@ -13,12 +13,14 @@ import { newId } from "~/utils/ids.server";
 import { discardUploads, type AcceptedUpload } from "~/utils/upload.server";
 import { openApprovalTask } from "./approval.server";
 import { recordAudit } from "./audit.server";
+import { budgetCheckAuditData, releaseClaim, reserveForSubmission, type BudgetCheck } from "./budget-ledger.server";
+import { emitTaskEvents } from "./task-events.server";
 import { getClaimOrgChoices } from "./org.server";
 import { storeReceiptFile } from "./stored-file.server";
 import { assertUploadQuota, lockUploadQuota, recordUploads } from "./upload-usage.server";
 
 /** The AppError codes the claimant's commands throw; "invalid" names the fields at fault (`lines.0.amount`). */
-export type ClaimCommandErrorCode = "not_found" | "not_editable" | "stale" | "invalid";
+export type ClaimCommandErrorCode = "not_found" | "not_editable" | "stale" | "invalid" | "budget_exceeded";
 
 function refuse(code: ClaimCommandErrorCode, fieldErrors?: FieldErrors): AppError<ClaimCommandErrorCode> {
   return new AppError(code, { fieldErrors });
@@ -127,7 +129,11 @@ async function writeLines(tx: Tx, claimId: string, input: ClaimInput): Promise<v
   }
 }
 
-/** Saves the header and lines of a draft or returned claim; with `submit`, also submits it, all in one transaction. */
+/**
+ * Saves the header and lines of a draft or returned claim; with `submit`, also submits it, all in one
+ * transaction: the lines' budget is reserved (or the whole submission refused with AppError
+ * "budget_exceeded" past a cell's hard stop) and the first approval task opened.
+ */
 export async function saveClaim({
   viewer,
   claimId,
@@ -142,7 +148,7 @@ export async function saveClaim({
   input: ClaimInput;
   submit: boolean;
   today?: string;
-}): Promise<{ status: ClaimStatus; version: number }> {
+}): Promise<{ status: ClaimStatus; version: number; budget: BudgetCheck | null }> {
   return prisma.$transaction(async (tx) => {
     const claim = await lockEditable(tx, viewer, claimId, version);
     await assertOrgUnits(tx, claim.claimantId, input.companyId, input.departmentId);
@@ -175,6 +181,8 @@ export async function saveClaim({
       },
       select: { version: true },
     });
+    // Before the first audit event: the cells are locked before the audit chain, in every transaction.
+    const budget = submit ? await reserveForSubmission(tx, { claimId, version: updated.version, actorId: viewer.id }) : null;
     await recordAudit(tx, {
       claimId,
       actorId: viewer.id,
@@ -189,9 +197,42 @@ export async function saveClaim({
         type: claim.status === "RETURNED" ? "claim.resubmitted" : "claim.submitted",
         fromStatus: claim.status,
         toStatus: status,
+        ...(budget ? { data: { budget: budgetCheckAuditData(budget) } } : {}),
       });
     }
-    return { status, version: updated.version };
+    return { status, version: updated.version, budget };
+  });
+}
+
+/**
+ * The claimant takes back a claim nobody has decided yet (SUBMITTED) or one returned to them: its open
+ * approval tasks are cancelled, whatever it still holds of the budget is released, the version moves.
+ */
+export async function withdrawClaim({ viewer, claimId, version }: { viewer: Actor; claimId: string; version: number }): Promise<{ status: ClaimStatus; version: number }> {
+  return prisma.$transaction(async (tx) => {
+    const [claim] = await tx.$queryRaw<{ claimant_id: string; status: ClaimStatus; version: number }[]>`
+      SELECT claimant_id, status::text AS status, version FROM claim WHERE id = ${claimId} FOR UPDATE`;
+    if (!claim || claim.claimant_id !== viewer.id) throw refuse("not_found");
+    if (claim.version !== version) throw refuse("stale");
+    const moved = transition(claim.status, "withdraw");
+    if (!moved.ok) throw refuse("not_editable");
+    const now = new Date();
+    const open = await tx.task.findMany({ where: { claimId, type: "MANAGER_APPROVAL", status: { in: ["OPEN", "IN_PROGRESS"] } }, select: { id: true } });
+    if (open.length > 0) {
+      await tx.task.updateMany({ where: { id: { in: open.map((t) => t.id) } }, data: { status: "CANCELLED", finishedAt: now } });
+      await emitTaskEvents(tx, open.map((t) => t.id), "cancelled", now);
+    }
+    const updated = await tx.claim.update({ where: { id: claimId }, data: { status: moved.to, version: { increment: 1 } }, select: { version: true } });
+    const { releasedMinor } = await releaseClaim(tx, { claimId, version: updated.version, actorId: viewer.id, reason: "withdrawn" });
+    await recordAudit(tx, {
+      claimId,
+      actorId: viewer.id,
+      type: "claim.withdrawn",
+      fromStatus: claim.status,
+      toStatus: moved.to,
+      data: { cancelledTaskIds: open.map((t) => t.id), releasedMinor: releasedMinor.toString() },
+    });
+    return { status: moved.to, version: updated.version };
   });
 }
 

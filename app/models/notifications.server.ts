@@ -17,6 +17,7 @@ export const NOTIFICATION_KINDS = [
   "payment.scheduled",
   "payment.failed",
   "payment.paid",
+  "budget.alert",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -82,7 +82,7 @@ async function payableClaims(db: Db | Tx, companyIds: readonly string[], actorId
       claimantId: true,
       claimant: { select: { name: true } },
       company: { select: { name: true, currency: true } },
-      lines: { select: { amountMinor: true, currency: true, spentOn: true } },
+      lines: { select: { amountMinor: true, approvedMinor: true, currency: true, spentOn: true } },
       payments: { select: { status: true, bankAccountId: true, createdAt: true }, orderBy: { createdAt: "desc" } },
     },
   });
@@ -101,7 +101,8 @@ async function payableClaims(db: Db | Tx, companyIds: readonly string[], actorId
     const rateFor = await rateLookupFor(items, currency, db as Tx);
     for (const c of group) {
       const { total, missingRates } = totalIn(
-        c.lines.map((l) => ({ minor: l.amountMinor, currency: l.currency, onDate: isoDate(l.spentOn) })),
+        // What the accountant approved (less than claimed, where they said so) is what is paid.
+        c.lines.map((l) => ({ minor: l.approvedMinor ?? l.amountMinor, currency: l.currency, onDate: isoDate(l.spentOn) })),
         currency,
         rateFor,
       );

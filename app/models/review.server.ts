@@ -13,6 +13,7 @@ import { parseWorkCalendar } from "~/domain/work-calendar";
 import { Prisma } from "~/generated/prisma/client";
 import { prisma, readTogether, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
+import { consumeClaim, releaseClaim } from "./budget-ledger.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail } from "./claim.server";
 import type { ClaimDetail } from "~/contracts/claim";
@@ -29,7 +30,8 @@ export type ReviewErrorCode =
   | "stale"
   | "reason_required"
   | "invalid_reason"
-  | "comment_required";
+  | "comment_required"
+  | "invalid";
 
 /** A refused decision: an AppError with one of the codes above (and, for not_allowed, the segregation reason). */
 function refuse(code: ReviewErrorCode, reason?: string): AppError<ReviewErrorCode> {
@@ -211,6 +213,27 @@ async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Findi
   });
 }
 
+/**
+ * The accountant's approved amounts, checked against the claim's lines: each a line of this claim, 0 ≤ x
+ * ≤ its amount (else AppError "invalid" naming `lines.<i>.approved`). Returns the lines approved below
+ * their amount (only those get approved_minor).
+ */
+async function checkApprovedAmounts(tx: Tx, claimId: string, approved: Record<string, bigint>) {
+  const lines = await tx.claimLine.findMany({ where: { claimId }, orderBy: { position: "asc" }, select: { id: true, amountMinor: true, currency: true } });
+  const fieldErrors: Record<string, string> = {};
+  const known = new Set(lines.map((l) => l.id));
+  for (const id of Object.keys(approved)) if (!known.has(id)) fieldErrors[`lines.${id}.approved`] = "unknown";
+  const less: { lineId: string; amountMinor: bigint; approvedMinor: bigint; currency: string }[] = [];
+  lines.forEach((l, i) => {
+    const x = approved[l.id];
+    if (x === undefined) return;
+    if (typeof x !== "bigint" || x < 0n || x > l.amountMinor) fieldErrors[`lines.${i}.approved`] = x > l.amountMinor ? "above_amount" : "invalid";
+    else if (x < l.amountMinor) less.push({ lineId: l.id, amountMinor: l.amountMinor, approvedMinor: x, currency: l.currency });
+  });
+  if (Object.keys(fieldErrors).length > 0) throw new AppError<ReviewErrorCode>("invalid", { fieldErrors });
+  return less;
+}
+
 const ACTIONS: Record<ReviewDecision, { action: ClaimAction; outcome: string; audit: string }> = {
   approve: { action: "approve", outcome: "approved", audit: "claim.approved" },
   return: { action: "returnToClaimant", outcome: "returned", audit: "claim.returned" },
@@ -230,6 +253,7 @@ export async function decideReview({
   decision,
   reasonCodes = [],
   comment,
+  approvedAmounts = {},
 }: {
   viewer: Actor;
   taskId: string;
@@ -237,6 +261,8 @@ export async function decideReview({
   decision: ReviewDecision;
   reasonCodes?: string[];
   comment?: string;
+  /** Approve only: what is approved of a line (line currency, 0 ≤ x ≤ its amount); lines not named are approved in full. */
+  approvedAmounts?: Record<string, bigint>;
 }): Promise<{ status: ClaimStatus; claimId: string }> {
   const note = comment?.trim() ?? "";
   const codes = [...new Set(reasonCodes.map((c) => c.trim()).filter(Boolean))];
@@ -268,15 +294,23 @@ export async function decideReview({
     }
     const to = transition(claim.status, rule.action);
     if (!to.ok) throw refuse("stale");
+    const lessApproved = decision === "approve" ? await checkApprovedAmounts(tx, claim.id, approvedAmounts) : [];
 
     const now = new Date();
     await tx.task.update({ where: { id: task.id }, data: { status: "DONE", outcome: rule.outcome, finishedAt: now, startedAt: task.startedAt ?? now } });
     await emitTaskEvent(tx, task.id, "finished", now);
-    await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } } });
+    for (const l of lessApproved) await tx.claimLine.update({ where: { id: l.lineId }, data: { approvedMinor: l.approvedMinor } });
+    const moved = await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } }, select: { version: true } });
+    // The budget moves before the audit event (cells are locked before the audit chain everywhere).
+    const budget =
+      decision === "approve"
+        ? { consumedMinor: (await consumeClaim(tx, { claimId: claim.id, version: moved.version, actorId: viewer.id })).consumedMinor.toString() }
+        : { releasedMinor: (await releaseClaim(tx, { claimId: claim.id, version: moved.version, actorId: viewer.id, reason: decision === "reject" ? "rejected" : "returned" })).releasedMinor.toString() };
+    const approvedLess = lessApproved.map((l) => ({ lineId: l.lineId, amountMinor: l.amountMinor.toString(), approvedMinor: l.approvedMinor.toString(), currency: l.currency }));
     const data: Prisma.InputJsonObject =
       decision === "return"
-        ? { reasonCodes: codes, comment: note, by: "accountant", taskId: task.id }
-        : { by: "accountant", taskId: task.id, ...(note ? { comment: note } : {}) };
+        ? { reasonCodes: codes, comment: note, by: "accountant", taskId: task.id, budget }
+        : { by: "accountant", taskId: task.id, ...(note ? { comment: note } : {}), ...(approvedLess.length > 0 ? { approvedLess } : {}), budget };
     await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: rule.audit, fromStatus: claim.status, toStatus: to.to, data });
     // Quality sampling: this finished review may be drawn for a QA re-check, in this same transaction.
     await sampleFinishedReview(tx, {

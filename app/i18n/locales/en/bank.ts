@@ -96,6 +96,9 @@ export default {
       change_cancelled: "The requested bank account ({{masked}}) was cancelled.",
       now_active: "Your new bank account ({{masked}}) is now used for your payments.",
     },
+    budget: {
+      alert: "Claim {{claimNumber}} uses most of its budget: the budget is close to or past its limit.",
+    },
     payment: {
       scheduled: "Claim {{claimNumber}} is scheduled for payment.",
       failed: "The payment for claim {{claimNumber}} failed ({{reason}}): check your bank account.",

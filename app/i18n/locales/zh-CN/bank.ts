@@ -96,6 +96,9 @@ export default {
       change_cancelled: "申请的银行账户（{{masked}}）已取消。",
       now_active: "您的新银行账户（{{masked}}）已用于付款。",
     },
+    budget: {
+      alert: "报销单 {{claimNumber}} 已用去大部分预算：预算接近或超过上限。",
+    },
     payment: {
       scheduled: "报销单 {{claimNumber}} 已安排付款。",
       failed: "报销单 {{claimNumber}} 付款失败（{{reason}}）：请检查您的银行账户。",
