@@ -24,7 +24,7 @@ import {
 import { isoDate } from "~/domain/calendar-date";
 import { convert, type RateLookup } from "~/domain/money";
 import { Prisma } from "~/generated/prisma/client";
-import type { Db, Tx } from "~/utils/db.server";
+import { readTogether, type Db, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { appendBudgetEntries, type BudgetEntryInput } from "./budget-entries.server";
 import { rateLookupFor } from "./exchange-rate.server";
@@ -106,10 +106,11 @@ async function planAmounts(
   if (lines.length === 0) return [];
   const mode = periodMode(company.budgetPeriod);
   const periods = [...new Set(lines.map((l) => budgetPeriodOf(l.spentOn, mode)))];
-  const [cells, rateFor] = await Promise.all([
-    db.budgetCell.findMany({ where: { companyId, departmentId, period: { in: periods } }, select: { id: true, departmentId: true, period: true, categoryCode: true } }),
-    rateLookupFor(lines.map((l) => ({ currency: l.currency, onDate: l.spentOn })), company.currency, db as Tx),
-  ]);
+  const [cells, rateFor] = await readTogether(
+    db,
+    () => db.budgetCell.findMany({ where: { companyId, departmentId, period: { in: periods } }, select: { id: true, departmentId: true, period: true, categoryCode: true } }),
+    () => rateLookupFor(lines.map((l) => ({ currency: l.currency, onDate: l.spentOn })), company.currency, db as Tx),
+  );
   return lines.map((l) => {
     const cell = chooseCell(cells, { departmentId, period: budgetPeriodOf(l.spentOn, mode), categoryCode: l.categoryCode });
     return { lineId: l.lineId, categoryCode: l.categoryCode, spentOn: l.spentOn, cellId: cell?.id ?? null, amountMinor: companyAmount(l.minor, l.currency, l.spentOn, company.currency, rateFor) };
@@ -362,13 +363,15 @@ export async function budgetPreview(
   );
   const byIndex = new Map(planned.map((p) => [Number(p.lineId), p]));
   const cellIds = [...new Set(planned.flatMap((p) => (p.cellId ? [p.cellId] : [])))];
-  const [cells, own] = await Promise.all([
-    cellIds.length === 0 ? [] : db.budgetCell.findMany({ where: { id: { in: cellIds } } }),
-    claimId && cellIds.length > 0
-      ? db.budgetEntry.groupBy({ by: ["cellId"], where: { claimId, cellId: { in: cellIds } }, _sum: { reservedDelta: true } })
-      : [],
-  ]);
-  const ownByCell = new Map(own.map((o) => [o.cellId, o._sum.reservedDelta ?? 0n]));
+  const [cells, own] = await readTogether(
+    db,
+    () => (cellIds.length === 0 ? Promise.resolve([]) : db.budgetCell.findMany({ where: { id: { in: cellIds } } })),
+    () =>
+      claimId && cellIds.length > 0
+        ? db.budgetEntry.groupBy({ by: ["cellId"], where: { claimId, cellId: { in: cellIds } }, _sum: { reservedDelta: true } })
+        : Promise.resolve([]),
+  );
+  const ownByCell = new Map(own.map((o) => [o.cellId, o._sum?.reservedDelta ?? 0n]));
   const cellById = new Map(cells.map((c) => [c.id, c]));
   const requested = requestedByCell(planned);
   const bands = bandsOf(company);

@@ -201,8 +201,14 @@ export async function saveClaim({
       });
     }
     return { status, version: updated.version, budget };
-  });
+  }, SUBMIT_TX);
 }
+
+/**
+ * A month-end rush queues submissions on a hot budget cell's lock and on the pool: they wait their turn
+ * rather than fail after Prisma's 2 s / 5 s defaults.
+ */
+const SUBMIT_TX = { maxWait: 15_000, timeout: 20_000 };
 
 /**
  * The claimant takes back a claim nobody has decided yet (SUBMITTED) or one returned to them: its open
