@@ -267,6 +267,11 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "board_.settings loader": () => ({ path: "/board/settings" }),
   "board_.settings action": () => ({ path: "/board/settings", form: { intent: "probe" } }),
   "claims.$claimId._index loader": () => ({ path: `/claims/${w.claim.id}` }),
+  // Withdraws a fresh submitted claim of the caller's own (the employee's for anonymous).
+  "claims.$claimId._index action": async (c) => {
+    const claim = await createClaim(c === "anonymous" ? w.users.EMPLOYEE : w.users[c], { status: "SUBMITTED", version: 2, submittedAt: new Date() });
+    return { path: `/claims/${claim.id}`, form: { intent: "withdraw", version: "2" } };
+  },
   "claims.$claimId.edit loader": (c) => ({ path: `/claims/${draftOf(c).claimId}/edit` }),
   "claims.$claimId.edit action": (c) => ({ path: `/claims/${draftOf(c).claimId}/edit`, form: { intent: "save" } }),
   "claims.$claimId.receipts loader": () => ({ path: `/claims/${w.claim.id}/receipts` }),
@@ -596,6 +601,28 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
   "claims.$claimId._index loader": () => claimCases((id) => `/claims/${id}`),
   "claims.$claimId.viewer loader": () => claimCases((id) => `/claims/${id}/viewer`),
   "files.receipts.$receiptId.$ loader": () => claimCases(() => `/files/receipts/${w.claim.receiptId}/original`, `/files/receipts/${w.drafts.EMPLOYEE.receiptId}/original`),
+  "claims.$claimId._index action": async () => {
+    const submitted = async () => (await createClaim(w.users.EMPLOYEE, { status: "SUBMITTED", version: 2, submittedAt: new Date() })).id;
+    const statusOf = async (id: string) => (await prisma.claim.findUniqueOrThrow({ where: { id } })).status;
+    const withdraw = (id: string) => ({ path: `/claims/${id}`, form: { intent: "withdraw", version: "2" } });
+    const cases: ScopeCase[] = [];
+    for (const [name, other] of [
+      ["the claimant / another employee", w.others.EMPLOYEE],
+      ["the claimant / the claimant's manager", w.users.MANAGER],
+      ["the claimant / an admin of the same company", w.users.ADMIN],
+    ] as const) {
+      const mine = await submitted();
+      const theirs = await submitted();
+      cases.push({
+        name,
+        in: { user: w.users.EMPLOYEE, ...withdraw(mine) },
+        out: { user: other, ...withdraw(theirs) },
+        afterOut: async () => expect(await statusOf(theirs)).toBe("SUBMITTED"),
+        afterIn: async () => expect(await statusOf(mine)).toBe("WITHDRAWN"),
+      });
+    }
+    return cases;
+  },
   "claims.$claimId.edit loader": () => claimantCases((d) => ({ path: `/claims/${d}/edit` })),
   "claims.$claimId.edit action": () => claimantCases((d) => ({ path: `/claims/${d}/edit`, form: { intent: "save" } }), { unreadableOut: true }),
   "claims.$claimId.receipts action": async () => {

@@ -28,6 +28,8 @@ export type ClaimLineView = {
   categoryNameZh: string;
   merchant: string;
   amount: Money;
+  /** What the accountant approved, in the line's currency, when it is less than the amount; null otherwise. */
+  approvedMinor: bigint | null;
   note: string;
   receiptIds: string[];
 };

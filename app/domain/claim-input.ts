@@ -190,3 +190,6 @@ export function claimFormResult(reply: ClaimFormReply | undefined): { status: "e
   if (!reply) return undefined;
   return { status: "error", error: Object.fromEntries(Object.entries(reply.errors).map(([path, code]) => [fieldName(path), [code]])) };
 }
+
+/** The claim page's one form: the claimant withdraws the claim at the version they saw. */
+export const WithdrawClaimSchema = z.object({ intent: z.literal("withdraw"), version: z.coerce.number().int().nonnegative() });

@@ -18,6 +18,7 @@ export type Scope =
   | "own-claims"
   | "claim"
   | "claimant"
+  | "own-claim"
   | "task"
   | "approval"
   | "groups"
@@ -37,6 +38,8 @@ export const SCOPES: Record<Scope, string> = {
     "an accountant whose processing group has or had a task on it; QA for claims of QA tasks assigned to them; supervisors, admins, archivists and treasury for claims of the companies they are assigned to (user_company). " +
     "Drafts only the claimant. Anything else is hidden: 404.",
   claimant: "The claimant only, and only while the claim is with them (draft or returned); anyone else gets 404.",
+  "own-claim":
+    "The claimant only (anyone else's claim, whoever can see it, is 404), checked with the claim locked; withdrawing is allowed while no manager has decided it (submitted) or while it is returned, else the page shows the refusal.",
   task:
     "The workstation: an accountant only the review task they have in progress; QA the QA tasks assigned to them; supervisors and admins read-only, the tasks of claims they may see. Otherwise 404.",
   approval:
@@ -182,6 +185,13 @@ export const ROUTE_MANIFEST = {
   "claims.$claimId._index": {
     path: "/claims/:claimId",
     loader: { callers: "signed-in", scope: "claim", outOfScope: 404, anonymous: "sign-in", why: "getClaimDetail returns null for a claim the viewer may not see: 404." },
+    action: {
+      callers: "signed-in",
+      scope: "own-claim",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireUser; withdrawClaim locks the claim and answers not_found (404) unless the caller is its claimant, then checks version and status.",
+    },
   },
   "claims.$claimId.edit": {
     path: "/claims/:claimId/edit",

@@ -107,6 +107,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     categoryNameZh: l.category.nameZh,
     merchant: l.merchant,
     amount: { minor: l.amountMinor, currency: l.currency },
+    approvedMinor: l.approvedMinor,
     note: l.note,
     receiptIds: l.receipts.map((r) => r.receiptId),
   }));

@@ -1,5 +1,5 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ClaimLinesTable, MissingRates } from "~/components/claim-lines-table";
 import { ClaimPayment } from "~/components/claim-payment";
@@ -8,12 +8,18 @@ import { ReceiptPanel } from "~/components/receipt-panel";
 import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { usePollWhile } from "~/components/use-poll-while";
+import { isAppError } from "~/domain/app-error";
+import { WithdrawClaimSchema } from "~/domain/claim-input";
+import { transition } from "~/domain/claim-machine";
 import { formatMoney } from "~/domain/money";
 import { getClaimHistory } from "~/models/claim-history.server";
 import { latestReturnNotice } from "~/models/claim-return.server";
+import { withdrawClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { claimPaymentView } from "~/models/payment-run-views.server";
+import { throwAsResponse } from "~/utils/app-error.server";
 import { requireUser } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
 import { formatDateTime, formatTotals, localName } from "~/utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.claim.number ?? ""} · Accounting Factory` }];
@@ -30,6 +36,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { claim, history, returnNotice, payment, timeZone: user.timeZone, isClaimant: claim.claimant.id === user.id };
 }
 
+/** The claimant withdraws the claim (the only thing posted here); anyone else's claim is 404, checked by withdrawClaim. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const submission = parseForm(await request.formData(), WithdrawClaimSchema);
+  if (submission.status !== "success") return { error: "invalid" as const };
+  try {
+    await withdrawClaim({ viewer: user, claimId: params.claimId ?? "", version: submission.value.version });
+  } catch (err) {
+    if (isAppError(err, "stale", "not_editable")) return { error: err.code };
+    throwAsResponse(err);
+  }
+  return redirect(`/claims/${params.claimId}?withdrawn=1`);
+}
+
+const WITHDRAW_ERRORS = { stale: "detail.withdrawStale", not_editable: "detail.withdrawNotAllowed", invalid: "detail.withdrawStale" } as const;
+
 function eventLabel(t: (k: string, o?: Record<string, unknown>) => string, type: string, data: Record<string, unknown>): string {
   const key = `event.${type.replace(".", "_")}`;
   const label = t(key, { ...data, defaultValue: "" });
@@ -39,7 +61,10 @@ function eventLabel(t: (k: string, o?: Record<string, unknown>) => string, type:
 export default function ClaimDetailPage() {
   const { claim, history, returnNotice, payment, timeZone, isClaimant } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("claims");
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
   const locale = i18n.language;
+  const canWithdraw = isClaimant && transition(claim.status, "withdraw").ok;
   usePollWhile(claim.receipts.some((r) => r.status === "PROCESSING"));
   const lineLabels = new Map(claim.lines.map((l, i) => [l.id, `${i + 1}`]));
   return (
@@ -59,8 +84,28 @@ export default function ClaimDetailPage() {
               {t("detail.edit")}
             </Link>
           ) : null}
+          {canWithdraw ? (
+            <Form
+              method="post"
+              onSubmit={(e) => {
+                if (!window.confirm(t("detail.withdrawConfirm"))) e.preventDefault();
+              }}
+            >
+              <input type="hidden" name="intent" value="withdraw" />
+              <input type="hidden" name="version" value={claim.version} />
+              <button type="submit" className="button button-danger" data-testid="withdraw-claim" disabled={navigation.state !== "idle"}>
+                {t("detail.withdraw")}
+              </button>
+            </Form>
+          ) : null}
         </div>
       </div>
+      {result?.error ? (
+        <p className="form-error" role="alert" data-testid="withdraw-error">
+          {t(WITHDRAW_ERRORS[result.error])}
+        </p>
+      ) : null}
+      {claim.status === "WITHDRAWN" && isClaimant ? <p className="notice" data-testid="withdrawn-notice">{t("detail.withdrawn")}</p> : null}
       {payment ? <ClaimPayment payment={payment} isClaimant={isClaimant} /> : null}
       {returnNotice ? <ClaimReturnNotice notice={returnNotice} timeZone={timeZone} editHref={claim.canEdit ? `/claims/${claim.id}/edit` : undefined} /> : null}
       <section className="card">
