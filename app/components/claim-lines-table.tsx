@@ -26,11 +26,14 @@ export function MissingRates({ claim }: { claim: Pick<ClaimDetail, "missingRates
 export function ClaimLinesTable({
   claim,
   extraColumn,
+  extraColumns = [],
   rowProps,
   className = "",
 }: {
   claim: Pick<ClaimDetail, "id" | "lines" | "receipts">;
   extraColumn?: { header: string; render: (line: ClaimLineView, index: number) => ReactNode };
+  /** Further columns after `extraColumn` (the workstation's approved amounts). */
+  extraColumns?: { header: string; render: (line: ClaimLineView, index: number) => ReactNode }[];
   rowProps?: (line: ClaimLineView, index: number) => HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string | number>;
   className?: string;
 }) {
@@ -49,6 +52,9 @@ export function ClaimLinesTable({
             <th className="num">{t("field.amount")}</th>
             <th>{t("field.receipts")}</th>
             {extraColumn ? <th>{extraColumn.header}</th> : null}
+            {extraColumns.map((c) => (
+              <th key={c.header}>{c.header}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -78,6 +84,11 @@ export function ClaimLinesTable({
                 </span>
               </td>
               {extraColumn ? <td data-label={extraColumn.header}>{extraColumn.render(l, i)}</td> : null}
+              {extraColumns.map((c) => (
+                <td key={c.header} data-label={c.header}>
+                  {c.render(l, i)}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>

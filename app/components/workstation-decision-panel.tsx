@@ -19,6 +19,7 @@ export function WorkstationDecisionPanel({
   andNext,
   setAndNext,
   approveFormRef,
+  approveFormId,
   returnFieldsRef,
   rejectCommentRef,
 }: {
@@ -30,6 +31,8 @@ export function WorkstationDecisionPanel({
   andNext: boolean;
   setAndNext: (value: boolean) => void;
   approveFormRef: RefObject<HTMLFormElement>;
+  /** The approve form's id: inputs elsewhere on the page (approved amounts per line) join it with `form=`. */
+  approveFormId?: string;
   returnFieldsRef: RefObject<HTMLFieldSetElement>;
   rejectCommentRef: RefObject<HTMLTextAreaElement>;
 }) {
@@ -50,7 +53,7 @@ export function WorkstationDecisionPanel({
           <label className="ws-andnext">
             <input type="checkbox" checked={andNext} onChange={(e) => setAndNext(e.target.checked)} /> {t("decision.andNext")}
           </label>
-          <Form method="post" ref={approveFormRef} className="ws-panel ws-approve">
+          <Form method="post" ref={approveFormRef} id={approveFormId} className="ws-panel ws-approve">
             {hidden("approve")}
             <p className="muted small">{t("decision.approveHint")}</p>
             <button type="submit" className="button button-primary" disabled={busy} aria-keyshortcuts="a" data-testid="approve">

@@ -21,7 +21,8 @@ import { moveSelection, workstationShortcut, type WorkstationAction } from "~/co
 import { viewerPath } from "~/components/workstation-sync";
 import { openViewerWindow } from "~/components/workstation-viewer-window";
 import { hasRole, type Actor } from "~/domain/actor";
-import { isAppError } from "~/domain/app-error";
+import { AppError, isAppError } from "~/domain/app-error";
+import { isCurrencyCode, minorToDecimalString, parseAmount } from "~/domain/money";
 import type { Finding } from "~/domain/claim-checks";
 import type { Role } from "~/generated/prisma/enums";
 import { recordQaCheck, takeNextQaTask } from "~/models/qa-checks.server";
@@ -33,6 +34,9 @@ import { parseForm, replyReason } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.ws.claim.number ?? ""} · Accounting Factory` }];
 
+/** The approve form's id: the approved-amount inputs in the lines table belong to it. */
+const APPROVE_FORM_ID = "ws-approve-form";
+
 const VIEWER_ROLES = ["ACCOUNTANT", "QA", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const DECISIONS = ["approve", "return", "reject"] as const satisfies readonly ReviewDecision[];
 
@@ -43,7 +47,26 @@ const DecisionSchema = z.object({
   reasonCodes: z.array(z.string()).default([]),
   comment: z.string().optional(),
   next: z.string().optional(),
+  /** Approve: each line's approved amount as typed, with its id and currency (the model checks it against the claimed amount). */
+  lines: z.array(z.object({ id: z.string(), currency: z.string(), approved: z.string().optional() })).default([]),
 });
+
+/** The approved amounts typed per line, in minor units; a line left empty is approved in full. */
+function approvedAmountsOf(lines: { id: string; currency: string; approved?: string }[]): { amounts: Record<string, bigint>; fieldErrors: Record<string, string> } {
+  const amounts: Record<string, bigint> = {};
+  const fieldErrors: Record<string, string> = {};
+  lines.forEach((l, i) => {
+    if (l.approved === undefined || l.approved.trim() === "") return;
+    if (!isCurrencyCode(l.currency)) {
+      fieldErrors[`lines.${i}.approved`] = "invalid";
+      return;
+    }
+    const parsed = parseAmount(l.approved, l.currency);
+    if (parsed.ok) amounts[l.id] = parsed.minor;
+    else fieldErrors[`lines.${i}.approved`] = parsed.code;
+  });
+  return { amounts, fieldErrors };
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...VIEWER_ROLES);
@@ -109,9 +132,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "next") return goToNext(user);
   const submission = parseForm(form, DecisionSchema);
   if (submission.status !== "success") throw new Response("Bad request", { status: 400 });
-  const { intent: decision, claimVersion, reasonCodes, comment, next } = submission.value;
+  const { intent: decision, claimVersion, reasonCodes, comment, next, lines } = submission.value;
   try {
-    await decideReview({ viewer: user, taskId: params.taskId ?? "", claimVersion, decision, reasonCodes, comment });
+    const approved = decision === "approve" ? approvedAmountsOf(lines) : { amounts: {}, fieldErrors: {} };
+    if (Object.keys(approved.fieldErrors).length > 0) throw new AppError("invalid", { fieldErrors: approved.fieldErrors });
+    await decideReview({ viewer: user, taskId: params.taskId ?? "", claimVersion, decision, reasonCodes, comment, approvedAmounts: approved.amounts });
   } catch (err) {
     // A refusal goes back to the page (200, as always) with its code and reason; anything else is a bug.
     return replyWithError(submission, err, { status: 200 });
@@ -253,6 +278,40 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
                   header: t("lines.checks"),
                   render: (l) => <LineFindings findings={findingsByLine.get(l.id) ?? []} t={t} locale={locale} />,
                 }}
+                extraColumns={
+                  ws.canDecide
+                    ? [
+                        {
+                          header: t("lines.approved"),
+                          render: (l, i) => {
+                            const problem = decisionReply?.error?.[`lines.${i}.approved`]?.[0];
+                            return (
+                              <div className="ws-approved" onClick={(e) => e.stopPropagation()}>
+                                <input type="hidden" form={APPROVE_FORM_ID} name={`lines[${i}].id`} value={l.id} />
+                                <input type="hidden" form={APPROVE_FORM_ID} name={`lines[${i}].currency`} value={l.amount.currency} />
+                                <input
+                                  form={APPROVE_FORM_ID}
+                                  name={`lines[${i}].approved`}
+                                  inputMode="decimal"
+                                  className="num"
+                                  size={10}
+                                  defaultValue={minorToDecimalString(l.approvedMinor ?? l.amount.minor, l.amount.currency)}
+                                  aria-label={t("lines.approvedLabel", { n: i + 1, currency: l.amount.currency })}
+                                  aria-invalid={problem ? true : undefined}
+                                  data-testid="approved-amount"
+                                />
+                                {problem ? (
+                                  <p className="field-error" role="alert">
+                                    {t(`lines.approvedError.${problem}`, { defaultValue: t("lines.approvedError.invalid") })}
+                                  </p>
+                                ) : null}
+                              </div>
+                            );
+                          },
+                        },
+                      ]
+                    : []
+                }
               />
             )}
           </section>
@@ -298,6 +357,7 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
               andNext={andNext}
               setAndNext={setAndNext}
               approveFormRef={approveRef}
+              approveFormId={APPROVE_FORM_ID}
               returnFieldsRef={returnRef}
               rejectCommentRef={rejectRef}
             />

@@ -21,6 +21,16 @@ export default {
     noFindings: "No findings",
     selected: "Selected line",
     none: "This claim has no lines.",
+    approved: "Approved amount",
+    approvedLabel: "Approved amount for line {{n}} ({{currency}})",
+    approvedError: {
+      above_amount: "At most the claimed amount.",
+      invalid: "Enter an amount of 0 or more.",
+      empty: "Enter an amount.",
+      too_many_decimals: "Too many decimals for this currency.",
+      too_large: "Amount too large.",
+      unknown: "This line is no longer on the claim; reload.",
+    },
   },
   severity: { error: "Error", warning: "Warning", info: "Info" },
   finding: {
@@ -40,7 +50,7 @@ export default {
   decision: {
     title: "Decision",
     approve: "Approve",
-    approveHint: "Approve the claim for payment.",
+    approveHint: "Approve the claim for payment. To approve less than claimed, change a line's approved amount first.",
     return: "Return to claimant",
     returnReasons: "Reasons (at least one)",
     reject: "Reject",
@@ -63,6 +73,7 @@ export default {
     reason_required: "Choose at least one reason to return the claim.",
     invalid_reason: "One of the chosen reasons is no longer available; reload.",
     comment_required: "Write why the claim is rejected.",
+    invalid: "An approved amount needs fixing: see the lines.",
   },
   segregation: {
     own_claim: "it is your own claim",

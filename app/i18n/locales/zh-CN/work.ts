@@ -21,6 +21,16 @@ export default {
     noFindings: "未发现问题",
     selected: "当前明细",
     none: "此报销单没有明细。",
+    approved: "核准金额",
+    approvedLabel: "第 {{n}} 行核准金额（{{currency}}）",
+    approvedError: {
+      above_amount: "不能超过申请金额。",
+      invalid: "请输入不小于 0 的金额。",
+      empty: "请输入金额。",
+      too_many_decimals: "该币种的小数位过多。",
+      too_large: "金额过大。",
+      unknown: "此明细已不在报销单上，请刷新。",
+    },
   },
   severity: { error: "错误", warning: "警告", info: "提示" },
   finding: {
@@ -40,7 +50,7 @@ export default {
   decision: {
     title: "审核决定",
     approve: "通过",
-    approveHint: "审核通过，进入付款。",
+    approveHint: "审核通过，进入付款。如需核减，请先修改相应行的核准金额。",
     return: "退回报销人",
     returnReasons: "退回原因（至少选一项）",
     reject: "拒绝",
@@ -63,6 +73,7 @@ export default {
     reason_required: "退回报销单请至少选择一个原因。",
     invalid_reason: "所选原因中有已停用的，请刷新。",
     comment_required: "请填写拒绝原因。",
+    invalid: "核准金额有误，请查看明细。",
   },
   segregation: {
     own_claim: "这是您本人的报销单",
