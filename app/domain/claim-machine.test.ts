@@ -27,6 +27,8 @@ const LEGAL: Record<string, ClaimStatus> = {
   "SCHEDULED:paymentFailed": "PAYMENT_FAILED",
   "PAID:paymentFailed": "PAYMENT_FAILED",
   "RETURNED:resubmit": "SUBMITTED",
+  "SUBMITTED:withdraw": "WITHDRAWN",
+  "RETURNED:withdraw": "WITHDRAWN",
 };
 
 describe("claim state machine", () => {
@@ -61,6 +63,7 @@ describe("claim state machine", () => {
   it("knows terminal and editable states", () => {
     expect(isTerminal("PAID")).toBe(false);
     expect(isTerminal("REJECTED")).toBe(true);
+    expect(isTerminal("WITHDRAWN")).toBe(true);
     expect(isTerminal("RETURNED")).toBe(false);
     expect(CLAIM_STATUSES.filter(isEditableByClaimant)).toEqual(["DRAFT", "RETURNED"]);
   });
