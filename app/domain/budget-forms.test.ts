@@ -52,3 +52,23 @@ describe("budget forms", () => {
     expect(TransferRequestForm.safeParse({ ...base, reason: " " }).success).toBe(false);
   });
 });
+
+describe("budgetMonths", () => {
+  it("adds a department's cells per month and leaves yearly cells out", async () => {
+    const { budgetMonths } = await import("./budget-forms");
+    const months = budgetMonths(
+      [
+        { period: "2026-02", budgetMinor: 100n, consumedMinor: 10n, reservedMinor: 5n },
+        { period: "2026-02", budgetMinor: 50n, consumedMinor: 1n, reservedMinor: 0n },
+        { period: "2026-12", budgetMinor: 7n, consumedMinor: 0n, reservedMinor: 7n },
+        { period: "2026", budgetMinor: 999n, consumedMinor: 0n, reservedMinor: 0n },
+        { period: "2025-02", budgetMinor: 999n, consumedMinor: 0n, reservedMinor: 0n },
+      ],
+      "2026",
+    );
+    expect(months).toHaveLength(12);
+    expect(months[0]).toEqual({ period: "2026-01", budgetMinor: 0n, consumedMinor: 0n, reservedMinor: 0n });
+    expect(months[1]).toEqual({ period: "2026-02", budgetMinor: 150n, consumedMinor: 11n, reservedMinor: 5n });
+    expect(months[11]).toEqual({ period: "2026-12", budgetMinor: 7n, consumedMinor: 0n, reservedMinor: 7n });
+  });
+});

@@ -85,3 +85,18 @@ export const ImportForm = z.object({
   intent: z.enum(["import-preview", "import-commit"]),
   csv: z.string().min(1, "required").max(2_000_000, "too_long"),
 });
+
+export type BudgetMonth = { period: string; budgetMinor: bigint; consumedMinor: bigint; reservedMinor: bigint };
+
+/**
+ * A department's year month by month (all its cells of each month added up, category cells and the
+ * all-categories cell alike), for the chart. Yearly cells have no month and are left out.
+ */
+export function budgetMonths(cells: readonly { period: string; budgetMinor: bigint; consumedMinor: bigint; reservedMinor: bigint }[], year: string): BudgetMonth[] {
+  return Array.from({ length: 12 }, (_, i) => {
+    const period = `${year}-${String(i + 1).padStart(2, "0")}`;
+    const month = cells.filter((c) => c.period === period);
+    const sum = (f: (c: (typeof month)[number]) => bigint) => month.reduce((s, c) => s + f(c), 0n);
+    return { period, budgetMinor: sum((c) => c.budgetMinor), consumedMinor: sum((c) => c.consumedMinor), reservedMinor: sum((c) => c.reservedMinor) };
+  });
+}
