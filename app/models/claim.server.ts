@@ -109,6 +109,9 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     amount: { minor: l.amountMinor, currency: l.currency },
     note: l.note,
     receiptIds: l.receipts.map((r) => r.receiptId),
+    invoiceKind: l.invoiceKind,
+    taxMinor: l.taxMinor,
+    transportMode: l.transportMode,
   }));
   const receipts: ClaimReceipt[] = claim.receipts.map((r) => {
     const file = storedFileState(r.file);
@@ -134,6 +137,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     status: claim.status,
     version: claim.version,
     purpose: claim.purpose,
+    projectCode: claim.projectCode,
     submittedAt: claim.submittedAt,
     createdAt: claim.createdAt,
     updatedAt: claim.updatedAt,
