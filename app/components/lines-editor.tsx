@@ -157,7 +157,7 @@ export function LinesEditor({
                 <span>{t("field.note")}</span>
                 <input form={formId} name={`lines[${i}].note`} value={l.note} maxLength={1000} onChange={(e) => update(l.key, { note: e.target.value })} />
               </label>
-              <label className="field">
+              <label className="field field-invoice">
                 <span>{tb("vat.invoiceKind")}</span>
                 <select
                   form={formId}

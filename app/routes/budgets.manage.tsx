@@ -283,7 +283,15 @@ function ImportCard() {
                     <td data-label={t("manage.amount")} className="num">{r.amount}</td>
                     <td data-label={t("manage.ownerEmail")}>{r.ownerEmail}</td>
                     <td data-label={t("manage.problems")} data-testid="import-row-problems">
-                      {r.errors.length === 0 ? <span className="badge band-ok">{t("manage.ok")}</span> : r.errors.map((code) => <div key={code} className="field-error">{t(`errors.${code}`)}</div>)}
+                      {r.errors.length === 0 ? (
+                        <span className="badge band-ok">{t("manage.ok")}</span>
+                      ) : (
+                        <div>
+                          {r.errors.map((code) => (
+                            <div key={code} className="field-error">{t(`errors.${code}`)}</div>
+                          ))}
+                        </div>
+                      )}
                     </td>
                   </tr>
                 ))}
