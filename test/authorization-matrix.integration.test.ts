@@ -20,6 +20,7 @@ import {
 } from "~/domain/route-manifest";
 import type { User } from "~/generated/prisma/client";
 import { createBoardToken, revokeBoardToken } from "~/models/board-token.server";
+import { setBudgetCell } from "~/models/budget-admin.server";
 import { prisma } from "~/utils/db.server";
 import { createSession } from "~/utils/session.server";
 import { originalPath } from "~/utils/storage.server";
@@ -254,6 +255,14 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "treasury_.bank-changes action": () => ({ path: "/treasury/bank-changes", form: { intent: "reject", accountId: randomUUID(), note: "" } }),
   "treasury_.payer-accounts loader": () => ({ path: "/treasury/payer-accounts" }),
   "treasury_.payer-accounts action": () => ({ path: "/treasury/payer-accounts", form: { intent: "add" } }),
+  "budgets._index loader": () => ({ path: "/budgets" }),
+  "budgets.manage loader": () => ({ path: "/budgets/manage" }),
+  // An incomplete form: refused field by field (200), nothing written.
+  "budgets.manage action": () => ({ path: "/budgets/manage", form: { intent: "set-cell" } }),
+  "budgets.transfers loader": () => ({ path: "/budgets/transfers" }),
+  "budgets.transfers action": () => ({ path: "/budgets/transfers", form: { intent: "transfer-request" } }),
+  // The caller's own company and department (their profile): in scope for everyone signed in.
+  "budgets.preview loader": (_c, user) => ({ path: budgetPreviewPath(user?.companyId ?? w.orgA.companyId, user?.departmentId ?? w.orgA.departmentId) }),
   "admin.routing loader": () => ({ path: "/admin/routing" }),
   "admin.routing action": () => ({ path: "/admin/routing", form: { intent: "up", id: randomUUID() } }),
   "admin.security loader": () => ({ path: "/admin/security" }),
@@ -328,6 +337,28 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "/admin/queues loader": () => ({ path: "/admin/queues" }),
   "/admin/queues action": () => ({ path: `/admin/queues/api/queues/routing/${randomUUID()}/retry`, method: "PUT", allowNotFound: true }),
 };
+
+function budgetPreviewPath(companyId: string, departmentId: string): string {
+  const lines = JSON.stringify([{ categoryCode: "TAXI", spentOn: "2026-11-02", amount: "10", currency: "CNY" }]);
+  return `/budgets/preview?${new URLSearchParams({ companyId, departmentId, lines })}`;
+}
+
+/** Two budget cells of company A (this year), with budget, for the budget screens' scope cases. */
+async function budgetCellsOfA(): Promise<{ from: string; to: string; marker: string }> {
+  const company = await prisma.company.findUniqueOrThrow({ where: { id: w.orgA.companyId }, select: { code: true } });
+  const year = new Date().toISOString().slice(0, 4);
+  const ids: string[] = [];
+  for (const period of [`${year}-01`, `${year}-02`]) {
+    const existing = await prisma.budgetCell.findFirst({ where: { companyId: w.orgA.companyId, departmentId: w.orgA.departmentId, period, categoryCode: null } });
+    if (existing) {
+      ids.push(existing.id);
+      continue;
+    }
+    const { cellId } = await setBudgetCell(w.users.ADMIN, { companyId: w.orgA.companyId, departmentId: w.orgA.departmentId, period, categoryCode: null, amountMinor: 1_000_000n, ownerEmail: "" });
+    ids.push(cellId);
+  }
+  return { from: ids[0]!, to: ids[1]!, marker: company.code };
+}
 
 /** A payer account of the company (made once per company). */
 const payerAccounts = new Map<string, string>();
@@ -491,6 +522,61 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
       },
     ];
   },
+  "budgets._index loader": async () => {
+    const { marker } = await budgetCellsOfA();
+    return (["SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/budgets" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker }, out: { ...c.out, marker } };
+    });
+  },
+  "budgets.manage loader": async () => {
+    const { marker } = await budgetCellsOfA();
+    const c = twinOf("ADMIN", { path: "/budgets/manage" }, "same company / other company");
+    return [{ ...c, in: { ...c.in, marker }, out: { ...c.out, marker } }];
+  },
+  "budgets.manage action": async (): Promise<ScopeCase[]> => {
+    await budgetCellsOfA();
+    const year = new Date().toISOString().slice(0, 4);
+    const form = { intent: "set-cell", companyId: w.orgA.companyId, departmentId: w.orgA.departmentId, period: `${year}-03`, categoryCode: "", amount: "500", ownerEmail: "" };
+    const cellOf = () => prisma.budgetCell.findFirst({ where: { companyId: w.orgA.companyId, departmentId: w.orgA.departmentId, period: `${year}-03`, categoryCode: null } });
+    return [
+      {
+        ...twinOf("ADMIN", { path: "/budgets/manage", form }, "same company / other company"),
+        out: { user: w.others.ADMIN, path: "/budgets/manage", form, marker: "not_found" },
+        afterOut: async () => expect(await cellOf()).toBeNull(),
+        afterIn: async () => expect((await cellOf())?.budgetMinor).toBe(50_000n),
+      },
+    ];
+  },
+  "budgets.transfers loader": async () => {
+    const { marker } = await budgetCellsOfA();
+    return (["SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/budgets/transfers" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker }, out: { ...c.out, marker } };
+    });
+  },
+  "budgets.transfers action": async (): Promise<ScopeCase[]> => {
+    const { from, to } = await budgetCellsOfA();
+    const form = { intent: "transfer-request", fromCellId: from, toCellId: to, amount: "1", reason: "matrix" };
+    const count = () => prisma.budgetTransfer.count({ where: { fromCellId: from } });
+    const before = await count();
+    return [
+      {
+        ...twinOf("SUPERVISOR", { path: "/budgets/transfers", form }, "same company / other company"),
+        out: { user: w.others.SUPERVISOR, path: "/budgets/transfers", form, marker: "unknown_cell" },
+        afterOut: async () => expect(await count()).toBe(before),
+        afterIn: async () => expect(await count()).toBe(before + 1),
+      },
+    ];
+  },
+  "budgets.preview loader": () => [
+    {
+      name: "EMPLOYEE: their own company and department / another company's",
+      in: { user: w.users.EMPLOYEE, path: budgetPreviewPath(w.orgA.companyId, w.orgA.departmentId) },
+      out: { user: w.users.EMPLOYEE, path: budgetPreviewPath(w.orgB.companyId, w.orgB.departmentId) },
+    },
+    { name: "MANAGER: a department not in their profile", out: { user: w.users.MANAGER, path: budgetPreviewPath(w.orgA.companyId, w.sameCompanyDepartmentId) } },
+  ],
   "approvals loader": async () => {
     const mine = await approvalFor(w.users.MANAGER.id);
     const nobodys = await approvalFor(null);

@@ -66,6 +66,7 @@ export function ClaimLinesTable({
               <td data-label={t("field.merchant")}>
                 {l.merchant}
                 {l.note ? <div className="muted small">{l.note}</div> : null}
+                <LineInvoice line={l} />
               </td>
               <td data-label={t("field.amount")} className="num">
                 {formatMoney(l.amount, locale)}
@@ -93,6 +94,20 @@ export function ClaimLinesTable({
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** A line's invoice, as the claim page and the workstation show it: kind, tax printed, a ticket's mode. */
+function LineInvoice({ line }: { line: ClaimLineView }) {
+  const { t, i18n } = useTranslation("budgets");
+  if (line.invoiceKind === "NONE" && line.taxMinor === null) return null;
+  const parts = [t(`vat.${line.invoiceKind}`)];
+  if (line.transportMode) parts.push(t(`vat.${line.transportMode}`));
+  if (line.taxMinor !== null) parts.push(`${t("vat.taxAmount")} ${formatMoney({ minor: line.taxMinor, currency: line.amount.currency }, i18n.language)}`);
+  return (
+    <div className="muted small" data-testid="line-invoice">
+      {parts.join(" · ")}
     </div>
   );
 }

@@ -1,8 +1,10 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { defaultTransportMode, INVOICE_KINDS, TRANSPORT_MODES } from "~/domain/claim-input";
 import { minorToDecimalString } from "~/domain/money";
 import type { ClaimLineView, ClaimReceipt } from "~/contracts/claim";
 import { localName } from "~/utils/format";
+import { BudgetLineNote, useBudgetNotes } from "./budget-line-note";
 import { FieldError } from "./field-error";
 import { receiptThumbUrl } from "./receipt-panel";
 
@@ -16,6 +18,9 @@ type LineState = {
   currency: string;
   note: string;
   receiptIds: string[];
+  invoiceKind: string;
+  tax: string;
+  transportMode: string;
 };
 
 let keySeq = 0;
@@ -32,6 +37,9 @@ export function toLineState(l: ClaimLineView): LineState {
     currency: l.amount.currency,
     note: l.note,
     receiptIds: l.receiptIds,
+    invoiceKind: l.invoiceKind,
+    tax: l.taxMinor === null ? "" : minorToDecimalString(l.taxMinor, l.amount.currency),
+    transportMode: l.transportMode ?? "",
   };
 }
 
@@ -58,7 +66,9 @@ export function LinesEditor({
   errors: Record<string, readonly string[] | undefined>;
 }) {
   const { t, i18n } = useTranslation("claims");
+  const { t: tb } = useTranslation("budgets");
   const [lines, setLines] = useState<LineState[]>(() => initial.map(toLineState));
+  const notes = useBudgetNotes(formId, lines.map((l) => ({ categoryCode: l.categoryCode, spentOn: l.spentOn, amount: l.amount, currency: l.currency })));
   const update = (key: string, patch: Partial<LineState>) =>
     setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
   const addLine = () =>
@@ -72,6 +82,9 @@ export function LinesEditor({
         amount: "",
         currency: ls.at(-1)?.currency ?? defaultCurrency,
         note: "",
+        invoiceKind: "NONE",
+        tax: "",
+        transportMode: "",
         // A lone unlinked receipt most likely belongs to the line being added.
         receiptIds: receipts.filter((r) => !ls.some((l) => l.receiptIds.includes(r.id))).slice(0, 1).map((r) => r.id),
       },
@@ -109,7 +122,11 @@ export function LinesEditor({
               </label>
               <label className="field">
                 <span>{t("field.category")}</span>
-                <select form={formId} name={`lines[${i}].categoryCode`} value={l.categoryCode} onChange={(e) => update(l.key, { categoryCode: e.target.value })} aria-invalid={err(i, "categoryCode") ? true : undefined}>
+                <select
+                  form={formId}
+                  name={`lines[${i}].categoryCode`}
+                  value={l.categoryCode}
+                  onChange={(e) => update(l.key, { categoryCode: e.target.value, ...(l.invoiceKind === "TRANSPORT_TICKET" && !l.transportMode ? { transportMode: defaultTransportMode(e.target.value) ?? "" } : {}) })} aria-invalid={err(i, "categoryCode") ? true : undefined}>
                   <option value="">—</option>
                   {categories.map((c) => (
                     <option key={c.code} value={c.code}>{localName(c, i18n.language)}</option>
@@ -140,7 +157,40 @@ export function LinesEditor({
                 <span>{t("field.note")}</span>
                 <input form={formId} name={`lines[${i}].note`} value={l.note} maxLength={1000} onChange={(e) => update(l.key, { note: e.target.value })} />
               </label>
+              <label className="field field-invoice">
+                <span>{tb("vat.invoiceKind")}</span>
+                <select
+                  form={formId}
+                  name={`lines[${i}].invoiceKind`}
+                  value={l.invoiceKind}
+                  onChange={(e) => update(l.key, { invoiceKind: e.target.value, transportMode: e.target.value === "TRANSPORT_TICKET" ? l.transportMode || (defaultTransportMode(l.categoryCode) ?? "") : "" })}
+                  aria-invalid={err(i, "invoiceKind") ? true : undefined}
+                >
+                  {INVOICE_KINDS.map((k) => (
+                    <option key={k} value={k}>{tb(`vat.${k}`)}</option>
+                  ))}
+                </select>
+                {fieldError(i, "invoiceKind")}
+              </label>
+              <label className="field">
+                <span>{tb("vat.taxAmount")}</span>
+                <input inputMode="decimal" form={formId} name={`lines[${i}].tax`} value={l.tax} onChange={(e) => update(l.key, { tax: e.target.value })} className="num" aria-invalid={err(i, "tax") ? true : undefined} />
+                {fieldError(i, "tax")}
+              </label>
+              {l.invoiceKind === "TRANSPORT_TICKET" ? (
+                <label className="field">
+                  <span>{tb("vat.transportMode")}</span>
+                  <select form={formId} name={`lines[${i}].transportMode`} value={l.transportMode} onChange={(e) => update(l.key, { transportMode: e.target.value })} aria-invalid={err(i, "transportMode") ? true : undefined}>
+                    <option value="">—</option>
+                    {TRANSPORT_MODES.map((m) => (
+                      <option key={m} value={m}>{tb(`vat.${m}`)}</option>
+                    ))}
+                  </select>
+                  {fieldError(i, "transportMode")}
+                </label>
+              ) : null}
             </div>
+            <BudgetLineNote note={notes[i]} />
             <fieldset className="line-receipts" aria-invalid={err(i, "receipts") ? true : undefined}>
               <legend>{t("edit.linkReceipts")}</legend>
               {receipts.length === 0 ? <span className="muted small">{t("edit.noReceiptsYet")}</span> : null}

@@ -32,6 +32,12 @@ export type ClaimLineView = {
   approvedMinor: bigint | null;
   note: string;
   receiptIds: string[];
+  /** SPECIAL_VAT, ORDINARY_E, TRANSPORT_TICKET or NONE. */
+  invoiceKind: string;
+  /** The tax printed on the invoice (line currency), null when none. */
+  taxMinor: bigint | null;
+  /** AIR, RAIL, ROAD or WATER for a passenger ticket. */
+  transportMode: string | null;
 };
 
 export type ClaimDetail = {
@@ -40,6 +46,8 @@ export type ClaimDetail = {
   status: ClaimStatus;
   version: number;
   purpose: string;
+  /** A project for the voucher (optional). */
+  projectCode: string | null;
   submittedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseForm } from "~/utils/forms";
-import { checkClaimOrg, claimFieldErrors, ClaimFormSchema, isValidIsoDate, validateForSubmit } from "./claim-input";
+import { checkClaimOrg, claimFieldErrors, ClaimFormSchema, defaultTransportMode, isValidIsoDate, validateForSubmit } from "./claim-input";
 
 /** The claim form read as the routes read it (Conform with ClaimFormSchema), its errors by dotted path. */
 function parseClaimForm(entries: [string, string][]) {
@@ -34,8 +34,8 @@ describe("parseClaimForm", () => {
     if (!r.ok) return;
     expect(r.value.purpose).toBe("Client visit Shanghai");
     expect(r.value.lines).toEqual([
-      { id: undefined, spentOn: "2026-11-01", categoryCode: "MEAL", merchant: "Starbucks", amountMinor: 123400n, currency: "USD", note: "team", receiptIds: [] },
-      { id: undefined, spentOn: "2026-11-02", categoryCode: "TAXI", merchant: "滴滴出行", amountMinor: 4550n, currency: "CNY", note: "", receiptIds: ["r1", "r2"] },
+      { id: undefined, spentOn: "2026-11-01", categoryCode: "MEAL", merchant: "Starbucks", amountMinor: 123400n, currency: "USD", note: "team", receiptIds: [], invoiceKind: "NONE", taxMinor: null, transportMode: null },
+      { id: undefined, spentOn: "2026-11-02", categoryCode: "TAXI", merchant: "滴滴出行", amountMinor: 4550n, currency: "CNY", note: "", receiptIds: ["r1", "r2"], invoiceKind: "NONE", taxMinor: null, transportMode: null },
     ]);
   });
 
@@ -76,6 +76,70 @@ describe("parseClaimForm", () => {
     expect(isValidIsoDate("2028-02-29")).toBe(true);
     expect(isValidIsoDate("2026-02-29")).toBe(false);
     expect(isValidIsoDate("26-11-2026")).toBe(false);
+  });
+});
+
+describe("the VAT fields and the project code", () => {
+  const base = { spentOn: "2026-11-02", merchant: "m", amount: "1090.00", currency: "CNY" };
+
+  it("reads the invoice kind, the tax printed (line currency) and a ticket's transport mode; the project code is upper-cased", () => {
+    const r = parseClaimForm([
+      ...header,
+      ["projectCode", " prj-2026.01 "],
+      ...line(0, { ...base, categoryCode: "HOTEL", invoiceKind: "SPECIAL_VAT", tax: "61.70" }),
+      ...line(1, { ...base, categoryCode: "TAXI", invoiceKind: "TRANSPORT_TICKET", transportMode: "road", tax: "" }),
+      ...line(2, { ...base, categoryCode: "MEAL", invoiceKind: "ORDINARY_E", transportMode: "AIR" }),
+    ]);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.projectCode).toBe("PRJ-2026.01");
+    expect(r.value.lines.map((l) => [l.invoiceKind, l.taxMinor, l.transportMode])).toEqual([
+      ["SPECIAL_VAT", 6170n, null],
+      ["TRANSPORT_TICKET", null, "ROAD"],
+      // A mode on anything but a ticket is dropped.
+      ["ORDINARY_E", null, null],
+    ]);
+  });
+
+  it("a ticket without a mode takes its category's (air, rail) and is refused otherwise", () => {
+    expect(defaultTransportMode("AIR")).toBe("AIR");
+    expect(defaultTransportMode("RAIL")).toBe("RAIL");
+    expect(defaultTransportMode("TAXI")).toBeNull();
+    const r = parseClaimForm([
+      ...header,
+      ...line(0, { ...base, categoryCode: "AIR", invoiceKind: "TRANSPORT_TICKET" }),
+      ...line(1, { ...base, categoryCode: "RAIL", invoiceKind: "TRANSPORT_TICKET" }),
+    ]);
+    expect(r.ok && r.value.lines.map((l) => l.transportMode)).toEqual(["AIR", "RAIL"]);
+    expect(parseClaimForm([...header, ...line(0, { ...base, categoryCode: "TAXI", invoiceKind: "TRANSPORT_TICKET" })])).toEqual({ ok: false, errors: { "lines.0.transportMode": "required" } });
+    expect(parseClaimForm([...header, ...line(0, { ...base, categoryCode: "AIR", invoiceKind: "TRANSPORT_TICKET", transportMode: "SPACE" })])).toEqual({
+      ok: false,
+      errors: { "lines.0.transportMode": "invalid" },
+    });
+  });
+
+  it("refuses a tax above the amount, a negative or malformed tax, an unknown invoice kind and a bad project code", () => {
+    const r = parseClaimForm([
+      ...header,
+      ["projectCode", "项目 一"],
+      ...line(0, { ...base, categoryCode: "HOTEL", invoiceKind: "SPECIAL_VAT", tax: "1090.01" }),
+      ...line(1, { ...base, categoryCode: "HOTEL", invoiceKind: "SPECIAL_VAT", tax: "-1" }),
+      ...line(2, { ...base, categoryCode: "HOTEL", invoiceKind: "SPECIAL_VAT", tax: "1.234" }),
+      ...line(3, { ...base, categoryCode: "HOTEL", invoiceKind: "PAPER" }),
+    ]);
+    expect(r).toEqual({
+      ok: false,
+      errors: {
+        projectCode: "bad_project_code",
+        "lines.0.tax": "tax_over_amount",
+        "lines.1.tax": "negative",
+        "lines.2.tax": "too_many_decimals",
+        "lines.3.invoiceKind": "invalid",
+      },
+    });
+    // The tax may equal the amount; a blank project code is none.
+    const ok = parseClaimForm([...header, ["projectCode", ""], ...line(0, { ...base, categoryCode: "HOTEL", invoiceKind: "SPECIAL_VAT", tax: "1090" })]);
+    expect(ok.ok && [ok.value.projectCode, ok.value.lines[0]!.taxMinor]).toEqual([null, 109000n]);
   });
 });
 
@@ -140,5 +204,15 @@ describe("checkClaimOrg", () => {
     expect(checkClaimOrg(choices, { companyId: "co-hk", departmentId: "dep-hk-ops" })).toEqual({ departmentId: "not_yours" });
     expect(checkClaimOrg(choices, { companyId: "co-hq", departmentId: "dep-sz-rd" })).toEqual({ departmentId: "not_in_company" });
     expect(checkClaimOrg([], { companyId: "co-hq", departmentId: "dep-sales" })).toEqual({ departmentId: "not_yours" });
+  });
+});
+
+describe("budgetExceededCells", () => {
+  it("keeps the refusal's well-formed cells and drops anything else", async () => {
+    const { budgetExceededCells } = await import("./claim-input");
+    const good = { cellId: "c1", period: "2026-12", departmentId: "d1", categoryCode: null, currency: "CNY", budgetMinor: "100000", consumedMinor: "90000", reservedMinor: "5000", requestedMinor: "20000", limitMinor: "110000" };
+    expect(budgetExceededCells({ cells: [good, { ...good, budgetMinor: "1e5" }, { ...good, currency: "cny" }, null, "x"] })).toEqual([good]);
+    expect(budgetExceededCells({ cells: [{ ...good, categoryCode: "MEAL", budgetMinor: 5n }] })).toEqual([{ ...good, categoryCode: "MEAL", budgetMinor: "5" }]);
+    expect(budgetExceededCells({})).toEqual([]);
   });
 });

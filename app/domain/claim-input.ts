@@ -11,6 +11,17 @@ export const MAX_LINES = 200;
 export type { FieldErrors } from "./app-error";
 import type { FieldErrors } from "./app-error";
 
+/** The invoice a line's receipt is (专票, 电子普票, 旅客运输票据, none): it decides the deductible input VAT. */
+export const INVOICE_KINDS = ["SPECIAL_VAT", "ORDINARY_E", "TRANSPORT_TICKET", "NONE"] as const;
+export type InvoiceKind = (typeof INVOICE_KINDS)[number];
+export const TRANSPORT_MODES = ["AIR", "RAIL", "ROAD", "WATER"] as const;
+export type TransportMode = (typeof TRANSPORT_MODES)[number];
+
+/** The mode a passenger ticket of this category most likely is (the form proposes it; the claimant may change it). */
+export function defaultTransportMode(categoryCode: string): TransportMode | null {
+  return categoryCode === "AIR" ? "AIR" : categoryCode === "RAIL" ? "RAIL" : null;
+}
+
 export type LineInput = {
   id?: string;
   spentOn: string;
@@ -20,6 +31,12 @@ export type LineInput = {
   currency: string;
   note: string;
   receiptIds: string[];
+  /** Absent: NONE (callers that predate the VAT fields). */
+  invoiceKind?: InvoiceKind;
+  /** The tax printed on the invoice, line currency; null when none is printed. */
+  taxMinor?: bigint | null;
+  /** Set for a TRANSPORT_TICKET only. */
+  transportMode?: TransportMode | null;
 };
 
 export type ClaimInput = {
@@ -27,7 +44,12 @@ export type ClaimInput = {
   companyId: string;
   departmentId: string;
   lines: LineInput[];
+  /** A project for the voucher's dimension; null = none. Absent: left as it is. */
+  projectCode?: string | null;
 };
+
+/** A project code: short, letters, digits and . _ - (it goes into ERP exports). */
+export const PROJECT_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 /** A company and department a claimant may file a claim for. */
 export type OrgChoice = { companyId: string; departmentId: string };
@@ -60,6 +82,9 @@ const LineSchema = z.object({
   currency: z.string().trim().toUpperCase().default(""),
   note: z.string().trim().max(1000, "too_long").default(""),
   receiptIds: z.array(z.string().max(64, "invalid")).default([]),
+  invoiceKind: z.string().trim().toUpperCase().default("NONE"),
+  tax: z.string().trim().default(""),
+  transportMode: z.string().trim().toUpperCase().default(""),
 });
 type RawLine = z.infer<typeof LineSchema>;
 
@@ -104,6 +129,12 @@ export const ClaimFormSchema = z
     purpose: z.string().trim().max(500, "too_long").default(""),
     companyId: z.string().trim().min(1, "required"),
     departmentId: z.string().trim().min(1, "required"),
+    projectCode: z
+      .string()
+      .trim()
+      .default("")
+      .refine((v) => v === "" || PROJECT_CODE_RE.test(v), "bad_project_code")
+      .transform((v) => (v === "" ? null : v.toUpperCase())),
     lines: LinesSchema,
   })
   .transform(({ intent, version, ...input }) => ({ intent, version, input: input satisfies ClaimInput }));
@@ -141,6 +172,23 @@ function parseLine(l: RawLine, errors: FieldErrors): LineInput {
     if (amount.ok) amountMinor = amount.minor;
     else errors.amount = amount.code === "empty" ? "required" : amount.code;
   }
+  const invoiceKind = (INVOICE_KINDS as readonly string[]).includes(l.invoiceKind) ? (l.invoiceKind as InvoiceKind) : "NONE";
+  if (invoiceKind !== l.invoiceKind) errors.invoiceKind = "invalid";
+  let taxMinor: bigint | null = null;
+  if (l.tax !== "" && isCurrencyCode(l.currency)) {
+    const tax = parseAmount(l.tax, l.currency);
+    if (!tax.ok) errors.tax = tax.code === "empty" ? "invalid" : tax.code;
+    else if (tax.minor < 0n) errors.tax = "negative";
+    else if (!errors.amount && tax.minor > amountMinor) errors.tax = "tax_over_amount";
+    else taxMinor = tax.minor;
+  }
+  let transportMode: TransportMode | null = null;
+  if (invoiceKind === "TRANSPORT_TICKET") {
+    const mode = l.transportMode || defaultTransportMode(l.categoryCode) || "";
+    if (!mode) errors.transportMode = "required";
+    else if (!(TRANSPORT_MODES as readonly string[]).includes(mode)) errors.transportMode = "invalid";
+    else transportMode = mode as TransportMode;
+  }
   return {
     id: l.id || undefined,
     spentOn: l.spentOn,
@@ -150,6 +198,9 @@ function parseLine(l: RawLine, errors: FieldErrors): LineInput {
     currency: l.currency,
     note: l.note,
     receiptIds: [...new Set(l.receiptIds)],
+    invoiceKind,
+    taxMinor,
+    transportMode,
   };
 }
 
@@ -183,7 +234,45 @@ export function validateForSubmit(facts: SubmitFacts): FieldErrors {
  * What the claim form's action answers when it refuses: each field's code by dotted path, and what the
  * form as a whole says (fix the fields; someone saved first; the claim is no longer editable).
  */
-export type ClaimFormReply = { errors: FieldErrors; formError?: "fix" | "stale" | "not_editable" };
+export type ClaimFormReply = { errors: FieldErrors; formError?: "fix" | "stale" | "not_editable" | "budget_exceeded"; budgetCells?: BudgetExceededCell[] };
+
+/** A cell the submission would take past the hard stop (AppError "budget_exceeded" details.cells; minor amounts as decimal strings). */
+export type BudgetExceededCell = {
+  cellId: string;
+  period: string;
+  departmentId: string;
+  categoryCode: string | null;
+  currency: string;
+  budgetMinor: string;
+  consumedMinor: string;
+  reservedMinor: string;
+  requestedMinor: string;
+  limitMinor: string;
+};
+
+/** The refusal's cells as the form shows them; anything malformed in the details is left out. */
+export function budgetExceededCells(details: Record<string, unknown>): BudgetExceededCell[] {
+  const cells = Array.isArray(details.cells) ? (details.cells as unknown[]) : [];
+  const str = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "bigint" ? String(v) : "");
+  return cells.flatMap((c): BudgetExceededCell[] => {
+    if (!c || typeof c !== "object") return [];
+    const o = c as Record<string, unknown>;
+    const cell = {
+      cellId: str(o.cellId),
+      period: str(o.period),
+      departmentId: str(o.departmentId),
+      categoryCode: o.categoryCode == null ? null : str(o.categoryCode),
+      currency: str(o.currency),
+      budgetMinor: str(o.budgetMinor),
+      consumedMinor: str(o.consumedMinor),
+      reservedMinor: str(o.reservedMinor),
+      requestedMinor: str(o.requestedMinor),
+      limitMinor: str(o.limitMinor),
+    };
+    const amountsOk = [cell.budgetMinor, cell.consumedMinor, cell.reservedMinor, cell.requestedMinor, cell.limitMinor].every((m) => /^-?\d+$/.test(m));
+    return amountsOk && /^[A-Z]{3}$/.test(cell.currency) ? [cell] : [];
+  });
+}
 
 /** The reply as the result Conform's `useForm({ lastResult })` shows beside each field (`lines[0].amount`). */
 export function claimFormResult(reply: ClaimFormReply | undefined): { status: "error"; error: Record<string, string[]> } | undefined {

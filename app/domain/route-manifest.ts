@@ -26,7 +26,8 @@ export type Scope =
   | "profile"
   | "board-token"
   | "board-links"
-  | "treasury";
+  | "treasury"
+  | "budgets";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -53,6 +54,9 @@ export const SCOPES: Record<Scope, string> = {
     "The board shows only the companies of the viewer, or of the link's maker that the maker still works for.",
   "board-links":
     "Board links: a supervisor or admin lists and revokes only the links they made or that show one of their companies (another's is not found); making one needs at least one company and a lifetime of 1–90 days.",
+  budgets:
+    "Budget cells: a manager sees the departments they head or whose people report to them; supervisors and admins the companies they are assigned to (user_company); a filter naming anything else shows nothing. " +
+    "Setting budgets, importing and the controls: admins, their companies only (another company is not found). Transfers: admins and supervisors of both cells' company; the requester never decides their own.",
   treasury:
     "Treasury works on the companies it is assigned to (user_company): their payment runs, payer accounts, statements and entries, employees' held bank-account changes and treasury settings. " +
     "Another company's run, account or entry is not found (404) and left out of lists; a statement naming an account outside them is refused whole. " +
@@ -149,6 +153,48 @@ export const ROUTE_MANIFEST = {
       why:
         "requireApprover before the form is read; decideApproval re-checks assignee, delegation and four eyes in the transaction (not_allowed, shown on the page); " +
         "a delegation goes only to an active manager of the same company for at most 90 days; revoke ends only the caller's own delegation.",
+    },
+  },
+  "budgets._index": {
+    path: "/budgets",
+    loader: {
+      callers: ["MANAGER", "SUPERVISOR", "ADMIN"],
+      scope: "budgets",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole MANAGER, SUPERVISOR or ADMIN; listBudgetCells shows only the caller's departments (head or line manager) and companies (user_company).",
+    },
+  },
+  "budgets.manage": {
+    path: "/budgets/manage",
+    loader: { callers: ["ADMIN"], scope: "budgets", outOfScope: "filtered", anonymous: "sign-in", why: "requireRole ADMIN; only the companies in the caller's user_company are offered." },
+    action: {
+      callers: ["ADMIN"],
+      scope: "budgets",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN before the form is read; setBudgetCell, saveBudgetControls and the import check the company is one of the caller's (not_found otherwise); every change audited.",
+    },
+  },
+  "budgets.preview": {
+    path: "/budgets/preview",
+    loader: {
+      callers: "signed-in",
+      scope: "profile",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireUser; budgetLineNotes answers only for a company and department the caller's profile lets them file claims for (checkClaimOrg), 404 otherwise. Read-only.",
+    },
+  },
+  "budgets.transfers": {
+    path: "/budgets/transfers",
+    loader: { callers: OVERSEERS, scope: "budgets", outOfScope: "filtered", anonymous: "sign-in", why: "requireRole ADMIN or SUPERVISOR; cells and transfers of the caller's companies only (user_company)." },
+    action: {
+      callers: OVERSEERS,
+      scope: "budgets",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN or SUPERVISOR before the form is read; a cell or transfer of another company is refused (unknown_cell / not_found); the requester cannot decide their own transfer (four_eyes); audited.",
     },
   },
   "board.events": {

@@ -95,6 +95,9 @@ export function lineColumns(l: Omit<LineInput, "id" | "receiptIds">, position: n
     amountMinor: l.amountMinor,
     currency: l.currency,
     note: l.note,
+    invoiceKind: l.invoiceKind ?? "NONE",
+    taxMinor: l.taxMinor ?? null,
+    transportMode: l.invoiceKind === "TRANSPORT_TICKET" ? (l.transportMode ?? null) : null,
   };
 }
 
@@ -176,6 +179,7 @@ export async function saveClaim({
         purpose: input.purpose,
         companyId: input.companyId,
         departmentId: input.departmentId,
+        ...(input.projectCode !== undefined ? { projectCode: input.projectCode } : {}),
         version: { increment: 1 },
         ...(submit ? { status, submittedAt: new Date() } : {}),
       },

@@ -110,6 +110,9 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     approvedMinor: l.approvedMinor,
     note: l.note,
     receiptIds: l.receipts.map((r) => r.receiptId),
+    invoiceKind: l.invoiceKind,
+    taxMinor: l.taxMinor,
+    transportMode: l.transportMode,
   }));
   const receipts: ClaimReceipt[] = claim.receipts.map((r) => {
     const file = storedFileState(r.file);
@@ -135,6 +138,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     status: claim.status,
     version: claim.version,
     purpose: claim.purpose,
+    projectCode: claim.projectCode,
     submittedAt: claim.submittedAt,
     createdAt: claim.createdAt,
     updatedAt: claim.updatedAt,

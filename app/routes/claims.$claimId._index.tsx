@@ -114,6 +114,7 @@ export default function ClaimDetailPage() {
           <div><dt>{t("detail.claimant")}</dt><dd>{claim.claimant.name}</dd></div>
           <div><dt>{t("detail.company")}</dt><dd>{localName(claim.company, locale)}</dd></div>
           <div><dt>{t("detail.department")}</dt><dd>{localName(claim.department, locale)}</dd></div>
+          {claim.projectCode ? <div><dt>{t("vat.project", { ns: "budgets" })}</dt><dd className="mono" data-testid="claim-project">{claim.projectCode}</dd></div> : null}
           <div><dt>{t("detail.submitted")}</dt><dd>{claim.submittedAt ? formatDateTime(claim.submittedAt, locale, timeZone) : "—"}</dd></div>
           <div>
             <dt>{t("detail.totals")}</dt>

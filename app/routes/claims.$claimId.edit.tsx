@@ -6,6 +6,7 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError } from "~/components/field-error";
+import { BudgetRefusal } from "~/components/budget-refusal";
 import { ClaimReturnNotice } from "~/components/claim-return-notice";
 import { LinesEditor } from "~/components/lines-editor";
 import { OrgFields } from "~/components/org-fields";
@@ -14,7 +15,7 @@ import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { usePollWhile } from "~/components/use-poll-while";
 import { isAppError } from "~/domain/app-error";
-import { claimFieldErrors, claimFormResult, ClaimFormSchema, exceedsLineIndex, type ClaimFormReply } from "~/domain/claim-input";
+import { budgetExceededCells, claimFieldErrors, claimFormResult, ClaimFormSchema, exceedsLineIndex, type ClaimFormReply } from "~/domain/claim-input";
 import { assertReceiptsEditable, discardDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { latestReturnNotice } from "~/models/claim-return.server";
@@ -77,6 +78,8 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<C
     return redirect(submit ? `/claims/${claimId}` : `/claims/${claimId}/edit?saved=1`);
   } catch (err) {
     if (isAppError(err, "stale", "not_editable")) return { errors: {}, formError: err.code };
+    // The hard stop (the budget ledger's refusal on submit): the numbers per cell, shown above the form.
+    if (isAppError(err, "budget_exceeded")) return { errors: {}, formError: "budget_exceeded", budgetCells: budgetExceededCells(err.details) };
     if (isAppError(err, "invalid")) return { errors: err.fieldErrors, formError: "fix" };
     throwAsResponse(err);
   }
@@ -112,7 +115,9 @@ export default function EditClaim() {
         <Link to={`/claims/${claim.id}`}>{claim.number}</Link>
       </div>
       {returnNotice ? <ClaimReturnNotice notice={returnNotice} timeZone={timeZone} /> : null}
-      {formError ? (
+      {formError === "budget_exceeded" ? (
+        <BudgetRefusal cells={result?.budgetCells ?? []} options={options} />
+      ) : formError ? (
         <p className="form-error" role="alert" data-testid="form-error">
           {t(formError === "fix" ? "edit.fixErrors" : formError === "stale" ? "edit.stale" : "edit.notEditable")}
         </p>
@@ -129,6 +134,11 @@ export default function EditClaim() {
         <div className="grid-2">
           <OrgFields options={options} companyId={org.companyId} departmentId={org.departmentId} errors={errors} />
         </div>
+        <label className="field" style={{ maxWidth: "16rem" }}>
+          <span>{t("claimForm.projectCode", { ns: "budgets" })}</span>
+          <input name="projectCode" defaultValue={claim.projectCode ?? ""} maxLength={32} placeholder={t("claimForm.projectHint", { ns: "budgets" })} aria-invalid={errors.projectCode ? true : undefined} />
+          <FieldError errors={errors.projectCode} name="projectCode" ns="claims" prefix="error" />
+        </label>
       </Form>
       <ReceiptPanel claimId={claim.id} receipts={claim.receipts} lineLabels={lineLabels} editable maxUploadMb={maxUploadMb} maxPdfPages={maxPdfPages} timeZone={timeZone} />
       <LinesEditor

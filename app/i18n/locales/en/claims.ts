@@ -116,6 +116,9 @@ export default {
     unknown: "The file could not be processed.",
   },
   error: {
+    tax_over_amount: "The tax cannot be more than the amount.",
+    negative: "Cannot be negative.",
+    bad_project_code: "Letters, digits and . _ - only, at most 32.",
     required: "Required.",
     too_long: "Too long.",
     invalid: "Not valid.",

@@ -116,6 +116,9 @@ export default {
     unknown: "文件无法处理。",
   },
   error: {
+    tax_over_amount: "税额不能大于金额。",
+    negative: "不能为负数。",
+    bad_project_code: "只能包含字母、数字及 . _ -，最多 32 个字符。",
     required: "必填。",
     too_long: "内容过长。",
     invalid: "无效。",
