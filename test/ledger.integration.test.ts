@@ -14,6 +14,8 @@ import { exportVouchers, recordErpNumbers } from "~/models/ledger-export.server"
 import { closePeriod, listPeriods } from "~/models/ledger-periods.server";
 import { insertVoucherDrafts, pendingPostings, postClaimVoucher, postClaimVouchers, postPendingVouchers, reverseVoucher } from "~/models/ledger-posting.server";
 import { markPaymentsFailed, markPaymentsPaid } from "~/models/payment-outcomes.server";
+import { decideReview } from "~/models/review.server";
+import { postClaimVoucherHandler } from "~/jobs/ledger-post-claim";
 import type { Role } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { setupLedger } from "../fixtures/ledger";
@@ -168,6 +170,34 @@ describe("claim vouchers", () => {
     const sweep = await postPendingVouchers(prisma, { companyIds: [o.company.id] });
     expect(sweep.failed).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, code: "ledger_unmapped" })]);
     expect(await prisma.voucher.count({ where: { companyId: o.company.id } })).toBe(0);
+  });
+});
+
+describe("the approval hook", () => {
+  it("an accountant's approval puts the voucher job in the outbox; the job posts it once and is done", async () => {
+    const o = await ledgerOrg();
+    const code = `G${randomUUID().slice(0, 8).toUpperCase()}`;
+    const group = await prisma.processingGroup.create({ data: { id: randomUUID(), code, name: `Group ${code}`, nameZh: `组 ${code}` } });
+    await prisma.groupMember.create({ data: { groupId: group.id, userId: o.accountant.id } });
+    const claimant = await makeUser(o, ["EMPLOYEE"]);
+    const claim = await prisma.claim.create({
+      data: { id: randomUUID(), number: `LED-${code}`, claimantId: claimant.id, companyId: o.company.id, departmentId: o.department.id, purpose: "客户拜访", status: "IN_REVIEW", version: 4, groupId: group.id },
+    });
+    await prisma.claimLine.create({ data: { id: randomUUID(), claimId: claim.id, position: 1, spentOn: new Date("2026-11-24T00:00:00Z"), categoryCode: "TAXI", merchant: "滴滴", amountMinor: 6_600n, currency: "CNY" } });
+    const taskId = randomUUID();
+    await prisma.task.create({ data: { id: taskId, claimId: claim.id, type: "REVIEW", status: "IN_PROGRESS", groupId: group.id, assigneeId: o.accountant.id, claimVersion: 3, startedAt: new Date() } });
+
+    await decideReview({ viewer: { id: o.accountant.id, roles: ["EMPLOYEE", "ACCOUNTANT"] }, taskId, claimVersion: 4, decision: "approve" });
+    const job = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobKey: `ledger-claim-${claim.id}` } });
+    expect([job.queue, job.jobName, job.payload]).toEqual(["ledger", "post-claim-voucher", { claimId: claim.id }]);
+
+    const first = await postClaimVoucherHandler.run({ claimId: claim.id }, { jobId: job.jobKey });
+    expect(first.status).toBe("posted");
+    expect((await prisma.outboxEvent.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("DONE");
+    // Delivered twice (BullMQ is at-least-once): still one voucher.
+    expect((await postClaimVoucherHandler.run({ claimId: claim.id }, { jobId: job.jobKey })).status).toBe("exists");
+    const vouchers = await prisma.voucher.findMany({ where: { claimId: claim.id } });
+    expect(vouchers.map((v) => [v.totalMinor, v.voucherDate.toISOString().slice(0, 10)])).toEqual([[6_600n, today()]]);
   });
 });
 
