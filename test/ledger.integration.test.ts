@@ -135,7 +135,8 @@ describe("claim vouchers", () => {
     const { claim } = await createApprovedClaim(o, 1n);
     await prisma.claim.update({ where: { id: claim.id }, data: { projectCode: "PRJ-7" } });
     await prisma.claimLine.deleteMany({ where: { claimId: claim.id } });
-    const line = (position: number, data: Record<string, unknown>) => ({ id: randomUUID(), claimId: claim.id, position, spentOn: new Date("2026-11-20T00:00:00Z"), merchant: "m", ...data });
+    type LineData = { categoryCode: string; amountMinor: bigint; currency: string; invoiceKind?: string; taxMinor?: bigint; transportMode?: string; approvedMinor?: bigint };
+    const line = (position: number, data: LineData) => ({ id: randomUUID(), claimId: claim.id, position, spentOn: new Date("2026-11-20T00:00:00Z"), merchant: "m", ...data });
     await prisma.claimLine.createMany({
       data: [
         line(1, { categoryCode: "OFFICE", amountMinor: 11_300n, currency: "CNY", invoiceKind: "SPECIAL_VAT", taxMinor: 1_300n, approvedMinor: 5_650n }),
