@@ -32,6 +32,7 @@ import { seedPay } from "./seed/pay";
 import { seedQa } from "./seed/qa";
 import { seedTreasuryAccounts } from "./seed/treasury-accounts";
 import { seedTreasuryRuns } from "./seed/treasury-runs";
+import { seedBudgetsAndLedger } from "./seed/budgets-ledger";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -491,6 +492,7 @@ async function main(): Promise<void> {
     await seedPay(prisma);
     await seedTreasuryAccounts(prisma, { now, passwordHash: await hashPassword(DEMO_PASSWORD) });
     await seedTreasuryRuns(prisma, { now });
+    await seedBudgetsAndLedger(prisma, { now });
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));

@@ -38,7 +38,7 @@ export async function loadClaimFacts(tx: Tx, claimId: string) {
     },
   });
   const items = claim.lines.map((l) => ({ minor: l.amountMinor, currency: l.currency, onDate: isoDate(l.spentOn) }));
-  const rateFor = await rateLookupFor(items, claim.company.currency);
+  const rateFor = await rateLookupFor(items, claim.company.currency, tx);
   const totalCompanyMinor = totalIn(items, claim.company.currency, rateFor).total.minor;
   const receiptPages = claim.lines.reduce((n, l) => n + l.receipts.reduce((m, r) => m + (r.receipt.file.pageCount ?? 1), 0), 0);
   const complexity = complexityBand({

@@ -181,12 +181,18 @@ export async function saveClaim({
         departmentId: input.departmentId,
         ...(input.projectCode !== undefined ? { projectCode: input.projectCode } : {}),
         version: { increment: 1 },
-        ...(submit ? { status, submittedAt: new Date() } : {}),
+        // Reset until the reservation below names this round's budget owners.
+        ...(submit ? { status, submittedAt: new Date(), budgetApproverIds: [] } : {}),
       },
       select: { version: true },
     });
-    // Before the first audit event: the cells are locked before the audit chain, in every transaction.
+    // A month-end rush queues every submission of a hot budget cell on the cell's lock, and every audited
+    // change on the audit chain's head (held from the first event to the commit). So the slow part — the
+    // approval task with the claim's facts — comes first, then the cells are locked and reserved (before
+    // the chain, in every transaction), and the audit events come last.
+    if (submit) await openApprovalTask(tx, claimId, updated.version);
     const budget = submit ? await reserveForSubmission(tx, { claimId, version: updated.version, actorId: viewer.id }) : null;
+    if (budget && budget.approverIds.length > 0) await assignBudgetOwnerIfNobodyElse(tx, claimId, budget.approverIds[0]!);
     await recordAudit(tx, {
       claimId,
       actorId: viewer.id,
@@ -194,7 +200,6 @@ export async function saveClaim({
       data: { lines: input.lines.length },
     });
     if (submit) {
-      await openApprovalTask(tx, claimId, updated.version);
       await recordAudit(tx, {
         claimId,
         actorId: viewer.id,
@@ -206,6 +211,14 @@ export async function saveClaim({
     }
     return { status, version: updated.version, budget };
   }, SUBMIT_TX);
+}
+
+/**
+ * The first approval step was opened before the budget owners were known: when nobody else can approve
+ * (no manager, no head), the first budget owner takes it.
+ */
+async function assignBudgetOwnerIfNobodyElse(tx: Tx, claimId: string, ownerId: string): Promise<void> {
+  await tx.task.updateMany({ where: { claimId, type: "MANAGER_APPROVAL", status: "OPEN", step: 1, assigneeId: null }, data: { assigneeId: ownerId } });
 }
 
 /**
