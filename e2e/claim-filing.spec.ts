@@ -164,9 +164,40 @@ test("the line manager approves from the approvals inbox and the claim is routed
   await login(accountant, "accountant@demo.af");
   await takeNextTask(accountant, claimNumber);
   await accountant.screenshot({ path: "test-results/workstation-en.png", fullPage: true });
+  // Approving less: more than claimed is refused at the line, then 40.00 of the taxi's 45.50 is approved.
+  const approved = accountant.getByTestId("approved-amount");
+  await expect(approved).toHaveCount(2);
+  await expect(approved.first()).toHaveValue("45.50");
+  await accountant.getByLabel("and take next").uncheck();
+  await approved.first().fill("46.00");
+  await accountant.getByTestId("approve").click();
+  await expect(accountant.getByTestId("decision-error")).toContainText("An approved amount needs fixing");
+  await expect(accountant.locator(".ws-approved .field-error").first()).toHaveText("At most the claimed amount.");
+  await approved.first().fill("40.00");
   await accountant.getByTestId("approve").click();
   await expect(accountant).toHaveURL(/\/queue/);
   await accountantContext.close();
   await page.reload();
   await expect(page.locator(".page-head .badge")).toHaveText("Approved");
+  await expect(page.getByTestId("line-approved")).toHaveCount(1);
+  await expect(page.getByTestId("line-approved")).toContainText("approved: CN¥40.00");
+});
+
+test("the claimant withdraws a submitted claim: its approval is gone from the manager's inbox (zh-CN)", async ({ page, browser }) => {
+  await login(page, "employee@demo.af", "zh-CN");
+  await fileClaim(page, "zh-CN", "撤回测试");
+  const claimNumber = await claimNumberOf(page);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByTestId("withdraw-claim").click();
+  await expect(page.locator(".page-head .badge")).toHaveText("已撤回");
+  await expect(page.getByTestId("withdrawn-notice")).toBeVisible();
+  await expect(page.getByTestId("timeline")).toContainText("申请人已撤回");
+  await expect(page.getByTestId("withdraw-claim")).toHaveCount(0);
+
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await login(manager, "manager@demo.af", "zh-CN");
+  await manager.goto("/approvals");
+  await expect(manager.getByTestId("approval-item").filter({ hasText: claimNumber })).toHaveCount(0);
+  await managerContext.close();
 });

@@ -5,7 +5,9 @@
  * and claims locking cells in opposite orders never deadlock.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PrismaClient } from "~/generated/prisma/client";
 import { AppError, isAppError } from "~/domain/app-error";
 import type { LineInput } from "~/domain/claim-input";
 import { decideApproval, listApprovals } from "~/models/approval.server";
@@ -60,9 +62,9 @@ function input(employee: { companyId: string; departmentId: string }, receiptId:
   };
 }
 
-async function submit(employee: { id: string; roles: string[]; companyId: string; departmentId: string }, lines: DraftLine[], d?: Awaited<ReturnType<typeof draft>>) {
+async function submit(employee: { id: string; roles: string[]; companyId: string; departmentId: string }, lines: DraftLine[], d?: Awaited<ReturnType<typeof draft>>, db?: PrismaClient) {
   const { claimId, version, receiptId } = d ?? (await draft(employee));
-  const result = await saveClaim({ viewer: employee as never, claimId, version, submit: true, input: input(employee, receiptId, lines) });
+  const result = await saveClaim({ viewer: employee as never, claimId, version, submit: true, input: input(employee, receiptId, lines), db });
   return { claimId, receiptId, ...result };
 }
 
@@ -85,6 +87,14 @@ async function toReview(o: BudgetOrg, claimId: string) {
 }
 
 describe("budget ledger", () => {
+  // Fifty connections, so fifty submissions really run at once (the app's client has a pool of ten).
+  let wide: PrismaClient;
+  beforeAll(() => {
+    wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.APP_DATABASE_URL, max: 50 }) });
+  });
+  afterAll(async () => {
+    await wide.$disconnect();
+  });
   beforeAll(async () => {
     for (const [code, name, nameZh] of [
       ["TAXI", "Taxi", "出租车"],
@@ -328,7 +338,8 @@ describe("budget ledger", () => {
     await submit(o.employee, [{ minor: 100_000n }]); // 100 %: 10,000 minor left below the 110 % stop
     const drafts = [];
     for (let i = 0; i < 50; i++) drafts.push(await draft(o.employee));
-    const results = await Promise.allSettled(drafts.map((d) => submit(o.employee, [{ minor: 1_000n }], d)));
+    await Promise.all(Array.from({ length: 50 }, () => wide.$queryRaw`SELECT 1`));
+    const results = await Promise.allSettled(drafts.map((d) => submit(o.employee, [{ minor: 1_000n }], d, wide)));
     const passed = results.filter((r) => r.status === "fulfilled");
     const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     expect(refused.every((e) => isAppError(e, "budget_exceeded")), String(refused.find((e) => !isAppError(e, "budget_exceeded")))).toBe(true);
@@ -349,7 +360,7 @@ describe("budget ledger", () => {
     for (let i = 0; i < 30; i++) drafts.push(await draft(o.employee));
     const results = await Promise.allSettled(
       drafts.map((d, i) =>
-        submit(o.employee, i % 2 === 0 ? [{ minor: 100n, categoryCode: "TAXI" }, { minor: 200n, categoryCode: "MEAL" }] : [{ minor: 200n, categoryCode: "MEAL" }, { minor: 100n, categoryCode: "TAXI" }], d),
+        submit(o.employee, i % 2 === 0 ? [{ minor: 100n, categoryCode: "TAXI" }, { minor: 200n, categoryCode: "MEAL" }] : [{ minor: 200n, categoryCode: "MEAL" }, { minor: 100n, categoryCode: "TAXI" }], d, wide),
       ),
     );
     const failures = results.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : []));

@@ -70,6 +70,17 @@ describe("payment runs", () => {
     expect((await refusal(releaseRun(o.approver, runId), AppError)).code).toBe("stale");
   });
 
+  it("pays what the accountant approved: a line approved below its amount is paid at the approved amount", async () => {
+    const o = await createTreasuryOrg({ connector: "file" });
+    const a = await createApprovedClaim(o, 12_345n);
+    await prisma.claimLine.updateMany({ where: { claimId: a.claim.id }, data: { approvedMinor: 10_000n } });
+    const queue = await paymentQueue(o.preparer);
+    expect(queue.eligible).toEqual([{ companyId: o.company.id, companyName: o.company.name, currency: "CNY", count: 1, totalMinor: "10000" }]);
+    const { runs } = await prepareRuns(o.preparer, { valueDate: inDays(1) });
+    const run = await prisma.paymentRun.findUniqueOrThrow({ where: { id: runs[0]!.id }, include: { payments: true } });
+    expect([run.totalMinor, run.payments.map((p) => p.amountMinor)]).toEqual([10_000n, [10_000n]]);
+  });
+
   it("host-to-host: release puts one send job in the outbox and leaves the transmission to the worker", async () => {
     const o = await createTreasuryOrg({ connector: "host-to-host" });
     await createApprovedClaim(o, 8_800n);

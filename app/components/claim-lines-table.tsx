@@ -69,12 +69,14 @@ export function ClaimLinesTable({
                 <LineInvoice line={l} />
               </td>
               <td data-label={t("field.amount")} className="num">
-                {formatMoney(l.amount, locale)}
-                {l.approvedMinor !== null && l.approvedMinor < l.amount.minor ? (
-                  <div className="small approved-less" data-testid="line-approved">
-                    {t("detail.approved", { amount: formatMoney({ minor: l.approvedMinor, currency: l.amount.currency }, locale) })}
-                  </div>
-                ) : null}
+                <span className="amount-stack">
+                  {formatMoney(l.amount, locale)}
+                  {l.approvedMinor !== null && l.approvedMinor < l.amount.minor ? (
+                    <span className="small approved-less" data-testid="line-approved">
+                      {t("detail.approved", { amount: formatMoney({ minor: l.approvedMinor, currency: l.amount.currency }, locale) })}
+                    </span>
+                  ) : null}
+                </span>
               </td>
               <td data-label={t("field.receipts")}>
                 <span className="line-thumbs">
