@@ -42,7 +42,10 @@ export const SCOPES: Record<Scope, string> = {
   approval:
     "Approval tasks assigned to the caller or to a manager who delegated to them today; admins also tasks nobody can approve. A decision on another task is refused with a message.",
   groups: "Accountants see the queues of the processing groups they belong to; supervisors and admins every group.",
-  companies: "Supervisors and admins see the tasks of claims of the companies they are assigned to (user_company).",
+  companies:
+    "Supervisors and admins see the tasks of claims of the companies they are assigned to (user_company). " +
+    "The ledger (vouchers, periods, exports, chart of accounts and mappings): accountants, supervisors and admins read the books of the companies they are assigned to (user_company); " +
+    "another company's voucher or export is not found (404) and left out of lists, and a command naming another company is refused as not found.",
   profile:
     "A claim's company and department come from the claimant's profile: their own department and their further department memberships (user_department), each with its company; any other pair is refused with a field error and nothing is made.",
   "board-token":
@@ -76,6 +79,7 @@ export type Handler = {
 export type RouteEntry = { path: string; loader?: Handler; action?: Handler };
 
 const OVERSEERS = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
+const LEDGER_READERS = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 
 /** Keyed by the route file's name without `.tsx`. */
 export const ROUTE_MANIFEST = {
@@ -239,6 +243,36 @@ export const ROUTE_MANIFEST = {
       outOfScope: 404,
       anonymous: 401,
       why: "Tiles, thumbnails and originals: findViewableReceiptFile applies claim visibility (cached a few seconds per viewer and receipt).",
+    },
+  },
+  "ledger._index": {
+    path: "/ledger",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; listVouchers reads only the companies in the caller's user_company (a ?company= outside them shows nothing).",
+    },
+  },
+  "ledger.vouchers.$voucherId": {
+    path: "/ledger/vouchers/:voucherId",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; voucherDetail answers null for a voucher of a company outside the caller's user_company: 404.",
+    },
+  },
+  "ledger.periods": {
+    path: "/ledger/periods",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; listPeriodsWithCounts reads only the caller's companies (user_company).",
     },
   },
   locale: {

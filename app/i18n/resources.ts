@@ -32,8 +32,10 @@ import enRematch from "./locales/en/rematch";
 import zhRematch from "./locales/zh-CN/rematch";
 import enSettlement from "./locales/en/settlement";
 import zhSettlement from "./locales/zh-CN/settlement";
+import enLedger from "./locales/en/ledger";
+import zhLedger from "./locales/zh-CN/ledger";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, ledger: enLedger },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, ledger: zhLedger },
 } as const;

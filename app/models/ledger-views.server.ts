@@ -280,3 +280,14 @@ export async function listExports(actor: Actor, companyId?: string | null, take 
     createdAt: r.created_at.toISOString(),
   }));
 }
+
+/**
+ * The claim page's vouchers panel: the claim's vouchers (for anyone who may see the claim — the caller
+ * checked that) and whether the viewer may open them (a ledger reader of the claim's company).
+ */
+export async function claimVoucherPanel(actor: Actor, claim: { id: string; companyId: string }): Promise<{ vouchers: ClaimVoucherItem[]; linkable: boolean }> {
+  const vouchers = await claimVouchers(prisma, claim.id);
+  if (vouchers.length === 0 || !hasRole(actor, ...LEDGER_ROLES)) return { vouchers, linkable: false };
+  const assigned = await prisma.userCompany.count({ where: { userId: actor.id, companyId: claim.companyId } });
+  return { vouchers, linkable: assigned > 0 };
+}
