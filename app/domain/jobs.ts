@@ -16,6 +16,8 @@ export const QUEUES = {
   metrics: "metrics",
   /** Payment runs to the bank and their status (workers/payments.ts); bank-account changes coming due. */
   payments: "payments",
+  /** Vouchers for the ledger: approved claims, payments booked paid or returned (workers/ledger.ts). */
+  ledger: "ledger",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -124,5 +126,23 @@ export const JOBS = {
     name: "payments-sweep",
     payload: z.object({}).default({}),
     key: () => "payments-sweep",
+  }),
+  /** An approved claim's expense voucher (idempotent by the voucher's source key): once per claim. */
+  postClaimVoucher: defineJob({
+    queue: QUEUES.ledger,
+    name: "post-claim-voucher",
+    payload: z.object({ claimId: z.string().min(1) }),
+    key: (p) => `ledger-claim-${p.claimId}`,
+  }),
+  /**
+   * Everything the ledger still owes (claims without a live voucher, payments booked paid, payments returned
+   * after they were booked): a scheduler, and put in the outbox by the payment outcomes with a `slot` (the
+   * minute), so a statement settling thousands of payments queues one sweep, not thousands.
+   */
+  ledgerSweep: defineJob({
+    queue: QUEUES.ledger,
+    name: "ledger-sweep",
+    payload: z.object({ slot: z.string().min(1).default("scheduled") }).default({ slot: "scheduled" }),
+    key: (p) => (p.slot === "scheduled" ? "ledger-sweep" : `ledger-sweep-${p.slot}`),
   }),
 } as const;
