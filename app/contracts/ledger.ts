@@ -91,3 +91,21 @@ export type ExportRow = {
   createdBy: string | null;
   createdAt: string;
 };
+
+/** An approved claim or paid payment without its voucher, and why (app/models/ledger-posting.server.ts pendingPostings). */
+export type PendingRow = {
+  source: string;
+  kind: string;
+  companyId: string;
+  claimId: string | null;
+  claimNumber: string | null;
+  date: string | null;
+  period: string | null;
+  totalMinor: string | null;
+  currency: string | null;
+  status: "ready" | "ledger_unmapped";
+  missing: (
+    | { kind: "mapping"; purpose: string; categoryCode?: string; department?: string | null; payerAccount?: string | null }
+    | { kind: "rate"; currency: string; to: string; onDate: string }
+  )[];
+};

@@ -264,6 +264,23 @@ export const ROUTE_MANIFEST = {
       anonymous: "sign-in",
       why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; voucherDetail answers null for a voucher of a company outside the caller's user_company: 404.",
     },
+    action: {
+      callers: ["ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Reverse: requireRole ADMIN, then voucherDetail (another company's voucher is 404) before the form is read; reverseVoucher refuses a reversal, a voucher reversed already, and audits.",
+    },
+  },
+  "ledger.pending": {
+    path: "/ledger/pending",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; pendingView runs pendingPostings over the caller's companies only (user_company).",
+    },
   },
   "ledger.periods": {
     path: "/ledger/periods",

@@ -4,7 +4,7 @@
  * assigned to (user_company); a voucher of another company is not found. The commands (posting, reversal,
  * closing, exports, chart of accounts) live in app/models/ledger-*.server.ts.
  */
-import type { ClaimVoucherItem, ExportRow, LedgerCompany, PeriodRow, VoucherDetail, VoucherLineView, VoucherPage, VoucherRef } from "~/contracts/ledger";
+import type { ClaimVoucherItem, ExportRow, PendingRow, LedgerCompany, PeriodRow, VoucherDetail, VoucherLineView, VoucherPage, VoucherRef } from "~/contracts/ledger";
 import type { Actor } from "~/domain/actor";
 import { hasRole } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
@@ -12,6 +12,7 @@ import { isoDate } from "~/domain/calendar-date";
 import { parseLedgerSearch, voucherLabel, type VoucherKind } from "~/domain/ledger-display";
 import { Prisma } from "~/generated/prisma/client";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
+import { pendingPostings } from "./ledger-posting.server";
 
 export const LEDGER_ROLES = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const;
 export const VOUCHER_PAGE_SIZE = 50;
@@ -290,4 +291,60 @@ export async function claimVoucherPanel(actor: Actor, claim: { id: string; compa
   if (vouchers.length === 0 || !hasRole(actor, ...LEDGER_ROLES)) return { vouchers, linkable: false };
   const assigned = await prisma.userCompany.count({ where: { userId: actor.id, companyId: claim.companyId } });
   return { vouchers, linkable: assigned > 0 };
+}
+
+/**
+ * The exceptions list: what the ledger sweep has not posted for the viewer's companies and why, with claim
+ * numbers and the names of the departments and payer accounts a missing mapping is for. At most `limit` rows.
+ */
+export async function pendingView(actor: Actor, limit = 500): Promise<{ rows: PendingRow[]; truncated: boolean }> {
+  const companyIds = await ledgerCompanyIds(prisma, actor);
+  if (companyIds.length === 0) return { rows: [], truncated: false };
+  const pending = await pendingPostings(prisma, companyIds, { limit: limit + 1 });
+  const items = pending.slice(0, limit);
+  const claimIds = [...new Set(items.map((p) => p.claimId).filter((x): x is string => !!x))];
+  const paymentIds = items.filter((p) => !p.claimId && p.paymentId).map((p) => p.paymentId!);
+  const departmentIds = new Set<string>();
+  const payerIds = new Set<string>();
+  for (const p of items)
+    for (const m of p.missing) {
+      if (m.kind === "mapping" && m.purpose === "EXPENSE" && m.departmentId) departmentIds.add(m.departmentId);
+      if (m.kind === "mapping" && m.purpose === "BANK_CLEARING") payerIds.add(m.payerAccountId);
+    }
+  const [claims, payments, departments, payers] = await Promise.all([
+    prisma.claim.findMany({ where: { id: { in: claimIds } }, select: { id: true, number: true } }),
+    prisma.payment.findMany({ where: { id: { in: paymentIds } }, select: { id: true, claimId: true, claim: { select: { number: true } } } }),
+    prisma.department.findMany({ where: { id: { in: [...departmentIds] } }, select: { id: true, code: true } }),
+    prisma.payerAccount.findMany({ where: { id: { in: [...payerIds] } }, select: { id: true, name: true } }),
+  ]);
+  const claimNumber = new Map(claims.map((c) => [c.id, c.number]));
+  const paymentClaim = new Map(payments.map((p) => [p.id, { id: p.claimId, number: p.claim.number }]));
+  const department = new Map(departments.map((d) => [d.id, d.code]));
+  const payer = new Map(payers.map((p) => [p.id, p.name]));
+  const rows: PendingRow[] = items.map((p) => {
+    const viaPayment = !p.claimId && p.paymentId ? paymentClaim.get(p.paymentId) : undefined;
+    const claimId = p.claimId ?? viaPayment?.id ?? null;
+    return {
+      source: p.source,
+      kind: p.kind,
+      companyId: p.companyId,
+      claimId,
+      claimNumber: claimId ? (claimNumber.get(claimId) ?? viaPayment?.number ?? null) : null,
+      date: p.date,
+      period: p.period,
+      totalMinor: p.totalMinor === null ? null : p.totalMinor.toString(),
+      currency: p.currency,
+      status: p.status,
+      missing: p.missing.map((m) =>
+        m.kind === "rate"
+          ? m
+          : m.purpose === "EXPENSE"
+            ? { kind: "mapping" as const, purpose: m.purpose, categoryCode: m.categoryCode, department: m.departmentId ? (department.get(m.departmentId) ?? m.departmentId) : null }
+            : m.purpose === "BANK_CLEARING"
+              ? { kind: "mapping" as const, purpose: m.purpose, payerAccount: payer.get(m.payerAccountId) ?? m.payerAccountId }
+              : { kind: "mapping" as const, purpose: m.purpose },
+      ),
+    };
+  });
+  return { rows, truncated: pending.length > limit };
 }

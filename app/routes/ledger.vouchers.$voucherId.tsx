@@ -1,15 +1,21 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FieldError } from "~/components/field-error";
 import { CompanyName, LedgerTabs } from "~/components/ledger-nav";
 import { VoucherLinesTable } from "~/components/ledger-voucher-lines";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
+import { ReverseVoucherSchema } from "~/domain/ledger-forms";
+import { reverseVoucher } from "~/models/ledger-posting.server";
 import { voucherDetail } from "~/models/ledger-views.server";
-import { throwAsResponse } from "~/utils/app-error.server";
+import { replyWithError, throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate, formatDateTime } from "~/utils/format";
+import { parseForm, replyReason } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.voucher.label ?? "Voucher"} · Accounting Factory` }];
 
@@ -26,11 +32,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
+/** ADMIN: a red reversal of a voucher of their companies (another company's is 404 before the form is read). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "ADMIN");
+  const voucher = await voucherDetail(user, params.voucherId ?? "");
+  if (!voucher) throw new Response("Not found", { status: 404 });
+  const submission = parseForm(await request.formData(), ReverseVoucherSchema);
+  if (submission.status !== "success") return submission.reply();
+  try {
+    const { reversalId } = await reverseVoucher({ viewer: user, voucherId: voucher.id, reason: submission.value.reason });
+    return redirect(`/ledger/vouchers/${reversalId}?reversed=1`);
+  } catch (err) {
+    return replyWithError(submission, err, { status: 200 });
+  }
+}
+
 export default function VoucherPage() {
-  const { voucher: v } = useLoaderData<typeof loader>();
+  const { voucher: v, canReverse } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("ledger");
   const [params] = useSearchParams();
-  const reversedNotice = params.get("reversed");
+  const reversedNotice = params.get("reversed") ? v.label : null;
   return (
     <>
       <div className="page-head">
@@ -79,7 +100,50 @@ export default function VoucherPage() {
           <div><dt>{t("voucher.postedBy")}</dt><dd>{v.createdBy ?? t("voucher.postedBySystem")} · {formatDateTime(v.createdAt, i18n.language)}</dd></div>
         </dl>
       </section>
+
+      {canReverse ? <ReverseForm label={v.label} kind={v.kind} reversedBy={v.reversedBy?.label ?? null} /> : null}
     </>
+  );
+}
+
+function ReverseForm({ label, kind, reversedBy }: { label: string; kind: string; reversedBy: string | null }) {
+  const { t } = useTranslation("ledger");
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseForm(formData, ReverseVoucherSchema),
+    shouldValidate: "onBlur",
+  });
+  if (kind === "REVERSAL" || reversedBy) {
+    return <p className="muted" style={{ marginTop: "1rem" }}>{kind === "REVERSAL" ? t("voucher.isReversal") : t("voucher.alreadyReversed")}</p>;
+  }
+  const refusal = fields.reason.errors ? undefined : form.errors?.[0];
+  return (
+    <section className="card" aria-labelledby="reverse" style={{ marginTop: "1rem" }}>
+      <details open={!!lastResult}>
+        <summary><strong id="reverse">{t("voucher.reverseTitle")}</strong></summary>
+        <p className="muted">{t("voucher.reverseIntro")}</p>
+        <Form
+          method="post"
+          {...getFormProps(form)}
+          className="row"
+          style={{ alignItems: "flex-end", flexWrap: "wrap" }}
+          onSubmit={(e) => {
+            if (!window.confirm(t("voucher.confirmText", { label }))) e.preventDefault();
+          }}
+        >
+          <input type="hidden" name="intent" value="reverse" />
+          <label className="field" style={{ flex: "1 1 16rem" }}>
+            <span>{t("voucher.reason")}</span>
+            <input {...getInputProps(fields.reason, { type: "text" })} key={fields.reason.key} maxLength={200} required />
+            <FieldError errors={fields.reason.errors} id={fields.reason.errorId} name="reason" ns="ledger" prefix="errors" />
+          </label>
+          <button type="submit" className="button button-danger" disabled={navigation.state === "submitting"}>{t("voucher.confirmReverse")}</button>
+        </Form>
+        {refusal ? <FieldError errors={[replyReason(lastResult) ?? refusal]} ns="ledger" prefix="errors" /> : null}
+      </details>
+    </section>
   );
 }
 
