@@ -1,5 +1,5 @@
 /**
- * Boots the background processes (no HTTP): the outbox relay and the imaging, routing, SLA, metrics and payments workers.
+ * Boots the background processes (no HTTP): the outbox relay and the imaging, routing, SLA, metrics, payments and ledger workers.
  *   tsx workers/index.ts                 all of them
  *   tsx workers/index.ts --only imaging  just the imaging worker (tests, or to scale imaging separately)
  *   tsx workers/index.ts --only relay    just the relay
@@ -11,13 +11,14 @@ import { assertLeastPrivilegedConnection } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { startImagingWorker } from "./imaging";
+import { startLedgerWorker } from "./ledger";
 import { startMetricsWorker } from "./metrics";
 import { startPaymentsWorker } from "./payments";
 import { startRelay, type Relay } from "./relay";
 import { startRoutingWorker } from "./routing";
 import { startSlaWorker } from "./sla";
 
-const ROLES = ["relay", "imaging", "routing", "sla", "metrics", "payments"] as const;
+const ROLES = ["relay", "imaging", "routing", "sla", "metrics", "payments", "ledger"] as const;
 type Role = (typeof ROLES)[number];
 
 function selectedRoles(argv: string[]): Role[] {
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   if (roles.includes("sla")) workers.push(await startSlaWorker());
   if (roles.includes("metrics")) workers.push(await startMetricsWorker());
   if (roles.includes("payments")) workers.push(await startPaymentsWorker());
+  if (roles.includes("ledger")) workers.push(await startLedgerWorker());
   if (roles.includes("relay")) {
     relay = await startRelay({ pollMs: env.OUTBOX_POLL_MS });
   }

@@ -15,12 +15,14 @@ import { AppError } from "~/domain/app-error";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import type { RateLookup } from "~/domain/money";
 import {
+  bookingDate,
   buildClaimVoucher,
   buildPaymentVoucher,
   buildReversal,
   claimSourceKey,
   dateInZone,
   lineExternalId,
+  periodOf,
   VOUCHER_TYPE,
   type LedgerMappings,
   type MissingItem,
@@ -30,6 +32,7 @@ import {
 } from "~/domain/voucher";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { rateLookupFor } from "./exchange-rate.server";
+import { requireLedgerCompany } from "./ledger-access.server";
 
 /** Claims whose approval is final (their expense is booked). */
 export const APPROVED_CLAIM_STATUSES = ["APPROVED", "SCHEDULED", "PAID", "PAYMENT_FAILED"] as const;
@@ -119,7 +122,8 @@ type LineRow = {
   transport_mode: string | null;
 };
 
-type ClaimPlan = { claimId: string; companyId: string; result: ClaimPostingOutcome | { status: "draft"; draft: VoucherDraft } };
+/** `date`: the day the voucher is (or would be, once it can be built) booked on. */
+type ClaimPlan = { claimId: string; companyId: string; date: string | null; result: ClaimPostingOutcome | { status: "draft"; draft: VoucherDraft } };
 
 /** Reads a batch's facts in six queries and builds each claim's voucher (or says why not). */
 async function planClaimVouchers(db: Reader, claimIds: readonly string[]): Promise<ClaimPlan[]> {
@@ -157,9 +161,11 @@ async function planClaimVouchers(db: Reader, claimIds: readonly string[]): Promi
   const found = new Map(claims.map((c) => [c.id, c]));
   return ids.map((claimId): ClaimPlan => {
     const c = found.get(claimId);
-    if (!c) return { claimId, companyId: "", result: { claimId, status: "skipped", reason: "not_found" } };
-    if (c.live_voucher_id) return { claimId, companyId: c.company_id, result: { claimId, status: "exists", voucherId: c.live_voucher_id } };
-    if (!(APPROVED_CLAIM_STATUSES as readonly string[]).includes(c.status)) return { claimId, companyId: c.company_id, result: { claimId, status: "skipped", reason: "not_approved" } };
+    if (!c) return { claimId, companyId: "", date: null, result: { claimId, status: "skipped", reason: "not_found" } };
+    const date = bookingDate(dateInZone(c.approved_at, SSC_TIME_ZONE), closed.get(c.company_id)!);
+    const plan = (result: ClaimPlan["result"]): ClaimPlan => ({ claimId, companyId: c.company_id, date, result });
+    if (c.live_voucher_id) return plan({ claimId, status: "exists", voucherId: c.live_voucher_id });
+    if (!(APPROVED_CLAIM_STATUSES as readonly string[]).includes(c.status)) return plan({ claimId, status: "skipped", reason: "not_approved" });
     const built = buildClaimVoucher({
       claimId,
       claimNumber: c.number,
@@ -191,9 +197,9 @@ async function planClaimVouchers(db: Reader, claimIds: readonly string[]): Promi
         transportMode: l.transport_mode,
       })),
     });
-    if (built.ok) return { claimId, companyId: c.company_id, result: { status: "draft", draft: built.draft } };
-    if ("skip" in built) return { claimId, companyId: c.company_id, result: { claimId, status: "skipped", reason: built.skip } };
-    return { claimId, companyId: c.company_id, result: { claimId, status: "failed", code: "ledger_unmapped", missing: built.missing } };
+    if (built.ok) return plan({ status: "draft", draft: built.draft });
+    if ("skip" in built) return plan({ claimId, status: "skipped", reason: built.skip });
+    return plan({ claimId, status: "failed", code: "ledger_unmapped", missing: built.missing });
   });
 }
 
@@ -213,7 +219,10 @@ type PaymentRow = {
   payer_account_id: string;
 };
 
-async function planPaymentVouchers(db: Reader, paymentIds: readonly string[]): Promise<{ paymentId: string; companyId: string; draft?: VoucherDraft; missing?: MissingItem[]; skip?: string }[]> {
+async function planPaymentVouchers(
+  db: Reader,
+  paymentIds: readonly string[],
+): Promise<{ paymentId: string; companyId: string; claimId: string; date: string; draft?: VoucherDraft; missing?: MissingItem[]; skip?: string }[]> {
   const ids = [...new Set(paymentIds)];
   if (ids.length === 0) return [];
   const rows = await db.$queryRaw<PaymentRow[]>`
@@ -248,9 +257,10 @@ async function planPaymentVouchers(db: Reader, paymentIds: readonly string[]): P
       mappings: mappings.get(r.company_id)!,
       rateFor,
     });
-    if (built.ok) return { paymentId: r.id, companyId: r.company_id, draft: built.draft };
-    if ("skip" in built) return { paymentId: r.id, companyId: r.company_id, skip: built.skip };
-    return { paymentId: r.id, companyId: r.company_id, missing: built.missing };
+    const base = { paymentId: r.id, companyId: r.company_id, claimId: r.claim_id, date: bookingDate(dateInZone(paidAt(r), SSC_TIME_ZONE), closed.get(r.company_id)!) };
+    if (built.ok) return { ...base, draft: built.draft };
+    if ("skip" in built) return { ...base, skip: built.skip };
+    return { ...base, missing: built.missing };
   });
 }
 
@@ -629,7 +639,7 @@ export type PendingPosting = {
   companyId: string;
   claimId: string | null;
   paymentId: string | null;
-  /** The date and period it would be booked on (null when it cannot be built). */
+  /** The date and period it would be booked on (for one that cannot be built: its event's date, past closed months). */
   date: string | null;
   period: string | null;
   totalMinor: bigint | null;
@@ -657,7 +667,7 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
         const d = p.result.draft;
         out.push({ ...base, source: d.sourceKey, date: d.date, period: d.period, totalMinor: d.totalMinor, currency: d.currency, status: "ready", missing: [] });
       } else if (p.result.status === "failed") {
-        out.push({ ...base, source: `claim:${p.claimId}`, date: null, period: null, totalMinor: null, currency: null, status: "ledger_unmapped", missing: p.result.missing ?? [] });
+        out.push({ ...base, source: `claim:${p.claimId}`, date: p.date, period: p.date ? periodOf(p.date) : null, totalMinor: null, currency: null, status: "ledger_unmapped", missing: p.result.missing ?? [] });
       }
     }
   }
@@ -669,7 +679,7 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
     for (const p of await planPaymentVouchers(db, paymentIds)) {
       const base = { source: `payment:${p.paymentId}`, kind: "PAYMENT" as const, companyId: p.companyId, paymentId: p.paymentId };
       if (p.draft) out.push({ ...base, claimId: p.draft.claimId, date: p.draft.date, period: p.draft.period, totalMinor: p.draft.totalMinor, currency: p.draft.currency, status: "ready", missing: [] });
-      else if (p.missing) out.push({ ...base, claimId: null, date: null, period: null, totalMinor: null, currency: null, status: "ledger_unmapped", missing: p.missing });
+      else if (p.missing) out.push({ ...base, claimId: p.claimId, date: p.date, period: periodOf(p.date), totalMinor: null, currency: null, status: "ledger_unmapped", missing: p.missing });
     }
   }
   if (out.length < limit) {
@@ -698,9 +708,10 @@ export async function reverseVoucher({ viewer, voucherId, reason }: { viewer: Ac
   if (!hasRole(viewer, "ADMIN")) throw new AppError("forbidden");
   const why = reason.trim();
   if (!why) throw new AppError("invalid", { fieldErrors: { reason: "required" } });
-  const [original] = await db.$queryRaw<{ id: string; kind: string; reversed: boolean }[]>`
-    SELECT v.id, v.kind, EXISTS (SELECT 1 FROM voucher r WHERE r.reverses_id = v.id) AS reversed FROM voucher v WHERE v.id = ${voucherId}`;
+  const [original] = await db.$queryRaw<{ id: string; company_id: string; kind: string; reversed: boolean }[]>`
+    SELECT v.id, v.company_id, v.kind, EXISTS (SELECT 1 FROM voucher r WHERE r.reverses_id = v.id) AS reversed FROM voucher v WHERE v.id = ${voucherId}`;
   if (!original) throw new AppError("not_found");
+  await requireLedgerCompany(db, viewer, original.company_id, ["ADMIN"]);
   if (original.kind === "REVERSAL") throw new AppError("not_allowed", { reason: "reversal_of_reversal" });
   if (original.reversed) throw new AppError("conflict", { reason: "already_reversed" });
   const r = await reverseBatch(db, [{ voucherId, reason: why }], viewer.id);

@@ -5,7 +5,9 @@
  * employee. A payment is PAID once and RETURNED or REJECTED once; asking twice changes nothing.
  */
 import { assertTransition } from "~/domain/claim-machine";
+import { JOBS } from "~/domain/jobs";
 import type { Tx } from "~/utils/db.server";
+import { enqueueJob } from "./outbox.server";
 
 export type PaymentOutcomeSource = "status_report" | "statement" | "manual_match";
 
@@ -38,6 +40,14 @@ export async function markPaymentFailed(tx: Tx, paymentId: string, kind: "REJECT
  * answers the payments it actually moved; one that was no longer open is left alone, as above.
  */
 const BULK_CHUNK = 5_000;
+
+/**
+ * The ledger owes a voucher for a payment booked paid, and a red reversal for one returned after that: one
+ * ledger sweep per minute however many payments moved (the scheduled sweep catches anything later).
+ */
+async function queueLedgerSweep(tx: Tx, at: Date): Promise<void> {
+  await enqueueJob(tx, JOBS.ledgerSweep, { slot: at.toISOString().slice(0, 16) });
+}
 
 type MovedPayment = { id: string; claim_id: string; end_to_end_id: string; amount_minor: bigint; currency: string };
 
@@ -81,6 +91,7 @@ export async function markPaymentsPaid(tx: Tx, paymentIds: readonly string[], by
              jsonb_build_object('claimId', id, 'claimNumber', number, 'minor', amount_minor, 'currency', currency)
         FROM claims`;
   }
+  if (moved.size > 0) await queueLedgerSweep(tx, new Date());
   return moved;
 }
 
@@ -136,5 +147,6 @@ export async function markPaymentsFailed(
              jsonb_build_object('claimId', id, 'claimNumber', number, 'reason', reason, 'kind', ${kind}::text)
         FROM claims`;
   }
+  if (moved.size > 0 && kind === "RETURNED") await queueLedgerSweep(tx, new Date());
   return moved;
 }

@@ -15,6 +15,8 @@ import { prisma, readTogether, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail } from "./claim.server";
+import { JOBS } from "~/domain/jobs";
+import { enqueueJob } from "./outbox.server";
 import type { ClaimDetail } from "~/contracts/claim";
 import { rateLookupFor } from "./exchange-rate.server";
 import { getQaReview, type QaReview } from "./qa-checks.server";
@@ -278,6 +280,7 @@ export async function decideReview({
         ? { reasonCodes: codes, comment: note, by: "accountant", taskId: task.id }
         : { by: "accountant", taskId: task.id, ...(note ? { comment: note } : {}) };
     await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: rule.audit, fromStatus: claim.status, toStatus: to.to, data });
+    if (decision === "approve") await enqueueJob(tx, JOBS.postClaimVoucher, { claimId: claim.id });
     // Quality sampling: this finished review may be drawn for a QA re-check, in this same transaction.
     await sampleFinishedReview(tx, {
       reviewTaskId: task.id,
