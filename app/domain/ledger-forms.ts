@@ -1,5 +1,6 @@
 /** The ledger screens' forms: one Zod schema each, used by the action (server truth) and the browser (hints). */
 import { z } from "zod";
+import { EXPORT_FORMATS } from "./ledger-export";
 
 export const ReverseVoucherSchema = z.object({
   intent: z.literal("reverse"),
@@ -12,7 +13,7 @@ export const ClosePeriodSchema = z.object({
   period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "bad_period"),
 });
 
-export const EXPORT_FORMATS = ["csv", "json", "kingdee"] as const;
+export { EXPORT_FORMATS };
 
 const optionalDate = z
   .string()

@@ -291,6 +291,57 @@ export const ROUTE_MANIFEST = {
       anonymous: "sign-in",
       why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; listPeriodsWithCounts reads only the caller's companies (user_company).",
     },
+    action: {
+      callers: ["ADMIN"],
+      scope: "companies",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "Close: requireRole ADMIN before the form is read; closePeriod refuses another company (not_found, shown on the page), a month not over, an earlier open month and anything not yet posted; audited.",
+    },
+  },
+  "ledger.accounts": {
+    path: "/ledger/accounts",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; the chart and mappings of one of the caller's companies (user_company): a ?company= outside them shows the caller's first company instead.",
+    },
+    action: {
+      callers: ["ADMIN"],
+      scope: "companies",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN before the form is read; preview and import check the company is the caller's, setMapping/removeMapping/importChartOfAccounts check it again (not_found, shown on the page); each change audited.",
+    },
+  },
+  "ledger.exports": {
+    path: "/ledger/exports",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; listExports reads only the caller's companies (user_company).",
+    },
+    action: {
+      callers: ["ACCOUNTANT", "ADMIN"],
+      scope: "companies",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "ERP numbers written back: requireRole ACCOUNTANT or ADMIN before the form is read; recordErpNumbers refuses another company (not_found, shown on the page), never overwrites a number, audits.",
+    },
+  },
+  "ledger.exports.file": {
+    path: "/ledger/exports/file",
+    action: {
+      callers: ["ACCOUNTANT", "ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Makes and downloads an export: requireRole ACCOUNTANT or ADMIN before the form is read; exportVouchers refuses another company (404), records the export with its SHA-256 and audits.",
+    },
   },
   locale: {
     path: "/locale",

@@ -1,13 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CompanyName, LedgerTabs } from "~/components/ledger-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
+import { ClosePeriodSchema } from "~/domain/ledger-forms";
+import { closePeriod } from "~/models/ledger-periods.server";
 import { ledgerCompanies, listPeriodsWithCounts } from "~/models/ledger-views.server";
-import { throwAsResponse } from "~/utils/app-error.server";
+import { replyWithError, throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
+import { parseForm, replyDetails, replyReason } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Accounting periods · Accounting Factory" }];
 
@@ -22,9 +26,42 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+/** ADMIN closes a period of a company they work for (closePeriod checks the company, the month and what is still owed). */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "ADMIN");
+  const submission = parseForm(await request.formData(), ClosePeriodSchema);
+  if (submission.status !== "success") return submission.reply();
+  try {
+    const { companyId, period } = submission.value;
+    await closePeriod({ viewer: user, companyId, period });
+    return redirect(`/ledger/periods?closed=${encodeURIComponent(period)}`);
+  } catch (err) {
+    return replyWithError(submission, err, { status: 200 });
+  }
+}
+
+/** Why a close was refused, in words: the reason and its facts (an earlier open month, what is still owed). */
+function CloseRefusal() {
+  const { t } = useTranslation("ledger");
+  const lastResult = useActionData<typeof action>();
+  if (!lastResult || lastResult.status !== "error") return null;
+  const code = replyReason(lastResult) ?? lastResult.error?.[""]?.[0] ?? Object.values(lastResult.error ?? {})[0]?.[0] ?? "invalid";
+  const details = replyDetails(lastResult);
+  const period = String((lastResult.initialValue as Record<string, unknown> | undefined)?.period ?? "");
+  return (
+    <div className="form-error card" role="alert" data-testid="close-refusal" style={{ marginTop: "1rem" }}>
+      <strong>{t("periods.refusedTitle", { period })}</strong>
+      <p style={{ margin: "0.25rem 0 0" }}>{t(`periods.refusal.${code}`, { defaultValue: t(`errors.${code}`, { defaultValue: t("errors.generic", { message: code }) }), ...details })}</p>
+    </div>
+  );
+}
+
 export default function LedgerPeriods() {
-  const { companies, periods } = useLoaderData<typeof loader>();
+  const { companies, periods, canClose } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("ledger");
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const closed = params.get("closed");
   return (
     <>
       <div className="page-head">
@@ -32,6 +69,8 @@ export default function LedgerPeriods() {
       </div>
       <LedgerTabs />
       <p className="muted">{t("periods.intro")}</p>
+      {closed ? <p className="notice" role="status">{t("periods.closedNotice", { period: closed })}</p> : null}
+      <CloseRefusal />
       {companies.length === 0 ? <p className="empty card" data-testid="no-companies">{t("noCompanies")}</p> : null}
       {companies.map((c) => {
         const rows = periods.filter((p) => p.companyId === c.id);
@@ -50,6 +89,7 @@ export default function LedgerPeriods() {
                       <th scope="col" className="num">{t("periods.vouchers")}</th>
                       <th scope="col" className="num">{t("periods.nextNumber")}</th>
                       <th scope="col">{t("periods.closed")}</th>
+                      {canClose ? <th scope="col"><span className="visually-hidden">{t("periods.close")}</span></th> : null}
                     </tr>
                   </thead>
                   <tbody>
@@ -62,6 +102,25 @@ export default function LedgerPeriods() {
                         <td data-label={t("periods.vouchers")} className="num">{p.voucherCount}</td>
                         <td data-label={t("periods.nextNumber")} className="num">{p.status === "CLOSED" ? "—" : p.nextNumber}</td>
                         <td data-label={t("periods.closed")}>{p.closedAt ? t("periods.closedBy", { at: formatDateTime(p.closedAt, i18n.language), who: p.closedBy ?? "" }) : "—"}</td>
+                        {canClose ? (
+                          <td>
+                            {p.status === "OPEN" ? (
+                              <Form
+                                method="post"
+                                onSubmit={(e) => {
+                                  if (!window.confirm(t("periods.confirmText", { period: p.period, company: i18n.language === "zh-CN" ? c.nameZh : c.name }))) e.preventDefault();
+                                }}
+                              >
+                                <input type="hidden" name="intent" value="close" />
+                                <input type="hidden" name="companyId" value={c.id} />
+                                <input type="hidden" name="period" value={p.period} />
+                                <button type="submit" className="button" disabled={navigation.state === "submitting"} aria-label={t("periods.confirmClose", { period: p.period })}>
+                                  {t("periods.close")}
+                                </button>
+                              </Form>
+                            ) : null}
+                          </td>
+                        ) : null}
                       </tr>
                     ))}
                   </tbody>
