@@ -18,7 +18,9 @@ export function ClaimVouchersPanel({ vouchers, linkable }: { vouchers: readonly 
               <th scope="col">{t("claimPanel.number")}</th>
               <th scope="col">{t("claimPanel.date")}</th>
               <th scope="col">{t("claimPanel.kind")}</th>
-              <th scope="col" className="num">{t("claimPanel.total")}</th>
+              <th scope="col" className="num">
+                {t("claimPanel.total")}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -29,7 +31,9 @@ export function ClaimVouchersPanel({ vouchers, linkable }: { vouchers: readonly 
                 </td>
                 <td data-label={t("claimPanel.date")}>{formatCalendarDate(v.voucherDate, i18n.language)}</td>
                 <td data-label={t("claimPanel.kind")}>{t(`kind.${v.kind}`)}</td>
-                <td data-label={t("claimPanel.total")} className="num"><Money minor={v.totalMinor} currency={v.currency} /></td>
+                <td data-label={t("claimPanel.total")} className="num">
+                  <Money minor={v.totalMinor} currency={v.currency} />
+                </td>
               </tr>
             ))}
           </tbody>

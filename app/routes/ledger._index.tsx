@@ -23,9 +23,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const kind = parseVoucherKind(url.searchParams.get("kind"));
     const q = (url.searchParams.get("q") ?? "").trim().slice(0, 60);
     const page = parsePage(url.searchParams.get("page"));
-    const vouchers = await listVouchers(user, { companyId, period, kind, q, page });
+    const vouchers = await listVouchers(user, {
+      companyId,
+      period,
+      kind,
+      q,
+      page,
+    });
     const filtered = !!(companyId || period || kind || parseLedgerSearch(q));
-    return { companies, vouchers, filter: { companyId, period, kind, q }, filtered };
+    return {
+      companies,
+      vouchers,
+      filter: { companyId, period, kind, q },
+      filtered,
+    };
   } catch (err) {
     throwAsResponse(err);
   }
@@ -56,88 +67,145 @@ export default function LedgerVouchers() {
       </div>
       <LedgerTabs />
       <p className="muted">{t("list.intro")}</p>
-      {companies.length === 0 ? <p className="empty card" data-testid="no-companies">{t("noCompanies")}</p> : null}
-
-      <Form method="get" className="row card" style={{ alignItems: "flex-end", flexWrap: "wrap" }} aria-label={t("list.apply")}>
-        {companies.length > 1 ? (
-          <label className="field">
-            <span>{t("list.company")}</span>
-            <select name="company" defaultValue={filter.companyId ?? ""}>
-              <option value="">{t("list.allCompanies")}</option>
-              {companies.map((c) => (
-                <option key={c.id} value={c.id}>{c.code} · {i18n.language === "zh-CN" ? c.nameZh : c.name}</option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        <label className="field">
-          <span>{t("list.period")}</span>
-          <input type="month" name="period" defaultValue={filter.period ?? ""} />
-        </label>
-        <label className="field">
-          <span>{t("list.kind")}</span>
-          <select name="kind" defaultValue={filter.kind ?? ""}>
-            <option value="">{t("list.allKinds")}</option>
-            {VOUCHER_KINDS.map((k) => (
-              <option key={k} value={k}>{t(`kind.${k}`)}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t("list.search")}</span>
-          <input type="search" name="q" defaultValue={filter.q} placeholder={t("list.searchPlaceholder")} maxLength={60} />
-        </label>
-        <button type="submit" className="button button-primary" disabled={navigation.state === "loading"}>{t("list.apply")}</button>
-        {filtered ? <Link to="/ledger" className="button">{t("list.clear")}</Link> : null}
-      </Form>
-
-      {vouchers.items.length === 0 ? (
-        <p className="empty card" data-testid="vouchers-empty">{filtered ? t("list.empty") : t("list.emptyAll")}</p>
-      ) : (
+      {companies.length === 0 ? (
+        <p className="empty card" data-testid="no-companies">
+          {t("noCompanies")}
+        </p>
+      ) : null}
+      {companies.length === 0 ? null : (
         <>
-          <div className="table-wrap">
-            <table className="data responsive" data-testid="vouchers">
-              <thead>
-                <tr>
-                  <th scope="col">{t("list.date")}</th>
-                  <th scope="col">{t("list.number")}</th>
-                  <th scope="col">{t("list.kind")}</th>
-                  <th scope="col">{t("list.description")}</th>
-                  <th scope="col" className="num">{t("list.total")}</th>
-                  <th scope="col" className="num">{t("list.attachments")}</th>
-                  <th scope="col">{t("list.exported")}</th>
-                  <th scope="col">{t("list.erpNumber")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {vouchers.items.map((v) => (
-                  <tr key={v.id}>
-                    <td data-label={t("list.date")}>{formatCalendarDate(v.voucherDate, i18n.language)}</td>
-                    <td data-label={t("list.number")}>
-                      <Link to={`/ledger/vouchers/${v.id}`}>{v.label}</Link>{" "}
-                      <span className="muted">{companies.length > 1 ? `${company.get(v.companyId)?.code ?? v.companyCode} · ` : ""}{v.period}</span>
-                    </td>
-                    <td data-label={t("list.kind")}><span className={`badge voucher-${v.kind}`}>{t(`kind.${v.kind}`)}</span></td>
-                    <td data-label={t("list.description")}>
-                      {v.description}
-                      {v.claimId && v.claimNumber ? <> · <Link to={`/claims/${v.claimId}`}>{v.claimNumber}</Link></> : null}
-                    </td>
-                    <td data-label={t("list.total")} className="num"><Money minor={v.totalMinor} currency={v.currency} /></td>
-                    <td data-label={t("list.attachments")} className="num">{v.attachmentCount}</td>
-                    <td data-label={t("list.exported")}>{v.exported ? t("list.yes") : t("list.no")}</td>
-                    <td data-label={t("list.erpNumber")}>{v.erpNumber ?? "—"}</td>
-                  </tr>
+          <Form method="get" className="row card" style={{ alignItems: "flex-end", flexWrap: "wrap" }} aria-label={t("list.apply")}>
+            {companies.length > 1 ? (
+              <label className="field">
+                <span>{t("list.company")}</span>
+                <select name="company" defaultValue={filter.companyId ?? ""}>
+                  <option value="">{t("list.allCompanies")}</option>
+                  {companies.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.code} · {i18n.language === "zh-CN" ? c.nameZh : c.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            <label className="field">
+              <span>{t("list.period")}</span>
+              <input type="month" name="period" defaultValue={filter.period ?? ""} />
+            </label>
+            <label className="field">
+              <span>{t("list.kind")}</span>
+              <select name="kind" defaultValue={filter.kind ?? ""}>
+                <option value="">{t("list.allKinds")}</option>
+                {VOUCHER_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`kind.${k}`)}
+                  </option>
                 ))}
-              </tbody>
-            </table>
-          </div>
-          <nav className="row" aria-label={t("list.pager")} style={{ justifyContent: "space-between", alignItems: "center", marginTop: "0.75rem" }}>
-            <span className="muted" data-testid="vouchers-shown">{t("list.shown", { from, to, total: vouchers.total })}</span>
-            <span className="row">
-              {vouchers.page > 1 ? <Link className="button" to={pageLink(vouchers.page - 1)} rel="prev">{t("list.previous")}</Link> : null}
-              {vouchers.page < pages ? <Link className="button" to={pageLink(vouchers.page + 1)} rel="next">{t("list.next")}</Link> : null}
-            </span>
-          </nav>
+              </select>
+            </label>
+            <label className="field">
+              <span>{t("list.search")}</span>
+              <input type="search" name="q" defaultValue={filter.q} placeholder={t("list.searchPlaceholder")} maxLength={60} />
+            </label>
+            <button type="submit" className="button button-primary" disabled={navigation.state === "loading"}>
+              {t("list.apply")}
+            </button>
+            {filtered ? (
+              <Link to="/ledger" className="button">
+                {t("list.clear")}
+              </Link>
+            ) : null}
+          </Form>
+
+          {vouchers.items.length === 0 ? (
+            <p className="empty card" data-testid="vouchers-empty">
+              {filtered ? t("list.empty") : t("list.emptyAll")}
+            </p>
+          ) : (
+            <>
+              <div className="table-wrap">
+                <table className="data responsive" data-testid="vouchers">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("list.date")}</th>
+                      <th scope="col">{t("list.number")}</th>
+                      <th scope="col">{t("list.kind")}</th>
+                      <th scope="col">{t("list.description")}</th>
+                      <th scope="col" className="num">
+                        {t("list.total")}
+                      </th>
+                      <th scope="col" className="num">
+                        {t("list.attachments")}
+                      </th>
+                      <th scope="col">{t("list.exported")}</th>
+                      <th scope="col">{t("list.erpNumber")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {vouchers.items.map((v) => (
+                      <tr key={v.id}>
+                        <td data-label={t("list.date")} className="nowrap">
+                          {formatCalendarDate(v.voucherDate, i18n.language)}
+                        </td>
+                        <td data-label={t("list.number")} className="voucher-number">
+                          <Link to={`/ledger/vouchers/${v.id}`}>{v.label}</Link>{" "}
+                          <span className="muted">
+                            {companies.length > 1 ? `${company.get(v.companyId)?.code ?? v.companyCode} · ` : ""}
+                            {v.period}
+                          </span>
+                        </td>
+                        <td data-label={t("list.kind")}>
+                          <span className={`badge voucher-${v.kind}`}>{t(`kind.${v.kind}`)}</span>
+                        </td>
+                        <td data-label={t("list.description")}>
+                          {v.description}
+                          {v.claimId && v.claimNumber ? (
+                            <>
+                              {" "}
+                              · <Link to={`/claims/${v.claimId}`}>{v.claimNumber}</Link>
+                            </>
+                          ) : null}
+                        </td>
+                        <td data-label={t("list.total")} className={`num nowrap${v.totalMinor.startsWith("-") ? " red-amount" : ""}`}>
+                          <Money minor={v.totalMinor} currency={v.currency} />
+                        </td>
+                        <td data-label={t("list.attachments")} className="num">
+                          {v.attachmentCount}
+                        </td>
+                        <td data-label={t("list.exported")}>{v.exported ? t("list.yes") : t("list.no")}</td>
+                        <td data-label={t("list.erpNumber")}>{v.erpNumber ?? "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <nav
+                className="row"
+                aria-label={t("list.pager")}
+                style={{
+                  justifyContent: "space-between",
+                  alignItems: "center",
+                  marginTop: "0.75rem",
+                }}
+              >
+                <span className="muted" data-testid="vouchers-shown">
+                  {t("list.shown", { from, to, total: vouchers.total })}
+                </span>
+                <span className="row">
+                  {vouchers.page > 1 ? (
+                    <Link className="button" to={pageLink(vouchers.page - 1)} rel="prev">
+                      {t("list.previous")}
+                    </Link>
+                  ) : null}
+                  {vouchers.page < pages ? (
+                    <Link className="button" to={pageLink(vouchers.page + 1)} rel="next">
+                      {t("list.next")}
+                    </Link>
+                  ) : null}
+                </span>
+              </nav>
+            </>
+          )}
         </>
       )}
     </>

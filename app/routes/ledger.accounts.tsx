@@ -24,22 +24,53 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const companies = await ledgerCompanies(user);
     const wanted = new URL(request.url).searchParams.get("company");
     const company = companies.find((c) => c.id === wanted) ?? companies[0] ?? null;
-    if (!company) return { companies, company: null, accounts: [], mappings: [], options: null, canEdit: false };
+    if (!company)
+      return {
+        companies,
+        company: null,
+        accounts: [],
+        mappings: [],
+        options: null,
+        canEdit: false,
+      };
     const [accounts, mappings, categories, departments, payers] = await Promise.all([
       listAccounts(prisma, company.id),
       listMappings(prisma, company.id),
-      prisma.expenseCategory.findMany({ orderBy: { sortOrder: "asc" }, select: { code: true, name: true, nameZh: true } }),
-      prisma.department.findMany({ where: { companyId: company.id }, orderBy: { code: "asc" }, select: { id: true, code: true, name: true, nameZh: true } }),
-      prisma.payerAccount.findMany({ where: { companyId: company.id }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+      prisma.expenseCategory.findMany({
+        orderBy: { sortOrder: "asc" },
+        select: { code: true, name: true, nameZh: true },
+      }),
+      prisma.department.findMany({
+        where: { companyId: company.id },
+        orderBy: { code: "asc" },
+        select: { id: true, code: true, name: true, nameZh: true },
+      }),
+      prisma.payerAccount.findMany({
+        where: { companyId: company.id },
+        orderBy: { name: "asc" },
+        select: { id: true, name: true },
+      }),
     ]);
     const canEdit = hasRole(user, "ADMIN");
-    return { companies, company, accounts, mappings, options: canEdit ? { categories, departments, payers } : null, canEdit };
+    return {
+      companies,
+      company,
+      accounts,
+      mappings,
+      options: canEdit ? { categories, departments, payers } : null,
+      canEdit,
+    };
   } catch (err) {
     throwAsResponse(err);
   }
 }
 
-type ActionResult = { intent: string; reply: FormReply; preview?: ChartPreview; csvText?: string };
+type ActionResult = {
+  intent: string;
+  reply: FormReply;
+  preview?: ChartPreview;
+  csvText?: string;
+};
 
 /** ADMIN: preview and import the chart, set and remove mappings, for a company they work for (another: not_found). */
 export async function action({ request }: ActionFunctionArgs): Promise<ActionResult | Response> {
@@ -50,16 +81,28 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
     const submission = parseForm(form, ChartImportSchema);
     if (submission.status !== "success") return { intent, reply: submission.reply() };
     const file = form.get("file");
-    const csvText = file instanceof File && file.size > 0 ? await file.text() : (submission.value.csvText ?? "");
+    const csvText = file instanceof File && file.size > 0 ? await file.text() : submission.value.csvText ?? "";
     const { companyId } = submission.value;
     try {
       if (!(await ledgerCompanies(user)).some((c) => c.id === companyId)) throw new AppError("not_found");
       if (!csvText.trim()) throw new AppError("invalid", { fieldErrors: { csvText: "required" } });
-      if (intent === "preview") return { intent, reply: submission.reply(), preview: await previewChartImport({ companyId, csvText }), csvText };
-      const { created, updated } = await importChartOfAccounts({ viewer: user, companyId, csvText });
+      if (intent === "preview")
+        return {
+          intent,
+          reply: submission.reply(),
+          preview: await previewChartImport({ companyId, csvText }),
+          csvText,
+        };
+      const { created, updated } = await importChartOfAccounts({
+        viewer: user,
+        companyId,
+        csvText,
+      });
       return redirect(`/ledger/accounts?company=${encodeURIComponent(companyId)}&imported=${created + updated}`);
     } catch (err) {
-      const reply = replyWithError(submission, err, { status: 200 }) as FormReply;
+      const reply = replyWithError(submission, err, {
+        status: 200,
+      }) as FormReply;
       // A refused import shows the preview again, with each row's errors.
       const preview = err instanceof AppError && err.reason === "chart_rows" ? await previewChartImport({ companyId, csvText }) : undefined;
       return { intent, reply, preview, csvText };
@@ -73,16 +116,25 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
       await setMapping({ viewer: user, ...input });
       return redirect(`/ledger/accounts?company=${encodeURIComponent(input.companyId)}&saved=1`);
     } catch (err) {
-      return { intent, reply: replyWithError(submission, err, { status: 200 }) as FormReply };
+      return {
+        intent,
+        reply: replyWithError(submission, err, { status: 200 }) as FormReply,
+      };
     }
   }
   const submission = parseForm(form, RemoveMappingSchema);
   if (submission.status !== "success") return { intent, reply: submission.reply() };
   try {
-    await removeMapping({ viewer: user, mappingId: submission.value.mappingId });
+    await removeMapping({
+      viewer: user,
+      mappingId: submission.value.mappingId,
+    });
     return redirect(`/ledger/accounts?company=${encodeURIComponent(submission.value.companyId)}&removed=1`);
   } catch (err) {
-    return { intent, reply: replyWithError(submission, err, { status: 200 }) as FormReply };
+    return {
+      intent,
+      reply: replyWithError(submission, err, { status: 200 }) as FormReply,
+    };
   }
 }
 
@@ -100,7 +152,13 @@ export default function LedgerAccounts() {
   const zh = i18n.language === "zh-CN";
   const busy = navigation.state === "submitting";
   const preview = result?.preview;
-  const notice = params.get("imported") ? t("accounts.imported", { count: Number(params.get("imported")) }) : params.get("saved") ? t("accounts.saved") : params.get("removed") ? t("accounts.removed") : null;
+  const notice = params.get("imported")
+    ? t("accounts.imported", { count: Number(params.get("imported")) })
+    : params.get("saved")
+    ? t("accounts.saved")
+    : params.get("removed")
+    ? t("accounts.removed")
+    : null;
   return (
     <>
       <div className="page-head">
@@ -108,22 +166,36 @@ export default function LedgerAccounts() {
       </div>
       <LedgerTabs />
       <p className="muted">{t("accounts.intro")}</p>
-      {notice ? <p className="notice" role="status">{notice}</p> : null}
-      {!company ? <p className="empty card" data-testid="no-companies">{t("noCompanies")}</p> : null}
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {!company ? (
+        <p className="empty card" data-testid="no-companies">
+          {t("noCompanies")}
+        </p>
+      ) : null}
       {companies.length > 1 ? (
         <nav className="filters" aria-label={t("accounts.company")}>
           {companies.map((c) => (
-            <Link key={c.id} to={`/ledger/accounts?company=${c.id}`} aria-current={c.id === company?.id ? "page" : undefined}>{c.code}</Link>
+            <Link key={c.id} to={`/ledger/accounts?company=${c.id}`} aria-current={c.id === company?.id ? "page" : undefined}>
+              {c.code}
+            </Link>
           ))}
         </nav>
       ) : null}
       {company ? (
         <>
-          <h2><CompanyName company={company} /></h2>
+          <h2>
+            <CompanyName company={company} />
+          </h2>
           <section className="card" aria-labelledby="mappings">
             <h3 id="mappings">{t("accounts.mappingsTitle")}</h3>
             {mappings.length === 0 ? (
-              <p className="empty" data-testid="mappings-empty">{t("accounts.mappingsEmpty")}</p>
+              <p className="empty" data-testid="mappings-empty">
+                {t("accounts.mappingsEmpty")}
+              </p>
             ) : (
               <div className="table-wrap">
                 <table className="data responsive" data-testid="mappings">
@@ -134,7 +206,11 @@ export default function LedgerAccounts() {
                       <th scope="col">{t("accounts.department")}</th>
                       <th scope="col">{t("accounts.payerAccount")}</th>
                       <th scope="col">{t("accounts.account")}</th>
-                      {canEdit ? <th scope="col"><span className="visually-hidden">{t("accounts.remove")}</span></th> : null}
+                      {canEdit ? (
+                        <th scope="col">
+                          <span className="visually-hidden">{t("accounts.remove")}</span>
+                        </th>
+                      ) : null}
                     </tr>
                   </thead>
                   <tbody>
@@ -142,16 +218,22 @@ export default function LedgerAccounts() {
                       <tr key={m.id}>
                         <td data-label={t("accounts.purpose")}>{t(`accounts.purposes.${m.purpose}`)}</td>
                         <td data-label={t("accounts.category")}>{m.categoryCode ? (zh ? m.categoryNameZh : m.categoryName) ?? m.categoryCode : t("accounts.none")}</td>
-                        <td data-label={t("accounts.department")}>{m.departmentId ? (zh ? m.departmentNameZh : m.departmentName) : m.purpose === "EXPENSE" ? t("accounts.anyDepartment") : t("accounts.none")}</td>
+                        <td data-label={t("accounts.department")}>
+                          {m.departmentId ? (zh ? m.departmentNameZh : m.departmentName) : m.purpose === "EXPENSE" ? t("accounts.anyDepartment") : t("accounts.none")}
+                        </td>
                         <td data-label={t("accounts.payerAccount")}>{m.payerAccountName ?? t("accounts.none")}</td>
-                        <td data-label={t("accounts.account")}><code>{m.accountCode}</code> {zh ? m.accountNameZh : m.accountName}</td>
+                        <td data-label={t("accounts.account")}>
+                          <code>{m.accountCode}</code> {zh ? m.accountNameZh : m.accountName}
+                        </td>
                         {canEdit ? (
                           <td>
                             <Form method="post">
                               <input type="hidden" name="intent" value="remove-mapping" />
                               <input type="hidden" name="companyId" value={company.id} />
                               <input type="hidden" name="mappingId" value={m.id} />
-                              <button type="submit" className="button button-danger" disabled={busy}>{t("accounts.remove")}</button>
+                              <button type="submit" className="button button-danger" disabled={busy}>
+                                {t("accounts.remove")}
+                              </button>
                             </Form>
                           </td>
                         ) : null}
@@ -163,14 +245,26 @@ export default function LedgerAccounts() {
             )}
             {result?.intent === "remove-mapping" ? <FieldError errors={errorsOf(result, "remove-mapping", "") ?? errorsOf(result, "remove-mapping", "mappingId")} ns="ledger" prefix="errors" /> : null}
             {canEdit && options ? (
-              <Form method="post" className="row" style={{ alignItems: "flex-end", flexWrap: "wrap", marginTop: "1rem" }} aria-label={t("accounts.setTitle")} data-testid="set-mapping">
+              <Form
+                method="post"
+                className="row"
+                style={{
+                  alignItems: "flex-end",
+                  flexWrap: "wrap",
+                  marginTop: "1rem",
+                }}
+                aria-label={t("accounts.setTitle")}
+                data-testid="set-mapping"
+              >
                 <input type="hidden" name="intent" value="set-mapping" />
                 <input type="hidden" name="companyId" value={company.id} />
                 <label className="field">
                   <span>{t("accounts.purpose")}</span>
                   <select name="purpose" defaultValue="EXPENSE">
                     {MAPPING_PURPOSES.map((p) => (
-                      <option key={p} value={p}>{t(`accounts.purposes.${p}`)}</option>
+                      <option key={p} value={p}>
+                        {t(`accounts.purposes.${p}`)}
+                      </option>
                     ))}
                   </select>
                 </label>
@@ -179,7 +273,9 @@ export default function LedgerAccounts() {
                   <select name="categoryCode" defaultValue="">
                     <option value="">{t("accounts.none")}</option>
                     {options.categories.map((c) => (
-                      <option key={c.code} value={c.code}>{c.code} · {zh ? c.nameZh : c.name}</option>
+                      <option key={c.code} value={c.code}>
+                        {c.code} · {zh ? c.nameZh : c.name}
+                      </option>
                     ))}
                   </select>
                   <FieldError errors={errorsOf(result, "set-mapping", "categoryCode")} name="categoryCode" ns="ledger" prefix="errors" />
@@ -189,7 +285,9 @@ export default function LedgerAccounts() {
                   <select name="departmentId" defaultValue="">
                     <option value="">{t("accounts.anyDepartment")}</option>
                     {options.departments.map((d) => (
-                      <option key={d.id} value={d.id}>{d.code} · {zh ? d.nameZh : d.name}</option>
+                      <option key={d.id} value={d.id}>
+                        {d.code} · {zh ? d.nameZh : d.name}
+                      </option>
                     ))}
                   </select>
                 </label>
@@ -198,7 +296,9 @@ export default function LedgerAccounts() {
                   <select name="payerAccountId" defaultValue="">
                     <option value="">{t("accounts.none")}</option>
                     {options.payers.map((p) => (
-                      <option key={p.id} value={p.id}>{p.name}</option>
+                      <option key={p.id} value={p.id}>
+                        {p.name}
+                      </option>
                     ))}
                   </select>
                   <FieldError errors={errorsOf(result, "set-mapping", "payerAccountId")} name="payerAccountId" ns="ledger" prefix="errors" />
@@ -206,14 +306,22 @@ export default function LedgerAccounts() {
                 <label className="field">
                   <span>{t("accounts.account")}</span>
                   <select name="accountCode" required defaultValue="">
-                    <option value="" disabled>{t("accounts.none")}</option>
-                    {accounts.filter((a) => a.active).map((a) => (
-                      <option key={a.code} value={a.code}>{a.code} · {zh ? a.nameZh : a.name}</option>
-                    ))}
+                    <option value="" disabled>
+                      {t("accounts.none")}
+                    </option>
+                    {accounts
+                      .filter((a) => a.active)
+                      .map((a) => (
+                        <option key={a.code} value={a.code}>
+                          {a.code} · {zh ? a.nameZh : a.name}
+                        </option>
+                      ))}
                   </select>
                   <FieldError errors={errorsOf(result, "set-mapping", "accountCode")} name="accountCode" ns="ledger" prefix="errors" />
                 </label>
-                <button type="submit" className="button button-primary" disabled={busy}>{t("accounts.set")}</button>
+                <button type="submit" className="button button-primary" disabled={busy}>
+                  {t("accounts.set")}
+                </button>
               </Form>
             ) : null}
           </section>
@@ -221,7 +329,9 @@ export default function LedgerAccounts() {
           <section className="card" aria-labelledby="chart" style={{ marginTop: "1rem" }}>
             <h3 id="chart">{t("accounts.chartTitle")}</h3>
             {accounts.length === 0 ? (
-              <p className="empty" data-testid="chart-empty">{t("accounts.chartEmpty")}</p>
+              <p className="empty" data-testid="chart-empty">
+                {t("accounts.chartEmpty")}
+              </p>
             ) : (
               <div className="table-wrap">
                 <table className="data responsive" data-testid="chart">
@@ -237,10 +347,16 @@ export default function LedgerAccounts() {
                   <tbody>
                     {accounts.map((a) => (
                       <tr key={a.code}>
-                        <td data-label={t("accounts.code")}><code>{a.code}</code></td>
+                        <td data-label={t("accounts.code")}>
+                          <code>{a.code}</code>
+                        </td>
                         <td data-label={t("accounts.nameZh")}>{a.nameZh}</td>
                         <td data-label={t("accounts.name")}>{a.name}</td>
-                        <td data-label={t("accounts.kind")}>{t(`accounts.kinds.${a.kind}`, { defaultValue: a.kind })}</td>
+                        <td data-label={t("accounts.kind")}>
+                          {t(`accounts.kinds.${a.kind}`, {
+                            defaultValue: a.kind,
+                          })}
+                        </td>
                         <td data-label={t("accounts.active")}>{a.active ? t("list.yes") : t("list.no")}</td>
                       </tr>
                     ))}
@@ -266,9 +382,13 @@ export default function LedgerAccounts() {
                   <input type="file" name="file" accept=".csv,text/csv" />
                 </label>
                 <div className="row" style={{ marginTop: "0.5rem" }}>
-                  <button type="submit" name="intent" value="preview" className="button" disabled={busy}>{t("accounts.preview")}</button>
+                  <button type="submit" name="intent" value="preview" className="button" disabled={busy}>
+                    {t("accounts.preview")}
+                  </button>
                   {preview && preview.errorCount === 0 && preview.rows.length > 0 ? (
-                    <button type="submit" name="intent" value="import" className="button button-primary" disabled={busy}>{t("accounts.import", { count: preview.rows.length })}</button>
+                    <button type="submit" name="intent" value="import" className="button button-primary" disabled={busy}>
+                      {t("accounts.import", { count: preview.rows.length })}
+                    </button>
                   ) : null}
                 </div>
               </Form>
@@ -287,16 +407,26 @@ function ChartPreviewTable({ preview }: { preview: ChartPreview }) {
     <div style={{ marginTop: "1rem" }} data-testid="chart-preview">
       <h4>{t("accounts.previewTitle")}</h4>
       {preview.errorCount === 0 ? (
-        <p className="notice" role="status">{t("accounts.previewOk")}</p>
+        <p className="notice" role="status">
+          {t("accounts.previewOk")}
+        </p>
       ) : (
-        <p className="form-error" role="alert">{preview.headerError ? t(`errors.${preview.headerError}`, { defaultValue: preview.headerError }) : t("accounts.previewErrors", { count: preview.errorCount })}</p>
+        <p className="form-error" role="alert">
+          {preview.headerError
+            ? t(`errors.${preview.headerError}`, {
+                defaultValue: preview.headerError,
+              })
+            : t("accounts.previewErrors", { count: preview.errorCount })}
+        </p>
       )}
       {preview.rows.length > 0 ? (
         <div className="table-wrap">
           <table className="data responsive">
             <thead>
               <tr>
-                <th scope="col" className="num">{t("accounts.line")}</th>
+                <th scope="col" className="num">
+                  {t("accounts.line")}
+                </th>
                 <th scope="col">{t("accounts.code")}</th>
                 <th scope="col">{t("accounts.nameZh")}</th>
                 <th scope="col">{t("accounts.name")}</th>
@@ -307,8 +437,12 @@ function ChartPreviewTable({ preview }: { preview: ChartPreview }) {
             <tbody>
               {preview.rows.map((r) => (
                 <tr key={r.line} data-invalid={r.errors.length > 0 ? "true" : undefined}>
-                  <td data-label={t("accounts.line")} className="num">{r.line}</td>
-                  <td data-label={t("accounts.code")}><code>{r.code}</code></td>
+                  <td data-label={t("accounts.line")} className="num">
+                    {r.line}
+                  </td>
+                  <td data-label={t("accounts.code")}>
+                    <code>{r.code}</code>
+                  </td>
                   <td data-label={t("accounts.nameZh")}>{r.nameZh}</td>
                   <td data-label={t("accounts.name")}>{r.name}</td>
                   <td data-label={t("accounts.kind")}>{t(`accounts.kinds.${r.kind}`, { defaultValue: r.kind })}</td>

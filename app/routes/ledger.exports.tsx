@@ -21,7 +21,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "ACCOUNTANT", "SUPERVISOR", "ADMIN");
   try {
     const [companies, exports] = await Promise.all([ledgerCompanies(user), listExports(user)]);
-    return { companies, exports, canExport: hasRole(user, "ACCOUNTANT", "ADMIN") };
+    return {
+      companies,
+      exports,
+      canExport: hasRole(user, "ACCOUNTANT", "ADMIN"),
+    };
   } catch (err) {
     throwAsResponse(err);
   }
@@ -35,12 +39,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseForm(form, ErpUploadSchema);
   if (submission.status !== "success") return { reply: submission.reply(), result: null };
   try {
-    const csvText = file instanceof File && file.size > 0 ? await file.text() : (submission.value.csvText ?? "");
+    const csvText = file instanceof File && file.size > 0 ? await file.text() : submission.value.csvText ?? "";
     if (!csvText.trim()) throw new AppError("invalid", { fieldErrors: { file: "required" } });
-    const result = await recordErpNumbers({ viewer: user, companyId: submission.value.companyId, erpSystem: submission.value.erpSystem, csvText });
+    const result = await recordErpNumbers({
+      viewer: user,
+      companyId: submission.value.companyId,
+      erpSystem: submission.value.erpSystem,
+      csvText,
+    });
     return { reply: submission.reply({ resetForm: true }), result };
   } catch (err) {
-    return { reply: replyWithError(submission, err, { status: 200 }) as ReturnType<typeof submission.reply>, result: null };
+    return {
+      reply: replyWithError(submission, err, { status: 200 }) as ReturnType<typeof submission.reply>,
+      result: null,
+    };
   }
 }
 
@@ -53,7 +65,7 @@ export default function LedgerExports() {
   const exportError = params.get("error");
   const company = new Map(companies.map((c) => [c.id, c]));
   const zh = i18n.language === "zh-CN";
-  const replyErrors = data?.reply.status === "error" ? (data.reply.error ?? {}) : {};
+  const replyErrors = data?.reply.status === "error" ? data.reply.error ?? {} : {};
   const erpFieldError = (name: string) => replyErrors[name] ?? undefined;
   const erpFormError = replyErrors[""]?.[0];
   return (
@@ -63,15 +75,25 @@ export default function LedgerExports() {
       </div>
       <LedgerTabs />
       <p className="muted">{t("exports.intro")}</p>
-      {companies.length === 0 ? <p className="empty card" data-testid="no-companies">{t("noCompanies")}</p> : null}
+      {companies.length === 0 ? (
+        <p className="empty card" data-testid="no-companies">
+          {t("noCompanies")}
+        </p>
+      ) : null}
 
       {canExport && companies.length > 0 ? (
         <section className="card" aria-labelledby="make-export">
           <h2 id="make-export">{t("exports.makeTitle")}</h2>
           {exportError ? (
             <p className="form-error" role="alert" data-testid="export-error">
-              {t(`errors.${exportError}`, { defaultValue: t("errors.generic", { message: exportError }) })}
-              {params.get("field") ? ` (${t(`exports.${params.get("field")}`, { defaultValue: params.get("field") ?? "" })})` : null}
+              {t(`errors.${exportError}`, {
+                defaultValue: t("errors.generic", { message: exportError }),
+              })}
+              {params.get("field")
+                ? ` (${t(`exports.${params.get("field")}`, {
+                    defaultValue: params.get("field") ?? "",
+                  })})`
+                : null}
             </p>
           ) : null}
           <Form method="post" action="/ledger/exports/file" reloadDocument className="row" style={{ alignItems: "flex-end", flexWrap: "wrap" }} data-testid="export-form">
@@ -79,7 +101,9 @@ export default function LedgerExports() {
               <span>{t("exports.company")}</span>
               <select name="companyId" defaultValue={companies[0]?.id} required>
                 {companies.map((c) => (
-                  <option key={c.id} value={c.id}>{c.code} · {zh ? c.nameZh : c.name}</option>
+                  <option key={c.id} value={c.id}>
+                    {c.code} · {zh ? c.nameZh : c.name}
+                  </option>
                 ))}
               </select>
             </label>
@@ -87,7 +111,9 @@ export default function LedgerExports() {
               <span>{t("exports.format")}</span>
               <select name="format" defaultValue="kingdee">
                 {EXPORT_FORMATS.map((f) => (
-                  <option key={f} value={f}>{t(`format.${f}`)}</option>
+                  <option key={f} value={f}>
+                    {t(`format.${f}`)}
+                  </option>
                 ))}
               </select>
             </label>
@@ -103,7 +129,9 @@ export default function LedgerExports() {
               <input type="checkbox" name="onlyNew" defaultChecked />
               <span>{t("exports.onlyNew")}</span>
             </label>
-            <button type="submit" className="button button-primary">{t("exports.download")}</button>
+            <button type="submit" className="button button-primary">
+              {t("exports.download")}
+            </button>
           </Form>
         </section>
       ) : null}
@@ -111,7 +139,9 @@ export default function LedgerExports() {
       <section style={{ marginTop: "1.5rem" }} aria-labelledby="export-history">
         <h2 id="export-history">{t("exports.historyTitle")}</h2>
         {exports.length === 0 ? (
-          <p className="empty card" data-testid="exports-empty">{t("exports.historyEmpty")}</p>
+          <p className="empty card" data-testid="exports-empty">
+            {t("exports.historyEmpty")}
+          </p>
         ) : (
           <div className="table-wrap">
             <table className="data responsive" data-testid="exports">
@@ -120,8 +150,12 @@ export default function LedgerExports() {
                   <th scope="col">{t("exports.when")}</th>
                   <th scope="col">{t("exports.company")}</th>
                   <th scope="col">{t("exports.format")}</th>
-                  <th scope="col" className="num">{t("exports.vouchers")}</th>
-                  <th scope="col" className="num">{t("exports.lines")}</th>
+                  <th scope="col" className="num">
+                    {t("exports.vouchers")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("exports.lines")}
+                  </th>
                   <th scope="col">{t("exports.by")}</th>
                   <th scope="col">{t("exports.sha256")}</th>
                 </tr>
@@ -132,10 +166,18 @@ export default function LedgerExports() {
                     <td data-label={t("exports.when")}>{formatDateTime(e.createdAt, i18n.language)}</td>
                     <td data-label={t("exports.company")}>{company.get(e.companyId)?.code ?? e.companyCode}</td>
                     <td data-label={t("exports.format")}>{t(`format.${e.format}`)}</td>
-                    <td data-label={t("exports.vouchers")} className="num">{e.voucherCount}</td>
-                    <td data-label={t("exports.lines")} className="num">{e.lineCount}</td>
+                    <td data-label={t("exports.vouchers")} className="num">
+                      {e.voucherCount}
+                    </td>
+                    <td data-label={t("exports.lines")} className="num">
+                      {e.lineCount}
+                    </td>
                     <td data-label={t("exports.by")}>{e.createdBy ?? "—"}</td>
-                    <td data-label={t("exports.sha256")}><code title={e.sha256} data-testid="export-sha">{e.sha256.slice(0, 12)}…</code></td>
+                    <td data-label={t("exports.sha256")}>
+                      <code title={e.sha256} data-testid="export-sha">
+                        {e.sha256.slice(0, 12)}…
+                      </code>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -154,7 +196,9 @@ export default function LedgerExports() {
               <span>{t("exports.company")}</span>
               <select name="companyId" defaultValue={companies[0]?.id} required>
                 {companies.map((c) => (
-                  <option key={c.id} value={c.id}>{c.code} · {zh ? c.nameZh : c.name}</option>
+                  <option key={c.id} value={c.id}>
+                    {c.code} · {zh ? c.nameZh : c.name}
+                  </option>
                 ))}
               </select>
             </label>
@@ -168,7 +212,9 @@ export default function LedgerExports() {
               <input type="file" name="file" accept=".csv,text/csv" required />
               <FieldError errors={erpFieldError("file") ?? erpFieldError("csvText")} name="file" ns="ledger" prefix="errors" />
             </label>
-            <button type="submit" className="button button-primary" disabled={navigation.state === "submitting"}>{t("exports.upload")}</button>
+            <button type="submit" className="button button-primary" disabled={navigation.state === "submitting"}>
+              {t("exports.upload")}
+            </button>
           </Form>
           {erpFormError && !erpFieldError("file") && !erpFieldError("csvText") && !erpFieldError("erpSystem") ? <FieldError errors={[erpFormError]} ns="ledger" prefix="errors" /> : null}
           {data?.result ? (
@@ -184,7 +230,9 @@ export default function LedgerExports() {
                   <table className="data responsive">
                     <thead>
                       <tr>
-                        <th scope="col" className="num">{t("exports.row")}</th>
+                        <th scope="col" className="num">
+                          {t("exports.row")}
+                        </th>
                         <th scope="col">{t("exports.key")}</th>
                         <th scope="col">{t("exports.erpNumber")}</th>
                         <th scope="col">{t("exports.result")}</th>
@@ -193,12 +241,24 @@ export default function LedgerExports() {
                     <tbody>
                       {data.result.rows.map((r) => (
                         <tr key={r.line} data-result={r.result}>
-                          <td data-label={t("exports.row")} className="num">{r.line}</td>
-                          <td data-label={t("exports.key")}><code>{r.voucherRef || "—"}</code></td>
+                          <td data-label={t("exports.row")} className="num">
+                            {r.line}
+                          </td>
+                          <td data-label={t("exports.key")}>
+                            <code>{r.voucherRef || "—"}</code>
+                          </td>
                           <td data-label={t("exports.erpNumber")}>{r.erpNumber || "—"}</td>
                           <td data-label={t("exports.result")}>
                             <span className={`badge erp-${r.result}`}>{t(`exports.resultKind.${r.result}`)}</span>
-                            {r.code ? <> · {t(`errors.${r.code}`, { defaultValue: r.code })}</> : null}
+                            {r.code ? (
+                              <>
+                                {" "}
+                                ·{" "}
+                                {t(`errors.${r.code}`, {
+                                  defaultValue: r.code,
+                                })}
+                              </>
+                            ) : null}
                           </td>
                         </tr>
                       ))}

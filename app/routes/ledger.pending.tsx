@@ -31,14 +31,23 @@ function Reason({ row }: { row: PendingRow }) {
       {row.missing.map((m, i) => (
         <li key={i}>
           {m.kind === "rate"
-            ? t("pending.missingRate", { currency: m.currency, to: m.to, date: m.onDate })
+            ? t("pending.missingRate", {
+                currency: m.currency,
+                to: m.to,
+                date: m.onDate,
+              })
             : m.purpose === "EXPENSE"
-              ? m.department
-                ? t("pending.missingExpenseDept", { category: m.categoryCode, department: m.department })
-                : t("pending.missingExpense", { category: m.categoryCode })
-              : m.purpose === "BANK_CLEARING"
-                ? t("pending.missingBank", { account: m.payerAccount })
-                : t("pending.missingMapping", { purpose: t(`accounts.purposes.${m.purpose}`) })}
+            ? m.department
+              ? t("pending.missingExpenseDept", {
+                  category: m.categoryCode,
+                  department: m.department,
+                })
+              : t("pending.missingExpense", { category: m.categoryCode })
+            : m.purpose === "BANK_CLEARING"
+            ? t("pending.missingBank", { account: m.payerAccount })
+            : t("pending.missingMapping", {
+                purpose: t(`accounts.purposes.${m.purpose}`),
+              })}
         </li>
       ))}
     </ul>
@@ -56,8 +65,16 @@ export default function LedgerPending() {
       </div>
       <LedgerTabs />
       <p className="muted">{t("pending.intro")}</p>
-      {companies.length === 0 ? <p className="empty card" data-testid="no-companies">{t("noCompanies")}</p> : null}
-      {companies.length > 0 && rows.length === 0 ? <p className="empty card" data-testid="pending-empty">{t("pending.empty")}</p> : null}
+      {companies.length === 0 ? (
+        <p className="empty card" data-testid="no-companies">
+          {t("noCompanies")}
+        </p>
+      ) : null}
+      {companies.length > 0 && rows.length === 0 ? (
+        <p className="empty card" data-testid="pending-empty">
+          {t("pending.empty")}
+        </p>
+      ) : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
           <table className="data responsive" data-testid="pending">
@@ -66,7 +83,9 @@ export default function LedgerPending() {
                 <th scope="col">{t("pending.source")}</th>
                 <th scope="col">{t("pending.company")}</th>
                 <th scope="col">{t("pending.date")}</th>
-                <th scope="col" className="num">{t("pending.amount")}</th>
+                <th scope="col" className="num">
+                  {t("pending.amount")}
+                </th>
                 <th scope="col">{t("pending.reason")}</th>
               </tr>
             </thead>
@@ -82,8 +101,12 @@ export default function LedgerPending() {
                   </td>
                   <td data-label={t("pending.company")}>{company.get(r.companyId)?.code ?? ""}</td>
                   <td data-label={t("pending.date")}>{r.date ? formatCalendarDate(r.date, i18n.language) : "—"}</td>
-                  <td data-label={t("pending.amount")} className="num">{r.totalMinor !== null && r.currency ? <Money minor={r.totalMinor} currency={r.currency} /> : "—"}</td>
-                  <td data-label={t("pending.reason")}><Reason row={r} /></td>
+                  <td data-label={t("pending.amount")} className="num">
+                    {r.totalMinor !== null && r.currency ? <Money minor={r.totalMinor} currency={r.currency} /> : "—"}
+                  </td>
+                  <td data-label={t("pending.reason")}>
+                    <Reason row={r} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -51,7 +51,14 @@ function CloseRefusal() {
   return (
     <div className="form-error card" role="alert" data-testid="close-refusal" style={{ marginTop: "1rem" }}>
       <strong>{t("periods.refusedTitle", { period })}</strong>
-      <p style={{ margin: "0.25rem 0 0" }}>{t(`periods.refusal.${code}`, { defaultValue: t(`errors.${code}`, { defaultValue: t("errors.generic", { message: code }) }), ...details })}</p>
+      <p style={{ margin: "0.25rem 0 0" }}>
+        {t(`periods.refusal.${code}`, {
+          defaultValue: t(`errors.${code}`, {
+            defaultValue: t("errors.generic", { message: code }),
+          }),
+          ...details,
+        })}
+      </p>
     </div>
   );
 }
@@ -69,14 +76,24 @@ export default function LedgerPeriods() {
       </div>
       <LedgerTabs />
       <p className="muted">{t("periods.intro")}</p>
-      {closed ? <p className="notice" role="status">{t("periods.closedNotice", { period: closed })}</p> : null}
+      {closed ? (
+        <p className="notice" role="status">
+          {t("periods.closedNotice", { period: closed })}
+        </p>
+      ) : null}
       <CloseRefusal />
-      {companies.length === 0 ? <p className="empty card" data-testid="no-companies">{t("noCompanies")}</p> : null}
+      {companies.length === 0 ? (
+        <p className="empty card" data-testid="no-companies">
+          {t("noCompanies")}
+        </p>
+      ) : null}
       {companies.map((c) => {
         const rows = periods.filter((p) => p.companyId === c.id);
         return (
           <section key={c.id} className="card" aria-labelledby={`periods-${c.id}`} style={{ marginTop: "1rem" }} data-testid={`periods-${c.code}`}>
-            <h2 id={`periods-${c.id}`}><CompanyName company={c} /></h2>
+            <h2 id={`periods-${c.id}`}>
+              <CompanyName company={c} />
+            </h2>
             {rows.length === 0 ? (
               <p className="empty">{t("periods.empty")}</p>
             ) : (
@@ -86,10 +103,18 @@ export default function LedgerPeriods() {
                     <tr>
                       <th scope="col">{t("periods.period")}</th>
                       <th scope="col">{t("periods.status")}</th>
-                      <th scope="col" className="num">{t("periods.vouchers")}</th>
-                      <th scope="col" className="num">{t("periods.nextNumber")}</th>
+                      <th scope="col" className="num">
+                        {t("periods.vouchers")}
+                      </th>
+                      <th scope="col" className="num">
+                        {t("periods.nextNumber")}
+                      </th>
                       <th scope="col">{t("periods.closed")}</th>
-                      {canClose ? <th scope="col"><span className="visually-hidden">{t("periods.close")}</span></th> : null}
+                      {canClose ? (
+                        <th scope="col">
+                          <span className="visually-hidden">{t("periods.close")}</span>
+                        </th>
+                      ) : null}
                     </tr>
                   </thead>
                   <tbody>
@@ -99,22 +124,48 @@ export default function LedgerPeriods() {
                         <td data-label={t("periods.status")}>
                           <span className={`badge period-${p.status}`}>{p.status === "CLOSED" ? `🔒 ${t("periods.locked")}` : t("status.OPEN")}</span>
                         </td>
-                        <td data-label={t("periods.vouchers")} className="num">{p.voucherCount}</td>
-                        <td data-label={t("periods.nextNumber")} className="num">{p.status === "CLOSED" ? "—" : p.nextNumber}</td>
-                        <td data-label={t("periods.closed")}>{p.closedAt ? t("periods.closedBy", { at: formatDateTime(p.closedAt, i18n.language), who: p.closedBy ?? "" }) : "—"}</td>
+                        <td data-label={t("periods.vouchers")} className="num">
+                          {p.voucherCount}
+                        </td>
+                        <td data-label={t("periods.nextNumber")} className="num">
+                          {p.status === "CLOSED" ? "—" : p.nextNumber}
+                        </td>
+                        <td data-label={t("periods.closed")}>
+                          {p.closedAt
+                            ? t("periods.closedBy", {
+                                at: formatDateTime(p.closedAt, i18n.language),
+                                who: p.closedBy ?? "",
+                              })
+                            : "—"}
+                        </td>
                         {canClose ? (
                           <td>
                             {p.status === "OPEN" ? (
                               <Form
                                 method="post"
                                 onSubmit={(e) => {
-                                  if (!window.confirm(t("periods.confirmText", { period: p.period, company: i18n.language === "zh-CN" ? c.nameZh : c.name }))) e.preventDefault();
+                                  if (
+                                    !window.confirm(
+                                      t("periods.confirmText", {
+                                        period: p.period,
+                                        company: i18n.language === "zh-CN" ? c.nameZh : c.name,
+                                      })
+                                    )
+                                  )
+                                    e.preventDefault();
                                 }}
                               >
                                 <input type="hidden" name="intent" value="close" />
                                 <input type="hidden" name="companyId" value={c.id} />
                                 <input type="hidden" name="period" value={p.period} />
-                                <button type="submit" className="button" disabled={navigation.state === "submitting"} aria-label={t("periods.confirmClose", { period: p.period })}>
+                                <button
+                                  type="submit"
+                                  className="button"
+                                  disabled={navigation.state === "submitting"}
+                                  aria-label={t("periods.confirmClose", {
+                                    period: p.period,
+                                  })}
+                                >
                                   {t("periods.close")}
                                 </button>
                               </Form>

@@ -40,7 +40,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseForm(await request.formData(), ReverseVoucherSchema);
   if (submission.status !== "success") return submission.reply();
   try {
-    const { reversalId } = await reverseVoucher({ viewer: user, voucherId: voucher.id, reason: submission.value.reason });
+    const { reversalId } = await reverseVoucher({
+      viewer: user,
+      voucherId: voucher.id,
+      reason: submission.value.reason,
+    });
     return redirect(`/ledger/vouchers/${reversalId}?reversed=1`);
   } catch (err) {
     return replyWithError(submission, err, { status: 200 });
@@ -59,19 +63,53 @@ export default function VoucherPage() {
         <Link to="/ledger">{t("voucher.back")}</Link>
       </div>
       <LedgerTabs />
-      {reversedNotice ? <p className="notice" role="status">{t("voucher.reversed", { label: reversedNotice })}</p> : null}
+      {reversedNotice ? (
+        <p className="notice" role="status">
+          {t("voucher.reversed", { label: reversedNotice })}
+        </p>
+      ) : null}
 
       <section className="card voucher-sheet" aria-labelledby="voucher-head" data-testid="voucher">
-        <h2 id="voucher-head" style={{ textAlign: "center" }}>{t("voucher.heading")}</h2>
+        <h2 id="voucher-head" style={{ textAlign: "center" }}>
+          {t("voucher.heading")}
+        </h2>
         <dl className="facts">
-          <div><dt>{t("voucher.company")}</dt><dd><CompanyName company={v.company} /></dd></div>
-          <div><dt>{t("voucher.date")}</dt><dd>{formatCalendarDate(v.voucherDate, i18n.language)}</dd></div>
-          <div><dt>{t("voucher.number")}</dt><dd data-testid="voucher-number"><strong>{v.label}</strong> <span className="muted">{v.period}</span></dd></div>
-          <div><dt>{t("voucher.kind")}</dt><dd><span className={`badge voucher-${v.kind}`}>{t(`kind.${v.kind}`)}</span></dd></div>
-          <div><dt>{t("voucher.attachments")}</dt><dd>{t("voucher.attachmentsValue", { count: v.attachmentCount })}</dd></div>
-          <div><dt>{t("list.total")}</dt><dd><Money minor={v.totalMinor} currency={v.currency} /></dd></div>
+          <div>
+            <dt>{t("voucher.company")}</dt>
+            <dd>
+              <CompanyName company={v.company} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t("voucher.date")}</dt>
+            <dd>{formatCalendarDate(v.voucherDate, i18n.language)}</dd>
+          </div>
+          <div>
+            <dt>{t("voucher.number")}</dt>
+            <dd data-testid="voucher-number">
+              <strong>{v.label}</strong> <span className="muted">{v.period}</span>
+            </dd>
+          </div>
+          <div>
+            <dt>{t("voucher.kind")}</dt>
+            <dd>
+              <span className={`badge voucher-${v.kind}`}>{t(`kind.${v.kind}`)}</span>
+            </dd>
+          </div>
+          <div>
+            <dt>{t("voucher.attachments")}</dt>
+            <dd>{t("voucher.attachmentsValue", { count: v.attachmentCount })}</dd>
+          </div>
+          <div>
+            <dt>{t("list.total")}</dt>
+            <dd>
+              <Money minor={v.totalMinor} currency={v.currency} />
+            </dd>
+          </div>
         </dl>
-        <p><strong>{t("voucher.description")}:</strong> {v.description}</p>
+        <p>
+          <strong>{t("voucher.description")}:</strong> {v.description}
+        </p>
         <VoucherLinesTable lines={v.lines} currency={v.currency} />
       </section>
 
@@ -79,25 +117,74 @@ export default function VoucherPage() {
         <h2 id="voucher-links">{t("voucher.links")}</h2>
         <dl className="facts">
           {v.claim ? (
-            <div><dt>{t("voucher.claim")}</dt><dd><Link to={`/claims/${v.claim.id}`}>{v.claim.number}</Link></dd></div>
+            <div>
+              <dt>{t("voucher.claim")}</dt>
+              <dd>
+                <Link to={`/claims/${v.claim.id}`}>{v.claim.number}</Link>
+              </dd>
+            </div>
           ) : null}
           {v.payment ? (
-            <div><dt>{t("voucher.payment")}</dt><dd>{t("voucher.paymentValue", { endToEndId: v.payment.endToEndId, run: v.payment.runNumber })}</dd></div>
+            <div>
+              <dt>{t("voucher.payment")}</dt>
+              <dd>
+                {t("voucher.paymentValue", {
+                  endToEndId: v.payment.endToEndId,
+                  run: v.payment.runNumber,
+                })}
+              </dd>
+            </div>
           ) : null}
           {v.reverses ? (
-            <div><dt>{t("voucher.reverses")}</dt><dd><Link to={`/ledger/vouchers/${v.reverses.id}`} data-testid="reverses">{v.reverses.label}</Link> <span className="muted">{v.reverses.period}</span></dd></div>
+            <div>
+              <dt>{t("voucher.reverses")}</dt>
+              <dd>
+                <Link to={`/ledger/vouchers/${v.reverses.id}`} data-testid="reverses">
+                  {v.reverses.label}
+                </Link>{" "}
+                <span className="muted">{v.reverses.period}</span>
+              </dd>
+            </div>
           ) : null}
           {v.reversedBy ? (
-            <div><dt>{t("voucher.reversedBy")}</dt><dd><Link to={`/ledger/vouchers/${v.reversedBy.id}`} data-testid="reversed-by">{v.reversedBy.label}</Link> <span className="muted">{v.reversedBy.period}</span></dd></div>
+            <div>
+              <dt>{t("voucher.reversedBy")}</dt>
+              <dd>
+                <Link to={`/ledger/vouchers/${v.reversedBy.id}`} data-testid="reversed-by">
+                  {v.reversedBy.label}
+                </Link>{" "}
+                <span className="muted">{v.reversedBy.period}</span>
+              </dd>
+            </div>
           ) : null}
-          <div><dt>{t("voucher.erp")}</dt><dd data-testid="erp-number">{v.erp ? <>{v.erp.number} <span className="muted">{v.erp.system}</span></> : <span className="muted">{t("voucher.erpNone")}</span>}</dd></div>
+          <div>
+            <dt>{t("voucher.erp")}</dt>
+            <dd data-testid="erp-number">
+              {v.erp ? (
+                <>
+                  {v.erp.number} <span className="muted">{v.erp.system}</span>
+                </>
+              ) : (
+                <span className="muted">{t("voucher.erpNone")}</span>
+              )}
+            </dd>
+          </div>
           <div>
             <dt>{t("voucher.exports")}</dt>
             <dd>
-              {v.exports.length === 0 ? <span className="muted">{t("voucher.exportsNone")}</span> : v.exports.map((e) => `${t(`format.${e.format}`)} · ${formatDateTime(e.createdAt, i18n.language)}`).join("; ")}
+              {v.exports.length === 0 ? (
+                <span className="muted">{t("voucher.exportsNone")}</span>
+              ) : (
+                v.exports.map((e) => `${t(`format.${e.format}`)} · ${formatDateTime(e.createdAt, i18n.language)}`).join("; ")
+              )}
             </dd>
           </div>
-          <div><dt>{t("voucher.postedBy")}</dt><dd>{v.createdBy ?? t("voucher.postedBySystem")} · {formatDateTime(v.createdAt, i18n.language)}</dd></div>
+          <div>
+            <dt>{t("voucher.postedBy")}</dt>
+            <dd>
+              {v.createdBy ?? t("voucher.postedBySystem")} · {formatDateTime(v.createdAt, i18n.language)}
+            </dd>
+          </div>
         </dl>
       </section>
 
@@ -116,13 +203,19 @@ function ReverseForm({ label, kind, reversedBy }: { label: string; kind: string;
     shouldValidate: "onBlur",
   });
   if (kind === "REVERSAL" || reversedBy) {
-    return <p className="muted" style={{ marginTop: "1rem" }}>{kind === "REVERSAL" ? t("voucher.isReversal") : t("voucher.alreadyReversed")}</p>;
+    return (
+      <p className="muted" style={{ marginTop: "1rem" }}>
+        {kind === "REVERSAL" ? t("voucher.isReversal") : t("voucher.alreadyReversed")}
+      </p>
+    );
   }
   const refusal = fields.reason.errors ? undefined : form.errors?.[0];
   return (
     <section className="card" aria-labelledby="reverse" style={{ marginTop: "1rem" }}>
       <details open={!!lastResult}>
-        <summary><strong id="reverse">{t("voucher.reverseTitle")}</strong></summary>
+        <summary>
+          <strong id="reverse">{t("voucher.reverseTitle")}</strong>
+        </summary>
         <p className="muted">{t("voucher.reverseIntro")}</p>
         <Form
           method="post"
@@ -139,7 +232,9 @@ function ReverseForm({ label, kind, reversedBy }: { label: string; kind: string;
             <input {...getInputProps(fields.reason, { type: "text" })} key={fields.reason.key} maxLength={200} required />
             <FieldError errors={fields.reason.errors} id={fields.reason.errorId} name="reason" ns="ledger" prefix="errors" />
           </label>
-          <button type="submit" className="button button-danger" disabled={navigation.state === "submitting"}>{t("voucher.confirmReverse")}</button>
+          <button type="submit" className="button button-danger" disabled={navigation.state === "submitting"}>
+            {t("voucher.confirmReverse")}
+          </button>
         </Form>
         {refusal ? <FieldError errors={[replyReason(lastResult) ?? refusal]} ns="ledger" prefix="errors" /> : null}
       </details>
