@@ -15,6 +15,7 @@ import { closePeriod, listPeriods } from "~/models/ledger-periods.server";
 import { insertVoucherDrafts, pendingPostings, postClaimVoucher, postClaimVouchers, postPendingVouchers, reverseVoucher } from "~/models/ledger-posting.server";
 import { markPaymentsFailed, markPaymentsPaid } from "~/models/payment-outcomes.server";
 import { decideReview } from "~/models/review.server";
+import { getVoucher, listVouchers } from "~/models/ledger-vouchers.server";
 import { postClaimVoucherHandler } from "~/jobs/ledger-post-claim";
 import type { Role } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
@@ -253,6 +254,19 @@ describe("reversal by an admin", () => {
     expect(await prisma.auditEvent.count({ where: { claimId: claim.id, type: "ledger.voucher_reversed", actorId: o.admin.id } })).toBe(1);
     expect((await refusal(reverseVoucher({ viewer: o.admin, voucherId: posted.voucherId, reason: "again" }))).reason).toBe("already_reversed");
     expect((await refusal(reverseVoucher({ viewer: o.admin, voucherId: reversalId, reason: "x" }))).reason).toBe("reversal_of_reversal");
+
+    const listed = await listVouchers(prisma, o.company.id, { search: claim.number });
+    expect(listed.total).toBe(2);
+    expect(listed.items.map((i) => [i.kind, i.reversesId, i.reversedById, i.claimNumber])).toEqual([
+      ["REVERSAL", posted.voucherId, null, claim.number],
+      ["CLAIM", null, reversalId, claim.number],
+    ]);
+    const detail = await getVoucher(prisma, o.company.id, posted.voucherId);
+    expect(detail?.lines.map((l) => [l.accountCode, l.accountNameZh, l.department?.id, l.employee?.id])).toEqual([
+      ["6602.01", "管理费用-差旅费", o.department.id, claim.claimantId],
+      ["224101", "其他应付款-员工报销", o.department.id, claim.claimantId],
+    ]);
+    expect(await getVoucher(prisma, (await ledgerOrg()).company.id, posted.voucherId)).toBeNull();
 
     const again = await postClaimVoucher(prisma, claim.id);
     if (again.status !== "posted") throw new Error(again.status);
