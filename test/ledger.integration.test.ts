@@ -17,6 +17,11 @@ import { markPaymentsFailed, markPaymentsPaid } from "~/models/payment-outcomes.
 import { decideReview } from "~/models/review.server";
 import { getVoucher, listVouchers } from "~/models/ledger-vouchers.server";
 import { postClaimVoucherHandler } from "~/jobs/ledger-post-claim";
+import { JOBS } from "~/domain/jobs";
+import { enqueueJob } from "~/models/outbox.server";
+import { getQueue } from "~/utils/queue.server";
+import { startLedgerWorker } from "../workers/ledger";
+import { startRelay } from "../workers/relay";
 import type { Role } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { setupLedger } from "../fixtures/ledger";
@@ -405,4 +410,29 @@ describe("chart of accounts and mappings", () => {
     expect(await prisma.glMapping.count({ where: { id: mappingId } })).toBe(0);
     expect(await prisma.auditEvent.count({ where: { actorId: o.admin.id, type: { in: ["ledger.chart_imported", "ledger.mapping_set", "ledger.mapping_removed"] } } })).toBe(4);
   });
+});
+
+// Last in the file: the worker's sweep posts whatever any earlier test left pending.
+describe("the ledger worker", () => {
+  it("the voucher job and the sweep after a payment reach Postgres through the relay and the worker; the sweep's scheduler is declared", async () => {
+    const o = await ledgerOrg();
+    const { claim } = await createApprovedClaim(o, 4_400n);
+    const run = await createReleasedRun(o, [9_900n]);
+    const [payment] = await prisma.payment.findMany({ where: { runId: run.runId } });
+    await prisma.payment.update({ where: { id: payment!.id }, data: { status: "SENT" } });
+    const worker = await startLedgerWorker({ everyMs: 3_600_000 });
+    const relay = await startRelay({ pollMs: 50, log: () => undefined });
+    try {
+      await prisma.$transaction((tx) => enqueueJob(tx, JOBS.postClaimVoucher, { claimId: claim.id }));
+      await prisma.$transaction((tx) => markPaymentsPaid(tx, [payment!.id], { actorId: null, source: "statement" }));
+      const deadline = Date.now() + 20_000;
+      const posted = () => prisma.voucher.count({ where: { OR: [{ sourceKey: `claim:${claim.id}` }, { sourceKey: `payment:${payment!.id}` }] } });
+      while ((await posted()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await posted()).toBe(2);
+      expect((await getQueue("ledger").getJobSchedulers()).map((s) => s.key)).toContain(JOBS.ledgerSweep.key({ slot: "scheduled" }));
+    } finally {
+      await relay.stop();
+      await worker.close();
+    }
+  }, 60_000);
 });
