@@ -65,9 +65,16 @@ export function expenseAccountFor(m: LedgerMappings, categoryCode: string, depar
   return (own ?? m.expense.find((e) => e.categoryCode === categoryCode && e.departmentId === null))?.accountCode;
 }
 
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone (one formatter per zone: building one costs more than using it). */
 export function dateInZone(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
