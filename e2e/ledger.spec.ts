@@ -134,4 +134,22 @@ test.describe("the ledger", () => {
     await page.goto("/ledger/exports");
     await expect(page.getByTestId("exports")).toContainText(w.companyCode);
   });
+
+  test("an admin reverses the claim's voucher: a red voucher in December, linked both ways", async ({ page }) => {
+    await login(page, w.admin.email);
+    await page.goto(`/ledger/vouchers/${w.voucherId}`);
+    page.on("dialog", (d) => void d.accept());
+    await page.getByText("Reverse this voucher").click();
+    await page.getByLabel("Reason").fill("Wrong department");
+    await page.getByRole("button", { name: "Post the reversal" }).click();
+    await expect(page.getByRole("status")).toContainText("Reversal 记-0002 posted.");
+    await expect(page.getByTestId("voucher")).toContainText("Reversal");
+    await expect(page.getByTestId("reverses")).toHaveText("记-0001");
+    // Red: every amount negated, and still balanced.
+    expect(minorOf(await page.getByTestId("total-debit").innerText())).toBe(-Number(w.claim.totalMinor));
+    expect(minorOf(await page.getByTestId("total-credit").innerText())).toBe(-Number(w.claim.totalMinor));
+    await page.getByTestId("reverses").click();
+    await expect(page.getByTestId("reversed-by")).toHaveText("记-0002");
+    await expect(page.getByText("This voucher has been reversed.")).toBeVisible();
+  });
 });
