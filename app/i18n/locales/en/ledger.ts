@@ -95,7 +95,7 @@ export default {
     payment: "Payment of claim {{number}}",
     ready: "Ready: the next ledger sweep posts it.",
     missingExpense: "No expense account mapped for category {{category}}.",
-    missingExpenseDept: "No expense account mapped for category {{category}} (department {{department}}).",
+    missingExpenseDept: "No expense account mapped for category {{category}}, neither for department {{department}} nor company-wide.",
     missingBank: "No bank account mapped for payer account {{account}}.",
     missingMapping: "No account mapped for {{purpose}}.",
     missingRate: "No exchange rate {{currency}}→{{to}} on {{date}}.",

@@ -95,7 +95,7 @@ export default {
     payment: "报销单 {{number}} 的付款",
     ready: "就绪：下一次总账任务会过账。",
     missingExpense: "费用类别 {{category}} 没有映射费用科目。",
-    missingExpenseDept: "费用类别 {{category}}（部门 {{department}}）没有映射费用科目。",
+    missingExpenseDept: "费用类别 {{category}} 没有映射费用科目（部门 {{department}} 和全公司均未设置）。",
     missingBank: "付款账户 {{account}} 没有映射银行科目。",
     missingMapping: "{{purpose}}没有映射科目。",
     missingRate: "{{date}} 没有 {{currency}}→{{to}} 的汇率。",
