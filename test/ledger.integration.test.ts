@@ -242,6 +242,21 @@ describe("payments", () => {
 });
 
 describe("reversal by an admin", () => {
+  it("a reversed payment voucher of a payment still paid is posted again under payment:<id>#2", async () => {
+    const o = await ledgerOrg();
+    const run = await createReleasedRun(o, [5_500n]);
+    const [payment] = await prisma.payment.findMany({ where: { runId: run.runId } });
+    await prisma.payment.update({ where: { id: payment!.id }, data: { status: "SENT" } });
+    await prisma.$transaction((tx) => markPaymentsPaid(tx, [payment!.id], { actorId: null, source: "statement" }));
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 1, failed: [] });
+    const first = await prisma.voucher.findUniqueOrThrow({ where: { sourceKey: `payment:${payment!.id}` } });
+    await reverseVoucher({ viewer: o.admin, voucherId: first.id, reason: "银行科目错误" });
+    expect((await pendingPostings(prisma, [o.company.id])).map((p) => p.source)).toEqual([`payment:${payment!.id}#2`]);
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 1, failed: [] });
+    expect(await prisma.voucher.count({ where: { paymentId: payment!.id } })).toBe(3);
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 0, failed: [] });
+  });
+
   it("reverses once, audited; the claim is posted again under claim:<id>#2; others are refused", async () => {
     const o = await ledgerOrg();
     const { claim } = await createApprovedClaim(o, 7_700n);

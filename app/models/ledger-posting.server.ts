@@ -21,6 +21,7 @@ import {
   buildReversal,
   claimSourceKey,
   dateInZone,
+  paymentSourceKey,
   lineExternalId,
   periodOf,
   VOUCHER_TYPE,
@@ -217,6 +218,7 @@ type PaymentRow = {
   company_id: string;
   company_currency: string;
   payer_account_id: string;
+  payment_vouchers: number;
 };
 
 async function planPaymentVouchers(
@@ -227,7 +229,8 @@ async function planPaymentVouchers(
   if (ids.length === 0) return [];
   const rows = await db.$queryRaw<PaymentRow[]>`
     SELECT p.id, p.claim_id, p.amount_minor, p.currency::text AS currency, p.status, p.status_at, p.created_at, c.number, c.claimant_id, u.name AS claimant_name,
-           c.company_id, co.currency::text AS company_currency, r.payer_account_id
+           c.company_id, co.currency::text AS company_currency, r.payer_account_id,
+           (SELECT count(*) FROM voucher v WHERE v.payment_id = p.id AND v.kind = 'PAYMENT')::int AS payment_vouchers
       FROM payment p JOIN payment_run r ON r.id = p.run_id JOIN claim c ON c.id = p.claim_id
       JOIN app_user u ON u.id = c.claimant_id JOIN company co ON co.id = c.company_id
      WHERE p.id = ANY(${ids}::text[])`;
@@ -256,6 +259,7 @@ async function planPaymentVouchers(
       closedPeriods: closed.get(r.company_id)!,
       mappings: mappings.get(r.company_id)!,
       rateFor,
+      sourceKey: paymentSourceKey(r.id, r.payment_vouchers + 1),
     });
     const base = { paymentId: r.id, companyId: r.company_id, claimId: r.claim_id, date: bookingDate(dateInZone(paidAt(r), SSC_TIME_ZONE), closed.get(r.company_id)!) };
     if (built.ok) return { ...base, draft: built.draft };
@@ -570,14 +574,15 @@ async function claimsToPost(db: Reader, companyIds: readonly string[] | undefine
   return rows.map((r) => r.id);
 }
 
-/** Payments booked paid without their payment voucher. */
+/** Payments booked paid without a live (unreversed) payment voucher. */
 async function paymentsToPost(db: Reader, companyIds: readonly string[] | undefined, afterId: string, limit: number): Promise<string[]> {
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT p.id FROM payment p JOIN payment_run r ON r.id = p.run_id
      WHERE p.status = 'PAID'
        AND (${companyIds ?? null}::text[] IS NULL OR r.company_id = ANY(${companyIds ?? []}::text[]))
        AND p.id > ${afterId}
-       AND NOT EXISTS (SELECT 1 FROM voucher v WHERE v.source_key = 'payment:' || p.id)
+       AND NOT EXISTS (SELECT 1 FROM voucher v WHERE v.payment_id = p.id AND v.kind = 'PAYMENT'
+                         AND NOT EXISTS (SELECT 1 FROM voucher r WHERE r.reverses_id = v.id))
      ORDER BY p.id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }
@@ -677,7 +682,7 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
     if (paymentIds.length === 0) break;
     after = paymentIds[paymentIds.length - 1]!;
     for (const p of await planPaymentVouchers(db, paymentIds)) {
-      const base = { source: `payment:${p.paymentId}`, kind: "PAYMENT" as const, companyId: p.companyId, paymentId: p.paymentId };
+      const base = { source: p.draft?.sourceKey ?? `payment:${p.paymentId}`, kind: "PAYMENT" as const, companyId: p.companyId, paymentId: p.paymentId };
       if (p.draft) out.push({ ...base, claimId: p.draft.claimId, date: p.draft.date, period: p.draft.period, totalMinor: p.draft.totalMinor, currency: p.draft.currency, status: "ready", missing: [] });
       else if (p.missing) out.push({ ...base, claimId: p.claimId, date: p.date, period: periodOf(p.date), totalMinor: null, currency: null, status: "ledger_unmapped", missing: p.missing });
     }
@@ -701,8 +706,9 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
 
 /**
  * An admin reverses a posted voucher (a wrong account, a wrong department): a red voucher with every line
- * negated, in the current open period, audited. A reversed claim voucher is posted again, corrected, by the
- * next sweep (source key 'claim:<id>#2'). A reversal is not itself reversed, and a voucher only once.
+ * negated, in the current open period, audited. A reversed claim voucher (or the payment voucher of a payment
+ * still paid) is posted again, corrected, by the next sweep (source key 'claim:<id>#2', 'payment:<id>#2'). A
+ * reversal is not itself reversed, and a voucher only once.
  */
 export async function reverseVoucher({ viewer, voucherId, reason }: { viewer: Actor; voucherId: string; reason: string }, db: Db = prisma): Promise<{ reversalId: string }> {
   if (!hasRole(viewer, "ADMIN")) throw new AppError("forbidden");
