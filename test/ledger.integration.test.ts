@@ -129,6 +129,13 @@ describe("claim vouchers", () => {
     expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const period = await prisma.accountingPeriod.findUniqueOrThrow({ where: { companyId_period: { companyId: o.company.id, period: thisPeriod() } } });
     expect(period.nextVoucherNumber).toBe(13);
+
+    // The job and the sweep posting the same claim at once: one voucher, one number.
+    const { claim } = await createApprovedClaim(o, 2_000n);
+    const both = await Promise.all([postClaimVoucher(prisma, claim.id), postClaimVouchers(prisma, [claim.id]).then(([r]) => r!)]);
+    expect(both.map((r) => r.status).sort()).toEqual(["exists", "posted"]);
+    expect(await prisma.voucher.count({ where: { claimId: claim.id } })).toBe(1);
+    expect((await prisma.accountingPeriod.findUniqueOrThrow({ where: { companyId_period: { companyId: o.company.id, period: thisPeriod() } } })).nextVoucherNumber).toBe(14);
   });
 
   it("approved less, VAT and a foreign line: the amounts, the deductible VAT on its own line, the project", async () => {
