@@ -180,7 +180,7 @@ describe("claim vouchers", () => {
     expect(err.code).toBe("ledger_unmapped");
     expect(err.details.missing).toEqual([{ kind: "mapping", purpose: "EXPENSE", categoryCode: "TAXI", departmentId: o.department.id }]);
     const pending = await pendingPostings(prisma, [o.company.id]);
-    expect(pending).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, status: "ledger_unmapped", period: thisPeriod() })]);
+    expect(pending).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, claimNumber: claim.number, status: "ledger_unmapped", period: thisPeriod() })]);
     const sweep = await postPendingVouchers(prisma, { companyIds: [o.company.id] });
     expect(sweep.failed).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, code: "ledger_unmapped" })]);
     expect(await prisma.voucher.count({ where: { companyId: o.company.id } })).toBe(0);

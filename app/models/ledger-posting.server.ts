@@ -124,7 +124,7 @@ type LineRow = {
 };
 
 /** `date`: the day the voucher is (or would be, once it can be built) booked on. */
-type ClaimPlan = { claimId: string; companyId: string; date: string | null; result: ClaimPostingOutcome | { status: "draft"; draft: VoucherDraft } };
+type ClaimPlan = { claimId: string; claimNumber: string | null; companyId: string; date: string | null; result: ClaimPostingOutcome | { status: "draft"; draft: VoucherDraft } };
 
 /** Reads a batch's facts in six queries and builds each claim's voucher (or says why not). */
 async function planClaimVouchers(db: Reader, claimIds: readonly string[]): Promise<ClaimPlan[]> {
@@ -162,9 +162,9 @@ async function planClaimVouchers(db: Reader, claimIds: readonly string[]): Promi
   const found = new Map(claims.map((c) => [c.id, c]));
   return ids.map((claimId): ClaimPlan => {
     const c = found.get(claimId);
-    if (!c) return { claimId, companyId: "", date: null, result: { claimId, status: "skipped", reason: "not_found" } };
+    if (!c) return { claimId, claimNumber: null, companyId: "", date: null, result: { claimId, status: "skipped", reason: "not_found" } };
     const date = bookingDate(dateInZone(c.approved_at, SSC_TIME_ZONE), closed.get(c.company_id)!);
-    const plan = (result: ClaimPlan["result"]): ClaimPlan => ({ claimId, companyId: c.company_id, date, result });
+    const plan = (result: ClaimPlan["result"]): ClaimPlan => ({ claimId, claimNumber: c.number, companyId: c.company_id, date, result });
     if (c.live_voucher_id) return plan({ claimId, status: "exists", voucherId: c.live_voucher_id });
     if (!(APPROVED_CLAIM_STATUSES as readonly string[]).includes(c.status)) return plan({ claimId, status: "skipped", reason: "not_approved" });
     const built = buildClaimVoucher({
@@ -224,7 +224,7 @@ type PaymentRow = {
 async function planPaymentVouchers(
   db: Reader,
   paymentIds: readonly string[],
-): Promise<{ paymentId: string; companyId: string; claimId: string; date: string; draft?: VoucherDraft; missing?: MissingItem[]; skip?: string }[]> {
+): Promise<{ paymentId: string; companyId: string; claimId: string; claimNumber: string; date: string; draft?: VoucherDraft; missing?: MissingItem[]; skip?: string }[]> {
   const ids = [...new Set(paymentIds)];
   if (ids.length === 0) return [];
   const rows = await db.$queryRaw<PaymentRow[]>`
@@ -261,7 +261,7 @@ async function planPaymentVouchers(
       rateFor,
       sourceKey: paymentSourceKey(r.id, r.payment_vouchers + 1),
     });
-    const base = { paymentId: r.id, companyId: r.company_id, claimId: r.claim_id, date: bookingDate(dateInZone(paidAt(r), SSC_TIME_ZONE), closed.get(r.company_id)!) };
+    const base = { paymentId: r.id, companyId: r.company_id, claimId: r.claim_id, claimNumber: r.number, date: bookingDate(dateInZone(paidAt(r), SSC_TIME_ZONE), closed.get(r.company_id)!) };
     if (built.ok) return { ...base, draft: built.draft };
     if ("skip" in built) return { ...base, skip: built.skip };
     return { ...base, missing: built.missing };
@@ -643,6 +643,7 @@ export type PendingPosting = {
   kind: VoucherKind;
   companyId: string;
   claimId: string | null;
+  claimNumber: string | null;
   paymentId: string | null;
   /** The date and period it would be booked on (for one that cannot be built: its event's date, past closed months). */
   date: string | null;
@@ -667,7 +668,7 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
     if (claimIds.length === 0) break;
     after = claimIds[claimIds.length - 1]!;
     for (const p of await planClaimVouchers(db, claimIds)) {
-      const base = { kind: "CLAIM" as const, companyId: p.companyId, claimId: p.claimId, paymentId: null };
+      const base = { kind: "CLAIM" as const, companyId: p.companyId, claimId: p.claimId, claimNumber: p.claimNumber, paymentId: null };
       if (p.result.status === "draft") {
         const d = p.result.draft;
         out.push({ ...base, source: d.sourceKey, date: d.date, period: d.period, totalMinor: d.totalMinor, currency: d.currency, status: "ready", missing: [] });
@@ -682,7 +683,7 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
     if (paymentIds.length === 0) break;
     after = paymentIds[paymentIds.length - 1]!;
     for (const p of await planPaymentVouchers(db, paymentIds)) {
-      const base = { source: p.draft?.sourceKey ?? `payment:${p.paymentId}`, kind: "PAYMENT" as const, companyId: p.companyId, paymentId: p.paymentId };
+      const base = { source: p.draft?.sourceKey ?? `payment:${p.paymentId}`, kind: "PAYMENT" as const, companyId: p.companyId, paymentId: p.paymentId, claimNumber: p.claimNumber };
       if (p.draft) out.push({ ...base, claimId: p.draft.claimId, date: p.draft.date, period: p.draft.period, totalMinor: p.draft.totalMinor, currency: p.draft.currency, status: "ready", missing: [] });
       else if (p.missing) out.push({ ...base, claimId: p.claimId, date: p.date, period: periodOf(p.date), totalMinor: null, currency: null, status: "ledger_unmapped", missing: p.missing });
     }
@@ -691,10 +692,13 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
     const reversals = await paymentVouchersToReverse(db, ids, limit - out.length);
     const originals = await loadPostedVouchers(db, reversals.map((r) => r.voucherId));
     const closed = await loadClosedPeriods(db, [...new Set(originals.map((o) => o.companyId))]);
+    const claimIds = originals.flatMap((o) => (o.claimId ? [o.claimId] : []));
+    const numbers = new Map((await db.claim.findMany({ where: { id: { in: claimIds } }, select: { id: true, number: true } })).map((c) => [c.id, c.number]));
     const today = dateInZone(new Date(), SSC_TIME_ZONE);
     for (const o of originals) {
       const d = buildReversal(o, { date: today, closedPeriods: closed.get(o.companyId)!, reason: "" });
-      out.push({ source: d.sourceKey, kind: "REVERSAL", companyId: o.companyId, claimId: o.claimId, paymentId: o.paymentId, date: d.date, period: d.period, totalMinor: d.totalMinor, currency: d.currency, status: "ready", missing: [] });
+      const claimNumber = o.claimId ? (numbers.get(o.claimId) ?? null) : null;
+      out.push({ source: d.sourceKey, kind: "REVERSAL", companyId: o.companyId, claimId: o.claimId, claimNumber, paymentId: o.paymentId, date: d.date, period: d.period, totalMinor: d.totalMinor, currency: d.currency, status: "ready", missing: [] });
     }
   }
   return out;
