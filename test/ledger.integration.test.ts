@@ -129,6 +129,13 @@ describe("claim vouchers", () => {
     expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const period = await prisma.accountingPeriod.findUniqueOrThrow({ where: { companyId_period: { companyId: o.company.id, period: thisPeriod() } } });
     expect(period.nextVoucherNumber).toBe(13);
+
+    // The job and the sweep posting the same claim at once: one voucher, one number.
+    const { claim } = await createApprovedClaim(o, 2_000n);
+    const both = await Promise.all([postClaimVoucher(prisma, claim.id), postClaimVouchers(prisma, [claim.id]).then(([r]) => r!)]);
+    expect(both.map((r) => r.status).sort()).toEqual(["exists", "posted"]);
+    expect(await prisma.voucher.count({ where: { claimId: claim.id } })).toBe(1);
+    expect((await prisma.accountingPeriod.findUniqueOrThrow({ where: { companyId_period: { companyId: o.company.id, period: thisPeriod() } } })).nextVoucherNumber).toBe(14);
   });
 
   it("approved less, VAT and a foreign line: the amounts, the deductible VAT on its own line, the project", async () => {
@@ -173,7 +180,7 @@ describe("claim vouchers", () => {
     expect(err.code).toBe("ledger_unmapped");
     expect(err.details.missing).toEqual([{ kind: "mapping", purpose: "EXPENSE", categoryCode: "TAXI", departmentId: o.department.id }]);
     const pending = await pendingPostings(prisma, [o.company.id]);
-    expect(pending).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, status: "ledger_unmapped", period: thisPeriod() })]);
+    expect(pending).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, claimNumber: claim.number, status: "ledger_unmapped", period: thisPeriod() })]);
     const sweep = await postPendingVouchers(prisma, { companyIds: [o.company.id] });
     expect(sweep.failed).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, code: "ledger_unmapped" })]);
     expect(await prisma.voucher.count({ where: { companyId: o.company.id } })).toBe(0);
@@ -242,6 +249,21 @@ describe("payments", () => {
 });
 
 describe("reversal by an admin", () => {
+  it("a reversed payment voucher of a payment still paid is posted again under payment:<id>#2", async () => {
+    const o = await ledgerOrg();
+    const run = await createReleasedRun(o, [5_500n]);
+    const [payment] = await prisma.payment.findMany({ where: { runId: run.runId } });
+    await prisma.payment.update({ where: { id: payment!.id }, data: { status: "SENT" } });
+    await prisma.$transaction((tx) => markPaymentsPaid(tx, [payment!.id], { actorId: null, source: "statement" }));
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 1, failed: [] });
+    const first = await prisma.voucher.findUniqueOrThrow({ where: { sourceKey: `payment:${payment!.id}` } });
+    await reverseVoucher({ viewer: o.admin, voucherId: first.id, reason: "银行科目错误" });
+    expect((await pendingPostings(prisma, [o.company.id])).map((p) => p.source)).toEqual([`payment:${payment!.id}#2`]);
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 1, failed: [] });
+    expect(await prisma.voucher.count({ where: { paymentId: payment!.id } })).toBe(3);
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 0, failed: [] });
+  });
+
   it("reverses once, audited; the claim is posted again under claim:<id>#2; others are refused", async () => {
     const o = await ledgerOrg();
     const { claim } = await createApprovedClaim(o, 7_700n);
