@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimVouchers, listExports, listPeriodsWithCounts, listVouchers, voucherDetail } from "~/models/ledger-views.server";
+import { claimVoucherPanel, claimVouchers, listExports, listPeriodsWithCounts, listVouchers, pendingView, voucherDetail } from "~/models/ledger-views.server";
 import { prisma } from "~/utils/db.server";
 import { claimVoucherLines, seedViewAccounts, seedViewVoucher } from "../fixtures/ledger-views";
 import { createClaim, createOrg, createUser, type Org } from "./helpers";
@@ -113,5 +114,37 @@ describe("the ledger's read model", () => {
     const p2 = await listVouchers(admin, { page: 2 });
     expect([p1.total, p1.items.length, p2.items.length]).toEqual([52, 50, 2]);
     expect(p2.items.map((i) => i.label)).toEqual(["记-0002", "记-0001"]);
+  });
+
+  it("the claim page's panel: the vouchers for anyone shown the claim, links only for a ledger reader of its company", async () => {
+    const a = await ledgerOrg();
+    const employee = await createUser(a);
+    const reader = await createUser(a, { roles: ["ACCOUNTANT"] });
+    const stranger = await createUser(a, { roles: ["ACCOUNTANT"] });
+    await prisma.userCompany.create({ data: { userId: reader.id, companyId: a.companyId } });
+    const claim = await createClaim(employee, { status: "APPROVED" });
+    expect(await claimVoucherPanel(employee, { id: claim.id, companyId: a.companyId })).toEqual({ vouchers: [], linkable: false });
+    await seedViewVoucher(db, { companyId: a.companyId, date: "2026-12-01", claimId: claim.id, lines: claimVoucherLines({ netMinor: 5_000n }) });
+    const asEmployee = await claimVoucherPanel(employee, { id: claim.id, companyId: a.companyId });
+    expect(asEmployee.vouchers.map((v) => [v.label, v.totalMinor])).toEqual([["记-0001", "5000"]]);
+    expect(asEmployee.linkable).toBe(false);
+    expect((await claimVoucherPanel(reader, { id: claim.id, companyId: a.companyId })).linkable).toBe(true);
+    expect((await claimVoucherPanel(stranger, { id: claim.id, companyId: a.companyId })).linkable).toBe(false);
+  });
+
+  it("the not-yet-posted list: an approved claim with an unmapped category, with its number and the reason; nothing of another company", async () => {
+    const a = await ledgerOrg();
+    const b = await ledgerOrg();
+    const employee = await createUser(a);
+    const admin = await createUser(a, { roles: ["ADMIN"] });
+    await prisma.userCompany.create({ data: { userId: admin.id, companyId: b.companyId } });
+    await prisma.expenseCategory.createMany({ data: [{ code: "TAXI", name: "Taxi", nameZh: "出租车", sortOrder: 30 }], skipDuplicates: true });
+    const claim = await createClaim(employee, { status: "APPROVED" });
+    await prisma.claimLine.create({ data: { id: randomUUID(), claimId: claim.id, position: 1, spentOn: new Date("2026-11-20"), categoryCode: "TAXI", merchant: "Taxi", amountMinor: 4_200n, currency: "CNY" } });
+    expect((await pendingView(admin)).rows.map((r) => r.claimNumber)).not.toContain(claim.number);
+    await prisma.userCompany.create({ data: { userId: admin.id, companyId: a.companyId } });
+    const row = (await pendingView(admin)).rows.find((r) => r.claimId === claim.id);
+    expect(row).toMatchObject({ claimNumber: claim.number, kind: "CLAIM", status: "ledger_unmapped", companyId: a.companyId });
+    expect(row!.missing).toContainEqual(expect.objectContaining({ kind: "mapping", purpose: "EXPENSE", categoryCode: "TAXI" }));
   });
 });
