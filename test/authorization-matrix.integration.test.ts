@@ -25,6 +25,8 @@ import { prisma } from "~/utils/db.server";
 import { createSession } from "~/utils/session.server";
 import { originalPath } from "~/utils/storage.server";
 import { createClaim, createCompany, createDepartment, createGroup, createMember, createUser, queueReviewTask, sessionCookie, type Org } from "./helpers";
+import pg from "pg";
+import { claimVoucherLines, seedViewAccounts, seedViewVoucher } from "../fixtures/ledger-views";
 import { call, startRealServer, type Call, type RealServer } from "./real-server";
 
 
@@ -55,7 +57,11 @@ type World = {
   quota: { user: User; claimId: string };
   /** An approved payment run of company A (with its file), prepared by users.TREASURY. */
   run: { id: string; number: string };
+  /** Company A's books: vouchers (one to read, one to reverse), an open October, an export, an account, an unmapped approved claim. */
+  ledger: LedgerWorld;
 };
+
+type LedgerWorld = { companyCode: string; voucherId: string; reversibleId: string; description: string; exportSha: string; accountName: string; pendingClaimNumber: string };
 
 let server: RealServer;
 let w: World;
@@ -105,7 +111,8 @@ async function buildWorld(): Promise<World> {
     TREASURY: await one(["TREASURY"], orgB),
   };
   // Back-office scope: the companies a user works for.
-  for (const role of ["ARCHIVIST", "SUPERVISOR", "ADMIN", "TREASURY"] as const) {
+  // (Accountants too: the ledger screens read the books of the companies a user is assigned to.)
+  for (const role of ["ARCHIVIST", "SUPERVISOR", "ADMIN", "TREASURY", "ACCOUNTANT"] as const) {
     await prisma.userCompany.create({ data: { userId: users[role].id, companyId: orgA.companyId } });
     await prisma.userCompany.create({ data: { userId: others[role].id, companyId: orgB.companyId } });
   }
@@ -158,6 +165,7 @@ async function buildWorld(): Promise<World> {
   await prisma.uploadUsage.create({ data: { userId: quotaUser.id, claimId: quotaDraft.id, sha256: fileSha, sizeBytes: BigInt(1e13) } });
 
   const run = await treasuryRunOf(orgA.companyId, users.TREASURY.id, others.TREASURY.id);
+  const ledger = await ledgerOf(orgA, employee);
 
   return {
     orgA,
@@ -175,7 +183,34 @@ async function buildWorld(): Promise<World> {
     sameCompanyDepartmentId: (await createDepartment(orgA.companyId)).id,
     bare,
     quota: { user: quotaUser, claimId: quotaDraft.id },
+    ledger,
   };
+}
+
+/** Company A's books for the ledger routes: written with the ledger fixture (balanced vouchers through SQL). */
+async function ledgerOf(org: Org, employee: User): Promise<LedgerWorld> {
+  const tag = randomUUID().slice(0, 8);
+  const company = await prisma.company.findUniqueOrThrow({ where: { id: org.companyId }, select: { code: true } });
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    await seedViewAccounts(db, org.companyId);
+    const accountName = `Matrix account ${tag}`;
+    await prisma.glAccount.create({ data: { companyId: org.companyId, code: `9999.${tag.slice(0, 4)}`, name: accountName, nameZh: `矩阵科目 ${tag}`, kind: "EXPENSE" } });
+    const description = `Matrix voucher ${tag}`;
+    const lines = claimVoucherLines({ netMinor: 10_000n, vatMinor: 600n, employeeId: employee.id, departmentId: org.departmentId });
+    const voucher = await seedViewVoucher(db, { companyId: org.companyId, date: "2026-10-15", description, lines });
+    const reversible = await seedViewVoucher(db, { companyId: org.companyId, date: "2026-10-16", description: `${description} (to reverse)`, lines });
+    const exportSha = createHash("sha256").update(tag).digest("hex");
+    await prisma.voucherExport.create({ data: { id: randomUUID(), companyId: org.companyId, format: "csv", voucherCount: 0, lineCount: 0, sha256: exportSha } });
+    // An approved claim whose category has no mapping: on the not-yet-posted list.
+    await prisma.expenseCategory.createMany({ data: [{ code: "TAXI", name: "Taxi", nameZh: "出租车", sortOrder: 30 }], skipDuplicates: true });
+    const pending = await createClaim(employee, { status: "APPROVED", version: 4, submittedAt: new Date() });
+    await prisma.claimLine.create({ data: { id: randomUUID(), claimId: pending.id, position: 1, spentOn: new Date("2026-10-10"), categoryCode: "TAXI", merchant: "Matrix taxi", amountMinor: 4_200n, currency: "CNY" } });
+    return { companyCode: company.code, voucherId: voucher.id, reversibleId: reversible.id, description, exportSha, accountName, pendingClaimNumber: pending.number };
+  } finally {
+    await db.end();
+  }
 }
 
 /** An approved run (no payments needed by the routes' checks) with its file, for the treasury routes. */
@@ -334,6 +369,22 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
     c === "QA"
       ? { path: `/work/${w.qaTaskId}`, form: { intent: "qa_record", claimVersion: "0" } }
       : { path: `/work/${w.review.taskId}`, form: { intent: "approve", claimVersion: "0" } },
+  "ledger._index loader": () => ({ path: "/ledger" }),
+  "ledger.vouchers.$voucherId loader": () => ({ path: `/ledger/vouchers/${w.ledger.voucherId}` }),
+  // A reversal without a reason: refused by the form, nothing posted.
+  "ledger.vouchers.$voucherId action": () => ({ path: `/ledger/vouchers/${w.ledger.voucherId}`, form: { intent: "reverse", reason: "" } }),
+  "ledger.pending loader": () => ({ path: "/ledger/pending" }),
+  "ledger.periods loader": () => ({ path: "/ledger/periods" }),
+  // A close of a period that is not one: refused by the form.
+  "ledger.periods action": () => ({ path: "/ledger/periods", form: { intent: "close", companyId: w.orgA.companyId, period: "2026-13" } }),
+  "ledger.exports loader": () => ({ path: "/ledger/exports" }),
+  // ERP numbers without a system or a file: refused by the form.
+  "ledger.exports action": () => ({ path: "/ledger/exports", form: { intent: "erp", companyId: w.orgA.companyId, erpSystem: "" } }),
+  // An export in a format that does not exist: sent back to the page with the refusal, nothing exported.
+  "ledger.exports.file action": () => ({ path: "/ledger/exports/file", form: { companyId: w.orgA.companyId, format: "xml" } }),
+  "ledger.accounts loader": () => ({ path: "/ledger/accounts" }),
+  // An expense mapping without a category or account: refused by the form.
+  "ledger.accounts action": () => ({ path: "/ledger/accounts", form: { intent: "set-mapping", companyId: w.orgA.companyId, purpose: "EXPENSE", accountCode: "" } }),
   "/admin/queues loader": () => ({ path: "/admin/queues" }),
   "/admin/queues action": () => ({ path: `/admin/queues/api/queues/routing/${randomUUID()}/retry`, method: "PUT", allowNotFound: true }),
 };
@@ -789,6 +840,77 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
         afterOut: async () => expect((await prisma.statementEntry.findUniqueOrThrow({ where: { id: entryId } })).paymentId).toBeNull(),
       },
     ];
+  },
+  "ledger._index loader": () =>
+    (["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/ledger" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker: w.ledger.description }, out: { ...c.out, marker: w.ledger.description } };
+    }),
+  "ledger.vouchers.$voucherId loader": () =>
+    (["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/ledger/vouchers/${w.ledger.voucherId}` }, "same company / other company")),
+  "ledger.vouchers.$voucherId action": () => {
+    const reversals = () => prisma.voucher.count({ where: { reversesId: w.ledger.reversibleId } });
+    return [
+      {
+        ...twinOf("ADMIN", { path: `/ledger/vouchers/${w.ledger.reversibleId}`, form: { intent: "reverse", reason: "matrix" } }, "reversing: same company / other company"),
+        unreadableOut: true,
+        afterOut: async () => expect(await reversals()).toBe(0),
+        afterIn: async () => expect(await reversals()).toBe(1),
+      },
+    ];
+  },
+  "ledger.pending loader": () =>
+    (["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/ledger/pending" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker: w.ledger.pendingClaimNumber }, out: { ...c.out, marker: w.ledger.pendingClaimNumber } };
+    }),
+  "ledger.periods loader": () =>
+    (["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/ledger/periods" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker: w.ledger.companyCode }, out: { ...c.out, marker: w.ledger.companyCode } };
+    }),
+  "ledger.periods action": () => {
+    const status = async () => (await prisma.accountingPeriod.findUniqueOrThrow({ where: { companyId_period: { companyId: w.orgA.companyId, period: "2026-10" } } })).status;
+    const c = twinOf("ADMIN", { path: "/ledger/periods", form: { intent: "close", companyId: w.orgA.companyId, period: "2026-10" } }, "closing: same company / other company");
+    return [{ ...c, out: { ...c.out, marker: "not_found" }, afterOut: async () => expect(await status()).toBe("OPEN"), afterIn: async () => expect(await status()).toBe("CLOSED") }];
+  },
+  "ledger.exports loader": () =>
+    (["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const marker = w.ledger.exportSha.slice(0, 12);
+      const c = twinOf(role, { path: "/ledger/exports" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker }, out: { ...c.out, marker } };
+    }),
+  "ledger.exports action": () => {
+    const erp = () => prisma.voucherErpRef.findUnique({ where: { voucherId: w.ledger.voucherId } });
+    const form = { intent: "erp", companyId: w.orgA.companyId, erpSystem: "Kingdee", csvText: `voucher_id,erp_number\n${w.ledger.voucherId},记-M001\n` };
+    return (["ACCOUNTANT", "ADMIN"] as const).map((role, i) => {
+      const c = twinOf(role, { path: "/ledger/exports", form }, "ERP numbers: same company / other company");
+      return { ...c, out: { ...c.out, marker: "not_found" }, afterOut: async () => {
+          if (i === 0) expect(await erp()).toBeNull();
+        }, afterIn: async () => expect((await erp())?.erpNumber).toBe("记-M001") };
+    });
+  },
+  "ledger.exports.file action": () => {
+    const exports = () => prisma.voucherExport.count({ where: { companyId: w.orgA.companyId } });
+    let before = 0;
+    return (["ACCOUNTANT", "ADMIN"] as const).map((role) => ({
+      ...twinOf(role, { path: "/ledger/exports/file", form: { companyId: w.orgA.companyId, format: "json" } }, "exporting: same company / other company"),
+      afterOut: async () => {
+        before = await exports();
+      },
+      afterIn: async () => expect(await exports()).toBe(before + 1),
+    }));
+  },
+  "ledger.accounts loader": () =>
+    (["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const path = `/ledger/accounts?company=${w.orgA.companyId}`;
+      const c = twinOf(role, { path }, "same company / other company (asking for it by id)");
+      return { ...c, in: { ...c.in, marker: w.ledger.accountName }, out: { ...c.out, marker: w.ledger.accountName } };
+    }),
+  "ledger.accounts action": () => {
+    const mapping = () => prisma.glMapping.findFirst({ where: { companyId: w.orgA.companyId, purpose: "INPUT_VAT" } });
+    const c = twinOf("ADMIN", { path: "/ledger/accounts", form: { intent: "set-mapping", companyId: w.orgA.companyId, purpose: "INPUT_VAT", accountCode: "22210101" } }, "mapping: same company / other company");
+    return [{ ...c, out: { ...c.out, marker: "not_found" }, afterOut: async () => expect(await mapping()).toBeNull(), afterIn: async () => expect((await mapping())?.accountCode).toBe("22210101") }];
   },
   "work.$taskId loader": () => [
     twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}` }, "the assignee / an accountant of another group"),

@@ -15,7 +15,13 @@ import { closePeriod, listPeriods } from "~/models/ledger-periods.server";
 import { insertVoucherDrafts, pendingPostings, postClaimVoucher, postClaimVouchers, postPendingVouchers, reverseVoucher } from "~/models/ledger-posting.server";
 import { markPaymentsFailed, markPaymentsPaid } from "~/models/payment-outcomes.server";
 import { decideReview } from "~/models/review.server";
+import { getVoucher, listVouchers } from "~/models/ledger-vouchers.server";
 import { postClaimVoucherHandler } from "~/jobs/ledger-post-claim";
+import { JOBS } from "~/domain/jobs";
+import { enqueueJob } from "~/models/outbox.server";
+import { getQueue } from "~/utils/queue.server";
+import { startLedgerWorker } from "../workers/ledger";
+import { startRelay } from "../workers/relay";
 import type { Role } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { setupLedger } from "../fixtures/ledger";
@@ -123,6 +129,13 @@ describe("claim vouchers", () => {
     expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const period = await prisma.accountingPeriod.findUniqueOrThrow({ where: { companyId_period: { companyId: o.company.id, period: thisPeriod() } } });
     expect(period.nextVoucherNumber).toBe(13);
+
+    // The job and the sweep posting the same claim at once: one voucher, one number.
+    const { claim } = await createApprovedClaim(o, 2_000n);
+    const both = await Promise.all([postClaimVoucher(prisma, claim.id), postClaimVouchers(prisma, [claim.id]).then(([r]) => r!)]);
+    expect(both.map((r) => r.status).sort()).toEqual(["exists", "posted"]);
+    expect(await prisma.voucher.count({ where: { claimId: claim.id } })).toBe(1);
+    expect((await prisma.accountingPeriod.findUniqueOrThrow({ where: { companyId_period: { companyId: o.company.id, period: thisPeriod() } } })).nextVoucherNumber).toBe(14);
   });
 
   it("approved less, VAT and a foreign line: the amounts, the deductible VAT on its own line, the project", async () => {
@@ -167,7 +180,7 @@ describe("claim vouchers", () => {
     expect(err.code).toBe("ledger_unmapped");
     expect(err.details.missing).toEqual([{ kind: "mapping", purpose: "EXPENSE", categoryCode: "TAXI", departmentId: o.department.id }]);
     const pending = await pendingPostings(prisma, [o.company.id]);
-    expect(pending).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, status: "ledger_unmapped", period: thisPeriod() })]);
+    expect(pending).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, claimNumber: claim.number, status: "ledger_unmapped", period: thisPeriod() })]);
     const sweep = await postPendingVouchers(prisma, { companyIds: [o.company.id] });
     expect(sweep.failed).toEqual([expect.objectContaining({ source: `claim:${claim.id}`, code: "ledger_unmapped" })]);
     expect(await prisma.voucher.count({ where: { companyId: o.company.id } })).toBe(0);
@@ -236,6 +249,21 @@ describe("payments", () => {
 });
 
 describe("reversal by an admin", () => {
+  it("a reversed payment voucher of a payment still paid is posted again under payment:<id>#2", async () => {
+    const o = await ledgerOrg();
+    const run = await createReleasedRun(o, [5_500n]);
+    const [payment] = await prisma.payment.findMany({ where: { runId: run.runId } });
+    await prisma.payment.update({ where: { id: payment!.id }, data: { status: "SENT" } });
+    await prisma.$transaction((tx) => markPaymentsPaid(tx, [payment!.id], { actorId: null, source: "statement" }));
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 1, failed: [] });
+    const first = await prisma.voucher.findUniqueOrThrow({ where: { sourceKey: `payment:${payment!.id}` } });
+    await reverseVoucher({ viewer: o.admin, voucherId: first.id, reason: "银行科目错误" });
+    expect((await pendingPostings(prisma, [o.company.id])).map((p) => p.source)).toEqual([`payment:${payment!.id}#2`]);
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 1, failed: [] });
+    expect(await prisma.voucher.count({ where: { paymentId: payment!.id } })).toBe(3);
+    expect(await postPendingVouchers(prisma, { companyIds: [o.company.id] })).toEqual({ posted: 0, failed: [] });
+  });
+
   it("reverses once, audited; the claim is posted again under claim:<id>#2; others are refused", async () => {
     const o = await ledgerOrg();
     const { claim } = await createApprovedClaim(o, 7_700n);
@@ -253,6 +281,19 @@ describe("reversal by an admin", () => {
     expect(await prisma.auditEvent.count({ where: { claimId: claim.id, type: "ledger.voucher_reversed", actorId: o.admin.id } })).toBe(1);
     expect((await refusal(reverseVoucher({ viewer: o.admin, voucherId: posted.voucherId, reason: "again" }))).reason).toBe("already_reversed");
     expect((await refusal(reverseVoucher({ viewer: o.admin, voucherId: reversalId, reason: "x" }))).reason).toBe("reversal_of_reversal");
+
+    const listed = await listVouchers(prisma, o.company.id, { search: claim.number });
+    expect(listed.total).toBe(2);
+    expect(listed.items.map((i) => [i.kind, i.reversesId, i.reversedById, i.claimNumber])).toEqual([
+      ["REVERSAL", posted.voucherId, null, claim.number],
+      ["CLAIM", null, reversalId, claim.number],
+    ]);
+    const detail = await getVoucher(prisma, o.company.id, posted.voucherId);
+    expect(detail?.lines.map((l) => [l.accountCode, l.accountNameZh, l.department?.id, l.employee?.id])).toEqual([
+      ["6602.01", "管理费用-差旅费", o.department.id, claim.claimantId],
+      ["224101", "其他应付款-员工报销", o.department.id, claim.claimantId],
+    ]);
+    expect(await getVoucher(prisma, (await ledgerOrg()).company.id, posted.voucherId)).toBeNull();
 
     const again = await postClaimVoucher(prisma, claim.id);
     if (again.status !== "posted") throw new Error(again.status);
@@ -391,4 +432,29 @@ describe("chart of accounts and mappings", () => {
     expect(await prisma.glMapping.count({ where: { id: mappingId } })).toBe(0);
     expect(await prisma.auditEvent.count({ where: { actorId: o.admin.id, type: { in: ["ledger.chart_imported", "ledger.mapping_set", "ledger.mapping_removed"] } } })).toBe(4);
   });
+});
+
+// Last in the file: the worker's sweep posts whatever any earlier test left pending.
+describe("the ledger worker", () => {
+  it("the voucher job and the sweep after a payment reach Postgres through the relay and the worker; the sweep's scheduler is declared", async () => {
+    const o = await ledgerOrg();
+    const { claim } = await createApprovedClaim(o, 4_400n);
+    const run = await createReleasedRun(o, [9_900n]);
+    const [payment] = await prisma.payment.findMany({ where: { runId: run.runId } });
+    await prisma.payment.update({ where: { id: payment!.id }, data: { status: "SENT" } });
+    const worker = await startLedgerWorker({ everyMs: 3_600_000 });
+    const relay = await startRelay({ pollMs: 50, log: () => undefined });
+    try {
+      await prisma.$transaction((tx) => enqueueJob(tx, JOBS.postClaimVoucher, { claimId: claim.id }));
+      await prisma.$transaction((tx) => markPaymentsPaid(tx, [payment!.id], { actorId: null, source: "statement" }));
+      const deadline = Date.now() + 20_000;
+      const posted = () => prisma.voucher.count({ where: { OR: [{ sourceKey: `claim:${claim.id}` }, { sourceKey: `payment:${payment!.id}` }] } });
+      while ((await posted()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await posted()).toBe(2);
+      expect((await getQueue("ledger").getJobSchedulers()).map((s) => s.key)).toContain(JOBS.ledgerSweep.key({ slot: "scheduled" }));
+    } finally {
+      await relay.stop();
+      await worker.close();
+    }
+  }, 60_000);
 });

@@ -142,7 +142,8 @@ export const JOBS = {
   ledgerSweep: defineJob({
     queue: QUEUES.ledger,
     name: "ledger-sweep",
-    payload: z.object({ slot: z.string().min(1).default("scheduled") }).default({ slot: "scheduled" }),
+    // A BullMQ job id may not hold ':' (the slot is e.g. 202612041015).
+    payload: z.object({ slot: z.string().regex(/^[\w-]+$/).default("scheduled") }).default({ slot: "scheduled" }),
     key: (p) => (p.slot === "scheduled" ? "ledger-sweep" : `ledger-sweep-${p.slot}`),
   }),
 } as const;

@@ -46,7 +46,10 @@ export const SCOPES: Record<Scope, string> = {
   approval:
     "Approval tasks assigned to the caller or to a manager who delegated to them today; admins also tasks nobody can approve. A decision on another task is refused with a message.",
   groups: "Accountants see the queues of the processing groups they belong to; supervisors and admins every group.",
-  companies: "Supervisors and admins see the tasks of claims of the companies they are assigned to (user_company).",
+  companies:
+    "Supervisors and admins see the tasks of claims of the companies they are assigned to (user_company). " +
+    "The ledger (vouchers, periods, exports, chart of accounts and mappings): accountants, supervisors and admins read the books of the companies they are assigned to (user_company); " +
+    "another company's voucher or export is not found (404) and left out of lists, and a command naming another company is refused as not found.",
   profile:
     "A claim's company and department come from the claimant's profile: their own department and their further department memberships (user_department), each with its company; any other pair is refused with a field error and nothing is made.",
   "board-token":
@@ -83,6 +86,7 @@ export type Handler = {
 export type RouteEntry = { path: string; loader?: Handler; action?: Handler };
 
 const OVERSEERS = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
+const LEDGER_READERS = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 
 /** Keyed by the route file's name without `.tsx`. */
 export const ROUTE_MANIFEST = {
@@ -295,6 +299,104 @@ export const ROUTE_MANIFEST = {
       outOfScope: 404,
       anonymous: 401,
       why: "Tiles, thumbnails and originals: findViewableReceiptFile applies claim visibility (cached a few seconds per viewer and receipt).",
+    },
+  },
+  "ledger._index": {
+    path: "/ledger",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; listVouchers reads only the companies in the caller's user_company (a ?company= outside them shows nothing).",
+    },
+  },
+  "ledger.vouchers.$voucherId": {
+    path: "/ledger/vouchers/:voucherId",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; voucherDetail answers null for a voucher of a company outside the caller's user_company: 404.",
+    },
+    action: {
+      callers: ["ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Reverse: requireRole ADMIN, then voucherDetail (another company's voucher is 404) before the form is read; reverseVoucher refuses a reversal, a voucher reversed already, and audits.",
+    },
+  },
+  "ledger.pending": {
+    path: "/ledger/pending",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; pendingView runs pendingPostings over the caller's companies only (user_company).",
+    },
+  },
+  "ledger.periods": {
+    path: "/ledger/periods",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; listPeriodsWithCounts reads only the caller's companies (user_company).",
+    },
+    action: {
+      callers: ["ADMIN"],
+      scope: "companies",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "Close: requireRole ADMIN before the form is read; closePeriod refuses another company (not_found, shown on the page), a month not over, an earlier open month and anything not yet posted; audited.",
+    },
+  },
+  "ledger.accounts": {
+    path: "/ledger/accounts",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; the chart and mappings of one of the caller's companies (user_company): a ?company= outside them shows the caller's first company instead.",
+    },
+    action: {
+      callers: ["ADMIN"],
+      scope: "companies",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN before the form is read; preview and import check the company is the caller's, setMapping/removeMapping/importChartOfAccounts check it again (not_found, shown on the page); each change audited.",
+    },
+  },
+  "ledger.exports": {
+    path: "/ledger/exports",
+    loader: {
+      callers: LEDGER_READERS,
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ACCOUNTANT, SUPERVISOR or ADMIN; listExports reads only the caller's companies (user_company).",
+    },
+    action: {
+      callers: ["ACCOUNTANT", "ADMIN"],
+      scope: "companies",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "ERP numbers written back: requireRole ACCOUNTANT or ADMIN before the form is read; recordErpNumbers refuses another company (not_found, shown on the page), never overwrites a number, audits.",
+    },
+  },
+  "ledger.exports.file": {
+    path: "/ledger/exports/file",
+    action: {
+      callers: ["ACCOUNTANT", "ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Makes and downloads an export: requireRole ACCOUNTANT or ADMIN before the form is read; exportVouchers refuses another company (404), records the export with its SHA-256 and audits.",
     },
   },
   locale: {

@@ -273,6 +273,8 @@ export type PaymentVoucherFacts = {
   closedPeriods: ReadonlySet<string>;
   mappings: LedgerMappings;
   rateFor: RateLookup;
+  /** 'payment:<id>', or 'payment:<id>#2' for the re-post after an admin reversed it. */
+  sourceKey?: string;
 };
 
 /** A payment booked paid: Dr employee payable / Cr the payer account's bank clearing account. */
@@ -310,7 +312,7 @@ export function buildPaymentVoucher(f: PaymentVoucherFacts): BuildResult {
       claimId: f.claimId,
       paymentId: f.paymentId,
       reversesId: null,
-      sourceKey: `payment:${f.paymentId}`,
+      sourceKey: f.sourceKey ?? paymentSourceKey(f.paymentId, 1),
       lines: [
         { position: 1, accountCode: payable!, debitMinor: amount, creditMinor: 0n, ...side },
         { position: 2, accountCode: bank!, debitMinor: 0n, creditMinor: amount, ...side },
@@ -383,4 +385,9 @@ export function lineExternalId(voucherId: string, position: number): string {
 /** The source key of a claim's n-th voucher (n = 1, 2, …): a corrected re-post after a reversal gets '#n'. */
 export function claimSourceKey(claimId: string, n: number): string {
   return n <= 1 ? `claim:${claimId}` : `claim:${claimId}#${n}`;
+}
+
+/** The source key of a payment's n-th voucher (a corrected re-post after an admin's reversal gets '#n'). */
+export function paymentSourceKey(paymentId: string, n: number): string {
+  return n <= 1 ? `payment:${paymentId}` : `payment:${paymentId}#${n}`;
 }

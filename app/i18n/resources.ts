@@ -34,8 +34,10 @@ import enSettlement from "./locales/en/settlement";
 import zhSettlement from "./locales/zh-CN/settlement";
 import enBudgets from "./locales/en/budgets";
 import zhBudgets from "./locales/zh-CN/budgets";
+import enLedger from "./locales/en/ledger";
+import zhLedger from "./locales/zh-CN/ledger";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, budgets: enBudgets },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, budgets: zhBudgets },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, budgets: enBudgets, ledger: enLedger },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, budgets: zhBudgets, ledger: zhLedger },
 } as const;

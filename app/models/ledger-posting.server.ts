@@ -21,6 +21,7 @@ import {
   buildReversal,
   claimSourceKey,
   dateInZone,
+  paymentSourceKey,
   lineExternalId,
   periodOf,
   VOUCHER_TYPE,
@@ -123,7 +124,7 @@ type LineRow = {
 };
 
 /** `date`: the day the voucher is (or would be, once it can be built) booked on. */
-type ClaimPlan = { claimId: string; companyId: string; date: string | null; result: ClaimPostingOutcome | { status: "draft"; draft: VoucherDraft } };
+type ClaimPlan = { claimId: string; claimNumber: string | null; companyId: string; date: string | null; result: ClaimPostingOutcome | { status: "draft"; draft: VoucherDraft } };
 
 /** Reads a batch's facts in six queries and builds each claim's voucher (or says why not). */
 async function planClaimVouchers(db: Reader, claimIds: readonly string[]): Promise<ClaimPlan[]> {
@@ -161,9 +162,9 @@ async function planClaimVouchers(db: Reader, claimIds: readonly string[]): Promi
   const found = new Map(claims.map((c) => [c.id, c]));
   return ids.map((claimId): ClaimPlan => {
     const c = found.get(claimId);
-    if (!c) return { claimId, companyId: "", date: null, result: { claimId, status: "skipped", reason: "not_found" } };
+    if (!c) return { claimId, claimNumber: null, companyId: "", date: null, result: { claimId, status: "skipped", reason: "not_found" } };
     const date = bookingDate(dateInZone(c.approved_at, SSC_TIME_ZONE), closed.get(c.company_id)!);
-    const plan = (result: ClaimPlan["result"]): ClaimPlan => ({ claimId, companyId: c.company_id, date, result });
+    const plan = (result: ClaimPlan["result"]): ClaimPlan => ({ claimId, claimNumber: c.number, companyId: c.company_id, date, result });
     if (c.live_voucher_id) return plan({ claimId, status: "exists", voucherId: c.live_voucher_id });
     if (!(APPROVED_CLAIM_STATUSES as readonly string[]).includes(c.status)) return plan({ claimId, status: "skipped", reason: "not_approved" });
     const built = buildClaimVoucher({
@@ -217,17 +218,19 @@ type PaymentRow = {
   company_id: string;
   company_currency: string;
   payer_account_id: string;
+  payment_vouchers: number;
 };
 
 async function planPaymentVouchers(
   db: Reader,
   paymentIds: readonly string[],
-): Promise<{ paymentId: string; companyId: string; claimId: string; date: string; draft?: VoucherDraft; missing?: MissingItem[]; skip?: string }[]> {
+): Promise<{ paymentId: string; companyId: string; claimId: string; claimNumber: string; date: string; draft?: VoucherDraft; missing?: MissingItem[]; skip?: string }[]> {
   const ids = [...new Set(paymentIds)];
   if (ids.length === 0) return [];
   const rows = await db.$queryRaw<PaymentRow[]>`
     SELECT p.id, p.claim_id, p.amount_minor, p.currency::text AS currency, p.status, p.status_at, p.created_at, c.number, c.claimant_id, u.name AS claimant_name,
-           c.company_id, co.currency::text AS company_currency, r.payer_account_id
+           c.company_id, co.currency::text AS company_currency, r.payer_account_id,
+           (SELECT count(*) FROM voucher v WHERE v.payment_id = p.id AND v.kind = 'PAYMENT')::int AS payment_vouchers
       FROM payment p JOIN payment_run r ON r.id = p.run_id JOIN claim c ON c.id = p.claim_id
       JOIN app_user u ON u.id = c.claimant_id JOIN company co ON co.id = c.company_id
      WHERE p.id = ANY(${ids}::text[])`;
@@ -256,8 +259,9 @@ async function planPaymentVouchers(
       closedPeriods: closed.get(r.company_id)!,
       mappings: mappings.get(r.company_id)!,
       rateFor,
+      sourceKey: paymentSourceKey(r.id, r.payment_vouchers + 1),
     });
-    const base = { paymentId: r.id, companyId: r.company_id, claimId: r.claim_id, date: bookingDate(dateInZone(paidAt(r), SSC_TIME_ZONE), closed.get(r.company_id)!) };
+    const base = { paymentId: r.id, companyId: r.company_id, claimId: r.claim_id, claimNumber: r.number, date: bookingDate(dateInZone(paidAt(r), SSC_TIME_ZONE), closed.get(r.company_id)!) };
     if (built.ok) return { ...base, draft: built.draft };
     if ("skip" in built) return { ...base, skip: built.skip };
     return { ...base, missing: built.missing };
@@ -570,14 +574,15 @@ async function claimsToPost(db: Reader, companyIds: readonly string[] | undefine
   return rows.map((r) => r.id);
 }
 
-/** Payments booked paid without their payment voucher. */
+/** Payments booked paid without a live (unreversed) payment voucher. */
 async function paymentsToPost(db: Reader, companyIds: readonly string[] | undefined, afterId: string, limit: number): Promise<string[]> {
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT p.id FROM payment p JOIN payment_run r ON r.id = p.run_id
      WHERE p.status = 'PAID'
        AND (${companyIds ?? null}::text[] IS NULL OR r.company_id = ANY(${companyIds ?? []}::text[]))
        AND p.id > ${afterId}
-       AND NOT EXISTS (SELECT 1 FROM voucher v WHERE v.source_key = 'payment:' || p.id)
+       AND NOT EXISTS (SELECT 1 FROM voucher v WHERE v.payment_id = p.id AND v.kind = 'PAYMENT'
+                         AND NOT EXISTS (SELECT 1 FROM voucher r WHERE r.reverses_id = v.id))
      ORDER BY p.id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }
@@ -638,6 +643,7 @@ export type PendingPosting = {
   kind: VoucherKind;
   companyId: string;
   claimId: string | null;
+  claimNumber: string | null;
   paymentId: string | null;
   /** The date and period it would be booked on (for one that cannot be built: its event's date, past closed months). */
   date: string | null;
@@ -662,7 +668,7 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
     if (claimIds.length === 0) break;
     after = claimIds[claimIds.length - 1]!;
     for (const p of await planClaimVouchers(db, claimIds)) {
-      const base = { kind: "CLAIM" as const, companyId: p.companyId, claimId: p.claimId, paymentId: null };
+      const base = { kind: "CLAIM" as const, companyId: p.companyId, claimId: p.claimId, claimNumber: p.claimNumber, paymentId: null };
       if (p.result.status === "draft") {
         const d = p.result.draft;
         out.push({ ...base, source: d.sourceKey, date: d.date, period: d.period, totalMinor: d.totalMinor, currency: d.currency, status: "ready", missing: [] });
@@ -677,7 +683,7 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
     if (paymentIds.length === 0) break;
     after = paymentIds[paymentIds.length - 1]!;
     for (const p of await planPaymentVouchers(db, paymentIds)) {
-      const base = { source: `payment:${p.paymentId}`, kind: "PAYMENT" as const, companyId: p.companyId, paymentId: p.paymentId };
+      const base = { source: p.draft?.sourceKey ?? `payment:${p.paymentId}`, kind: "PAYMENT" as const, companyId: p.companyId, paymentId: p.paymentId, claimNumber: p.claimNumber };
       if (p.draft) out.push({ ...base, claimId: p.draft.claimId, date: p.draft.date, period: p.draft.period, totalMinor: p.draft.totalMinor, currency: p.draft.currency, status: "ready", missing: [] });
       else if (p.missing) out.push({ ...base, claimId: p.claimId, date: p.date, period: periodOf(p.date), totalMinor: null, currency: null, status: "ledger_unmapped", missing: p.missing });
     }
@@ -686,10 +692,13 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
     const reversals = await paymentVouchersToReverse(db, ids, limit - out.length);
     const originals = await loadPostedVouchers(db, reversals.map((r) => r.voucherId));
     const closed = await loadClosedPeriods(db, [...new Set(originals.map((o) => o.companyId))]);
+    const claimIds = originals.flatMap((o) => (o.claimId ? [o.claimId] : []));
+    const numbers = new Map((await db.claim.findMany({ where: { id: { in: claimIds } }, select: { id: true, number: true } })).map((c) => [c.id, c.number]));
     const today = dateInZone(new Date(), SSC_TIME_ZONE);
     for (const o of originals) {
       const d = buildReversal(o, { date: today, closedPeriods: closed.get(o.companyId)!, reason: "" });
-      out.push({ source: d.sourceKey, kind: "REVERSAL", companyId: o.companyId, claimId: o.claimId, paymentId: o.paymentId, date: d.date, period: d.period, totalMinor: d.totalMinor, currency: d.currency, status: "ready", missing: [] });
+      const claimNumber = o.claimId ? (numbers.get(o.claimId) ?? null) : null;
+      out.push({ source: d.sourceKey, kind: "REVERSAL", companyId: o.companyId, claimId: o.claimId, claimNumber, paymentId: o.paymentId, date: d.date, period: d.period, totalMinor: d.totalMinor, currency: d.currency, status: "ready", missing: [] });
     }
   }
   return out;
@@ -701,8 +710,9 @@ export async function pendingPostings(db: Db, companyIds: readonly string[], { l
 
 /**
  * An admin reverses a posted voucher (a wrong account, a wrong department): a red voucher with every line
- * negated, in the current open period, audited. A reversed claim voucher is posted again, corrected, by the
- * next sweep (source key 'claim:<id>#2'). A reversal is not itself reversed, and a voucher only once.
+ * negated, in the current open period, audited. A reversed claim voucher (or the payment voucher of a payment
+ * still paid) is posted again, corrected, by the next sweep (source key 'claim:<id>#2', 'payment:<id>#2'). A
+ * reversal is not itself reversed, and a voucher only once.
  */
 export async function reverseVoucher({ viewer, voucherId, reason }: { viewer: Actor; voucherId: string; reason: string }, db: Db = prisma): Promise<{ reversalId: string }> {
   if (!hasRole(viewer, "ADMIN")) throw new AppError("forbidden");

@@ -46,7 +46,7 @@ const BULK_CHUNK = 5_000;
  * ledger sweep per minute however many payments moved (the scheduled sweep catches anything later).
  */
 async function queueLedgerSweep(tx: Tx, at: Date): Promise<void> {
-  await enqueueJob(tx, JOBS.ledgerSweep, { slot: at.toISOString().slice(0, 16) });
+  await enqueueJob(tx, JOBS.ledgerSweep, { slot: at.toISOString().slice(0, 16).replace(/[-:T]/g, "") });
 }
 
 type MovedPayment = { id: string; claim_id: string; end_to_end_id: string; amount_minor: bigint; currency: string };

@@ -166,6 +166,8 @@ export default {
     fix: "Fix and resubmit",
   },
   event: {
+    ledger_voucher_posted: "Voucher posted",
+    ledger_voucher_reversed: "Voucher reversed",
     claim_created: "Draft created",
     claim_saved: "Saved",
     claim_submitted: "Submitted",

@@ -166,6 +166,8 @@ export default {
     fix: "修改并重新提交",
   },
   event: {
+    ledger_voucher_posted: "已生成记账凭证",
+    ledger_voucher_reversed: "记账凭证已冲销",
     claim_created: "创建草稿",
     claim_saved: "保存",
     claim_submitted: "提交",
