@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClaimFormOptions } from "~/contracts/claim";
 import type { BudgetExceededCell } from "~/domain/claim-input";
@@ -8,10 +9,15 @@ import { localName } from "~/utils/format";
 export function BudgetRefusal({ cells, options }: { cells: BudgetExceededCell[]; options: ClaimFormOptions }) {
   const { t, i18n } = useTranslation("budgets");
   const lang = i18n.language;
+  const box = useRef<HTMLDivElement>(null);
+  // The refusal sits above the form; the submit button is far below it on a long claim: bring it into view.
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: "start" });
+  }, [cells]);
   const departments = new Map(options.companies.flatMap((c) => c.departments.map((d) => [d.id, d] as const)));
   const categories = new Map(options.categories.map((c) => [c.code, c]));
   return (
-    <div className="form-error budget-refusal" role="alert" data-testid="budget-exceeded">
+    <div ref={box} className="form-error budget-refusal" role="alert" data-testid="budget-exceeded">
       <strong>{t("claimForm.exceededTitle")}</strong>
       <div>{t("claimForm.exceededIntro")}</div>
       <ul>
@@ -23,8 +29,8 @@ export function BudgetRefusal({ cells, options }: { cells: BudgetExceededCell[];
           const used = (BigInt(c.consumedMinor) + BigInt(c.reservedMinor)).toString();
           return (
             <li key={c.cellId} data-testid="budget-exceeded-cell">
-              <strong>{where}</strong>: {t("claimForm.cellBudget", { budget: money(c.budgetMinor) })}, {t("claimForm.cellUsed", { used: money(used) })},{" "}
-              {t("claimForm.cellThis", { requested: money(c.requestedMinor) })}, {t("claimForm.cellLimit", { limit: money(c.limitMinor) })}
+              <strong>{where}</strong>
+              {t("claimForm.cellNumbers", { budget: money(c.budgetMinor), used: money(used), requested: money(c.requestedMinor), limit: money(c.limitMinor) })}
             </li>
           );
         })}

@@ -64,9 +64,11 @@ export function ClaimLinesTable({
               <td data-label={t("field.spentOn")}>{formatCalendarDate(l.spentOn, locale)}</td>
               <td data-label={t("field.category")}>{locale.startsWith("zh") ? l.categoryNameZh : l.categoryName}</td>
               <td data-label={t("field.merchant")}>
-                {l.merchant}
-                {l.note ? <div className="muted small">{l.note}</div> : null}
-                <LineInvoice line={l} />
+                <div>
+                  {l.merchant}
+                  {l.note ? <div className="muted small">{l.note}</div> : null}
+                  <LineInvoice line={l} />
+                </div>
               </td>
               <td data-label={t("field.amount")} className="num">
                 <span className="amount-stack">
