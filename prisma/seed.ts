@@ -186,7 +186,9 @@ function companyScopes(users: SeedUser[]): { userId: string; companyId: string }
     "archivist@demo.af": COMPANIES.map((c) => c.id),
     "supervisor2@demo.af": ["co-sz"],
   };
-  return users.flatMap((u) => (scopes[u.email] ?? []).map((companyId) => ({ userId: u.id, companyId })));
+  // The SSC's accountants keep the books of every company (the ledger's screens are scoped by user_company).
+  const forUser = (u: SeedUser) => scopes[u.email] ?? (u.roles.includes("ACCOUNTANT") ? COMPANIES.map((c) => c.id) : []);
+  return users.flatMap((u) => forUser(u).map((companyId) => ({ userId: u.id, companyId })));
 }
 
 /** A few employees also file claims for a second department (user_department), one of them in another company. */

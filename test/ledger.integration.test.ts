@@ -15,7 +15,7 @@ import { closePeriod, listPeriods } from "~/models/ledger-periods.server";
 import { insertVoucherDrafts, pendingPostings, postClaimVoucher, postClaimVouchers, postPendingVouchers, reverseVoucher } from "~/models/ledger-posting.server";
 import { markPaymentsFailed, markPaymentsPaid } from "~/models/payment-outcomes.server";
 import { decideReview } from "~/models/review.server";
-import { getVoucher, listVouchers } from "~/models/ledger-vouchers.server";
+import { listVouchers, voucherDetail } from "~/models/ledger-views.server";
 import { postClaimVoucherHandler } from "~/jobs/ledger-post-claim";
 import { JOBS } from "~/domain/jobs";
 import { enqueueJob } from "~/models/outbox.server";
@@ -282,18 +282,22 @@ describe("reversal by an admin", () => {
     expect((await refusal(reverseVoucher({ viewer: o.admin, voucherId: posted.voucherId, reason: "again" }))).reason).toBe("already_reversed");
     expect((await refusal(reverseVoucher({ viewer: o.admin, voucherId: reversalId, reason: "x" }))).reason).toBe("reversal_of_reversal");
 
-    const listed = await listVouchers(prisma, o.company.id, { search: claim.number });
+    const listed = await listVouchers(o.admin, { companyId: o.company.id, q: claim.number });
     expect(listed.total).toBe(2);
-    expect(listed.items.map((i) => [i.kind, i.reversesId, i.reversedById, i.claimNumber])).toEqual([
-      ["REVERSAL", posted.voucherId, null, claim.number],
-      ["CLAIM", null, reversalId, claim.number],
+    expect(listed.items.map((i) => [i.id, i.kind, i.claimNumber])).toEqual([
+      [reversalId, "REVERSAL", claim.number],
+      [posted.voucherId, "CLAIM", claim.number],
     ]);
-    const detail = await getVoucher(prisma, o.company.id, posted.voucherId);
-    expect(detail?.lines.map((l) => [l.accountCode, l.accountNameZh, l.department?.id, l.employee?.id])).toEqual([
-      ["6602.01", "管理费用-差旅费", o.department.id, claim.claimantId],
-      ["224101", "其他应付款-员工报销", o.department.id, claim.claimantId],
+    const detail = await voucherDetail(o.admin, posted.voucherId);
+    const claimantName = (await prisma.user.findUniqueOrThrow({ where: { id: claim.claimantId }, select: { name: true } })).name;
+    expect(detail?.reversedBy?.id).toBe(reversalId);
+    expect((await voucherDetail(o.admin, reversalId))?.reverses?.id).toBe(posted.voucherId);
+    expect(detail?.lines.map((l) => [l.accountCode, l.accountNameZh, l.department?.nameZh, l.employee])).toEqual([
+      ["6602.01", "管理费用-差旅费", o.department.nameZh, claimantName],
+      ["224101", "其他应付款-员工报销", o.department.nameZh, claimantName],
     ]);
-    expect(await getVoucher(prisma, (await ledgerOrg()).company.id, posted.voucherId)).toBeNull();
+    const outsider = await makeUser(await ledgerOrg(), ["EMPLOYEE", "ADMIN"]);
+    expect(await voucherDetail(outsider, posted.voucherId)).toBeNull();
 
     const again = await postClaimVoucher(prisma, claim.id);
     if (again.status !== "posted") throw new Error(again.status);

@@ -1,11 +1,11 @@
 /**
  * The budget screens' forms and display rules: one Zod schema per form (browser hints and server truth),
  * error messages are codes the "budgets" namespace translates (`errors.<code>`), and how a cell's use
- * is shown (used %, band). The reserving rules themselves live with the budget ledger (budget.ts).
+ * is shown (used %). The bands and periods are the budget ledger's own rules (budget.ts), shown as they are.
  */
 import { z } from "zod";
 
-export type BudgetBand = "ok" | "alert" | "approval" | "stop";
+export type { BudgetBand } from "./budget";
 export type BudgetControls = { alertPct: number; approvalPct: number; stopPct: number };
 
 /** Percent of the budget used (consumed + reserved), rounded down; null when the budget is zero. */
@@ -14,26 +14,7 @@ export function usedPercent(c: { budgetMinor: bigint; consumedMinor: bigint; res
   return Number(((c.consumedMinor + c.reservedMinor) * 100n) / c.budgetMinor);
 }
 
-/**
- * The band a cell's use falls in: at or past the alert %, the approval %, or beyond the stop %
- * (a cell used exactly up to its stop is still allowed). Anything used against a zero budget is "stop".
- */
-export function bandOfUse(c: { budgetMinor: bigint; consumedMinor: bigint; reservedMinor: bigint }, controls: BudgetControls): BudgetBand {
-  const used = c.consumedMinor + c.reservedMinor;
-  if (c.budgetMinor <= 0n) return used > 0n ? "stop" : "ok";
-  const scaled = used * 100n;
-  if (scaled > BigInt(controls.stopPct) * c.budgetMinor) return "stop";
-  if (scaled >= BigInt(controls.approvalPct) * c.budgetMinor) return "approval";
-  if (scaled >= BigInt(controls.alertPct) * c.budgetMinor) return "alert";
-  return "ok";
-}
-
 const PERIOD_RE = /^\d{4}(-(0[1-9]|1[0-2]))?$/;
-
-/** The budget period of an expense date: 'YYYY-MM' for monthly budgets, 'YYYY' for yearly. */
-export function periodOf(spentOn: string, kind: "MONTH" | "YEAR"): string {
-  return kind === "MONTH" ? spentOn.slice(0, 7) : spentOn.slice(0, 4);
-}
 
 const amountText = z.string().trim().min(1, "required").regex(/^\d{1,13}(\.\d{1,4})?$/, "bad_amount");
 const idField = z.string().trim().min(1, "required").max(64, "invalid");

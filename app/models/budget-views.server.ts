@@ -4,11 +4,11 @@
  */
 import { hasRole, type Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
-import { bandOfUse, periodOf, usedPercent, type BudgetBand, type BudgetControls } from "~/domain/budget-forms";
+import { bandFor, type BudgetBand } from "~/domain/budget";
+import { usedPercent, type BudgetControls } from "~/domain/budget-forms";
 import { checkClaimOrg } from "~/domain/claim-input";
-import { convert } from "~/domain/money";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
-import { rateLookupFor } from "./exchange-rate.server";
+import { budgetPreview } from "./budget-ledger.server";
 import { getClaimOrgChoices } from "./org.server";
 
 type Named = { id: string; code: string; name: string; nameZh: string };
@@ -114,7 +114,7 @@ export async function listBudgetCells(
       reservedMinor: r.reservedMinor,
       remainingMinor: r.budgetMinor - r.consumedMinor - r.reservedMinor,
       usedPct: usedPercent(r),
-      band: bandOfUse(r, company.controls),
+      band: bandFor(r, 0n, company.controls),
     };
   });
   return { cells, companies, departments };
@@ -187,57 +187,28 @@ export type BudgetLineNote =
 export type BudgetPreviewLine = { categoryCode: string; spentOn: string; amountMinor: bigint; currency: string };
 
 /**
- * The claim form's budget note per line: the line's cell (its category's, else the department's
- * all-categories cell), what remains of it, and the band with every line of this claim in that cell
- * counted. The caller must be allowed to file claims for the company and department (refused "not_found").
- * Lines without a date or category get "none".
+ * The claim form's budget note per line: the numbers are the budget ledger's own preview (budgetPreview:
+ * the cell the line counts against, what remains, and the band with every line of this claim in that cell
+ * counted, exactly as a submission would reach it), named for the screen. The caller must be allowed to
+ * file claims for the company and department (refused "not_found"). Lines without a date or category get "none".
  */
 export async function budgetLineNotes(viewer: Actor, input: { companyId: string; departmentId: string; lines: readonly BudgetPreviewLine[] }): Promise<BudgetLineNote[]> {
   const allowed = checkClaimOrg(await getClaimOrgChoices(viewer.id), input);
   if (Object.keys(allowed).length > 0) throw new AppError("not_found");
-  const company = await prisma.company.findUniqueOrThrow({
-    where: { id: input.companyId },
-    select: { currency: true, budgetPeriod: true, budgetAlertPct: true, budgetApprovalPct: true, budgetStopPct: true },
-  });
-  const kind = company.budgetPeriod === "YEAR" ? "YEAR" : "MONTH";
-  const dated = input.lines.map((l) => ({ ...l, period: /^\d{4}-\d{2}-\d{2}$/.test(l.spentOn) ? periodOf(l.spentOn, kind) : null }));
-  const periods = [...new Set(dated.flatMap((l) => (l.period ? [l.period] : [])))];
-  if (periods.length === 0) return input.lines.map(() => ({ kind: "none" }));
-  const [cells, department, categories, rates] = await Promise.all([
-    prisma.budgetCell.findMany({ where: { companyId: input.companyId, departmentId: input.departmentId, period: { in: periods } } }),
+  const [preview, department, categories] = await Promise.all([
+    budgetPreview(prisma, { companyId: input.companyId, departmentId: input.departmentId, lines: input.lines }),
     prisma.department.findUniqueOrThrow({ where: { id: input.departmentId }, select: { name: true, nameZh: true } }),
     prisma.expenseCategory.findMany({ select: { code: true, name: true, nameZh: true } }),
-    rateLookupFor(
-      dated.filter((l) => l.period).map((l) => ({ currency: l.currency, onDate: l.spentOn })),
-      company.currency,
-    ),
   ]);
   const categoryByCode = new Map(categories.map((c) => [c.code, c]));
-  const cellFor = (period: string, categoryCode: string) =>
-    cells.find((c) => c.period === period && c.categoryCode === categoryCode) ?? cells.find((c) => c.period === period && c.categoryCode === null);
-  const amounts = dated.map((l) => {
-    if (!l.period || !l.categoryCode) return null;
-    if (l.currency === company.currency) return l.amountMinor;
-    const rate = rates(l.currency, company.currency, l.spentOn);
-    return rate ? convert({ minor: l.amountMinor, currency: l.currency }, company.currency, rate).minor : undefined;
-  });
-  const requested = new Map<string, bigint>();
-  dated.forEach((l, i) => {
-    const cell = l.period && l.categoryCode ? cellFor(l.period, l.categoryCode) : undefined;
-    const amount = amounts[i];
-    if (cell && typeof amount === "bigint" && amount > 0n) requested.set(cell.id, (requested.get(cell.id) ?? 0n) + amount);
-  });
-  const controls = controlsOf(company);
-  return dated.map((l, i): BudgetLineNote => {
-    if (!l.period || !l.categoryCode) return { kind: "none" };
-    const cell = cellFor(l.period, l.categoryCode);
+  return input.lines.map((l, i): BudgetLineNote => {
+    const cell = l.categoryCode ? preview[i]?.cell : null;
     if (!cell) return { kind: "none" };
-    if (amounts[i] === undefined) return { kind: "no_rate", currency: l.currency };
+    if (preview[i]!.amountCompanyMinor === null) return { kind: "no_rate", currency: l.currency };
     const category = cell.categoryCode ? categoryByCode.get(cell.categoryCode) : undefined;
-    const requestedMinor = requested.get(cell.id) ?? 0n;
     return {
       kind: "cell",
-      cellId: cell.id,
+      cellId: cell.cellId,
       period: cell.period,
       departmentName: department.name,
       departmentNameZh: department.nameZh,
@@ -246,9 +217,9 @@ export async function budgetLineNotes(viewer: Actor, input: { companyId: string;
       categoryNameZh: category?.nameZh ?? null,
       currency: cell.currency,
       budgetMinor: cell.budgetMinor,
-      remainingMinor: cell.budgetMinor - cell.consumedMinor - cell.reservedMinor,
-      requestedMinor,
-      band: bandOfUse({ budgetMinor: cell.budgetMinor, consumedMinor: cell.consumedMinor, reservedMinor: cell.reservedMinor + requestedMinor }, controls),
+      remainingMinor: cell.remainingMinor,
+      requestedMinor: cell.requestedMinor,
+      band: cell.band,
     };
   });
 }
