@@ -195,16 +195,19 @@ export type BudgetPreviewLine = { categoryCode: string; spentOn: string; amountM
 export async function budgetLineNotes(viewer: Actor, input: { companyId: string; departmentId: string; lines: readonly BudgetPreviewLine[] }): Promise<BudgetLineNote[]> {
   const allowed = checkClaimOrg(await getClaimOrgChoices(viewer.id), input);
   if (Object.keys(allowed).length > 0) throw new AppError("not_found");
-  const [preview, department, categories] = await Promise.all([
-    budgetPreview(prisma, { companyId: input.companyId, departmentId: input.departmentId, lines: input.lines }),
+  // A line whose category is not chosen yet counts against nothing (it would fall to the all-categories cell).
+  const chosen = input.lines.flatMap((l, i) => (l.categoryCode ? [{ l, i }] : []));
+  const [counted, department, categories] = await Promise.all([
+    budgetPreview(prisma, { companyId: input.companyId, departmentId: input.departmentId, lines: chosen.map((c) => c.l) }),
     prisma.department.findUniqueOrThrow({ where: { id: input.departmentId }, select: { name: true, nameZh: true } }),
     prisma.expenseCategory.findMany({ select: { code: true, name: true, nameZh: true } }),
   ]);
   const categoryByCode = new Map(categories.map((c) => [c.code, c]));
+  const preview = new Map(chosen.map((c, k) => [c.i, counted[k]!]));
   return input.lines.map((l, i): BudgetLineNote => {
-    const cell = l.categoryCode ? preview[i]?.cell : null;
+    const cell = preview.get(i)?.cell;
     if (!cell) return { kind: "none" };
-    if (preview[i]!.amountCompanyMinor === null) return { kind: "no_rate", currency: l.currency };
+    if (preview.get(i)!.amountCompanyMinor === null) return { kind: "no_rate", currency: l.currency };
     const category = cell.categoryCode ? categoryByCode.get(cell.categoryCode) : undefined;
     return {
       kind: "cell",
