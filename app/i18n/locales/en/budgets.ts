@@ -26,7 +26,7 @@ export default {
     chartAria: "Consumed and reserved against the budget, per month of {{year}}, for {{department}}",
     chartPick: "Choose a department to see its year by month.",
     chartYearly: "This company budgets by year: there is no monthly chart.",
-    bands: "Bands: alert from {{alert}} %, budget-owner approval from {{approval}} %, refused above {{stop}} %.",
+    bands: "Bands: alert from {{alert}} %, budget-owner approval above {{approval}} %, refused above {{stop}} %.",
   },
   band: { ok: "Within budget", alert: "Alert", approval: "Needs budget owner", stop: "Over the hard stop", none: "No budget" },
   manage: {

@@ -26,7 +26,7 @@ export default {
     chartAria: "{{department}} {{year}} 年每月已执行和占用金额与预算对比",
     chartPick: "选择一个部门以查看其全年按月情况。",
     chartYearly: "该公司按年编制预算，没有按月图表。",
-    bands: "控制线：使用率达到 {{alert}}% 预警，达到 {{approval}}% 需预算负责人审批，超过 {{stop}}% 拒绝提交。",
+    bands: "控制线：使用率达到 {{alert}}% 预警，超过 {{approval}}% 需预算负责人审批，超过 {{stop}}% 拒绝提交。",
   },
   band: { ok: "预算内", alert: "预警", approval: "需预算负责人审批", stop: "超过刚性控制线", none: "无预算" },
   manage: {
