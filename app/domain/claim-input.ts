@@ -10,6 +10,7 @@ export const MAX_LINES = 200;
 
 export type { FieldErrors } from "./app-error";
 import type { FieldErrors } from "./app-error";
+import type { BudgetExceededCell } from "./budget";
 
 /** The invoice a line's receipt is (专票, 电子普票, 旅客运输票据, none): it decides the deductible input VAT. */
 export const INVOICE_KINDS = ["SPECIAL_VAT", "ORDINARY_E", "TRANSPORT_TICKET", "NONE"] as const;
@@ -236,19 +237,8 @@ export function validateForSubmit(facts: SubmitFacts): FieldErrors {
  */
 export type ClaimFormReply = { errors: FieldErrors; formError?: "fix" | "stale" | "not_editable" | "budget_exceeded"; budgetCells?: BudgetExceededCell[] };
 
-/** A cell the submission would take past the hard stop (AppError "budget_exceeded" details.cells; minor amounts as decimal strings). */
-export type BudgetExceededCell = {
-  cellId: string;
-  period: string;
-  departmentId: string;
-  categoryCode: string | null;
-  currency: string;
-  budgetMinor: string;
-  consumedMinor: string;
-  reservedMinor: string;
-  requestedMinor: string;
-  limitMinor: string;
-};
+/** A cell the submission would take past the hard stop: the budget rules' own shape (app/domain/budget.ts). */
+export type { BudgetExceededCell };
 
 /** The refusal's cells as the form shows them; anything malformed in the details is left out. */
 export function budgetExceededCells(details: Record<string, unknown>): BudgetExceededCell[] {
