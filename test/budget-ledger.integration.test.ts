@@ -15,6 +15,9 @@ import { appendBudgetEntries, budgetDrift } from "~/models/budget-entries.server
 import { budgetPreview, consumeClaim, releaseClaim, reserveForSubmission } from "~/models/budget-ledger.server";
 import { saveClaim, withdrawClaim } from "~/models/claim-commands.server";
 import { decideReview } from "~/models/review.server";
+import { runPostClaimVoucher } from "~/jobs/ledger-post-claim";
+import { exportVouchers } from "~/models/ledger-export.server";
+import { setupLedger } from "../fixtures/ledger";
 import { prisma } from "~/utils/db.server";
 import { createApprovalChain, createClaim, createGroup, createMember, createUser, refusal } from "./helpers";
 
@@ -148,6 +151,40 @@ describe("budget ledger", () => {
     for (let i = 0; i < 2; i++) await prisma.$transaction((tx) => consumeClaim(tx, { claimId: sent.claimId, version: v, actorId: o.accountant.id }));
     expect(await prisma.budgetEntry.count({ where: { claimId: sent.claimId } })).toBe(5);
     expect(await cell(cellId)).toMatchObject({ reservedMinor: 0n, consumedMinor: 45_000n });
+  });
+
+  it("the whole chain: submit → reserve → approve less → consume → voucher (the job in the outbox) → export", async () => {
+    const o = await budgetOrg();
+    await setupLedger(prisma, o.company.id);
+    const admin = await createUser(o.ids, { roles: ["EMPLOYEE", "ADMIN"] });
+    await prisma.userCompany.create({ data: { userId: admin.id, companyId: o.company.id } });
+    const cellId = await createCell(o, 100_000n);
+    const sent = await submit(o.employee, [{ minor: 60_000n }, { minor: 12_000n }]);
+    expect(await cell(cellId)).toMatchObject({ reservedMinor: 72_000n, consumedMinor: 0n });
+    const lines = await prisma.claimLine.findMany({ where: { claimId: sent.claimId }, orderBy: { position: "asc" } });
+    const review = await toReview(o, sent.claimId);
+    await decideReview({ viewer: o.accountant, taskId: review.taskId, claimVersion: review.version, decision: "approve", approvedAmounts: { [lines[0]!.id]: 50_000n } });
+    expect(await cell(cellId)).toMatchObject({ reservedMinor: 0n, consumedMinor: 62_000n });
+
+    // The approval put the voucher's job in the outbox; the worker's handler posts it.
+    const job = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobKey: `ledger-claim-${sent.claimId}` } });
+    expect(job.jobName).toBe("post-claim-voucher");
+    const posted = await runPostClaimVoucher(sent.claimId, job.jobKey);
+    if (posted.status !== "posted") throw new Error(`not posted: ${JSON.stringify(posted)}`);
+    const voucher = await prisma.voucher.findUniqueOrThrow({ where: { id: posted.voucherId }, include: { lines: { orderBy: { position: "asc" } } } });
+    const debit = voucher.lines.reduce((n, l) => n + l.debitMinor, 0n);
+    const credit = voucher.lines.reduce((n, l) => n + l.creditMinor, 0n);
+    // The payable is what was approved (500.00 + 120.00), not what was claimed; debits equal credits.
+    expect([voucher.totalMinor, debit, credit]).toEqual([62_000n, 62_000n, 62_000n]);
+    expect(voucher.lines.at(-1)).toMatchObject({ accountCode: "224101", creditMinor: 62_000n, employeeId: o.employee.id });
+    expect(voucher).toMatchObject({ kind: "CLAIM", claimId: sent.claimId, attachmentCount: 1, number: 1 });
+
+    const csv = await exportVouchers({ viewer: admin, companyId: o.company.id, format: "csv" });
+    expect(csv.voucherCount).toBe(1);
+    const text = csv.body.toString("utf8");
+    for (const l of voucher.lines) expect(text).toContain(l.externalId);
+    // Exported again, only what is new: nothing.
+    expect((await exportVouchers({ viewer: admin, companyId: o.company.id, format: "csv", onlyNew: true })).voucherCount).toBe(0);
   });
 
   it("a manager's return releases; the edited claim resubmitted reserves again at its new version", async () => {
