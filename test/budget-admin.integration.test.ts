@@ -54,7 +54,7 @@ beforeAll(async () => {
   admin2 = await createUser(org, { roles: ["ADMIN"] });
   supervisor = await createUser(org, { roles: ["SUPERVISOR"] });
   outsider = await createUser(org, { roles: ["ADMIN"] }); // an admin without this company in user_company
-  employee = await createUser(org, { email: `owner-${company.code.toLowerCase()}@test.example` });
+  employee = await createUser(org, { email: `owner-${company.code.toLowerCase()}@test.example`, roles: ["EMPLOYEE", "MANAGER"] });
   await prisma.userCompany.createMany({ data: [admin, admin2, supervisor].map((u) => ({ userId: u.id, companyId: company.id })) });
 });
 

@@ -13,8 +13,9 @@ const ref: BudgetImportReference = {
   ],
   categories: [{ code: "MEALS" }, { code: "AIR" }],
   owners: [
-    { id: "u1", email: "wang@example.com", companyIds: ["c1"] },
-    { id: "u2", email: "chan@example.com", companyIds: ["c2"] },
+    { id: "u1", email: "wang@example.com", companyIds: ["c1"], isManager: true },
+    { id: "u2", email: "chan@example.com", companyIds: ["c2"], isManager: true },
+    { id: "u3", email: "li@example.com", companyIds: ["c1"], isManager: false },
   ],
 };
 
@@ -61,6 +62,7 @@ describe("parseBudgetImport", () => {
         "SH01,SALES,2026-08,,-5,",
         "SH01,SALES,2026-07,,100,nobody@example.com",
         "SH01,SALES,2026-06,,100,chan@example.com",
+        "SH01,SALES,2026-05,,100,li@example.com",
       ].join("\n"),
     );
     expect(rows.map((r) => r.errors)).toEqual([
@@ -75,6 +77,7 @@ describe("parseBudgetImport", () => {
       ["negative_amount"],
       ["unknown_owner"],
       ["owner_not_in_company"],
+      ["owner_not_manager"],
     ]);
     expect(rows.every((r) => r.cell === null)).toBe(true);
   });

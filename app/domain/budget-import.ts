@@ -15,7 +15,8 @@ export type BudgetImportReference = {
   departments: readonly { id: string; companyId: string; code: string }[];
   categories: readonly { code: string }[];
   /** Active users, with the companies they belong to (their own and user_company). */
-  owners: readonly { id: string; email: string; companyIds: readonly string[] }[];
+  /** isManager: budget owners approve claims past the approval band, which takes the MANAGER role. */
+  owners: readonly { id: string; email: string; companyIds: readonly string[]; isManager: boolean }[];
 };
 
 export type BudgetImportErrorCode =
@@ -29,6 +30,7 @@ export type BudgetImportErrorCode =
   | "duplicate_row"
   | "unknown_owner"
   | "owner_not_in_company"
+  | "owner_not_manager"
   | "wrong_column_count";
 
 export type BudgetImportCell = {
@@ -170,6 +172,7 @@ export function parseBudgetImport(text: string, ref: BudgetImportReference): Bud
       const owner = owners.get(row.ownerEmail.toLowerCase());
       if (!owner) errors.push("unknown_owner");
       else if (company && !owner.companyIds.includes(company.id)) errors.push("owner_not_in_company");
+      else if (!owner.isManager) errors.push("owner_not_manager");
       else ownerId = owner.id;
     }
 

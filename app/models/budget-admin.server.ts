@@ -38,20 +38,20 @@ export async function budgetImportReference(actor: Actor, db: Db | Tx = prisma):
     db.company.findMany({ where: { id: { in: companyIds } }, select: { id: true, code: true, currency: true, budgetPeriod: true } }),
     db.department.findMany({ where: { companyId: { in: companyIds } }, select: { id: true, companyId: true, code: true } }),
     db.expenseCategory.findMany({ select: { code: true } }),
-    db.user.findMany({ where: { active: true, companyId: { in: companyIds } }, select: { id: true, email: true, companyId: true } }),
+    db.user.findMany({ where: { active: true, companyId: { in: companyIds } }, select: { id: true, email: true, companyId: true, roles: true } }),
     db.userCompany.findMany({ where: { companyId: { in: companyIds } }, select: { userId: true, companyId: true } }),
   ]);
   const extra = new Map<string, string[]>();
   for (const m of memberships) extra.set(m.userId, [...(extra.get(m.userId) ?? []), m.companyId]);
   const further = await db.user.findMany({
     where: { active: true, id: { in: [...extra.keys()].filter((id) => !users.some((u) => u.id === id)) } },
-    select: { id: true, email: true, companyId: true },
+    select: { id: true, email: true, companyId: true, roles: true },
   });
   return {
     companies: companies.map((c) => ({ ...c, budgetPeriod: c.budgetPeriod === "YEAR" ? ("YEAR" as const) : ("MONTH" as const) })),
     departments,
     categories,
-    owners: [...users, ...further].map((u) => ({ id: u.id, email: u.email, companyIds: [...new Set([u.companyId, ...(extra.get(u.id) ?? [])])] })),
+    owners: [...users, ...further].map((u) => ({ id: u.id, email: u.email, isManager: u.roles.includes("MANAGER"), companyIds: [...new Set([u.companyId, ...(extra.get(u.id) ?? [])])] })),
   };
 }
 
@@ -122,7 +122,7 @@ export async function setBudgetCell(
       tx.company.findUniqueOrThrow({ where: { id: input.companyId }, select: { currency: true, budgetPeriod: true } }),
       tx.department.findFirst({ where: { id: input.departmentId, companyId: input.companyId }, select: { id: true } }),
       input.categoryCode ? tx.expenseCategory.findUnique({ where: { code: input.categoryCode }, select: { code: true } }) : null,
-      input.ownerEmail ? tx.user.findFirst({ where: { email: { equals: input.ownerEmail, mode: "insensitive" }, active: true }, select: { id: true, companyId: true } }) : null,
+      input.ownerEmail ? tx.user.findFirst({ where: { email: { equals: input.ownerEmail, mode: "insensitive" }, active: true }, select: { id: true, companyId: true, roles: true } }) : null,
     ]);
     const fieldErrors: Record<string, string> = {};
     if (!department) fieldErrors.departmentId = "unknown_department";
@@ -132,7 +132,7 @@ export async function setBudgetCell(
     if (input.ownerEmail && !owner) fieldErrors.ownerEmail = "unknown_owner";
     if (owner && owner.companyId !== input.companyId && !(await tx.userCompany.count({ where: { userId: owner.id, companyId: input.companyId } }))) {
       fieldErrors.ownerEmail = "owner_not_in_company";
-    }
+    } else if (owner && !owner.roles.includes("MANAGER")) fieldErrors.ownerEmail = "owner_not_manager";
     if (Object.keys(fieldErrors).length > 0) throw new AppError("invalid", { fieldErrors });
     const change = { ...input, currency: company.currency, ownerId: owner?.id ?? null, setOwner: true };
     const { cellIds, changed } = await writeCellBudgets(tx, actor, [change], "set");

@@ -117,6 +117,7 @@ export default {
     duplicate_row: "The same cell appears on an earlier row.",
     unknown_owner: "No active user with this email.",
     owner_not_in_company: "This user does not work for the company.",
+    owner_not_manager: "A budget owner approves claims: choose someone with the manager role.",
     wrong_column_count: "Too few columns on this row.",
     empty: "The file holds no rows.",
     missing_columns: "Missing columns: {{missing}}.",

@@ -117,6 +117,7 @@ export default {
     duplicate_row: "同一预算单元在前面的行中已出现。",
     unknown_owner: "没有使用此邮箱的在职用户。",
     owner_not_in_company: "该用户不属于此公司。",
+    owner_not_manager: "预算负责人需要审批报销单，请选择具有经理角色的用户。",
     wrong_column_count: "此行的列数不足。",
     empty: "文件中没有数据行。",
     missing_columns: "缺少列：{{missing}}。",
