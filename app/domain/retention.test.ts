@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Role } from "./route-manifest";
 import {
   LEGAL_MINIMUM_RETENTION,
+  RETENTION_TYPE_OF_BOX,
   RETENTION_DOCUMENT_TYPES,
   appraisalDueFrom,
   checkDestructionApproval,
@@ -30,6 +31,13 @@ describe("legal minimums (会计档案管理办法 附表一)", () => {
       DESTRUCTION_REGISTER: permanent,
       APPRAISAL_OPINION: permanent,
     });
+  });
+});
+
+describe("RETENTION_TYPE_OF_BOX", () => {
+  it("keeps claim originals' boxes 30 years and bank statements' 10 by default", () => {
+    expect(LEGAL_MINIMUM_RETENTION[RETENTION_TYPE_OF_BOX.BX]).toEqual(y(30));
+    expect(LEGAL_MINIMUM_RETENTION[RETENTION_TYPE_OF_BOX.BS]).toEqual(y(10));
   });
 });
 

@@ -14,6 +14,7 @@
  * So a claim paid (or finally rejected) on 2026-03-05 with 30 years counts from 2027-01-01, is kept
  * through 2056-12-31, and is due for appraisal from 2057-01-01.
  */
+import type { ArchiveDocumentType } from "./archive-numbering";
 import type { Role } from "./route-manifest";
 
 export const RETENTION_DOCUMENT_TYPES = [
@@ -33,6 +34,12 @@ export const RETENTION_DOCUMENT_TYPES = [
   "APPRAISAL_OPINION",
 ] as const;
 export type RetentionDocumentType = (typeof RETENTION_DOCUMENT_TYPES)[number];
+
+/** The retention type of what a box of each archive document type holds. */
+export const RETENTION_TYPE_OF_BOX: Readonly<Record<ArchiveDocumentType, RetentionDocumentType>> = {
+  BX: "EXPENSE_CLAIM",
+  BS: "BANK_STATEMENT",
+};
 
 export type RetentionPeriod = { kind: "years"; years: number } | { kind: "permanent" };
 
