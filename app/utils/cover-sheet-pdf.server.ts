@@ -171,8 +171,8 @@ export async function renderCoverSheetPdf(sheet: CoverSheet, { locale, printedAt
     label("file", cols.file, y, 8);
     label("pages", cols.pages, y, 8);
     label("lines", cols.lines, y, 8);
-    const amountHead = primary.amount;
-    text(page, amountHead, cols.amountRight - font.widthOfTextAtSize(amountHead, 8), y, 8, MUTED);
+    const amountHeadWidth = font.widthOfTextAtSize(primary.amount, 8) + 4 + font.widthOfTextAtSize(secondary.amount, 8 * 0.72);
+    label("amount", cols.amountRight - amountHeadWidth, y, 8);
     y -= 6;
     page.drawLine({ start: { x: MARGIN, y }, end: { x: right, y }, thickness: 0.4, color: RULE });
     y -= 16;
