@@ -326,6 +326,7 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
     return { path: `/claims/${d.claimId}/receipts`, form: { intent: "remove", receiptId } };
   },
   "claims.$claimId.viewer loader": () => ({ path: `/claims/${w.claim.id}/viewer` }),
+  "claims.$claimId.cover-sheet loader": () => ({ path: `/claims/${w.claim.id}/cover-sheet` }),
   "claims._index loader": () => ({ path: "/claims" }),
   "claims.new loader": () => ({ path: "/claims/new" }),
   "claims.new action": () => ({ path: "/claims/new", form: {} }),
@@ -737,6 +738,7 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
   ],
   "claims.$claimId._index loader": () => claimCases((id) => `/claims/${id}`),
   "claims.$claimId.viewer loader": () => claimCases((id) => `/claims/${id}/viewer`),
+  "claims.$claimId.cover-sheet loader": () => claimCases((id) => `/claims/${id}/cover-sheet`),
   "files.receipts.$receiptId.$ loader": () => claimCases(() => `/files/receipts/${w.claim.receiptId}/original`, `/files/receipts/${w.drafts.EMPLOYEE.receiptId}/original`),
   "claims.$claimId._index action": async () => {
     const submitted = async () => (await createClaim(w.users.EMPLOYEE, { status: "SUBMITTED", version: 2, submittedAt: new Date() })).id;

@@ -243,6 +243,16 @@ export const ROUTE_MANIFEST = {
       why: "requireUser; withdrawClaim locks the claim and answers not_found (404) unless the caller is its claimant, then checks version and status.",
     },
   },
+  "claims.$claimId.cover-sheet": {
+    path: "/claims/:claimId/cover-sheet",
+    loader: {
+      callers: "signed-in",
+      scope: "claim",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "The printable cover sheet (PDF): same getClaimDetail visibility as the claim page, 404 otherwise. Read-only; a draft's sheet says it must not be mailed.",
+    },
+  },
   "claims.$claimId.edit": {
     path: "/claims/:claimId/edit",
     loader: { callers: "signed-in", scope: "claimant", outOfScope: 404, anonymous: "sign-in", why: "Only the claimant (isClaimant), else 404; not editable any more: redirect to the claim." },

@@ -36,8 +36,10 @@ import enBudgets from "./locales/en/budgets";
 import zhBudgets from "./locales/zh-CN/budgets";
 import enLedger from "./locales/en/ledger";
 import zhLedger from "./locales/zh-CN/ledger";
+import enCoverSheet from "./locales/en/cover-sheet";
+import zhCoverSheet from "./locales/zh-CN/cover-sheet";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, budgets: enBudgets, ledger: enLedger },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, budgets: zhBudgets, ledger: zhLedger },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, budgets: enBudgets, ledger: enLedger, coverSheet: enCoverSheet },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, budgets: zhBudgets, ledger: zhLedger, coverSheet: zhCoverSheet },
 } as const;

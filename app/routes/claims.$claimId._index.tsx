@@ -82,6 +82,12 @@ export default function ClaimDetailPage() {
               {t("detail.openViewer")}
             </Link>
           ) : null}
+          {claim.status !== "DRAFT" ? (
+            // A resource route (the PDF): a plain document link, opened beside the claim.
+            <a href={`/claims/${claim.id}/cover-sheet`} className="button" target="_blank" rel="noopener" data-testid="print-cover-sheet">
+              {t("detail.printCoverSheet")}
+            </a>
+          ) : null}
           {claim.canEdit ? (
             <Link to={`/claims/${claim.id}/edit`} className="button button-primary">
               {t("detail.edit")}

@@ -147,6 +147,7 @@ export default {
     missingRate: "No exchange rate for {{currency}} on {{date}}; left out of the total.",
     edit: "Edit",
     openViewer: "Open receipt viewer",
+    printCoverSheet: "Print cover sheet",
     timeline: "History",
     noLines: "No lines.",
     line: "Line {{n}}",

@@ -147,6 +147,7 @@ export default {
     missingRate: "缺少 {{date}} 的 {{currency}} 汇率，未计入合计。",
     edit: "编辑",
     openViewer: "打开票据查看器",
+    printCoverSheet: "打印封面",
     timeline: "处理记录",
     noLines: "没有明细。",
     line: "第 {{n}} 行",

@@ -1,0 +1,148 @@
+import { execFile } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from "@zxing/library";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { User } from "~/generated/prisma/client";
+import { loader } from "~/routes/claims.$claimId.cover-sheet";
+import { prisma } from "~/utils/db.server";
+import { localeCookie } from "~/utils/session.server";
+import { createClaim, createClaimant, createUser, sessionCookie } from "./helpers";
+
+const run = promisify(execFile);
+let dir: string;
+let claimant: User;
+let claim: { id: string; number: string };
+
+/** Reads a binary PGM (pdftoppm -gray) into its size and grey bytes. */
+function readPgm(bytes: Buffer): { width: number; height: number; grey: Uint8ClampedArray } {
+  const header = bytes.subarray(0, 64).toString("latin1").match(/^P5\s+(\d+)\s+(\d+)\s+255\s/);
+  if (!header) throw new Error("not a binary PGM");
+  const [all, w, h] = header;
+  return { width: Number(w), height: Number(h), grey: new Uint8ClampedArray(bytes.subarray(all.length)) };
+}
+
+/** Rasterizes page 1 of `pdf` and decodes the Code 128 barcode on it. */
+async function decodeBarcode(pdf: Buffer): Promise<string> {
+  const file = path.join(dir, `sheet-${randomUUID()}.pdf`);
+  await writeFile(file, pdf);
+  await run("pdftoppm", ["-gray", "-r", "200", "-f", "1", "-l", "1", "-singlefile", file, file]);
+  const { width, height, grey } = readPgm(await readFile(`${file}.pgm`));
+  // Aimed like a hand scanner: at the sheet's head, right of the company name. (zxing's 1D readers try only
+  // the first start pattern in a row, so letters left of the barcode on the same rows would hide it.)
+  const left = Math.round(width * 0.55);
+  const top = 0;
+  const source = new RGBLuminanceSource(grey, width, height).crop(left, top, width - left, Math.round(height * 0.2));
+  const reader = new MultiFormatReader();
+  reader.setHints(new Map<DecodeHintType, unknown>([[DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.CODE_128]], [DecodeHintType.TRY_HARDER, true]]));
+  const result = reader.decode(new BinaryBitmap(new HybridBinarizer(source)));
+  expect(result.getBarcodeFormat()).toBe(BarcodeFormat.CODE_128);
+  return result.getText();
+}
+
+async function pdfText(pdf: Buffer): Promise<{ pages: number; text: string }> {
+  const file = path.join(dir, `sheet-${randomUUID()}.pdf`);
+  await writeFile(file, pdf);
+  const info = (await run("pdfinfo", [file])).stdout;
+  const text = (await run("pdftotext", ["-layout", file, "-"])).stdout;
+  return { pages: Number(info.match(/^Pages:\s+(\d+)/m)?.[1]), text };
+}
+
+async function fetchSheet(user: User, claimId: string, locale: "en" | "zh-CN" = "en"): Promise<Response> {
+  const lng = (await localeCookie.serialize(locale)).split(";")[0]!;
+  const cookie = `${await sessionCookie(user.id)}; ${lng}`;
+  const request = new Request(`http://localhost/claims/${claimId}/cover-sheet`, { headers: { Cookie: cookie } });
+  try {
+    return (await loader({ request, params: { claimId }, context: {} })) as Response;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "cover-sheet-"));
+  const org = await createClaimant();
+  claimant = org.user;
+  await prisma.user.update({ where: { id: claimant.id }, data: { name: "王小明 Wang Xiaoming" } });
+  const row = await createClaim(claimant, { status: "SUBMITTED", version: 2, submittedAt: new Date("2026-12-01T02:00:00Z"), purpose: "客户拜访 Client visit" });
+  claim = { id: row.id, number: row.number };
+  await prisma.expenseCategory.upsert({ where: { code: "TAXI" }, update: {}, create: { code: "TAXI", name: "Taxi", nameZh: "出租车" } });
+  const bytes = Buffer.from(randomUUID());
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  await prisma.storedFile.create({ data: { sha256: sha, sizeBytes: bytes.length, mimeType: "image/png", status: "READY", pageCount: 1, pages: [{ width: 1, height: 1 }], readyAt: new Date() } });
+  const receiptIds: string[] = [];
+  for (const [i, name] of ["hotel-folio.png", "taxi.png", "dinner.png"].entries()) {
+    const id = randomUUID();
+    await prisma.receipt.create({ data: { id, claimId: claim.id, fileSha256: sha, fileName: name, uploadedById: claimant.id, createdAt: new Date(Date.UTC(2026, 10, 20, 8, i)) } });
+    receiptIds.push(id);
+  }
+  for (const [i, [minor, currency, receiptId]] of ([[45_000, "CNY", receiptIds[1]], [128_800, "CNY", receiptIds[0]], [30_000, "HKD", receiptIds[2]]] as const).entries()) {
+    const lineId = randomUUID();
+    await prisma.claimLine.create({ data: { id: lineId, claimId: claim.id, position: i, spentOn: new Date("2026-11-18"), categoryCode: "TAXI", merchant: "m", amountMinor: BigInt(minor), currency } });
+    await prisma.lineReceipt.create({ data: { lineId, receiptId: receiptId! } });
+  }
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("the claim's cover sheet PDF", () => {
+  it("is one page whose barcode scans as the claim number, listing the receipts R1… in order", async () => {
+    const response = await fetchSheet(claimant, claim.id);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("application/pdf");
+    expect(response.headers.get("Content-Disposition")).toBe(`inline; filename="cover-sheet-${claim.number}.pdf"`);
+    const pdf = Buffer.from(await response.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    // The font is subset: the sheet stays small.
+    expect(pdf.length).toBeLessThan(120_000);
+
+    expect(await decodeBarcode(pdf)).toBe(claim.number);
+
+    const { pages, text } = await pdfText(pdf);
+    expect(pages).toBe(1);
+    expect(text).toMatch(/R1\s+hotel-folio\.png/);
+    expect(text).toMatch(/R2\s+taxi\.png/);
+    expect(text).toMatch(/R3\s+dinner\.png/);
+    expect(text).not.toMatch(/\bR4\b/);
+    expect(text).toContain("Expense claim cover sheet");
+    expect(text).toContain("报销单封面");
+    expect(text).toContain("王小明 Wang Xiaoming");
+    expect(text).toContain("2026-12-01");
+    expect(text).toContain("Finance Shared Service Center");
+  });
+
+  it("speaks the reader's language first: Chinese labels and the company's Chinese name", async () => {
+    const pdf = Buffer.from(await (await fetchSheet(claimant, claim.id, "zh-CN")).arrayBuffer());
+    expect(await decodeBarcode(pdf)).toBe(claim.number);
+    const { pages, text } = await pdfText(pdf);
+    expect(pages).toBe(1);
+    expect(text).toContain("报销人");
+    expect(text).toContain("测试公司");
+    expect(text).toContain("财务共享服务中心");
+  });
+
+  it("stays on one page with many receipts, saying how many more there are", async () => {
+    const many = await createClaim(claimant, { status: "SUBMITTED", version: 2, submittedAt: new Date() });
+    const { fileSha256 } = await prisma.receipt.findFirstOrThrow({ where: { claimId: claim.id } });
+    await prisma.receipt.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({ id: randomUUID(), claimId: many.id, fileSha256, fileName: `r${i + 1}.png`, uploadedById: claimant.id, createdAt: new Date(Date.UTC(2026, 10, 1, 0, i)) })),
+    });
+    const pdf = Buffer.from(await (await fetchSheet(claimant, many.id)).arrayBuffer());
+    const { pages, text } = await pdfText(pdf);
+    expect(pages).toBe(1);
+    expect(text).toMatch(/R1\s+r1\.png/);
+    expect(text).toMatch(/and \d+ more receipts/);
+    expect(await decodeBarcode(pdf)).toBe(many.number);
+  });
+
+  it("is 404 to someone who may not see the claim", async () => {
+    const stranger = await createUser({ companyId: claimant.companyId, departmentId: claimant.departmentId });
+    expect((await fetchSheet(stranger, claim.id)).status).toBe(404);
+  });
+});
