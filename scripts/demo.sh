@@ -7,7 +7,7 @@ log() { printf '[demo %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 
 log "installing dependencies"
 bash scripts/install.sh
-bash scripts/system-deps.sh pdftoppm:poppler-utils pdfinfo:poppler-utils font-Noto\ Sans\ CJK:fonts-noto-cjk
+bash scripts/system-deps.sh pdftoppm:poppler-utils pdfinfo:poppler-utils font-Noto\ Sans\ CJK:fonts-noto-cjk font-WenQuanYi\ Micro\ Hei:fonts-wqy-microhei
 
 export NODE_ENV=production
 export PORT="${PORT:-3000}"
