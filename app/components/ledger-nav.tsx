@@ -26,3 +26,20 @@ export function CompanyName({ company }: { company: { code: string; name: string
     </>
   );
 }
+
+/** The company a ledger form works on: a select of the reader's companies, code and name in their language. */
+export function LedgerCompanyField({ companies }: { companies: readonly { id: string; code: string; name: string; nameZh: string }[] }) {
+  const { t, i18n } = useTranslation("ledger");
+  return (
+    <label className="field">
+      <span>{t("exports.company")}</span>
+      <select name="companyId" defaultValue={companies[0]?.id} required>
+        {companies.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.code} · {i18n.language === "zh-CN" ? c.nameZh : c.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

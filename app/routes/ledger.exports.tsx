@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldError } from "~/components/field-error";
-import { LedgerTabs } from "~/components/ledger-nav";
+import { LedgerCompanyField, LedgerTabs } from "~/components/ledger-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
@@ -64,7 +64,6 @@ export default function LedgerExports() {
   const [params] = useSearchParams();
   const exportError = params.get("error");
   const company = new Map(companies.map((c) => [c.id, c]));
-  const zh = i18n.language === "zh-CN";
   const replyErrors = data?.reply.status === "error" ? data.reply.error ?? {} : {};
   const erpFieldError = (name: string) => replyErrors[name] ?? undefined;
   const erpFormError = replyErrors[""]?.[0];
@@ -97,16 +96,7 @@ export default function LedgerExports() {
             </p>
           ) : null}
           <Form method="post" action="/ledger/exports/file" reloadDocument className="row" style={{ alignItems: "flex-end", flexWrap: "wrap" }} data-testid="export-form">
-            <label className="field">
-              <span>{t("exports.company")}</span>
-              <select name="companyId" defaultValue={companies[0]?.id} required>
-                {companies.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.code} · {zh ? c.nameZh : c.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <LedgerCompanyField companies={companies} />
             <label className="field">
               <span>{t("exports.format")}</span>
               <select name="format" defaultValue="kingdee">
@@ -192,16 +182,7 @@ export default function LedgerExports() {
           <p className="muted">{t("exports.erpIntro")}</p>
           <Form method="post" encType="multipart/form-data" className="row" style={{ alignItems: "flex-end", flexWrap: "wrap" }} data-testid="erp-form">
             <input type="hidden" name="intent" value="erp" />
-            <label className="field">
-              <span>{t("exports.company")}</span>
-              <select name="companyId" defaultValue={companies[0]?.id} required>
-                {companies.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.code} · {zh ? c.nameZh : c.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <LedgerCompanyField companies={companies} />
             <label className="field">
               <span>{t("exports.erpSystem")}</span>
               <input type="text" name="erpSystem" defaultValue="Kingdee" maxLength={40} required />

@@ -72,7 +72,7 @@ export async function seedBudgetsAndLedger(db: Db, { now }: { now: Date }): Prom
   const spend = new Map<string, bigint>();
   const key = (departmentId: string, period: string, category: string | null = null) => `${departmentId}|${period}|${category ?? ""}`;
   for (const c of claims) {
-    const mode = periodMode(c.company.budgetPeriod === "YEAR" || companies.find((x) => x.id === c.companyId)?.code === "HK" ? "YEAR" : "MONTH");
+    const mode = periodMode(c.company.budgetPeriod);
     for (const l of c.lines) {
       const k = key(c.departmentId, budgetPeriodOf(isoDate(l.spentOn), mode));
       spend.set(k, (spend.get(k) ?? 0n) + (amounts.get(l.id) ?? 0n));
@@ -101,7 +101,7 @@ export async function seedBudgetsAndLedger(db: Db, { now }: { now: Date }): Prom
     cells.find((c) => c.departmentId === departmentId && c.period === period && c.categoryCode === null);
   const entries: BudgetEntryInput[] = cells.map((c) => ({ cellId: c.id, kind: "BUDGET", budgetDelta: c.budget, idempotencyKey: `BUDGET:seed:${c.id}`, note: "seed" }));
   for (const c of claims) {
-    const mode = periodMode(companies.find((x) => x.id === c.companyId)?.code === "HK" ? "YEAR" : "MONTH");
+    const mode = periodMode(c.company.budgetPeriod);
     for (const l of c.lines) {
       const amount = amounts.get(l.id);
       const cell = cellFor(c.departmentId, budgetPeriodOf(isoDate(l.spentOn), mode), l.categoryCode);
