@@ -21,6 +21,12 @@ export const APPEND_ONLY_TABLES = [
   "voucher_erp_ref",
   "voucher_export",
   "voucher_export_item",
+  "archive_box_movement",
+  "archive_file",
+  "fixity_failure",
+  "archive_check_report",
+  "destruction_register",
+  "archive_view",
 ] as const;
 /** The chain head: read and updated by the chain trigger, which runs as the inserting role (a guard refuses anyone else). */
 const CHAIN_HEAD = "audit_chain_head";

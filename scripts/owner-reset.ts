@@ -20,7 +20,8 @@ export function ownerResetAllowed(databaseName: string, caller: OwnerResetCaller
 }
 
 /**
- * TRUNCATE `tables` (RESTART IDENTITY CASCADE) together with audit_event, and start a new chain.
+ * TRUNCATE `tables` (RESTART IDENTITY CASCADE) together with audit_event (and the destruction register,
+ * kept permanently by the same kind of guard), and start a new chain.
  * `owner` is a connection as the owner of the schema (DATABASE_URL), or a URL to open one.
  */
 export async function truncateWithAuditLogAsOwner(owner: pg.ClientBase | string, tables: readonly string[], caller: OwnerResetCaller): Promise<void> {
@@ -33,14 +34,17 @@ export async function truncateWithAuditLogAsOwner(owner: pg.ClientBase | string,
     if (!ownerResetAllowed(db, caller)) {
       throw new OwnerResetRefused(`refusing to empty the audit log of ${db}: only *_test/*_e2e databases, the seed's --reset and the benches may`);
     }
-    const list = [...new Set([...tables, "audit_event", "audit_chain_head"])].map(ident).join(", ");
+    const list = [...new Set([...tables, "audit_event", "audit_chain_head", "destruction_register"])].map(ident).join(", ");
     await client.query("BEGIN");
     try {
       await client.query(`ALTER TABLE "audit_event" DISABLE TRIGGER "audit_event_append_only"`);
       await client.query(`ALTER TABLE "audit_chain_head" DISABLE TRIGGER "audit_chain_head_guard", DISABLE TRIGGER "audit_chain_head_no_truncate"`);
+      // The destruction register is kept permanently like the audit log; it starts over with it.
+      await client.query(`ALTER TABLE "destruction_register" DISABLE TRIGGER "destruction_register_permanent"`);
       await client.query(`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
       await client.query(`INSERT INTO "audit_chain_head" ("id", "last_seq", "last_hash") VALUES (1, 0, $1)`, [GENESIS_HASH]);
       await client.query(`ALTER TABLE "audit_chain_head" ENABLE TRIGGER "audit_chain_head_guard", ENABLE TRIGGER "audit_chain_head_no_truncate"`);
+      await client.query(`ALTER TABLE "destruction_register" ENABLE TRIGGER "destruction_register_permanent"`);
       await client.query(`ALTER TABLE "audit_event" ENABLE TRIGGER "audit_event_append_only"`);
       await client.query("COMMIT");
     } catch (err) {
