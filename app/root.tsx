@@ -86,6 +86,7 @@ function Header({ data }: { data: RootData }) {
           {user.roles.includes("TREASURY") ? <NavLink to="/treasury">{t("treasury:nav")}</NavLink> : null}
           {user.roles.some((r) => r === "MANAGER" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/budgets">{t("budgets:nav")}</NavLink> : null}
           {user.roles.some((r) => r === "ACCOUNTANT" || r === "SUPERVISOR" || r === "ADMIN") ? <NavLink to="/ledger">{t("ledger:nav")}</NavLink> : null}
+          <NavLink to={user.roles.some((r) => r === "ARCHIVIST" || r === "SUPERVISOR" || r === "ADMIN") ? "/archive" : "/archive/requests"}>{t("archiveNav:nav")}</NavLink>
           {user.roles.includes("ADMIN") ? <NavLink to="/admin/users">{t("admin:users.nav")}</NavLink> : null}
           {user.roles.includes("ADMIN") ? <NavLink to="/admin/security">{t("security.nav")}</NavLink> : null}
         </nav>

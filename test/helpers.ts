@@ -13,7 +13,7 @@ import { createSession } from "~/utils/session.server";
 
 const unique = () => randomUUID().slice(0, 8);
 
-export async function createCompany(overrides: Partial<Omit<Company, "calendar">> = {}): Promise<Company> {
+export async function createCompany(overrides: Partial<Omit<Company, "calendar" | "retentionOverrides">> = {}): Promise<Company> {
   const code = overrides.code ?? `T${unique().toUpperCase()}`;
   return prisma.company.create({
     data: { id: randomUUID(), code, name: `Test company ${code}`, nameZh: `测试公司 ${code}`, currency: "CNY", ...overrides },

@@ -36,10 +36,22 @@ import enBudgets from "./locales/en/budgets";
 import zhBudgets from "./locales/zh-CN/budgets";
 import enLedger from "./locales/en/ledger";
 import zhLedger from "./locales/zh-CN/ledger";
+import enArchiveNav from "./locales/en/archive-nav";
+import zhArchiveNav from "./locales/zh-CN/archive-nav";
+import enPaper from "./locales/en/paper";
+import zhPaper from "./locales/zh-CN/paper";
+import enArchiveBoxes from "./locales/en/archive-boxes";
+import zhArchiveBoxes from "./locales/zh-CN/archive-boxes";
+import enArchive from "./locales/en/archive";
+import zhArchive from "./locales/zh-CN/archive";
+import enRetention from "./locales/en/retention";
+import zhRetention from "./locales/zh-CN/retention";
+import enArchiveAccess from "./locales/en/archive-access";
+import zhArchiveAccess from "./locales/zh-CN/archive-access";
 import enCoverSheet from "./locales/en/cover-sheet";
 import zhCoverSheet from "./locales/zh-CN/cover-sheet";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, budgets: enBudgets, ledger: enLedger, coverSheet: enCoverSheet },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, budgets: zhBudgets, ledger: zhLedger, coverSheet: zhCoverSheet },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, budgets: enBudgets, ledger: enLedger, coverSheet: enCoverSheet, archiveNav: enArchiveNav, paper: enPaper, archiveBoxes: enArchiveBoxes, archive: enArchive, retention: enRetention, archiveAccess: enArchiveAccess },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, budgets: zhBudgets, ledger: zhLedger, coverSheet: zhCoverSheet, archiveNav: zhArchiveNav, paper: zhPaper, archiveBoxes: zhArchiveBoxes, archive: zhArchive, retention: zhRetention, archiveAccess: zhArchiveAccess },
 } as const;

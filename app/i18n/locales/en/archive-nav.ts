@@ -1,0 +1,13 @@
+// The archive's screens (app/components/archive-nav.tsx).
+export default {
+  nav: "Archive",
+  tabs: "Archive screens",
+  search: "Search",
+  arrivals: "Arrival desk",
+  packets: "Packets",
+  boxes: "Boxes",
+  records: "Electronic records",
+  retention: "Retention",
+  requests: "Loans and access",
+  stats: "Statistics",
+};

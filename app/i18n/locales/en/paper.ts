@@ -1,0 +1,3 @@
+export default {
+  title: "Packets and the arrival desk",
+};

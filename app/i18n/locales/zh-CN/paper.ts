@@ -1,0 +1,3 @@
+export default {
+  title: "邮包与收件台",
+};

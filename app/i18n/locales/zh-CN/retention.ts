@@ -1,0 +1,3 @@
+export default {
+  title: "保管期限与销毁",
+};
