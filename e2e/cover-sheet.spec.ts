@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import zxing from "@zxing/library";
+import { coverSheetCode } from "../app/domain/paper-trail";
 import { claimNumberOf, fileClaim, login } from "./helpers";
 
 // The CommonJS build, as Playwright's loader sees it.
@@ -41,7 +42,7 @@ for (const locale of ["en", "zh-CN"] as const) {
     expect(response.headers()["content-type"]).toBe("application/pdf");
     const pdf = await response.body();
     writeFileSync(`test-results/cover-sheet-${locale}.pdf`, pdf);
-    expect(scanBarcode(pdf)).toBe(number);
+    expect(scanBarcode(pdf)).toBe(coverSheetCode(number));
 
     await page.setViewportSize({ width: 390, height: 844 });
     await expect(link).toBeVisible();

@@ -6,6 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { BarcodeFormat, BinaryBitmap, DecodeHintType, HybridBinarizer, MultiFormatReader, RGBLuminanceSource } from "@zxing/library";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { coverSheetCode } from "~/domain/paper-trail";
 import type { User } from "~/generated/prisma/client";
 import { loader } from "~/routes/claims.$claimId.cover-sheet";
 import { prisma } from "~/utils/db.server";
@@ -68,7 +69,9 @@ beforeAll(async () => {
   const org = await createClaimant();
   claimant = org.user;
   await prisma.user.update({ where: { id: claimant.id }, data: { name: "王小明 Wang Xiaoming" } });
-  const row = await createClaim(claimant, { status: "SUBMITTED", version: 2, submittedAt: new Date("2026-12-01T02:00:00Z"), purpose: "客户拜访 Client visit" });
+  // A number of the app's own shape (EC, year, sequence), so the barcode carries its check letter.
+  const number = `EC2026${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`;
+  const row = await createClaim(claimant, { number, status: "SUBMITTED", version: 2, submittedAt: new Date("2026-12-01T02:00:00Z"), purpose: "客户拜访 Client visit" });
   claim = { id: row.id, number: row.number };
   await prisma.expenseCategory.upsert({ where: { code: "TAXI" }, update: {}, create: { code: "TAXI", name: "Taxi", nameZh: "出租车" } });
   const bytes = Buffer.from(randomUUID());
@@ -92,7 +95,7 @@ afterAll(async () => {
 });
 
 describe("the claim's cover sheet PDF", () => {
-  it("is one page whose barcode scans as the claim number, listing the receipts R1… in order", async () => {
+  it("is one page whose barcode scans as the cover-sheet code (claim number + check letter), listing the receipts R1… in order", async () => {
     const response = await fetchSheet(claimant, claim.id);
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/pdf");
@@ -102,7 +105,7 @@ describe("the claim's cover sheet PDF", () => {
     // The font is subset: the sheet stays small.
     expect(pdf.length).toBeLessThan(120_000);
 
-    expect(await decodeBarcode(pdf)).toBe(claim.number);
+    expect(await decodeBarcode(pdf)).toBe(coverSheetCode(claim.number));
 
     const { pages, text } = await pdfText(pdf);
     expect(pages).toBe(1);
@@ -119,7 +122,7 @@ describe("the claim's cover sheet PDF", () => {
 
   it("speaks the reader's language first: Chinese labels and the company's Chinese name", async () => {
     const pdf = Buffer.from(await (await fetchSheet(claimant, claim.id, "zh-CN")).arrayBuffer());
-    expect(await decodeBarcode(pdf)).toBe(claim.number);
+    expect(await decodeBarcode(pdf)).toBe(coverSheetCode(claim.number));
     const { pages, text } = await pdfText(pdf);
     expect(pages).toBe(1);
     expect(text).toContain("报销人");

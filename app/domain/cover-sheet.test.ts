@@ -52,9 +52,9 @@ describe("buildCoverSheet", () => {
     expect(sheet.linesWithoutReceipt).toEqual([3]);
   });
 
-  it("encodes exactly the claim number and dates the submission on the SSC's calendar", () => {
+  it("encodes the cover-sheet code (claim number and check letter) and dates the submission on the SSC's calendar", () => {
     const sheet = buildCoverSheet(source());
-    expect(sheet.barcodeText).toBe("EC2026000123");
+    expect(sheet.barcodeText).toBe("EC2026000123X");
     expect(sheet.submittedOn).toBe("2026-12-01");
     expect(sheet.isDraft).toBe(false);
   });

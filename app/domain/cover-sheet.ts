@@ -1,5 +1,6 @@
 import { localDay } from "./metrics";
 import { sumByCurrency, type Money } from "./money";
+import { coverSheetCode } from "./paper-trail";
 
 /**
  * The cover sheet (issue 12): the one page an employee prints and puts on top of the paper originals
@@ -64,7 +65,11 @@ export type CoverSheetReceipt = {
 
 export type CoverSheet = {
   claimNumber: string;
-  /** The text the barcode encodes: exactly the claim number, so a scanner types what the desk looks up. */
+  /**
+   * The text the barcode encodes: the cover-sheet code (the claim number and its check letter,
+   * paper-trail.ts coverSheetCode), so a scanner types what the arrival desk reads; a number of another
+   * shape (none is made by the app) is printed as it is.
+   */
   barcodeText: string;
   /** A draft has a number but nothing to send yet: the sheet says so instead of inviting a mailing. */
   isDraft: boolean;
@@ -96,7 +101,7 @@ export function buildCoverSheet(source: CoverSheetSource): CoverSheet {
   const receiptIds = new Set(source.receipts.map((r) => r.id));
   return {
     claimNumber: source.number,
-    barcodeText: source.number,
+    barcodeText: /^EC\d{10,20}$/.test(source.number) ? coverSheetCode(source.number) : source.number,
     isDraft: source.status === "DRAFT",
     submittedOn: source.submittedAt ? localDay(source.submittedAt) : null,
     purpose: source.purpose,

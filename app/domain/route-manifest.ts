@@ -27,7 +27,8 @@ export type Scope =
   | "board-token"
   | "board-links"
   | "treasury"
-  | "budgets";
+  | "budgets"
+  | "packets";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -60,6 +61,10 @@ export const SCOPES: Record<Scope, string> = {
   budgets:
     "Budget cells: a manager sees the departments they head or whose people report to them; supervisors and admins the companies they are assigned to (user_company); a filter naming anything else shows nothing. " +
     "Setting budgets, importing and the controls: admins, their companies only (another company is not found). Transfers: admins and supervisors of both cells' company; the requester never decides their own.",
+  packets:
+    "Packets of paper originals and the arrival desk: a packet is seen and changed by its maker, and by archive staff (ARCHIVIST, SUPERVISOR, ADMIN) of its company (user_company); anyone else gets 404. " +
+    "Others put only their own claims in a packet (someone else's claim reads as not found); archive staff any claim of the packet's company. " +
+    "The arrival desk is archive staff's only: a packet or cover-sheet code of a company outside their user_company reads as unknown, and nothing of it changes.",
   treasury:
     "Treasury works on the companies it is assigned to (user_company): their payment runs, payer accounts, statements and entries, employees' held bank-account changes and treasury settings. " +
     "Another company's run, account or entry is not found (404) and left out of lists; a statement naming an account outside them is refused whole. " +
@@ -87,6 +92,7 @@ export type RouteEntry = { path: string; loader?: Handler; action?: Handler };
 
 const OVERSEERS = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const LEDGER_READERS = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
+const ARCHIVE_STAFF = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 
 /** Keyed by the route file's name without `.tsx`. */
 export const ROUTE_MANIFEST = {
@@ -119,6 +125,67 @@ export const ROUTE_MANIFEST = {
       outOfScope: 404,
       anonymous: "sign-in",
       why: "requireUser; asks for, confirms (password re-entered) or cancels a change of the caller's own account only: another user's change id is 404 (cancelBankChange matches the owner).",
+    },
+  },
+  "archive.arrivals": {
+    path: "/archive/arrivals",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "packets",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; ?packet= resumes only a packet being received of the caller's companies (resumeDeskPacket), another shows no packet.",
+    },
+    action: {
+      callers: ARCHIVE_STAFF,
+      scope: "packets",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "One scan: requireRole ARCHIVIST, SUPERVISOR or ADMIN before the form is read; deskScan reads codes only within the caller's companies (another company's packet or claim is 'unknown', nothing changes); one transaction with its paper_scan row and audit events.",
+    },
+  },
+  "archive.packets._index": {
+    path: "/archive/packets",
+    loader: {
+      callers: "signed-in",
+      scope: "packets",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireUser; listPackets: the caller's own packets, and with ?scope=all for archive staff those of their companies (user_company).",
+    },
+    action: {
+      callers: "signed-in",
+      scope: "packets",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "Make a packet: requireUser; createPacket refuses a company that is not the caller's (own company, a company of their claims owing originals, or user_company for archive staff); audited.",
+    },
+  },
+  "archive.packets.$packetId": {
+    path: "/archive/packets/:packetId",
+    loader: {
+      callers: "signed-in",
+      scope: "packets",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireUser; packetDetail answers null unless the caller made the packet or is archive staff of its company: 404.",
+    },
+    action: {
+      callers: "signed-in",
+      scope: "packets",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Add, remove, send: requireUser, then packetDetail (404 outside scope) before the form is read; addToPacket takes only submitted claims of the packet's company whose originals are owed and in no other open packet (non-staff: their own claims); audited.",
+    },
+  },
+  "archive.packets.$packetId.manifest": {
+    path: "/archive/packets/:packetId/manifest",
+    loader: {
+      callers: "signed-in",
+      scope: "packets",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "The manifest PDF: requireUser; packetDetail (the maker or archive staff of its company), otherwise 404.",
     },
   },
   "admin.routing": {

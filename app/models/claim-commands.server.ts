@@ -16,6 +16,7 @@ import { recordAudit } from "./audit.server";
 import { budgetCheckAuditData, releaseClaim, reserveForSubmission, type BudgetCheck } from "./budget-ledger.server";
 import { emitTaskEvents } from "./task-events.server";
 import { getClaimOrgChoices } from "./org.server";
+import { openPaperOriginal } from "./paper-originals.server";
 import { storeReceiptFile } from "./stored-file.server";
 import { assertUploadQuota, lockUploadQuota, recordUploads } from "./upload-usage.server";
 
@@ -176,6 +177,7 @@ export async function saveClaim({
       if (!moved.ok) throw refuse("not_editable");
       status = moved.to;
     }
+    const submittedAt = new Date();
     const updated = await tx.claim.update({
       where: { id: claimId },
       data: {
@@ -185,10 +187,12 @@ export async function saveClaim({
         ...(input.projectCode !== undefined ? { projectCode: input.projectCode } : {}),
         version: { increment: 1 },
         // Reset until the reservation below names this round's budget owners.
-        ...(submit ? { status, submittedAt: new Date(), budgetApproverIds: [] } : {}),
+        ...(submit ? { status, submittedAt, budgetApproverIds: [] } : {}),
       },
       select: { version: true },
     });
+    // The paper originals are owed from the first submission on; a resubmission keeps that row.
+    if (submit) await openPaperOriginal(tx, { id: claimId, companyId: input.companyId, submittedAt });
     // A month-end rush queues every submission of a hot budget cell on the cell's lock, and every audited
     // change on the audit chain's head (held from the first event to the commit). So the slow part — the
     // approval task with the claim's facts — comes first, then the cells are locked and reserved (before

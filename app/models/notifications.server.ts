@@ -18,6 +18,9 @@ export const NOTIFICATION_KINDS = [
   "payment.failed",
   "payment.paid",
   "budget.alert",
+  "paper.missing",
+  "paper.receipts",
+  "paper.extra",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

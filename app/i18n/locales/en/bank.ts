@@ -96,6 +96,11 @@ export default {
       change_cancelled: "The requested bank account ({{masked}}) was cancelled.",
       now_active: "Your new bank account ({{masked}}) is now used for your payments.",
     },
+    paper: {
+      missing: "The paper originals of claim {{claimNumber}} were not in packet {{packetCode}}. Please send them by {{dueOn}}.",
+      receipts: "Packet {{packetCode}} held claim {{claimNumber}} without receipts {{receipts}}. Please send them by {{dueOn}}.",
+      extra: "The paper originals of claim {{claimNumber}} arrived in packet {{packetCode}}, which did not list them. They were received; nothing more is needed.",
+    },
     budget: {
       alert: "Claim {{claimNumber}} uses most of its budget: the budget is close to or past its limit.",
     },

@@ -96,6 +96,11 @@ export default {
       change_cancelled: "申请的银行账户（{{masked}}）已取消。",
       now_active: "您的新银行账户（{{masked}}）已用于付款。",
     },
+    paper: {
+      missing: "报销单 {{claimNumber}} 的纸质原件不在邮包 {{packetCode}} 中，请于 {{dueOn}} 前补寄。",
+      receipts: "邮包 {{packetCode}} 中报销单 {{claimNumber}} 缺少票据 {{receipts}}，请于 {{dueOn}} 前补寄。",
+      extra: "报销单 {{claimNumber}} 的纸质原件随邮包 {{packetCode}} 到达，但邮包清单未列出。原件已签收，无需其他操作。",
+    },
     budget: {
       alert: "报销单 {{claimNumber}} 已用去大部分预算：预算接近或超过上限。",
     },
