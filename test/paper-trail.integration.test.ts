@@ -4,6 +4,9 @@
  * packet leaves discrepancies with a resend date and notices, and a resent original resolves them.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "~/domain/app-error";
 import { workingDaysAfter } from "~/domain/paper-desk";
@@ -15,7 +18,10 @@ import { saveClaim } from "~/models/claim-commands.server";
 import { paperOriginalOf } from "~/models/paper-originals.server";
 import { addToPacket, createPacket, listPackets, packetDetail, removeFromPacket, sendPacket } from "~/models/paper-packets.server";
 import { prisma } from "~/utils/db.server";
-import { createClaim, createCompany, createDepartment, createUser } from "./helpers";
+import { loader as manifestLoader } from "~/routes/archive.packets.$packetId.manifest";
+import { localeCookie } from "~/utils/session.server";
+import { createClaim, createCompany, createDepartment, createUser, sessionCookie } from "./helpers";
+import { decodeBarcode, pdfText } from "./pdf-reading";
 
 let company: Company;
 let department: Department;
@@ -315,5 +321,42 @@ describe("the arrival desk", () => {
 
   it("is archive staff's only", async () => {
     expect((await refusalOf(deskScan({ viewer: employee, packetId: null, lastClaimId: null, raw: "CLOSE" }))).code).toBe("forbidden");
+  });
+});
+
+describe("the packet manifest PDF", () => {
+  async function fetchManifest(user: User, packetId: string, locale: "en" | "zh-CN"): Promise<Response> {
+    const lng = (await localeCookie.serialize(locale)).split(";")[0]!;
+    const request = new Request(`http://localhost/archive/packets/${packetId}/manifest`, { headers: { Cookie: `${await sessionCookie(user.id)}; ${lng}` } });
+    try {
+      return (await manifestLoader({ request, params: { packetId }, context: {} })) as Response;
+    } catch (thrown) {
+      if (thrown instanceof Response) return thrown;
+      throw thrown;
+    }
+  }
+
+  it("carries the packet code as a barcode that scans, and every claim, in the reader's language; 404 to others", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "manifest-"));
+    const c1 = await submitted(employee, 2);
+    const c2 = await submitted(employee, 1);
+    const packet = await createPacket({ viewer: employee, companyId: company.id, origin: "深圳分公司" });
+    await addToPacket({ viewer: employee, packetId: packet.id, entry: c1.number });
+    await addToPacket({ viewer: employee, packetId: packet.id, entry: c2.number });
+    const en = await fetchManifest(employee, packet.id, "en");
+    expect(en.status).toBe(200);
+    expect(en.headers.get("Content-Type")).toBe("application/pdf");
+    const pdf = Buffer.from(await en.arrayBuffer());
+    expect(await decodeBarcode(pdf, dir)).toBe(packet.code);
+    const { pages, text } = await pdfText(pdf, dir);
+    expect(pages).toBe(1);
+    expect(text).toContain("Packet manifest");
+    expect(text).toContain(c1.number);
+    expect(text).toContain(c2.number);
+    expect(text).toContain("R1–R2");
+    expect(text).toContain("深圳分公司");
+    const zh = Buffer.from(await (await fetchManifest(employee, packet.id, "zh-CN")).arrayBuffer());
+    expect((await pdfText(zh, dir)).text).toContain("邮包清单");
+    expect((await fetchManifest(colleague, packet.id, "en")).status).toBe(404);
   });
 });
