@@ -20,6 +20,7 @@ import {
 } from "~/domain/route-manifest";
 import type { User } from "~/generated/prisma/client";
 import { createBoardToken, revokeBoardToken } from "~/models/board-token.server";
+import { createPacket } from "~/models/paper-packets.server";
 import { setBudgetCell } from "~/models/budget-admin.server";
 import { prisma } from "~/utils/db.server";
 import { createSession } from "~/utils/session.server";
@@ -327,6 +328,17 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   },
   "claims.$claimId.viewer loader": () => ({ path: `/claims/${w.claim.id}/viewer` }),
   "claims.$claimId.cover-sheet loader": () => ({ path: `/claims/${w.claim.id}/cover-sheet` }),
+  // A scan of CLOSE with no packet open: answered on the page (close_no_packet), nothing changes.
+  "archive.arrivals loader": () => ({ path: "/archive/arrivals" }),
+  "archive.arrivals action": () => ({ path: "/archive/arrivals", form: { code: "CLOSE" } }),
+  "archive.packets._index loader": () => ({ path: "/archive/packets" }),
+  // No company chosen: refused on the page, nothing made.
+  "archive.packets._index action": () => ({ path: "/archive/packets", form: { companyId: "", origin: "" } }),
+  // The caller's own packet (every role may make one for its own company).
+  "archive.packets.$packetId loader": async (c) => ({ path: `/archive/packets/${(await packetOf(c)).id}` }),
+  // Sending without carrier and tracking number: refused field by field, nothing changes.
+  "archive.packets.$packetId action": async (c) => ({ path: `/archive/packets/${(await packetOf(c)).id}`, form: { intent: "send", carrier: "", trackingNumber: "" } }),
+  "archive.packets.$packetId.manifest loader": async (c) => ({ path: `/archive/packets/${(await packetOf(c)).id}/manifest` }),
   "claims._index loader": () => ({ path: "/claims" }),
   "claims.new loader": () => ({ path: "/claims/new" }),
   "claims.new action": () => ({ path: "/claims/new", form: {} }),
@@ -425,6 +437,17 @@ async function statementAccountOf(companyId: string): Promise<string> {
   return id;
 }
 
+/** Per role, a packet of company A made by that role's user (the employee's for anonymous), made once. */
+const packetsOf = new Map<string, { id: string; code: string }>();
+async function packetOf(c: Caller): Promise<{ id: string; code: string }> {
+  const user = w.users[c === "anonymous" ? "EMPLOYEE" : c];
+  const known = packetsOf.get(user.id);
+  if (known) return known;
+  const made = await createPacket({ viewer: user, companyId: w.orgA.companyId, origin: "matrix" });
+  packetsOf.set(user.id, made);
+  return made;
+}
+
 function draftOf(c: Caller) {
   return w.drafts[c === "anonymous" ? "EMPLOYEE" : c];
 }
@@ -507,6 +530,66 @@ function twinOf(role: Role, req: Omit<Req, "user">, scopeWhy: string): ScopeCase
 
 /** Per scoped handler (every one whose manifest entry names an `outOfScope`), the cases that show it. */
 const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
+  "archive.arrivals loader": async () => {
+    // A packet of company A being received: its own company's archivist resumes it; another company's sees no packet.
+    const packet = await createPacket({ viewer: w.users.ARCHIVIST, companyId: w.orgA.companyId, origin: "" });
+    await prisma.paperPacket.update({ where: { id: packet.id }, data: { status: "RECEIVING", receivingAt: new Date() } });
+    const c = twinOf("ARCHIVIST", { path: `/archive/arrivals?packet=${packet.id}` }, "same company / other company");
+    return [{ ...c, in: { ...c.in, marker: packet.code }, out: { ...c.out, marker: packet.code } }];
+  },
+  "archive.arrivals action": async () => {
+    const packet = await createPacket({ viewer: w.users.ARCHIVIST, companyId: w.orgA.companyId, origin: "" });
+    await prisma.paperPacket.update({ where: { id: packet.id }, data: { status: "SENT", sentAt: new Date(), carrier: "SF", trackingNumber: "M1" } });
+    const status = async () => (await prisma.paperPacket.findUniqueOrThrow({ where: { id: packet.id } })).status;
+    return [
+      {
+        ...twinOf("ARCHIVIST", { path: "/archive/arrivals", form: { code: packet.code } }, "scanning a packet: same company / other company"),
+        afterOut: async () => expect(await status()).toBe("SENT"),
+        afterIn: async () => expect(await status()).toBe("RECEIVING"),
+      },
+    ];
+  },
+  "archive.packets._index loader": async () => {
+    const packet = await packetOf("EMPLOYEE");
+    return [
+      { name: "the maker / another employee", in: { user: w.users.EMPLOYEE, path: "/archive/packets", marker: packet.code }, out: { user: w.others.EMPLOYEE, path: "/archive/packets", marker: packet.code } },
+      ...(["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+        const c = twinOf(role, { path: "/archive/packets?scope=all" }, "all packets: same company / other company");
+        return { ...c, in: { ...c.in, marker: packet.code }, out: { ...c.out, marker: packet.code } };
+      }),
+    ];
+  },
+  "archive.packets._index action": () => {
+    const made = (userId: string) => prisma.paperPacket.count({ where: { createdById: userId, companyId: w.orgA.companyId } });
+    return [
+      {
+        ...twinOf("ARCHIVIST", { path: "/archive/packets", form: { companyId: w.orgA.companyId, origin: "matrix" } }, "making a packet: same company / other company"),
+        afterOut: async () => expect(await made(w.others.ARCHIVIST.id)).toBe(0),
+      },
+    ];
+  },
+  "archive.packets.$packetId loader": async () => {
+    const packet = await packetOf("EMPLOYEE");
+    return [
+      { name: "the maker / another employee", in: { user: w.users.EMPLOYEE, path: `/archive/packets/${packet.id}` }, out: { user: w.others.EMPLOYEE, path: `/archive/packets/${packet.id}` } },
+      ...(["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/packets/${packet.id}` }, "same company / other company")),
+    ];
+  },
+  "archive.packets.$packetId action": async () => {
+    const packet = await packetOf("EMPLOYEE");
+    const form = { intent: "add", entry: "not-a-code" };
+    return [
+      { name: "the maker / another employee", in: { user: w.users.EMPLOYEE, path: `/archive/packets/${packet.id}`, form }, out: { user: w.others.EMPLOYEE, path: `/archive/packets/${packet.id}`, form }, unreadableOut: true },
+      { ...twinOf("ARCHIVIST", { path: `/archive/packets/${packet.id}`, form }, "same company / other company"), unreadableOut: true },
+    ];
+  },
+  "archive.packets.$packetId.manifest loader": async () => {
+    const packet = await packetOf("EMPLOYEE");
+    return [
+      { name: "the maker / another employee", in: { user: w.users.EMPLOYEE, path: `/archive/packets/${packet.id}/manifest` }, out: { user: w.others.EMPLOYEE, path: `/archive/packets/${packet.id}/manifest` } },
+      twinOf("ARCHIVIST", { path: `/archive/packets/${packet.id}/manifest` }, "same company / other company"),
+    ];
+  },
   "account action": async () => {
     const mine = await createSession(prisma, { userId: w.users.EMPLOYEE.id, ip: "127.0.0.1", userAgent: "matrix" });
     const theirs = await createSession(prisma, { userId: w.others.EMPLOYEE.id, ip: "127.0.0.1", userAgent: "matrix" });
