@@ -1,94 +1,25 @@
-import { existsSync, readFileSync } from "node:fs";
-import fontkit from "@pdf-lib/fontkit";
-import bwipjs from "bwip-js/node";
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
+import { rgb, type PDFPage } from "pdf-lib";
 import type { CoverSheet } from "~/domain/cover-sheet";
 import { formatMoney, type Money } from "~/domain/money";
 import { resources } from "~/i18n/resources";
 import type { Locale } from "~/i18n/config";
+import { A4, code128Png, createPdfWithFont, fit, INK, interpolate, MARGIN, MUTED, RULE, wrap } from "./pdf-kit.server";
 
 /**
  * Draws the claim's cover sheet (app/domain/cover-sheet.ts) as a one-page A4 PDF: the reader's language
- * first, the other language's label small beside it, and the claim number as a Code 128 barcode.
- *
- * The font: WenQuanYi Micro Hei (Debian fonts-wqy-microhei), a TrueType-outline CJK face. Noto Sans CJK
- * would be the first choice, but its outlines are CID-keyed CFF and @pdf-lib/fontkit's CFF subsetter writes a
- * font poppler and Acrobat refuse ("Embedded font file may be invalid"); a TrueType face subsets cleanly, so the
- * PDF carries only the glyphs it uses (a few KB). Both ship as .ttc collections: fontkit picks the face by its
- * PostScript name.
+ * first, the other language's label small beside it, and the claim number as a Code 128 barcode
+ * (font and barcode: pdf-kit.server.ts).
  */
-const FONT_FILES = [
-  { path: "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", face: "WenQuanYiMicroHei" },
-  { path: "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc", face: "WenQuanYiMicroHei" },
-] as const;
-
-let fontCache: { bytes: Uint8Array; face: string } | undefined;
-function coverSheetFont(): { bytes: Uint8Array; face: string } {
-  if (fontCache) return fontCache;
-  const found = FONT_FILES.find((f) => existsSync(f.path));
-  if (!found) throw new Error(`cover sheet: no CJK font found (install fonts-wqy-microhei); looked in ${FONT_FILES.map((f) => f.path).join(", ")}`);
-  fontCache = { bytes: readFileSync(found.path), face: found.face };
-  return fontCache;
-}
-
 type Labels = (typeof resources)["en"]["coverSheet"];
 type LabelKey = keyof Labels;
 
-const A4: [number, number] = [595.28, 841.89];
-const MARGIN = 42;
-const INK = rgb(0.1, 0.1, 0.12);
-const MUTED = rgb(0.42, 0.42, 0.46);
-const RULE = rgb(0.78, 0.78, 0.8);
-
 const ROW_HEIGHT = 19;
-
-function interpolate(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k] ?? ""));
-}
-
-/** Cuts `text` with an ellipsis so it fits `width` points. */
-function fit(text: string, font: PDFFont, size: number, width: number): string {
-  if (font.widthOfTextAtSize(text, size) <= width) return text;
-  let cut = text;
-  while (cut.length > 1 && font.widthOfTextAtSize(`${cut}…`, size) > width) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
-
-/** Wraps `text` into lines of at most `width` points (by character, so it works for Chinese as well). */
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const ch of text) {
-    if (font.widthOfTextAtSize(line + ch, size) > width && line) {
-      const space = line.lastIndexOf(" ");
-      if (space > 0 && ch !== " ") {
-        lines.push(line.slice(0, space));
-        line = line.slice(space + 1) + ch;
-      } else {
-        lines.push(line);
-        line = ch === " " ? "" : ch;
-      }
-    } else line += ch;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 export async function renderCoverSheetPdf(sheet: CoverSheet, { locale, printedAt }: { locale: Locale; printedAt: string }): Promise<Uint8Array> {
   const primary = resources[locale].coverSheet;
   const secondary = resources[locale === "en" ? "zh-CN" : "en"].coverSheet;
   const money = (m: Money) => formatMoney(m, locale);
-  const { bytes, face } = coverSheetFont();
-
-  const doc = await PDFDocument.create();
-  // The font file is a collection: hand pdf-lib the one face it should subset.
-  doc.registerFontkit({ create: (data: Uint8Array) => fontkit.create(data, face) });
-  const font = await doc.embedFont(bytes, { subset: true });
-  doc.setTitle(`${primary.title} ${sheet.claimNumber}`);
-  doc.setSubject(sheet.claimNumber);
-  doc.setProducer("Accounting Factory");
-  doc.setCreationDate(new Date(0));
-  doc.setModificationDate(new Date(0));
+  const { doc, font } = await createPdfWithFont({ title: `${primary.title} ${sheet.claimNumber}`, subject: sheet.claimNumber });
 
   const page = doc.addPage(A4);
   const [width, height] = A4;
@@ -107,7 +38,7 @@ export async function renderCoverSheetPdf(sheet: CoverSheet, { locale, printedAt
   // Head: the company (both names) and the title on the left, the barcode on the right.
   const companyPrimary = locale === "en" ? sheet.company.name : sheet.company.nameZh;
   const companySecondary = locale === "en" ? sheet.company.nameZh : sheet.company.name;
-  const barcode = await bwipjs.toBuffer({ bcid: "code128", text: sheet.barcodeText, scale: 3, height: 14, includetext: false, paddingwidth: 10, paddingheight: 4, backgroundcolor: "FFFFFF" });
+  const barcode = await code128Png(sheet.barcodeText);
   const image = await doc.embedPng(barcode);
   const barcodeWidth = 200;
   const barcodeHeight = (image.height / image.width) * barcodeWidth;
