@@ -71,7 +71,7 @@ describe("the numbering scheme", () => {
     await prisma.userCompany.create({ data: { userId: w.admin.id, companyId: c.id } });
     const err = await refusal(setArchiveScheme(w.admin, { companyId: c.id, box: "{company}-{year}-B{box:4}", position: "-P{pos:9}" }), Error);
     expect(isAppError(err, "invalid")).toBe(true);
-    expect((err as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ box: "missing_placeholder", position: "bad_width" });
+    expect((err as unknown as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ box: "missing_placeholder", position: "bad_width" });
     expect((await prisma.company.findUniqueOrThrow({ where: { id: c.id } })).archiveBoxScheme).toBeNull();
 
     await setArchiveScheme(w.admin, { companyId: c.id, box: "{year}/{company}/{type}/{box:3}", position: ".{pos:2}" });
@@ -124,7 +124,7 @@ describe("boxes", () => {
   it("refuse a company outside the archivist's, a bad type or location", async () => {
     expect(isAppError(await refusal(createBox(w.outsider, { companyId: w.company.id, year: 2026, docType: "BX", locationId: w.shelf }), Error), "not_found")).toBe(true);
     const bad = await refusal(createBox(w.archivist, { companyId: w.company.id, year: 2026, docType: "ZZ", locationId: randomUUID() }), Error);
-    expect((bad as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ docType: "invalid", locationId: "invalid" });
+    expect((bad as unknown as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ docType: "invalid", locationId: "invalid" });
   });
 
   it("list with filters and counts; another company's boxes are not listed", async () => {
@@ -232,7 +232,7 @@ describe("moving boxes", () => {
     ]);
     expect(await prisma.auditEvent.count({ where: { type: "archive.box_moved", data: { path: ["boxId"], equals: box.id } } })).toBe(1);
     const same = await refusal(moveBox(w.archivist, { boxId: box.id, toLocationId: w.offsite }), Error);
-    expect((same as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ toLocationId: "same_location" });
+    expect((same as unknown as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ toLocationId: "same_location" });
     expect(isAppError(await refusal(moveBox(w.outsider, { boxId: box.id, toLocationId: w.shelf }), Error), "not_found")).toBe(true);
     expect(isAppError(await refusal(moveBox({ id: w.admin.id, roles: ["SUPERVISOR"] }, { boxId: box.id, toLocationId: w.shelf }), Error), "forbidden")).toBe(true);
     expect(await prisma.archiveBoxMovement.count({ where: { boxId: box.id } })).toBe(2);

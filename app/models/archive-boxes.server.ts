@@ -20,7 +20,7 @@ import {
   type FilingRefusal,
   type LocationKind,
 } from "~/domain/archive-boxes";
-import { ARCHIVE_DOCUMENT_TYPES, formatBoxNumber, nextBoxNumber, parseArchiveScheme, type ArchiveDocumentType, type ArchiveScheme } from "~/domain/archive-numbering";
+import { ARCHIVE_DOCUMENT_TYPES, formatBoxNumber, nextBoxNumber, type ArchiveDocumentType, type ArchiveScheme } from "~/domain/archive-numbering";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { assertPaperTransition, readScan, type PaperStatus } from "~/domain/paper-trail";
 import type { Role } from "~/domain/route-manifest";
@@ -51,21 +51,16 @@ export async function archiveCompanies(viewer: Actor, db: Db = prisma): Promise<
 
 // ── The numbering scheme ────────────────────────────────────────────────────────────────────────────
 
-export type SchemeSetting = CompanyRef & { scheme: ArchiveScheme; isDefault: boolean; preview: { box: string; position: string } | null };
-
-async function nextBoxPreview(db: Db | Tx, company: { id: string; code: string }, scheme: ArchiveScheme, year: number): Promise<{ box: string; position: string } | null> {
-  const parsed = parseArchiveScheme(scheme);
-  if (!parsed.ok) return null;
-  const existing = await db.archiveBox.findMany({ where: { companyId: company.id, year, docType: "BX" }, select: { boxNo: true } });
-  const box = existing.reduce((m, b) => Math.max(m, b.boxNo), 0) + 1;
-  return schemePreview(scheme, { company: company.code, year, type: "BX", box });
-}
+export type SchemeSetting = CompanyRef & { scheme: ArchiveScheme; isDefault: boolean; year: number; nextBoxNo: number; preview: { box: string; position: string } | null };
 
 function currentYear(): number {
   return Number(new Intl.DateTimeFormat("en", { timeZone: SSC_TIME_ZONE, year: "numeric" }).format(new Date()));
 }
 
-/** The schemes of the admin's companies, each with the label the next expense-claim box of this year would get. */
+/**
+ * The schemes of the admin's companies, each with the number the next expense-claim box of this year gets
+ * and its label under the scheme (the screen recomputes the label as the admin types, with the same domain code).
+ */
 export async function listSchemeSettings(viewer: Actor, db: Db = prisma): Promise<SchemeSetting[]> {
   const ids = await archiveCompanyIds(db, viewer, ["ADMIN"]);
   const companies = await db.company.findMany({
@@ -74,19 +69,22 @@ export async function listSchemeSettings(viewer: Actor, db: Db = prisma): Promis
     orderBy: { code: "asc" },
   });
   const year = currentYear();
-  const out: SchemeSetting[] = [];
-  for (const c of companies) {
+  const highest = await db.archiveBox.groupBy({ by: ["companyId"], where: { companyId: { in: ids }, year, docType: "BX" }, _max: { boxNo: true } });
+  return companies.map((c) => {
     const scheme = companyScheme(c);
-    out.push({ id: c.id, code: c.code, name: c.name, nameZh: c.nameZh, scheme, isDefault: c.archiveBoxScheme === null && c.archivePositionScheme === null, preview: await nextBoxPreview(db, c, scheme, year) });
-  }
-  return out;
-}
-
-/** The preview for a scheme being typed (not saved): the next box of this year under it, or the errors per field. */
-export async function previewScheme(viewer: Actor, companyId: string, scheme: ArchiveScheme, db: Db = prisma) {
-  await requireArchiveCompany(db, viewer, companyId, ["ADMIN"]);
-  const company = await db.company.findUniqueOrThrow({ where: { id: companyId }, select: { id: true, code: true } });
-  return { errors: schemeFieldErrors(scheme), preview: await nextBoxPreview(db, company, scheme, currentYear()) };
+    const nextBoxNo = (highest.find((h) => h.companyId === c.id)?._max.boxNo ?? 0) + 1;
+    return {
+      id: c.id,
+      code: c.code,
+      name: c.name,
+      nameZh: c.nameZh,
+      scheme,
+      isDefault: c.archiveBoxScheme === null && c.archivePositionScheme === null,
+      year,
+      nextBoxNo,
+      preview: schemePreview(scheme, { company: c.code, year, type: "BX", box: nextBoxNo }),
+    };
+  });
 }
 
 /**
