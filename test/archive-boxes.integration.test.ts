@@ -3,7 +3,13 @@
  * company / year / type, filing received originals into positions (concurrently too), the refusals, the
  * movement log, and where a claim's originals are.
  */
+import { execFile } from "node:child_process";
 import { randomInt, randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import * as zxing from "@zxing/library";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/domain/actor";
 import { isAppError } from "~/domain/app-error";
@@ -23,8 +29,10 @@ import {
   originalsWhereabouts,
   setArchiveScheme,
 } from "~/models/archive-boxes.server";
+import { loader as contentsLoader } from "~/routes/archive.boxes.$boxId.contents";
+import { loader as labelLoader } from "~/routes/archive.boxes.$boxId.label";
 import { prisma } from "~/utils/db.server";
-import { createClaim, createCompany, createDepartment, createUser, refusal } from "./helpers";
+import { createClaim, createCompany, createDepartment, createUser, refusal, sessionCookie } from "./helpers";
 
 type World = { company: Company; other: Company; departmentId: string; archivist: Actor; admin: Actor; outsider: Actor; shelf: string; offsite: string };
 let w: World;
@@ -260,5 +268,54 @@ describe("where are the originals", () => {
     expect(await findClaimBox(w.archivist, waiting.claim.number)).toMatchObject({ status: "AWAITING", box: null });
     expect(await findClaimBox(w.outsider, o.claim.number)).toBeNull();
     expect(await findClaimBox(w.archivist, "nonsense")).toBeNull();
+  });
+});
+
+describe("the box label and contents list PDFs", () => {
+  it("carry the label as a Code 128 barcode that scans, and the contents in text", async () => {
+    const run = promisify(execFile);
+    const dir = await mkdtemp(path.join(tmpdir(), "box-label-"));
+    try {
+      const box = await createBox(w.archivist, { companyId: w.company.id, year: 2026, docType: "BX", locationId: w.shelf });
+      const o = await originalOf(w.company, w.departmentId);
+      await fileOriginal(w.archivist, { boxId: box.id, code: o.code });
+      const cookie = await sessionCookie(w.archivist.id);
+      const get = async (loader: typeof labelLoader, suffix: string) =>
+        (await loader({ request: new Request(`http://localhost/archive/boxes/${box.id}/${suffix}`, { headers: { Cookie: cookie } }), params: { boxId: box.id }, context: {} })) as Response;
+
+      const label = await get(labelLoader, "label");
+      expect(label.headers.get("Content-Type")).toBe("application/pdf");
+      const file = path.join(dir, "label.pdf");
+      await writeFile(file, Buffer.from(await label.arrayBuffer()));
+      await run("pdftoppm", ["-gray", "-r", "200", "-f", "1", "-l", "1", "-singlefile", file, file]);
+      const bytes = await readFile(`${file}.pgm`);
+      const header = bytes.subarray(0, 64).toString("latin1").match(/^P5\s+(\d+)\s+(\d+)\s+255\s/)!;
+      const [all, wd, ht] = header;
+      const width = Number(wd);
+      const height = Number(ht);
+      const grey = new Uint8ClampedArray(bytes.subarray(all!.length));
+      const source = new zxing.RGBLuminanceSource(grey, width, height).crop(0, Math.round(height * 0.1), width, Math.round(height * 0.1));
+      const reader = new zxing.MultiFormatReader();
+      reader.setHints(new Map<zxing.DecodeHintType, unknown>([[zxing.DecodeHintType.POSSIBLE_FORMATS, [zxing.BarcodeFormat.CODE_128]], [zxing.DecodeHintType.TRY_HARDER, true]]));
+      expect(reader.decode(new zxing.BinaryBitmap(new zxing.HybridBinarizer(source))).getText()).toBe(box.label);
+      const labelText = (await run("pdftotext", ["-layout", file, "-"])).stdout;
+      expect(labelText).toContain(box.label);
+      expect(labelText).toContain("1 / 200");
+
+      const contents = await get(contentsLoader, "contents");
+      const cfile = path.join(dir, "contents.pdf");
+      await writeFile(cfile, Buffer.from(await contents.arrayBuffer()));
+      const text = (await run("pdftotext", ["-layout", cfile, "-"])).stdout;
+      expect(text).toContain(`${box.label}-P001`);
+      expect(text).toContain(o.claim.number);
+      expect(text).toContain("123.45");
+
+      // Another company's archivist: 404.
+      const outsider = await sessionCookie(w.outsider.id);
+      const refused = await labelLoader({ request: new Request(`http://localhost/archive/boxes/${box.id}/label`, { headers: { Cookie: outsider } }), params: { boxId: box.id }, context: {} }).catch((e: unknown) => e);
+      expect((refused as Response).status).toBe(404);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
