@@ -19,6 +19,7 @@ import {
   type RouteEntry,
 } from "~/domain/route-manifest";
 import type { User } from "~/generated/prisma/client";
+import { coverSheetCode } from "~/domain/paper-trail";
 import { createBoardToken, revokeBoardToken } from "~/models/board-token.server";
 import { createPacket } from "~/models/paper-packets.server";
 import { setBudgetCell } from "~/models/budget-admin.server";
@@ -398,6 +399,22 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "ledger.accounts loader": () => ({ path: "/ledger/accounts" }),
   // An expense mapping without a category or account: refused by the form.
   "ledger.accounts action": () => ({ path: "/ledger/accounts", form: { intent: "set-mapping", companyId: w.orgA.companyId, purpose: "EXPENSE", accountCode: "" } }),
+  "archive.boxes._index loader": async () => ({ path: `/archive/boxes?claim=${(await boxWorld()).claimNumber}` }),
+  // A box with a year that is not one: refused by the form, nothing made.
+  "archive.boxes._index action": async () => ({ path: "/archive/boxes", form: { companyId: w.orgA.companyId, year: "not-a-year", docType: "BX", locationId: (await boxWorld()).shelfId } }),
+  "archive.boxes.$boxId._index loader": async () => ({ path: `/archive/boxes/${(await boxWorld()).boxId}` }),
+  "archive.boxes.$boxId._index action": async () => ({ path: `/archive/boxes/${(await boxWorld()).boxId}`, form: { intent: "probe" } }),
+  "archive.boxes.$boxId.label loader": async () => ({ path: `/archive/boxes/${(await boxWorld()).boxId}/label` }),
+  "archive.boxes.$boxId.contents loader": async () => ({ path: `/archive/boxes/${(await boxWorld()).boxId}/contents` }),
+  "archive.boxes.file loader": async () => ({ path: `/archive/boxes/file?box=${(await boxWorld()).boxId}` }),
+  // A scan that is neither a cover sheet nor a box label: refused at the station, nothing filed.
+  "archive.boxes.file action": async () => ({ path: "/archive/boxes/file", form: { boxId: (await boxWorld()).boxId, code: "NOT-A-CODE" } }),
+  "archive.boxes.locations loader": () => ({ path: "/archive/boxes/locations" }),
+  // A location without a code or names: refused by the form.
+  "archive.boxes.locations action": () => ({ path: "/archive/boxes/locations", form: { code: "", name: "", nameZh: "", kind: "SHELF" } }),
+  "archive.boxes.settings loader": () => ({ path: "/archive/boxes/settings" }),
+  // An empty scheme: refused per field, nothing saved.
+  "archive.boxes.settings action": () => ({ path: "/archive/boxes/settings", form: { companyId: w.orgA.companyId, box: "", position: "" } }),
   "/admin/queues loader": () => ({ path: "/admin/queues" }),
   "/admin/queues action": () => ({ path: `/admin/queues/api/queues/routing/${randomUUID()}/retry`, method: "PUT", allowNotFound: true }),
 };
@@ -446,6 +463,44 @@ async function packetOf(c: Caller): Promise<{ id: string; code: string }> {
   const made = await createPacket({ viewer: user, companyId: w.orgA.companyId, origin: "matrix" });
   packetsOf.set(user.id, made);
   return made;
+}
+
+/** Company A's archive boxes (made once, on first use): a box with an archived claim in it, one to move, a received original to file. */
+type BoxWorld = { shelfId: string; offsiteId: string; boxId: string; label: string; movableId: string; claimNumber: string; receivedClaimId: string; receivedCode: string; companyCode: string };
+let boxWorldP: Promise<BoxWorld> | undefined;
+function boxWorld(): Promise<BoxWorld> {
+  boxWorldP ??= (async () => {
+    const company = await prisma.company.findUniqueOrThrow({ where: { id: w.orgA.companyId }, select: { code: true } });
+    const tag = randomUUID().slice(0, 6).toUpperCase();
+    const shelfId = randomUUID();
+    const offsiteId = randomUUID();
+    await prisma.archiveLocation.createMany({
+      data: [
+        { id: shelfId, code: `MX-SH-${tag}`, name: "Matrix shelf", nameZh: "矩阵架", kind: "SHELF" },
+        { id: offsiteId, code: `MX-OFF-${tag}`, name: "Matrix store", nameZh: "矩阵库", kind: "OFFSITE" },
+      ],
+    });
+    const box = async (boxNo: number) => {
+      const id = randomUUID();
+      const label = `${company.code}-2026-BX-B${String(boxNo).padStart(4, "0")}`;
+      await prisma.archiveBox.create({ data: { id, label, companyId: w.orgA.companyId, year: 2026, docType: "BX", boxNo, locationId: shelfId, createdById: w.users.ARCHIVIST.id } });
+      return { id, label };
+    };
+    const main = await box(901);
+    const movable = await box(902);
+    const original = async (status: "ARCHIVED" | "RECEIVED") => {
+      const number = `EC2026${String(Date.now()).slice(-9)}${Math.floor(Math.random() * 10)}`;
+      const claim = await createClaim(w.users.EMPLOYEE, { number, status: "APPROVED", submittedAt: new Date("2026-11-20T03:00:00Z") });
+      await prisma.paperOriginal.create({
+        data: { claimId: claim.id, companyId: w.orgA.companyId, status, receiptCount: 1, expectedSince: new Date("2026-11-20T03:00:00Z"), dueOn: new Date("2026-12-04"), receivedAt: new Date(), ...(status === "ARCHIVED" ? { boxId: main.id, position: 1, filedAt: new Date() } : {}) },
+      });
+      return claim;
+    };
+    const archived = await original("ARCHIVED");
+    const received = await original("RECEIVED");
+    return { shelfId, offsiteId, boxId: main.id, label: main.label, movableId: movable.id, claimNumber: archived.number, receivedClaimId: received.id, receivedCode: coverSheetCode(received.number), companyCode: company.code };
+  })();
+  return boxWorldP;
 }
 
 function draftOf(c: Caller) {
@@ -996,6 +1051,85 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
     const mapping = () => prisma.glMapping.findFirst({ where: { companyId: w.orgA.companyId, purpose: "INPUT_VAT" } });
     const c = twinOf("ADMIN", { path: "/ledger/accounts", form: { intent: "set-mapping", companyId: w.orgA.companyId, purpose: "INPUT_VAT", accountCode: "22210101" } }, "mapping: same company / other company");
     return [{ ...c, out: { ...c.out, marker: "not_found" }, afterOut: async () => expect(await mapping()).toBeNull(), afterIn: async () => expect((await mapping())?.accountCode).toBe("22210101") }];
+  },
+  "archive.boxes._index loader": async () => {
+    const b = await boxWorld();
+    return (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: `/archive/boxes?claim=${b.claimNumber}` }, "same company / other company (the box list and finding a claim's box)");
+      return { ...c, in: { ...c.in, marker: b.label }, out: { ...c.out, marker: b.label } };
+    });
+  },
+  "archive.boxes._index action": async () => {
+    const b = await boxWorld();
+    const count = () => prisma.archiveBox.count({ where: { companyId: w.orgA.companyId } });
+    let before = 0;
+    const c = twinOf("ARCHIVIST", { path: "/archive/boxes", form: { companyId: w.orgA.companyId, year: "2026", docType: "BS", locationId: b.shelfId } }, "making a box: same company / other company");
+    return [
+      {
+        ...c,
+        out: { ...c.out, marker: "not_found" },
+        afterOut: async () => {
+          before = await count();
+        },
+        afterIn: async () => expect(await count()).toBe(before + 1),
+      },
+    ];
+  },
+  "archive.boxes.$boxId._index loader": async () => {
+    const b = await boxWorld();
+    return (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/boxes/${b.boxId}` }, "same company / other company"));
+  },
+  "archive.boxes.$boxId._index action": async () => {
+    const b = await boxWorld();
+    const where = async () => (await prisma.archiveBox.findUniqueOrThrow({ where: { id: b.movableId } })).locationId;
+    return [
+      {
+        ...twinOf("ARCHIVIST", { path: `/archive/boxes/${b.movableId}`, form: { intent: "move", toLocationId: b.offsiteId, note: "matrix" } }, "moving a box: same company / other company"),
+        afterOut: async () => expect(await where()).toBe(b.shelfId),
+        afterIn: async () => expect(await where()).toBe(b.offsiteId),
+      },
+    ];
+  },
+  "archive.boxes.$boxId.label loader": async () => {
+    const b = await boxWorld();
+    return (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/boxes/${b.boxId}/label` }, "same company / other company"));
+  },
+  "archive.boxes.$boxId.contents loader": async () => {
+    const b = await boxWorld();
+    return (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/boxes/${b.boxId}/contents` }, "same company / other company"));
+  },
+  "archive.boxes.file loader": async () => {
+    const b = await boxWorld();
+    return (["ARCHIVIST", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/boxes/file?box=${b.boxId}` }, "same company / other company"));
+  },
+  "archive.boxes.file action": async () => {
+    const b = await boxWorld();
+    const status = async () => (await prisma.paperOriginal.findUniqueOrThrow({ where: { claimId: b.receivedClaimId } })).status;
+    return [
+      {
+        ...twinOf("ARCHIVIST", { path: "/archive/boxes/file", form: { boxId: b.boxId, code: b.receivedCode } }, "filing: same company / other company"),
+        afterOut: async () => expect(await status()).toBe("RECEIVED"),
+        afterIn: async () => expect(await status()).toBe("ARCHIVED"),
+      },
+    ];
+  },
+  "archive.boxes.locations loader": () => (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: "/archive/boxes/locations" }, "counts of the caller's companies' boxes only")),
+  "archive.boxes.settings loader": async () => {
+    const b = await boxWorld();
+    const c = twinOf("ADMIN", { path: "/archive/boxes/settings" }, "same company / other company");
+    return [{ ...c, in: { ...c.in, marker: b.companyCode }, out: { ...c.out, marker: b.companyCode } }];
+  },
+  "archive.boxes.settings action": () => {
+    const scheme = async () => (await prisma.company.findUniqueOrThrow({ where: { id: w.orgA.companyId } })).archiveBoxScheme;
+    const c = twinOf("ADMIN", { path: "/archive/boxes/settings", form: { companyId: w.orgA.companyId, box: "{company}-{year}-{type}-X{box:5}", position: "-P{pos:3}" } }, "the scheme: same company / other company");
+    return [
+      {
+        ...c,
+        out: { ...c.out, marker: "not_found" },
+        afterOut: async () => expect(await scheme()).toBeNull(),
+        afterIn: async () => expect(await scheme()).toBe("{company}-{year}-{type}-X{box:5}"),
+      },
+    ];
   },
   "work.$taskId loader": () => [
     twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}` }, "the assignee / an accountant of another group"),

@@ -28,7 +28,8 @@ export type Scope =
   | "board-links"
   | "treasury"
   | "budgets"
-  | "packets";
+  | "packets"
+  | "archive-boxes";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -65,6 +66,9 @@ export const SCOPES: Record<Scope, string> = {
     "Packets of paper originals and the arrival desk: a packet is seen and changed by its maker, and by archive staff (ARCHIVIST, SUPERVISOR, ADMIN) of its company (user_company); anyone else gets 404. " +
     "Others put only their own claims in a packet (someone else's claim reads as not found); archive staff any claim of the packet's company. " +
     "The arrival desk is archive staff's only: a packet or cover-sheet code of a company outside their user_company reads as unknown, and nothing of it changes.",
+  "archive-boxes":
+    "Archive boxes: archivists, supervisors and admins see the boxes (contents, movements, labels) of the companies they are assigned to (user_company); archivists and admins make, file into, move and close them; " +
+    "another company's box is not found (404) and left out of lists and counts, a claim number of another company is not found. Locations belong to the SSC (any archive worker adds one). The numbering scheme: admins, their companies only.",
   treasury:
     "Treasury works on the companies it is assigned to (user_company): their payment runs, payer accounts, statements and entries, employees' held bank-account changes and treasury settings. " +
     "Another company's run, account or entry is not found (404) and left out of lists; a statement naming an account outside them is refused whole. " +
@@ -93,6 +97,7 @@ export type RouteEntry = { path: string; loader?: Handler; action?: Handler };
 const OVERSEERS = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const LEDGER_READERS = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const ARCHIVE_STAFF = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
+const BOX_WORKERS = ["ARCHIVIST", "ADMIN"] as const satisfies readonly Role[];
 
 /** Keyed by the route file's name without `.tsx`. */
 export const ROUTE_MANIFEST = {
@@ -205,6 +210,75 @@ export const ROUTE_MANIFEST = {
       scope: "none",
       anonymous: "sign-in",
       why: "requireRole ADMIN before the form is read; updateUserRights audits each change, refuses removing one's own admin role or deactivating oneself, and the trigger ends the user's sessions.",
+    },
+  },
+  "archive.boxes._index": {
+    path: "/archive/boxes",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "archive-boxes",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; listBoxes and findClaimBox read only the caller's companies (user_company): another company's box or claim is not shown.",
+    },
+    action: {
+      callers: BOX_WORKERS,
+      scope: "archive-boxes",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "Make a box: requireRole ARCHIVIST or ADMIN before the form is read; createBox refuses a company outside the caller's (not_found, shown on the page); numbered under a per-key lock, audited.",
+    },
+  },
+  "archive.boxes.$boxId._index": {
+    path: "/archive/boxes/:boxId",
+    loader: { callers: ARCHIVE_STAFF, scope: "archive-boxes", outOfScope: 404, anonymous: "sign-in", why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; getBox answers null for a box of a company outside the caller's: 404." },
+    action: {
+      callers: BOX_WORKERS,
+      scope: "archive-boxes",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Close or move: requireRole ARCHIVIST or ADMIN before the form is read; closeBox/moveBox lock the box among the caller's companies (another's is 404); each audited, a move writes the movement log in the same transaction.",
+    },
+  },
+  "archive.boxes.$boxId.label": {
+    path: "/archive/boxes/:boxId/label",
+    loader: { callers: ARCHIVE_STAFF, scope: "archive-boxes", outOfScope: 404, anonymous: "sign-in", why: "The box label PDF: same getBox scope as the box page, 404 otherwise. Read-only." },
+  },
+  "archive.boxes.$boxId.contents": {
+    path: "/archive/boxes/:boxId/contents",
+    loader: { callers: ARCHIVE_STAFF, scope: "archive-boxes", outOfScope: 404, anonymous: "sign-in", why: "The contents list PDF: same getBox scope as the box page, 404 otherwise. Read-only." },
+  },
+  "archive.boxes.file": {
+    path: "/archive/boxes/file",
+    loader: { callers: BOX_WORKERS, scope: "archive-boxes", outOfScope: 404, anonymous: "sign-in", why: "The filing station: requireRole ARCHIVIST or ADMIN; the chosen box (?box=) through getBox, another company's is 404." },
+    action: {
+      callers: BOX_WORKERS,
+      scope: "archive-boxes",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "A scan: requireRole ARCHIVIST or ADMIN before the form is read; a box label is looked up among the caller's companies; fileOriginal locks the box among them (another's is 404) and finds the claim only there; one transaction with its audit event.",
+    },
+  },
+  "archive.boxes.locations": {
+    path: "/archive/boxes/locations",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "archive-boxes",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; the SSC's locations with counts of the caller's companies' boxes only.",
+    },
+    action: { callers: BOX_WORKERS, scope: "none", anonymous: "sign-in", why: "Add a location (the SSC's, no company): requireRole ARCHIVIST or ADMIN before the form is read; createLocation checks the fields, audited." },
+  },
+  "archive.boxes.settings": {
+    path: "/archive/boxes/settings",
+    loader: { callers: ["ADMIN"], scope: "archive-boxes", outOfScope: "filtered", anonymous: "sign-in", why: "requireRole ADMIN; the numbering schemes of the caller's companies only (user_company)." },
+    action: {
+      callers: ["ADMIN"],
+      scope: "archive-boxes",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN before the form is read; setArchiveScheme refuses another company (not_found, shown on the page) and a template parseArchiveScheme refuses (per field); audited.",
     },
   },
   approvals: {

@@ -5,6 +5,7 @@ import { ClaimLinesTable, MissingRates } from "~/components/claim-lines-table";
 import { ClaimPayment } from "~/components/claim-payment";
 import { ClaimReturnNotice } from "~/components/claim-return-notice";
 import { ClaimVouchersPanel } from "~/components/ledger-claim-vouchers";
+import { PaperOriginalsPanel } from "~/components/paper-originals-panel";
 import { ReceiptPanel } from "~/components/receipt-panel";
 import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
@@ -13,6 +14,7 @@ import { isAppError } from "~/domain/app-error";
 import { WithdrawClaimSchema } from "~/domain/claim-input";
 import { transition } from "~/domain/claim-machine";
 import { formatMoney } from "~/domain/money";
+import { originalsWhereabouts } from "~/models/archive-boxes.server";
 import { getClaimHistory } from "~/models/claim-history.server";
 import { latestReturnNotice } from "~/models/claim-return.server";
 import { withdrawClaim } from "~/models/claim-commands.server";
@@ -30,13 +32,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const claim = await getClaimDetail({ claimId: params.claimId ?? "", viewer: user });
   if (!claim) throw new Response("Not found", { status: 404 });
-  const [history, returnNotice, payment, ledger] = await Promise.all([
+  const [history, returnNotice, payment, ledger, originals] = await Promise.all([
     getClaimHistory(claim.id),
     claim.status === "RETURNED" ? latestReturnNotice(claim.id) : null,
     ["APPROVED", "SCHEDULED", "PAID", "PAYMENT_FAILED"].includes(claim.status) ? claimPaymentView(claim.id) : null,
     claimVoucherPanel(user, { id: claim.id, companyId: claim.company.id }),
+    originalsWhereabouts(user, claim.id),
   ]);
-  return { claim, history, returnNotice, payment, ledger, timeZone: user.timeZone, isClaimant: claim.claimant.id === user.id };
+  return { claim, history, returnNotice, payment, ledger, originals, timeZone: user.timeZone, isClaimant: claim.claimant.id === user.id };
 }
 
 /** The claimant withdraws the claim (the only thing posted here); anyone else's claim is 404, checked by withdrawClaim. */
@@ -62,7 +65,7 @@ function eventLabel(t: (k: string, o?: Record<string, unknown>) => string, type:
 }
 
 export default function ClaimDetailPage() {
-  const { claim, history, returnNotice, payment, ledger, timeZone, isClaimant } = useLoaderData<typeof loader>();
+  const { claim, history, returnNotice, payment, ledger, originals, timeZone, isClaimant } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("claims");
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -117,6 +120,7 @@ export default function ClaimDetailPage() {
       {claim.status === "WITHDRAWN" && isClaimant ? <p className="notice" data-testid="withdrawn-notice">{t("detail.withdrawn")}</p> : null}
       {payment ? <ClaimPayment payment={payment} isClaimant={isClaimant} /> : null}
       <ClaimVouchersPanel vouchers={ledger.vouchers} linkable={ledger.linkable} />
+      {originals ? <PaperOriginalsPanel originals={originals} timeZone={timeZone} /> : null}
       {returnNotice ? <ClaimReturnNotice notice={returnNotice} timeZone={timeZone} editHref={claim.canEdit ? `/claims/${claim.id}/edit` : undefined} /> : null}
       <section className="card">
         <h2 className="purpose">{claim.purpose || <span className="muted">{t("list.noPurpose")}</span>}</h2>

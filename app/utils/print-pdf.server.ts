@@ -49,8 +49,8 @@ export async function createPrintDocument(title: string, subject: string): Promi
 }
 
 /** A Code 128 barcode of `text` as an image in `doc` (white quiet zone included). */
-export async function embedCode128(doc: PDFDocument, text: string): Promise<PDFImage> {
-  const png = await bwipjs.toBuffer({ bcid: "code128", text, scale: 3, height: 14, includetext: false, paddingwidth: 10, paddingheight: 4, backgroundcolor: "FFFFFF" });
+export async function embedCode128(doc: PDFDocument, text: string, { height = 14 }: { height?: number } = {}): Promise<PDFImage> {
+  const png = await bwipjs.toBuffer({ bcid: "code128", text, scale: 3, height, includetext: false, paddingwidth: 10, paddingheight: 4, backgroundcolor: "FFFFFF" });
   return doc.embedPng(png);
 }
 
