@@ -18,6 +18,8 @@ export const NOTIFICATION_KINDS = [
   "payment.failed",
   "payment.paid",
   "budget.alert",
+  "paper.returned",
+  "paper.exception",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

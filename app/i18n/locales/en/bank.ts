@@ -99,6 +99,10 @@ export default {
     budget: {
       alert: "Claim {{claimNumber}} uses most of its budget: the budget is close to or past its limit.",
     },
+    paper: {
+      returned: "Claim {{claimNumber}} was returned to you: a paper original differs from its image. Check the receipt, fix the claim and send the right original.",
+      exception: "Claim {{claimNumber}}: a paper original differs from its image. The archive opened an exception for you to resolve.",
+    },
     payment: {
       scheduled: "Claim {{claimNumber}} is scheduled for payment.",
       failed: "The payment for claim {{claimNumber}} failed ({{reason}}): check your bank account.",

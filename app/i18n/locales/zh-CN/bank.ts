@@ -99,6 +99,10 @@ export default {
     budget: {
       alert: "报销单 {{claimNumber}} 已用去大部分预算：预算接近或超过上限。",
     },
+    paper: {
+      returned: "报销单 {{claimNumber}} 已退回给您：纸质原件与影像不一致。请核对票据、修改报销单并寄送正确的原件。",
+      exception: "报销单 {{claimNumber}}：纸质原件与影像不一致。档案室已提交异常，请您处理。",
+    },
     payment: {
       scheduled: "报销单 {{claimNumber}} 已安排付款。",
       failed: "报销单 {{claimNumber}} 付款失败（{{reason}}）：请检查您的银行账户。",
