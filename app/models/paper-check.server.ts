@@ -221,6 +221,11 @@ async function assertArchiveStaffOf(db: Db | Tx, actor: Actor, claimId: string):
   return { companyId: claim.companyId };
 }
 
+/** Refuses (404) anyone but archive staff of the claim's company: checked before a form is read. */
+export async function assertPaperCheckAccess(actor: Actor, claimId: string): Promise<void> {
+  await assertArchiveStaffOf(prisma, actor, claimId);
+}
+
 /** What the scan-to-paper page shows: receipts numbered as on the cover sheet (R1, R2, … by upload), the lines, the findings. */
 export async function paperCheckView(actor: Actor, claimId: string): Promise<PaperCheckView> {
   await assertArchiveStaffOf(prisma, actor, claimId);

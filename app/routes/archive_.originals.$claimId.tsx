@@ -11,7 +11,7 @@ import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { isAppError } from "~/domain/app-error";
 import { DIFFERS_REASONS, DiffersForm, ResolveExceptionForm } from "~/domain/paper-check";
-import { paperCheckView, PAPER_CHECKERS, recordDiffers, resolveException } from "~/models/paper-check.server";
+import { assertPaperCheckAccess, paperCheckView, PAPER_CHECKERS, recordDiffers, resolveException } from "~/models/paper-check.server";
 import { replyWithError, throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate, formatDateTime, localName } from "~/utils/format";
@@ -33,6 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, ...PAPER_CHECKERS);
   const claimId = params.claimId ?? "";
+  // Another company's claim (or none) is not found, before the form is read.
+  await assertPaperCheckAccess(user, claimId).catch(throwAsResponse);
   const form = await request.formData();
   if (form.get("intent") === "resolve") {
     const submission = parseForm(form, ResolveExceptionForm);
