@@ -89,6 +89,7 @@ function Header({ data }: { data: RootData }) {
           <NavLink to={user.roles.some((r) => r === "ARCHIVIST" || r === "SUPERVISOR" || r === "ADMIN") ? "/archive" : "/archive/requests"}>{t("archiveNav:nav")}</NavLink>
           {user.roles.includes("ADMIN") ? <NavLink to="/admin/users">{t("admin:users.nav")}</NavLink> : null}
           {user.roles.includes("ADMIN") ? <NavLink to="/admin/security">{t("security.nav")}</NavLink> : null}
+          {user.roles.includes("ADMIN") ? <NavLink to="/admin/paper">{t("admin:paper.nav")}</NavLink> : null}
         </nav>
       ) : null}
       <div className="topbar-right">

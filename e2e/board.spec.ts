@@ -83,7 +83,7 @@ test("the board in Simplified Chinese", async ({ browser }) => {
   await page.goto("/board");
   await expect(page.locator("h1")).toHaveText("作业现场看板");
   await expect(page.getByTestId("board-status")).toHaveText("实时");
-  await expect(page.getByTestId("kpi-paper")).toContainText("尚未跟踪");
+  await expect(page.getByTestId("kpi-paper")).toContainText("今日已收");
   await expect(page.getByRole("heading", { name: "各组积压" })).toBeVisible();
   await expect(page.getByTestId("backlog-row").first()).toBeVisible();
   // Full screen: nothing scrolls.

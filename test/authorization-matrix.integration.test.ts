@@ -300,6 +300,12 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "budgets.transfers action": () => ({ path: "/budgets/transfers", form: { intent: "transfer-request" } }),
   // The caller's own company and department (their profile): in scope for everyone signed in.
   "budgets.preview loader": (_c, user) => ({ path: budgetPreviewPath(user?.companyId ?? w.orgA.companyId, user?.departmentId ?? w.orgA.departmentId) }),
+  "admin.paper loader": () => ({ path: "/admin/paper" }),
+  // Working days out of range: refused by the form, nothing changed.
+  "admin.paper action": () => ({ path: "/admin/paper", form: { intent: "paper-settings", companyId: w.orgA.companyId, originalsDueWorkingDays: "0" } }),
+  "archive_.originals.$claimId loader": () => ({ path: `/archive/originals/${w.claim.id}` }),
+  // A finding at a version long gone: refused as stale on the page, nothing recorded.
+  "archive_.originals.$claimId action": () => ({ path: `/archive/originals/${w.claim.id}`, form: { intent: "differs", claimVersion: "0", reason: "amount", outcome: "EXCEPTION" } }),
   "admin.routing loader": () => ({ path: "/admin/routing" }),
   "admin.routing action": () => ({ path: "/admin/routing", form: { intent: "up", id: randomUUID() } }),
   "admin.security loader": () => ({ path: "/admin/security" }),
@@ -1130,6 +1136,39 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
         afterIn: async () => expect(await scheme()).toBe("{company}-{year}-{type}-X{box:5}"),
       },
     ];
+  },
+  "admin.paper loader": async () => {
+    const { code } = await prisma.company.findUniqueOrThrow({ where: { id: w.orgA.companyId }, select: { code: true } });
+    const c = twinOf("ADMIN", { path: "/admin/paper" }, "same company / other company");
+    const marker = `data-testid="paper-${code}"`;
+    return [{ ...c, in: { ...c.in, marker }, out: { ...c.out, marker } }];
+  },
+  "admin.paper action": () => {
+    const payOnPaper = async () => (await prisma.company.findUniqueOrThrow({ where: { id: w.orgA.companyId } })).payOnPaper;
+    const c = twinOf("ADMIN", { path: "/admin/paper", form: { intent: "paper-settings", companyId: w.orgA.companyId, payOnPaper: "on", originalsDueWorkingDays: "10" } }, "same company / other company");
+    return [
+      {
+        ...c,
+        out: { ...c.out, marker: "paper-error" },
+        afterOut: async () => expect(await payOnPaper()).toBe(false),
+        afterIn: async () => {
+          expect(await payOnPaper()).toBe(true);
+          // Company A pays on the image again for the treasury's cases.
+          await prisma.company.update({ where: { id: w.orgA.companyId }, data: { payOnPaper: false } });
+        },
+      },
+    ];
+  },
+  "archive_.originals.$claimId loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/originals/${w.claim.id}` }, "same company / other company")),
+  "archive_.originals.$claimId action": () => {
+    const findings = () => prisma.paperDiscrepancy.count({ where: { claimId: w.claim.id } });
+    return (["ARCHIVIST", "SUPERVISOR"] as const).map((role) => ({
+      ...twinOf(role, { path: `/archive/originals/${w.claim.id}`, form: { intent: "differs", claimVersion: "0", reason: "amount", outcome: "EXCEPTION" } }, "same company / other company"),
+      unreadableOut: true,
+      afterOut: async () => expect(await findings()).toBe(0),
+      afterIn: async () => expect(await findings()).toBe(0),
+    }));
   },
   "work.$taskId loader": () => [
     twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}` }, "the assignee / an accountant of another group"),

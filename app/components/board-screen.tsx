@@ -134,18 +134,15 @@ export function BoardScreen({ data, state, locale, settingsHref }: { data: Board
             <span className={data.payments.failed ? "board-bad" : "board-dim"} data-testid="payments-failed">{t("payments.failed", { count: data.payments.failed })}</span>
           </p>
         </Tile>
-        <Tile title={t("paper.title")} testId="kpi-paper">
-          {data.paper ? (
-            <>
-              <p className="board-big">
-                {formatCount(data.paper.received, locale)}
-                <span className="board-unit"> / {formatCount(data.paper.expected, locale)}</span>
-              </p>
-              <p className="board-sub">{t("paper.detail", { received: formatCount(data.paper.received, locale), expected: formatCount(data.paper.expected, locale) })}</p>
-            </>
-          ) : (
-            <p className="board-big board-dim board-not-tracked">{t("paper.notTracked")}</p>
-          )}
+        <Tile title={t("paper.title")} tone={data.paper.overdue > 0 ? "bad" : "none"} testId="kpi-paper">
+          <p className="board-big" data-testid="paper-expected">
+            {formatCount(data.paper.expected, locale)}
+            <span className="board-unit"> {t("paper.expected")}</span>
+          </p>
+          <p className="board-sub" data-testid="paper-received-today">{t("paper.receivedToday", { count: data.paper.receivedToday, value: formatCount(data.paper.receivedToday, locale) })}</p>
+          <p className="board-sub">
+            <span className={data.paper.overdue ? "board-bad" : "board-dim"} data-testid="paper-overdue">{t("paper.overdue", { count: data.paper.overdue, value: formatCount(data.paper.overdue, locale) })}</span>
+          </p>
         </Tile>
       </div>
 

@@ -43,8 +43,8 @@ export type BoardData = {
   firstPassYield: { approved: number; firstPass: number; rate: number | null };
   /** QA checks recorded in the last 30 days and errors among them, per 10,000 checked. */
   quality: { checked: number; errors: number; per10k: number | null };
-  /** Paper originals expected vs received; null until paper tracking exists. */
-  paper: { expected: number; received: number } | null;
+  /** Paper originals: still expected (awaiting or in discrepancy), received today, overdue (expected, due before today). */
+  paper: { expected: number; receivedToday: number; overdue: number };
   /** The treasury today: payments the bank statement showed paid today, runs waiting for their second pair of eyes, claims whose payment failed. */
   payments: { paidToday: number; runsAwaitingApproval: number; failed: number };
   /** Pieces (finished tasks) today per operator, most first. */

@@ -28,6 +28,16 @@ describe("eligibility", () => {
     expect(ineligibleReason(claim({ status: "SCHEDULED" }))).toBe("not_approved");
     expect(ineligibleReason(claim({ status: "PAID" }))).toBe("not_approved");
   });
+  it("holds a claim whose company pays on paper until its originals arrived", () => {
+    expect(ineligibleReason(claim({ originalsAwaited: true }))).toBe("originals_not_received");
+    expect(ineligibleReason(claim({ status: "PAYMENT_FAILED", failedOnAccountId: "ba0", originalsAwaited: true }))).toBe("originals_not_received");
+    expect(ineligibleReason(claim({ originalsAwaited: false }))).toBeNull();
+    // The employee's own problems are named first: they are what someone can act on now.
+    expect(ineligibleReason(claim({ bankAccount: null, originalsAwaited: true }))).toBe("no_bank_account");
+    const { runs, waiting } = groupIntoRuns([claim({ originalsAwaited: true }), claim({ claimId: "c2" })], "2026-12-07", () => "payer");
+    expect(runs[0]!.claims.map((c) => c.claimId)).toEqual(["c2"]);
+    expect(waiting).toEqual([{ claim: expect.objectContaining({ claimId: "c1" }), reason: "originals_not_received" }]);
+  });
 });
 
 describe("grouping into runs", () => {

@@ -14,6 +14,7 @@ export const INELIGIBLE_REASONS = [
   "missing_rate",
   "zero_amount",
   "involved_in_claim",
+  "originals_not_received",
 ] as const;
 export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
 
@@ -31,6 +32,8 @@ export type PaymentCandidate = {
   missingRate?: boolean;
   /** The person preparing the run claimed, approved or reviewed this claim (segregation of duties). */
   preparerInvolved?: boolean;
+  /** The company pays on paper and this claim's originals have not arrived (app/domain/paper-check.ts originalsAwaited). */
+  originalsAwaited?: boolean;
 };
 
 /**
@@ -45,6 +48,7 @@ export function ineligibleReason(claim: PaymentCandidate): IneligibleReason | nu
   if (claim.status === "PAYMENT_FAILED" && claim.failedOnAccountId && claim.failedOnAccountId === claim.bankAccount.id) return "account_not_fixed";
   if (claim.missingRate) return "missing_rate";
   if (claim.amount.minor <= 0n) return "zero_amount";
+  if (claim.originalsAwaited) return "originals_not_received";
   if (claim.preparerInvolved) return "involved_in_claim";
   return null;
 }

@@ -193,6 +193,23 @@ export const ROUTE_MANIFEST = {
       why: "The manifest PDF: requireUser; packetDetail (the maker or archive staff of its company), otherwise 404.",
     },
   },
+  "admin.paper": {
+    path: "/admin/paper",
+    loader: {
+      callers: ["ADMIN"],
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN; listPaperSettings lists only the caller's companies (user_company).",
+    },
+    action: {
+      callers: ["ADMIN"],
+      scope: "companies",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN; setPaperSettings refuses another company (not_found, shown on the page) and records the change with its audit event.",
+    },
+  },
   "admin.routing": {
     path: "/admin/routing",
     loader: { callers: OVERSEERS, scope: "none", anonymous: "sign-in", why: "Admins edit routing rules and return reasons; supervisors may read them (requireViewer)." },
@@ -636,13 +653,30 @@ export const ROUTE_MANIFEST = {
       scope: "groups",
       outOfScope: "filtered",
       anonymous: "sign-in",
-      why: "queueSummary: an accountant's own groups; supervisors and admins all groups.",
+      why: "queueSummary: an accountant's own groups; supervisors and admins all groups, and the overdue originals and open paper exceptions of their companies only (paperFloor over user_company).",
     },
     action: {
       callers: ["ACCOUNTANT"],
       scope: "groups",
       anonymous: "sign-in",
       why: "Next: requireRole ACCOUNTANT; takeNextTask takes only from the caller's groups, never a claim they filed or approved.",
+    },
+  },
+  "archive_.originals.$claimId": {
+    path: "/archive/originals/:claimId",
+    loader: {
+      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; paperCheckView shows only a submitted claim of the caller's companies (user_company): any other claim is 404.",
+    },
+    action: {
+      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Scan-to-paper finding (archive staff) or resolving an exception (SUPERVISOR or ADMIN only, else refused on the page): recordDiffers / resolveException check the claim's company first (404), then the claim's version and state; one transaction with its audit event.",
     },
   },
   "queue_.tasks": {

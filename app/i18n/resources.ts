@@ -50,8 +50,10 @@ import enArchiveAccess from "./locales/en/archive-access";
 import zhArchiveAccess from "./locales/zh-CN/archive-access";
 import enCoverSheet from "./locales/en/cover-sheet";
 import zhCoverSheet from "./locales/zh-CN/cover-sheet";
+import enPaperCheck from "./locales/en/paper-check";
+import zhPaperCheck from "./locales/zh-CN/paper-check";
 
 export const resources = {
-  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, budgets: enBudgets, ledger: enLedger, coverSheet: enCoverSheet, archiveNav: enArchiveNav, paper: enPaper, archiveBoxes: enArchiveBoxes, archive: enArchive, retention: enRetention, archiveAccess: enArchiveAccess },
-  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, budgets: zhBudgets, ledger: zhLedger, coverSheet: zhCoverSheet, archiveNav: zhArchiveNav, paper: zhPaper, archiveBoxes: zhArchiveBoxes, archive: zhArchive, retention: zhRetention, archiveAccess: zhArchiveAccess },
+  en: { common: enCommon, claims: enClaims, viewer: enViewer, approvals: enApprovals, floor: enFloor, work: enWork, admin: enAdmin, board: enBoard, quality: enQuality, pay: enPay, staffing: enStaffing, treasury: enTreasury, reconciliation: enReconciliation, bank: enBank, rematch: enRematch, settlement: enSettlement, budgets: enBudgets, ledger: enLedger, coverSheet: enCoverSheet, archiveNav: enArchiveNav, paper: enPaper, archiveBoxes: enArchiveBoxes, archive: enArchive, retention: enRetention, archiveAccess: enArchiveAccess, paperCheck: enPaperCheck },
+  "zh-CN": { common: zhCommon, claims: zhClaims, viewer: zhViewer, approvals: zhApprovals, floor: zhFloor, work: zhWork, admin: zhAdmin, board: zhBoard, quality: zhQuality, pay: zhPay, staffing: zhStaffing, treasury: zhTreasury, reconciliation: zhReconciliation, bank: zhBank, rematch: zhRematch, settlement: zhSettlement, budgets: zhBudgets, ledger: zhLedger, coverSheet: zhCoverSheet, archiveNav: zhArchiveNav, paper: zhPaper, archiveBoxes: zhArchiveBoxes, archive: zhArchive, retention: zhRetention, archiveAccess: zhArchiveAccess, paperCheck: zhPaperCheck },
 } as const;

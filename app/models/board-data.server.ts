@@ -32,6 +32,7 @@ import { env } from "~/utils/env.server";
 import { prisma } from "~/utils/db.server";
 import { boardRedis } from "./board-publisher.server";
 import { getBoardTarget } from "./board-settings.server";
+import { paperFigures } from "./paper-check.server";
 import { liveDayFromRollups, PIECE_TYPES, readLiveDay, type LiveDay } from "./rollups.server";
 
 const QUALITY_WINDOW_MS = 30 * 86_400_000;
@@ -159,7 +160,7 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
   const until = now < end ? now : end;
   const qualityFrom = new Date(now.getTime() - QUALITY_WINDOW_MS);
 
-  const [today, lastWeek, backlog, approved, sla, quality, targetDays, payments] = await Promise.all([
+  const [today, lastWeek, backlog, approved, sla, quality, targetDays, payments, paper] = await Promise.all([
     dayFigures(day),
     dayFigures(sameWeekdayLastWeek(day)),
     backlogByGroup(now, whole ? null : companyIds),
@@ -176,6 +177,7 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
                WHERE p.status = 'PAID' AND p.status_at >= ${start} AND p.status_at < ${until} AND r.company_id = ANY(${companyIds}::text[])) AS paid_today,
              (SELECT count(*)::int FROM payment_run r WHERE r.status = 'PREPARED' AND r.company_id = ANY(${companyIds}::text[])) AS awaiting,
              (SELECT count(*)::int FROM claim c WHERE c.status = 'PAYMENT_FAILED' AND c.company_id = ANY(${companyIds}::text[])) AS failed`,
+    paperFigures(companyIds, now),
   ]);
 
   const names = today.pieces.length
@@ -204,7 +206,7 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
     },
     firstPassYield: { approved: approved.length, firstPass, rate: firstPassYield(approved.length, firstPass) },
     quality: { checked: q.checked, errors: q.errors, per10k: errorsPer10k(q.errors, q.checked) },
-    paper: null,
+    paper,
     payments: { paidToday: payments[0]?.paid_today ?? 0, runsAwaitingApproval: payments[0]?.awaiting ?? 0, failed: payments[0]?.failed ?? 0 },
     leaderboard: today.pieces.map((p) => ({ operatorId: p.operatorId, name: nameOf.get(p.operatorId) ?? p.operatorId, pieces: p.pieces })),
   };

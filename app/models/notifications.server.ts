@@ -21,6 +21,8 @@ export const NOTIFICATION_KINDS = [
   "paper.missing",
   "paper.receipts",
   "paper.extra",
+  "paper.returned",
+  "paper.exception",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

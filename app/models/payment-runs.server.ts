@@ -28,6 +28,8 @@ import {
   type PaymentCandidate,
   type RunProblem,
 } from "~/domain/payment-run";
+import { originalsAwaited } from "~/domain/paper-check";
+import type { PaperStatus } from "~/domain/paper-trail";
 import { Prisma } from "~/generated/prisma/client";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
@@ -81,18 +83,21 @@ async function payableClaims(db: Db | Tx, companyIds: readonly string[], actorId
       companyId: true,
       claimantId: true,
       claimant: { select: { name: true } },
-      company: { select: { name: true, currency: true } },
+      company: { select: { name: true, currency: true, payOnPaper: true } },
       lines: { select: { amountMinor: true, approvedMinor: true, currency: true, spentOn: true } },
       payments: { select: { status: true, bankAccountId: true, createdAt: true }, orderBy: { createdAt: "desc" } },
     },
   });
   if (claims.length === 0) return [];
   const userIds = [...new Set(claims.map((c) => c.claimantId))];
-  const [accounts, pending, involved] = await Promise.all([
+  const onPaper = claims.filter((c) => c.company.payOnPaper).map((c) => c.id);
+  const [accounts, pending, involved, paper] = await Promise.all([
     activeAccountsFor(db, userIds),
     pendingChangeUserIds(db, userIds),
     actorId ? involvedClaimIds(db, actorId, claims.map((c) => c.id)) : Promise.resolve(new Set<string>()),
+    onPaper.length ? db.paperOriginal.findMany({ where: { claimId: { in: onPaper } }, select: { claimId: true, status: true } }) : Promise.resolve([]),
   ]);
+  const paperStatus = new Map(paper.map((p) => [p.claimId, p.status as PaperStatus]));
   const byCurrency = new Map<string, typeof claims>();
   for (const c of claims) byCurrency.set(c.company.currency, [...(byCurrency.get(c.company.currency) ?? []), c]);
   const out: PayableClaim[] = [];
@@ -124,6 +129,7 @@ async function payableClaims(db: Db | Tx, companyIds: readonly string[], actorId
         bankAccount: account ? { id: account.id, pendingChange: pending.has(c.claimantId) } : null,
         failedOnAccountId: failed?.bankAccountId ?? null,
         preparerInvolved: involved.has(c.id),
+        originalsAwaited: originalsAwaited(c.company.payOnPaper, paperStatus.get(c.id) ?? null),
         account,
       });
     }

@@ -5,6 +5,7 @@ import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { formatAge } from "~/components/format-age";
+import { PaperFloorPanel } from "~/components/paper-floor";
 import { RouteError } from "~/components/route-error";
 import { useKeyboardShortcuts } from "~/components/use-keyboard-shortcuts";
 import { usePollWhile } from "~/components/use-poll-while";
@@ -12,6 +13,7 @@ import { queueShortcut } from "~/components/workstation-shortcuts";
 import { isAppError } from "~/domain/app-error";
 import type { Role } from "~/generated/prisma/enums";
 import { getViewerScope } from "~/models/claim.server";
+import { paperFloor } from "~/models/paper-check.server";
 import { queueSummary, takeNextTask } from "~/models/work-queue.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { formatDateTime, localName } from "~/utils/format";
@@ -27,7 +29,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Supervisors and admins watch every group; an accountant sees the groups they work in.
   const oversees = hasRole(user, "SUPERVISOR") || hasRole(user, "ADMIN");
   // An overseer's counts cover the claims of the companies assigned to them only.
-  const summary = await queueSummary({ userId: user.id, allGroups: oversees, ...(oversees ? await getViewerScope(user.id).then((s) => ({ companyIds: s.companyIds })) : {}) });
+  const scope = oversees ? await getViewerScope(user.id) : null;
+  const summary = await queueSummary({ userId: user.id, allGroups: oversees, ...(scope ? { companyIds: scope.companyIds } : {}) });
+  // Overseers also watch the paper: overdue originals and open exceptions of their companies.
+  const paper = scope ? await paperFloor(scope.companyIds) : null;
   const now = Date.now();
   return {
     canTake: hasRole(user, "ACCOUNTANT"),
@@ -39,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       oldestAgeMinutes: oldestOpenAt ? Math.max(0, Math.floor((now - oldestOpenAt.getTime()) / 60_000)) : null,
     })),
     myTasks: summary.myTasks,
+    paper,
   };
 }
 
@@ -61,7 +67,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Queue() {
-  const { canTake, oversees, groups, myTasks, timeZone } = useLoaderData<typeof loader>();
+  const { canTake, oversees, groups, myTasks, timeZone, paper } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("floor");
@@ -187,6 +193,8 @@ export default function Queue() {
           </div>
         </>
       ) : null}
+
+      {paper ? <PaperFloorPanel paper={paper} timeZone={timeZone} /> : null}
     </>
   );
 }

@@ -100,6 +100,8 @@ export default {
       missing: "The paper originals of claim {{claimNumber}} were not in packet {{packetCode}}. Please send them by {{dueOn}}.",
       receipts: "Packet {{packetCode}} held claim {{claimNumber}} without receipts {{receipts}}. Please send them by {{dueOn}}.",
       extra: "The paper originals of claim {{claimNumber}} arrived in packet {{packetCode}}, which did not list them. They were received; nothing more is needed.",
+      returned: "Claim {{claimNumber}} was returned to you: a paper original differs from its image. Check the receipt, fix the claim and send the right original.",
+      exception: "Claim {{claimNumber}}: a paper original differs from its image. The archive opened an exception for you to resolve.",
     },
     budget: {
       alert: "Claim {{claimNumber}} uses most of its budget: the budget is close to or past its limit.",

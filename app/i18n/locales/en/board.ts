@@ -42,7 +42,14 @@ export default {
     failed_one: "{{count}} payment failed",
     failed_other: "{{count}} payments failed",
   },
-  paper: { title: "Paper originals", detail: "{{received}} received of {{expected}} expected", notTracked: "not tracked yet" },
+  paper: {
+    title: "Paper originals",
+    expected: "expected",
+    receivedToday_one: "{{value}} received today",
+    receivedToday_other: "{{value}} received today",
+    overdue_one: "{{value}} overdue",
+    overdue_other: "{{value}} overdue",
+  },
   noData: "—",
   backlog: {
     title: "Backlog by group",

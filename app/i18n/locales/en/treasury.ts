@@ -43,6 +43,7 @@ export default {
     missing_rate: "No exchange rate for a line",
     zero_amount: "Nothing to pay",
     involved_in_claim: "You claimed, approved or reviewed it: someone else prepares it",
+    originals_not_received: "Paper originals not received yet (the company pays on paper)",
     no_payer_account: "No payer account for this company and currency",
   },
   status: { PREPARED: "Waiting for approval", APPROVED: "Approved", BLOCKED: "Blocked", RELEASED: "Released", DONE: "Done", CANCELLED: "Cancelled" },

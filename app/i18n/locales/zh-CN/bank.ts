@@ -100,6 +100,8 @@ export default {
       missing: "报销单 {{claimNumber}} 的纸质原件不在邮包 {{packetCode}} 中，请于 {{dueOn}} 前补寄。",
       receipts: "邮包 {{packetCode}} 中报销单 {{claimNumber}} 缺少票据 {{receipts}}，请于 {{dueOn}} 前补寄。",
       extra: "报销单 {{claimNumber}} 的纸质原件随邮包 {{packetCode}} 到达，但邮包清单未列出。原件已签收，无需其他操作。",
+      returned: "报销单 {{claimNumber}} 已退回给您：纸质原件与影像不一致。请核对票据、修改报销单并寄送正确的原件。",
+      exception: "报销单 {{claimNumber}}：纸质原件与影像不一致。档案室已提交异常，请您处理。",
     },
     budget: {
       alert: "报销单 {{claimNumber}} 已用去大部分预算：预算接近或超过上限。",

@@ -42,7 +42,14 @@ export default {
     failed_one: "{{count}} 笔付款失败",
     failed_other: "{{count}} 笔付款失败",
   },
-  paper: { title: "纸质原件", detail: "应收 {{expected}} 份，已收 {{received}} 份", notTracked: "尚未跟踪" },
+  paper: {
+    title: "纸质原件",
+    expected: "份待收",
+    receivedToday_one: "今日已收 {{value}} 份",
+    receivedToday_other: "今日已收 {{value}} 份",
+    overdue_one: "逾期 {{value}} 份",
+    overdue_other: "逾期 {{value}} 份",
+  },
   noData: "—",
   backlog: {
     title: "各组积压",

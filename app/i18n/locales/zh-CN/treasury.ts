@@ -43,6 +43,7 @@ export default {
     missing_rate: "有明细缺少汇率",
     zero_amount: "无应付金额",
     involved_in_claim: "您是该单的报销人、审批人或审核人：须由他人制单",
+    originals_not_received: "纸质原件尚未收到（该公司凭原件付款）",
     no_payer_account: "该公司和币种没有付款账户",
   },
   status: { PREPARED: "待审批", APPROVED: "已审批", BLOCKED: "已阻止", RELEASED: "已发出", DONE: "已完成", CANCELLED: "已取消" },
