@@ -194,7 +194,7 @@ export default function RetentionAppraisal() {
                   <tbody>
                     {list.items.map((i) => (
                       <tr key={i.id} data-testid={`due-${i.claimNumber}`}>
-                        <td>
+                        <td data-label={t("appraisal.select")}>
                           {i.openRequestId ? (
                             <Link to={`/archive/retention/requests/${i.openRequestId}`} className="badge badge-SUBMITTED">
                               {t("appraisal.inRequest")}

@@ -110,9 +110,9 @@ export default function RetentionSettings() {
                     const error = refusal?.fieldErrors?.[r.type];
                     return (
                       <tr key={r.type} data-testid={`period-${r.type}`}>
-                        <th scope="row" style={{ textAlign: "left", fontWeight: 500 }}>
+                        <td data-label={t("settings.type")} style={{ fontWeight: 600 }}>
                           {t(`docType.${r.type}`)}
-                        </th>
+                        </td>
                         <td data-label={t("settings.law")}>
                           <PeriodText period={r.law} />
                         </td>
@@ -128,7 +128,7 @@ export default function RetentionSettings() {
                               name={r.type}
                               list="retention-values"
                               defaultValue={valueOf(r.type, current)}
-                              placeholder={t("settings.useLaw")}
+                              placeholder={r.law.kind === "years" ? String(r.law.years) : t("settings.permanentOption")}
                               aria-label={`${t(`docType.${r.type}`)}: ${t("settings.value")}`}
                               aria-invalid={error ? true : undefined}
                               style={{ width: "9rem" }}

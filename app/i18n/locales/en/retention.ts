@@ -104,7 +104,7 @@ export default {
       not_due: "{{claim}} is not due any more (its retention was lengthened)",
     },
     approvedNotice: "Approval recorded.",
-    executedNotice: "Destroyed. The register entries are below the list.",
+    executedNotice: "Destroyed: the files are removed and the destruction register keeps the entries.",
     cancelledNotice: "Request cancelled; its records are back on the appraisal list.",
     registerLink: "See the destruction register",
   },

@@ -5,7 +5,7 @@ export default {
     appraisal: "到期鉴定",
     holds: "诉讼保全",
     register: "销毁清册",
-    settings: "保管期限",
+    settings: "期限设置",
   },
   noCompanies: "您未被分配到任何公司，暂无内容。",
   docType: {
@@ -104,7 +104,7 @@ export default {
       not_due: "{{claim}} 已不再到期（保管期限已延长）",
     },
     approvedNotice: "已记录批准。",
-    executedNotice: "已销毁。销毁清册记录见下方。",
+    executedNotice: "已销毁：文件已删除，销毁清册已记录。",
     cancelledNotice: "申请已取消，相关档案已回到到期鉴定列表。",
     registerLink: "查看销毁清册",
   },
