@@ -257,6 +257,25 @@ describe("executing a destruction", () => {
     expect(await prisma.destructionRegister.count({ where: { requestId: id } })).toBe(1);
   });
 
+  it("at the same time: two people approving in the same role, one wins; two executing, the register is written once", async () => {
+    const w = await world();
+    const r = await record(w, "2014-03-05");
+    const [id] = await proposeDestruction({ viewer: w.archivist, recordIds: [r.id], reason: "over" }, { today: TODAY });
+    const same = await Promise.allSettled([
+      approveDestruction({ viewer: w.admin, requestId: id!, as: "ADMIN" }),
+      approveDestruction({ viewer: w.admin2, requestId: id!, as: "ADMIN" }),
+    ]);
+    expect(same.map((x) => x.status).sort()).toEqual(["fulfilled", "rejected"]);
+    await approveDestruction({ viewer: w.supervisor, requestId: id!, as: "SUPERVISOR" });
+    const runs = await Promise.all([
+      executeDestruction({ viewer: w.archivist, requestId: id! }, { today: TODAY }),
+      executeDestruction({ viewer: w.archivist2, requestId: id! }, { today: TODAY }),
+    ]);
+    expect(runs.map((x) => x.destroyed).sort()).toEqual([0, 1]);
+    expect(await prisma.destructionRegister.count({ where: { requestId: id } })).toBe(1);
+    expect(await exists(r.packageDir)).toBe(false);
+  });
+
   it("the register refuses UPDATE and DELETE, even as the tables' owner", async () => {
     const w = await world();
     const r = await record(w, "2014-03-05");

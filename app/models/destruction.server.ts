@@ -55,6 +55,17 @@ export function packageDir(packagePath: string): string {
   return abs;
 }
 
+const gone = (err: unknown) => (err as NodeJS.ErrnoException).code === "ENOENT";
+
+/** Ignores "already gone": two removals of the same package may run at once (an execution and its retry). */
+async function unlessGone(step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    if (!gone(err)) throw err;
+  }
+}
+
 /** Removes a package directory with its read-only files (each made writable first); a missing one is fine. */
 export async function removePackage(dir: string): Promise<void> {
   let entries: import("node:fs").Dirent[];
@@ -62,15 +73,15 @@ export async function removePackage(dir: string): Promise<void> {
     await fs.chmod(dir, 0o700);
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    if (gone(err)) return;
     throw err;
   }
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) await removePackage(p);
     else {
-      await fs.chmod(p, 0o600).catch(() => undefined);
-      await fs.unlink(p);
+      await unlessGone(() => fs.chmod(p, 0o600));
+      await unlessGone(() => fs.unlink(p));
     }
   }
   // The parent may be read-only too (the archive writes once); make it writable only as long as needed.
@@ -78,7 +89,7 @@ export async function removePackage(dir: string): Promise<void> {
   const mode = (await fs.stat(parent)).mode & 0o777;
   if ((mode & 0o200) === 0) await fs.chmod(parent, mode | 0o200);
   try {
-    await fs.rmdir(dir);
+    await unlessGone(() => fs.rmdir(dir));
   } finally {
     if ((mode & 0o200) === 0) await fs.chmod(parent, mode);
   }
