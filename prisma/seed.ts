@@ -25,6 +25,7 @@ import { lineColumns, nextClaimNumber } from "~/models/claim-commands.server";
 import { rebuildEverything } from "~/models/rollups.server";
 import { env } from "~/utils/env.server";
 import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, RETURN_REASONS, ROUTING_RULES, personName } from "./seed/org-data";
+import { seedRetention } from "./seed/retention";
 import { planClaims, stableId, type ClaimPlan, type PlanUser } from "./seed/plan";
 import { mulberry32 } from "~/domain/seeded-random";
 import { renderReceiptJpeg, renderReceiptPdf } from "../fixtures/receipts";
@@ -497,6 +498,7 @@ async function main(): Promise<void> {
     await seedTreasuryRuns(prisma, { now });
     await seedBudgetsAndLedger(prisma, { now });
     await seedArchiveBoxes(prisma, { now });
+    await seedRetention(prisma);
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));

@@ -29,6 +29,7 @@ import { originalPath } from "~/utils/storage.server";
 import { createClaim, createCompany, createDepartment, createGroup, createMember, createUser, queueReviewTask, sessionCookie, type Org } from "./helpers";
 import pg from "pg";
 import { claimVoucherLines, seedViewAccounts, seedViewVoucher } from "../fixtures/ledger-views";
+import { createArchiveRecord } from "../fixtures/archive-records";
 import { call, startRealServer, type Call, type RealServer } from "./real-server";
 
 
@@ -61,7 +62,11 @@ type World = {
   run: { id: string; number: string };
   /** Company A's books: vouchers (one to read, one to reverse), an open October, an export, an account, an unmapped approved claim. */
   ledger: LedgerWorld;
+  /** Company A's archive: expired records, one held, an open destruction request, a register row. */
+  retention: RetentionWorld;
 };
+
+type RetentionWorld = { dueNumber: string; proposableId: string; holdableNumber: string; heldNumber: string; requestId: string; registerNumber: string; companyCode: string };
 
 type LedgerWorld = { companyCode: string; voucherId: string; reversibleId: string; description: string; exportSha: string; accountName: string; pendingClaimNumber: string };
 
@@ -168,6 +173,7 @@ async function buildWorld(): Promise<World> {
 
   const run = await treasuryRunOf(orgA.companyId, users.TREASURY.id, others.TREASURY.id);
   const ledger = await ledgerOf(orgA, employee);
+  const retention = await retentionOf(orgA, users);
 
   return {
     orgA,
@@ -186,7 +192,51 @@ async function buildWorld(): Promise<World> {
     bare,
     quota: { user: quotaUser, claimId: quotaDraft.id },
     ledger,
+    retention,
   };
+}
+
+/** Company A's archive for the retention routes: records closed in 1990 (30 years: due since 2021), one held, an open request, a register row. */
+async function retentionOf(org: Org, users: Record<Role, User>): Promise<RetentionWorld> {
+  const tag = randomUUID().slice(0, 8).toUpperCase();
+  const company = await prisma.company.findUniqueOrThrow({ where: { id: org.companyId }, select: { code: true } });
+  const make = async (suffix: string, extra: Partial<Parameters<typeof createArchiveRecord>[1]> = {}) => {
+    const r = await createArchiveRecord(prisma, { companyId: org.companyId, claimNumber: `MX${tag}${suffix}`, closedOn: "1990-06-01", ...extra });
+    return { ...r, number: `MX${tag}${suffix}` };
+  };
+  const due = await make("D");
+  const proposable = await make("P");
+  const holdable = await make("H");
+  const held = await make("L", { legalHold: { reason: "matrix", byId: users.ADMIN.id } });
+  const inRequest = await make("R");
+  const requestId = randomUUID();
+  await prisma.destructionRequest.create({ data: { id: requestId, companyId: org.companyId, reason: "matrix", requestedById: users.ARCHIVIST.id } });
+  await prisma.destructionItem.create({ data: { requestId, recordId: inRequest.id } });
+  // A destroyed record and its register row (written as execution writes it).
+  const gone = await make("X");
+  const executed = randomUUID();
+  await prisma.destructionRequest.create({ data: { id: executed, companyId: org.companyId, reason: "matrix", requestedById: users.ARCHIVIST.id, status: "EXECUTED", executedAt: new Date() } });
+  await prisma.destructionItem.create({ data: { requestId: executed, recordId: gone.id } });
+  await prisma.archiveRecord.update({ where: { id: gone.id }, data: { status: "DESTROYED", destroyedAt: new Date() } });
+  await prisma.destructionRegister.create({
+    data: {
+      id: randomUUID(),
+      requestId: executed,
+      recordId: gone.id,
+      claimNumber: gone.number,
+      companyId: org.companyId,
+      docType: "EXPENSE_CLAIM",
+      closedOn: new Date("1990-06-01"),
+      retentionYears: 30,
+      reason: "matrix",
+      requestedBy: "matrix",
+      approvals: [],
+      manifestSha256: "0".repeat(64),
+      files: [],
+      destroyedById: users.ARCHIVIST.id,
+    },
+  });
+  return { dueNumber: due.number, proposableId: proposable.id, holdableNumber: holdable.number, heldNumber: held.number, requestId, registerNumber: gone.number, companyCode: company.code };
 }
 
 /** Company A's books for the ledger routes: written with the ledger fixture (balanced vouchers through SQL). */
@@ -421,6 +471,20 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "archive.boxes.settings loader": () => ({ path: "/archive/boxes/settings" }),
   // An empty scheme: refused per field, nothing saved.
   "archive.boxes.settings action": () => ({ path: "/archive/boxes/settings", form: { companyId: w.orgA.companyId, box: "", position: "" } }),
+  "archive.retention._index loader": () => ({ path: "/archive/retention" }),
+  // A proposal without records or a reason: refused on the page, nothing proposed.
+  "archive.retention._index action": () => ({ path: "/archive/retention", form: { reason: "" } }),
+  "archive.retention.requests.$requestId loader": () => ({ path: `/archive/retention/requests/${w.retention.requestId}` }),
+  // An unknown intent: refused on the page, nothing changed.
+  "archive.retention.requests.$requestId action": () => ({ path: `/archive/retention/requests/${w.retention.requestId}`, form: { intent: "probe" } }),
+  "archive.retention.holds loader": () => ({ path: "/archive/retention/holds" }),
+  // A hold without a claim number or reason: refused on the page.
+  "archive.retention.holds action": () => ({ path: "/archive/retention/holds", form: { intent: "place", claimNumber: "", reason: "" } }),
+  "archive.retention.register loader": () => ({ path: "/archive/retention/register" }),
+  "archive.retention.register_.csv loader": () => ({ path: "/archive/retention/register/csv" }),
+  "archive.retention.settings loader": () => ({ path: "/archive/retention/settings" }),
+  // A period below the law's minimum: refused on the page, nothing saved.
+  "archive.retention.settings action": () => ({ path: "/archive/retention/settings", form: { companyId: w.orgA.companyId, EXPENSE_CLAIM: "1" } }),
   "/admin/queues loader": () => ({ path: "/admin/queues" }),
   "/admin/queues action": () => ({ path: `/admin/queues/api/queues/routing/${randomUUID()}/retry`, method: "PUT", allowNotFound: true }),
 };
@@ -1169,6 +1233,69 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
       afterOut: async () => expect(await findings()).toBe(0),
       afterIn: async () => expect(await findings()).toBe(0),
     }));
+  },
+  "archive.retention._index loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/archive/retention" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker: w.retention.dueNumber }, out: { ...c.out, marker: w.retention.dueNumber } };
+    }),
+  "archive.retention._index action": () => {
+    const items = () => prisma.destructionItem.count({ where: { recordId: w.retention.proposableId } });
+    const c = twinOf("ARCHIVIST", { path: "/archive/retention", form: { recordId: w.retention.proposableId, reason: "matrix" } }, "proposing: same company / other company");
+    return [{ ...c, out: { ...c.out, marker: "not_found" }, afterOut: async () => expect(await items()).toBe(0), afterIn: async () => expect(await items()).toBe(1) }];
+  },
+  "archive.retention.requests.$requestId loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/retention/requests/${w.retention.requestId}` }, "same company / other company")),
+  "archive.retention.requests.$requestId action": () => {
+    const approvals = () => prisma.destructionApproval.count({ where: { requestId: w.retention.requestId } });
+    return [
+      {
+        ...twinOf("SUPERVISOR", { path: `/archive/retention/requests/${w.retention.requestId}`, form: { intent: "approve", as: "SUPERVISOR" } }, "approving: same company / other company"),
+        unreadableOut: true,
+        afterOut: async () => expect(await approvals()).toBe(0),
+        afterIn: async () => expect(await approvals()).toBe(1),
+      },
+    ];
+  },
+  "archive.retention.holds loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/archive/retention/holds" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker: w.retention.heldNumber }, out: { ...c.out, marker: w.retention.heldNumber } };
+    }),
+  "archive.retention.holds action": () => {
+    const held = async () => (await prisma.archiveRecord.findFirstOrThrow({ where: { claimNumber: w.retention.holdableNumber } })).legalHold;
+    const c = twinOf("ADMIN", { path: "/archive/retention/holds", form: { intent: "place", claimNumber: w.retention.holdableNumber, reason: "matrix" } }, "holding: same company / other company");
+    return [{ ...c, out: { ...c.out, marker: "not_found" }, afterOut: async () => expect(await held()).toBe(false), afterIn: async () => expect(await held()).toBe(true) }];
+  },
+  "archive.retention.register loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const path = `/archive/retention/register?company=${w.orgA.companyId}`;
+      const c = twinOf(role, { path }, "same company / other company (asking for it by id)");
+      return { ...c, in: { ...c.in, marker: w.retention.registerNumber }, out: { ...c.out, marker: w.retention.registerNumber } };
+    }),
+  "archive.retention.register_.csv loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const path = `/archive/retention/register/csv?company=${w.orgA.companyId}`;
+      const c = twinOf(role, { path }, "same company / other company (asking for it by id)");
+      return { ...c, in: { ...c.in, marker: w.retention.registerNumber }, out: { ...c.out, marker: w.retention.registerNumber } };
+    }),
+  "archive.retention.settings loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const path = `/archive/retention/settings?company=${w.orgA.companyId}`;
+      const c = twinOf(role, { path }, "same company / other company (asking for it by id)");
+      return { ...c, in: { ...c.in, marker: w.retention.companyCode }, out: { ...c.out, marker: w.retention.companyCode } };
+    }),
+  "archive.retention.settings action": () => {
+    const overrides = async () => (await prisma.company.findUniqueOrThrow({ where: { id: w.orgA.companyId } })).retentionOverrides;
+    const c = twinOf("ADMIN", { path: "/archive/retention/settings", form: { companyId: w.orgA.companyId, BANK_STATEMENT: "15" } }, "saving: same company / other company");
+    return [
+      {
+        ...c,
+        out: { ...c.out, marker: "not_found" },
+        afterOut: async () => expect(await overrides()).toBeNull(),
+        afterIn: async () => expect(await overrides()).toEqual({ BANK_STATEMENT: { kind: "years", years: 15 } }),
+      },
+    ];
   },
   "work.$taskId loader": () => [
     twinOf("ACCOUNTANT", { path: `/work/${w.review.taskId}` }, "the assignee / an accountant of another group"),

@@ -8,6 +8,10 @@ import {
   checkDestructionApproval,
   destructionApproved,
   destructionCapacities,
+  overridesToStore,
+  parseRetentionInput,
+  readRetentionOverrides,
+  retentionOver,
   dueForAppraisal,
   retentionEnd,
   retentionPolicy,
@@ -171,5 +175,49 @@ describe("destruction approval", () => {
     expect(destructionCapacities({ id: requester, roles: ["ADMIN"] }, requester, arch)).toEqual([]);
     expect(destructionCapacities({ id: "u-acc", roles: ["ACCOUNTANT", "TREASURY"] }, requester, [])).toEqual([]);
     expect(destructionCapacities({ id: "u-sup", roles: ["SUPERVISOR"] }, requester, [...arch, approval("u-admin", "ADMIN")])).toEqual([]);
+  });
+});
+
+describe("stored overrides and the settings form", () => {
+  it("reads back only known types with well-formed periods", () => {
+    expect(readRetentionOverrides({ EXPENSE_CLAIM: { kind: "years", years: 40 }, BANK_STATEMENT: { kind: "permanent" }, NOPE: { kind: "years", years: 1 }, VOUCHER: { kind: "years", years: "x" } })).toEqual({
+      EXPENSE_CLAIM: { kind: "years", years: 40 },
+      BANK_STATEMENT: { kind: "permanent" },
+    });
+    expect(readRetentionOverrides(null)).toEqual({});
+    expect(readRetentionOverrides([1, 2])).toEqual({});
+    expect(readRetentionOverrides("EXPENSE_CLAIM")).toEqual({});
+  });
+
+  it("parses a form value: empty keeps the law, 'permanent', whole years, anything else invalid", () => {
+    expect(parseRetentionInput("")).toBeNull();
+    expect(parseRetentionInput("  ")).toBeNull();
+    expect(parseRetentionInput("permanent")).toEqual({ kind: "permanent" });
+    expect(parseRetentionInput("35")).toEqual({ kind: "years", years: 35 });
+    expect(parseRetentionInput("3.5")).toBe("invalid");
+    expect(parseRetentionInput("-1")).toBe("invalid");
+    expect(parseRetentionInput("1000")).toBe("invalid");
+  });
+
+  it("a parsed value below the law is refused by retentionPolicy (the form's check)", () => {
+    const p = parseRetentionInput("20");
+    expect(p).toEqual({ kind: "years", years: 20 });
+    expect(retentionPolicy({ EXPENSE_CLAIM: p as { kind: "years"; years: number } })).toEqual({ ok: false, code: "below_legal_minimum", type: "EXPENSE_CLAIM" });
+  });
+
+  it("stores only what differs from the law", () => {
+    const r = retentionPolicy({ EXPENSE_CLAIM: { kind: "years", years: 30 }, BANK_STATEMENT: { kind: "years", years: 15 }, VOUCHER: { kind: "permanent" } });
+    if (!r.ok) throw new Error("refused");
+    expect(overridesToStore(r.policy)).toEqual({ BANK_STATEMENT: { kind: "years", years: 15 }, VOUCHER: { kind: "permanent" } });
+    expect(overridesToStore(LEGAL_MINIMUM_RETENTION)).toEqual({});
+  });
+});
+
+describe("retentionOver", () => {
+  it("is over from the day after the last day kept; never for a permanent record", () => {
+    expect(retentionOver("2044-12-31", "2044-12-31")).toBe(false);
+    expect(retentionOver("2044-12-31", "2045-01-01")).toBe(true);
+    expect(retentionOver(null, "2999-01-01")).toBe(false);
+    expect(() => retentionOver("2044-12-31", "2045-1-1")).toThrow(RangeError);
   });
 });

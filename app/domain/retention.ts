@@ -196,3 +196,54 @@ export function destructionCapacities(
     (as) => checkDestructionApproval(requesterId, given, { approverId: actor.id, approverRoles: actor.roles, as }).ok,
   );
 }
+
+/**
+ * A company's stored overrides (company.retention_overrides, JSON `{ TYPE: { kind, years? } }`), read back
+ * strictly: anything that is not a known type with a well-formed period is dropped, so a stray value can
+ * never shorten a period (retentionPolicy refuses that anyway).
+ */
+export function readRetentionOverrides(stored: unknown): Partial<Record<RetentionDocumentType, RetentionPeriod>> {
+  const overrides: Partial<Record<RetentionDocumentType, RetentionPeriod>> = {};
+  if (!stored || typeof stored !== "object" || Array.isArray(stored)) return overrides;
+  for (const type of RETENTION_DOCUMENT_TYPES) {
+    const value = (stored as Record<string, unknown>)[type];
+    if (!value || typeof value !== "object") continue;
+    const { kind, years: n } = value as { kind?: unknown; years?: unknown };
+    if (kind === "permanent") overrides[type] = PERMANENT;
+    else if (kind === "years" && typeof n === "number" && Number.isInteger(n)) overrides[type] = years(n);
+  }
+  return overrides;
+}
+
+/**
+ * The settings form's value for one type: "" keeps the law's minimum (no override), "permanent", or a whole
+ * number of years. Answers null for "", the period otherwise, or "invalid" for anything else.
+ */
+export function parseRetentionInput(value: string): RetentionPeriod | null | "invalid" {
+  const v = value.trim();
+  if (v === "") return null;
+  if (v === "permanent") return PERMANENT;
+  if (!/^[0-9]{1,3}$/.test(v)) return "invalid";
+  return years(Number(v));
+}
+
+/** The overrides worth storing: only those that differ from the law's minimum (equal ones add nothing). */
+export function overridesToStore(policy: RetentionPolicy): Partial<Record<RetentionDocumentType, RetentionPeriod>> {
+  const stored: Partial<Record<RetentionDocumentType, RetentionPeriod>> = {};
+  for (const type of RETENTION_DOCUMENT_TYPES) {
+    const p = policy[type];
+    const law = LEGAL_MINIMUM_RETENTION[type];
+    const same = p.kind === law.kind && (p.kind === "permanent" || (law.kind === "years" && p.years === law.years));
+    if (!same) stored[type] = p;
+  }
+  return stored;
+}
+
+/**
+ * Whether a filed record's retention has run out on `today`: it is due from the day after its last day
+ * (`retentionEndsOn`, kept through that day); a permanent record (null) never is.
+ */
+export function retentionOver(retentionEndsOn: string | null, today: string): boolean {
+  yearOf(today);
+  return retentionEndsOn !== null && retentionEndsOn < today;
+}

@@ -29,7 +29,8 @@ export type Scope =
   | "treasury"
   | "budgets"
   | "packets"
-  | "archive-boxes";
+  | "archive-boxes"
+  | "retention";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -73,6 +74,10 @@ export const SCOPES: Record<Scope, string> = {
     "Treasury works on the companies it is assigned to (user_company): their payment runs, payer accounts, statements and entries, employees' held bank-account changes and treasury settings. " +
     "Another company's run, account or entry is not found (404) and left out of lists; a statement naming an account outside them is refused whole. " +
     "Preparing, approving and releasing a run refuse anyone who claimed, approved or reviewed one of its claims, and approval refuses the run's preparer; nobody decides a change of their own bank account or one they asked for.",
+  retention:
+    "Retention and destruction: archivists, supervisors and admins work on the archive records, destruction requests, register and retention periods of the companies they are assigned to (user_company); " +
+    "another company's request is not found (404), its records and register rows are left out of lists, and a command naming them is refused as not found. " +
+    "Periods and legal holds are changed by admins only; a destruction needs two approvals from two people in two roles, neither the requester (app/domain/retention.ts).",
 };
 
 export type Handler = {
@@ -457,6 +462,94 @@ export const ROUTE_MANIFEST = {
       outOfScope: "form-error",
       anonymous: "sign-in",
       why: "createDraft with claimantId = the caller; a company/department pair not in the caller's profile is refused inside the transaction (checkClaimOrg).",
+    },
+  },
+  "archive.retention._index": {
+    path: "/archive/retention",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "retention",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; listAppraisal and listDestructionRequests read only the caller's companies (user_company): records due, not under legal hold.",
+    },
+    action: {
+      callers: ARCHIVE_STAFF,
+      scope: "retention",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "Propose: requireRole before the form is read; proposeDestruction locks the records and refuses another company's (not_found, shown on the page), held, destroyed, not-yet-due or already proposed ones; audited.",
+    },
+  },
+  "archive.retention.requests.$requestId": {
+    path: "/archive/retention/requests/:requestId",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "retention",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; destructionRequestDetail answers null for a request of a company outside the caller's user_company: 404.",
+    },
+    action: {
+      callers: ARCHIVE_STAFF,
+      scope: "retention",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Approve, execute, cancel: requireRole, then the request must be the caller's company's (404 before the form is read); the model applies the two-approver rules, the executor check and legal holds under the request's lock; audited.",
+    },
+  },
+  "archive.retention.holds": {
+    path: "/archive/retention/holds",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "retention",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; listLegalHolds reads only the caller's companies.",
+    },
+    action: {
+      callers: ["ADMIN"],
+      scope: "retention",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN before the form is read; setLegalHold finds the claim number only among the caller's companies (not_found, shown on the page); audited.",
+    },
+  },
+  "archive.retention.register": {
+    path: "/archive/retention/register",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "retention",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; listRegister reads only the caller's companies (a ?company= outside them shows nothing of it).",
+    },
+  },
+  "archive.retention.register_.csv": {
+    path: "/archive/retention/register/csv",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "retention",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; registerCsv writes only the caller's companies' rows.",
+    },
+  },
+  "archive.retention.settings": {
+    path: "/archive/retention/settings",
+    loader: {
+      callers: ARCHIVE_STAFF,
+      scope: "retention",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; the periods of one of the caller's companies (a ?company= outside them shows the caller's first company instead).",
+    },
+    action: {
+      callers: ["ADMIN"],
+      scope: "retention",
+      outOfScope: "form-error",
+      anonymous: "sign-in",
+      why: "requireRole ADMIN before the form is read; saveRetentionSettings refuses another company (not_found, shown on the page) and any period below the law's minimum; audited.",
     },
   },
   "files.receipts.$receiptId.$": {
