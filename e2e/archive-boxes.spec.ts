@@ -123,7 +123,7 @@ test.describe.serial("archive boxes", () => {
   test("在中文界面中查找报销单所在的档案盒 (Chinese)", async ({ page }) => {
     await login(page, w.archivist, "zh-CN");
     await page.goto("/archive/boxes");
-    await expect(page.getByRole("heading", { name: "档案盒", exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: "档案盒" })).toBeVisible();
     const find = page.getByTestId("find-claim-box");
     await find.getByLabel("报销单号").fill(w.claims[0]!.number.toLowerCase());
     await find.getByRole("button", { name: "查找" }).click();

@@ -319,3 +319,16 @@ describe("the box label and contents list PDFs", () => {
     }
   });
 });
+
+describe("the claim page", () => {
+  it("shows where the originals are to whoever may see the claim (the claimant: no link to the box)", async () => {
+    const { loader } = await import("~/routes/claims.$claimId._index");
+    const box = await createBox(w.archivist, { companyId: w.company.id, year: 2026, docType: "BX", locationId: w.shelf });
+    const o = await originalOf(w.company, w.departmentId);
+    await fileOriginal(w.archivist, { boxId: box.id, code: o.code });
+    const request = new Request(`http://localhost/claims/${o.claim.id}`, { headers: { Cookie: await sessionCookie(o.claim.claimantId) } });
+    const data = (await loader({ request, params: { claimId: o.claim.id }, context: {} })) as { originals: Awaited<ReturnType<typeof originalsWhereabouts>> };
+    expect(data.originals).toMatchObject({ status: "ARCHIVED", archived: { boxLabel: box.label, positionLabel: `${box.label}-P001`, linkable: false } });
+    expect(data.originals?.archived?.location.kind).toBe("SHELF");
+  });
+});

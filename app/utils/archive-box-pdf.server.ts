@@ -51,9 +51,8 @@ export async function renderBoxLabelPdf(box: BoxDetail, { locale, printedAt }: {
   const { text, label } = drawer(page, font, locale);
   let y = height - MARGIN;
 
-  // The label's frame: the upper half of the page, to cut out and stick on the box.
-  const frameHeight = height / 2 - MARGIN;
-  page.drawRectangle({ x: MARGIN, y: height - MARGIN - frameHeight, width: inner, height: frameHeight, borderColor: INK, borderWidth: 1.2 });
+  // The label sits in a frame at the top of the page, to cut out and stick on the box (drawn last, around what it holds).
+  const top = y;
   y -= 28;
   text(primary.pdf.labelTitle, MARGIN + 16, y, 16);
   text(secondary.pdf.labelTitle, MARGIN + 16 + font.widthOfTextAtSize(primary.pdf.labelTitle, 16) + 6, y, 10, MUTED);
@@ -61,7 +60,7 @@ export async function renderBoxLabelPdf(box: BoxDetail, { locale, printedAt }: {
   text(statusText, width - MARGIN - 16 - font.widthOfTextAtSize(statusText, 11), y, 11, MUTED);
   y -= 12;
 
-  const barcode = await embedCode128(doc, box.label, { height: 18 });
+  const barcode = await embedCode128(doc, box.label, { height: 12 });
   const barcodeWidth = Math.min(inner - 32, barcode.width * 0.75);
   const barcodeHeight = (barcode.height / barcode.width) * barcodeWidth;
   page.drawImage(barcode, { x: (width - barcodeWidth) / 2, y: y - barcodeHeight, width: barcodeWidth, height: barcodeHeight });
@@ -74,11 +73,11 @@ export async function renderBoxLabelPdf(box: BoxDetail, { locale, printedAt }: {
 
   const half = (inner - 32) / 2;
   const left = MARGIN + 16;
-  const fact = (key: keyof Pdf, value: string, x: number, at: number, size = 13) => {
+  const fact = (key: keyof Pdf, value: string, x: number, at: number, size = 13, room = half - 10) => {
     label(key, x, at);
-    text(fit(value, font, size, half - 10), x, at - 17, size);
+    text(fit(value, font, size, room), x, at - 17, size);
   };
-  fact("company", companyName(box, locale), left, y);
+  fact("company", companyName(box, locale), left, y, 13, inner - 32);
   y -= 42;
   fact("year", String(box.year), left, y, 18);
   fact("type", `${primary.docTypeShort[box.docType]} (${box.docType})`, left + half, y);
@@ -87,6 +86,8 @@ export async function renderBoxLabelPdf(box: BoxDetail, { locale, printedAt }: {
   fact("count", `${box.filled} / ${box.capacity}`, left + half, y);
   y -= 42;
   fact("dateRange", dateRange(box, locale), left, y);
+  y -= 34;
+  page.drawRectangle({ x: MARGIN, y, width: inner, height: top - y, borderColor: INK, borderWidth: 1.2 });
 
   const printed = `${primary.pdf.printedAt} ${secondary.pdf.printedAt}: ${printedAt}`;
   text(printed, width - MARGIN - font.widthOfTextAtSize(printed, 7), MARGIN, 7, MUTED);

@@ -168,6 +168,7 @@ export default {
   },
   event: {
     ledger_voucher_posted: "Voucher posted",
+    paper_archived: "Originals filed: {{positionLabel}}",
     ledger_voucher_reversed: "Voucher reversed",
     claim_created: "Draft created",
     claim_saved: "Saved",

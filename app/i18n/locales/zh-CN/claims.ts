@@ -168,6 +168,7 @@ export default {
   },
   event: {
     ledger_voucher_posted: "已生成记账凭证",
+    paper_archived: "原件已装盒:{{positionLabel}}",
     ledger_voucher_reversed: "记账凭证已冲销",
     claim_created: "创建草稿",
     claim_saved: "保存",
