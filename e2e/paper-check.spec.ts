@@ -30,6 +30,7 @@ async function expectThumbnailsLoaded(page: Page, count: number) {
 }
 
 test("an archivist flags an original that differs; the supervisor sees the exception on the floor and resolves it (English)", async ({ page, browser }) => {
+  test.setTimeout(180_000);
   const w = world();
   await login(page, w.archivist.email, "en");
   await page.goto(`/archive/originals/${w.approved.id}`);
@@ -85,6 +86,7 @@ test("an archivist flags an original that differs; the supervisor sees the excep
 });
 
 test("an archivist returns a submitted claim whose original differs (Chinese)", async ({ page }) => {
+  test.setTimeout(150_000);
   const w = world();
   await login(page, w.archivist.email, "zh-CN");
   await page.goto(`/archive/originals/${w.submitted.id}`);
@@ -106,6 +108,9 @@ test("an archivist returns a submitted claim whose original differs (Chinese)", 
   await expect(page.getByTestId("paper-check-done")).toHaveText("已登记：报销单已退回报销人，并已通知。");
   await expect(page.getByTestId("claim-status")).toContainText("已退回");
   await expect(page.getByTestId("paper-finding")).toContainText("已退回报销人");
+  // A fresh form for the next finding.
+  await expect(page.getByLabel("金额不符")).not.toBeChecked();
+  await expect(page.getByLabel("详情")).toHaveValue("");
   // Returned: only an exception is left to offer.
   await expect(page.getByTestId("only-exception")).toBeVisible();
   await page.setViewportSize({ width: 390, height: 844 });
