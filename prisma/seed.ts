@@ -35,6 +35,7 @@ import { seedTreasuryAccounts } from "./seed/treasury-accounts";
 import { seedTreasuryRuns } from "./seed/treasury-runs";
 import { seedBudgetsAndLedger } from "./seed/budgets-ledger";
 import { seedArchiveBoxes } from "./seed/archive-boxes";
+import { seedPaperPolicy } from "./seed/paper-policy";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -497,6 +498,8 @@ async function main(): Promise<void> {
     await seedTreasuryAccounts(prisma, { now, passwordHash: await hashPassword(DEMO_PASSWORD) });
     await seedTreasuryRuns(prisma, { now });
     await seedBudgetsAndLedger(prisma, { now });
+    // The paper trail first (pay on paper, overdue and received originals), then boxes filing some of them.
+    await seedPaperPolicy(prisma, { now });
     await seedArchiveBoxes(prisma, { now });
     await seedRetention(prisma);
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.

@@ -10,6 +10,7 @@ import { AppError } from "~/domain/app-error";
 import { localDay } from "~/domain/metrics";
 import type { Role } from "~/generated/prisma/enums";
 import { getBoardData } from "~/models/board-data.server";
+import { latestReturnNotice } from "~/models/claim-return.server";
 import { listPaperSettings, openExceptions, overdueOriginals, paperCheckView, paperFigures, recordDiffers, resolveException, setPaperSettings } from "~/models/paper-check.server";
 import { paymentQueue } from "~/models/payment-runs.server";
 import { prisma } from "~/utils/db.server";
@@ -119,6 +120,8 @@ describe("scan-to-paper check", () => {
     expect(events[0]!.data).toMatchObject({ by: "archive", discrepancyId, cancelledTaskIds: [taskId] });
     const told = await prisma.notification.findFirstOrThrow({ where: { userId: claimant.id, kind: "paper.returned" } });
     expect(told.data).toMatchObject({ claimId, reason: "amount" });
+    // The claimant's claim page says who returned it and why.
+    expect(await latestReturnNotice(claimId)).toMatchObject({ by: "archive", paperReason: "amount", comment: "[R1] paper says 102.00", actorName: archivist.name, reasons: [] });
     // The claim may no longer be returned: only an exception is offered.
     expect((await paperCheckView(archivist, claimId)).outcomes).toEqual(["EXCEPTION"]);
   });

@@ -19,11 +19,16 @@ export function ClaimReturnNotice({ notice, timeZone, editHref }: Props) {
     <section className="notice return-notice" data-testid="returned-notice" aria-labelledby="return-notice-title">
       <h2 id="return-notice-title" className="return-notice-title">{t("returned.title")}</h2>
       <p className="small">
-        {t(notice.by === "manager" ? "returned.byManager" : "returned.byAccountant", {
+        {t(notice.by === "manager" ? "returned.byManager" : notice.by === "archive" ? "returned.byArchive" : "returned.byAccountant", {
           name: notice.actorName ?? t("event.system"),
           when: formatDateTime(notice.at, locale, timeZone),
         })}
       </p>
+      {notice.paperReason ? (
+        <p className="small" data-testid="return-paper-reason">
+          <strong>{t("returned.paperReason")}</strong> {t(`differs.reasons.${notice.paperReason}`, { ns: "paperCheck", defaultValue: notice.paperReason })}
+        </p>
+      ) : null}
       {notice.reasons.length > 0 ? (
         <>
           <p className="small"><strong>{t("returned.reasons")}</strong></p>

@@ -66,7 +66,9 @@ export type ClaimDetail = {
 /** Why a claim is back with its claimant: the last return, with its coded reasons named in both languages. */
 export type ReturnNotice = {
   at: Date;
-  by: "accountant" | "manager";
+  /** "archive": the paper original differed from its image (app/domain/paper-check.ts); `paperReason` says how. */
+  by: "accountant" | "manager" | "archive";
+  paperReason?: string | null;
   actorName: string | null;
   comment: string | null;
   reasons: { code: string; name: string; nameZh: string }[];

@@ -19,7 +19,8 @@ export async function latestReturnNotice(claimId: string): Promise<ReturnNotice 
   const byCode = new Map(rows.map((r) => [r.code, r]));
   return {
     at: event.at,
-    by: data.by === "manager" ? "manager" : "accountant",
+    by: data.by === "manager" ? "manager" : data.by === "archive" ? "archive" : "accountant",
+    paperReason: typeof data.paperReason === "string" ? data.paperReason : null,
     actorName: event.actor?.name ?? null,
     comment: typeof data.comment === "string" && data.comment.trim() ? data.comment : null,
     reasons: codes.map((code) => byCode.get(code) ?? { code, name: code, nameZh: code }),

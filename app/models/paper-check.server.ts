@@ -341,7 +341,7 @@ export async function recordDiffers(actor: Actor, claimId: string, input: Omit<D
         type: "claim.returned",
         fromStatus: claim.status,
         toStatus: moved.to,
-        data: { by: "archive", reasonCodes: [], comment: reasonText, discrepancyId, cancelledTaskIds: open.map((t) => t.id), budget: { releasedMinor: releasedMinor.toString() } },
+        data: { by: "archive", paperReason: input.reason, reasonCodes: [], comment: [input.receipts ? `[${input.receipts}]` : "", input.note].filter(Boolean).join(" "), discrepancyId, cancelledTaskIds: open.map((t) => t.id), budget: { releasedMinor: releasedMinor.toString() } },
       });
       await notify(tx, claim.claimant_id, "paper.returned", { claimId, claimNumber: claim.number, reason: input.reason, note: input.note });
       returned = true;

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ArchiveTabs } from "~/components/archive-nav";
 import { FieldError } from "~/components/field-error";
@@ -79,6 +79,9 @@ export default function OriginalsCheck() {
   const formIntent = reply?.initialValue?.intent;
   const formError = reply?.status === "error" ? (replyReason(reply as never) ?? reply.error?.[""]?.[0]) : undefined;
   const [reason, setReason] = useState<string>("");
+  // A recorded finding starts a fresh form.
+  const findings = view.discrepancies.length;
+  useEffect(() => setReason(""), [findings]);
 
   return (
     <>
@@ -229,7 +232,7 @@ export default function OriginalsCheck() {
         {!view.canCheck ? (
           <p className="empty">{t("differs.notCheckable")}</p>
         ) : (
-          <Form method="post" className="stack paper-differs" data-testid="differs-form">
+          <Form method="post" className="stack paper-differs" data-testid="differs-form" key={`differs-${findings}`}>
             <input type="hidden" name="intent" value="differs" />
             <input type="hidden" name="claimVersion" value={claim.version} />
             {formIntent === "differs" && formError && formError !== "invalid" ? <p className="form-error" role="alert" data-testid="differs-error">{t(`errors.${formError}`, { defaultValue: formError })}</p> : null}

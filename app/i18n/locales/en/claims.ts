@@ -162,6 +162,8 @@ export default {
     title: "Returned for changes",
     byAccountant: "Returned by {{name}} (accounting) on {{when}}.",
     byManager: "Returned by {{name}} (approving manager) on {{when}}.",
+    byArchive: "Returned by {{name}} (archive: a paper original differs from its image) on {{when}}. Fix the claim and send the right original.",
+    paperReason: "What differs:",
     reasons: "Reasons",
     comment: "Comment:",
     fix: "Fix and resubmit",

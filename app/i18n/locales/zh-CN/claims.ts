@@ -162,6 +162,8 @@ export default {
     title: "已退回，需修改",
     byAccountant: "{{name}}（财务审核）于 {{when}} 退回。",
     byManager: "{{name}}（审批经理）于 {{when}} 退回。",
+    byArchive: "{{name}}（档案室：纸质原件与影像不一致）于 {{when}} 退回。请修改报销单并寄送正确的原件。",
+    paperReason: "不一致之处：",
     reasons: "退回原因",
     comment: "备注：",
     fix: "修改并重新提交",
