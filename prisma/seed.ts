@@ -33,6 +33,7 @@ import { seedQa } from "./seed/qa";
 import { seedTreasuryAccounts } from "./seed/treasury-accounts";
 import { seedTreasuryRuns } from "./seed/treasury-runs";
 import { seedBudgetsAndLedger } from "./seed/budgets-ledger";
+import { seedPaperPackets } from "./seed/paper-packets";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -495,11 +496,16 @@ async function main(): Promise<void> {
     await seedTreasuryAccounts(prisma, { now, passwordHash: await hashPassword(DEMO_PASSWORD) });
     await seedTreasuryRuns(prisma, { now });
     await seedBudgetsAndLedger(prisma, { now });
+    await seedPaperPackets(prisma, { now });
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));
   }
-  if (phase === "receipts" || phase === "all") await seedReceipts(await seedClock());
+  if (phase === "receipts" || phase === "all") {
+    await seedReceipts(await seedClock());
+    // The paper originals' receipt counts, now that the receipts are attached.
+    await seedPaperPackets(prisma, { now: await seedClock() });
+  }
 }
 
 /** The "now" the data phase used, so a later receipts phase plans the very same claims. */
