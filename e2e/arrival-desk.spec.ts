@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { coverSheetCode } from "../app/domain/paper-trail";
-import { login } from "./helpers";
+import { login, setLocale } from "./helpers";
 
 // The e2e server's database (scripts/e2e-server.sh).
 const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
@@ -153,4 +153,11 @@ test("an employee packs a packet, marks it sent and downloads its manifest PDF",
   expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
   expect(pdf.length).toBeGreaterThan(2_000);
   await page.screenshot({ path: "test-results/packet-sent-en.png", fullPage: true });
+
+  // The list in Chinese, on a phone.
+  await setLocale(page, "zh-CN");
+  await page.goto("/archive/packets");
+  await expect(page.getByTestId(`packet-${w.packet.code}`)).toContainText("运输中");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "test-results/packets-zh-CN-390.png", fullPage: true });
 });
