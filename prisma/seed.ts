@@ -36,6 +36,7 @@ import { seedTreasuryRuns } from "./seed/treasury-runs";
 import { seedBudgetsAndLedger } from "./seed/budgets-ledger";
 import { seedArchiveBoxes } from "./seed/archive-boxes";
 import { seedPaperPolicy } from "./seed/paper-policy";
+import { seedPaperPackets } from "./seed/paper-packets";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -500,13 +501,18 @@ async function main(): Promise<void> {
     await seedBudgetsAndLedger(prisma, { now });
     // The paper trail first (pay on paper, overdue and received originals), then boxes filing some of them.
     await seedPaperPolicy(prisma, { now });
+    await seedPaperPackets(prisma, { now });
     await seedArchiveBoxes(prisma, { now });
     await seedRetention(prisma);
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));
   }
-  if (phase === "receipts" || phase === "all") await seedReceipts(await seedClock());
+  if (phase === "receipts" || phase === "all") {
+    await seedReceipts(await seedClock());
+    // The paper originals' receipt counts, now that the receipts are attached.
+    await seedPaperPackets(prisma, { now: await seedClock() });
+  }
 }
 
 /** The "now" the data phase used, so a later receipts phase plans the very same claims. */

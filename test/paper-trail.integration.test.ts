@@ -4,7 +4,7 @@
  * packet leaves discrepancies with a resend date and notices, and a resent original resolves them.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -347,6 +347,8 @@ describe("the packet manifest PDF", () => {
     expect(en.status).toBe(200);
     expect(en.headers.get("Content-Type")).toBe("application/pdf");
     const pdf = Buffer.from(await en.arrayBuffer());
+    await mkdir("test-results", { recursive: true });
+    await writeFile("test-results/packet-manifest-en.pdf", pdf);
     expect(await decodeBarcode(pdf, dir)).toBe(packet.code);
     const { pages, text } = await pdfText(pdf, dir);
     expect(pages).toBe(1);

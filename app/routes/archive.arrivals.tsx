@@ -7,7 +7,7 @@ import { RouteError } from "~/components/route-error";
 import { deskScan, resumeDeskPacket, type DeskPacket, type DeskResult } from "~/models/arrival-desk.server";
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
-import { localName } from "~/utils/format";
+import { formatCalendarDate, localName } from "~/utils/format";
 import paperStyles from "~/styles/paper.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: paperStyles }];
@@ -210,7 +210,7 @@ export default function ArrivalDesk() {
             <p className="form-error">{t("desk.closedReceipts", { list: shown.closed.receipts.map((r) => `${r.claimNumber} (${receiptsText(r.missing)})`).join("; ") })}</p>
           ) : null}
           {shown.closed.extra.length ? <p className="form-error">{t("desk.closedExtra", { list: shown.closed.extra.join(", ") })}</p> : null}
-          {shown.closed.resendDueOn ? <p>{t("desk.closedResend", { date: shown.closed.resendDueOn })}</p> : null}
+          {shown.closed.resendDueOn ? <p>{t("desk.closedResend", { date: formatCalendarDate(shown.closed.resendDueOn, lang) })}</p> : null}
           <p>
             <Link to={`/archive/packets/${packet.id}`}>{packet.code}</Link>
           </p>
@@ -242,7 +242,7 @@ export default function ArrivalDesk() {
                       <code>{i.claimNumber}</code>
                       <span>{i.claimant}</span>
                       <span className="muted">
-                        {!i.onManifest ? t("desk.extra") : i.received ? t("desk.ticked") : t("desk.waiting")} · R1–R{i.receiptCount}
+                        {!i.onManifest ? t("desk.extra") : i.received ? t("desk.ticked") : t("desk.waiting")} · {i.receiptCount > 1 ? `R1–R${i.receiptCount}` : i.receiptCount === 1 ? "R1" : "—"}
                         {i.missingReceipts.length ? ` · ${t("desk.missingReceipts", { receipts: receiptsText(i.missingReceipts) })}` : ""}
                       </span>
                       {lastClaim?.id === i.claimId ? (

@@ -65,6 +65,8 @@ export default function PacketPage() {
     if (result?.intent === "add" && navigation.state === "idle") {
       if (result.ok) addForm.current?.reset();
       entryRef.current?.focus();
+      // A refused entry stays to be read, selected: the next scan replaces it.
+      if (!result.ok) entryRef.current?.select();
     }
   }, [result, navigation.state]);
   const refusal = (r: ActionResult) => t(`refusal.${r.reason ?? "generic"}`, { ...(r.details ?? {}), status: r.details?.status ? t(`paperStatus.${String(r.details.status)}`) : "", code: r.reason, defaultValue: t("refusal.generic", { code: r.reason }) });
@@ -85,7 +87,7 @@ export default function PacketPage() {
         <Link to="/archive/packets">← {t("detail.back")}</Link>
       </p>
       <section className="card">
-        <dl className="grid-2" style={{ margin: 0 }}>
+        <dl className="grid-2 paper-facts">
           <div>
             <dt className="muted">{t("packets.company")}</dt>
             <dd>

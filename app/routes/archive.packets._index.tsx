@@ -121,15 +121,19 @@ export default function Packets() {
                       <span className={`badge packet-${p.status}`}>{t(`status.${p.status}`)}</span>
                     </td>
                     <td data-label={t("packets.company")}>
-                      {p.company.code} · {localName(p.company, i18n.language)}
-                      {p.origin ? <div className="muted">{p.origin}</div> : null}
+                      <div>
+                        {p.company.code} · {localName(p.company, i18n.language)}
+                        {p.origin ? <div className="muted">{p.origin}</div> : null}
+                      </div>
                     </td>
                     <td data-label={t("packets.claims")} className="num">
                       {p.items}
                     </td>
                     <td data-label={t("packets.createdBy")}>
-                      {p.createdBy}
-                      <div className="muted">{formatDateTime(p.createdAt, i18n.language)}</div>
+                      <div>
+                        {p.createdBy}
+                        <div className="muted">{formatDateTime(p.createdAt, i18n.language)}</div>
+                      </div>
                     </td>
                     <td data-label={t("packets.carrier")}>{p.carrier ? `${p.carrier} · ${p.trackingNumber ?? ""}` : "—"}</td>
                     <td data-label={t("packets.sentAt")}>{p.sentAt ? formatDateTime(p.sentAt, i18n.language) : "—"}</td>

@@ -88,7 +88,7 @@ export async function renderPacketManifestPdf(packet: PacketDetail, { locale, pr
     text(page, item.claimNumber, cols.number, y, 11);
     text(page, fit(item.claimant, font, 10, cols.purpose - cols.claimant - 8), cols.claimant, y, 10);
     text(page, fit(item.purpose, font, 9, cols.receipts - cols.purpose - 8), cols.purpose, y, 9, MUTED);
-    text(page, item.receiptCount ? `R1–R${item.receiptCount}` : "—", cols.receipts, y, 10);
+    text(page, item.receiptCount > 1 ? `R1–R${item.receiptCount}` : item.receiptCount === 1 ? "R1" : "—", cols.receipts, y, 10);
     page.drawRectangle({ x: cols.tick, y: y - 2, width: 11, height: 11, borderColor: INK, borderWidth: 0.8 });
     y -= ROW;
   });
