@@ -18,6 +18,7 @@ export const NOTIFICATION_KINDS = [
   "payment.failed",
   "payment.paid",
   "budget.alert",
+  "archive.fixity_failed",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -96,6 +96,9 @@ export default {
       change_cancelled: "The requested bank account ({{masked}}) was cancelled.",
       now_active: "Your new bank account ({{masked}}) is now used for your payments.",
     },
+    archive: {
+      fixity_failed: "Archive record {{claimNumber}} failed its fixity check ({{files}} file(s) missing or changed): see Archive › Electronic records.",
+    },
     budget: {
       alert: "Claim {{claimNumber}} uses most of its budget: the budget is close to or past its limit.",
     },

@@ -96,6 +96,9 @@ export default {
       change_cancelled: "申请的银行账户（{{masked}}）已取消。",
       now_active: "您的新银行账户（{{masked}}）已用于付款。",
     },
+    archive: {
+      fixity_failed: "电子档案 {{claimNumber}} 固定性校验未通过（{{files}} 个文件缺失或被改动）：请查看 档案 › 电子档案。",
+    },
     budget: {
       alert: "报销单 {{claimNumber}} 已用去大部分预算：预算接近或超过上限。",
     },
