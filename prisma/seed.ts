@@ -33,6 +33,7 @@ import { seedQa } from "./seed/qa";
 import { seedTreasuryAccounts } from "./seed/treasury-accounts";
 import { seedTreasuryRuns } from "./seed/treasury-runs";
 import { seedBudgetsAndLedger } from "./seed/budgets-ledger";
+import { seedArchiveRecords } from "./seed/archive-records";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -499,7 +500,11 @@ async function main(): Promise<void> {
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));
   }
-  if (phase === "receipts" || phase === "all") await seedReceipts(await seedClock());
+  if (phase === "receipts" || phase === "all") {
+    await seedReceipts(await seedClock());
+    // Archive records need the receipts on disk: filed last.
+    await seedArchiveRecords(prisma);
+  }
 }
 
 /** The "now" the data phase used, so a later receipts phase plans the very same claims. */
