@@ -208,6 +208,7 @@ export async function runFixity(
         files: { select: { path: true, sha256: true, sizeBytes: true } },
       },
     });
+    const intact: string[] = [];
     await mapBounded(records, opts.packageConcurrency ?? 2, async (record) => {
       const checked = await checkPackageFixity(record, opts.root);
       files += checked.files;
@@ -215,10 +216,7 @@ export async function runFixity(
       packages += 1;
       const now = new Date();
       if (checked.failures.length === 0) {
-        await db.archiveRecord.update({
-          where: { id: record.id },
-          data: { lastFixityAt: now, lastFixityOk: true },
-        });
+        intact.push(record.id);
         return;
       }
       mismatches += checked.failures.length;
@@ -277,6 +275,8 @@ export async function runFixity(
         });
       });
     });
+    // The batch's intact records in one statement (a failed one is updated with its failure rows).
+    if (intact.length > 0) await db.archiveRecord.updateMany({ where: { id: { in: intact } }, data: { lastFixityAt: new Date(), lastFixityOk: true } });
   }
   await db.fixityRun.update({
     where: { id: runId },

@@ -32,10 +32,21 @@ export async function newStagingDir(root = archiveRoot()): Promise<string> {
   return dir;
 }
 
-/** SHA-256 and size of a file, streamed (never the whole file in memory). */
-export async function hashFile(
-  file: string
-): Promise<{ sha256: string; size: number }> {
+/** Files up to this size are read in one call (a stream's overhead dominates small files); larger ones are streamed. */
+const READ_WHOLE_BYTES = 8 << 20;
+
+/** SHA-256 and size of a file, never more than READ_WHOLE_BYTES of it in memory. */
+export async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const handle = await fs.open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size <= READ_WHOLE_BYTES) {
+      const bytes = await handle.readFile();
+      return { sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
+    }
+  } finally {
+    await handle.close();
+  }
   const hash = createHash("sha256");
   let size = 0;
   for await (const chunk of createReadStream(file, {
