@@ -191,7 +191,7 @@ export default function ArchiveRecordPage() {
             </dd>
           </div>
         </dl>
-        <Form method="post" className="row" style={{ gap: "0.5rem", flexWrap: "wrap" }}>
+        <Form method="post" className="row" style={{ gap: "0.5rem", flexWrap: "wrap", marginTop: "0.8rem" }}>
           <button type="submit" name="intent" value="checks" className="button button-primary" disabled={busy} data-testid="run-checks">
             {t("record.runChecks")}
           </button>
