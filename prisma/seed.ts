@@ -37,6 +37,7 @@ import { seedBudgetsAndLedger } from "./seed/budgets-ledger";
 import { seedArchiveBoxes } from "./seed/archive-boxes";
 import { seedPaperPolicy } from "./seed/paper-policy";
 import { seedPaperPackets } from "./seed/paper-packets";
+import { seedArchiveRecords } from "./seed/archive-records";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -512,6 +513,8 @@ async function main(): Promise<void> {
     await seedReceipts(await seedClock());
     // The paper originals' receipt counts, now that the receipts are attached.
     await seedPaperPackets(prisma, { now: await seedClock() });
+    // Archive records need the receipts on disk: filed last.
+    await seedArchiveRecords(prisma);
   }
 }
 

@@ -30,6 +30,8 @@ import { createClaim, createCompany, createDepartment, createGroup, createMember
 import pg from "pg";
 import { claimVoucherLines, seedViewAccounts, seedViewVoucher } from "../fixtures/ledger-views";
 import { createArchiveRecord } from "../fixtures/archive-records";
+import { attachTypicalReceipts } from "../fixtures/archive";
+import { fileArchiveRecord } from "~/models/archive-filing.server";
 import { call, startRealServer, type Call, type RealServer } from "./real-server";
 
 
@@ -64,6 +66,8 @@ type World = {
   ledger: LedgerWorld;
   /** Company A's archive: expired records, one held, an open destruction request, a register row. */
   retention: RetentionWorld;
+  /** A filed archive record of company A (a paid claim of users.EMPLOYEE with receipts). */
+  archive: { recordId: string; claimNumber: string };
 };
 
 type RetentionWorld = { dueNumber: string; proposableId: string; holdableNumber: string; heldNumber: string; requestId: string; registerNumber: string; companyCode: string };
@@ -174,6 +178,7 @@ async function buildWorld(): Promise<World> {
   const run = await treasuryRunOf(orgA.companyId, users.TREASURY.id, others.TREASURY.id);
   const ledger = await ledgerOf(orgA, employee);
   const retention = await retentionOf(orgA, users);
+  const archive = await archiveRecordOf(employee);
 
   return {
     orgA,
@@ -193,6 +198,7 @@ async function buildWorld(): Promise<World> {
     quota: { user: quotaUser, claimId: quotaDraft.id },
     ledger,
     retention,
+    archive,
   };
 }
 
@@ -237,6 +243,17 @@ async function retentionOf(org: Org, users: Record<Role, User>): Promise<Retenti
     },
   });
   return { dueNumber: due.number, proposableId: proposable.id, holdableNumber: holdable.number, heldNumber: held.number, requestId, registerNumber: gone.number, companyCode: company.code };
+}
+
+/** A paid claim of company A filed as an archive record (a real package on disk). */
+async function archiveRecordOf(employee: User): Promise<World["archive"]> {
+  const claim = await createClaim(employee, { status: "PAID", version: 7, submittedAt: new Date() });
+  await prisma.expenseCategory.upsert({ where: { code: "TAXI" }, update: {}, create: { code: "TAXI", name: "Taxi", nameZh: "出租车" } });
+  await prisma.claimLine.create({ data: { id: randomUUID(), claimId: claim.id, position: 1, spentOn: new Date("2026-11-20T00:00:00Z"), categoryCode: "TAXI", merchant: "Matrix Taxi", amountMinor: 4_200n, currency: "CNY" } });
+  await attachTypicalReceipts(prisma, claim.id, employee.id);
+  const filed = await fileArchiveRecord(claim.id);
+  if (filed.status !== "filed") throw new Error(`archive record not filed: ${filed.status}`);
+  return { recordId: filed.recordId, claimNumber: claim.number };
 }
 
 /** Company A's books for the ledger routes: written with the ledger fixture (balanced vouchers through SQL). */
@@ -439,6 +456,11 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
     c === "QA"
       ? { path: `/work/${w.qaTaskId}`, form: { intent: "qa_record", claimVersion: "0" } }
       : { path: `/work/${w.review.taskId}`, form: { intent: "approve", claimVersion: "0" } },
+  "archive.records._index loader": () => ({ path: "/archive/records" }),
+  "archive.records._index action": () => ({ path: "/archive/records", form: { intent: "run-fixity" } }),
+  "archive.records.$recordId loader": () => ({ path: `/archive/records/${w.archive.recordId}` }),
+  "archive.records.$recordId action": () => ({ path: `/archive/records/${w.archive.recordId}`, form: { intent: "checks" } }),
+  "archive.records.$recordId.file loader": () => ({ path: `/archive/records/${w.archive.recordId}/file?path=claim.json` }),
   "ledger._index loader": () => ({ path: "/ledger" }),
   "ledger.vouchers.$voucherId loader": () => ({ path: `/ledger/vouchers/${w.ledger.voucherId}` }),
   // A reversal without a reason: refused by the form, nothing posted.
@@ -1051,6 +1073,30 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
       },
     ];
   },
+  "archive.records._index loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/archive/records" }, "same company / other company");
+      return { ...c, in: { ...c.in, marker: w.archive.claimNumber }, out: { ...c.out, marker: w.archive.claimNumber } };
+    }),
+  "archive.records.$recordId loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/records/${w.archive.recordId}` }, "same company / other company")),
+  "archive.records.$recordId action": () => {
+    const reports = () => prisma.archiveCheckReport.count({ where: { recordId: w.archive.recordId, trigger: "ON_DEMAND", requestedById: { in: [w.users.ARCHIVIST.id, w.others.ARCHIVIST.id] } } });
+    let before = 0;
+    return [
+      {
+        ...twinOf("ARCHIVIST", { path: `/archive/records/${w.archive.recordId}`, form: { intent: "checks" } }, "checks: same company / other company"),
+        unreadableOut: true,
+        afterOut: async () => {
+          before = await reports();
+          expect(await prisma.archiveCheckReport.count({ where: { recordId: w.archive.recordId, requestedById: w.others.ARCHIVIST.id } })).toBe(0);
+        },
+        afterIn: async () => expect(await reports()).toBe(before + 1),
+      },
+    ];
+  },
+  "archive.records.$recordId.file loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/records/${w.archive.recordId}/file?path=claim.json` }, "same company / other company")),
   "ledger._index loader": () =>
     (["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const).map((role) => {
       const c = twinOf(role, { path: "/ledger" }, "same company / other company");

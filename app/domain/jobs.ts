@@ -18,6 +18,8 @@ export const QUEUES = {
   payments: "payments",
   /** Vouchers for the ledger: approved claims, payments booked paid or returned (workers/ledger.ts). */
   ledger: "ledger",
+  /** Archive records of closed claims, the filing sweep and fixity runs (workers/archive.ts). */
+  archive: "archive",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -145,5 +147,34 @@ export const JOBS = {
     // A BullMQ job id may not hold ':' (the slot is e.g. 202612041015).
     payload: z.object({ slot: z.string().regex(/^[\w-]+$/).default("scheduled") }).default({ slot: "scheduled" }),
     key: (p) => (p.slot === "scheduled" ? "ledger-sweep" : `ledger-sweep-${p.slot}`),
+  }),
+  /** A claim became PAID or REJECTED: its archive record is filed (idempotent: one record per claim). */
+  fileArchiveRecord: defineJob({
+    queue: QUEUES.archive,
+    name: "file-archive-record",
+    payload: z.object({ claimId: z.string().min(1) }),
+    key: (p) => `archive-file-${p.claimId}`,
+  }),
+  /** Files every PAID / REJECTED claim without a record (claims closed before the archive existed, a lost job): a scheduler. */
+  archiveSweep: defineJob({
+    queue: QUEUES.archive,
+    name: "archive-sweep",
+    payload: z.object({}).default({}),
+    key: () => "archive-sweep",
+  }),
+  /**
+   * A fixity run: NIGHTLY (a scheduler at 02:00 UTC), FULL or ON_DEMAND (a record's packages) from the screens;
+   * `slot` tells one asked-for run from the next.
+   */
+  fixityRun: defineJob({
+    queue: QUEUES.archive,
+    name: "fixity-run",
+    payload: z.object({
+      kind: z.enum(["NIGHTLY", "FULL", "ON_DEMAND"]),
+      slot: z.string().regex(/^[\w-]+$/).default("scheduled"),
+      recordIds: z.array(z.string().min(1)).max(1000).default([]),
+      requestedById: z.string().min(1).nullable().default(null),
+    }),
+    key: (p) => (p.slot === "scheduled" ? `fixity-${p.kind.toLowerCase()}` : `fixity-${p.kind.toLowerCase()}-${p.slot}`),
   }),
 } as const;

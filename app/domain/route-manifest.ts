@@ -562,6 +562,49 @@ export const ROUTE_MANIFEST = {
       why: "Tiles, thumbnails and originals: findViewableReceiptFile applies claim visibility (cached a few seconds per viewer and receipt).",
     },
   },
+  "archive.records._index": {
+    path: "/archive/records",
+    loader: {
+      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      scope: "companies",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; listArchiveRecords reads only the records (and fixity failures for the banner) of the caller's companies (user_company).",
+    },
+    action: {
+      callers: ["ADMIN"],
+      scope: "none",
+      anonymous: "sign-in",
+      why: "Run a full fixity check now: requireRole ADMIN before the form is read; requestFullFixity queues one job through the outbox and audits the request.",
+    },
+  },
+  "archive.records.$recordId": {
+    path: "/archive/records/:recordId",
+    loader: {
+      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; archiveRecordDetail answers null for a record of a company outside the caller's user_company: 404.",
+    },
+    action: {
+      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "Run the four checks or a fixity check of this package: requireRole, then findStaffRecord (another company's record is 404) before the form is read; each writes its report or run rows (and audit).",
+    },
+  },
+  "archive.records.$recordId.file": {
+    path: "/archive/records/:recordId/file",
+    loader: {
+      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      scope: "companies",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "A file of the package: requireRole, readPackageFile checks the record's company is the caller's (user_company) and the path is one of its archive_file rows (else 404); each download audited.",
+    },
+  },
   "ledger._index": {
     path: "/ledger",
     loader: {

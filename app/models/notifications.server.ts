@@ -23,6 +23,7 @@ export const NOTIFICATION_KINDS = [
   "paper.extra",
   "paper.returned",
   "paper.exception",
+  "archive.fixity_failed",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

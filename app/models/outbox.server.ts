@@ -17,6 +17,18 @@ export async function enqueueJob<D extends JobDefinition>(tx: Tx, job: D, payloa
   });
 }
 
+/** Many jobs of one definition in one statement per few thousand (a statement settling thousands of payments). */
+export async function enqueueJobs<D extends JobDefinition>(tx: Tx, job: D, payloads: readonly JobInput<D>[]): Promise<void> {
+  const CHUNK = 5_000;
+  for (let i = 0; i < payloads.length; i += CHUNK) {
+    const data = payloads.slice(i, i + CHUNK).map((p) => {
+      const payload = job.payload.parse(p) as Prisma.InputJsonObject;
+      return { queue: job.queue, jobName: job.name, jobKey: job.key(payload), payload };
+    });
+    await tx.outboxEvent.createMany({ data, skipDuplicates: true });
+  }
+}
+
 /** Called by a worker inside the transaction that records the job's effect, so "done" and the effect commit together. */
 export async function markOutboxDone(tx: Tx, jobKey: string): Promise<void> {
   await tx.outboxEvent.updateMany({

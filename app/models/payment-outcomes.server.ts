@@ -7,6 +7,7 @@
 import { assertTransition } from "~/domain/claim-machine";
 import { JOBS } from "~/domain/jobs";
 import type { Tx } from "~/utils/db.server";
+import { queueArchiveFiling } from "./archive-queue.server";
 import { enqueueJob } from "./outbox.server";
 
 export type PaymentOutcomeSource = "status_report" | "statement" | "manual_match";
@@ -68,7 +69,7 @@ export async function markPaymentsPaid(tx: Tx, paymentIds: readonly string[], by
       RETURNING id, claim_id, end_to_end_id, amount_minor, currency`;
     if (payments.length === 0) continue;
     for (const p of payments) moved.add(p.id);
-    await tx.$executeRaw`
+    const paidClaims = await tx.$queryRaw<{ id: string }[]>`
       WITH moved AS (
         SELECT * FROM unnest(${payments.map((p) => p.id)}::text[], ${payments.map((p) => p.claim_id)}::text[], ${payments.map((p) => p.end_to_end_id)}::text[],
                              ${payments.map((p) => p.amount_minor.toString())}::text[], ${payments.map((p) => p.currency)}::text[])
@@ -85,11 +86,16 @@ export async function markPaymentsPaid(tx: Tx, paymentIds: readonly string[], by
         SELECT id, ${by.actorId}::text, 'claim.paid', 'SCHEDULED', ${to}::"ClaimStatus",
                jsonb_build_object('paymentId', payment_id, 'endToEndId', end_to_end_id, 'source', ${by.source}::text)
           FROM claims ORDER BY id
+      ),
+      notified AS (
+        INSERT INTO notification (id, user_id, kind, data)
+        SELECT gen_random_uuid()::text, claimant_id, 'payment.paid',
+               jsonb_build_object('claimId', id, 'claimNumber', number, 'minor', amount_minor, 'currency', currency)
+          FROM claims
       )
-      INSERT INTO notification (id, user_id, kind, data)
-      SELECT gen_random_uuid()::text, claimant_id, 'payment.paid',
-             jsonb_build_object('claimId', id, 'claimNumber', number, 'minor', amount_minor, 'currency', currency)
-        FROM claims`;
+      SELECT id FROM claims`;
+    // Each claim now paid is filed as an archive record (through the outbox, in this transaction).
+    await queueArchiveFiling(tx, paidClaims.map((c) => c.id));
   }
   if (moved.size > 0) await queueLedgerSweep(tx, new Date());
   return moved;

@@ -12,6 +12,7 @@ import { canProcess } from "~/domain/segregation";
 import { parseWorkCalendar } from "~/domain/work-calendar";
 import { Prisma } from "~/generated/prisma/client";
 import { prisma, readTogether, type Tx } from "~/utils/db.server";
+import { queueArchiveFiling } from "./archive-queue.server";
 import { recordAudit } from "./audit.server";
 import { consumeClaim, releaseClaim } from "./budget-ledger.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
@@ -315,6 +316,8 @@ export async function decideReview({
         : { by: "accountant", taskId: task.id, ...(note ? { comment: note } : {}), ...(approvedLess.length > 0 ? { approvedLess } : {}), budget };
     await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: rule.audit, fromStatus: claim.status, toStatus: to.to, data });
     if (decision === "approve") await enqueueJob(tx, JOBS.postClaimVoucher, { claimId: claim.id });
+    // A rejection is final: the claim is filed as an archive record.
+    if (to.to === "REJECTED") await queueArchiveFiling(tx, [claim.id]);
     // Quality sampling: this finished review may be drawn for a QA re-check, in this same transaction.
     await sampleFinishedReview(tx, {
       reviewTaskId: task.id,

@@ -103,6 +103,9 @@ export default {
       returned: "Claim {{claimNumber}} was returned to you: a paper original differs from its image. Check the receipt, fix the claim and send the right original.",
       exception: "Claim {{claimNumber}}: a paper original differs from its image. The archive opened an exception for you to resolve.",
     },
+    archive: {
+      fixity_failed: "Archive record {{claimNumber}} failed its fixity check ({{files}} file(s) missing or changed): see Archive › Electronic records.",
+    },
     budget: {
       alert: "Claim {{claimNumber}} uses most of its budget: the budget is close to or past its limit.",
     },

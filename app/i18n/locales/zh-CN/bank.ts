@@ -103,6 +103,9 @@ export default {
       returned: "报销单 {{claimNumber}} 已退回给您：纸质原件与影像不一致。请核对票据、修改报销单并寄送正确的原件。",
       exception: "报销单 {{claimNumber}}：纸质原件与影像不一致。档案室已提交异常，请您处理。",
     },
+    archive: {
+      fixity_failed: "电子档案 {{claimNumber}} 固定性校验未通过（{{files}} 个文件缺失或被改动）：请查看 档案 › 电子档案。",
+    },
     budget: {
       alert: "报销单 {{claimNumber}} 已用去大部分预算：预算接近或超过上限。",
     },

@@ -1,0 +1,37 @@
+import type { Worker } from "bullmq";
+import { JOBS, QUEUES } from "~/domain/jobs";
+import {
+  ARCHIVE_SWEEP_EVERY_MS,
+  archiveSweepHandler,
+  fileArchiveRecordHandler,
+  FIXITY_NIGHTLY_PATTERN,
+  fixityRunHandler,
+} from "~/jobs/archive";
+import { declareSchedules, runWorker, schedule } from "./run-worker";
+
+/**
+ * The BullMQ worker for queue "archive": filing closed claims' records, the filing sweep (a scheduler) and
+ * fixity runs (the nightly one a scheduler at 02:00 UTC). Concurrency 1: filing copies files and fixity
+ * hashes them with its own bounded concurrency; two at once would only share the same disk.
+ */
+export async function startArchiveWorker(
+  opts: { sweepEveryMs?: number; concurrency?: number } = {}
+): Promise<Worker> {
+  await declareSchedules([
+    schedule(
+      JOBS.archiveSweep,
+      {},
+      { every: opts.sweepEveryMs ?? ARCHIVE_SWEEP_EVERY_MS }
+    ),
+    schedule(
+      JOBS.fixityRun,
+      { kind: "NIGHTLY" },
+      { pattern: FIXITY_NIGHTLY_PATTERN, tz: "UTC" }
+    ),
+  ]);
+  return runWorker({
+    queue: QUEUES.archive,
+    handlers: [fileArchiveRecordHandler, archiveSweepHandler, fixityRunHandler],
+    concurrency: opts.concurrency ?? 1,
+  });
+}
