@@ -1,7 +1,7 @@
 /**
  * Archive search over 1,000,000 archive records (issue 12).
  *
- *   tsx bench/archive-search.ts [--records 1000000] [--rounds 40] [--explain]
+ *   tsx bench/archive-search.ts [--records 1000000] [--rounds 40] [--explain] [--reuse]
  *
  * In a database of its own (af_archive_search_bench; ARCHIVE_SEARCH_BENCH_DATABASE_URL to change it, the name
  * must end in _bench because it is emptied): --records archive_record rows over ten years for three companies
@@ -17,7 +17,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { PrismaClient } from "~/generated/prisma/client";
-import type { ArchiveSearchInput } from "~/models/archive-search.server";
+import type { ArchiveSearchFilters, ArchiveSearchInput } from "~/models/archive-search.server";
 import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { seedBenchDatabase } from "./bench-db";
 import { positiveArg } from "./cli";
@@ -25,7 +25,15 @@ import { positiveArg } from "./cli";
 const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/af_archive_search_bench";
 
 export type SearchBenchResult = { search_p95_ms: number; search_ratio: number; records: number };
-export type SearchBenchOptions = { url?: string; records?: number; rounds?: number; explain?: boolean; log?: (line: string) => void };
+export type SearchBenchOptions = {
+  url?: string;
+  records?: number;
+  rounds?: number;
+  explain?: boolean;
+  /** Keep the records of the last run (same --records) instead of seeding again: for tuning only. */
+  reuse?: boolean;
+  log?: (line: string) => void;
+};
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -114,7 +122,7 @@ export async function runSearchBench(opts: SearchBenchOptions = {}): Promise<Sea
   const rounds = opts.rounds ?? 40;
   const log = opts.log ?? (() => undefined);
   const t0 = performance.now();
-  const { admin } = await seedBenchDatabase(url, seedSql(records), [
+  const { admin } = await seedBenchDatabase(url, opts.reuse ? "SELECT 1" : seedSql(records), opts.reuse ? [] : [
     "archive_view", "archive_request", "archive_file", "paper_original", "archive_box", "archive_location", "archive_record", "claim", "user_company", "app_user", "department", "company",
   ]);
   log(`[bench:archive-search] ${records.toLocaleString("en")} archive records seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -164,8 +172,8 @@ async function explainAll(
   admin: pg.Client,
   mix: { name: string; input: ArchiveSearchInput }[],
   companyIds: string[],
-  schema: { parse(x: unknown): never },
-  sqlOf: (f: never, ids: string[]) => { sql: string; params: unknown[] },
+  schema: { parse(x: unknown): ArchiveSearchFilters },
+  sqlOf: (f: ArchiveSearchFilters, ids: string[]) => { sql: string; params: unknown[] },
   log: (line: string) => void,
 ): Promise<void> {
   for (const s of mix) {
@@ -181,6 +189,7 @@ if (isMain) {
     records: positiveArg("records", 1_000_000, { whole: true }),
     rounds: positiveArg("rounds", 40, { whole: true }),
     explain: process.argv.includes("--explain"),
+    reuse: process.argv.includes("--reuse"),
     log: (line) => console.error(line),
   })
     .then((r) => {

@@ -22,7 +22,7 @@ describe("request periods", () => {
     expect(checkRequestPeriod("2026-12-04", "2027-03-03", today)).toEqual({}); // 90 days
   });
   it("refuses day 91, an end before the start, a start in the past, a start too far ahead, and non-dates", () => {
-    expect(checkRequestPeriod("2026-12-04", "2027-03-04", today)).toEqual({ toOn: "too_long" });
+    expect(checkRequestPeriod("2026-12-04", "2027-03-04", today)).toEqual({ toOn: "period_too_long" });
     expect(checkRequestPeriod("2026-12-10", "2026-12-09", today)).toEqual({ toOn: "ends_before_start" });
     expect(checkRequestPeriod("2026-12-03", "2026-12-09", today)).toEqual({ fromOn: "starts_in_past" });
     expect(checkRequestPeriod("2027-07-01", "2027-07-02", today)).toEqual({ fromOn: "starts_too_far" });

@@ -68,7 +68,7 @@ export function addDays(date: string, days: number): string {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isIsoDate = (s: string) => ISO_DATE.test(s) && DateTime.fromISO(s, { zone: "utc" }).isValid;
 
-export type PeriodErrorCode = "bad_date" | "starts_in_past" | "starts_too_far" | "ends_before_start" | "too_long";
+export type PeriodErrorCode = "bad_date" | "starts_in_past" | "starts_too_far" | "ends_before_start" | "period_too_long";
 
 /**
  * A requested period: both dates real, starting today or later (at most MAX_START_AHEAD_DAYS ahead),
@@ -82,7 +82,7 @@ export function checkRequestPeriod(fromOn: string, toOn: string, today: string):
   if (fromOn < today) errors.fromOn = "starts_in_past";
   else if (daysBetween(today, fromOn) > MAX_START_AHEAD_DAYS) errors.fromOn = "starts_too_far";
   if (toOn < fromOn) errors.toOn = "ends_before_start";
-  else if (daysBetween(fromOn, toOn) + 1 > MAX_PERIOD_DAYS) errors.toOn = "too_long";
+  else if (daysBetween(fromOn, toOn) + 1 > MAX_PERIOD_DAYS) errors.toOn = "period_too_long";
   return errors;
 }
 

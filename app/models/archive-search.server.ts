@@ -214,18 +214,46 @@ type RawRow = {
   position: number | null;
 };
 
+/**
+ * How a page is read. "ordered": walk (company_id, filed_at DESC, id DESC) and filter, stopping after a
+ * page — best when matches are spread over the years, hopeless when they lie together or do not exist.
+ * "fenced": the order is hidden behind an expression no index has (and so is the company), so the planner
+ * reads the filter's own index (claim-number range, trigram, amount, GiST on the period, box) and sorts
+ * what it finds — bounded by the number of matches. "race": ordered under a short statement timeout, then
+ * fenced if that ran out (the planner's guesses for substrings and amounts go both ways).
+ */
+export type SearchPlan = "ordered" | "fenced" | "race";
+
+/** Claim numbers, periods and boxes pick rows that lie together in filing order: fenced. Other filters race. */
+export function searchPlan(f: ArchiveSearchFilters): SearchPlan {
+  if (f.claimNumber || f.spentFrom || f.spentTo || f.box) return "fenced";
+  const trigrams = (s: string | undefined) => (s ?? "").length >= 3;
+  if (f.amountMin || f.amountMax || trigrams(f.claimant) || trigrams(f.merchant)) return "race";
+  return "ordered";
+}
+
+/** How long the ordered walk may take before a race falls back to the fenced plan. */
+export const RACE_TIMEOUT_MS = 150;
+
 /** The SQL of one page (exported for EXPLAIN in the bench). */
-export function archiveSearchSql(filters: ArchiveSearchFilters, companyIds: string[], limit = SEARCH_PAGE_SIZE + 1): { sql: string; params: unknown[]; errors: Record<string, string> } {
+export function archiveSearchSql(
+  filters: ArchiveSearchFilters,
+  companyIds: string[],
+  limit = SEARCH_PAGE_SIZE + 1,
+  plan: SearchPlan = searchPlan(filters),
+): { sql: string; params: unknown[]; errors: Record<string, string> } {
   const { where, params, errors } = buildFilters(filters);
   const scope = filters.companyId ? companyIds.filter((id) => id === filters.companyId) : companyIds;
   params.push(limit);
   const limitParam = `$${params.length}`;
   // One branch per company of the viewer, each walking (company_id, filed_at DESC, id DESC) or the index its
   // filters favour, each stopping after a page; then the newest page of their union.
+  const fenced = plan === "fenced";
+  const order = fenced ? `(ar.filed_at + interval '0 seconds') DESC, ar.id DESC` : `ar.filed_at DESC, ar.id DESC`;
   const branches = (scope.length > 0 ? scope : [""]).map((id) => {
     params.push(id);
-    const conditions = [`ar.company_id = $${params.length}`, ...where].join(" AND ");
-    return `(SELECT * FROM archive_record ar WHERE ${conditions} ORDER BY ar.filed_at DESC, ar.id DESC LIMIT ${limitParam})`;
+    const conditions = [fenced ? `ar.company_id || '' = $${params.length}` : `ar.company_id = $${params.length}`, ...where].join(" AND ");
+    return `(SELECT * FROM archive_record ar WHERE ${conditions} ORDER BY ${order} LIMIT ${limitParam})`;
   });
   const sql = `
     SELECT ar.id, ar.claim_number, ar.claimant_name, ar.company_id, c.code AS company_code, c.name AS company_name, c.name_zh AS company_name_zh,
@@ -257,9 +285,24 @@ export async function searchArchive(db: Db | Tx, viewer: Actor, input: ArchiveSe
   const filtered = Object.entries(f).some(([k, v]) => k !== "after" && v !== undefined);
   if (companyIds.length === 0) return { rows: [], next: null, errors: {}, filtered };
   const pageSize = opts.pageSize ?? SEARCH_PAGE_SIZE;
-  const { sql, params, errors } = archiveSearchSql(f, companyIds, pageSize + 1);
+  const plan = searchPlan(f);
+  const { sql, params, errors } = archiveSearchSql(f, companyIds, pageSize + 1, plan === "race" ? "ordered" : plan);
   if (Object.keys(errors).length > 0) return { rows: [], next: null, errors, filtered };
-  const raw = await db.$queryRawUnsafe<RawRow[]>(sql, ...params);
+  let raw: RawRow[];
+  if (plan === "race" && "$transaction" in db) {
+    try {
+      raw = await (db as Db).$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${RACE_TIMEOUT_MS}`);
+        return tx.$queryRawUnsafe<RawRow[]>(sql, ...params);
+      });
+    } catch (err) {
+      if (!/statement timeout|canceling statement/i.test(String((err as Error).message))) throw err;
+      const fenced = archiveSearchSql(f, companyIds, pageSize + 1, "fenced");
+      raw = await db.$queryRawUnsafe<RawRow[]>(fenced.sql, ...fenced.params);
+    }
+  } else {
+    raw = await db.$queryRawUnsafe<RawRow[]>(sql, ...params);
+  }
   const page = raw.slice(0, pageSize);
   const last = page[page.length - 1];
   return {

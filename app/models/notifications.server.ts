@@ -18,6 +18,8 @@ export const NOTIFICATION_KINDS = [
   "payment.failed",
   "payment.paid",
   "budget.alert",
+  "archive.request_decided",
+  "archive.loan_overdue",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
