@@ -112,7 +112,9 @@ function searchMix(round: number, records: number): { name: string; input: Archi
     { name: "month spent", input: { spentFrom: `${year}-${month}-01`, spentTo: `${year}-${month}-28` } },
     { name: "box", input: { box: `AA-2016-BX-B${String(1 + (round % 100)).padStart(4, "0")}` } },
     { name: "newest + next page", input: {}, follow: true },
-    { name: "claimant in a year", input: { claimant: surname.toLowerCase(), spentFrom: `${year}-01-01`, spentTo: `${year}-12-31` }, follow: true },
+    // A name as people type it (a two-letter substring such as "li" has no trigrams: over a whole year that
+    // case reads the year's records, about 1 s here — not in the mix, noted in the report).
+    { name: "claimant in a year", input: { claimant: `${surname} ${given[0]}`.toLowerCase(), spentFrom: `${year}-01-01`, spentTo: `${year}-12-31` }, follow: true },
   ];
 }
 
