@@ -21,7 +21,10 @@ import {
 import { searchArchive } from "~/models/archive-search.server";
 import { archiveReadingRoomStats } from "~/models/archive-stats.server";
 import { prisma } from "~/utils/db.server";
+import { JOBS } from "~/domain/jobs";
+import { getQueue } from "~/utils/queue.server";
 import { storageRoot } from "~/utils/storage.server";
+import { startArchiveRemindersWorker } from "../workers/archive-reminders";
 import { createArchiveBox, createArchiveRecord, createFiledClaim, writeRecordPackage } from "../fixtures/archive-access";
 import { createOrg, createUser, refusal, type Org } from "./helpers";
 import { AppError } from "~/domain/app-error";
@@ -249,4 +252,26 @@ describe("loans and access", () => {
     await sendLoanReminders(prisma, new Date(day3.getTime() + 2 * 86_400_000));
     expect(await notes(w.auditor.id)).toBe(2);
   });
+
+  it("the archive worker declares the daily reminder and a run of it reminds an overdue loan", async () => {
+    const w = await world();
+    const today = sscToday(new Date());
+    const id = await createArchiveRequest(prisma, w.auditor, { kind: "BORROW", boxLabel: w.boxLabel, purposeKind: "AUDIT", purpose: "Worker run", fromOn: today, toOn: addDays(today, 3) });
+    await decideArchiveRequest(prisma, w.archivist, id, { decision: "approve", note: "" });
+    await lendArchiveBox(prisma, w.archivist, id, { borrowerName: "Borrower", dueOn: today });
+    // Due yesterday (as if lent a while ago): overdue today.
+    await prisma.archiveRequest.update({ where: { id }, data: { dueOn: new Date(`${addDays(today, -1)}T00:00:00Z`) } });
+    const worker = await startArchiveRemindersWorker();
+    try {
+      expect((await getQueue("archive").getJobSchedulers()).map((s) => s.key)).toContain(JOBS.archiveLoanReminders.key({}));
+      await getQueue("archive").add(JOBS.archiveLoanReminders.name, {}, { jobId: `archive-loan-reminders-test-${id}` });
+      const deadline = Date.now() + 20_000;
+      const sent = async () => (await prisma.archiveRequest.findUniqueOrThrow({ where: { id } })).remindersSent;
+      while ((await sent()) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await sent()).toBe(1);
+    } finally {
+      await worker.close();
+      await getQueue("archive").removeJobScheduler(JOBS.archiveLoanReminders.key({}));
+    }
+  }, 60_000);
 });

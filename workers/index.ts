@@ -1,5 +1,5 @@
 /**
- * Boots the background processes (no HTTP): the outbox relay and the imaging, routing, SLA, metrics, payments and ledger workers.
+ * Boots the background processes (no HTTP): the outbox relay and the imaging, routing, SLA, metrics, payments, ledger and archive workers.
  *   tsx workers/index.ts                 all of them
  *   tsx workers/index.ts --only imaging  just the imaging worker (tests, or to scale imaging separately)
  *   tsx workers/index.ts --only relay    just the relay
@@ -10,6 +10,7 @@ import { configureSharp } from "~/jobs/render-receipt";
 import { assertLeastPrivilegedConnection } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
+import { startArchiveRemindersWorker } from "./archive-reminders";
 import { startImagingWorker } from "./imaging";
 import { startLedgerWorker } from "./ledger";
 import { startMetricsWorker } from "./metrics";
@@ -18,7 +19,7 @@ import { startRelay, type Relay } from "./relay";
 import { startRoutingWorker } from "./routing";
 import { startSlaWorker } from "./sla";
 
-const ROLES = ["relay", "imaging", "routing", "sla", "metrics", "payments", "ledger"] as const;
+const ROLES = ["relay", "imaging", "routing", "sla", "metrics", "payments", "ledger", "archive"] as const;
 type Role = (typeof ROLES)[number];
 
 function selectedRoles(argv: string[]): Role[] {
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   if (roles.includes("metrics")) workers.push(await startMetricsWorker());
   if (roles.includes("payments")) workers.push(await startPaymentsWorker());
   if (roles.includes("ledger")) workers.push(await startLedgerWorker());
+  if (roles.includes("archive")) workers.push(await startArchiveRemindersWorker());
   if (roles.includes("relay")) {
     relay = await startRelay({ pollMs: env.OUTBOX_POLL_MS });
   }

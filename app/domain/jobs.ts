@@ -18,6 +18,8 @@ export const QUEUES = {
   payments: "payments",
   /** Vouchers for the ledger: approved claims, payments booked paid or returned (workers/ledger.ts). */
   ledger: "ledger",
+  /** The archive: overdue-loan reminders (workers/archive-reminders.ts); filing and fixity may share it. */
+  archive: "archive",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -145,5 +147,12 @@ export const JOBS = {
     // A BullMQ job id may not hold ':' (the slot is e.g. 202612041015).
     payload: z.object({ slot: z.string().regex(/^[\w-]+$/).default("scheduled") }).default({ slot: "scheduled" }),
     key: (p) => (p.slot === "scheduled" ? "ledger-sweep" : `ledger-sweep-${p.slot}`),
+  }),
+  /** Overdue box loans: the borrower and the company's archivists are reminded, at most once per SSC day (a daily scheduler). */
+  archiveLoanReminders: defineJob({
+    queue: QUEUES.archive,
+    name: "archive-loan-reminders",
+    payload: z.object({}).default({}),
+    key: () => "archive-loan-reminders",
   }),
 } as const;

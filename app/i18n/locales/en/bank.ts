@@ -96,6 +96,10 @@ export default {
       change_cancelled: "The requested bank account ({{masked}}) was cancelled.",
       now_active: "Your new bank account ({{masked}}) is now used for your payments.",
     },
+    archive: {
+      request_decided: "Your archive request for {{target}} was decided ({{decision}}). {{note}}",
+      loan_overdue: "Box {{box}} lent to {{borrowerName}} was due back on {{dueOn}} ({{daysLate}} days late). Please return it to the archive.",
+    },
     budget: {
       alert: "Claim {{claimNumber}} uses most of its budget: the budget is close to or past its limit.",
     },

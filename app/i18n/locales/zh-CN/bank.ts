@@ -96,6 +96,10 @@ export default {
       change_cancelled: "申请的银行账户（{{masked}}）已取消。",
       now_active: "您的新银行账户（{{masked}}）已用于付款。",
     },
+    archive: {
+      request_decided: "您对 {{target}} 的档案申请已处理（{{decision}}）。{{note}}",
+      loan_overdue: "借给 {{borrowerName}} 的档案盒 {{box}} 应于 {{dueOn}} 归还（已逾期 {{daysLate}} 天），请尽快归还档案室。",
+    },
     budget: {
       alert: "报销单 {{claimNumber}} 已用去大部分预算：预算接近或超过上限。",
     },
