@@ -33,6 +33,7 @@ import { seedQa } from "./seed/qa";
 import { seedTreasuryAccounts } from "./seed/treasury-accounts";
 import { seedTreasuryRuns } from "./seed/treasury-runs";
 import { seedBudgetsAndLedger } from "./seed/budgets-ledger";
+import { seedArchiveAccess } from "./seed/archive-access";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -495,6 +496,8 @@ async function main(): Promise<void> {
     await seedTreasuryAccounts(prisma, { now, passwordHash: await hashPassword(DEMO_PASSWORD) });
     await seedTreasuryRuns(prisma, { now });
     await seedBudgetsAndLedger(prisma, { now });
+    // After the other archive parts (boxes and records): loans, access requests and views.
+    await seedArchiveAccess(prisma, { now });
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));
