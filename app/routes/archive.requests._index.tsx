@@ -44,7 +44,7 @@ function RequestTable({ rows, showRequester, testId }: { rows: ArchiveRequestRow
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} data-testid="request-row" data-target={r.target}>
-              <td data-label={t("requests.col.target")}>
+              <td data-label={t("requests.col.target")} className="nowrap">
                 <Link to={`/archive/requests/${r.id}`}>{r.target}</Link>
               </td>
               <td data-label={t("requests.col.what")}>{t(`kind.${r.kind}`)}</td>

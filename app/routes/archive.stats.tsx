@@ -69,7 +69,7 @@ export default function ArchiveStats() {
               <tbody>
                 {months.map((m) => (
                   <tr key={m.month} data-testid="stats-month" data-month={m.month}>
-                    <th scope="row" data-label={t("stats.month")}>{m.month}</th>
+                    <th scope="row" data-label={t("stats.month")} className="nowrap">{m.month}</th>
                     <td data-label={t("stats.viewRequests")} className="num">{m.requests.VIEW}</td>
                     <td data-label={t("stats.borrowRequests")} className="num">{m.requests.BORROW}</td>
                     <td data-label={t("stats.purposes")}>

@@ -6,7 +6,8 @@
  * it needs otherwise (idempotent: fixed ids, looked up before they are written).
  */
 import type { Db } from "~/utils/db.server";
-import { createArchiveBox, createArchiveRecord, createFiledClaim } from "../../fixtures/archive-access";
+import { storageRoot } from "~/utils/storage.server";
+import { createArchiveBox, createArchiveRecord, createFiledClaim, writeRecordPackage } from "../../fixtures/archive-access";
 import { stableId } from "./plan";
 
 const day = (now: Date, offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset));
@@ -41,7 +42,7 @@ export async function seedArchiveAccess(db: Db, { now }: { now: Date }): Promise
       const filed = existingClaim
         ? { claimId: existingClaim.id, claimNumber }
         : await createFiledClaim(db, { companyId: company.id, departmentId: requester.departmentId, claimantId: requester.id, boxId: boxIds[0]!, position: 900 + i, claimNumber });
-      await createArchiveRecord(db, {
+      const made = await createArchiveRecord(db, {
         companyId: company.id,
         departmentId: requester.departmentId,
         claimantId: requester.id,
@@ -54,6 +55,14 @@ export async function seedArchiveAccess(db: Db, { now }: { now: Date }): Promise
         spentFrom: r.spent,
         spentTo: r.to,
         filedAt: new Date(`${r.to}T08:00:00Z`),
+      });
+      // A small package for the read-only view: the claim's data and one receipt image.
+      const record = await db.archiveRecord.findUniqueOrThrow({ where: { id: made.id }, select: { packagePath: true } });
+      await writeRecordPackage(db, {
+        recordId: made.id,
+        root: storageRoot(),
+        packagePath: record.packagePath,
+        claimData: { number: claimNumber, claimant: requester.name, company: company.code, currency: company.currency, totalMinor: String(r.total), spentFrom: r.spent, spentTo: r.to, merchants: r.merchants.split("; ") },
       });
     }
     records = await db.archiveRecord.findMany({ where: { companyId: company.id, status: "FILED" }, orderBy: { filedAt: "desc" }, take: 3 });
