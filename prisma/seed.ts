@@ -38,6 +38,7 @@ import { seedArchiveBoxes } from "./seed/archive-boxes";
 import { seedPaperPolicy } from "./seed/paper-policy";
 import { seedPaperPackets } from "./seed/paper-packets";
 import { seedArchiveRecords } from "./seed/archive-records";
+import { seedArchiveAccess } from "./seed/archive-access";
 import sharp from "sharp";
 import pg from "pg";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
@@ -505,6 +506,8 @@ async function main(): Promise<void> {
     await seedPaperPackets(prisma, { now });
     await seedArchiveBoxes(prisma, { now });
     await seedRetention(prisma);
+    // After the other archive parts (boxes and records): loans, access requests and views.
+    await seedArchiveAccess(prisma, { now });
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));

@@ -25,13 +25,14 @@ import { createPacket } from "~/models/paper-packets.server";
 import { setBudgetCell } from "~/models/budget-admin.server";
 import { prisma } from "~/utils/db.server";
 import { createSession } from "~/utils/session.server";
-import { originalPath } from "~/utils/storage.server";
+import { originalPath, storageRoot } from "~/utils/storage.server";
 import { createClaim, createCompany, createDepartment, createGroup, createMember, createUser, queueReviewTask, sessionCookie, type Org } from "./helpers";
 import pg from "pg";
 import { claimVoucherLines, seedViewAccounts, seedViewVoucher } from "../fixtures/ledger-views";
 import { createArchiveRecord } from "../fixtures/archive-records";
 import { attachTypicalReceipts } from "../fixtures/archive";
 import { fileArchiveRecord } from "~/models/archive-filing.server";
+import { createArchiveBox, createArchiveRecord as createAccessRecord, writeRecordPackage } from "../fixtures/archive-access";
 import { call, startRealServer, type Call, type RealServer } from "./real-server";
 
 
@@ -68,9 +69,13 @@ type World = {
   retention: RetentionWorld;
   /** A filed archive record of company A (a paid claim of users.EMPLOYEE with receipts). */
   archive: { recordId: string; claimNumber: string };
+  /** Company A's archive for loans and access: a record (with its package) and a box, requests of users.EMPLOYEE. */
+  access: AccessWorld;
 };
 
 type RetentionWorld = { dueNumber: string; proposableId: string; holdableNumber: string; heldNumber: string; requestId: string; registerNumber: string; companyCode: string };
+
+type AccessWorld = { claimNumber: string; recordId: string; boxLabel: string; boxId: string; viewRequestId: string; borrowRequestId: string };
 
 type LedgerWorld = { companyCode: string; voucherId: string; reversibleId: string; description: string; exportSha: string; accountName: string; pendingClaimNumber: string };
 
@@ -179,6 +184,7 @@ async function buildWorld(): Promise<World> {
   const ledger = await ledgerOf(orgA, employee);
   const retention = await retentionOf(orgA, users);
   const archive = await archiveRecordOf(employee);
+  const access = await accessOf(orgA, employee, users.ARCHIVIST);
 
   return {
     orgA,
@@ -198,6 +204,7 @@ async function buildWorld(): Promise<World> {
     quota: { user: quotaUser, claimId: quotaDraft.id },
     ledger,
     retention,
+    access,
     archive,
   };
 }
@@ -254,6 +261,46 @@ async function archiveRecordOf(employee: User): Promise<World["archive"]> {
   const filed = await fileArchiveRecord(claim.id);
   if (filed.status !== "filed") throw new Error(`archive record not filed: ${filed.status}`);
   return { recordId: filed.recordId, claimNumber: claim.number };
+}
+
+const todayIso = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+const asDay = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
+/** A request of `requesterId` written directly: an approved VIEW for today (opens the record) or a BORROW still to decide. */
+async function archiveRequestOf(requesterId: string, kind: "VIEW" | "BORROW", status: "APPROVED" | "REQUESTED", deciderId?: string): Promise<string> {
+  const id = randomUUID();
+  const today = asDay(todayIso());
+  await prisma.archiveRequest.create({
+    data: {
+      id,
+      kind,
+      requesterId,
+      recordId: kind === "VIEW" ? w.access.recordId : null,
+      boxId: kind === "BORROW" ? w.access.boxId : null,
+      purposeKind: "AUDIT",
+      purpose: "Matrix",
+      fromOn: today,
+      toOn: today,
+      status,
+      ...(status === "APPROVED" ? { decidedAt: new Date(), decidedById: deciderId ?? w.users.ARCHIVIST.id } : {}),
+    },
+  });
+  return id;
+}
+
+/** Company A's archive: one record with a package on disk (claim.json, one image), one box, two requests of the employee. */
+async function accessOf(org: Org, employee: User, archivist: User): Promise<AccessWorld> {
+  const tag = randomUUID().slice(0, 6).toUpperCase();
+  const packagePath = `matrix-archive/${tag}`;
+  const record = await createAccessRecord(prisma, { companyId: org.companyId, departmentId: org.departmentId, claimantId: employee.id, claimantName: "Matrix claimant", claimNumber: `MX${tag}`, packagePath });
+  await writeRecordPackage(prisma, { recordId: record.id, root: storageRoot(), packagePath, claimData: { number: `MX${tag}` } });
+  const boxLabel = `MX${tag}-2025-BX-B0001`;
+  const boxId = await createArchiveBox(prisma, { companyId: org.companyId, label: boxLabel, createdById: archivist.id });
+  const partial = { claimNumber: record.claimNumber, recordId: record.id, boxLabel, boxId, viewRequestId: "", borrowRequestId: "" };
+  w.archive = partial;
+  partial.viewRequestId = await archiveRequestOf(employee.id, "VIEW", "APPROVED", archivist.id);
+  partial.borrowRequestId = await archiveRequestOf(employee.id, "BORROW", "REQUESTED");
+  return partial;
 }
 
 /** Company A's books for the ledger routes: written with the ledger fixture (balanced vouchers through SQL). */
@@ -461,6 +508,20 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "archive.records.$recordId loader": () => ({ path: `/archive/records/${w.archive.recordId}` }),
   "archive.records.$recordId action": () => ({ path: `/archive/records/${w.archive.recordId}`, form: { intent: "checks" } }),
   "archive.records.$recordId.file loader": () => ({ path: `/archive/records/${w.archive.recordId}/file?path=claim.json` }),
+  "archive._index loader": () => ({ path: "/archive" }),
+  "archive.requests._index loader": () => ({ path: "/archive/requests" }),
+  "archive.requests.new loader": () => ({ path: "/archive/requests/new" }),
+  // An incomplete form: refused field by field (200), nothing written.
+  "archive.requests.new action": () => ({ path: "/archive/requests/new", form: { kind: "VIEW" } }),
+  // The caller's own request (archive staff of company A also see the employee's).
+  "archive.requests.$requestId loader": async (_c, user) => ({ path: `/archive/requests/${user ? await archiveRequestOf(user.id, "BORROW", "REQUESTED") : w.access.borrowRequestId}` }),
+  // An intent nobody knows: answered on the page, nothing changed.
+  "archive.requests.$requestId action": () => ({ path: `/archive/requests/${w.access.borrowRequestId}`, form: { intent: "probe" } }),
+  "archive.requests.$requestId_.view loader": async (_c, user) => ({ path: `/archive/requests/${user ? await archiveRequestOf(user.id, "VIEW", "APPROVED") : w.access.viewRequestId}/view` }),
+  "archive.requests.$requestId_.image loader": async (_c, user) => ({
+    path: `/archive/requests/${user ? await archiveRequestOf(user.id, "VIEW", "APPROVED") : w.access.viewRequestId}/image?path=${encodeURIComponent("receipts/1.png")}`,
+  }),
+  "archive.stats loader": () => ({ path: "/archive/stats" }),
   "ledger._index loader": () => ({ path: "/ledger" }),
   "ledger.vouchers.$voucherId loader": () => ({ path: `/ledger/vouchers/${w.ledger.voucherId}` }),
   // A reversal without a reason: refused by the form, nothing posted.
@@ -1097,6 +1158,55 @@ const SCOPE_CASES: Record<string, () => Promise<ScopeCase[]> | ScopeCase[]> = {
   },
   "archive.records.$recordId.file loader": () =>
     (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/records/${w.archive.recordId}/file?path=claim.json` }, "same company / other company")),
+  "archive._index loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const path = `/archive?claimNumber=${w.access.claimNumber}`;
+      const c = twinOf(role, { path }, "same company / other company");
+      const marker = `data-claim="${w.access.claimNumber}"`;
+      return { ...c, in: { ...c.in, marker }, out: { ...c.out, marker } };
+    }),
+  "archive.requests._index loader": () => {
+    const marker = `data-target="${w.access.boxLabel}"`;
+    return [
+      { name: "EMPLOYEE: the requester / another employee", in: { user: w.users.EMPLOYEE, path: "/archive/requests", marker }, out: { user: w.others.EMPLOYEE, path: "/archive/requests", marker } },
+      ...(["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+        const c = twinOf(role, { path: "/archive/requests" }, "staff of the box's company / of another company");
+        return { ...c, in: { ...c.in, marker }, out: { ...c.out, marker } };
+      }),
+    ];
+  },
+  "archive.requests.$requestId loader": () => [
+    { name: "the requester / another employee", in: { user: w.users.EMPLOYEE, path: `/archive/requests/${w.access.borrowRequestId}` }, out: { user: w.others.EMPLOYEE, path: `/archive/requests/${w.access.borrowRequestId}` } },
+    ...(["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => twinOf(role, { path: `/archive/requests/${w.access.borrowRequestId}` }, "staff of the box's company / of another company")),
+  ],
+  "archive.requests.$requestId action": async (): Promise<ScopeCase[]> => {
+    const id = await archiveRequestOf(w.users.EMPLOYEE.id, "BORROW", "REQUESTED");
+    const statusOf = async () => (await prisma.archiveRequest.findUniqueOrThrow({ where: { id } })).status;
+    return [
+      {
+        ...twinOf("ARCHIVIST", { path: `/archive/requests/${id}`, form: { intent: "approve", note: "" } }, "deciding: staff of the box's company / of another company"),
+        afterOut: async () => expect(await statusOf()).toBe("REQUESTED"),
+        afterIn: async () => expect(await statusOf()).toBe("APPROVED"),
+      },
+    ];
+  },
+  "archive.requests.$requestId_.view loader": () => [
+    { name: "the requester / another employee", in: { user: w.users.EMPLOYEE, path: `/archive/requests/${w.access.viewRequestId}/view` }, out: { user: w.others.EMPLOYEE, path: `/archive/requests/${w.access.viewRequestId}/view` } },
+    { name: "the requester / an archivist of the record's company", out: { user: w.users.ARCHIVIST, path: `/archive/requests/${w.access.viewRequestId}/view` } },
+  ],
+  "archive.requests.$requestId_.image loader": () => {
+    const path = `/archive/requests/${w.access.viewRequestId}/image?path=${encodeURIComponent("receipts/1.png")}`;
+    return [
+      { name: "the requester / another employee", in: { user: w.users.EMPLOYEE, path }, out: { user: w.others.EMPLOYEE, path } },
+      { name: "the requester / an archivist of the record's company", out: { user: w.users.ARCHIVIST, path } },
+    ];
+  },
+  "archive.stats loader": () =>
+    (["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const).map((role) => {
+      const c = twinOf(role, { path: "/archive/stats" }, "same company / other company (which has no requests)");
+      const marker = `data-testid="stats-table"`;
+      return { ...c, in: { ...c.in, marker }, out: { ...c.out, marker } };
+    }),
   "ledger._index loader": () =>
     (["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const).map((role) => {
       const c = twinOf(role, { path: "/ledger" }, "same company / other company");

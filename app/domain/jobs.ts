@@ -18,7 +18,7 @@ export const QUEUES = {
   payments: "payments",
   /** Vouchers for the ledger: approved claims, payments booked paid or returned (workers/ledger.ts). */
   ledger: "ledger",
-  /** Archive records of closed claims, the filing sweep and fixity runs (workers/archive.ts). */
+  /** The archive: records of closed claims, the filing sweep, fixity runs and overdue-loan reminders (workers/archive.ts). */
   archive: "archive",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -176,5 +176,12 @@ export const JOBS = {
       requestedById: z.string().min(1).nullable().default(null),
     }),
     key: (p) => (p.slot === "scheduled" ? `fixity-${p.kind.toLowerCase()}` : `fixity-${p.kind.toLowerCase()}-${p.slot}`),
+  }),
+  /** Overdue box loans: the borrower and the company's archivists are reminded, at most once per SSC day (a daily scheduler). */
+  archiveLoanReminders: defineJob({
+    queue: QUEUES.archive,
+    name: "archive-loan-reminders",
+    payload: z.object({}).default({}),
+    key: () => "archive-loan-reminders",
   }),
 } as const;

@@ -30,7 +30,8 @@ export type Scope =
   | "budgets"
   | "packets"
   | "archive-boxes"
-  | "retention";
+  | "retention"
+  | "archive-access";
 
 /** What each scope means; printed under the matrix in docs/security.md. */
 export const SCOPES: Record<Scope, string> = {
@@ -78,6 +79,11 @@ export const SCOPES: Record<Scope, string> = {
     "Retention and destruction: archivists, supervisors and admins work on the archive records, destruction requests, register and retention periods of the companies they are assigned to (user_company); " +
     "another company's request is not found (404), its records and register rows are left out of lists, and a command naming them is refused as not found. " +
     "Periods and legal holds are changed by admins only; a destruction needs two approvals from two people in two roles, neither the requester (app/domain/retention.ts).",
+  "archive-access":
+    "The archive's search and statistics: archivists, supervisors and admins see the archive records, requests, views and loans of the companies they are assigned to (user_company); another company's never appear. " +
+    "Loans and access: anyone signed in asks to view an archived claim or borrow a box and sees their own requests; a request is shown to its requester and to archive staff of the record's or box's company, anyone else 404. " +
+    "Staff of that company decide, lend, take back or revoke (another company's request is 404; their own request is refused). " +
+    "The read-only record view and its images open for the requester only, only under an approved view and only on the days of its period (outside it 403 with the reason); every opening is logged in archive_view.",
 };
 
 export type Handler = {
@@ -902,6 +908,83 @@ export const ROUTE_MANIFEST = {
       outOfScope: 404,
       anonymous: "sign-in",
       why: "Role checked before the form is read; decideReview/recordQaCheck lock the task and refuse anyone but its assignee.",
+    },
+  },
+  "archive._index": {
+    path: "/archive",
+    loader: {
+      callers: "signed-in",
+      scope: "archive-access",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireUser; anyone but archive staff is redirected to /archive/requests; searchArchive reads only the records of the caller's companies (user_company), a company filter naming another finds nothing.",
+    },
+  },
+  "archive.requests._index": {
+    path: "/archive/requests",
+    loader: {
+      callers: "signed-in",
+      scope: "archive-access",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireUser; listArchiveRequests: the caller's own requests, and for archive staff those of the records and boxes of their companies.",
+    },
+  },
+  "archive.requests.new": {
+    path: "/archive/requests/new",
+    loader: { callers: "signed-in", scope: "none", anonymous: "sign-in", why: "requireUser; an empty request form." },
+    action: {
+      callers: "signed-in",
+      scope: "none",
+      anonymous: "sign-in",
+      why: "requireUser; anyone may ask (auditors are ordinary users): createArchiveRequest checks the claim number or box label exists and the period (today or later, at most 90 days), and audits it.",
+    },
+  },
+  "archive.requests.$requestId": {
+    path: "/archive/requests/:requestId",
+    loader: {
+      callers: "signed-in",
+      scope: "archive-access",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireUser; getArchiveRequest shows a request to its requester and to archive staff of its record's or box's company, anyone else 404.",
+    },
+    action: {
+      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      scope: "archive-access",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireRole archive staff before the form is read; each command locks the request and refuses staff of another company (404) and the requester themselves (own_request); one transaction with its audit event.",
+    },
+  },
+  "archive.requests.$requestId_.view": {
+    path: "/archive/requests/:requestId/view",
+    loader: {
+      callers: "signed-in",
+      scope: "archive-access",
+      outOfScope: 404,
+      anonymous: "sign-in",
+      why: "requireUser; openGrantedRecord: only the request's requester (anyone else 404), only an approved view on the days of its period (else 403 with the reason); writes an archive_view row for every opening.",
+    },
+  },
+  "archive.requests.$requestId_.image": {
+    path: "/archive/requests/:requestId/image",
+    loader: {
+      callers: "signed-in",
+      scope: "archive-access",
+      outOfScope: 404,
+      anonymous: 401,
+      why: "A session or 401 (an image cannot follow a sign-in page); readGrantedImage: the requester of an approved view in its period, a file listed in the package's archive_file rows; logged in archive_view.",
+    },
+  },
+  "archive.stats": {
+    path: "/archive/stats",
+    loader: {
+      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      scope: "archive-access",
+      outOfScope: "filtered",
+      anonymous: "sign-in",
+      why: "requireRole archive staff; archiveReadingRoomStats counts only requests, views and loans of the caller's companies (user_company).",
     },
   },
 } as const satisfies Record<string, RouteEntry>;

@@ -24,6 +24,8 @@ export const NOTIFICATION_KINDS = [
   "paper.returned",
   "paper.exception",
   "archive.fixity_failed",
+  "archive.request_decided",
+  "archive.loan_overdue",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -105,6 +105,8 @@ export default {
     },
     archive: {
       fixity_failed: "Archive record {{claimNumber}} failed its fixity check ({{files}} file(s) missing or changed): see Archive › Electronic records.",
+      request_decided: "Your archive request for {{target}} was decided ({{decision}}). {{note}}",
+      loan_overdue: "Box {{box}} lent to {{borrowerName}} was due back on {{dueOn}} ({{daysLate}} days late). Please return it to the archive.",
     },
     budget: {
       alert: "Claim {{claimNumber}} uses most of its budget: the budget is close to or past its limit.",

@@ -105,6 +105,8 @@ export default {
     },
     archive: {
       fixity_failed: "电子档案 {{claimNumber}} 固定性校验未通过（{{files}} 个文件缺失或被改动）：请查看 档案 › 电子档案。",
+      request_decided: "您对 {{target}} 的档案申请已处理（{{decision}}）。{{note}}",
+      loan_overdue: "借给 {{borrowerName}} 的档案盒 {{box}} 应于 {{dueOn}} 归还（已逾期 {{daysLate}} 天），请尽快归还档案室。",
     },
     budget: {
       alert: "报销单 {{claimNumber}} 已用去大部分预算：预算接近或超过上限。",
