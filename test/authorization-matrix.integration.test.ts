@@ -297,7 +297,7 @@ async function accessOf(org: Org, employee: User, archivist: User): Promise<Acce
   const boxLabel = `MX${tag}-2025-BX-B0001`;
   const boxId = await createArchiveBox(prisma, { companyId: org.companyId, label: boxLabel, createdById: archivist.id });
   const partial = { claimNumber: record.claimNumber, recordId: record.id, boxLabel, boxId, viewRequestId: "", borrowRequestId: "" };
-  w.archive = partial;
+  w.access = partial;
   partial.viewRequestId = await archiveRequestOf(employee.id, "VIEW", "APPROVED", archivist.id);
   partial.borrowRequestId = await archiveRequestOf(employee.id, "BORROW", "REQUESTED");
   return partial;
