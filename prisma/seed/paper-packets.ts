@@ -26,7 +26,10 @@ export async function seedPaperPackets(db: Db, { now }: { now: Date }): Promise<
     UPDATE paper_original po SET receipt_count = r.n
     FROM (SELECT claim_id, count(*)::int AS n FROM receipt GROUP BY claim_id) r
     WHERE r.claim_id = po.claim_id AND po.receipt_count <> r.n AND po.status = 'AWAITING'`;
-  if ((await db.paperOriginal.count()) > 0) return;
+  // Once: the packets are the mark of this part having run (the pay-on-paper part may have opened a few
+  // originals before it; those are left as they are and kept out of the packets).
+  if ((await db.paperPacket.count()) > 0) return;
+  const opened = new Set((await db.paperOriginal.findMany({ select: { claimId: true } })).map((o) => o.claimId));
 
   const archivist = await db.user.findUnique({ where: { email: "archivist@demo.af" }, select: { id: true } });
   if (!archivist) return;
@@ -38,6 +41,7 @@ export async function seedPaperPackets(db: Db, { now }: { now: Date }): Promise<
     FROM claim c WHERE c.submitted_at IS NOT NULL AND c.status <> 'DRAFT' ORDER BY c.number`;
   const awaited: Awaited[] = [];
   for (const c of claims) {
+    if (opened.has(c.id)) continue;
     const company = companies.find((x) => x.id === c.company_id)!;
     const dueOn = workingDaysAfter(c.submitted_at, company.originalsDueWorkingDays, parseWorkCalendar(company.calendar));
     // The receipts are attached in the seed's receipts phase: until then, one per line (what the plan gives).
