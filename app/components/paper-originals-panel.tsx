@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { OriginalsWhereabouts } from "~/models/archive-boxes.server";
+import type { OriginalsWhereabouts } from "~/contracts/archive-boxes";
 import { formatCalendarDate, formatDate, localName } from "~/utils/format";
 
 type Props = { originals: Omit<OriginalsWhereabouts, "receivedAt" | "archived"> & { receivedAt: Date | string | null; archived: (Omit<NonNullable<OriginalsWhereabouts["archived"]>, "filedAt"> & { filedAt: Date | string | null }) | null }; timeZone: string };

@@ -23,31 +23,13 @@ import {
 import { ARCHIVE_DOCUMENT_TYPES, formatBoxNumber, nextBoxNumber, type ArchiveDocumentType, type ArchiveScheme } from "~/domain/archive-numbering";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { assertPaperTransition, readScan, type PaperStatus } from "~/domain/paper-trail";
-import type { Role } from "~/domain/route-manifest";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
+import { ARCHIVE_STAFF, ARCHIVE_WORKERS, archiveCompanyIds, requireArchiveCompany } from "./archive-staff.server";
+import type { BoxDetail, BoxRow, CompanyRef, ContentRow, OriginalsWhereabouts } from "~/contracts/archive-boxes";
+export type { BoxDetail, BoxRow, CompanyRef, ContentRow, MovementRow, OriginalsWhereabouts } from "~/contracts/archive-boxes";
 
-export const ARCHIVE_READERS: readonly Role[] = ["ARCHIVIST", "SUPERVISOR", "ADMIN"];
-export const ARCHIVE_WORKERS: readonly Role[] = ["ARCHIVIST", "ADMIN"];
-
-/** The companies whose boxes `viewer` may see (or, with `roles`, work on); anyone without the role is refused. */
-export async function archiveCompanyIds(db: Db | Tx, viewer: Actor, roles: readonly Role[] = ARCHIVE_READERS): Promise<string[]> {
-  if (!hasRole(viewer, ...roles)) throw new AppError("forbidden");
-  const rows = await db.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } });
-  return rows.map((r) => r.companyId);
-}
-
-async function requireArchiveCompany(db: Db | Tx, viewer: Actor, companyId: string, roles: readonly Role[]): Promise<void> {
-  if (!(await archiveCompanyIds(db, viewer, roles)).includes(companyId)) throw new AppError("not_found");
-}
-
-export type CompanyRef = { id: string; code: string; name: string; nameZh: string };
-
-export async function archiveCompanies(viewer: Actor, db: Db = prisma): Promise<CompanyRef[]> {
-  const ids = await archiveCompanyIds(db, viewer);
-  return db.company.findMany({ where: { id: { in: ids } }, select: { id: true, code: true, name: true, nameZh: true }, orderBy: { code: "asc" } });
-}
 
 // ── The numbering scheme ────────────────────────────────────────────────────────────────────────────
 
@@ -158,20 +140,6 @@ export async function createLocation(viewer: Actor, input: { code: string; name:
 
 export type BoxFilters = { companyId?: string; year?: number; docType?: string; locationId?: string; status?: string };
 
-export type BoxRow = {
-  id: string;
-  label: string;
-  company: CompanyRef;
-  year: number;
-  docType: ArchiveDocumentType;
-  boxNo: number;
-  status: "OPEN" | "CLOSED";
-  capacity: number;
-  filled: number;
-  location: { id: string; code: string; name: string; nameZh: string; kind: LocationKind };
-  createdAt: Date;
-  closedAt: Date | null;
-};
 
 type BoxSqlRow = {
   id: string;
@@ -290,10 +258,7 @@ export async function createBox(
   });
 }
 
-export type ContentRow = { position: number; positionLabel: string; claimId: string; claimNumber: string; claimant: string; totals: { minor: bigint; currency: string }[]; receivedAt: Date | null; filedAt: Date | null; submittedAt: Date | null };
-export type MovementRow = { id: string; from: { code: string; name: string; nameZh: string } | null; to: { code: string; name: string; nameZh: string }; movedBy: string; movedAt: Date; note: string };
 
-export type BoxDetail = BoxRow & { contents: ContentRow[]; movements: MovementRow[]; dateRange: { from: Date; to: Date } | null };
 
 async function boxContents(db: Db | Tx, box: BoxRow, scheme: ReturnType<typeof compiledCompanyScheme>): Promise<ContentRow[]> {
   const rows = await db.$queryRaw<{ position: number; claim_id: string; number: string; claimant: string; received_at: Date | null; filed_at: Date | null; submitted_at: Date | null; totals: { minor: string; currency: string }[] | null }[]>`
@@ -457,14 +422,6 @@ export async function fileOriginal(viewer: Actor, input: { boxId: string; code: 
 
 // ── Where are the originals ─────────────────────────────────────────────────────────────────────────
 
-export type OriginalsWhereabouts = {
-  status: PaperStatus;
-  dueOn: string;
-  receivedAt: Date | null;
-  resendDueOn: string | null;
-  packetCode: string | null;
-  archived: { boxId: string; boxLabel: string; positionLabel: string; filedAt: Date | null; location: { code: string; name: string; nameZh: string; kind: LocationKind }; linkable: boolean } | null;
-};
 
 /**
  * Where a claim's paper originals are, for its page (the route has checked the viewer may see the claim):
@@ -509,7 +466,7 @@ export async function originalsWhereabouts(viewer: Actor, claimId: string, db: D
   let archived: OriginalsWhereabouts["archived"] = null;
   if (row.box_id && row.label && row.position !== null) {
     const scheme = compiledCompanyScheme({ archiveBoxScheme: row.box_scheme, archivePositionScheme: row.position_scheme });
-    const linkable = hasRole(viewer, ...ARCHIVE_READERS) && (await archiveCompanyIds(db, viewer)).includes(row.company_id);
+    const linkable = hasRole(viewer, ...ARCHIVE_STAFF) && (await archiveCompanyIds(db, viewer)).includes(row.company_id);
     archived = {
       boxId: row.box_id,
       boxLabel: row.label,

@@ -9,19 +9,15 @@ import { AppError } from "~/domain/app-error";
 import type { CheckReport } from "~/domain/archive-checks";
 import { isSafeRelativePath } from "~/domain/archive-package";
 import { JOBS } from "~/domain/jobs";
-import type { Role } from "~/domain/route-manifest";
 import { packageDir } from "~/utils/archive-store.server";
 import { prisma } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { enqueueJob } from "./outbox.server";
+import { archiveCompanyIds } from "./archive-staff.server";
 
-export const ARCHIVE_STAFF: readonly Role[] = ["ARCHIVIST", "SUPERVISOR", "ADMIN"];
-
-/** The companies whose archive the viewer works: their user_company rows, if they are archive staff. */
-export async function archiveStaffCompanyIds(viewer: Actor): Promise<string[]> {
-  if (!hasRole(viewer, ...ARCHIVE_STAFF)) throw new AppError("forbidden");
-  const rows = await prisma.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } });
-  return rows.map((r) => r.companyId);
+/** The companies whose archive the viewer works (forbidden unless archive staff). */
+export function archiveStaffCompanyIds(viewer: Actor): Promise<string[]> {
+  return archiveCompanyIds(prisma, viewer);
 }
 
 export type RecordListItem = {

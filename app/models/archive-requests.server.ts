@@ -33,7 +33,7 @@ import { notify } from "~/models/notifications.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { storageRoot } from "~/utils/storage.server";
-import { ARCHIVE_STAFF } from "./archive-search.server";
+import { ARCHIVE_STAFF, staffCompanyIds } from "./archive-staff.server";
 
 export const NewArchiveRequestSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -58,12 +58,6 @@ export type NewArchiveRequest = z.output<typeof NewArchiveRequestSchema>;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const asDate = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 
-/** The companies `viewer` works the archive for (none unless archive staff). */
-async function staffCompanies(db: Db | Tx, viewer: Actor): Promise<string[]> {
-  if (!hasRole(viewer, ...ARCHIVE_STAFF)) return [];
-  const rows = await db.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } });
-  return rows.map((r) => r.companyId);
-}
 
 /** Files a request; field errors for an unknown target or a bad period. */
 export async function createArchiveRequest(db: Db, viewer: Actor, input: NewArchiveRequest, now = new Date()): Promise<string> {
@@ -192,7 +186,7 @@ export async function listArchiveRequests(db: Db | Tx, viewer: Actor, now = new 
   const today = sscToday(now);
   const mine = await db.$queryRawUnsafe<RawRequest[]>(`${REQUEST_SQL} WHERE r.requester_id = $1 ORDER BY r.requested_at DESC, r.id DESC LIMIT 200`, viewer.id);
   if (!hasRole(viewer, ...ARCHIVE_STAFF)) return { mine: mine.map((r) => toRow(r, today)), toHandle: null };
-  const companies = await staffCompanies(db, viewer);
+  const companies = await staffCompanyIds(db, viewer);
   const handle = await db.$queryRawUnsafe<RawRequest[]>(
     `${REQUEST_SQL} WHERE COALESCE(ar.company_id, b.company_id) = ANY($1::text[]) AND r.requester_id <> $2
       ORDER BY CASE r.status WHEN 'REQUESTED' THEN 0 WHEN 'ON_LOAN' THEN 1 WHEN 'APPROVED' THEN 2 ELSE 3 END, r.requested_at DESC, r.id DESC LIMIT 300`,
@@ -224,7 +218,7 @@ export async function getArchiveRequest(db: Db | Tx, viewer: Actor, id: string, 
   const today = sscToday(now);
   const [r] = await db.$queryRawUnsafe<RawRequest[]>(`${REQUEST_SQL} WHERE r.id = $1`, id);
   if (!r) throw new AppError("not_found");
-  const companies = await staffCompanies(db, viewer);
+  const companies = await staffCompanyIds(db, viewer);
   const isStaff = r.company_id !== null && companies.includes(r.company_id);
   const isRequester = r.requester_id === viewer.id;
   if (!isStaff && !isRequester) throw new AppError("not_found");
@@ -260,7 +254,7 @@ async function lockForStaff(tx: Tx, viewer: Actor, id: string) {
     id,
   );
   if (!r) throw new AppError("not_found");
-  const companies = await staffCompanies(tx, viewer);
+  const companies = await staffCompanyIds(tx, viewer);
   if (r.company_id === null || !companies.includes(r.company_id)) throw new AppError("not_found");
   if (r.requester_id === viewer.id) throw new AppError("not_allowed", { reason: "own_request" });
   return { id: r.id, kind: r.kind as ArchiveRequestKind, status: r.status as ArchiveRequestStatus, requesterId: r.requester_id, toOn: r.to_on, companyId: r.company_id, target: r.target ?? "" };

@@ -11,23 +11,12 @@
  */
 import { z } from "zod";
 import type { Actor } from "~/domain/actor";
-import { hasRole } from "~/domain/actor";
-import { AppError } from "~/domain/app-error";
 import { currencyExponent, parseAmount } from "~/domain/money";
-import type { Role } from "~/domain/route-manifest";
 import type { Db, Tx } from "~/utils/db.server";
-
-/** Who works the archive: the archivists, and supervisors and admins, each for the companies they are assigned to. */
-export const ARCHIVE_STAFF: readonly [Role, ...Role[]] = ["ARCHIVIST", "SUPERVISOR", "ADMIN"];
+import { archiveCompanyIds } from "./archive-staff.server";
 
 export const SEARCH_PAGE_SIZE = 50;
 
-/** The companies whose archive `viewer` works (user_company); forbidden unless archive staff. */
-export async function archiveCompanyIds(db: Db | Tx, viewer: Actor): Promise<string[]> {
-  if (!hasRole(viewer, ...ARCHIVE_STAFF)) throw new AppError("forbidden");
-  const rows = await db.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } });
-  return rows.map((r) => r.companyId);
-}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const optionalText = (max: number) =>
@@ -332,8 +321,3 @@ export async function searchArchive(db: Db | Tx, viewer: Actor, input: ArchiveSe
   };
 }
 
-/** The companies the search form offers (the viewer's). */
-export async function archiveCompanies(db: Db | Tx, viewer: Actor): Promise<{ id: string; code: string; name: string; nameZh: string; currency: string }[]> {
-  const ids = await archiveCompanyIds(db, viewer);
-  return db.company.findMany({ where: { id: { in: ids } }, select: { id: true, code: true, name: true, nameZh: true, currency: true }, orderBy: { code: "asc" } });
-}

@@ -6,7 +6,7 @@
 import type { Actor } from "~/domain/actor";
 import { monthlyRegister, type ArchiveRequestKind, type ArchiveRequestStatus, type MonthRow, type PurposeKind } from "~/domain/archive-access";
 import type { Db, Tx } from "~/utils/db.server";
-import { archiveCompanyIds } from "./archive-search.server";
+import { archiveCompanyIds } from "./archive-staff.server";
 
 const MONTHS_BACK = 24;
 

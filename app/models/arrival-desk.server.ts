@@ -33,7 +33,8 @@ import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
 import { notify } from "./notifications.server";
-import { isArchiveStaff, packetTicks, staffCompanyIds } from "./paper-packets.server";
+import { isArchiveStaff, staffCompanyIds } from "./archive-staff.server";
+import { packetTicks } from "./paper-packets.server";
 
 /** What the desk shows after each line: a verdict (translated on screen), good or not, and its facts. */
 export type DeskVerdict =

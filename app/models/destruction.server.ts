@@ -31,7 +31,8 @@ import type { Prisma } from "~/generated/prisma/client";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { storageRoot } from "~/utils/storage.server";
 import { recordAudit } from "./audit.server";
-import { retentionCompanyIds, retentionToday } from "./retention.server";
+import { archiveCompanyIds } from "./archive-staff.server";
+import { retentionToday } from "./retention.server";
 
 const isoDay = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
 
@@ -128,7 +129,7 @@ export async function listAppraisal(
   filters: AppraisalFilters = {},
   { today = retentionToday(), db = prisma }: { today?: string; db?: Db } = {},
 ): Promise<{ items: AppraisalItem[]; total: number; page: number; pageSize: number }> {
-  const ids = await retentionCompanyIds(db, viewer);
+  const ids = await archiveCompanyIds(db, viewer);
   const companies = filters.companyId ? ids.filter((id) => id === filters.companyId) : ids;
   const page = Math.max(1, Math.floor(filters.page ?? 1));
   const docType = filters.docType || null;
@@ -239,7 +240,7 @@ export async function proposeDestruction(
   const unique = [...new Set(recordIds)];
   if (unique.length === 0) throw new AppError("invalid", { fieldErrors: { recordIds: "required" } });
   if (unique.length > 500) throw new AppError("invalid", { fieldErrors: { recordIds: "too_big" } });
-  const ids = await retentionCompanyIds(db, viewer);
+  const ids = await archiveCompanyIds(db, viewer);
   return db.$transaction(async (tx) => {
     const records = await lockRecords(tx, unique);
     if (records.length !== unique.length || records.some((r) => !ids.includes(r.company_id))) throw new AppError("not_found");
@@ -285,7 +286,7 @@ export type RequestSummary = {
 
 /** Requests of the viewer's companies: open ones first, then the latest 50 closed. */
 export async function listDestructionRequests(viewer: Actor, db: Db = prisma): Promise<RequestSummary[]> {
-  const ids = await retentionCompanyIds(db, viewer);
+  const ids = await archiveCompanyIds(db, viewer);
   const rows = await db.$queryRaw<
     { id: string; company_id: string; code: string; status: string; reason: string; requested_by: string; requested_at: Date; items: number; approvals: number }[]
   >`
@@ -327,7 +328,7 @@ export async function destructionRequestDetail(
   requestId: string,
   { today = retentionToday(), db = prisma }: { today?: string; db?: Db } = {},
 ): Promise<RequestDetail | null> {
-  const ids = await retentionCompanyIds(db, viewer);
+  const ids = await archiveCompanyIds(db, viewer);
   const q = await db.destructionRequest.findUnique({ where: { id: requestId } });
   if (!q || !ids.includes(q.companyId)) return null;
   const [company, requester, items, approvals] = await Promise.all([
@@ -388,7 +389,7 @@ function mayExecute(viewer: Actor, approverIds: readonly string[]): boolean {
 type LockedRequest = { id: string; company_id: string; status: string; reason: string; requested_by_id: string };
 
 async function lockRequest(tx: Tx, viewer: Actor, requestId: string, roles?: readonly Role[]): Promise<LockedRequest> {
-  const ids = await retentionCompanyIds(tx, viewer, roles);
+  const ids = await archiveCompanyIds(tx, viewer, roles);
   const [q] = await tx.$queryRaw<LockedRequest[]>`
     SELECT id, company_id, status, reason, requested_by_id FROM destruction_request WHERE id = ${requestId} FOR UPDATE`;
   if (!q || !ids.includes(q.company_id)) throw new AppError("not_found");
@@ -558,7 +559,7 @@ export type RegisterRow = {
 export const REGISTER_PAGE_SIZE = 50;
 
 async function registerRows(viewer: Actor, filters: RegisterFilters, limit: number | null, db: Db): Promise<{ rows: RegisterRow[]; total: number }> {
-  const ids = await retentionCompanyIds(db, viewer);
+  const ids = await archiveCompanyIds(db, viewer);
   const companies = filters.companyId ? ids.filter((id) => id === filters.companyId) : ids;
   const year = filters.year ?? null;
   const page = Math.max(1, Math.floor(filters.page ?? 1));

@@ -35,6 +35,7 @@ import { publishBoardChange } from "./board-publisher.server";
 import { releaseClaim } from "./budget-ledger.server";
 import { notify } from "./notifications.server";
 import { emitTaskEvents } from "./task-events.server";
+import { staffCompanyIds } from "./archive-staff.server";
 
 export type PaperCheckErrorCode = "forbidden" | "not_found" | "stale" | "not_checkable" | "cannot_return" | "not_exception" | "already_resolved" | "invalid";
 
@@ -46,9 +47,6 @@ function refuse(code: PaperCheckErrorCode, message?: string, status?: number): A
 export const PAPER_CHECKERS = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const;
 export const EXCEPTION_RESOLVERS = ["SUPERVISOR", "ADMIN"] as const;
 
-async function companyIdsOf(db: Db | Tx, userId: string): Promise<string[]> {
-  return (await db.userCompany.findMany({ where: { userId }, select: { companyId: true } })).map((r) => r.companyId);
-}
 
 /** The board's figures and the floor's list change with originals: open boards reload. Never throws. */
 export async function announcePaper(): Promise<void> {
@@ -62,7 +60,7 @@ export type PaperSettingsRow = { companyId: string; code: string; name: string; 
 /** An admin's companies with their paper settings and what awaits (so the effect of switching is visible). */
 export async function listPaperSettings(actor: Actor, now = new Date()): Promise<PaperSettingsRow[]> {
   if (!hasRole(actor, "ADMIN")) throw refuse("forbidden", "Only admins set how a company pays.", 403);
-  const ids = await companyIdsOf(prisma, actor.id);
+  const ids = await staffCompanyIds(prisma, actor);
   const today = localDay(now);
   const [companies, counts] = await Promise.all([
     prisma.company.findMany({ where: { id: { in: ids } }, orderBy: { code: "asc" }, select: { id: true, code: true, name: true, nameZh: true, payOnPaper: true, originalsDueWorkingDays: true } }),
@@ -88,7 +86,7 @@ export async function listPaperSettings(actor: Actor, now = new Date()): Promise
 export async function setPaperSettings(actor: Actor, input: Omit<PaperSettingsInput, "intent">): Promise<void> {
   if (!hasRole(actor, "ADMIN")) throw refuse("forbidden", "Only admins set how a company pays.", 403);
   await prisma.$transaction(async (tx) => {
-    const ids = await companyIdsOf(tx, actor.id);
+    const ids = await staffCompanyIds(tx, actor);
     if (!ids.includes(input.companyId)) throw refuse("not_found");
     const [before] = await tx.$queryRaw<{ pay_on_paper: boolean; days: number }[]>`
       SELECT pay_on_paper, originals_due_working_days AS days FROM company WHERE id = ${input.companyId} FOR UPDATE`;
@@ -216,7 +214,7 @@ async function assertArchiveStaffOf(db: Db | Tx, actor: Actor, claimId: string):
   if (!hasRole(actor, ...PAPER_CHECKERS)) throw refuse("not_found", undefined, 404);
   const claim = await db.claim.findUnique({ where: { id: claimId }, select: { companyId: true, status: true } });
   if (!claim || claim.status === "DRAFT") throw refuse("not_found", undefined, 404);
-  const ids = await companyIdsOf(db, actor.id);
+  const ids = await staffCompanyIds(db, actor);
   if (!ids.includes(claim.companyId)) throw refuse("not_found", undefined, 404);
   return { companyId: claim.companyId };
 }

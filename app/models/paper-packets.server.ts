@@ -10,7 +10,7 @@
  *   company or the company of one of their claims awaiting its originals.
  * A packet outside that is not found.
  */
-import { hasRole, type Actor } from "~/domain/actor";
+import type { Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
 import { isoDate } from "~/domain/calendar-date";
 import { checkSendDetails, claimNumberFromEntry, missingReceiptsFromMarks, originalPackable, packetEditable, packetHolds, readDeskInput, type PacketStatus } from "~/domain/paper-desk";
@@ -18,21 +18,11 @@ import { packetCode, type PaperStatus } from "~/domain/paper-trail";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { recordAudit } from "./audit.server";
+import { staffCompanyIds } from "./archive-staff.server";
+import type { PacketCompany, PacketDetail } from "~/contracts/paper-packets";
+export type { PacketCompany, PacketDetail, PacketItemView } from "~/contracts/paper-packets";
 
-export const ARCHIVE_STAFF = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const;
 
-export function isArchiveStaff(viewer: Actor): boolean {
-  return hasRole(viewer, ...ARCHIVE_STAFF);
-}
-
-/** The companies whose packets the archive staff member works on (user_company); [] for anyone else. */
-export async function staffCompanyIds(db: Db | Tx, viewer: Actor): Promise<string[]> {
-  if (!isArchiveStaff(viewer)) return [];
-  const rows = await db.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } });
-  return rows.map((r) => r.companyId);
-}
-
-export type PacketCompany = { id: string; code: string; name: string; nameZh: string };
 
 /** The companies the viewer may make a packet for. */
 export async function packetCompanies(viewer: Actor & { companyId: string }, db: Db | Tx = prisma): Promise<PacketCompany[]> {
@@ -189,38 +179,7 @@ export async function listPackets(viewer: Actor, { scope, status, limit = 100 }:
   }));
 }
 
-export type PacketItemView = {
-  claimId: string;
-  claimNumber: string;
-  claimant: string;
-  purpose: string;
-  receiptCount: number;
-  paperStatus: PaperStatus | null;
-  /** Ticked at the desk in this packet. */
-  received: boolean;
-  missingReceipts: number[];
-};
 
-export type PacketDetail = {
-  id: string;
-  code: string;
-  serial: number;
-  status: PacketStatus;
-  company: PacketCompany;
-  origin: string;
-  createdBy: string;
-  createdAt: string;
-  carrier: string | null;
-  trackingNumber: string | null;
-  sentBy: string | null;
-  sentAt: string | null;
-  receivingAt: string | null;
-  closedBy: string | null;
-  closedAt: string | null;
-  canEdit: boolean;
-  items: PacketItemView[];
-  discrepancies: { id: string; claimNumber: string; kind: string; missingReceipts: number[]; resendDueOn: string | null; resolvedAt: string | null }[];
-};
 
 /** A packet with its manifest, or null when the viewer may not see it. */
 export async function packetDetail(viewer: Actor, packetId: string, db: Db | Tx = prisma): Promise<PacketDetail | null> {

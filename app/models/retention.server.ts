@@ -3,7 +3,7 @@
  * app/domain/retention.ts: a company may only lengthen the law's minimums. A hold keeps a record off the
  * appraisal list and makes it undestroyable (destruction.server.ts checks again under the record's lock).
  */
-import { hasRole, type Actor } from "~/domain/actor";
+import type { Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import {
@@ -16,38 +16,25 @@ import {
   type RetentionDocumentType,
   type RetentionPeriod,
 } from "~/domain/retention";
-import type { Role } from "~/domain/route-manifest";
 import { dateInZone } from "~/domain/voucher";
 import type { Prisma } from "~/generated/prisma/client";
-import { prisma, type Db, type Tx } from "~/utils/db.server";
+import { prisma, type Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
+import { ARCHIVE_STAFF, archiveCompanyIds, requireArchiveCompany } from "./archive-staff.server";
 
-/** Who works the retention screens: the archive, the accounting head and the unit's admins. */
-export const RETENTION_STAFF: readonly [Role, ...Role[]] = ["ARCHIVIST", "SUPERVISOR", "ADMIN"];
+/** Who works the retention screens: the archive staff (archivists, supervisors, admins). */
+export const RETENTION_STAFF = ARCHIVE_STAFF;
 
 /** Today in the SSC's zone (YYYY-MM-DD): the day retention is measured against. */
 export function retentionToday(now: Date = new Date()): string {
   return dateInZone(now, SSC_TIME_ZONE);
 }
 
-/**
- * The companies `viewer` works for (user_company) if they hold one of `roles`; anyone else is refused
- * (forbidden). A company outside the list is the caller's not_found.
- */
-export async function retentionCompanyIds(db: Db | Tx, viewer: Actor, roles: readonly Role[] = RETENTION_STAFF): Promise<string[]> {
-  if (!hasRole(viewer, ...roles)) throw new AppError("forbidden");
-  const rows = await db.userCompany.findMany({ where: { userId: viewer.id }, select: { companyId: true } });
-  return rows.map((r) => r.companyId);
-}
-
-export async function requireRetentionCompany(db: Db | Tx, viewer: Actor, companyId: string, roles: readonly Role[] = RETENTION_STAFF): Promise<void> {
-  if (!(await retentionCompanyIds(db, viewer, roles)).includes(companyId)) throw new AppError("not_found");
-}
 
 export type RetentionCompany = { id: string; code: string; name: string; nameZh: string };
 
 export async function retentionCompanies(viewer: Actor, db: Db = prisma): Promise<RetentionCompany[]> {
-  const ids = await retentionCompanyIds(db, viewer);
+  const ids = await archiveCompanyIds(db, viewer);
   return db.company.findMany({ where: { id: { in: ids } }, orderBy: { code: "asc" }, select: { id: true, code: true, name: true, nameZh: true } });
 }
 
@@ -55,7 +42,7 @@ export type RetentionSettingsRow = { type: RetentionDocumentType; law: Retention
 
 /** A company's periods per document type: the law's minimum, the company's override, the one that applies. */
 export async function retentionSettings(viewer: Actor, companyId: string, db: Db = prisma): Promise<RetentionSettingsRow[]> {
-  await requireRetentionCompany(db, viewer, companyId);
+  await requireArchiveCompany(db, viewer, companyId);
   const company = await db.company.findUniqueOrThrow({ where: { id: companyId }, select: { retentionOverrides: true } });
   const overrides = readRetentionOverrides(company.retentionOverrides);
   const policy = retentionPolicy(overrides);
@@ -77,7 +64,7 @@ export async function saveRetentionSettings(
   { viewer, companyId, input }: { viewer: Actor; companyId: string; input: Partial<Record<string, string>> },
   db: Db = prisma,
 ): Promise<{ lengthened: number }> {
-  await requireRetentionCompany(db, viewer, companyId, ["ADMIN"]);
+  await requireArchiveCompany(db, viewer, companyId, ["ADMIN"]);
   const overrides: Partial<Record<RetentionDocumentType, RetentionPeriod>> = {};
   const fieldErrors: Record<string, string> = {};
   for (const type of RETENTION_DOCUMENT_TYPES) {
@@ -143,7 +130,7 @@ const isoDay = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 
 
 /** Records under legal hold in the viewer's companies, newest hold first. */
 export async function listLegalHolds(viewer: Actor, db: Db = prisma): Promise<HeldRecord[]> {
-  const ids = await retentionCompanyIds(db, viewer);
+  const ids = await archiveCompanyIds(db, viewer);
   const rows = await db.$queryRaw<
     { id: string; claim_number: string; company_id: string; code: string; claimant_name: string; doc_type: string; closed_on: Date; retention_ends_on: Date | null; legal_hold_reason: string | null; held_by: string | null; legal_hold_at: Date | null }[]
   >`
@@ -187,7 +174,7 @@ export async function setLegalHold(
   db: Db = prisma,
 ): Promise<{ recordId: string }> {
   const why = checkReason(reason);
-  const ids = await retentionCompanyIds(db, viewer, ["ADMIN"]);
+  const ids = await archiveCompanyIds(db, viewer, ["ADMIN"]);
   const number = claimNumber.trim();
   if (!number) throw new AppError("invalid", { fieldErrors: { claimNumber: "required" } });
   return db.$transaction(async (tx) => {

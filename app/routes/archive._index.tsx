@@ -6,7 +6,8 @@ import { ArchiveTabs } from "~/components/archive-nav";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
-import { ARCHIVE_STAFF, archiveCompanies, searchArchive } from "~/models/archive-search.server";
+import { ARCHIVE_STAFF, archiveCompanies } from "~/models/archive-staff.server";
+import { searchArchive } from "~/models/archive-search.server";
 import { throwAsResponse } from "~/utils/app-error.server";
 import { prisma } from "~/utils/db.server";
 import { requireUser } from "~/utils/auth.server";
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (v) input[f] = v;
   }
   try {
-    const companies = await archiveCompanies(prisma, user);
+    const companies = await archiveCompanies(user);
     const result = await searchArchive(prisma, user, input, { companyIds: companies.map((c) => c.id) });
     const currencies = [...new Set(["CNY", ...companies.map((c) => c.currency), "USD", "HKD", "EUR", "JPY"])];
     return { roles: user.roles, companies, currencies, input, result };

@@ -8,7 +8,7 @@ import { RouteError } from "~/components/route-error";
 import { isAppError } from "~/domain/app-error";
 import { addDays, sscToday } from "~/domain/archive-access";
 import { decideArchiveRequest, getArchiveRequest, lendArchiveBox, returnArchiveBox, revokeArchiveAccess } from "~/models/archive-requests.server";
-import { ARCHIVE_STAFF } from "~/models/archive-search.server";
+import { ARCHIVE_STAFF } from "~/models/archive-staff.server";
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole, requireUser } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";

@@ -5,7 +5,7 @@ import { ArchiveTabs } from "~/components/archive-nav";
 import { ArchiveStatsChart } from "~/components/archive-stats-chart";
 import { RouteError } from "~/components/route-error";
 import { PURPOSE_KINDS } from "~/domain/archive-access";
-import { ARCHIVE_STAFF } from "~/models/archive-search.server";
+import { ARCHIVE_STAFF } from "~/models/archive-staff.server";
 import { archiveReadingRoomStats } from "~/models/archive-stats.server";
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";

@@ -2,7 +2,7 @@ import type { PDFFont, PDFPage } from "pdf-lib";
 import { formatMoney } from "~/domain/money";
 import type { Locale } from "~/i18n/config";
 import { resources } from "~/i18n/resources";
-import type { BoxDetail } from "~/models/archive-boxes.server";
+import type { BoxDetail } from "~/contracts/archive-boxes";
 import { formatDate } from "./format";
 import { A4, createPrintDocument, embedCode128, fit, INK, interpolate, MARGIN, MUTED, RULE } from "./print-pdf.server";
 

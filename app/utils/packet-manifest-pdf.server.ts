@@ -1,7 +1,7 @@
 import type { PDFPage } from "pdf-lib";
 import type { Locale } from "~/i18n/config";
 import { resources } from "~/i18n/resources";
-import type { PacketDetail } from "~/models/paper-packets.server";
+import type { PacketDetail } from "~/contracts/paper-packets";
 import { A4, createPrintDocument, embedCode128, fit, INK, interpolate, MARGIN, MUTED, RULE } from "./print-pdf.server";
 
 type Labels = (typeof resources)["en"]["paper"]["manifestPdf"];
