@@ -36,6 +36,7 @@ describe("wall board data", () => {
   let manager: User;
   let employee: User;
   let supervisor: User;
+  let paperCompanyId: string;
 
   const task = async (claimId: string, t: { type?: TaskType; status?: TaskStatus; assigneeId?: string | null; createdAt: Date; startedAt?: Date; finishedAt?: Date; outcome?: string; slaDueAt?: Date; slaState?: "ON_TRACK" | "AT_RISK" | "BREACHED" }) => {
     const id = randomUUID();
@@ -93,6 +94,13 @@ describe("wall board data", () => {
     await task(prog.id, { status: "IN_PROGRESS", assigneeId: a.id, createdAt: new Date(NOW.getTime() - 5 * H), startedAt: new Date(NOW.getTime() - H), slaDueAt: new Date(NOW.getTime() + H / 3), slaState: "AT_RISK" });
     const old = await createClaim(employee, { status: "MANAGER_APPROVED" });
     await task(old.id, { status: "OPEN", createdAt: new Date(NOW.getTime() - 48 * H), slaDueAt: new Date(NOW.getTime() - H), slaState: "AT_RISK" });
+    // Paper originals of this company: one overdue (due 2030-03-12), one received at 10:00 today, one awaited and not yet due.
+    const original = (claimId: string, status: "AWAITING" | "RECEIVED", dueOn: string, receivedAt: Date | null) =>
+      prisma.paperOriginal.create({ data: { claimId, companyId: company.id, status, receiptCount: 1, expectedSince: Z("2030-03-01T01:00:00Z"), dueOn: new Date(`${dueOn}T00:00:00Z`), receivedAt } });
+    await original(open.id, "AWAITING", "2030-03-12", null);
+    await original(c1.id, "RECEIVED", "2030-03-20", Z("2030-03-14T02:00:00Z"));
+    await original(prog.id, "AWAITING", "2030-03-20", null);
+    paperCompanyId = company.id;
     // The same weekday last week: one piece by A at 11:30 local.
     const lw = await createClaim(employee, { status: "APPROVED" });
     await task(lw.id, { assigneeId: a.id, createdAt: Z("2030-03-07T02:00:00Z"), startedAt: Z("2030-03-07T03:00:00Z"), finishedAt: Z("2030-03-07T03:30:00Z"), outcome: "approved" });
@@ -161,7 +169,9 @@ describe("wall board data", () => {
     expect(board.quality.checked).toBe(3);
     expect(board.quality.errors).toBe(1);
     expect(board.quality.per10k).toBeCloseTo(10_000 / 3, 6);
-    expect(board.paper).toEqual({ expected: 0, receivedToday: 0, overdue: 0 });
+    // The paper tile of a board showing this company only (other tests' originals are in other companies).
+    const scoped = await getBoardData({ now: NOW, redis, scope: { companyIds: [paperCompanyId] } });
+    expect(scoped.paper).toEqual({ expected: 2, receivedToday: 1, overdue: 1 });
     // Managers' approvals are not SSC pieces.
     expect(board.leaderboard).toEqual([
       { operatorId: a.id, name: "Accountant A", pieces: 2 },
