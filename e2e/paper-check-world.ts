@@ -9,6 +9,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import sharp from "sharp";
+import { localDay } from "~/domain/metrics";
 import { originalPath, thumbPath } from "~/utils/storage.server";
 
 async function receiptImage(label: string, amount: string): Promise<{ sha: string; jpeg: Buffer }> {
@@ -82,13 +83,16 @@ async function main() {
     const submitted = await claim("S", "SUBMITTED", 2);
     await db.query(`INSERT INTO task (id, claim_id, type, status, assignee_id, claim_version) VALUES ($1, $2, 'MANAGER_APPROVAL', 'OPEN', $3, 2)`, [randomUUID(), submitted.id, manager.id]);
     const overdue = await claim("O", "MANAGER_APPROVED", 3);
+    // Due dates count from the SSC's day (as the app does), not the database session's UTC date: between
+    // 16:00 and 24:00 UTC the two differ by one.
+    const sscToday = localDay(new Date());
     for (const c of [approved, submitted]) {
       await db.query(
-        `INSERT INTO paper_original (claim_id, company_id, status, receipt_count, expected_since, due_on, received_at, received_by_id) VALUES ($1, $2, 'RECEIVED', 2, now() - interval '2 days', current_date + 5, now() - interval '1 minute', $3)`,
-        [c.id, companyId, archivist.id],
+        `INSERT INTO paper_original (claim_id, company_id, status, receipt_count, expected_since, due_on, received_at, received_by_id) VALUES ($1, $2, 'RECEIVED', 2, now() - interval '2 days', $4::date + 5, now() - interval '1 minute', $3)`,
+        [c.id, companyId, archivist.id, sscToday],
       );
     }
-    await db.query(`INSERT INTO paper_original (claim_id, company_id, status, receipt_count, expected_since, due_on) VALUES ($1, $2, 'AWAITING', 2, now() - interval '9 days', current_date - 4)`, [overdue.id, companyId]);
+    await db.query(`INSERT INTO paper_original (claim_id, company_id, status, receipt_count, expected_since, due_on) VALUES ($1, $2, 'AWAITING', 2, now() - interval '9 days', $3::date - 4)`, [overdue.id, companyId, sscToday]);
     console.log(JSON.stringify({ companyId, companyCode: `P${tag}`, archivist, supervisor, employee, approved, submitted, overdue }));
   } finally {
     await db.end();
