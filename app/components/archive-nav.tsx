@@ -1,13 +1,11 @@
 import { NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-
-/** The roles that work the archive and the mail room; everyone else sees only loans and access. */
-export const ARCHIVE_STAFF_ROLES = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const;
+import { worksArchive } from "~/domain/archive-roles";
 
 /** Search · Arrival desk · Packets · Boxes · Electronic records · Retention · Loans and access · Statistics. */
 export function ArchiveTabs({ roles }: { roles: readonly string[] }) {
   const { t } = useTranslation("archiveNav");
-  const staff = roles.some((r) => (ARCHIVE_STAFF_ROLES as readonly string[]).includes(r));
+  const staff = worksArchive(roles);
   return (
     <nav className="filters" aria-label={t("tabs")}>
       {staff ? (

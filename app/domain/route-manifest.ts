@@ -1,3 +1,4 @@
+import { ARCHIVE_STAFF, ARCHIVE_WORKERS } from "./archive-roles";
 /**
  * The authorization manifest: every route file in app/routes/ (and the one Express route), who may call
  * its loader and its action, and the scope that applies on top. Pure data. It is written from what the
@@ -107,8 +108,6 @@ export type RouteEntry = { path: string; loader?: Handler; action?: Handler };
 
 const OVERSEERS = ["SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
 const LEDGER_READERS = ["ACCOUNTANT", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
-const ARCHIVE_STAFF = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const satisfies readonly Role[];
-const BOX_WORKERS = ["ARCHIVIST", "ADMIN"] as const satisfies readonly Role[];
 
 /** Keyed by the route file's name without `.tsx`. */
 export const ROUTE_MANIFEST = {
@@ -250,7 +249,7 @@ export const ROUTE_MANIFEST = {
       why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; listBoxes and findClaimBox read only the caller's companies (user_company): another company's box or claim is not shown.",
     },
     action: {
-      callers: BOX_WORKERS,
+      callers: ARCHIVE_WORKERS,
       scope: "archive-boxes",
       outOfScope: "form-error",
       anonymous: "sign-in",
@@ -261,7 +260,7 @@ export const ROUTE_MANIFEST = {
     path: "/archive/boxes/:boxId",
     loader: { callers: ARCHIVE_STAFF, scope: "archive-boxes", outOfScope: 404, anonymous: "sign-in", why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; getBox answers null for a box of a company outside the caller's: 404." },
     action: {
-      callers: BOX_WORKERS,
+      callers: ARCHIVE_WORKERS,
       scope: "archive-boxes",
       outOfScope: 404,
       anonymous: "sign-in",
@@ -278,9 +277,9 @@ export const ROUTE_MANIFEST = {
   },
   "archive.boxes.file": {
     path: "/archive/boxes/file",
-    loader: { callers: BOX_WORKERS, scope: "archive-boxes", outOfScope: 404, anonymous: "sign-in", why: "The filing station: requireRole ARCHIVIST or ADMIN; the chosen box (?box=) through getBox, another company's is 404." },
+    loader: { callers: ARCHIVE_WORKERS, scope: "archive-boxes", outOfScope: 404, anonymous: "sign-in", why: "The filing station: requireRole ARCHIVIST or ADMIN; the chosen box (?box=) through getBox, another company's is 404." },
     action: {
-      callers: BOX_WORKERS,
+      callers: ARCHIVE_WORKERS,
       scope: "archive-boxes",
       outOfScope: 404,
       anonymous: "sign-in",
@@ -296,7 +295,7 @@ export const ROUTE_MANIFEST = {
       anonymous: "sign-in",
       why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; the SSC's locations with counts of the caller's companies' boxes only.",
     },
-    action: { callers: BOX_WORKERS, scope: "none", anonymous: "sign-in", why: "Add a location (the SSC's, no company): requireRole ARCHIVIST or ADMIN before the form is read; createLocation checks the fields, audited." },
+    action: { callers: ARCHIVE_WORKERS, scope: "none", anonymous: "sign-in", why: "Add a location (the SSC's, no company): requireRole ARCHIVIST or ADMIN before the form is read; createLocation checks the fields, audited." },
   },
   "archive.boxes.settings": {
     path: "/archive/boxes/settings",
@@ -571,7 +570,7 @@ export const ROUTE_MANIFEST = {
   "archive.records._index": {
     path: "/archive/records",
     loader: {
-      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      callers: ARCHIVE_STAFF,
       scope: "companies",
       outOfScope: "filtered",
       anonymous: "sign-in",
@@ -587,14 +586,14 @@ export const ROUTE_MANIFEST = {
   "archive.records.$recordId": {
     path: "/archive/records/:recordId",
     loader: {
-      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      callers: ARCHIVE_STAFF,
       scope: "companies",
       outOfScope: 404,
       anonymous: "sign-in",
       why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; archiveRecordDetail answers null for a record of a company outside the caller's user_company: 404.",
     },
     action: {
-      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      callers: ARCHIVE_STAFF,
       scope: "companies",
       outOfScope: 404,
       anonymous: "sign-in",
@@ -604,7 +603,7 @@ export const ROUTE_MANIFEST = {
   "archive.records.$recordId.file": {
     path: "/archive/records/:recordId/file",
     loader: {
-      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      callers: ARCHIVE_STAFF,
       scope: "companies",
       outOfScope: 404,
       anonymous: "sign-in",
@@ -807,14 +806,14 @@ export const ROUTE_MANIFEST = {
   "archive_.originals.$claimId": {
     path: "/archive/originals/:claimId",
     loader: {
-      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      callers: ARCHIVE_STAFF,
       scope: "companies",
       outOfScope: 404,
       anonymous: "sign-in",
       why: "requireRole ARCHIVIST, SUPERVISOR or ADMIN; paperCheckView shows only a submitted claim of the caller's companies (user_company): any other claim is 404.",
     },
     action: {
-      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      callers: ARCHIVE_STAFF,
       scope: "companies",
       outOfScope: 404,
       anonymous: "sign-in",
@@ -950,7 +949,7 @@ export const ROUTE_MANIFEST = {
       why: "requireUser; getArchiveRequest shows a request to its requester and to archive staff of its record's or box's company, anyone else 404.",
     },
     action: {
-      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      callers: ARCHIVE_STAFF,
       scope: "archive-access",
       outOfScope: 404,
       anonymous: "sign-in",
@@ -980,7 +979,7 @@ export const ROUTE_MANIFEST = {
   "archive.stats": {
     path: "/archive/stats",
     loader: {
-      callers: ["ARCHIVIST", "SUPERVISOR", "ADMIN"],
+      callers: ARCHIVE_STAFF,
       scope: "archive-access",
       outOfScope: "filtered",
       anonymous: "sign-in",

@@ -1,5 +1,6 @@
 import { hasRole, type Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
+import { ARCHIVE_STAFF } from "~/domain/archive-roles";
 import type { Role } from "~/domain/route-manifest";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 
@@ -8,9 +9,7 @@ import { prisma, type Db, type Tx } from "~/utils/db.server";
  * (packets and the desk, boxes, records, retention, loans, search, the paper check) asks it.
  * Archivists, supervisors and admins, each for the companies they are assigned to (user_company).
  */
-export const ARCHIVE_STAFF = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const satisfies readonly [Role, ...Role[]];
-/** Who changes the physical archive (boxes, filing, locations): archivists and admins. */
-export const ARCHIVE_WORKERS = ["ARCHIVIST", "ADMIN"] as const satisfies readonly [Role, ...Role[]];
+export { ARCHIVE_STAFF, ARCHIVE_WORKERS } from "~/domain/archive-roles";
 
 export function isArchiveStaff(viewer: Actor, roles: readonly Role[] = ARCHIVE_STAFF): boolean {
   return hasRole(viewer, ...roles);

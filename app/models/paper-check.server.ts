@@ -35,7 +35,7 @@ import { publishBoardChange } from "./board-publisher.server";
 import { releaseClaim } from "./budget-ledger.server";
 import { notify } from "./notifications.server";
 import { emitTaskEvents } from "./task-events.server";
-import { staffCompanyIds } from "./archive-staff.server";
+import { ARCHIVE_STAFF, staffCompanyIds } from "./archive-staff.server";
 
 export type PaperCheckErrorCode = "forbidden" | "not_found" | "stale" | "not_checkable" | "cannot_return" | "not_exception" | "already_resolved" | "invalid";
 
@@ -43,8 +43,7 @@ function refuse(code: PaperCheckErrorCode, message?: string, status?: number): A
   return new AppError(code, { ...(message ? { message } : {}), ...(status ? { status } : {}) });
 }
 
-/** The archive staff who check originals, and the overseers who resolve exceptions. */
-export const PAPER_CHECKERS = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const;
+/** The archive staff check originals (ARCHIVE_STAFF); the overseers resolve exceptions. */
 export const EXCEPTION_RESOLVERS = ["SUPERVISOR", "ADMIN"] as const;
 
 
@@ -211,7 +210,7 @@ export type PaperCheckView = {
 
 /** The claim's company, when the actor is archive staff of it; otherwise a 404 (the claim is not theirs to see). */
 async function assertArchiveStaffOf(db: Db | Tx, actor: Actor, claimId: string): Promise<{ companyId: string }> {
-  if (!hasRole(actor, ...PAPER_CHECKERS)) throw refuse("not_found", undefined, 404);
+  if (!hasRole(actor, ...ARCHIVE_STAFF)) throw refuse("not_found", undefined, 404);
   const claim = await db.claim.findUnique({ where: { id: claimId }, select: { companyId: true, status: true } });
   if (!claim || claim.status === "DRAFT") throw refuse("not_found", undefined, 404);
   const ids = await staffCompanyIds(db, actor);

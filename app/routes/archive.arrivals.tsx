@@ -9,15 +9,15 @@ import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate, localName } from "~/utils/format";
 import paperStyles from "~/styles/paper.css";
+import { ARCHIVE_STAFF } from "~/domain/archive-roles";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: paperStyles }];
 export const meta: MetaFunction = () => [{ title: "Arrival desk · Accounting Factory" }];
 
-const STAFF = ["ARCHIVIST", "SUPERVISOR", "ADMIN"] as const;
 
 /** The desk: archive staff only; ?packet= resumes a packet being received (one of the caller's companies'). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ...STAFF);
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   const packetId = new URL(request.url).searchParams.get("packet");
   try {
     const packet = packetId ? await resumeDeskPacket(user, packetId) : null;
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** One scanned line: archive staff only, before the form is read; deskScan scopes everything to the caller's companies. */
 export async function action({ request }: ActionFunctionArgs): Promise<DeskResult & { seq: number }> {
-  const user = await requireRole(request, ...STAFF);
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   const form = await request.formData();
   const packetId = String(form.get("packetId") ?? "") || null;
   const lastClaimId = String(form.get("lastClaimId") ?? "") || null;

@@ -11,17 +11,18 @@ import { closeBox, getBox, listLocations, moveBox } from "~/models/archive-boxes
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatDate, formatDateTime, localName } from "~/utils/format";
+import { ARCHIVE_STAFF, ARCHIVE_WORKERS } from "~/domain/archive-roles";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.box.label ?? ""} · Accounting Factory` }];
 
 /** One box of the viewer's companies (getBox: another company's box is 404) with its contents and movement log. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "SUPERVISOR", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   try {
     const box = await getBox(user, params.boxId ?? "");
     if (!box) throw new Response("Not found", { status: 404 });
     const locations = await listLocations(user);
-    return { user: { roles: user.roles, timeZone: user.timeZone }, box, locations, canChange: hasRole(user, "ARCHIVIST", "ADMIN") };
+    return { user: { roles: user.roles, timeZone: user.timeZone }, box, locations, canChange: hasRole(user, ...ARCHIVE_WORKERS) };
   } catch (err) {
     throwAsResponse(err);
   }
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** ARCHIVIST or ADMIN closes or moves the box (the model locks it and answers not_found for another company's box). */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_WORKERS);
   const boxId = params.boxId ?? "";
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");

@@ -5,10 +5,11 @@ import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { getLocale } from "~/utils/session.server";
+import { ARCHIVE_STAFF } from "~/domain/archive-roles";
 
 /** The box's contents list (PDF): every position with its claim, claimant, amount and received date. Archive staff of the box's company only (getBox: another company's box is 404). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "SUPERVISOR", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   const box = await getBox(user, params.boxId ?? "").catch(throwAsResponse);
   if (!box) throw new Response("Not found", { status: 404 });
   const locale = await getLocale(request, user.locale);

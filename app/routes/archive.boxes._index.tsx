@@ -13,6 +13,7 @@ import { createBox, findClaimBox, listBoxes, listLocations, type BoxFilters } fr
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { localName } from "~/utils/format";
+import { ARCHIVE_STAFF, ARCHIVE_WORKERS } from "~/domain/archive-roles";
 
 export const meta: MetaFunction = () => [{ title: "Archive boxes · Accounting Factory" }];
 
@@ -30,7 +31,7 @@ function filtersOf(url: URL): BoxFilters {
 
 /** Archive staff: the boxes of their companies (user_company), filtered; "find a claim's box" by claim number. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "SUPERVISOR", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   const url = new URL(request.url);
   const claim = (url.searchParams.get("claim") ?? "").trim();
   try {
@@ -40,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       listBoxes(user, filtersOf(url)),
       claim ? findClaimBox(user, claim) : Promise.resolve(null),
     ]);
-    return { user: { roles: user.roles }, companies, locations, ...list, find: claim ? { text: claim, hit: found } : null, canCreate: hasRole(user, "ARCHIVIST", "ADMIN"), thisYear: new Date().getUTCFullYear() };
+    return { user: { roles: user.roles }, companies, locations, ...list, find: claim ? { text: claim, hit: found } : null, canCreate: hasRole(user, ...ARCHIVE_WORKERS), thisYear: new Date().getUTCFullYear() };
   } catch (err) {
     throwAsResponse(err);
   }
@@ -48,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** ARCHIVIST or ADMIN makes a box of one of their companies (createBox checks the company and numbers it). */
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_WORKERS);
   const form = await request.formData();
   const str = (k: string) => String(form.get(k) ?? "");
   try {

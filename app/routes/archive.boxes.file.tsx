@@ -11,12 +11,13 @@ import { fileOriginal, findBoxByLabel, getBox, type FilingResult } from "~/model
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { localName } from "~/utils/format";
+import { ARCHIVE_WORKERS } from "~/domain/archive-roles";
 
 export const meta: MetaFunction = () => [{ title: "Filing station · Accounting Factory" }];
 
 /** ARCHIVIST or ADMIN: the box chosen (?box=, one of their companies' boxes; another's is 404) and its last positions. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_WORKERS);
   const boxId = new URL(request.url).searchParams.get("box");
   try {
     const box = boxId ? await getBox(user, boxId) : null;
@@ -50,7 +51,7 @@ type StationReply = { at: number; text: string } & ({ kind: "filed"; result: Ext
  * chosen box (fileOriginal: its refusals come back to the station). ARCHIVIST or ADMIN, their companies only.
  */
 export async function action({ request }: ActionFunctionArgs): Promise<StationReply | Response> {
-  const user = await requireRole(request, "ARCHIVIST", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_WORKERS);
   const form = await request.formData();
   const text = String(form.get("code") ?? "").slice(0, 200);
   const boxId = String(form.get("boxId") ?? "");

@@ -10,14 +10,15 @@ import { LOCATION_KINDS } from "~/domain/archive-boxes";
 import { createLocation, listLocations } from "~/models/archive-boxes.server";
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
+import { ARCHIVE_STAFF, ARCHIVE_WORKERS } from "~/domain/archive-roles";
 
 export const meta: MetaFunction = () => [{ title: "Archive locations · Accounting Factory" }];
 
 /** The SSC's locations (shelves, off-site store) with the number of the viewer's companies' boxes in each. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "SUPERVISOR", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   try {
-    return { user: { roles: user.roles }, locations: await listLocations(user), canCreate: hasRole(user, "ARCHIVIST", "ADMIN") };
+    return { user: { roles: user.roles }, locations: await listLocations(user), canCreate: hasRole(user, ...ARCHIVE_WORKERS) };
   } catch (err) {
     throwAsResponse(err);
   }
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** ARCHIVIST or ADMIN adds a location (createLocation checks the fields; the code is unique). */
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_WORKERS);
   const form = await request.formData();
   const str = (k: string) => String(form.get(k) ?? "");
   try {

@@ -2,10 +2,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { readPackageFile } from "~/models/archive-record-views.server";
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
+import { ARCHIVE_STAFF } from "~/domain/archive-roles";
 
 /** Archive staff of the record's company download one file of its package (audited); anything else is 404. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "SUPERVISOR", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   const filePath = new URL(request.url).searchParams.get("path") ?? "";
   try {
     const file = await readPackageFile(user, params.recordId ?? "", filePath);

@@ -11,12 +11,13 @@ import { archiveRecordDetail, findStaffRecord } from "~/models/archive-record-vi
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate, formatDateTime } from "~/utils/format";
+import { ARCHIVE_STAFF } from "~/domain/archive-roles";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.record.claimNumber ?? "Record"} · Electronic records · Accounting Factory` }];
 
 /** Archive staff of the record's company (user_company); another company's record is not found. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "SUPERVISOR", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   try {
     const detail = await archiveRecordDetail(user, params.recordId ?? "");
     if (!detail) throw new Response("Not found", { status: 404 });
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** Archive staff: run the four checks, or re-hash this package, now (another company's record is 404 before the form is read). */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "SUPERVISOR", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   const record = await findStaffRecord(user, params.recordId ?? "").catch((err: unknown) => throwAsResponse(err));
   if (!record) throw new Response("Not found", { status: 404 });
   const intent = (await request.formData()).get("intent");

@@ -9,12 +9,13 @@ import { listArchiveRecords, requestFullFixity, type FixityRunView } from "~/mod
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate, formatDateTime } from "~/utils/format";
+import { ARCHIVE_STAFF } from "~/domain/archive-roles";
 
 export const meta: MetaFunction = () => [{ title: "Electronic records · Accounting Factory" }];
 
 /** Archive staff: the records of their companies (user_company), newest first, with the fixity banner. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "ARCHIVIST", "SUPERVISOR", "ADMIN");
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   try {
     const view = await listArchiveRecords(user);
     return { ...view, roles: user.roles };

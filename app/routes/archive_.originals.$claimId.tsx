@@ -11,7 +11,8 @@ import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { isAppError } from "~/domain/app-error";
 import { DIFFERS_REASONS, DiffersForm, ResolveExceptionForm } from "~/domain/paper-check";
-import { assertPaperCheckAccess, paperCheckView, PAPER_CHECKERS, recordDiffers, resolveException } from "~/models/paper-check.server";
+import { ARCHIVE_STAFF } from "~/domain/archive-roles";
+import { assertPaperCheckAccess, paperCheckView, recordDiffers, resolveException } from "~/models/paper-check.server";
 import { replyWithError, throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatCalendarDate, formatDateTime, localName } from "~/utils/format";
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: "Originals · Accounting Facto
 
 /** Archive staff of the claim's company (paperCheckView answers 404 for anyone else and any other claim). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ...PAPER_CHECKERS);
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   try {
     return { view: await paperCheckView(user, params.claimId ?? ""), roles: user.roles, timeZone: user.timeZone };
   } catch (err) {
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** "differs": archive staff record a finding (return or exception); "resolve": a supervisor or admin closes an exception. */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, ...PAPER_CHECKERS);
+  const user = await requireRole(request, ...ARCHIVE_STAFF);
   const claimId = params.claimId ?? "";
   // Another company's claim (or none) is not found, before the form is read.
   await assertPaperCheckAccess(user, claimId).catch(throwAsResponse);
