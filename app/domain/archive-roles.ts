@@ -1,4 +1,4 @@
-import type { Role } from "./route-manifest";
+import type { Role } from "./roles";
 
 /**
  * Who works the archive and the mail room: archivists, supervisors and admins (each for the companies

@@ -1,4 +1,3 @@
-import { ARCHIVE_STAFF, ARCHIVE_WORKERS } from "./archive-roles";
 /**
  * The authorization manifest: every route file in app/routes/ (and the one Express route), who may call
  * its loader and its action, and the scope that applies on top. Pure data. It is written from what the
@@ -7,8 +6,10 @@ import { ARCHIVE_STAFF, ARCHIVE_WORKERS } from "./archive-roles";
  * role against the real server, and docs/security.md prints it (scripts/print-route-matrix.ts).
  */
 
-export const ROLES = ["EMPLOYEE", "MANAGER", "ACCOUNTANT", "QA", "ARCHIVIST", "SUPERVISOR", "ADMIN", "TREASURY"] as const;
-export type Role = (typeof ROLES)[number];
+import { ARCHIVE_STAFF, ARCHIVE_WORKERS } from "./archive-roles";
+import type { Role } from "./roles";
+
+export { ROLES, type Role } from "./roles";
 
 /** "public": anyone, signed in or not; "signed-in": any role; otherwise any of the listed roles. */
 export type Callers = "public" | "signed-in" | readonly [Role, ...Role[]];
