@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const { admin, seededSeconds } = await seedBenchDatabase(
     BENCH_URL,
     `INSERT INTO company (id, code, name, name_zh, currency) VALUES ('bench-co', 'BENCH', 'Bench Co', '基准公司', 'CNY');`,
-    ["fixity_failure", "fixity_run", "archive_check_report", "archive_view", "archive_request", "destruction_item", "archive_file", "archive_record", "notification", "company"],
+    ["fixity_failure", "fixity_run", "archive_check_report", "archive_view", "archive_request", "destruction_item", "archive_file", "archive_record", "archive_claimant_name", "notification", "company"],
   );
   const archiveDir = path.join(ROOT, "archive");
   await fs.rm(ROOT, { recursive: true, force: true }).catch(async () => {

@@ -94,7 +94,7 @@ async function asOwner<T>(fn: (owner: pg.Client) => Promise<T>): Promise<T> {
 async function reset(): Promise<void> {
   await asOwner(async (owner) => {
     await owner.query(`UPDATE department SET head_id = NULL`);
-    await truncateWithAuditLogAsOwner(owner, [...APP_TABLES, "app_user", "department", "company"], "seed-reset");
+    await truncateWithAuditLogAsOwner(owner, [...APP_TABLES, "app_user", "department", "company", "archive_claimant_name"], "seed-reset");
     await owner.query(`ALTER SEQUENCE claim_number_seq RESTART WITH 1`);
   });
 }

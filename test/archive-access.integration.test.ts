@@ -18,7 +18,7 @@ import {
   returnArchiveBox,
   sendLoanReminders,
 } from "~/models/archive-requests.server";
-import { searchArchive } from "~/models/archive-search.server";
+import { ArchiveSearchSchema, matchClaimant, searchArchive, searchPlan } from "~/models/archive-search.server";
 import { archiveReadingRoomStats } from "~/models/archive-stats.server";
 import { prisma } from "~/utils/db.server";
 import { JOBS } from "~/domain/jobs";
@@ -58,6 +58,17 @@ describe("archive search", () => {
     expect(await numbers({ claimNumber: `x${t}` })).toEqual([`X${t}0001`, `X${t}0002`]);
     expect(await numbers({ claimant: "xiaoMING" })).toEqual([`X${t}0001`]);
     expect(await numbers({ claimant: "王小" })).toEqual([`X${t}0001`]);
+    // One character, as people start typing a Chinese name; and a name no record has: nothing, no error.
+    expect(await numbers({ claimant: "明" })).toEqual([`X${t}0001`]);
+    expect(await numbers({ claimant: `nobody ${t}` })).toEqual([]);
+    // The names filed are counted by the database as records are filed (the search reads them first).
+    const counted = await matchClaimant(prisma, "wang xiaoming", [a.companyId, b.companyId]);
+    expect(counted.names).toEqual(expect.arrayContaining(["wang xiaoming 王小明", "wang xiaoming"]));
+    expect(counted.records).toEqual({ [a.companyId]: 1, [b.companyId]: 1 });
+    expect((await matchClaimant(prisma, "王小明", [b.companyId])).records).toEqual({ [b.companyId]: 0 });
+    expect(searchPlan(ArchiveSearchSchema.parse({ claimant: "王小明" }), counted)).toBe("names");
+    expect(searchPlan(ArchiveSearchSchema.parse({ claimant: "wang" }), { names: null, records: { [a.companyId]: Number.POSITIVE_INFINITY } })).toBe("ordered");
+    expect(searchPlan(ArchiveSearchSchema.parse({ claimant: "wang", spentFrom: "2025-01-01" }), counted)).toBe("fenced");
     expect(await numbers({ merchant: "hanting", claimNumber: `X${t}` })).toEqual([`X${t}0001`]);
     // Amounts in major units of each record's currency: 888.00 CNY, 5000 JPY, 1200.00 CNY.
     expect(await numbers({ claimNumber: `X${t}`, amountMin: "800", amountMax: "900" })).toEqual([`X${t}0001`]);

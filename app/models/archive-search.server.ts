@@ -109,8 +109,16 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 type Built = { where: string[]; params: unknown[] };
 
+/**
+ * A claimant substring resolved against the distinct names filed per company (archive_claimant_name): the
+ * names it matches (null when there are too many to list: the substring is then matched on the records),
+ * and per company how many records they have — none (the company is not read), few (read by name) or
+ * many (dense: walking the company's filing order finds a page quickly).
+ */
+export type ClaimantMatch = { names: string[] | null; records: Record<string, number> };
+
 /** The WHERE clauses for the filters; field errors for what cannot be searched. */
-function buildFilters(f: ArchiveSearchFilters): Built & { errors: Record<string, string> } {
+function buildFilters(f: ArchiveSearchFilters, claimant?: ClaimantMatch): Built & { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -123,7 +131,10 @@ function buildFilters(f: ArchiveSearchFilters): Built & { errors: Record<string,
     // Exact or prefix: one range on the claim_number index covers both.
     where.push(`ar.claim_number >= ${p(prefix)} AND ar.claim_number < ${p(prefixUpperBound(prefix))} AND ar.claim_number LIKE ${p(`${escapeLike(prefix)}%`)}`);
   }
-  if (f.claimant) where.push(`lower(ar.claimant_name) LIKE ${p(`%${escapeLike(f.claimant.toLowerCase())}%`)}`);
+  if (f.claimant) {
+    if (claimant?.names) where.push(`lower(ar.claimant_name) = ANY(${p(claimant.names)}::text[])`);
+    else where.push(`lower(ar.claimant_name) LIKE ${p(`%${escapeLike(f.claimant.toLowerCase())}%`)}`);
+  }
   if (f.merchant) where.push(`lower(ar.merchants) LIKE ${p(`%${escapeLike(f.merchant.toLowerCase())}%`)}`);
   if (f.currency) {
     if (!/^[A-Za-z]{3}$/.test(f.currency)) errors.currency = "invalid";
@@ -209,16 +220,42 @@ type RawRow = {
  * "fenced": the order is hidden behind an expression no index has (and so is the company), so the planner
  * reads the filter's own index (claim-number range, trigram, amount, GiST on the period, box) and sorts
  * what it finds — bounded by the number of matches. "race": ordered under a short statement timeout, then
- * fenced if that ran out (the planner's guesses for substrings and amounts go both ways).
+ * fenced if that ran out (the planner's guesses for substrings and amounts go both ways). "names": a
+ * claimant alone: a company whose names have few records has their ids picked from the (name, company,
+ * filed_at, id) index alone and sorted, then only the page's rows read; one with many is walked in order.
  */
-export type SearchPlan = "ordered" | "fenced" | "race";
+export type SearchPlan = "ordered" | "fenced" | "race" | "names";
 
-/** Claim numbers, periods and boxes pick rows that lie together in filing order: fenced. Other filters race. */
-export function searchPlan(f: ArchiveSearchFilters): SearchPlan {
+/**
+ * Claim numbers, periods and boxes pick rows that lie together in filing order: fenced. A claimant alone
+ * is read company by company as its match says ("names"). Amounts and merchants race.
+ */
+export function searchPlan(f: ArchiveSearchFilters, claimant?: ClaimantMatch): SearchPlan {
   if (f.claimNumber || f.spentFrom || f.spentTo || f.box) return "fenced";
   const trigrams = (s: string | undefined) => (s ?? "").length >= 3;
-  if (f.amountMin || f.amountMax || trigrams(f.claimant) || trigrams(f.merchant)) return "race";
+  if (f.amountMin || f.amountMax || f.currency || trigrams(f.merchant)) return "race";
+  if (f.claimant && claimant?.names) return "names";
+  if (f.claimant && !claimant && trigrams(f.claimant)) return "race";
   return "ordered";
+}
+
+/** At most this many names are listed for a claimant substring; more, and the substring is matched on the records. */
+export const CLAIMANT_NAMES_LISTED = 10_000;
+/** A company with more records than this for a claimant substring is walked in filing order (they are dense). */
+export const CLAIMANT_DENSE_RECORDS = 20_000;
+
+/** Resolves a claimant substring against the names filed for these companies. */
+export async function matchClaimant(db: Db | Tx, fragment: string, companyIds: readonly string[]): Promise<ClaimantMatch> {
+  const rows = await db.$queryRawUnsafe<{ company_id: string; name_key: string; records: number }[]>(
+    `SELECT company_id, name_key, records FROM archive_claimant_name
+      WHERE company_id = ANY($1::text[]) AND name_key LIKE $2 LIMIT ${CLAIMANT_NAMES_LISTED + 1}`,
+    [...companyIds],
+    `%${escapeLike(fragment.toLowerCase())}%`,
+  );
+  if (rows.length > CLAIMANT_NAMES_LISTED) return { names: null, records: Object.fromEntries(companyIds.map((id) => [id, Number.POSITIVE_INFINITY])) };
+  const records: Record<string, number> = Object.fromEntries(companyIds.map((id) => [id, 0]));
+  for (const r of rows) records[r.company_id] = (records[r.company_id] ?? 0) + r.records;
+  return { names: [...new Set(rows.map((r) => r.name_key))], records };
 }
 
 /** How long the ordered walk may take before a race falls back to the fenced plan. */
@@ -230,8 +267,9 @@ export function archiveSearchSql(
   companyIds: string[],
   limit = SEARCH_PAGE_SIZE + 1,
   plan: SearchPlan = searchPlan(filters),
+  claimant?: ClaimantMatch,
 ): { sql: string; params: unknown[]; errors: Record<string, string> } {
-  const { where, params, errors } = buildFilters(filters);
+  const { where, params, errors } = buildFilters(filters, claimant);
   const scope = filters.companyId ? companyIds.filter((id) => id === filters.companyId) : companyIds;
   params.push(limit);
   const limitParam = `$${params.length}`;
@@ -239,9 +277,16 @@ export function archiveSearchSql(
   // filters favour, each stopping after a page; then the newest page of their union.
   const fenced = plan === "fenced";
   const order = fenced ? `(ar.filed_at + interval '0 seconds') DESC, ar.id DESC` : `ar.filed_at DESC, ar.id DESC`;
-  const branches = (scope.length > 0 ? scope : [""]).map((id) => {
+  // A company none of whose names match is not read at all.
+  const read = claimant?.names ? scope.filter((id) => (claimant.records[id] ?? 0) > 0) : scope;
+  const branches = (read.length > 0 ? read : [""]).map((id) => {
     params.push(id);
     const conditions = [fenced ? `ar.company_id || '' = $${params.length}` : `ar.company_id = $${params.length}`, ...where].join(" AND ");
+    if (plan === "names" && (claimant?.records[id] ?? 0) <= CLAIMANT_DENSE_RECORDS) {
+      // The page's ids from the name index alone (index-only; the order hidden so that the filing-order walk,
+      // hopeless for a name this company may not have, is not chosen), then only those rows.
+      return `(SELECT * FROM archive_record WHERE id IN (SELECT ar.id FROM archive_record ar WHERE ${conditions} ORDER BY (ar.filed_at + interval '0 seconds') DESC, ar.id DESC LIMIT ${limitParam}) ORDER BY filed_at DESC, id DESC)`;
+    }
     return `(SELECT * FROM archive_record ar WHERE ${conditions} ORDER BY ${order} LIMIT ${limitParam})`;
   });
   const sql = `
@@ -274,9 +319,12 @@ export async function searchArchive(db: Db | Tx, viewer: Actor, input: ArchiveSe
   const filtered = Object.entries(f).some(([k, v]) => k !== "after" && v !== undefined);
   if (companyIds.length === 0) return { rows: [], next: null, errors: {}, filtered };
   const pageSize = opts.pageSize ?? SEARCH_PAGE_SIZE;
-  const plan = searchPlan(f);
-  const { sql, params, errors } = archiveSearchSql(f, companyIds, pageSize + 1, plan === "race" ? "ordered" : plan);
+  const claimant = f.claimant ? await matchClaimant(db, f.claimant, f.companyId ? companyIds.filter((id) => id === f.companyId) : companyIds) : undefined;
+  const plan = searchPlan(f, claimant);
+  const { sql, params, errors } = archiveSearchSql(f, companyIds, pageSize + 1, plan === "race" ? "ordered" : plan, claimant);
   if (Object.keys(errors).length > 0) return { rows: [], next: null, errors, filtered };
+  // No name filed contains the fragment: nothing to read.
+  if (claimant?.names?.length === 0) return { rows: [], next: null, errors: {}, filtered };
   let raw: RawRow[];
   if (plan === "race" && "$transaction" in db) {
     try {
@@ -286,7 +334,7 @@ export async function searchArchive(db: Db | Tx, viewer: Actor, input: ArchiveSe
       });
     } catch (err) {
       if (!/statement timeout|canceling statement/i.test(String((err as Error).message))) throw err;
-      const fenced = archiveSearchSql(f, companyIds, pageSize + 1, "fenced");
+      const fenced = archiveSearchSql(f, companyIds, pageSize + 1, "fenced", claimant);
       raw = await db.$queryRawUnsafe<RawRow[]>(fenced.sql, ...fenced.params);
     }
   } else {
