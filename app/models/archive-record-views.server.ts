@@ -15,11 +15,6 @@ import { recordAudit } from "./audit.server";
 import { enqueueJob } from "./outbox.server";
 import { archiveCompanyIds } from "./archive-staff.server";
 
-/** The companies whose archive the viewer works (forbidden unless archive staff). */
-export function archiveStaffCompanyIds(viewer: Actor): Promise<string[]> {
-  return archiveCompanyIds(prisma, viewer);
-}
-
 export type RecordListItem = {
   id: string;
   claimNumber: string;
@@ -40,7 +35,7 @@ export type RecordListItem = {
 export type FixityRunView = { id: string; kind: string; startedAt: string; finishedAt: string | null; packages: number; files: number; bytes: string; mismatches: number };
 
 export async function listArchiveRecords(viewer: Actor, opts: { limit?: number } = {}) {
-  const companyIds = await archiveStaffCompanyIds(viewer);
+  const companyIds = await archiveCompanyIds(prisma, viewer);
   const where = { companyId: { in: companyIds } };
   const [records, total, failing, companies, runs] = await Promise.all([
     prisma.archiveRecord.findMany({ where, orderBy: [{ filedAt: "desc" }, { id: "asc" }], take: opts.limit ?? 50 }),
@@ -98,7 +93,7 @@ function runView(r: { id: string; kind: string; startedAt: Date; finishedAt: Dat
 
 /** One record of the viewer's companies, or null (another company's, or none). */
 export async function findStaffRecord(viewer: Actor, recordId: string) {
-  const companyIds = await archiveStaffCompanyIds(viewer);
+  const companyIds = await archiveCompanyIds(prisma, viewer);
   const record = await prisma.archiveRecord.findUnique({ where: { id: recordId } });
   if (!record || !companyIds.includes(record.companyId)) return null;
   return record;
