@@ -6,3 +6,4 @@ export * from "./fields";
 export * from "./invoice-number";
 export * from "./qr-payload";
 export * from "./uscc";
+export * from "./einvoice-xml";
