@@ -15,7 +15,6 @@ import { startImagingWorker } from "./imaging";
 import { startLedgerWorker } from "./ledger";
 import { startMetricsWorker } from "./metrics";
 import { startPaymentsWorker } from "./payments";
-import { startReadingWorker } from "./reading";
 import { startRelay, type Relay } from "./relay";
 import { startRoutingWorker } from "./routing";
 import { startSlaWorker } from "./sla";
@@ -63,8 +62,9 @@ async function main(): Promise<void> {
     configureSharp(env.IMAGING_CONCURRENCY);
     workers.push(startImagingWorker());
   }
-  // Issue 14: receipts are read after imaging, one at a time, on a queue of their own.
-  if (roles.includes("reading")) workers.push(startReadingWorker());
+  // Issue 14: receipts are read after imaging, one at a time, on a queue of their own. Imported only when
+  // wanted: the readers (zxing-wasm, pdf-lib) would otherwise slow every worker's start.
+  if (roles.includes("reading")) workers.push((await import("./reading")).startReadingWorker());
   if (roles.includes("routing")) workers.push(startRoutingWorker());
   if (roles.includes("sla")) workers.push(await startSlaWorker());
   if (roles.includes("metrics")) workers.push(await startMetricsWorker());
