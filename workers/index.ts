@@ -1,5 +1,5 @@
 /**
- * Boots the background processes (no HTTP): the outbox relay and the imaging, routing, SLA, metrics, payments, ledger and archive workers.
+ * Boots the background processes (no HTTP): the outbox relay and the imaging, reading, routing, SLA, metrics, payments, ledger and archive workers.
  *   tsx workers/index.ts                 all of them
  *   tsx workers/index.ts --only imaging  just the imaging worker (tests, or to scale imaging separately)
  *   tsx workers/index.ts --only relay    just the relay
@@ -19,7 +19,7 @@ import { startRelay, type Relay } from "./relay";
 import { startRoutingWorker } from "./routing";
 import { startSlaWorker } from "./sla";
 
-const ROLES = ["relay", "imaging", "routing", "sla", "metrics", "payments", "ledger", "archive"] as const;
+const ROLES = ["relay", "imaging", "reading", "routing", "sla", "metrics", "payments", "ledger", "archive"] as const;
 type Role = (typeof ROLES)[number];
 
 function selectedRoles(argv: string[]): Role[] {
@@ -62,6 +62,9 @@ async function main(): Promise<void> {
     configureSharp(env.IMAGING_CONCURRENCY);
     workers.push(startImagingWorker());
   }
+  // Issue 14: receipts are read after imaging, one at a time, on a queue of their own. Imported only when
+  // wanted: the readers (zxing-wasm, pdf-lib) would otherwise slow every worker's start.
+  if (roles.includes("reading")) workers.push((await import("./reading")).startReadingWorker());
   if (roles.includes("routing")) workers.push(startRoutingWorker());
   if (roles.includes("sla")) workers.push(await startSlaWorker());
   if (roles.includes("metrics")) workers.push(await startMetricsWorker());

@@ -17,6 +17,7 @@ export function FindingChip({ finding, t, locale }: { finding: Finding; t: TFn; 
   let text: ReactNode;
   switch (finding.code) {
     case "duplicate_receipt":
+    case "duplicate_invoice":
     case "similar_receipt":
       text = (
         <>

@@ -34,6 +34,23 @@ const facts = (over: Partial<CheckFacts> = {}): CheckFacts => ({
 const codes = (f: CheckFacts) => checkClaim(f).map((x) => `${x.lineId}:${x.code}:${x.severity}`);
 
 describe("checkClaim", () => {
+  it("reports the same invoice on another claim as an error beside the lines carrying it (issue 14)", () => {
+    const f = facts({
+      lines: [line(), line({ id: "L2", receiptIds: ["R2"] })],
+      receipts: [
+        { id: "R1", sha256: SHA_A, phash: PHASH, capturedOn: "2026-03-09" },
+        { id: "R2", sha256: SHA_B, phash: null, capturedOn: null },
+      ],
+      invoicesElsewhere: [
+        { receiptId: "R1", claimId: "C2", claimNumber: "EC2026000002" },
+        { receiptId: "R1", claimId: "C2", claimNumber: "EC2026000002" },
+      ],
+    });
+    expect(checkClaim(f).filter((x) => x.code === "duplicate_invoice")).toEqual([
+      { code: "duplicate_invoice", severity: "error", lineId: "L1", params: { receiptId: "R1", claimId: "C2", claimNumber: "EC2026000002" } },
+    ]);
+  });
+
   it("finds nothing on a line with everything fine", () => {
     expect(checkClaim(facts())).toEqual([]);
     expect(DEFAULT_TOLERANCES).toEqual({ receiptDateDays: 30, fxShare: 0.03, phashDistance: 6 });

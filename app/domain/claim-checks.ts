@@ -16,6 +16,7 @@ import { isWorkingDay, type WorkCalendar } from "./work-calendar";
 export type CheckCode =
   | "receipt_missing"
   | "duplicate_receipt"
+  | "duplicate_invoice"
   | "similar_receipt"
   | "over_category_limit"
   | "receipt_date_far"
@@ -51,6 +52,11 @@ export type CheckFacts = {
   companyCurrency: string;
   lines: CheckLine[];
   receipts: { id: string; sha256: string; phash: string | null; capturedOn: string | null /* YYYY-MM-DD from EXIF/PDF metadata */ }[];
+  /**
+   * Issue 14: receipts whose invoice (code + number, or the digital number, as read) is also on another claim
+   * holding invoices (any claimant, any company), looked up by the caller. Optional: no readings, no finding.
+   */
+  invoicesElsewhere?: { receiptId: string; claimId: string; claimNumber: string }[];
   /** The same bytes or a look-alike on OTHER claims (any claimant), looked up by the caller. */
   elsewhere: { sha256: string; phash: string | null; claimId: string; claimNumber: string }[];
   categoryLimits: Record<string, { limitMinor: bigint; currency: string } | undefined>;
@@ -81,6 +87,13 @@ export function checkClaim(facts: CheckFacts): Finding[] {
     // An id the caller could not resolve to a receipt is as good as none.
     const receipts = [...new Set(line.receiptIds)].flatMap((id) => receiptsById.get(id) ?? []);
     if (receipts.length === 0) add("receipt_missing", "error");
+    // One invoice, one payment (issue 14): the same invoice on another claim is an error, even as other bytes.
+    const invoiceClaims = new Set<string>();
+    for (const dup of facts.invoicesElsewhere ?? []) {
+      if (!receipts.some((r) => r.id === dup.receiptId) || invoiceClaims.has(`${dup.receiptId}:${dup.claimId}`)) continue;
+      invoiceClaims.add(`${dup.receiptId}:${dup.claimId}`);
+      add("duplicate_invoice", "error", { receiptId: dup.receiptId, claimId: dup.claimId, claimNumber: dup.claimNumber });
+    }
     for (const f of receiptMatches(receipts, facts.elsewhere, tolerances.phashDistance)) {
       if (f.exact) add("duplicate_receipt", "error", { receiptId: f.receiptId, claimId: f.claimId, claimNumber: f.claimNumber });
       else add("similar_receipt", "warning", { receiptId: f.receiptId, claimId: f.claimId, claimNumber: f.claimNumber, distance: f.distance });

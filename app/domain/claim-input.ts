@@ -235,10 +235,27 @@ export function validateForSubmit(facts: SubmitFacts): FieldErrors {
  * What the claim form's action answers when it refuses: each field's code by dotted path, and what the
  * form as a whole says (fix the fields; someone saved first; the claim is no longer editable).
  */
-export type ClaimFormReply = { errors: FieldErrors; formError?: "fix" | "stale" | "not_editable" | "budget_exceeded"; budgetCells?: BudgetExceededCell[] };
+export type ClaimFormReply = {
+  errors: FieldErrors;
+  formError?: "fix" | "stale" | "not_editable" | "budget_exceeded" | "duplicate_invoice";
+  budgetCells?: BudgetExceededCell[];
+  /** Issue 14: receipts whose invoice another claim holds; the other claim's number only when the claimant may see it. */
+  duplicateInvoices?: { receiptId: string; otherClaimNumber: string | null }[];
+};
 
 /** A cell the submission would take past the hard stop: the budget rules' own shape (app/domain/budget.ts). */
 export type { BudgetExceededCell };
+
+/** The duplicate-invoice refusal's rows as the form shows them (issue 14); anything malformed is left out. */
+export function duplicateInvoiceRows(details: Record<string, unknown>): { receiptId: string; otherClaimNumber: string | null }[] {
+  const rows = Array.isArray(details.duplicates) ? (details.duplicates as unknown[]) : [];
+  return rows.flatMap((r) => {
+    if (!r || typeof r !== "object") return [];
+    const { receiptId, otherClaimNumber } = r as Record<string, unknown>;
+    if (typeof receiptId !== "string") return [];
+    return [{ receiptId, otherClaimNumber: typeof otherClaimNumber === "string" ? otherClaimNumber : null }];
+  });
+}
 
 /** The refusal's cells as the form shows them; anything malformed in the details is left out. */
 export function budgetExceededCells(details: Record<string, unknown>): BudgetExceededCell[] {

@@ -20,6 +20,8 @@ export const QUEUES = {
   ledger: "ledger",
   /** The archive: records of closed claims, the filing sweep, fixity runs and overdue-loan reminders (workers/archive.ts). */
   archive: "archive",
+  /** Reading receipts (e-invoice XML, QR codes; OCR later): its own queue, concurrency 1, so tiling is never starved (workers/reading.ts). */
+  reading: "reading",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -65,6 +67,13 @@ export const JOBS = {
     name: "render-receipt",
     payload: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
     key: (p) => `imaging-${p.sha256}`,
+  }),
+  /** What a rendered file says (XML, QR): one reading per distinct file, put in the outbox when its imaging finishes. */
+  readReceipt: defineJob({
+    queue: QUEUES.reading,
+    name: "read-receipt",
+    payload: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    key: (p) => `reading-${p.sha256}`,
   }),
   /** A manager-approved claim gets its review task: once per claim version. */
   routeClaim: defineJob({

@@ -9,7 +9,7 @@ import { exifCaptureDate, parsePdfDate, plausibleCaptureDate } from "~/domain/ca
 import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { isAcceptedMimeType, type FileFailureCode } from "~/domain/upload-validation";
-import { markOutboxDone } from "~/models/outbox.server";
+import { enqueueJob, markOutboxDone } from "~/models/outbox.server";
 import { imagingJobKey } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -402,6 +402,8 @@ export async function runRenderReceipt(payload: RenderReceiptPayload): Promise<R
         readyAt: new Date(),
       },
     });
+    // Issue 14: the file is read (e-invoice data, QR) once it shows; same transaction, through the outbox.
+    await enqueueJob(tx, JOBS.readReceipt, { sha256 });
     await markOutboxDone(tx, jobKey);
   });
   return { outcome: "ready", sha256, pages: result.pages.length };

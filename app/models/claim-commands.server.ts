@@ -17,11 +17,12 @@ import { budgetCheckAuditData, releaseClaim, reserveForSubmission, type BudgetCh
 import { emitTaskEvents } from "./task-events.server";
 import { getClaimOrgChoices } from "./org.server";
 import { openPaperOriginal } from "./paper-originals.server";
+import { claimInvoicesForSubmission } from "./receipt-reading.server";
 import { storeReceiptFile } from "./stored-file.server";
 import { assertUploadQuota, lockUploadQuota, recordUploads } from "./upload-usage.server";
 
 /** The AppError codes the claimant's commands throw; "invalid" names the fields at fault (`lines.0.amount`). */
-export type ClaimCommandErrorCode = "not_found" | "not_editable" | "stale" | "invalid" | "budget_exceeded";
+export type ClaimCommandErrorCode = "not_found" | "not_editable" | "stale" | "invalid" | "budget_exceeded" | "duplicate_invoice";
 
 function refuse(code: ClaimCommandErrorCode, fieldErrors?: FieldErrors): AppError<ClaimCommandErrorCode> {
   return new AppError(code, { fieldErrors });
@@ -176,6 +177,8 @@ export async function saveClaim({
       const moved = transition(claim.status, claim.status === "RETURNED" ? "resubmit" : "submit");
       if (!moved.ok) throw refuse("not_editable");
       status = moved.to;
+      // Issue 14: one invoice, one payment: its invoices are claimed for this claim, or the submission is refused.
+      await claimInvoicesForSubmission(tx, viewer, claimId);
     }
     const submittedAt = new Date();
     const updated = await tx.claim.update({

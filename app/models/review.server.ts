@@ -21,6 +21,7 @@ import { JOBS } from "~/domain/jobs";
 import { enqueueJob } from "./outbox.server";
 import type { ClaimDetail } from "~/contracts/claim";
 import { rateLookupFor } from "./exchange-rate.server";
+import { invoicesElsewhere } from "./receipt-reading.server";
 import { getQaReview, type QaReview } from "./qa-checks.server";
 import { sampleFinishedReview } from "./qa-sampling.server";
 import { emitTaskEvent } from "./task-events.server";
@@ -166,7 +167,7 @@ async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Findi
     where: { claimId: claim.id },
     select: { id: true, file: { select: { sha256: true, phash: true, capturedOn: true } } },
   });
-  const [company, categories, elsewhere, rateFor] = await readTogether(
+  const [company, categories, elsewhere, rateFor, invoiceDuplicates] = await readTogether(
     db,
     () => db.company.findUniqueOrThrow({ where: { id: claim.company.id }, select: { calendar: true } }),
     () =>
@@ -181,6 +182,7 @@ async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Findi
         claim.company.currency,
         db,
       ),
+    () => invoicesElsewhere(claim.id, db),
   );
   const categoryLimits: CheckFacts["categoryLimits"] = {};
   for (const c of categories) {
@@ -210,6 +212,7 @@ async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Findi
       capturedOn: r.file.capturedOn?.toISOString().slice(0, 10) ?? null,
     })),
     elsewhere,
+    invoicesElsewhere: invoiceDuplicates,
     categoryLimits,
     rateFor: (from, to, onDate) => (to === claim.company.currency ? rateFor(from, to, onDate) : byTarget.get(to)?.(from, to, onDate)),
     calendar: parseWorkCalendar(company.calendar),

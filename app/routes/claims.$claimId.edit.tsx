@@ -8,6 +8,7 @@ import { z } from "zod";
 import { FieldError } from "~/components/field-error";
 import { BudgetRefusal } from "~/components/budget-refusal";
 import { ClaimReturnNotice } from "~/components/claim-return-notice";
+import { DuplicateInvoiceRefusal } from "~/components/duplicate-invoice-refusal";
 import { LinesEditor } from "~/components/lines-editor";
 import { OrgFields } from "~/components/org-fields";
 import { ReceiptPanel } from "~/components/receipt-panel";
@@ -15,7 +16,7 @@ import { RouteError } from "~/components/route-error";
 import { StatusBadge } from "~/components/status-badge";
 import { usePollWhile } from "~/components/use-poll-while";
 import { isAppError } from "~/domain/app-error";
-import { budgetExceededCells, claimFieldErrors, claimFormResult, ClaimFormSchema, exceedsLineIndex, type ClaimFormReply } from "~/domain/claim-input";
+import { budgetExceededCells, claimFieldErrors, duplicateInvoiceRows, claimFormResult, ClaimFormSchema, exceedsLineIndex, type ClaimFormReply } from "~/domain/claim-input";
 import { assertReceiptsEditable, discardDraft, saveClaim } from "~/models/claim-commands.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { latestReturnNotice } from "~/models/claim-return.server";
@@ -80,6 +81,8 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<C
     if (isAppError(err, "stale", "not_editable")) return { errors: {}, formError: err.code };
     // The hard stop (the budget ledger's refusal on submit): the numbers per cell, shown above the form.
     if (isAppError(err, "budget_exceeded")) return { errors: {}, formError: "budget_exceeded", budgetCells: budgetExceededCells(err.details) };
+    // Issue 14: an invoice another claim holds (one invoice, one payment).
+    if (isAppError(err, "duplicate_invoice")) return { errors: {}, formError: "duplicate_invoice", duplicateInvoices: duplicateInvoiceRows(err.details) };
     if (isAppError(err, "invalid")) return { errors: err.fieldErrors, formError: "fix" };
     throwAsResponse(err);
   }
@@ -117,6 +120,8 @@ export default function EditClaim() {
       {returnNotice ? <ClaimReturnNotice notice={returnNotice} timeZone={timeZone} /> : null}
       {formError === "budget_exceeded" ? (
         <BudgetRefusal cells={result?.budgetCells ?? []} options={options} />
+      ) : formError === "duplicate_invoice" ? (
+        <DuplicateInvoiceRefusal rows={result?.duplicateInvoices ?? []} receipts={claim.receipts} />
       ) : formError ? (
         <p className="form-error" role="alert" data-testid="form-error">
           {t(formError === "fix" ? "edit.fixErrors" : formError === "stale" ? "edit.stale" : "edit.notEditable")}

@@ -36,6 +36,7 @@ export default {
   finding: {
     receipt_missing: "Receipt missing",
     duplicate_receipt: "Duplicate receipt: also on claim",
+    duplicate_invoice: "Same invoice on claim",
     similar_receipt: "Similar receipt on claim",
     similar_distance: "(image difference {{distance}}/64)",
     over_category_limit: "Over category limit of {{limit}}",

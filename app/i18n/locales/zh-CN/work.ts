@@ -36,6 +36,7 @@ export default {
   finding: {
     receipt_missing: "缺少票据",
     duplicate_receipt: "重复票据：亦见于报销单",
+    duplicate_invoice: "同一发票亦见于报销单",
     similar_receipt: "相似票据，见报销单",
     similar_distance: "（图像差异 {{distance}}/64）",
     over_category_limit: "超出类别限额 {{limit}}",

@@ -1,0 +1,57 @@
+import { JOBS, type JobPayload } from "~/domain/jobs";
+import { markOutboxDone } from "~/models/outbox.server";
+import { READER_VERSION, storeReading } from "~/models/receipt-reading.server";
+import { prisma } from "~/utils/db.server";
+import { readReceiptFile } from "~/utils/receipt-reading/read-receipt-file.server";
+import { originalPath } from "~/utils/storage.server";
+import { defineHandler } from "./job-handler";
+
+export type ReadReceiptPayload = JobPayload<typeof JOBS.readReceipt>;
+export type ReadReceiptOutcome =
+  | { outcome: "read"; sha256: string; source: string; invoiceKey: string | null }
+  | { outcome: "not_read"; sha256: string }
+  | { outcome: "skipped"; sha256: string; reason: "already_read" | "no_such_file" };
+
+/**
+ * Reads a stored original (structured data, then a QR code) and stores what it found, once per digest:
+ * a redelivered job finds the reading there. A file that yields nothing gets a "none" reading with the
+ * notes of what was tried, so the screens can say "not read" rather than wait.
+ */
+export async function runReadReceipt(payload: ReadReceiptPayload): Promise<ReadReceiptOutcome> {
+  const { sha256 } = payload;
+  const jobKey = JOBS.readReceipt.key(payload);
+  const [file, existing] = await Promise.all([
+    prisma.storedFile.findUnique({ where: { sha256 }, select: { mimeType: true } }),
+    prisma.receiptReading.findUnique({ where: { fileSha256: sha256 }, select: { readerVersion: true } }),
+  ]);
+  if (!file || existing) {
+    await prisma.$transaction((tx) => markOutboxDone(tx, jobKey));
+    return { outcome: "skipped", sha256, reason: file ? "already_read" : "no_such_file" };
+  }
+  // Read through the one storage helper (the object store's switch is made there).
+  const outcome = await readReceiptFile({ path: originalPath(sha256), mimeType: file.mimeType });
+  await prisma.$transaction(async (tx) => {
+    await storeReading(
+      tx,
+      outcome.read
+        ? {
+            fileSha256: sha256,
+            source: outcome.reading.source,
+            fields: outcome.reading.fields,
+            invoiceKey: outcome.reading.identity?.key ?? null,
+            qrRegion: outcome.reading.qrRegion,
+            detail: outcome.reading.detail,
+            notes: [],
+          }
+        : { fileSha256: sha256, source: "none", fields: {}, invoiceKey: null, qrRegion: null, detail: {}, notes: outcome.notes },
+    );
+    await markOutboxDone(tx, jobKey);
+  });
+  return outcome.read
+    ? { outcome: "read", sha256, source: outcome.reading.source, invoiceKey: outcome.reading.identity?.key ?? null }
+    : { outcome: "not_read", sha256 };
+}
+
+export const readReceiptHandler = defineHandler(JOBS.readReceipt, (payload) => runReadReceipt(payload), {
+  describe: (r) => `${r.outcome}${r.outcome === "read" ? ` source=${r.source} invoice=${r.invoiceKey ?? "-"} v${READER_VERSION}` : ""}`,
+});
