@@ -97,7 +97,7 @@ INSERT INTO claim (id, number, claimant_id, company_id, department_id, purpose, 
     FROM load_plan;
 INSERT INTO claim_line (id, claim_id, position, spent_on, category_code, merchant, amount_minor, currency)
   SELECT 'll-' || n, 'lc-' || n, 0, (sub - interval '2 days')::date, (${cats})[1 + n % ${CATEGORIES.length}], 'Merchant ' || (n % 997),
-         1000 + (n * 7919) % 50000, 'CNY'
+         1000 + (n::bigint * 7919) % 50000, 'CNY'
     FROM load_plan;
 
 -- Receipts: every open claim, 1 history claim in 20; one stored file for all.

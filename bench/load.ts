@@ -4,7 +4,7 @@
  * against a bare Remix route returning a constant in the same run, and the CPU split between Node,
  * Postgres and Redis over the measured window.
  *
- *   npm run bench:load [-- --claims 1000000 --users 200 --warmup 60 --duration 120 --boards 20 --think-ms 2000 --reuse --no-build --seed-only]
+ *   npm run bench:load [-- --claims 1000000 --users 200 --warmup 60 --duration 120 --boards 20 --think-ms 10000 --reuse --no-build --seed-only]
  *
  * Data: a database of its own (af_load_bench; BENCH_DATABASE_URL to change it, the name must end in
  * _bench: it is emptied), migrated, the demo organisation (prisma/seed.ts --phase data) and then the
@@ -46,7 +46,7 @@ const USERS = positiveArg("users", 200, { whole: true });
 const WARMUP_S = positiveArg("warmup", 60);
 const DURATION_S = positiveArg("duration", 120);
 const BOARDS = Math.min(positiveArg("boards", 20, { whole: true }), SUPERVISORS, USERS);
-const THINK_MS = positiveArg("think-ms", 2000);
+const THINK_MS = positiveArg("think-ms", 10_000);
 const REUSE = process.argv.includes("--reuse");
 const BUILD = !process.argv.includes("--no-build");
 const SEED_ONLY = process.argv.includes("--seed-only");
