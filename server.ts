@@ -19,6 +19,7 @@ import { assertLeastPrivilegedConnection } from "./app/utils/db.server";
 import { checkSessionSecret } from "./app/utils/session-secret";
 import { cookiesSecure } from "./app/utils/session.server";
 import { runShutdownHooks } from "./app/utils/shutdown.server";
+import { serverTiming } from "./app/utils/server-timing.server";
 
 const BUILD_PATH = path.resolve("build/index.js");
 
@@ -27,6 +28,7 @@ export async function createApp(): Promise<express.Express> {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  if (env.SERVER_TIMING) app.use(serverTiming);
 
   if (env.NODE_ENV === "production" && env.ALLOW_PLAIN_HTTP_ON_LOCALHOST) {
     // Plain HTTP is for the demo on this machine: nobody else may reach it (the socket's own peer, not a forwarded address).

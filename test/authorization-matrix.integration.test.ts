@@ -430,6 +430,8 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "approvals action": () => ({ path: "/approvals", form: { intent: "delegate", delegateEmail: "", from: "", to: "" } }),
   "board.events loader": () => ({ path: "/board/events?probe=1" }),
   "board loader": () => ({ path: "/board" }),
+  // Off in the tests' server (no BENCH_BARE_ROUTE): 404 for everyone, anonymous included.
+  "bench.bare loader": () => ({ path: "/bench/bare", allowNotFound: true }),
   "board_.settings loader": () => ({ path: "/board/settings" }),
   "board_.settings action": () => ({ path: "/board/settings", form: { intent: "probe" } }),
   "claims.$claimId._index loader": () => ({ path: `/claims/${w.claim.id}` }),

@@ -3,6 +3,7 @@
  *   tsx workers/index.ts                 all of them
  *   tsx workers/index.ts --only imaging  just the imaging worker (tests, or to scale imaging separately)
  *   tsx workers/index.ts --only relay    just the relay
+ *   tsx workers/index.ts --only relay,routing,metrics   several of them
  * SIGTERM/SIGINT: stop taking jobs, let running ones finish, close queues and Prisma, exit.
  */
 import type { Worker } from "bullmq";
@@ -25,12 +26,13 @@ type Role = (typeof ROLES)[number];
 function selectedRoles(argv: string[]): Role[] {
   const i = argv.indexOf("--only");
   if (i < 0) return [...ROLES];
-  const wanted = argv[i + 1];
-  if (!ROLES.includes(wanted as Role)) {
-    console.error(`[workers] --only takes one of: ${ROLES.join(", ")}`);
+  // One role, or several separated by commas (the load bench runs every worker but the ledger's).
+  const wanted = (argv[i + 1] ?? "").split(",");
+  if (wanted.length === 0 || !wanted.every((w) => ROLES.includes(w as Role))) {
+    console.error(`[workers] --only takes one or more (comma-separated) of: ${ROLES.join(", ")}`);
     process.exit(2);
   }
-  return [wanted as Role];
+  return wanted as Role[];
 }
 
 async function main(): Promise<void> {

@@ -384,6 +384,15 @@ export const ROUTE_MANIFEST = {
     path: "/board",
     loader: { callers: OVERSEERS, scope: "board-token", outOfScope: 403, anonymous: "sign-in", why: "The wall board: requireBoardViewer (role, or a live token for a TV)." },
   },
+  "bench.bare": {
+    path: "/bench/bare",
+    loader: {
+      callers: "public",
+      scope: "none",
+      anonymous: "public",
+      why: "The load bench's baseline: a constant, only when BENCH_BARE_ROUTE=1 (never in production); otherwise 404 for everyone. Reads nothing.",
+    },
+  },
   "board_.settings": {
     path: "/board/settings",
     loader: {

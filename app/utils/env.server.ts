@@ -60,6 +60,10 @@ const EnvSchema = z.object({
   BANK_LINK_SENDING_STALE_MS: z.coerce.number().int().positive().default(120_000),
   /** The sandbox bank's port (npm run sandbox-bank). */
   SANDBOX_BANK_PORT: z.coerce.number().int().positive().default(4700),
+  /** 1: every response carries `Server-Timing: app;dur=<ms>` (the web process's time to the response head); the load bench reads it. */
+  SERVER_TIMING: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
+  /** 1: /bench/bare answers a constant (the load bench's baseline route); otherwise it is 404. Never in production. */
+  BENCH_BARE_ROUTE: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
