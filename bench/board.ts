@@ -256,6 +256,11 @@ async function main(): Promise<void> {
     bare.push(performance.now() - t0);
   }
   const bareMs = median(bare);
+  // Printed now as well, so the first-load figures survive a failure of the events phase below.
+  console.log(
+    `[bench:board] first load ${firstLoadMs.toFixed(1)} ms, warm p50 ${median(warm).toFixed(1)} ms, bare count(*) ${bareMs.toFixed(1)} ms: ` +
+      `ratio_first_load_vs_bare ${(firstLoadMs / bareMs).toFixed(2)}`,
+  );
   console.log(
     `[bench:board] today ${first.day}: ${first.completedToday.tasks} tasks, ${first.completedToday.claims} claims, ${first.leaderboard.length} operators, ` +
       `backlog ${first.backlog.reduce((s, r) => s + r.open + r.inProgress, 0)}, QA ${first.quality.checked} checked`,

@@ -13,8 +13,9 @@
  *   bare-pg      the bare `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)` statement alone,
  *                autocommit, one `pg` client per accountant (what the database itself does)
  *   bare-prisma  the same statement through the Prisma client the app uses (pool of 50)
- *   next         takeNextTask() itself: transaction, preferred statement, general statement, claim
- *                transition (version bump), audit event, commit
+ *   next         takeNextTask() itself: ONE statement (data-modifying CTEs: preferred-else-general pick,
+ *                task taken, claim transition with version bump, outbox row, chained audit event),
+ *                autocommit (docs/decisions/025-next-one-statement.md)
  *   next+idx     the same with a partial index for the preferred statement, which the migrations do
  *                not have yet (created here, dropped at the end)
  *
@@ -244,7 +245,7 @@ async function main(): Promise<void> {
   }
   const [barePg, barePrisma, next, nextNoIdx] = phases as [PhaseResult, PhaseResult, PhaseResult, PhaseResult];
   console.log(
-    `\nnext vs bare-prisma: p50 ×${(next.p50 / barePrisma.p50).toFixed(1)}, calls/s ×${(next.perSecond / barePrisma.perSecond).toFixed(2)}; ` +
+    `\nnext vs bare-prisma: p50 ×${(next.p50 / barePrisma.p50).toFixed(2)}, p95 ×${(next.p95 / barePrisma.p95).toFixed(2)}, calls/s ×${(next.perSecond / barePrisma.perSecond).toFixed(2)}; ` +
       `without the preferred index: p50 ×${(nextNoIdx.p50 / barePrisma.p50).toFixed(1)}, calls/s ×${(nextNoIdx.perSecond / barePrisma.perSecond).toFixed(2)}` +
       `\nphases took ${phaseSeconds.toFixed(0)} s (${SECONDS} s each plus reset and vacuum)`,
   );
@@ -271,6 +272,7 @@ async function main(): Promise<void> {
     bare_prisma_p95_ms: round(barePrisma.p95),
     bare_prisma_calls_per_s: round(barePrisma.perSecond),
     ratio_p50_vs_bare_prisma: round(next.p50 / barePrisma.p50),
+    ratio_p95_vs_bare_prisma: round(next.p95 / barePrisma.p95),
     ratio_calls_per_s_vs_bare_prisma: round(next.perSecond / barePrisma.perSecond),
     without_preferred_index_p50_ms: round(nextNoIdx.p50),
     without_preferred_index_p95_ms: round(nextNoIdx.p95),

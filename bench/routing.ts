@@ -1,9 +1,11 @@
 /**
  * Routing throughput: claims routed per second by the routing worker (outbox relay → BullMQ → route
- * job: rules, SLA due time, review task, audit, outbox done — all in Postgres), against bare BullMQ
- * no-op jobs per second on the same Redis with the same worker concurrency, in the same run.
- * Usage: npm run bench:routing [-- --claims 2000]
- * Ends with one JSON line: {"bench":"routing","ratio":…}
+ * job: rules, SLA due time, review task, audit, outbox done — all in Postgres), against a bare Postgres
+ * transaction writing the same rows (task, claim, outbox done, outbox event, chained audit event) through
+ * the same pool with the same concurrency, in the same run (`ratio_vs_bare_tx`); bare BullMQ no-op jobs
+ * on the same Redis are still measured for reference (`ratio_vs_noop`).
+ * Usage: npm run bench:routing [-- --claims 2000]   (BENCH_DATABASE_URL, BENCH_REDIS_URL to move it)
+ * Ends with one JSON line: {"bench":"routing","ratio_vs_bare_tx":…}
  */
 import { randomUUID } from "node:crypto";
 import { appDatabaseUrl } from "../app/utils/database-roles.server";
@@ -101,14 +103,72 @@ async function main(): Promise<void> {
   const tasks = await prisma.task.count({ where: { type: "REVIEW" } });
   const distinctClaims = Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(DISTINCT claim_id) AS n FROM task WHERE type = 'REVIEW'`)[0]!.n);
 
+  // ---- baseline: a bare Postgres transaction writing the same rows, same pool, same concurrency ----
+  // Per claim: the review task, the claim's group, its routing outbox row DONE, the task's event in the
+  // outbox and the chained audit event — no reads, no rules, no BullMQ: BEGIN, one statement, COMMIT.
+  // Other claims of the same shape (seeded now, with the relay stopped, so nothing else picks them up).
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO claim (id, number, claimant_id, company_id, department_id, purpose, status, version, submitted_at)
+    SELECT 'b' || g, 'X' || g, 'emp', 'co', 'dep', 'bench', 'MANAGER_APPROVED', 2, now() FROM generate_series(1, ${CLAIMS}) g`);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO outbox_event (queue, job_name, job_key, payload)
+    SELECT 'bench-bare', 'bare', 'bare-route-b' || g, '{}'::jsonb FROM generate_series(1, ${CLAIMS}) g`);
+  await prisma.$executeRawUnsafe("ANALYZE claim, task, outbox_event");
+  let nextBare = 0;
+  const bareStart = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (nextBare < CLAIMS) {
+        const claimId = `b${++nextBare}`;
+        const taskId = randomUUID();
+        await prisma.$transaction(async (tx) => {
+          await tx.$executeRaw`
+            WITH new_task AS (
+              INSERT INTO task (id, claim_id, type, group_id, priority, complexity, claim_version, sla_minutes, sla_due_at)
+              VALUES (${taskId}, ${claimId}, 'REVIEW', 'g-def', 0, 'S', 2, 480, now() + interval '1 day')
+              RETURNING claim_id
+            ), routed AS (
+              UPDATE claim SET group_id = 'g-def', updated_at = now() WHERE id = (SELECT claim_id FROM new_task) RETURNING id
+            ), done AS (
+              UPDATE outbox_event SET status = 'DONE', done_at = now() WHERE job_key = ${"bare-route-" + claimId} AND status = 'PENDING' RETURNING id
+            ), queued AS (
+              INSERT INTO outbox_event (queue, job_name, job_key, payload)
+              SELECT 'bench-bare', 'bare', ${"bare-created-" + taskId}, ${JSON.stringify({ taskId })}::jsonb FROM new_task RETURNING id
+            ), audited AS (
+              INSERT INTO audit_event (claim_id, type, data) SELECT claim_id, 'bench.bare_routed', ${JSON.stringify({ taskId })}::jsonb FROM new_task
+            )
+            SELECT (SELECT count(*) FROM routed) + (SELECT count(*) FROM done) + (SELECT count(*) FROM queued)`;
+        });
+      }
+    }),
+  );
+  const bareMs = performance.now() - bareStart;
+  const bareTasks = await prisma.task.count({ where: { type: "REVIEW", claimId: { startsWith: "b" } } });
+
   const noopPerS = (CLAIMS / noopMs) * 1000;
   const routedPerS = (CLAIMS / oursMs) * 1000;
+  const barePerS = (bareTasks / bareMs) * 1000;
   const ratio = routedPerS / noopPerS;
+  const ratioVsBareTx = routedPerS / barePerS;
   console.log(`routing benchmark: ${CLAIMS} claims, worker concurrency ${CONCURRENCY}, Redis ${REDIS_URL}, Postgres ${DATABASE_URL}`);
   console.log(`bare BullMQ no-op jobs : ${noopPerS.toFixed(0)} jobs/s (${noopMs.toFixed(0)} ms)`);
   console.log(`claims routed          : ${routedPerS.toFixed(0)} claims/s (${oursMs.toFixed(0)} ms, relay included; ${routed} routed by the worker)`);
+  console.log(`bare transaction       : ${barePerS.toFixed(0)} claims/s (${bareMs.toFixed(0)} ms; the same rows written, ${bareTasks} tasks)`);
+  console.log(`ratio routed / bare tx : ${ratioVsBareTx.toFixed(3)}`);
   console.log(`ratio routed / no-op   : ${ratio.toFixed(3)}; review tasks ${tasks} for ${distinctClaims} claims (duplicates: ${tasks - distinctClaims})`);
-  console.log(JSON.stringify({ bench: "routing", ratio: Number(ratio.toFixed(4)), routed_per_s: Math.round(routedPerS), noop_per_s: Math.round(noopPerS), claims: CLAIMS, duplicates: tasks - distinctClaims }));
+  console.log(
+    JSON.stringify({
+      bench: "routing",
+      ratio_vs_bare_tx: Number(ratioVsBareTx.toFixed(4)),
+      routed_per_s: Math.round(routedPerS),
+      bare_tx_per_s: Math.round(barePerS),
+      ratio_vs_noop: Number(ratio.toFixed(4)),
+      noop_per_s: Math.round(noopPerS),
+      claims: CLAIMS,
+      concurrency: CONCURRENCY,
+      duplicates: tasks - distinctClaims,
+    }),
+  );
   redis.disconnect();
   await runShutdownHooks();
   // The routing worker's own Redis connection is not closed by worker.close(): don't wait on it.

@@ -7,9 +7,11 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient, type User } from "~/generated/prisma/client";
+import { JOBS, taskEventKey } from "~/domain/jobs";
 import { queueSummary, reassignTask, takeNextTask } from "~/models/work-queue.server";
 import { action as queueAction, loader as queueLoader } from "~/routes/queue";
 import { prisma } from "~/utils/db.server";
+import { verifyAuditChainInDatabase } from "../scripts/audit-verify";
 import { createGroup, createMember, createOrg, createUser, queueReviewTask, sessionCookie } from "./helpers";
 
 const next = (user: User, db?: PrismaClient) => takeNextTask({ accountant: user }, db);
@@ -60,6 +62,46 @@ describe("takeNextTask", () => {
       const r = taken.find((x) => x.claimId === e.claimId)!;
       expect(e).toMatchObject({ fromStatus: "MANAGER_APPROVED", toStatus: "IN_REVIEW", actorId: takerOf.get(r.taskId), data: { taskId: r.taskId } });
     }
+    // One statement writes the task event to the outbox as emitTaskEvent would: its key, a payload its worker accepts.
+    const outbox = await prisma.outboxEvent.findMany({ where: { jobKey: { in: taken.map((r) => taskEventKey(r.taskId, "started")) } } });
+    expect(outbox).toHaveLength(20);
+    for (const o of outbox) {
+      expect(o).toMatchObject({ queue: JOBS.taskEvent.queue, jobName: JOBS.taskEvent.name, status: "PENDING" });
+      const payload = JOBS.taskEvent.payload.parse(o.payload);
+      expect(o.jobKey).toBe(JOBS.taskEvent.key(payload));
+      expect(payload.kind).toBe("started");
+    }
+    // Fifty statements appending to the audit chain at once leave it whole.
+    expect(await verifyAuditChainInDatabase(process.env.DATABASE_URL!)).toMatchObject({ ok: true });
+  });
+
+  it("skips a task whose claim another transaction holds, and takes it once that one has committed", async () => {
+    const org = await createOrg();
+    const group = await createGroup();
+    const claimant = await createUser(org);
+    const me = await createMember(org, [group]);
+    const held = await queueReviewTask(claimant, group, { priority: 1, ageMinutes: 10 });
+    const other = await queueReviewTask(claimant, group, { priority: 0, ageMinutes: 5 });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM claim WHERE id = ${held.claimId} FOR NO KEY UPDATE`;
+        locked();
+        await released;
+      },
+      { timeout: 20_000 },
+    );
+    await isLocked;
+    // The claim cannot move under the take, so Next passes over it instead of waiting or failing.
+    expect(await next(me)).toMatchObject({ taskId: other.taskId });
+    release();
+    await holder;
+    expect(await next(me)).toMatchObject({ taskId: held.taskId, claimId: held.claimId });
+    const claim = await prisma.claim.findUniqueOrThrow({ where: { id: held.claimId } });
+    expect([claim.status, claim.version]).toEqual(["IN_REVIEW", 4]);
   });
 
   it("takes the highest priority first, then the oldest", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  transitionRule,
   CLAIM_ACTIONS,
   CLAIM_STATUSES,
   IllegalTransitionError,
@@ -77,5 +78,11 @@ describe("payment states (issue 10)", () => {
     expect(isEditableByClaimant("PAYMENT_FAILED")).toBe(false);
     expect(assertTransition("PAYMENT_FAILED", "schedulePayment")).toBe("SCHEDULED");
     expect(() => assertTransition("PAYMENT_FAILED", "markPaid")).toThrow(IllegalTransitionError);
+  });
+
+  it("gives a statement the same rule as the checks: takeForReview from MANAGER_APPROVED only, to IN_REVIEW", () => {
+    const rule = transitionRule("takeForReview");
+    expect(rule).toEqual({ from: ["MANAGER_APPROVED"], to: "IN_REVIEW" });
+    for (const from of rule.from) expect(assertTransition(from, "takeForReview")).toBe(rule.to);
   });
 });

@@ -63,6 +63,11 @@ export function transition(from: ClaimStatus, action: ClaimAction): TransitionRe
   return { ok: true, from, to: rule.to };
 }
 
+/** The statuses an action starts from and the one it leads to (for a statement that makes the move in SQL). */
+export function transitionRule(action: ClaimAction): { from: readonly ClaimStatus[]; to: ClaimStatus } {
+  return TRANSITIONS[action];
+}
+
 export function allowedActions(status: ClaimStatus): ClaimAction[] {
   return CLAIM_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(status));
 }

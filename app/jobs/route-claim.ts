@@ -9,10 +9,8 @@ import { parseWorkCalendar, slaDueAt, type Interval } from "~/domain/work-calend
 import { complexityBand } from "~/domain/complexity";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { totalIn } from "~/domain/money";
-import { recordAudit } from "~/models/audit.server";
 import { rateLookupFor } from "~/models/exchange-rate.server";
-import { markOutboxDone } from "~/models/outbox.server";
-import { emitTaskEvent } from "~/models/task-events.server";
+import { markOutboxDone, outboxRow } from "~/models/outbox.server";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { defineHandler } from "./job-handler";
@@ -175,8 +173,13 @@ export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Pr
     const clock = slaClock(read.events.map((e) => ({ type: e.type, at: new Date(e.at) }))) ?? { startedAt: new Date(), pauses: [] };
     const taskId = newId();
     const dueAt = slaDueAt(clock.startedAt, group.slaMinutes, parseWorkCalendar(read.calendar), clock.pauses);
-    // The task, the claim's group and the outbox row's DONE in one statement (one round trip instead of
-    // three); the unique "one open review per claim" index still refuses a second task under any race.
+    const event = outboxRow(JOBS.taskEvent, { taskId, kind: "created", at: new Date().toISOString() });
+    const audit = { groupId: group.id, ruleId: decision.ruleId, taskId, priority };
+    // Every write in one statement (one round trip instead of five): the task, the claim's group, the
+    // outbox row's DONE, the task's "created" event for the outbox and the audit event. The audit insert is
+    // referenced by nothing, so it runs last: the audit chain's head lock (its trigger takes it, held to
+    // commit) waits on nothing but the commit. The unique "one open review per claim" index still refuses
+    // a second task under any race.
     await tx.$executeRaw`
       WITH new_task AS (
         INSERT INTO task (id, claim_id, type, group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at)
@@ -184,10 +187,20 @@ export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Pr
         RETURNING claim_id
       ), routed AS (
         UPDATE claim SET group_id = ${group.id}, updated_at = now() WHERE id = (SELECT claim_id FROM new_task)
+        RETURNING id
+      ), done AS (
+        UPDATE outbox_event SET status = 'DONE', done_at = now() WHERE job_key = ${jobKey} AND status = 'PENDING'
+        RETURNING id
+      ), queued AS (
+        INSERT INTO outbox_event (queue, job_name, job_key, payload)
+        SELECT ${event.queue}, ${event.jobName}, ${event.jobKey}, ${JSON.stringify(event.payload)}::jsonb FROM new_task
+        ON CONFLICT (job_key) DO NOTHING
+        RETURNING id
+      ), audited AS (
+        INSERT INTO audit_event (claim_id, type, data)
+        SELECT claim_id, 'claim.routed', ${JSON.stringify(audit)}::jsonb FROM new_task
       )
-      UPDATE outbox_event SET status = 'DONE', done_at = now() WHERE job_key = ${jobKey} AND status = 'PENDING'`;
-    await emitTaskEvent(tx, taskId, "created");
-    await recordAudit(tx, { claimId, type: "claim.routed", data: { groupId: group.id, ruleId: decision.ruleId, taskId, priority } });
+      SELECT (SELECT count(*) FROM routed) + (SELECT count(*) FROM done) + (SELECT count(*) FROM queued)`;
     return { outcome: "routed", groupId: group.id, taskId };
   });
 }

@@ -17,6 +17,15 @@ export async function enqueueJob<D extends JobDefinition>(tx: Tx, job: D, payloa
   });
 }
 
+/**
+ * The outbox row enqueueJob would write, checked the same way, for a statement that writes it together
+ * with the change that causes it (one round trip: data-modifying CTEs).
+ */
+export function outboxRow<D extends JobDefinition>(job: D, payload: JobInput<D>, opts: { key?: string } = {}): { queue: string; jobName: string; jobKey: string; payload: Prisma.InputJsonObject } {
+  const data = job.payload.parse(payload) as Prisma.InputJsonObject;
+  return { queue: job.queue, jobName: job.name, jobKey: opts.key ?? job.key(data), payload: data };
+}
+
 /** Many jobs of one definition in one statement per few thousand (a statement settling thousands of payments). */
 export async function enqueueJobs<D extends JobDefinition>(tx: Tx, job: D, payloads: readonly JobInput<D>[]): Promise<void> {
   const CHUNK = 5_000;

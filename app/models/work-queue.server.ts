@@ -4,11 +4,12 @@
  */
 import { hasRole, type Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
-import { assertTransition, type ClaimStatus } from "~/domain/claim-machine";
+import { transitionRule, type ClaimStatus } from "~/domain/claim-machine";
+import { JOBS, taskEventKey } from "~/domain/jobs";
 import { canProcess } from "~/domain/segregation";
 import { Prisma } from "~/generated/prisma/client";
 import type { SlaState } from "~/generated/prisma/enums";
-import { prisma, type Db, type Tx } from "~/utils/db.server";
+import { prisma, type Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { claimsOfCompanies } from "./floor-tasks.server";
 import { emitTaskEvent } from "./task-events.server";
@@ -150,52 +151,98 @@ export function nextTaskStatement(accountantId: string, { preferredOnly }: { pre
     RETURNING task.id AS "taskId", task.claim_id AS "claimId", claim.status AS "claimStatus", claim.version AS "claimVersion"`;
 }
 
-type Taken = { taskId: string; claimId: string; claimStatus: ClaimStatus; claimVersion: number };
+/**
+ * The candidates of Next in the order it takes them, the task row locked (skipping rows other takers
+ * hold) and its claim too (FOR NO KEY UPDATE, what the claim's own UPDATE takes, so a foreign-key check
+ * elsewhere does not hide the task): under those locks the claim cannot change before the statement
+ * moves it, and Postgres re-checks the WHERE (status, segregation) on the latest committed rows.
+ */
+function candidateSql(me: string, from: readonly ClaimStatus[], { preferredOnly }: { preferredOnly: boolean }): Prisma.Sql {
+  return Prisma.sql`
+    SELECT t.id, t.claim_id, c.status AS claim_status
+      FROM task t
+      JOIN claim c ON c.id = t.claim_id
+     WHERE t.status = 'OPEN' AND t.type = 'REVIEW'
+       AND t.group_id = ANY (ARRAY(SELECT gm.group_id FROM group_member gm WHERE gm.user_id = ${me}))
+       ${preferredOnly ? Prisma.sql`AND t.preferred_assignee_id = ${me}` : Prisma.empty}
+       AND c.status::text = ANY (${[...from]}::text[])
+       AND c.claimant_id <> ${me}
+       AND NOT EXISTS (
+         SELECT 1 FROM task a
+          WHERE a.claim_id = t.claim_id AND a.type = 'MANAGER_APPROVAL' AND a.status = 'DONE'
+            AND a.assignee_id = ${me} AND a.outcome = 'approved')
+     ORDER BY t.priority DESC, t.created_at, t.id
+     LIMIT 1
+     FOR UPDATE OF t SKIP LOCKED
+     FOR NO KEY UPDATE OF c SKIP LOCKED`;
+}
 
-async function takeTaskRow(tx: Tx, accountantId: string): Promise<Taken | undefined> {
-  // Preferred first (a resubmitted claim goes back to the accountant who returned it), as its own
-  // statement so the general one keeps its plain ORDER BY on the partial index.
-  const [preferred] = await tx.$queryRaw<Taken[]>(nextTaskStatement(accountantId, { preferredOnly: true }));
-  if (preferred) return preferred;
-  const [next] = await tx.$queryRaw<Taken[]>(nextTaskStatement(accountantId, { preferredOnly: false }));
-  return next;
+/** The job key of the task's "started" event, as emitTaskEvent would give it (checked in the tests). */
+export const STARTED_EVENT_KEY_PREFIX = taskEventKey("", "started");
+
+/**
+ * Next as ONE statement (docs/decisions/025-next-one-statement.md), so nothing waits on a round trip
+ * while it holds a lock:
+ *  - pick: the preferred candidate, else the general one (UNION ALL under LIMIT 1: the second branch
+ *    runs only when the first finds nothing, so at most one task is locked);
+ *  - taken: the task IN_PROGRESS for the accountant;
+ *  - moved: the claim to `to` (the state machine's takeForReview, `from` checked in the pick), version +1;
+ *  - outboxed: the task's "started" event in the outbox (ON CONFLICT: the same key twice is one job);
+ *  - audited: the audit event. Referenced by nothing, it runs after the rest, so the audit chain's head
+ *    lock (taken by its trigger, held to commit) is held for the shortest time the chain allows.
+ */
+export function takeNextStatement(me: string, at: Date): Prisma.Sql {
+  const rule = transitionRule("takeForReview");
+  const payloadAt = at.toISOString();
+  // The payload is built in SQL around the task id; the job's own schema checks its shape here.
+  JOBS.taskEvent.payload.parse({ taskId: "-", kind: "started", at: payloadAt });
+  return Prisma.sql`
+    WITH pick AS MATERIALIZED (
+      SELECT * FROM (
+        SELECT p.* FROM (${candidateSql(me, rule.from, { preferredOnly: true })}) p
+        UNION ALL
+        SELECT g.* FROM (${candidateSql(me, rule.from, { preferredOnly: false })}) g
+      ) u LIMIT 1
+    ), taken AS (
+      UPDATE task SET status = 'IN_PROGRESS', assignee_id = ${me}, started_at = now()
+        FROM pick WHERE task.id = pick.id
+      RETURNING task.id, task.claim_id, pick.claim_status
+    ), moved AS (
+      UPDATE claim SET status = ${rule.to}::"ClaimStatus", version = claim.version + 1, updated_at = now()
+        FROM taken WHERE claim.id = taken.claim_id
+      RETURNING claim.id
+    ), outboxed AS (
+      INSERT INTO outbox_event (queue, job_name, job_key, payload)
+      SELECT ${JOBS.taskEvent.queue}, ${JOBS.taskEvent.name}, ${STARTED_EVENT_KEY_PREFIX} || taken.id,
+             jsonb_build_object('taskId', taken.id, 'kind', 'started', 'at', ${payloadAt}::text)
+        FROM taken
+      ON CONFLICT (job_key) DO NOTHING
+      RETURNING id
+    ), audited AS (
+      INSERT INTO audit_event (claim_id, actor_id, type, from_status, to_status, data)
+      SELECT taken.claim_id, ${me}, 'claim.review_started', taken.claim_status, ${rule.to}::"ClaimStatus",
+             jsonb_build_object('taskId', taken.id)
+        FROM taken
+    )
+    SELECT taken.id AS "taskId", taken.claim_id AS "claimId",
+           (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM outboxed)::int AS outboxed
+      FROM taken`;
 }
 
 /**
- * "Next": in one transaction, take the best task the accountant may process, move its claim
- * MANAGER_APPROVED → IN_REVIEW through the state machine (bumping its version) and audit it.
- * Null when nothing is waiting for them. `db` lets a benchmark use a client with a bigger pool.
+ * "Next": take the best task the accountant may process, move its claim MANAGER_APPROVED → IN_REVIEW
+ * through the state machine (bumping its version), put the task event in the outbox and audit it — all
+ * in one statement, hence one transaction. Null when nothing is waiting for them. `db` lets a benchmark
+ * use a client with a bigger pool.
  */
 export async function takeNextTask(
   { accountant }: { accountant: Actor },
   db: Db = prisma,
 ): Promise<{ taskId: string; claimId: string } | null> {
   if (!hasRole(accountant, "ACCOUNTANT")) throw refuse("forbidden");
-  return db.$transaction(
-    async (tx) => {
-      const taken = await takeTaskRow(tx, accountant.id);
-      if (!taken) return null;
-      const to = assertTransition(taken.claimStatus, "takeForReview");
-      // Optimistic: the claim must still be at the version and status the statement saw.
-      const moved = await tx.claim.updateMany({
-        where: { id: taken.claimId, version: taken.claimVersion, status: taken.claimStatus },
-        data: { status: to, version: { increment: 1 } },
-      });
-      if (moved.count !== 1) throw refuse("stale");
-      await recordAudit(tx, {
-        claimId: taken.claimId,
-        actorId: accountant.id,
-        type: "claim.review_started",
-        fromStatus: taken.claimStatus,
-        toStatus: to,
-        data: { taskId: taken.taskId },
-      });
-      await emitTaskEvent(tx, taken.taskId, "started");
-      return { taskId: taken.taskId, claimId: taken.claimId };
-    },
-    // Under a burst of Next presses transactions queue for a pool connection; give them time.
-    { maxWait: 10_000, timeout: 10_000 },
-  );
+  const [taken] = await db.$queryRaw<{ taskId: string; claimId: string; moved: number; outboxed: number }[]>(takeNextStatement(accountant.id, new Date()));
+  if (!taken) return null;
+  return { taskId: taken.taskId, claimId: taken.claimId };
 }
 
 /**
