@@ -36,10 +36,17 @@ export async function freePorts(count: number, { base = Number(process.env.TEST_
   return ports;
 }
 
+/** The uid and gid of an OS user (servers that refuse to run as root run as it, signalled directly). */
+function osUser(name: string): { uid: number; gid: number } {
+  const id = (flag: string) => Number(spawnSync("id", [flag, name], { encoding: "utf8" }).stdout.trim());
+  const ids = { uid: id("-u"), gid: id("-g") };
+  if (!Number.isInteger(ids.uid) || !Number.isInteger(ids.gid)) throw new Error(`no OS user ${name}`);
+  return ids;
+}
+
 /** A long-running server; its output is kept for the error message if it dies early. */
 function serve(command: string, args: string[], opts: { user?: string } = {}): ChildProcess & { output: () => string } {
-  const [cmd, argv] = opts.user ? ["runuser", ["-u", opts.user, "--", command, ...args]] : [command, args];
-  const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...(opts.user ? osUser(opts.user) : {}) });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -58,8 +65,7 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"
 }
 
 function run(command: string, args: string[], opts: { user?: string; input?: string } = {}): string {
-  const [cmd, argv] = opts.user ? ["runuser", ["-u", opts.user, "--", command, ...args]] : [command, args];
-  const r = spawnSync(cmd, argv, { encoding: "utf8", timeout: 60_000, input: opts.input });
+  const r = spawnSync(command, args, { encoding: "utf8", timeout: 60_000, input: opts.input, cwd: os.tmpdir(), ...(opts.user ? osUser(opts.user) : {}) });
   if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
   return r.stdout;
 }
@@ -116,4 +122,91 @@ export async function startRedisCluster(ports?: number[]): Promise<{ nodes: { ho
     await until("cluster_state:ok on every node", () => use.every((p) => redisCli(p, "cluster", "info").includes("cluster_state:ok")));
     return { nodes: use.map((port) => ({ host: "127.0.0.1", port })) };
   });
+}
+
+const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+
+function pgReady(port: number, socketDir: string): boolean {
+  return spawnSync(path.join(PG_BIN, "pg_isready"), ["-h", socketDir, "-p", String(port), "-q"], { timeout: 5_000 }).status === 0;
+}
+
+/** One Postgres server in `dataDir` on `port`, run as the `postgres` OS user (Postgres refuses root). */
+async function startPostgresServer(dataDir: string, port: number, socketDir: string, settings: Record<string, string>) {
+  const args = ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`];
+  for (const [k, v] of Object.entries(settings)) args.push("-c", `${k}=${v}`);
+  const server = serve(path.join(PG_BIN, "postgres"), args, { user: "postgres" });
+  await until(`postgres on ${port}`, () => {
+    if (server.exitCode !== null) throw new Error(`postgres ${port} exited: ${server.output()}`);
+    return pgReady(port, socketDir);
+  }, 30_000);
+  // SIGINT is Postgres' "fast" shutdown: no waiting for clients.
+  return { stop: () => stopChild(server, "SIGINT") };
+}
+
+/**
+ * A primary (wal_level=replica, replication allowed from 127.0.0.1 by initdb's pg_hba with trust) and
+ * a hot standby made from it by `pg_basebackup -R` (streaming replication), in a temp directory, on two
+ * free ports. Owner user `postgres`, trust authentication: for tests only.
+ */
+export async function startPostgresWithReplica(ports?: number[]): Promise<{ primaryPort: number; replicaPort: number; url: (port: number, database: string, user?: string) => string } & Stoppable> {
+  const [primaryPort, replicaPort] = ports ?? (await freePorts(2));
+  return withCleanup(async (started) => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "af-pg-replica-"));
+    started(() => fs.rm(dir, { recursive: true, force: true }));
+    run("chown", ["postgres:postgres", dir]);
+    const primary = path.join(dir, "primary");
+    const replica = path.join(dir, "replica");
+    run(path.join(PG_BIN, "initdb"), ["-D", primary, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"], { user: "postgres" });
+    const quick = { fsync: "off", synchronous_commit: "off", full_page_writes: "off", shared_buffers: "32MB", max_connections: "60" };
+    const p = await startPostgresServer(primary, primaryPort!, dir, { ...quick, wal_level: "replica", max_wal_senders: "4" });
+    started(p.stop);
+    run(path.join(PG_BIN, "pg_basebackup"), ["-h", "127.0.0.1", "-p", String(primaryPort), "-U", "postgres", "-D", replica, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"], { user: "postgres" });
+    const r = await startPostgresServer(replica, replicaPort!, dir, { ...quick, hot_standby: "on" });
+    started(r.stop);
+    return {
+      primaryPort: primaryPort!,
+      replicaPort: replicaPort!,
+      url: (port: number, database: string, user = "postgres") => `postgresql://${user}@127.0.0.1:${port}/${database}`,
+    };
+  });
+}
+
+/**
+ * A Redis master, one replica and one Sentinel watching them as `name` (quorum 1): the smallest
+ * Sentinel setup, enough to ask for the master and to fail over on command (SENTINEL FAILOVER).
+ */
+export async function startRedisSentinel(name = "af", ports?: number[]): Promise<{ masterPort: number; replicaPort: number; sentinelPort: number; name: string } & Stoppable> {
+  const [masterPort, replicaPort, sentinelPort] = ports ?? (await freePorts(3));
+  return withCleanup(async (started) => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "af-redis-sentinel-"));
+    started(() => fs.rm(dir, { recursive: true, force: true }));
+    const up = async (port: number, server: ReturnType<typeof serve>) => {
+      started(() => stopChild(server));
+      await until(`redis on ${port}`, () => {
+        if (server.exitCode !== null) throw new Error(`redis ${port} exited: ${server.output()}`);
+        return redisCli(port, "ping").trim() === "PONG";
+      });
+    };
+    await up(masterPort!, redisServer(dir, masterPort!));
+    await up(replicaPort!, redisServer(dir, replicaPort!, ["--replicaof", "127.0.0.1", String(masterPort)]));
+    await until("the replica in sync", () => redisCli(replicaPort!, "info", "replication").includes("master_link_status:up"));
+    // Sentinel rewrites its configuration file, so it gets one of its own.
+    const conf = path.join(dir, "sentinel.conf");
+    await fs.writeFile(conf, [`port ${sentinelPort}`, "bind 127.0.0.1", `dir ${dir}`, `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`, `sentinel down-after-milliseconds ${name} 2000`, `sentinel failover-timeout ${name} 5000`, ""].join("\n"));
+    await up(sentinelPort!, serve("redis-server", [conf, "--sentinel"]));
+    await until("the sentinel to know the replica", () => redisCli(sentinelPort!, "sentinel", "replicas", name).includes(String(replicaPort)));
+    return { masterPort: masterPort!, replicaPort: replicaPort!, sentinelPort: sentinelPort!, name };
+  });
+}
+
+/** Asks the Sentinel to fail over now; resolves when it names the other server as master. */
+export async function sentinelFailover(s: { sentinelPort: number; name: string; masterPort: number }): Promise<number> {
+  const reply = redisCli(s.sentinelPort, "sentinel", "failover", s.name).trim();
+  if (reply !== "OK") throw new Error(`SENTINEL FAILOVER said ${reply}`);
+  let port = s.masterPort;
+  await until("the failover", () => {
+    port = Number(redisCli(s.sentinelPort, "sentinel", "get-master-addr-by-name", s.name).trim().split("\n")[1]);
+    return port !== s.masterPort && redisCli(port, "role").startsWith("master");
+  }, 20_000);
+  return port;
 }
