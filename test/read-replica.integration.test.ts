@@ -16,6 +16,7 @@ type App = {
   db: typeof import("~/utils/db.server");
   board: typeof import("~/models/board-data.server");
   helpers: typeof import("./helpers");
+  server: typeof import("./real-server");
   shutdown: typeof import("~/utils/shutdown.server");
 };
 
@@ -45,6 +46,7 @@ beforeAll(async () => {
     db: await import("~/utils/db.server"),
     board: await import("~/models/board-data.server"),
     helpers: await import("./helpers"),
+    server: await import("./real-server"),
     shutdown: await import("~/utils/shutdown.server"),
   };
 }, 90_000);
@@ -91,5 +93,34 @@ describe("the read replica", () => {
 
     await replicaOwner!.query("SELECT pg_wal_replay_resume()");
     await helpers.waitFor(async () => (await boardOpen()) === 3, { timeoutMs: 10_000, what: "the board to catch up after replay resumed" });
+  });
+
+  it("lists a claimant's claims from the replica, but from the primary for a few seconds after that browser wrote", async () => {
+    const { prisma } = app.db;
+    const { helpers } = app;
+    const org = await helpers.createOrg();
+    const employee = await helpers.createUser(org);
+    const session = await helpers.sessionCookie(employee.id);
+    const server = await app.server.startRealServer();
+    try {
+      await helpers.waitFor(async () => (await app.db.readReplica.userSession.count({ where: { userId: employee.id } })) === 1, { what: "the session on the replica" });
+      await replicaOwner!.query("SELECT pg_wal_replay_pause()");
+      const claim = await helpers.createClaim(employee);
+      expect(await prisma.claim.count({ where: { id: claim.id } })).toBe(1);
+
+      const list = await app.server.call(server, "/claims", { cookie: session });
+      expect(list.status).toBe(200);
+      expect(list.text).not.toContain(claim.number); // the replica has not replayed it
+
+      const wrote = await app.server.call(server, "/locale", { method: "POST", cookie: session, form: { locale: "en" } });
+      const rw = wrote.setCookie.find((c) => c.startsWith("af_wrote=1"));
+      expect(rw).toMatch(/Max-Age=10; Path=\/; HttpOnly; SameSite=Lax/);
+      const after = await app.server.call(server, "/claims", { cookie: `${session}; af_wrote=1` });
+      expect(after.status).toBe(200);
+      expect(after.text).toContain(claim.number); // read-your-writes: the primary
+    } finally {
+      await replicaOwner!.query("SELECT pg_wal_replay_resume()");
+      await server.close();
+    }
   });
 });
