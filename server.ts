@@ -15,7 +15,8 @@ import helmet from "helmet";
 import { env } from "./app/utils/env.server";
 import { QUEUE_BOARD_PATH, queueBoardRouter, requireQueueBoardAccess } from "./app/utils/queue-board.server";
 import { refuseCrossOrigin } from "./app/utils/request-origin.server";
-import { assertLeastPrivilegedConnection } from "./app/utils/db.server";
+import { assertLeastPrivilegedConnection, readReplica } from "./app/utils/db.server";
+import { replicaConfigured, wroteCookie } from "./app/utils/read-your-writes.server";
 import { checkSessionSecret } from "./app/utils/session-secret";
 import { cookiesSecure } from "./app/utils/session.server";
 import { runShutdownHooks } from "./app/utils/shutdown.server";
@@ -80,6 +81,14 @@ export async function createApp(): Promise<express.Express> {
     queueBoardRouter(),
   );
 
+  // With a read replica: a browser that just wrote reads the primary for a few seconds (docs/decisions/026).
+  if (replicaConfigured()) {
+    app.use((req, res, next) => {
+      if (req.method !== "GET" && req.method !== "HEAD") res.append("Set-Cookie", wroteCookie(cookiesSecure));
+      next();
+    });
+  }
+
   app.all(
     "*",
     createRequestHandler({
@@ -103,6 +112,10 @@ async function main(): Promise<void> {
       console.error(`[web] refusing to start: ${verdict.reason}`);
       process.exit(1);
     }
+    if (replicaConfigured()) await assertLeastPrivilegedConnection(readReplica).catch((err: unknown) => {
+      console.error(`[web] refusing to start: DATABASE_REPLICA_URL: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
     await assertLeastPrivilegedConnection().catch((err: unknown) => {
       console.error(`[web] refusing to start: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);

@@ -509,7 +509,7 @@ async function main(): Promise<void> {
     // After the other archive parts (boxes and records): loans, access requests and views.
     await seedArchiveAccess(prisma, { now });
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
-    await rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
+    await rebuildEverything({ prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));
   }
   if (phase === "receipts" || phase === "all") {

@@ -7,7 +7,7 @@ import { rebuildEverything } from "~/models/rollups.server";
 import { env } from "~/utils/env.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 
-rebuildEverything({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX })
+rebuildEverything({ prefix: env.QUEUE_PREFIX })
   .catch((err: unknown) => {
     console.error(`[metrics] rebuild failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;

@@ -10,7 +10,7 @@ import type { JobDefinition, JobInput, QueueName } from "~/domain/jobs";
 import type { JobHandler } from "~/jobs/job-handler";
 import { env } from "~/utils/env.server";
 import { defaultJobOptions, getQueue } from "~/utils/queue.server";
-import { createRedis } from "~/utils/redis.server";
+import { createRedis, queuePrefix } from "~/utils/redis.server";
 
 export type WorkerLog = { info(line: string): void; warn(line: string): void; error(line: string): void };
 
@@ -101,7 +101,7 @@ export function runWorker<const H extends readonly JobHandler[]>(spec: WorkerSpe
   const connection = createRedis("worker");
   const worker = new Worker<unknown, ResultOf<H[number]>>(spec.queue, jobProcessor(spec.queue, spec.handlers), {
     connection,
-    prefix: env.QUEUE_PREFIX,
+    prefix: queuePrefix(spec.queue),
     concurrency: spec.concurrency,
     ...spec.options,
     lockDuration: spec.options?.lockDuration ?? env.WORKER_LOCK_MS,

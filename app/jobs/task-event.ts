@@ -5,7 +5,6 @@
  * transaction. Recomputing instead of adding makes a redelivered or out-of-order event harmless.
  * After the commit the live counters in Redis are refreshed and the wall board is told (BoardChange).
  */
-import type { Redis } from "ioredis";
 import type { BoardChange } from "~/contracts/board";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { boardRedis, publishBoardChange } from "~/models/board-publisher.server";
@@ -13,6 +12,7 @@ import { markOutboxDone } from "~/models/outbox.server";
 import { applyTaskToRollups, refreshLiveDays } from "~/models/rollups.server";
 import { env } from "~/utils/env.server";
 import { prisma } from "~/utils/db.server";
+import type { RedisClient } from "~/utils/redis.server";
 import { defineHandler } from "./job-handler";
 
 export type TaskEventPayload = JobPayload<typeof JOBS.taskEvent>;
@@ -20,7 +20,7 @@ export type TaskEventPayload = JobPayload<typeof JOBS.taskEvent>;
 export type TaskEventOutcome = { outcome: "applied"; hours: string[]; days: string[] } | { outcome: "skipped"; reason: "task_gone" };
 
 /** What the handler needs besides the payload: Redis for the live counters, and the board's publisher. */
-export type TaskEventDeps = { redis: Redis; prefix: string; publish: (change: BoardChange) => unknown };
+export type TaskEventDeps = { redis: RedisClient; prefix: string; publish: (change: BoardChange) => unknown };
 
 /**
  * `jobKey` is the outbox row's key (the BullMQ job id). A reassignment's key carries a random suffix,

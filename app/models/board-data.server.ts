@@ -14,7 +14,6 @@
  * rows by the finished_at index: the cost still does not grow with history).
  */
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
-import type { Redis } from "ioredis";
 import { coversEveryCompany, type BoardScope } from "~/domain/board-links";
 import {
   AGE_LIMITS_MS,
@@ -29,7 +28,9 @@ import {
 } from "~/domain/metrics";
 import type { AgeBucket, BoardBacklogRow, BoardData } from "~/contracts/board";
 import { env } from "~/utils/env.server";
-import { prisma } from "~/utils/db.server";
+// Every read here may lag a moment: from the read replica when there is one (docs/decisions/026).
+import { readReplica as prisma } from "~/utils/db.server";
+import type { RedisClient } from "~/utils/redis.server";
 import { boardRedis } from "./board-publisher.server";
 import { getBoardTarget } from "./board-settings.server";
 import { paperFigures } from "./paper-check.server";
@@ -38,12 +39,12 @@ import { liveDayFromRollups, PIECE_TYPES, readLiveDay, type LiveDay } from "./ro
 const QUALITY_WINDOW_MS = 30 * 86_400_000;
 
 /** Live counters from Redis; straight from the rollups when Redis is unreachable (slower, still right). */
-async function liveDay(redis: Redis, day: string): Promise<LiveDay> {
+async function liveDay(redis: RedisClient, day: string): Promise<LiveDay> {
   try {
     return await readLiveDay(redis, env.QUEUE_PREFIX, day);
   } catch (err) {
     console.warn(`[board] live counters unavailable (${err instanceof Error ? err.message : String(err)}); reading the rollups`);
-    return liveDayFromRollups(day);
+    return liveDayFromRollups(day, SSC_TIME_ZONE, prisma);
   }
 }
 
@@ -162,7 +163,7 @@ export async function qualityOfWindow(from: Date, to: Date, companyIds: readonly
 
 export type GetBoardDataOptions = {
   now?: Date;
-  redis?: Redis;
+  redis?: RedisClient;
   /** The companies this board shows (the viewer's or the board link's). Omitted: every company (benches, tests). */
   scope?: BoardScope;
 };
@@ -187,7 +188,7 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
     approvedClaims(start, until, companyIds),
     slaOfDay(day, whole ? null : companyIds, tz),
     qualityOfWindow(qualityFrom, now, whole ? null : companyIds),
-    getBoardTarget(),
+    getBoardTarget(prisma),
     prisma.$queryRaw<{ paid_today: number; awaiting: number; failed: number }[]>`
       SELECT (SELECT count(*)::int FROM payment p JOIN payment_run r ON r.id = p.run_id
                WHERE p.status = 'PAID' AND p.status_at >= ${start} AND p.status_at < ${until} AND r.company_id = ANY(${companyIds}::text[])) AS paid_today,

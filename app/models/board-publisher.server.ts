@@ -6,10 +6,9 @@
  * At most one message per `windowMs`: the first change goes out at once (a finished task must reach
  * the board within a second), a burst after it becomes one trailing message naming the burst's last change.
  */
-import type { Redis } from "ioredis";
 import type { BoardChange } from "~/contracts/board";
 import { env } from "~/utils/env.server";
-import { createRedis } from "~/utils/redis.server";
+import { createRedis, type RedisClient } from "~/utils/redis.server";
 import { onShutdown } from "~/utils/shutdown.server";
 
 /** Redis pub/sub channel (pub/sub ignores the db number, so it carries the queue prefix). */
@@ -25,7 +24,7 @@ export class BoardPublisher {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly channel: string,
     private readonly windowMs = 100,
   ) {}
@@ -69,9 +68,9 @@ export class BoardPublisher {
   }
 }
 
-let shared: { redis: Redis; publisher: BoardPublisher } | undefined;
+let shared: { redis: RedisClient; publisher: BoardPublisher } | undefined;
 
-function sharedBoard(): { redis: Redis; publisher: BoardPublisher } {
+function sharedBoard(): { redis: RedisClient; publisher: BoardPublisher } {
   if (!shared) {
     const redis = createRedis("queue");
     // Errors surface on the commands; a down Redis must not crash the process.
@@ -88,7 +87,7 @@ function sharedBoard(): { redis: Redis; publisher: BoardPublisher } {
 }
 
 /** One Redis connection per process for the board's live counters and announcements (closed on shutdown). */
-export function boardRedis(): Redis {
+export function boardRedis(): RedisClient {
   return sharedBoard().redis;
 }
 

@@ -1,6 +1,6 @@
 import type { ClaimStatus } from "~/domain/claim-machine";
 import { sumByCurrency, type Money } from "~/domain/money";
-import { prisma } from "~/utils/db.server";
+import { prisma, type Db } from "~/utils/db.server";
 
 export const PAGE_SIZE = 50;
 
@@ -24,10 +24,10 @@ export async function listMyClaims({
   viewerId: string;
   status?: ClaimStatus;
   page?: number;
-}): Promise<{ items: ClaimListItem[]; total: number; counts: Partial<Record<ClaimStatus, number>> }> {
+}, db: Db = prisma): Promise<{ items: ClaimListItem[]; total: number; counts: Partial<Record<ClaimStatus, number>> }> {
   const where = { claimantId: viewerId, ...(status ? { status } : {}) };
   const [rows, total, grouped] = await Promise.all([
-    prisma.claim.findMany({
+    db.claim.findMany({
       where,
       orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
       skip: (page - 1) * PAGE_SIZE,
@@ -42,8 +42,8 @@ export async function listMyClaims({
         lines: { select: { amountMinor: true, currency: true } },
       },
     }),
-    prisma.claim.count({ where }),
-    prisma.claim.groupBy({ by: ["status"], where: { claimantId: viewerId }, _count: { _all: true } }),
+    db.claim.count({ where }),
+    db.claim.groupBy({ by: ["status"], where: { claimantId: viewerId }, _count: { _all: true } }),
   ]);
   return {
     items: rows.map(({ lines, ...c }) => ({

@@ -11,12 +11,12 @@
  * taken in one global order (hours oldest first, then days), so two workers never interleave a
  * DELETE + INSERT of the same bucket and never deadlock; the rebuild locks both tables against writers.
  */
-import type { Redis } from "ioredis";
 import { DateTime } from "luxon";
 import { Prisma } from "~/generated/prisma/client";
 import { localDay, taskBuckets } from "~/domain/metrics";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { prisma, readTogether, type Tx } from "~/utils/db.server";
+import { createRedis, type RedisClient } from "~/utils/redis.server";
 
 /** Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)). */
 const LOCK_HOUR = 4_0701;
@@ -163,8 +163,12 @@ export type LiveDay = {
 /** Task types that are an operator's piece of work (managers' approvals are not SSC pieces). */
 export const PIECE_TYPES = ["REVIEW", "QA", "PAYMENT", "ARCHIVE"] as const;
 
+/**
+ * A day's three keys share the hash tag `{<prefix>:metrics:<day>}`: the Lua write and the MULTI read
+ * touch all three at once, which a Redis Cluster allows only within one slot; days spread over the masters.
+ */
 export function liveKeys(prefix: string, day: string) {
-  const base = `${prefix}:metrics:day:${day}`;
+  const base = `{${prefix}:metrics:${day}}`;
   return { stamp: `${base}:stamp`, pieces: `${base}:pieces`, hours: `${base}:hours` };
 }
 
@@ -202,7 +206,7 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 redis.call('EXPIRE', KEYS[3], ARGV[2])
 return 1`;
 
-export async function writeLiveDay(redis: Redis, prefix: string, live: LiveDay & { stamp: number }): Promise<boolean> {
+export async function writeLiveDay(redis: RedisClient, prefix: string, live: LiveDay & { stamp: number }): Promise<boolean> {
   const keys = liveKeys(prefix, live.day);
   const flat = live.pieces.flatMap((p) => [p.operatorId, p.pieces]);
   const written = await redis.eval(WRITE_LIVE, 3, keys.stamp, keys.pieces, keys.hours, String(live.stamp), String(LIVE_TTL_SECONDS), JSON.stringify(flat), JSON.stringify(live.perHour));
@@ -210,7 +214,7 @@ export async function writeLiveDay(redis: Redis, prefix: string, live: LiveDay &
 }
 
 /** Recomputes the live counters of the given days from the rollups (called after an event is applied). */
-export async function refreshLiveDays(redis: Redis, prefix: string, days: readonly string[], now: Date = new Date(), tz: string = SSC_TIME_ZONE): Promise<void> {
+export async function refreshLiveDays(redis: RedisClient, prefix: string, days: readonly string[], now: Date = new Date(), tz: string = SSC_TIME_ZONE): Promise<void> {
   const oldest = DateTime.fromJSDate(now, { zone: tz }).minus({ days: 8 }).toISODate()!;
   for (const day of days) {
     if (day < oldest) continue; // only recent days are kept live
@@ -222,7 +226,7 @@ export async function refreshLiveDays(redis: Redis, prefix: string, days: readon
  * One day's live counters from Redis; rebuilt from Postgres when missing (Redis keeps nothing on
  * disk, so after a restart or flush the first reader puts them back).
  */
-export async function readLiveDay(redis: Redis, prefix: string, day: string, tz: string = SSC_TIME_ZONE): Promise<LiveDay & { source: "redis" | "rebuilt" }> {
+export async function readLiveDay(redis: RedisClient, prefix: string, day: string, tz: string = SSC_TIME_ZONE): Promise<LiveDay & { source: "redis" | "rebuilt" }> {
   const keys = liveKeys(prefix, day);
   const [stamp, pieces, hours] = await redis.multi().get(keys.stamp).zrevrange(keys.pieces, 0, -1, "WITHSCORES").hgetall(keys.hours).exec().then((r) => {
     if (!r) throw new Error("redis transaction aborted");
@@ -243,14 +247,15 @@ export async function readLiveDay(redis: Redis, prefix: string, day: string, tz:
 }
 
 /** Forgets the live counters of recent days (after a rebuild they are recomputed on the next read). */
-export async function clearLiveDays(redis: Redis, prefix: string, now: Date = new Date(), tz: string = SSC_TIME_ZONE): Promise<void> {
+export async function clearLiveDays(redis: RedisClient, prefix: string, now: Date = new Date(), tz: string = SSC_TIME_ZONE): Promise<void> {
   const today = DateTime.fromJSDate(now, { zone: tz });
-  const keys: string[] = [];
+  const keys: string[][] = [];
   for (let i = 0; i <= 8; i++) {
     const k = liveKeys(prefix, today.minus({ days: i }).toISODate()!);
-    keys.push(k.stamp, k.pieces, k.hours);
+    keys.push([k.stamp, k.pieces, k.hours]);
   }
-  await redis.del(...keys);
+  // One DEL per day: a day's keys share a slot, different days need not (Cluster refuses CROSSSLOT).
+  await Promise.all(keys.map((day) => redis.del(...day)));
 }
 
 /**
@@ -258,14 +263,12 @@ export async function clearLiveDays(redis: Redis, prefix: string, now: Date = ne
  * then the live counters of the last 8 days rewritten from them (stamped newer than anything a worker
  * computed before). A Redis that is down only loses the second part; the board's first read rebuilds it.
  */
-export async function rebuildEverything({ redisUrl, prefix, log = console.log }: { redisUrl: string; prefix: string; log?: (line: string) => void }): Promise<{ hourlyRows: number; dailyRows: number; ms: number }> {
+export async function rebuildEverything({ prefix, log = console.log }: { prefix: string; log?: (line: string) => void }): Promise<{ hourlyRows: number; dailyRows: number; ms: number }> {
   const result = await rebuildRollups();
   log(`[metrics] rollups rebuilt: ${result.hourlyRows} hourly and ${result.dailyRows} daily rows in ${result.ms} ms`);
-  const { Redis } = await import("ioredis");
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = createRedis("queue");
   redis.on("error", () => undefined);
   try {
-    await redis.connect();
     const today = DateTime.now().setZone(SSC_TIME_ZONE);
     const days = Array.from({ length: 9 }, (_, i) => today.minus({ days: i }).toISODate()!);
     await refreshLiveDays(redis, prefix, days);

@@ -12,7 +12,7 @@
  * Months are midnight to midnight in the SSC time zone, as for pay.
  */
 import { monthRange } from "~/domain/piece-rate";
-import { prisma } from "~/utils/db.server";
+import { prisma, type Db } from "~/utils/db.server";
 import { assertMonth } from "./pay-statements.server";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 
@@ -46,11 +46,11 @@ type Row = {
 
 type QaRow = { operator_id: string | null; group_id: string | null; by_operator: boolean; checked: number; errors: number };
 
-export async function monthScorecards(args: { month: string }): Promise<{ operators: Score[]; groups: Score[] }> {
+export async function monthScorecards(args: { month: string }, db: Db = prisma): Promise<{ operators: Score[]; groups: Score[] }> {
   assertMonth(args.month);
   const { from, to } = monthRange(args.month, SSC_TIME_ZONE);
   const [work, qa] = await Promise.all([
-    prisma.$queryRaw<Row[]>`
+    db.$queryRaw<Row[]>`
       WITH done AS (
         SELECT t.id, t.claim_id, t.type, t.assignee_id, t.group_id, t.started_at, t.finished_at, t.sla_due_at, t.outcome
           FROM task t
@@ -85,7 +85,7 @@ export async function monthScorecards(args: { month: string }): Promise<{ operat
              count(*) FILTER (WHERE overturned)::int AS overturned
         FROM scored
        GROUP BY GROUPING SETS ((assignee_id), (group_id))`,
-    prisma.$queryRaw<QaRow[]>`
+    db.$queryRaw<QaRow[]>`
       SELECT q.operator_id, r.group_id, GROUPING(q.operator_id) = 0 AS by_operator,
              count(*)::int AS checked, count(*) FILTER (WHERE q.outcome = 'error')::int AS errors
         FROM qa_check q JOIN task r ON r.id = q.review_task_id
@@ -94,11 +94,11 @@ export async function monthScorecards(args: { month: string }): Promise<{ operat
   ]);
 
   const [users, groups] = await Promise.all([
-    prisma.user.findMany({
+    db.user.findMany({
       where: { OR: [{ active: true, roles: { hasSome: ["ACCOUNTANT", "QA"] } }, { id: { in: [...work, ...qa].flatMap((r) => (r.operator_id ? [r.operator_id] : [])) } }] },
       select: { id: true, name: true },
     }),
-    prisma.processingGroup.findMany({ select: { id: true, name: true, nameZh: true, code: true }, orderBy: { code: "asc" } }),
+    db.processingGroup.findMany({ select: { id: true, name: true, nameZh: true, code: true }, orderBy: { code: "asc" } }),
   ]);
 
   const empty = (id: string, name: string, nameZh: string): Score => ({

@@ -9,7 +9,7 @@ import { ARCHIVE_STAFF } from "~/models/archive-staff.server";
 import { archiveReadingRoomStats } from "~/models/archive-stats.server";
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
-import { prisma } from "~/utils/db.server";
+import { readReplica } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Reading room statistics · Accounting Factory" }];
 
@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Reading room statistics · Ac
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ARCHIVE_STAFF);
   try {
-    return { roles: user.roles, months: await archiveReadingRoomStats(prisma, user) };
+    return { roles: user.roles, months: await archiveReadingRoomStats(readReplica, user) /* may lag (docs/decisions/026) */ };
   } catch (err) {
     throwAsResponse(err);
   }

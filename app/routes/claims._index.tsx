@@ -6,6 +6,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { CLAIM_STATUSES, type ClaimStatus } from "~/domain/claim-machine";
 import { listMyClaims, PAGE_SIZE } from "~/models/claim-list.server";
 import { requireUser } from "~/utils/auth.server";
+import { readerFor } from "~/utils/read-your-writes.server";
 import { formatDate, formatTotals } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "My claims · Accounting Factory" }];
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const status = parseStatus(url.searchParams.get("status"));
   const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get("page")) || 1));
-  const result = await listMyClaims({ viewerId: user.id, status, page });
+  const result = await listMyClaims({ viewerId: user.id, status, page }, readerFor(request)); // the replica unless this browser just wrote (docs/decisions/026)
   return { ...result, status: status ?? null, page, pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)), timeZone: user.timeZone };
 }
 

@@ -8,6 +8,7 @@ import { isMonth } from "~/domain/piece-rate";
 import { defaultMonth } from "~/models/pay-statements.server";
 import { monthScorecards, type Score } from "~/models/scorecard.server";
 import { requireRole } from "~/utils/auth.server";
+import { readReplica } from "~/utils/db.server";
 import { localName } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Scorecards · Accounting Factory" }];
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "SUPERVISOR", "ADMIN");
   const month = new URL(request.url).searchParams.get("month") || defaultMonth();
   if (!isMonth(month)) throw new Response("Not a month", { status: 400 });
-  const { operators, groups } = await monthScorecards({ month });
+  const { operators, groups } = await monthScorecards({ month }, readReplica); // may lag a moment (docs/decisions/026)
   return { month, operators, groups };
 }
 

@@ -7,6 +7,7 @@ import type { QueueFigures } from "~/domain/erlang-c";
 import type { Role } from "~/generated/prisma/enums";
 import { DEFAULT_GOAL, DEFAULT_WINDOW_DAYS, GOAL_RANGE, staffingReport, WINDOW_DAYS_RANGE, type GroupAssessment } from "~/models/staffing.server";
 import { requireRole } from "~/utils/auth.server";
+import { readReplica } from "~/utils/db.server";
 import { formatDateTime, localName } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 
@@ -54,7 +55,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const goal = { value: query.value.goal ?? Math.round(DEFAULT_GOAL * 100), invalid: Boolean(query.invalid.goal) };
   const days = { value: query.value.days ?? DEFAULT_WINDOW_DAYS, invalid: Boolean(query.invalid.days) };
   // The SSC works on its employer's calendar: the supervisor's own company.
-  const report = await staffingReport({ goal: goal.value / 100, days: days.value, calendarCompanyId: user.companyId });
+  const report = await staffingReport({ goal: goal.value / 100, days: days.value, calendarCompanyId: user.companyId }, readReplica); // may lag (docs/decisions/026)
   return {
     goalPercent: goal.value,
     days: days.value,

@@ -9,18 +9,29 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 declare global {
   var __prisma: PrismaClient | undefined;
+  var __prismaReplica: PrismaClient | undefined;
 }
 
-function createClient(): PrismaClient {
-  // Never the owner: the app's role owns nothing and may only append to the audit log (docs/decisions/010).
-  const adapter = new PrismaPg({ connectionString: appDatabaseUrl(env.DATABASE_URL, env.APP_DATABASE_URL), max: 10 });
+function createClient(connectionString: string): PrismaClient {
+  const adapter = new PrismaPg({ connectionString, max: 10 });
   const client = new PrismaClient({ adapter });
   onShutdown(() => client.$disconnect());
   return client;
 }
 
 // One client per process (kept across dev rebuilds).
-export const prisma: PrismaClient = globalThis.__prisma ?? (globalThis.__prisma = createClient());
+// Never the owner: the app's role owns nothing and may only append to the audit log (docs/decisions/010).
+export const prisma: PrismaClient = globalThis.__prisma ?? (globalThis.__prisma = createClient(appDatabaseUrl(env.DATABASE_URL, env.APP_DATABASE_URL)));
+
+/**
+ * Reads that may lag a moment behind the primary (docs/decisions/026): the board, scorecards, staffing
+ * and the archive's statistics. The streaming replica of DATABASE_REPLICA_URL (connected as given: give
+ * it the app's role), or the primary when unset. Never for writes, transactions, or a page that must
+ * show what its user just did (the page an action redirects to, the claim page, Next).
+ */
+export const readReplica: PrismaClient = env.DATABASE_REPLICA_URL
+  ? (globalThis.__prismaReplica ?? (globalThis.__prismaReplica = createClient(env.DATABASE_REPLICA_URL)))
+  : prisma;
 
 /**
  * Independent reads: side by side on the pool, one after another inside a transaction. A transaction
@@ -29,7 +40,7 @@ export const prisma: PrismaClient = globalThis.__prisma ?? (globalThis.__prisma 
  */
 export async function readTogether<T extends readonly unknown[]>(db: Db | Tx, ...reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
   // A transaction client has $transaction too, so compare with the pool client itself.
-  if (db === prisma) return (await Promise.all(reads.map((read) => read()))) as unknown as T;
+  if (db === prisma || db === readReplica) return (await Promise.all(reads.map((read) => read()))) as unknown as T;
   const results: unknown[] = [];
   for (const read of reads) results.push(await read());
   return results as unknown as T;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { redisTopology } from "./redis-topology";
 
 // Parsed once; web, workers and scripts all read configuration from here.
 const EnvSchema = z.object({
@@ -10,7 +11,23 @@ const EnvSchema = z.object({
     .string()
     .url()
     .default("postgresql://postgres@127.0.0.1:5432/accounting_factory"),
+  /** One Redis server; with Sentinel or Cluster below, only its user, password, TLS (rediss://) and database. */
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379/0"),
+  // ── Redis topology (issue 13, docs/decisions/026): neither set = the one server of REDIS_URL ──
+  /** Sentinels to ask for the master, host:port,host:port (with REDIS_SENTINEL_NAME). */
+  REDIS_SENTINELS: z.string().optional(),
+  /** The master's name in the Sentinels' configuration. */
+  REDIS_SENTINEL_NAME: z.string().optional(),
+  /** The Sentinels' own password, when they have one (requirepass in sentinel.conf). */
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /** A Redis Cluster: some of its nodes, host:port,host:port (the rest are discovered). */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  /**
+   * Reads that may lag (the board, scorecards, staffing, archive statistics) go to this streaming
+   * replica when set; writes and read-your-writes always go to DATABASE_URL. Same user and database
+   * names as the primary (docs/decisions/026).
+   */
+  DATABASE_REPLICA_URL: z.string().url().optional(),
   /** Prefix for every BullMQ key, so tests and the demo never share queues. */
   QUEUE_PREFIX: z.string().min(1).default("af"),
   STORAGE_DIR: z.string().min(1).default(path.resolve(".data/storage")),
@@ -64,6 +81,12 @@ const EnvSchema = z.object({
   SERVER_TIMING: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
   /** 1: /bench/bare answers a constant (the load bench's baseline route); otherwise it is 404. Never in production. */
   BENCH_BARE_ROUTE: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
+}).superRefine((v, ctx) => {
+  try {
+    redisTopology(v);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", path: ["REDIS"], message: err instanceof Error ? err.message : String(err) });
+  }
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,8 +1,6 @@
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import type { QueueName } from "~/domain/jobs";
-import { env } from "./env.server";
-import { createRedis } from "./redis.server";
+import { createRedis, queuePrefix, type RedisClient } from "./redis.server";
 import { onShutdown } from "./shutdown.server";
 
 export const defaultJobOptions: JobsOptions = {
@@ -12,10 +10,10 @@ export const defaultJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-let connection: Redis | undefined;
+let connection: RedisClient | undefined;
 const queues = new Map<QueueName, Queue>();
 
-export function sharedQueueConnection(): Redis {
+export function sharedQueueConnection(): RedisClient {
   if (!connection) {
     connection = createRedis("queue");
     onShutdown(closeQueues);
@@ -28,7 +26,8 @@ export function getQueue(name: QueueName): Queue {
   if (!queue) {
     queue = new Queue(name, {
       connection: sharedQueueConnection(),
-      prefix: env.QUEUE_PREFIX,
+      // Hash-tagged: BullMQ's scripts touch several keys of a queue at once (Cluster needs one slot).
+      prefix: queuePrefix(name),
       defaultJobOptions,
     });
     queues.set(name, queue);
