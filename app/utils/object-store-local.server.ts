@@ -1,6 +1,5 @@
 /** The local-folder driver of the object store (app/utils/object-store.server.ts): key = path under the root. */
 import { randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { ObjectListing, ObjectStore, PutOptions } from "./object-store.server";
@@ -52,7 +51,8 @@ export function createLocalStore(rootDir: string): ObjectStore {
       try {
         const stat = await handle.stat();
         if (!stat.isFile()) throw new ObjectNotFoundError(key);
-        return { body: createReadStream("", { fd: handle.fd, autoClose: true }), size: stat.size };
+        // The stream owns the handle and closes it when done (or destroyed).
+        return { body: handle.createReadStream({ autoClose: true }), size: stat.size };
       } catch (err) {
         await handle.close();
         throw err;
