@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { ObjectListing, ObjectStore, PutOptions } from "./object-store.server";
+import type { ObjectListing, ObjectStore, PutOptions } from "./object-store-types.server";
 import { ObjectNotFoundError } from "./object-store-errors.server";
 
 export function createLocalStore(rootDir: string): ObjectStore {

@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ObjectNotFoundError, ObjectStoreUnavailableError } from "./object-store-errors.server";
-import type { ObjectStore, PutOptions, S3Config } from "./object-store.server";
+import type { ObjectStore, PutOptions, S3Config } from "./object-store-types.server";
 
 /** Many small tiles per receipt: PUTs in flight at once while publishing a rendering. */
 const PUBLISH_CONCURRENCY = 16;
