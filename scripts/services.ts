@@ -1,15 +1,17 @@
 /**
- * Makes sure PostgreSQL and Redis are reachable, starting local ones under .data/ when they are not.
+ * Makes sure PostgreSQL and Redis (and, with STORAGE_DRIVER=s3, the object store) are reachable,
+ * starting local ones under .data/ when they are not.
  * Usage: tsx scripts/services.ts [--database-url URL] [--redis-url URL]
  * Exits 0 when both answer; otherwise prints one line saying what is missing and how to provide it.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { Redis } from "ioredis";
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DATA = path.join(ROOT, ".data");
@@ -169,9 +171,54 @@ export async function ensureRedis(url: string): Promise<void> {
   await waitFor(() => redisPing(url), "Redis");
 }
 
+// ---------- the object store (STORAGE_DRIVER=s3) ----------
+
+/**
+ * With STORAGE_DRIVER=s3 and S3_ENDPOINT on this machine: starts s3rver there (detached, data under
+ * .data/s3) when nothing answers, and creates the bucket. A remote endpoint is only checked.
+ */
+export async function ensureObjectStore(source: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (source.STORAGE_DRIVER !== "s3") return;
+  const endpoint = source.S3_ENDPOINT;
+  const bucket = source.S3_BUCKET;
+  if (!bucket) throw new ServiceError("STORAGE_DRIVER=s3 needs S3_BUCKET");
+  if (!endpoint) return; // AWS itself: nothing to start
+  const u = new URL(endpoint);
+  const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
+  if (!(await portOpen(u.hostname, port))) {
+    if (!isLocal(u.hostname)) throw new ServiceError(`the object store at ${endpoint} is not reachable; check S3_ENDPOINT`);
+    const dir = path.join(DATA, "s3");
+    fs.mkdirSync(dir, { recursive: true });
+    console.log(`[services] starting s3rver on ${endpoint} (data in ${dir})`);
+    const log = fs.openSync(path.join(DATA, "s3.log"), "a");
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/s3-server.ts"), "--port", String(port), "--dir", dir, "--bucket", bucket], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", log, log],
+    });
+    child.unref();
+    await waitFor(() => portOpen(u.hostname, port), "s3rver");
+  }
+  const client = new S3Client({
+    endpoint,
+    region: source.S3_REGION ?? "us-east-1",
+    forcePathStyle: source.S3_FORCE_PATH_STYLE === "true",
+    credentials: source.S3_ACCESS_KEY_ID && source.S3_SECRET_ACCESS_KEY ? { accessKeyId: source.S3_ACCESS_KEY_ID, secretAccessKey: source.S3_SECRET_ACCESS_KEY } : undefined,
+  });
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    console.log(`[services] created bucket ${bucket}`);
+  } finally {
+    client.destroy();
+  }
+}
+
 export async function ensureServices(opts: { databaseUrl: string; redisUrl: string }): Promise<void> {
   await ensurePostgres(opts.databaseUrl);
   await ensureRedis(opts.redisUrl);
+  await ensureObjectStore();
 }
 
 function argValue(flag: string): string | undefined {
@@ -183,7 +230,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const databaseUrl = argValue("--database-url") ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const redisUrl = argValue("--redis-url") ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   ensureServices({ databaseUrl, redisUrl })
-    .then(() => console.log("[services] PostgreSQL and Redis are reachable"))
+    .then(() => console.log(`[services] PostgreSQL and Redis${process.env.STORAGE_DRIVER === "s3" ? " and the object store" : ""} are reachable`))
     .catch((err: unknown) => {
       console.error(`[services] ${err instanceof ServiceError ? err.message : String(err)}`);
       process.exit(1);

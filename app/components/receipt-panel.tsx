@@ -12,7 +12,7 @@ type UploadResult = {
   added?: { id: string; fileName: string }[];
   rejected?: { fileName: string; code: string; params: Record<string, string | number> }[];
   quota?: UploadQuota;
-  formError?: "not_editable";
+  formError?: "not_editable" | "storage_unavailable";
 };
 
 const ACCEPT = acceptAttribute();
@@ -179,6 +179,11 @@ export function ReceiptPanel({
       {result?.formError === "not_editable" ? (
         <p className="form-error upload-notice" role="alert">
           {t("receipts.notEditable")}
+        </p>
+      ) : null}
+      {result?.formError === "storage_unavailable" ? (
+        <p className="form-error upload-notice" role="alert">
+          {t("receipts.storageUnavailable")}
         </p>
       ) : null}
       {rejected.length > 0 ? (

@@ -3,7 +3,8 @@ import { markOutboxDone } from "~/models/outbox.server";
 import { READER_VERSION, storeReading } from "~/models/receipt-reading.server";
 import { prisma } from "~/utils/db.server";
 import { readReceiptFile } from "~/utils/receipt-reading/read-receipt-file.server";
-import { originalPath } from "~/utils/storage.server";
+import { objectStore } from "~/utils/object-store.server";
+import { originalKey } from "~/utils/storage.server";
 import { defineHandler } from "./job-handler";
 
 export type ReadReceiptPayload = JobPayload<typeof JOBS.readReceipt>;
@@ -28,8 +29,8 @@ export async function runReadReceipt(payload: ReadReceiptPayload): Promise<ReadR
     await prisma.$transaction((tx) => markOutboxDone(tx, jobKey));
     return { outcome: "skipped", sha256, reason: file ? "already_read" : "no_such_file" };
   }
-  // Read through the one storage helper (the object store's switch is made there).
-  const outcome = await readReceiptFile({ path: originalPath(sha256), mimeType: file.mimeType });
+  // The original from the object store (S3: a temp copy for the readers, removed afterwards).
+  const outcome = await objectStore().withLocalFile(originalKey(sha256), (localPath) => readReceiptFile({ path: localPath, mimeType: file.mimeType }));
   await prisma.$transaction(async (tx) => {
     await storeReading(
       tx,

@@ -14,7 +14,8 @@ import { imagingJobKey } from "~/models/stored-file.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { runTool } from "~/utils/pdf-tools.server";
-import { derivedDir, originalPath } from "~/utils/storage.server";
+import { objectStore } from "~/utils/object-store.server";
+import { derivedDir, derivedPrefix, IMMUTABLE_CACHE_CONTROL, originalKey } from "~/utils/storage.server";
 import { convertHeicToJpeg, HeicConversionError } from "./heic";
 import { defineHandler } from "./job-handler";
 
@@ -60,9 +61,10 @@ export type RenderResult = {
  * thumbnail (p<n>-thumb.jpg), plus the perceptual hash of page 1 and the capture date from the file's
  * metadata. Images are turned upright from their EXIF orientation; PDF pages are rasterised with poppler.
  *
- * Everything is written to a sibling temp directory that is renamed onto `outDir` only when complete:
- * a worker killed half-way leaves a temp directory (removed by the next attempt), never a partial
- * pyramid under the final name. Throws ImagingInputError for faults of the file; anything else
+ * Everything is written to a sibling temp directory that is published only when complete: a worker
+ * killed half-way leaves a temp directory (removed by the next attempt), never a partial pyramid under
+ * the final name (the job publishes through the object store: a rename for the local driver; for S3 the
+ * tiles are PUT first and the .dzi descriptors last, and the file only turns READY after that). Throws ImagingInputError for faults of the file; anything else
  * (disk, missing tool) is thrown as is, to be retried.
  */
 export async function renderReceiptTiles(input: {
@@ -72,6 +74,8 @@ export async function renderReceiptTiles(input: {
   mimeType: string;
   /** Default env.MAX_PDF_PAGES, the same cap the upload check applies. */
   maxPdfPages?: number;
+  /** Makes the finished work dir the rendering; default a rename onto `outDir` (the job publishes to the object store). */
+  publish?: (workDir: string, outDir: string) => Promise<void>;
 }): Promise<RenderResult> {
   const { sourcePath, outDir, mimeType } = input;
   if (!isAcceptedMimeType(mimeType)) {
@@ -89,7 +93,7 @@ export async function renderReceiptTiles(input: {
           : await renderImage(sourcePath, workDir);
     const delay = env.NODE_ENV === "production" ? 0 : env.IMAGING_TEST_DELAY_MS;
     if (delay > 0) await sleep(delay);
-    await publish(workDir, outDir);
+    await (input.publish ?? publish)(workDir, outDir);
     return result;
   } catch (err) {
     await fs.rm(workDir, { recursive: true, force: true });
@@ -342,6 +346,11 @@ function isErrno(err: unknown, code: string): boolean {
   return err instanceof Error && "code" in err && err.code === code;
 }
 
+async function hasAny(items: AsyncIterable<unknown>): Promise<boolean> {
+  for await (const _ of items) return true;
+  return false;
+}
+
 async function exists(p: string): Promise<boolean> {
   try {
     await fs.access(p);
@@ -372,15 +381,28 @@ export async function runRenderReceipt(payload: RenderReceiptPayload): Promise<R
   const { sha256 } = payload;
   const jobKey = imagingJobKey(sha256);
   const file = await prisma.storedFile.findUnique({ where: { sha256 } });
+  const store = objectStore();
+  const prefix = derivedPrefix(sha256);
+  // The local scratch dir the rendering is made in (with the local driver, also where it is published).
   const outDir = derivedDir(sha256);
   // Idempotent: a redelivered job (relay restart, Redis rebuilt from the outbox) finds the work done.
-  if (!file || file.status === "FAILED" || (file.status === "READY" && (await exists(outDir)))) {
+  if (!file || file.status === "FAILED" || (file.status === "READY" && (await hasAny(store.list(`${prefix}/`))))) {
     await prisma.$transaction((tx) => markOutboxDone(tx, jobKey));
     return { outcome: "skipped", sha256, reason: file ? "already_done" : "no_such_file" };
   }
   let result: RenderResult;
   try {
-    result = await renderReceiptTiles({ sha256, sourcePath: originalPath(sha256), outDir, mimeType: file.mimeType });
+    // The original from the store (S3: a temp copy for sharp and poppler, removed afterwards).
+    result = await store.withLocalFile(originalKey(sha256), (sourcePath) =>
+      renderReceiptTiles({
+        sha256,
+        sourcePath,
+        outDir,
+        mimeType: file.mimeType,
+        publish: (workDir) =>
+          store.publishDirectory(prefix, workDir, { last: (relative) => relative.endsWith(".dzi"), cacheControl: IMMUTABLE_CACHE_CONTROL }),
+      }),
+    );
   } catch (err) {
     if (err instanceof ImagingInputError) {
       await recordFailure(sha256, jobKey, err.failureReason);

@@ -33,7 +33,8 @@ import {
 } from "~/utils/archive-store.server";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import { originalPath, thumbPath } from "~/utils/storage.server";
+import { objectStore } from "~/utils/object-store.server";
+import { originalKey, thumbKey } from "~/utils/storage.server";
 import { recordAudit } from "./audit.server";
 import { markOutboxDone } from "./outbox.server";
 
@@ -161,17 +162,15 @@ function recordTotal(data: ClaimForArchive): {
   };
 }
 
-function json(value: unknown): Buffer {
-  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, "utf8");
+/** A file from the object store into a staging dir; refused when its bytes are not the digest it is filed under. */
+async function readIntoPackage(staging: string, relative: string, source: { read: () => Promise<Buffer>; sha256?: string }) {
+  const written = await writePackageFile(staging, relative, await source.read());
+  if (source.sha256 && written.sha256 !== source.sha256) throw new Error(`${relative} does not match its digest`);
+  return written;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.access(p);
-    return true;
-  } catch {
-    return false;
-  }
+function json(value: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, "utf8");
 }
 
 /** A page image for a receipt page: the imaging worker's rendering, or (an image it has not rendered) one made here. */
@@ -179,13 +178,14 @@ async function pageImageSource(
   sha256: string,
   page: number,
   mimeType: string
-): Promise<{ path: string } | { bytes: Buffer }> {
-  const thumb = thumbPath(sha256, page);
-  if (await exists(thumb)) return { path: thumb };
+): Promise<{ read: () => Promise<Buffer> } | { bytes: Buffer }> {
+  const store = objectStore();
+  const thumb = thumbKey(sha256, page);
+  if (await store.exists(thumb)) return { read: () => store.getBytes(thumb) };
   if (mimeType.startsWith("image/") && page === 1) {
     try {
       return {
-        bytes: await sharp(originalPath(sha256))
+        bytes: await sharp(await store.getBytes(originalKey(sha256)))
           .rotate()
           .resize({ width: 320, withoutEnlargement: true })
           .jpeg({ quality: 80 })
@@ -222,7 +222,8 @@ export type PackageInput = {
     path: string;
     role: "ORIGINAL" | "DERIVED";
     mediaType: string;
-    source: { path: string; sha256?: string } | { bytes: Buffer };
+    /** `read`: bytes fetched from the object store when the file is written (one at a time), checked against `sha256` when given. */
+    source: { path: string; sha256?: string } | { bytes: Buffer } | { read: () => Promise<Buffer>; sha256?: string };
   }[];
 };
 
@@ -282,7 +283,9 @@ export async function writeArchivePackage(
       const written =
         "bytes" in f.source
           ? writePackageFile(staging, f.path, f.source.bytes)
-          : copyIntoPackage(staging, f.path, f.source.path, f.source.sha256);
+          : "read" in f.source
+            ? readIntoPackage(staging, f.path, f.source)
+            : copyIntoPackage(staging, f.path, f.source.path, f.source.sha256);
       await put(f.path, f.role, f.mediaType, written);
     }
     const { bytes } = buildManifest({
@@ -347,7 +350,7 @@ async function packageInputFor(
       path: original,
       role: "ORIGINAL",
       mediaType: r.file.mimeType,
-      source: { path: originalPath(r.fileSha256), sha256: r.fileSha256 },
+      source: { read: () => objectStore().getBytes(originalKey(r.fileSha256)), sha256: r.fileSha256 },
     });
     const pages = Math.max(1, r.file.pageCount ?? 1);
     const derived: string[] = [];

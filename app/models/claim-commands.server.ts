@@ -18,7 +18,7 @@ import { emitTaskEvents } from "./task-events.server";
 import { getClaimOrgChoices } from "./org.server";
 import { openPaperOriginal } from "./paper-originals.server";
 import { claimInvoicesForSubmission } from "./receipt-reading.server";
-import { storeReceiptFile } from "./stored-file.server";
+import { storeReceiptFile, storeUploadedOriginals } from "./stored-file.server";
 import { assertUploadQuota, lockUploadQuota, recordUploads } from "./upload-usage.server";
 
 /** The AppError codes the claimant's commands throw; "invalid" names the fields at fault (`lines.0.amount`). */
@@ -302,11 +302,17 @@ export async function attachReceipts({
     return [];
   }
   try {
+    // Bytes to the object store first, rows after: a store that is down fails the request before any row
+    // is written, and no row lock is held while bytes travel. The allowance is checked (unlocked) first so a
+    // refused request stores nothing; it is checked again, locked, in the transaction.
+    const request = { files: uploads.length, bytes: uploads.reduce((n, u) => n + u.sizeBytes, 0) };
+    await assertUploadQuota(prisma, { userId: viewer.id, limits: quota, now, request });
+    await storeUploadedOriginals(uploads);
     return await prisma.$transaction(
       async (tx) => {
         await lockReceiptsEditable(tx, viewer, claimId);
         await lockUploadQuota(tx, viewer.id);
-        await assertUploadQuota(tx, { userId: viewer.id, limits: quota, now, request: { files: uploads.length, bytes: uploads.reduce((n, u) => n + u.sizeBytes, 0) } });
+        await assertUploadQuota(tx, { userId: viewer.id, limits: quota, now, request });
         const added: { id: string; fileName: string }[] = [];
         for (const upload of uploads) {
           await storeReceiptFile(tx, upload);

@@ -12,7 +12,8 @@ export function imagingJobKey(sha256: string): string {
 
 /**
  * Records an accepted upload, inside the caller's transaction (the one that also inserts the Receipt
- * row): moves the bytes to originals/, and for a file never seen before inserts a PROCESSING
+ * row): stores the bytes as originals/<sha> in the object store (throws ObjectStoreUnavailableError,
+ * rolling the transaction back, when the store does not answer: no row without its object), and for a file never seen before inserts a PROCESSING
  * StoredFile plus the outbox row that will get it rendered. A file already known (same SHA-256) is
  * left exactly as it is — READY, FAILED or still PROCESSING — and its temp copy is dropped.
  *
@@ -21,7 +22,8 @@ export function imagingJobKey(sha256: string): string {
  * and the opposite order could commit a row whose original is missing.
  */
 export async function storeReceiptFile(tx: Tx, upload: AcceptedUpload): Promise<StoredFile> {
-  await storeOriginal(upload.tempPath, upload.sha256);
+  // Usually stored already (storeUploadedOriginals): then this only checks the object is there.
+  await storeOriginal(upload.tempPath, upload.sha256, upload.mimeType);
   // ON CONFLICT DO NOTHING: two claims uploading the same scan at once both succeed, one row results.
   const created = await tx.storedFile.createMany({
     data: [{ sha256: upload.sha256, sizeBytes: upload.sizeBytes, mimeType: upload.mimeType, status: "PROCESSING" }],
@@ -31,6 +33,22 @@ export async function storeReceiptFile(tx: Tx, upload: AcceptedUpload): Promise<
     await enqueueJob(tx, JOBS.renderReceipt, { sha256: upload.sha256 });
   }
   return tx.storedFile.findUniqueOrThrow({ where: { sha256: upload.sha256 } });
+}
+
+/**
+ * Stores the originals of accepted uploads before their rows are written (a few at a time), so the
+ * database transaction that inserts the rows holds no locks while bytes travel to the object store.
+ * An object stored for a request that is then refused stays unreferenced: harmless, content-addressed.
+ */
+export async function storeUploadedOriginals(uploads: readonly AcceptedUpload[]): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < uploads.length) {
+      const u = uploads[next++]!;
+      await storeOriginal(u.tempPath, u.sha256, u.mimeType);
+    }
+  };
+  await Promise.all([lane(), lane(), lane(), lane()]);
 }
 
 /** A client-safe view of a file's rendering state, for the claim page and the viewer. */

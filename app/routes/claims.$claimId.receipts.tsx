@@ -5,7 +5,10 @@ import { isAppError } from "~/domain/app-error";
 import { assertReceiptsEditable, attachReceipts, removeReceipt } from "~/models/claim-commands.server";
 import { assertUploadAllowance, type UploadQuotaRefusal } from "~/models/upload-usage.server";
 import { throwAsResponse } from "~/utils/app-error.server";
+import { resources } from "~/i18n/resources";
 import { requireUser } from "~/utils/auth.server";
+import { isObjectStoreUnavailable } from "~/utils/object-store.server";
+import { getLocale } from "~/utils/session.server";
 import { parseForm } from "~/utils/forms";
 import { receiveUploads, type RejectedUpload } from "~/utils/upload.server";
 
@@ -15,8 +18,13 @@ export type ReceiptUploadResult = {
   rejected: RejectedUpload[];
   /** Set when the user's upload allowance refused the request; nothing was stored. */
   quota?: UploadQuotaRefusal;
-  /** The claim was submitted (or returned to a state that takes no files) before the upload arrived. */
-  formError?: "not_editable";
+  /**
+   * not_editable: the claim was submitted (or returned to a state that takes no files) before the upload arrived.
+   * storage_unavailable: the object store did not answer; nothing was stored (503, Retry-After).
+   */
+  formError?: "not_editable" | "storage_unavailable";
+  /** For API clients: the refusal in the request's language. */
+  message?: string;
 };
 
 /** A removal (the uploads themselves are multipart files, read by `receiveUploads`). */
@@ -52,6 +60,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (isAppError(err, "not_editable")) {
       if (isUpload) return Response.json({ added: [], rejected: [], formError: "not_editable" } satisfies ReceiptUploadResult, { status: 409 });
       throw new Response("This claim can no longer be changed", { status: 409 });
+    }
+    if (isUpload && isObjectStoreUnavailable(err)) {
+      // attachReceipts rolled its transaction back: no receipt row, no audit event, no temp file left.
+      console.error(`[uploads] ${err.message}`);
+      const message = resources[await getLocale(request, user.locale)].claims.receipts.storageUnavailable;
+      const body: ReceiptUploadResult = { added: [], rejected: [], formError: "storage_unavailable", message };
+      return Response.json(body, { status: 503, headers: { "Retry-After": "30" } });
     }
     throwAsResponse(err);
   }

@@ -31,6 +31,25 @@ const EnvSchema = z.object({
   /** Prefix for every BullMQ key, so tests and the demo never share queues. */
   QUEUE_PREFIX: z.string().min(1).default("af"),
   STORAGE_DIR: z.string().min(1).default(path.resolve(".data/storage")),
+  // ── object storage (issue 13; README "Storage", docs/decisions/024) ──
+  /** Where originals, derived images and tiles live: `local` (STORAGE_DIR, the default) or `s3` (any S3-API store). STORAGE_DIR stays the scratch area (upload temp files, renderings in progress) either way. */
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+  /** The S3 API's endpoint (MinIO, Alibaba Cloud OSS, the tests' s3rver); unset: AWS S3 for S3_REGION. */
+  S3_ENDPOINT: z.string().url().optional(),
+  /** Where browsers reach the store, for presigned tile URLs (TILE_DELIVERY=redirect); default S3_ENDPOINT. */
+  S3_PUBLIC_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  /** Required when STORAGE_DRIVER=s3. */
+  S3_BUCKET: z.string().min(3).optional(),
+  /** Path-style URLs (endpoint/bucket/key): MinIO and s3rver need it; AWS and OSS take virtual-hosted style. */
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** Unset: the SDK's default chain (instance role, AWS_* variables, ~/.aws). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** How tiles reach a viewer in s3 mode, after the app's access check: `stream` through the app, or `redirect` (302) to a short-lived presigned URL. bench:tiles decides the default (README "Storage"). */
+  TILE_DELIVERY: z.enum(["stream", "redirect"]).default("stream"),
+  /** Presigned tile URLs are signed per window of this many seconds (stable within it, so browsers cache them) and valid for two windows. */
+  TILE_URL_WINDOW_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   // ── security (issue 8) ──
   /** Signs the session cookie. Required in production (≥ 32 random bytes, checked when the web server starts); elsewhere a random one per process. */
   SESSION_SECRET: z.string().optional(),
@@ -86,6 +105,10 @@ const EnvSchema = z.object({
     redisTopology(v);
   } catch (err) {
     ctx.addIssue({ code: "custom", path: ["REDIS"], message: err instanceof Error ? err.message : String(err) });
+  }
+  if (v.STORAGE_DRIVER === "s3" && !v.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "required when STORAGE_DRIVER=s3" });
+  if (Boolean(v.S3_ACCESS_KEY_ID) !== Boolean(v.S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({ code: "custom", path: ["S3_SECRET_ACCESS_KEY"], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together" });
   }
 });
 

@@ -87,6 +87,7 @@ export default {
     unlinked: "Not linked to a line",
     rejected: "{{name}} was not added: {{reason}}",
     notEditable: "This claim can no longer be changed, so the files were not added.",
+    storageUnavailable: "The file store is not answering right now, so nothing from this upload was saved. Please try again in a few minutes.",
   },
   uploadQuota: {
     files_per_hour: "Upload limit reached: at most {{max}} files an hour, and {{used}} were uploaded in the last hour. You can upload again from {{time}}. Nothing from this upload was saved.",

@@ -87,6 +87,7 @@ export default {
     unlinked: "未关联明细",
     rejected: "{{name}} 未添加：{{reason}}",
     notEditable: "此报销单已不能修改，文件未添加。",
+    storageUnavailable: "文件存储暂时无法访问，本次上传的文件均未保存。请几分钟后重试。",
   },
   uploadQuota: {
     files_per_hour: "已达到上传上限：每小时最多 {{max}} 个文件，最近一小时已上传 {{used}} 个。可于 {{time}} 起再次上传。本次上传的文件均未保存。",
