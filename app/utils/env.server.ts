@@ -60,6 +60,10 @@ const EnvSchema = z.object({
   BANK_LINK_SENDING_STALE_MS: z.coerce.number().int().positive().default(120_000),
   /** The sandbox bank's port (npm run sandbox-bank). */
   SANDBOX_BANK_PORT: z.coerce.number().int().positive().default(4700),
+
+  // ── several instances (issue 13, docs/deploy.md) ──
+  /** This process's name in the X-Instance response header and the logs (e.g. web-1). Unset: host:port. */
+  INSTANCE_NAME: z.string().min(1).max(64).regex(/^[\w.:-]+$/).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
