@@ -359,22 +359,24 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   fs.chownSync(ROOT, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()), 0);
   say(`own services under ${ROOT}`);
-  asPostgres([`${PG_BIN}/initdb`, "-D", path.join(ROOT, "pg"), "-U", "postgres", "-A", "trust"]);
-  pgStart();
-  startRedis();
-  await waitForRedis();
-  execFileSync("psql", ["-h", "127.0.0.1", "-p", String(PG_PORT), "-U", "postgres", "-c", "CREATE DATABASE af_chaos"], { stdio: "pipe" });
-  const env = appEnv();
-  execFileSync("npx", ["tsx", "scripts/migrate.ts"], { env, stdio: "inherit" });
-  execFileSync("npx", ["tsx", "prisma/seed.ts", "--reset", "--phase", "data"], { env, stdio: "inherit" });
-  const c = await startInstances({ port: LB_PORT, webPorts: WEB_PORTS, dir: path.join(ROOT, "instances"), env, log: (l) => say(l) });
   const notes: string[] = [];
+  let c: Instances | undefined;
   try {
+    asPostgres([`${PG_BIN}/initdb`, "-D", path.join(ROOT, "pg"), "-U", "postgres", "-A", "trust"]);
+    pgStart();
+    startRedis();
+    await waitForRedis();
+    execFileSync("psql", ["-h", "127.0.0.1", "-p", String(PG_PORT), "-U", "postgres", "-c", "CREATE DATABASE af_chaos"], { stdio: "pipe" });
+    const env = appEnv();
+    execFileSync("npx", ["tsx", "scripts/migrate.ts"], { env, stdio: "inherit" });
+    execFileSync("npx", ["tsx", "prisma/seed.ts", "--reset", "--phase", "data"], { env, stdio: "inherit" });
+    c = await startInstances({ port: LB_PORT, webPorts: WEB_PORTS, dir: path.join(ROOT, "instances"), env, log: (l) => say(l) });
+    const cluster = c;
     const run = async (key: string, fn: (c: Instances) => Promise<Result>) => {
       if (!CASES.has(key)) return;
       say(`case ${key}`);
       try {
-        results.push(await fn(c));
+        results.push(await fn(cluster));
       } catch (err) {
         results.push({ name: key, pass: false, did: ["the case could not run to its end"], saw: [err instanceof Error ? err.message : String(err)] });
       }
@@ -393,13 +395,14 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    await c.stop().catch(() => undefined);
+    await c?.stop().catch(() => undefined);
     if (redis) await stopProcess(redis).catch(() => undefined);
     try {
       pgCtl("-m", "fast", "stop");
     } catch {
       // already down
     }
+    if (!c) notes.push("The run stopped before the app was up (see the console); no case ran.");
     fs.writeFileSync("docs/chaos-report.md", report(startedAt, notes));
     say("wrote docs/chaos-report.md");
     fs.rmSync(ROOT, { recursive: true, force: true });
