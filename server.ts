@@ -5,6 +5,7 @@
  * itself (app/models/sign-in.server.ts), where no spelling of the path can get around it.
  */
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -19,17 +20,25 @@ import { assertLeastPrivilegedConnection, readReplica } from "./app/utils/db.ser
 import { replicaConfigured, wroteCookie } from "./app/utils/read-your-writes.server";
 import { checkSessionSecret } from "./app/utils/session-secret";
 import { cookiesSecure } from "./app/utils/session.server";
-import { runShutdownHooks } from "./app/utils/shutdown.server";
+import { markDraining, runShutdownHooks } from "./app/utils/shutdown.server";
 import { serverTiming } from "./app/utils/server-timing.server";
+import { answerOutages } from "./app/utils/outage.server";
 
 const BUILD_PATH = path.resolve("build/index.js");
 
 export async function createApp(): Promise<express.Express> {
-  const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+  // Postgres or Redis away: a 503 "try again" page, never a stack trace (app/utils/outage.server.ts).
+  const build = answerOutages((await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   if (env.SERVER_TIMING) app.use(serverTiming);
+  // Which instance answered, behind a load balancer (docs/deploy.md): logs, support and the instance test read it.
+  const instance = env.INSTANCE_NAME ?? `${os.hostname()}:${env.PORT}`;
+  app.use((_req, res, next) => {
+    res.setHeader("X-Instance", instance);
+    next();
+  });
 
   if (env.NODE_ENV === "production" && env.ALLOW_PLAIN_HTTP_ON_LOCALHOST) {
     // Plain HTTP is for the demo on this machine: nobody else may reach it (the socket's own peer, not a forwarded address).
@@ -129,6 +138,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    markDraining();
     console.log(`[web] ${signal}: stopping`);
     server.close(() => {
       void runShutdownHooks().then(() => process.exit(0));

@@ -11,11 +11,13 @@ import {
   useLoaderData,
   useLocation,
   useMatches,
+  useRouteError,
   useRouteLoaderData,
+  isRouteErrorResponse,
 } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
-import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/config";
+import { createI18n, DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "~/i18n/config";
 import { getOptionalUser } from "~/utils/auth.server";
 import { getLocale } from "~/utils/session.server";
 import { RouteError } from "~/components/route-error";
@@ -141,8 +143,11 @@ export default function App() {
 
 export function ErrorBoundary() {
   const data = useRootData();
+  const error = useRouteError();
+  // The root's own loader failed (e.g. the database is away): the 503 carries the language from the cookie.
+  const errorLocale = isRouteErrorResponse(error) && isLocale((error.data as { locale?: unknown } | null)?.locale) ? (error.data as { locale: Locale }).locale : undefined;
   return (
-    <Document locale={data?.locale ?? DEFAULT_LOCALE} nonce={data?.nonce}>
+    <Document locale={data?.locale ?? errorLocale ?? DEFAULT_LOCALE} nonce={data?.nonce}>
       {data ? <Header data={data} /> : null}
       <main className="page">
         <RouteError />

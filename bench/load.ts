@@ -358,8 +358,9 @@ async function main(): Promise<void> {
     // The board's rollups from the tasks just written, live counters into this Redis. A reused database
     // has its rollups (the metrics worker kept them current); the board's first read refills Redis.
     if (!reused) {
+      // REDIS_URL is the bench's own Redis (process.env took childEnv above).
       const { rebuildEverything } = await import("~/models/rollups.server");
-      await rebuildEverything({ redisUrl, prefix: PREFIX, log: (l: string) => console.log(`[bench:load] ${l}`) });
+      await rebuildEverything({ prefix: PREFIX, log: (l: string) => console.log(`[bench:load] ${l}`) });
     }
     if (SEED_ONLY) {
       await admin.end();

@@ -7,7 +7,7 @@ step() { printf '\n\033[1m== %s (%ss)\033[0m\n' "$1" "$(( $(date +%s) - start ))
 
 step "dependencies"
 bash scripts/install.sh
-bash scripts/system-deps.sh chromium:chromium pdftoppm:poppler-utils qpdf:qpdf font-Noto\ Sans\ CJK:fonts-noto-cjk font-WenQuanYi\ Micro\ Hei:fonts-wqy-microhei
+bash scripts/system-deps.sh chromium:chromium haproxy:haproxy pdftoppm:poppler-utils qpdf:qpdf font-Noto\ Sans\ CJK:fonts-noto-cjk font-WenQuanYi\ Micro\ Hei:fonts-wqy-microhei
 
 # Tests never touch the demo's database, Redis db or storage.
 export NODE_ENV=test

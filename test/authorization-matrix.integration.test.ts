@@ -467,6 +467,8 @@ const PROBES: Record<string, (caller: Caller, user: User | null) => Promise<Prob
   "claims.new action": () => ({ path: "/claims/new", form: {} }),
   "files.receipts.$receiptId.$ loader": () => ({ path: `/files/receipts/${w.claim.receiptId}/original` }),
   "locale loader": () => ({ path: "/locale" }),
+  "healthz loader": () => ({ path: "/healthz" }),
+  "readyz loader": () => ({ path: "/readyz" }),
   "locale action": () => ({ path: "/locale", form: { locale: "en", redirectTo: "/claims" } }),
   "login loader": () => ({ path: "/login" }),
   // An incomplete form: answered without a password check, so the sign-in throttle never counts it.

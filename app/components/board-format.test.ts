@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  parseLinkMessage,
   againstTarget,
   complianceLevel,
   daysInClockUnits,
@@ -60,5 +61,15 @@ describe("live connection helpers", () => {
     expect(newerBoard(a, b)).toBe(b);
     expect(newerBoard(b, a)).toBe(b);
     expect(newerBoard(null, a)).toBe(a);
+  });
+});
+
+describe("parseLinkMessage", () => {
+  it("reads whether the server still hears Redis, and nothing else", () => {
+    expect(parseLinkMessage('{"up":false}')).toBe(false);
+    expect(parseLinkMessage('{"up":true}')).toBe(true);
+    expect(parseLinkMessage('{"up":"no"}')).toBeNull();
+    expect(parseLinkMessage("not json")).toBeNull();
+    expect(parseLinkMessage("null")).toBeNull();
   });
 });

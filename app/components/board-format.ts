@@ -74,6 +74,17 @@ export function parseBoardMessage<T extends { generatedAt: string }>(raw: string
   }
 }
 
+/** The server's `event: link` ({"up": boolean}: whether it still hears about changes through Redis); null when malformed. */
+export function parseLinkMessage(raw: string): boolean | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    const up = value && typeof value === "object" ? (value as { up?: unknown }).up : undefined;
+    return typeof up === "boolean" ? up : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Keeps the newer of two boards (an out-of-order message never rolls the screen back). */
 export function newerBoard<T extends { generatedAt: string }>(current: T | null, next: T): T {
   if (!current) return next;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { newerBoard, parseBoardMessage, reconnectDelayMs } from "./board-format";
+import { newerBoard, parseBoardMessage, parseLinkMessage, reconnectDelayMs } from "./board-format";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "busy" | "ended";
 
@@ -32,12 +32,20 @@ export function useBoardStream<T extends { generatedAt: string }>(eventsUrl: str
     let retry: ReturnType<typeof setTimeout> | null = null;
     let attempt = 0;
     let disposed = false;
+    /** The server said it lost Redis (`event: link`): data may still come (timed refreshes) but the board is not live. */
+    let linkDown = false;
 
     const onMessage = (e: MessageEvent<string>) => {
       const next = parseBoardMessage<T>(e.data);
       if (!next) return;
       setData((current) => newerBoard(current, next));
-      setState("live");
+      setState(linkDown ? "reconnecting" : "live");
+    };
+    const onLink = (e: MessageEvent<string>) => {
+      const up = parseLinkMessage(e.data);
+      if (up === null) return;
+      linkDown = !up;
+      setState(up ? "live" : "reconnecting");
     };
     const onRevoked = () => {
       source?.close();
@@ -49,10 +57,13 @@ export function useBoardStream<T extends { generatedAt: string }>(eventsUrl: str
       source = es;
       es.onopen = () => {
         attempt = 0;
+        // A new stream starts live; its server says at once if it has lost Redis.
+        linkDown = false;
         setState("live");
       };
       es.onmessage = onMessage;
       es.addEventListener("revoked", onRevoked);
+      es.addEventListener("link", onLink);
       es.onerror = () => {
         if (disposed) return;
         setState("reconnecting");

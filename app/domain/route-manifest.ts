@@ -718,6 +718,24 @@ export const ROUTE_MANIFEST = {
       why: "Makes and downloads an export: requireRole ACCOUNTANT or ADMIN before the form is read; exportVouchers refuses another company (404), records the export with its SHA-256 and audits.",
     },
   },
+  healthz: {
+    path: "/healthz",
+    loader: {
+      callers: "public",
+      scope: "none",
+      anonymous: "public",
+      why: "Liveness for the load balancer and orchestrator: the process answers and is not stopping; reads no data and names nothing but the instance.",
+    },
+  },
+  readyz: {
+    path: "/readyz",
+    loader: {
+      callers: "public",
+      scope: "none",
+      anonymous: "public",
+      why: "Readiness: whether Postgres and Redis answer, as up or down only (no addresses, no error text); 503 without Postgres or while stopping.",
+    },
+  },
   locale: {
     path: "/locale",
     loader: { callers: "public", scope: "none", anonymous: "public", why: "Only redirects to /claims." },

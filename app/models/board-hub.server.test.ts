@@ -11,6 +11,7 @@ function board(n: number): BoardData {
 function setup(opts: { loadMs?: number } = {}) {
   let publish: (m: string) => void = () => {};
   let resync: () => void = () => {};
+  let link: (up: boolean) => void = () => {};
   const subscriptions = { open: 0, opened: 0 };
   let n = 0;
   const load = vi.fn(async () => {
@@ -18,9 +19,10 @@ function setup(opts: { loadMs?: number } = {}) {
     return board(++n);
   });
   const hub = new BoardHub({
-    subscribe: async (onMessage, onResync) => {
+    subscribe: async (onMessage, onResync, onLink) => {
       publish = onMessage;
       resync = onResync;
+      link = onLink ?? (() => {});
       subscriptions.open += 1;
       subscriptions.opened += 1;
       return async () => {
@@ -32,7 +34,7 @@ function setup(opts: { loadMs?: number } = {}) {
     heartbeatMs: 15_000,
     refreshEveryMs: 60_000,
   });
-  return { hub, load, subscriptions, publish: (m = '{"kind":"finished"}') => publish(m), resync: () => resync() };
+  return { hub, load, subscriptions, publish: (m = '{"kind":"finished"}') => publish(m), resync: () => resync(), link: (up: boolean) => link(up) };
 }
 
 function recorder(): BoardListener & { texts: string[]; closed: boolean } {
@@ -118,6 +120,27 @@ describe("BoardHub", () => {
     resync();
     await vi.advanceTimersByTimeAsync(300);
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it("tells every board when Redis is lost and when it is back (then reloads); a board opened meanwhile hears it too", async () => {
+    const { hub, load, link } = setup();
+    const a = recorder();
+    hub.attach(a);
+    await vi.advanceTimersByTimeAsync(300);
+    link(false);
+    expect(a.texts.at(-1)).toBe('event: link\ndata: {"up":false}\n\n');
+    const b = recorder();
+    hub.attach(b);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(b.texts.filter((t) => t.startsWith("event: link"))).toEqual(['event: link\ndata: {"up":false}\n\n']);
+    link(false); // said once, not again
+    expect(a.texts.filter((t) => t.startsWith("event: link"))).toHaveLength(1);
+    const loadsBefore = load.mock.calls.length;
+    link(true);
+    expect(a.texts.at(-1)).toBe('event: link\ndata: {"up":true}\n\n');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(load.mock.calls.length).toBe(loadsBefore + 1);
+    expect(b.texts.filter((t) => t.startsWith("event: link"))).toHaveLength(2);
   });
 
   it("heartbeats every 15 s and refreshes at least once a minute without changes", async () => {

@@ -30,8 +30,11 @@ export type BoardListener = {
 };
 
 export type BoardHubDeps = {
-  /** Starts listening for change messages; resolves to a function that stops. `onResync` after a reconnect (messages may have been missed). */
-  subscribe(onMessage: (message: string) => void, onResync: () => void): Promise<() => Promise<void>>;
+  /**
+   * Starts listening for change messages; resolves to a function that stops. `onResync` after a reconnect
+   * (messages may have been missed); `onLink` when the connection to Redis is lost (false) or back (true).
+   */
+  subscribe(onMessage: (message: string) => void, onResync: () => void, onLink?: (up: boolean) => void): Promise<() => Promise<void>>;
   load(scope: BoardScope | undefined): Promise<BoardData>;
   minIntervalMs?: number;
   heartbeatMs?: number;
@@ -63,6 +66,11 @@ const ALL_SCOPE = "*";
 
 const encoder = new TextEncoder();
 
+/** `event: link`: whether this server still hears about changes (Redis); the board's client shows "reconnecting" while not. */
+export function linkMessage(up: boolean): Uint8Array {
+  return encoder.encode(`event: link\ndata: {"up":${up}}\n\n`);
+}
+
 export function sseData(data: unknown, generation: number): Uint8Array {
   return encoder.encode(`id: ${generation}\ndata: ${JSON.stringify(data)}\n\n`);
 }
@@ -76,6 +84,8 @@ export class BoardHub {
   private accessTimer: ReturnType<typeof setInterval> | null = null;
   private generation = 0;
   private lastRefreshAt = 0;
+  /** False while the Redis subscription is lost: boards are told they are not live (they say "reconnecting"). */
+  private linkUp = true;
   private readonly minIntervalMs: number;
   private readonly heartbeatMs: number;
   private readonly refreshEveryMs: number;
@@ -127,7 +137,11 @@ export class BoardHub {
     const state = this.scopes.get(scopeKey) ?? this.newScope(scopeKey, listener.scope);
     state.boards += 1;
     if (this.entries.size === 1) this.start();
-    void this.initial(entry, state).catch((err: unknown) => this.deps.log?.(`[board] first load failed: ${String(err)}`));
+    void this.initial(entry, state)
+      .then(() => {
+        if (!this.linkUp && this.entries.get(listener) === entry) this.deliver(entry, linkMessage(false), null);
+      })
+      .catch((err: unknown) => this.deps.log?.(`[board] first load failed: ${String(err)}`));
     return () => this.detach(listener);
   }
 
@@ -151,6 +165,16 @@ export class BoardHub {
   /** A change was announced: refresh every scope soon, at most once per interval however many arrive. */
   changed(): void {
     for (const state of this.scopes.values()) this.schedule(state);
+  }
+
+  /** The Redis link was lost or is back: every board hears it at once; back, they reload (changes may have been missed). */
+  linkChanged(up: boolean): void {
+    if (up === this.linkUp) return;
+    this.linkUp = up;
+    this.deps.log?.(up ? "[board] redis is back: boards are live again" : "[board] lost redis: boards say they are reconnecting");
+    const message = linkMessage(up);
+    for (const entry of [...this.entries.values()]) this.deliver(entry, message, null);
+    if (up) this.changed();
   }
 
   /** Ends every stream (server shutdown). */
@@ -195,6 +219,7 @@ export class BoardHub {
           if (message.length > 0) this.changed();
         },
         () => this.changed(),
+        (up) => this.linkChanged(up),
       )
       .catch((err: unknown) => {
         this.deps.log?.(`[board] subscribe failed: ${String(err)}`);
@@ -205,6 +230,7 @@ export class BoardHub {
   }
 
   private stop(): void {
+    this.linkUp = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     if (this.accessTimer) clearInterval(this.accessTimer);
@@ -334,7 +360,7 @@ export class BoardHub {
 }
 
 /** Redis-backed subscription to the board channel: one connection, closed when the last board goes. */
-export function redisSubscribe(onMessage: (message: string) => void, onResync: () => void): Promise<() => Promise<void>> {
+export function redisSubscribe(onMessage: (message: string) => void, onResync: () => void, onLink?: (up: boolean) => void): Promise<() => Promise<void>> {
   const sub = createRedis("subscriber");
   const channel = boardChannel();
   let readyOnce = false;
@@ -342,13 +368,21 @@ export function redisSubscribe(onMessage: (message: string) => void, onResync: (
     if (ch === channel) onMessage(message);
   });
   sub.on("ready", () => {
-    if (readyOnce) onResync();
+    if (readyOnce) {
+      onLink?.(true);
+      onResync();
+    }
     readyOnce = true;
+  });
+  // Lost (Redis stopped, network): ioredis reconnects by itself; meanwhile the boards must not claim to be live.
+  sub.on("close", () => {
+    if (readyOnce) onLink?.(false);
   });
   sub.on("error", (err: Error) => console.error(`[board] redis: ${err.message}`));
   return sub.subscribe(channel).then(() => async () => {
     sub.removeAllListeners("message");
     sub.removeAllListeners("ready");
+    sub.removeAllListeners("close");
     await sub.quit().catch(() => sub.disconnect());
   });
 }

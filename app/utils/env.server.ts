@@ -100,6 +100,10 @@ const EnvSchema = z.object({
   SERVER_TIMING: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
   /** 1: /bench/bare answers a constant (the load bench's baseline route); otherwise it is 404. Never in production. */
   BENCH_BARE_ROUTE: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
+
+  // ── several instances (issue 13, docs/deploy.md) ──
+  /** This process's name in the X-Instance response header and the logs (e.g. web-1). Unset: host:port. */
+  INSTANCE_NAME: z.string().min(1).max(64).regex(/^[\w.:-]+$/).optional(),
 }).superRefine((v, ctx) => {
   try {
     redisTopology(v);

@@ -15,3 +15,16 @@ export async function runShutdownHooks(): Promise<void> {
   globalThis.__afShutdownHooks = [];
   await Promise.allSettled(hooks.reverse().map((h) => h()));
 }
+
+declare global {
+  var __afDraining: boolean | undefined;
+}
+
+/** The web server got SIGTERM: its health check answers 503 so the load balancer stops sending it requests. */
+export function markDraining(): void {
+  globalThis.__afDraining = true;
+}
+
+export function isDraining(): boolean {
+  return globalThis.__afDraining === true;
+}

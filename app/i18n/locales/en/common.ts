@@ -78,5 +78,8 @@ export default {
     genericTitle: "Something went wrong",
     generic: "The error was logged. Try again, or go back to your claims.",
     back: "Back to my claims",
+    unavailableTitle: "Temporarily unavailable",
+    unavailable: "The service is catching its breath (a database or queue server is restarting). Nothing you saved is lost. Try again in a few seconds.",
+    tryAgain: "Try again",
   },
 } as const;

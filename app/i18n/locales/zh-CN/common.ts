@@ -78,5 +78,8 @@ export default {
     genericTitle: "出错了",
     generic: "错误已记录。请重试，或返回我的报销单。",
     back: "返回我的报销单",
+    unavailableTitle: "暂时无法访问",
+    unavailable: "服务正在恢复（数据库或队列服务器正在重启）。您已保存的内容不会丢失。请几秒后重试。",
+    tryAgain: "重试",
   },
 } as const;
