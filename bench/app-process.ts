@@ -29,7 +29,7 @@ export function startChild(command: string, args: string[], env: Record<string, 
 
 /** SIGTERM to the child's process group, SIGKILL after 15 s. */
 export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise((r) => child.once("exit", r));
   try {
     process.kill(-child.pid, "SIGTERM");

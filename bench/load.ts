@@ -34,6 +34,7 @@ import pg from "pg";
 import { ensurePostgres } from "../scripts/services";
 import { migrate } from "../scripts/migrate";
 import { appDatabaseUrl } from "~/utils/database-roles.server";
+import { stopChild } from "./app-process";
 import { positiveArg } from "./cli";
 import { loadSeedSql, loadSizes, SUPERVISORS } from "./load-seed";
 import { cpuSnapshot, cpuSplit, type CpuSnapshot } from "./load-cpu";
@@ -64,22 +65,6 @@ function startChild(name: string, command: string, args: string[], env: NodeJS.P
   child.stdout!.on("data", log);
   child.stderr!.on("data", log);
   return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  await Promise.race([exited, sleep(15_000)]);
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // gone
-  }
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {

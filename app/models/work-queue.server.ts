@@ -101,6 +101,21 @@ export async function queueSummary(
 }
 
 /**
+ * The review tasks `me` may take (task `t`, its claim `c`): open, in one of their groups (only those
+ * preferred for them, with `preferredOnly`), never a claim they filed nor one they approved as a manager.
+ */
+function mayTake(me: string, preferredOnly: boolean): Prisma.Sql {
+  return Prisma.sql`t.status = 'OPEN' AND t.type = 'REVIEW'
+       AND t.group_id = ANY (ARRAY(SELECT gm.group_id FROM group_member gm WHERE gm.user_id = ${me}))
+       ${preferredOnly ? Prisma.sql`AND t.preferred_assignee_id = ${me}` : Prisma.empty}
+       AND c.claimant_id <> ${me}
+       AND NOT EXISTS (
+         SELECT 1 FROM task a
+          WHERE a.claim_id = t.claim_id AND a.type = 'MANAGER_APPROVAL' AND a.status = 'DONE'
+            AND a.assignee_id = ${me} AND a.outcome = 'approved')`;
+}
+
+/**
  * The single statement that picks and takes a task. The inner SELECT finds the best open review task
  * in the accountant's groups that they may process, locks it and skips rows other takers hold
  * (`FOR UPDATE OF t SKIP LOCKED`: only the task row is locked, not the joined claim); the UPDATE
@@ -137,14 +152,7 @@ export function nextTaskStatement(accountantId: string, { preferredOnly }: { pre
          SELECT t.id
            FROM task t
            JOIN claim c ON c.id = t.claim_id
-          WHERE t.status = 'OPEN' AND t.type = 'REVIEW'
-            AND t.group_id = ANY (ARRAY(SELECT gm.group_id FROM group_member gm WHERE gm.user_id = ${me}))
-            ${preferredOnly ? Prisma.sql`AND t.preferred_assignee_id = ${me}` : Prisma.empty}
-            AND c.claimant_id <> ${me}
-            AND NOT EXISTS (
-              SELECT 1 FROM task a
-               WHERE a.claim_id = t.claim_id AND a.type = 'MANAGER_APPROVAL' AND a.status = 'DONE'
-                 AND a.assignee_id = ${me} AND a.outcome = 'approved')
+          WHERE ${mayTake(me, preferredOnly)}
           ORDER BY t.priority DESC, t.created_at, t.id
           LIMIT 1
           FOR UPDATE OF t SKIP LOCKED)
@@ -162,15 +170,8 @@ function candidateSql(me: string, from: readonly ClaimStatus[], { preferredOnly 
     SELECT t.id, t.claim_id, c.status AS claim_status
       FROM task t
       JOIN claim c ON c.id = t.claim_id
-     WHERE t.status = 'OPEN' AND t.type = 'REVIEW'
-       AND t.group_id = ANY (ARRAY(SELECT gm.group_id FROM group_member gm WHERE gm.user_id = ${me}))
-       ${preferredOnly ? Prisma.sql`AND t.preferred_assignee_id = ${me}` : Prisma.empty}
+     WHERE ${mayTake(me, preferredOnly)}
        AND c.status::text = ANY (${[...from]}::text[])
-       AND c.claimant_id <> ${me}
-       AND NOT EXISTS (
-         SELECT 1 FROM task a
-          WHERE a.claim_id = t.claim_id AND a.type = 'MANAGER_APPROVAL' AND a.status = 'DONE'
-            AND a.assignee_id = ${me} AND a.outcome = 'approved')
      ORDER BY t.priority DESC, t.created_at, t.id
      LIMIT 1
      FOR UPDATE OF t SKIP LOCKED
