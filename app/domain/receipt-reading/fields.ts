@@ -3,7 +3,12 @@
  * with a confidence 0–1. Exact sources (XML) give 1; a QR gives 1 for what it carries; text extraction
  * gives less, and less again for guesses (the largest amount on a slip, an ambiguous date).
  */
-export type Field<T> = { value: T; confidence: number };
+export type Field<T> = {
+  value: T;
+  confidence: number;
+  /** Where on the receipt's image it was read (OCR line box, QR code), for the viewer to highlight. */
+  region?: ImageRegion;
+};
 
 export type ReceiptFields = {
   total?: Field<bigint>;
@@ -27,12 +32,22 @@ export type ReadingSource = (typeof READING_SOURCES)[number];
 export type ImageRegion = { page: number; x: number; y: number; width: number; height: number };
 
 /** Fields as JSON (bigints as decimal strings), for storage and the command line. */
-export function fieldsToJson(fields: ReceiptFields): Record<string, { value: string; confidence: number }> {
-  const out: Record<string, { value: string; confidence: number }> = {};
+export type FieldJson = { value: string; confidence: number; region?: ImageRegion };
+
+export function fieldsToJson(fields: ReceiptFields): Record<string, FieldJson> {
+  const out: Record<string, FieldJson> = {};
   for (const [name, f] of Object.entries(fields) as [string, Field<string | bigint> | undefined][]) {
-    if (f) out[name] = { value: String(f.value), confidence: Math.round(f.confidence * 1000) / 1000 };
+    if (!f) continue;
+    out[name] = { value: String(f.value), confidence: Math.round(f.confidence * 1000) / 1000 };
+    if (f.region) out[name].region = f.region;
   }
   return out;
+}
+
+function isRegion(r: unknown): r is ImageRegion {
+  if (!r || typeof r !== "object") return false;
+  const o = r as Record<string, unknown>;
+  return ["page", "x", "y", "width", "height"].every((k) => typeof o[k] === "number" && Number.isFinite(o[k]));
 }
 
 const BIGINT_FIELDS = new Set(["total", "taxAmount", "amountWithoutTax"]);
@@ -42,12 +57,13 @@ export function fieldsFromJson(json: unknown): ReceiptFields {
   if (!json || typeof json !== "object") return {};
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
     if (!raw || typeof raw !== "object") continue;
-    const { value, confidence } = raw as { value?: unknown; confidence?: unknown };
+    const { value, confidence, region } = raw as { value?: unknown; confidence?: unknown; region?: unknown };
     if (typeof value !== "string" || typeof confidence !== "number") continue;
+    const where = isRegion(region) ? { region } : {};
     if (BIGINT_FIELDS.has(name)) {
       if (!/^-?\d+$/.test(value)) continue;
-      out[name] = { value: BigInt(value), confidence };
-    } else out[name] = { value, confidence };
+      out[name] = { value: BigInt(value), confidence, ...where };
+    } else out[name] = { value, confidence, ...where };
   }
   return out as ReceiptFields;
 }
