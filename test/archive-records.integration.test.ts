@@ -12,7 +12,7 @@ import { fileAndCheck } from "~/jobs/archive";
 import { runArchiveRecordChecks } from "~/models/archive-checks.server";
 import { claimsAwaitingFiling, fileArchiveRecord } from "~/models/archive-filing.server";
 import { runFixity } from "~/models/archive-fixity.server";
-import { markPaymentsPaid } from "~/models/payment-outcomes.server";
+import { markPaymentFailed, markPaymentsPaid } from "~/models/payment-outcomes.server";
 import { decideReview } from "~/models/review.server";
 import { archiveRoot, packageDir } from "~/utils/archive-store.server";
 import { prisma } from "~/utils/db.server";
@@ -118,6 +118,81 @@ describe("filing", () => {
 
     const open = await prisma.claim.create({ data: { id: randomUUID(), number: `OPEN-${randomUUID().slice(0, 8)}`, claimantId: claimant.id, companyId: t.company.id, departmentId: t.department.id, purpose: "Open", status: "APPROVED" } });
     expect(await fileArchiveRecord(open.id)).toEqual({ status: "not_closed", claimStatus: "APPROVED" });
+  });
+});
+
+describe("addenda: a filed claim that moves on", () => {
+  it("a payment returned after filing, then paid again: two addenda, chained, checked, under fixity; the package untouched", async () => {
+    const { claimId } = await paidClaim();
+    const record = await found(() => prisma.archiveRecord.findUnique({ where: { claimId }, include: { files: true } }), 20_000);
+    await found(() => prisma.archiveCheckReport.findFirst({ where: { recordId: record.id, trigger: "FILING" } }), 10_000);
+    expect(record.auditThroughSeq).not.toBeNull();
+    const dir = packageDir(record.packagePath);
+    const before = new Map(record.files.map((f) => [f.path, f.sha256]));
+
+    // Nothing happened to the claim: asking again files nothing.
+    expect(await fileAndCheck(claimId)).toEqual({ status: "exists", recordId: record.id });
+
+    // The bank sends the money back (a statement's return): the claim goes to PAYMENT_FAILED, and the
+    // same transaction queues the addendum through the outbox; the worker files it.
+    const payment = await prisma.payment.findFirstOrThrow({ where: { claimId } });
+    await prisma.$transaction((tx) => markPaymentFailed(tx, payment.id, "RETURNED", "AC04 account closed", { actorId: null, source: "statement" }));
+    const job = await prisma.outboxEvent.findUnique({ where: { jobKey: JOBS.fileArchiveRecord.key({ claimId, turn: `returned-${payment.id}` }) } });
+    expect(job?.jobName).toBe("file-archive-record");
+    const first = await found(() => prisma.archiveAddendum.findUnique({ where: { recordId_seq: { recordId: record.id, seq: 1 } } }), 20_000);
+    expect(first).toMatchObject({ reason: "PAYMENT_RETURNED", claimStatus: "PAYMENT_FAILED", previousManifestSha256: record.manifestSha256, fileCount: 3 });
+    expect(first.auditFromSeq > record.auditThroughSeq!).toBe(true);
+    await waitFor(async () => (await prisma.outboxEvent.findUnique({ where: { jobKey: job!.jobKey } }))?.status === "DONE");
+
+    const claimJson = JSON.parse(await fs.readFile(path.join(dir, "addenda/1/claim.json"), "utf8"));
+    expect(claimJson.status).toBe("PAYMENT_FAILED");
+    expect(claimJson.payments.map((p: { status: string; statusReason: string }) => [p.status, p.statusReason])).toEqual([["RETURNED", "AC04 account closed"]]);
+    const auditJson = JSON.parse(await fs.readFile(path.join(dir, "addenda/1/audit.json"), "utf8"));
+    expect(auditJson.events.map((e: { type: string }) => e.type)).toContain("claim.payment_failed");
+    expect(auditJson.events.every((e: { chainSeq: string }) => BigInt(e.chainSeq) > record.auditThroughSeq!)).toBe(true);
+    expect(await modeOf(dir)).toBe(0o555);
+    expect(await modeOf(path.join(dir, "addenda"))).toBe(0o555);
+    expect(await modeOf(path.join(dir, "addenda/1"))).toBe(0o555);
+    expect(await modeOf(path.join(dir, "addenda/1/claim.json"))).toBe(0o444);
+
+    // The filed package is as it was: same rows, same bytes; the record still says what was filed.
+    const rows = await prisma.archiveFile.findMany({ where: { recordId: record.id } });
+    for (const [p, sha] of before) expect(rows.find((r) => r.path === p)?.sha256).toBe(sha);
+    expect(rows.map((r) => r.path).filter((p) => p.startsWith("addenda/")).sort()).toEqual(["addenda/1/audit.json", "addenda/1/claim.json", "addenda/1/manifest.json"]);
+    expect((await prisma.archiveRecord.findUniqueOrThrow({ where: { id: record.id } })).outcome).toBe("PAID");
+    expect(await prisma.auditEvent.count({ where: { claimId, type: "archive.addendum_filed" } })).toBe(1);
+    const checked = await runArchiveRecordChecks(record.id, "ON_DEMAND");
+    expect(checked.ok).toBe(true);
+
+    // The employee's account is fixed and the claim is paid in a later run: addendum 2 follows addendum 1.
+    await prisma.$transaction(async (tx) => {
+      await tx.claim.update({ where: { id: claimId }, data: { status: "SCHEDULED" } });
+      const again = await tx.payment.create({
+        data: { ...payment, id: randomUUID(), position: payment.position + 1, endToEndId: `E2E-${randomUUID().slice(0, 12)}`, status: "SENT", statusReason: null, statusAt: null, createdAt: new Date() },
+      });
+      await markPaymentsPaid(tx, [again.id], { actorId: null, source: "statement" });
+    });
+    const second = await found(() => prisma.archiveAddendum.findUnique({ where: { recordId_seq: { recordId: record.id, seq: 2 } } }), 20_000);
+    expect(second).toMatchObject({ reason: "PAID_AGAIN", claimStatus: "PAID", previousManifestSha256: first.manifestSha256 });
+    expect(second.auditFromSeq > first.auditThroughSeq).toBe(true);
+    expect(await prisma.archiveRecord.count({ where: { claimId } })).toBe(1);
+
+    // Fixity covers the addenda like the rest: a flipped byte in one is caught.
+    const clean = await runFixity("ON_DEMAND", { recordIds: [record.id], log: () => undefined });
+    expect(clean).toMatchObject({ packages: 1, files: 15, mismatches: 0 });
+    const target = path.join(dir, "addenda/1/audit.json");
+    await fs.chmod(target, 0o644);
+    const bytes = await fs.readFile(target);
+    bytes[10] = bytes[10]! ^ 0x01;
+    await fs.writeFile(target, bytes);
+    await fs.chmod(target, 0o444);
+    const caught = await runFixity("ON_DEMAND", { recordIds: [record.id], log: () => undefined });
+    expect(caught.failures.map((f) => [f.path, f.problem])).toEqual([["addenda/1/audit.json", "MISMATCH"]]);
+    const report = await runArchiveRecordChecks(record.id, "ON_DEMAND");
+    expect(report.report.authenticity.problems.map((p) => [p.code, p.path])).toContainEqual(["file_digest_mismatch", "addenda/1/audit.json"]);
+
+    // Addenda are insert-only, like the package.
+    await expect(prisma.$executeRaw`UPDATE archive_addendum SET reason = 'STATUS_CHANGED' WHERE record_id = ${record.id}`).rejects.toThrow(/insert-only/);
   });
 });
 

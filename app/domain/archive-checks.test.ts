@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixityVerdict, nightlyFixityShare, pickRandomSample, runArchiveChecks, type PackageObservation } from "./archive-checks";
+import { buildAddendumManifest } from "./archive-addendum";
 import { buildManifest } from "./archive-package";
 
 const sha = (c: string) => c.repeat(64);
@@ -55,7 +56,44 @@ function goodPackage(): PackageObservation {
     },
     opens: new Map(disk.filter((d) => d.kind === "file").map((d) => [d.path, { ok: true as const }])),
     audit: { packaged: [{ id: "7", hash: sha("e") }], inDatabase: new Map([["7", { hash: sha("e"), recomputes: true, links: true }]]) },
+    addenda: [],
   };
+}
+
+/** The good package with addendum 1 (a payment returned): its claim.json, audit.json and manifest on disk and in the rows. */
+function withAddendum(): PackageObservation {
+  const o = goodPackage();
+  // The original manifest's digest, as a real one (the addendum's manifest checks it is a sha256).
+  o.manifestSha256 = sha("f");
+  o.disk.find((d) => d.path === "manifest.json")!.sha256 = sha("f");
+  o.recordFiles.find((f) => f.path === "manifest.json")!.sha256 = sha("f");
+  const files = [
+    { path: "addenda/1/audit.json", role: "AUDIT" as const, mediaType: "application/json", size: 4, sha256: sha("6") },
+    { path: "addenda/1/claim.json", role: "DATA" as const, mediaType: "application/json", size: 4, sha256: sha("7") },
+  ];
+  const { manifest } = buildAddendumManifest({
+    claimId: "c1",
+    claimNumber: "N1",
+    recordId: "r1",
+    seq: 1,
+    reason: "PAYMENT_RETURNED",
+    claimStatus: "PAYMENT_FAILED",
+    previousManifestSha256: sha("f"),
+    audit: { fromSeq: "8", throughSeq: "9" },
+    filedAt: "2026-03-09T00:00:00.000Z",
+    filedBy: { actorId: null, process: "t" },
+    files,
+  });
+  o.disk.push(
+    { path: "addenda", kind: "dir", mode: 0o555, size: 0 },
+    { path: "addenda/1", kind: "dir", mode: 0o555, size: 0 },
+    ...files.map((f) => ({ path: f.path, kind: "file" as const, mode: 0o444, size: f.size, sha256: f.sha256 })),
+    { path: "addenda/1/manifest.json", kind: "file", mode: 0o444, size: 9, sha256: sha("a") },
+  );
+  for (const d of o.disk) if (d.kind === "file") o.opens.set(d.path, { ok: true });
+  o.recordFiles.push(...files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })), { path: "addenda/1/manifest.json", sha256: sha("a"), size: 9 });
+  o.addenda = [{ seq: 1, manifestSha256: sha("a"), previousManifestSha256: sha("f"), manifest }];
+  return o;
 }
 
 const codes = (o: PackageObservation) => {
@@ -64,6 +102,34 @@ const codes = (o: PackageObservation) => {
 };
 
 describe("the four checks", () => {
+  it("pass on a package with an addendum, and catch an addendum changed, cut from its chain, missing or not listed", () => {
+    const r = runArchiveChecks(withAddendum());
+    expect([r.authenticity.ok, r.integrity.ok, r.usability.ok, r.security.ok]).toEqual([true, true, true, true]);
+
+    const changed = withAddendum();
+    const claimFile = changed.disk.find((d) => d.path === "addenda/1/claim.json")!;
+    claimFile.sha256 = sha("0");
+    expect(codes(changed).authenticity).toEqual(["file_digest_mismatch"]);
+
+    const unlinked = withAddendum();
+    unlinked.addenda[0]!.previousManifestSha256 = sha("b");
+    expect(codes(unlinked).authenticity).toContain("addendum_unlinked");
+
+    const rewritten = withAddendum();
+    rewritten.disk.find((d) => d.path === "addenda/1/manifest.json")!.sha256 = sha("c");
+    expect(codes(rewritten).authenticity).toContain("manifest_digest_mismatch");
+
+    const missing = withAddendum();
+    missing.disk = missing.disk.filter((d) => d.path !== "addenda/1/audit.json");
+    expect(codes(missing).integrity).toEqual(expect.arrayContaining(["missing_part", "missing_file"]));
+
+    // Files under addenda/ without a row (an addendum nobody filed) are not part of the record.
+    const stray = goodPackage();
+    stray.disk.push({ path: "addenda/1/claim.json", kind: "file", mode: 0o444, size: 1, sha256: sha("d") });
+    stray.opens.set("addenda/1/claim.json", { ok: true });
+    expect(codes(stray).integrity).toEqual(["unlisted_file"]);
+  });
+
   it("pass on a good package", () => {
     const r = runArchiveChecks(goodPackage());
     expect([r.authenticity.ok, r.integrity.ok, r.usability.ok, r.security.ok]).toEqual([true, true, true, true]);

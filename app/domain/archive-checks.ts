@@ -11,9 +11,17 @@
  *   audit.json, one original per receipt and a rendered image per page; the manifest lists every file on
  *   disk and every file it lists is on disk.
  * - usability: each file opens: JSON parses, images decode, PDFs load.
+ * - addenda (app/domain/archive-addendum.ts) are judged the same way: each one's manifest digest matches
+ *   its row, names the manifest before it, and lists its files; their files are in archive_file too.
  * - security: the package is under the archive root at the record's path, no link leads out of it, and
  *   nothing in it is writable.
  */
+import {
+  addendumAuditPath,
+  addendumClaimPath,
+  addendumManifestPath,
+  type AddendumManifest,
+} from "./archive-addendum";
 import {
   AUDIT_PATH,
   CLAIM_DATA_PATH,
@@ -40,6 +48,7 @@ export type CheckProblemCode =
   | "audit_event_missing"
   | "audit_event_altered"
   | "audit_event_unlinked"
+  | "addendum_unlinked"
   // integrity
   | "missing_part"
   | "missing_field"
@@ -109,6 +118,17 @@ export type PackageObservation = {
   /** Per file path: whether it opened (JSON parsed, image decoded, PDF loaded), with the error if not. */
   opens: Map<string, { ok: true } | { ok: false; error: string }>;
   audit: AuditObservation;
+  /** The record's addenda (archive_addendum rows, by seq) with each one's manifest as read from disk. */
+  addenda: AddendumObservation[];
+};
+
+export type AddendumObservation = {
+  seq: number;
+  /** The row's manifest_sha256 and previous_manifest_sha256. */
+  manifestSha256: string;
+  previousManifestSha256: string;
+  /** Its manifest parsed (readAddendumManifest), or null. */
+  manifest: AddendumManifest | null;
 };
 
 const WRITE_BITS = 0o222;
@@ -194,9 +214,14 @@ export function checkAuthenticity(o: PackageObservation): CheckResult {
           detail: `${f.size} ≠ ${d.size}`,
         });
     }
-    // The database's list is the manifest's files plus the manifest itself, digest for digest.
+    // The database's list is the manifest's files plus the manifest itself, digest for digest — and the
+    // same for every addendum.
     const expected = new Map(o.manifest.files.map((f) => [f.path, f.sha256]));
     expected.set(MANIFEST_PATH, o.manifestSha256);
+    for (const a of o.addenda) {
+      expected.set(addendumManifestPath(a.seq), a.manifestSha256);
+      for (const f of a.manifest?.files ?? []) expected.set(f.path, f.sha256);
+    }
     const rows = new Map(o.recordFiles.map((f) => [f.path, f.sha256]));
     for (const [p, sha] of expected)
       if (rows.get(p) !== sha)
@@ -204,6 +229,25 @@ export function checkAuthenticity(o: PackageObservation): CheckResult {
     for (const p of rows.keys())
       if (!expected.has(p))
         problems.push({ code: "record_files_differ", path: p });
+  }
+  let previous = o.manifestSha256;
+  for (const a of o.addenda) {
+    const path = addendumManifestPath(a.seq);
+    const d = onDisk.get(path);
+    if (!d || !a.manifest) problems.push({ code: "manifest_unreadable", path });
+    else if (d.sha256 !== a.manifestSha256)
+      problems.push({ code: "manifest_digest_mismatch", path, detail: `${a.manifestSha256} ≠ ${d.sha256 ?? "?"}` });
+    if (a.previousManifestSha256 !== previous || (a.manifest && (a.manifest.previousManifestSha256 !== previous || a.manifest.seq !== a.seq)))
+      problems.push({ code: "addendum_unlinked", path, detail: `addendum ${a.seq} does not follow ${previous}` });
+    if (a.manifest && a.manifest.claimId !== o.claimId)
+      problems.push({ code: "manifest_unreadable", path, detail: "another claim's addendum" });
+    for (const f of a.manifest?.files ?? []) {
+      const file = onDisk.get(f.path);
+      if (!file) continue; // integrity reports it missing
+      if (file.sha256 !== f.sha256) problems.push({ code: "file_digest_mismatch", path: f.path, detail: `${f.sha256} ≠ ${file.sha256 ?? "?"}` });
+      else if (file.size !== f.size) problems.push({ code: "file_size_mismatch", path: f.path, detail: `${f.size} ≠ ${file.size}` });
+    }
+    previous = a.manifestSha256;
   }
   if (o.audit.packaged === null)
     problems.push({
@@ -272,12 +316,19 @@ export function checkIntegrity(o: PackageObservation): CheckResult {
     }
   }
 
+  for (const a of o.addenda)
+    for (const part of [addendumManifestPath(a.seq), addendumClaimPath(a.seq), addendumAuditPath(a.seq)])
+      if (!files.has(part)) problems.push({ code: "missing_part", path: part });
+
   if (o.manifest) {
     const listed = new Set(o.manifest.files.map((f) => f.path));
+    for (const a of o.addenda) for (const f of a.manifest?.files ?? []) listed.add(f.path);
+    // Manifests list everything but themselves (a missing one is a missing part, above).
+    const manifests = new Set([MANIFEST_PATH, ...o.addenda.map((a) => addendumManifestPath(a.seq))]);
     for (const p of listed)
       if (!files.has(p)) problems.push({ code: "missing_file", path: p });
     for (const p of files)
-      if (p !== MANIFEST_PATH && !listed.has(p))
+      if (!manifests.has(p) && !listed.has(p))
         problems.push({ code: "unlisted_file", path: p });
   }
   return { ok: problems.length === 0, problems };

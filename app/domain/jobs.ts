@@ -157,12 +157,16 @@ export const JOBS = {
     payload: z.object({ slot: z.string().regex(/^[\w-]+$/).default("scheduled") }).default({ slot: "scheduled" }),
     key: (p) => (p.slot === "scheduled" ? "ledger-sweep" : `ledger-sweep-${p.slot}`),
   }),
-  /** A claim became PAID or REJECTED: its archive record is filed (idempotent: one record per claim). */
+  /**
+   * A claim became PAID or REJECTED: its archive record is filed (idempotent: one record per claim). A claim
+   * already filed that moved on (its payment returned, paid again) gets an addendum: `turn` names the
+   * event (e.g. `returned-<payment id>`) so each turn is a job of its own.
+   */
   fileArchiveRecord: defineJob({
     queue: QUEUES.archive,
     name: "file-archive-record",
-    payload: z.object({ claimId: z.string().min(1) }),
-    key: (p) => `archive-file-${p.claimId}`,
+    payload: z.object({ claimId: z.string().min(1), turn: z.string().regex(/^[\w-]+$/).optional() }),
+    key: (p) => (p.turn ? `archive-file-${p.claimId}-${p.turn}` : `archive-file-${p.claimId}`),
   }),
   /** Files every PAID / REJECTED claim without a record (claims closed before the archive existed, a lost job): a scheduler. */
   archiveSweep: defineJob({

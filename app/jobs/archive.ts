@@ -7,6 +7,7 @@ import { UnrecoverableError } from "bullmq";
 import { JOBS } from "~/domain/jobs";
 import {
   ArchiveNotReadyError,
+  claimsAwaitingAddendum,
   claimsAwaitingFiling,
   fileArchiveRecord,
   type FilingResult,
@@ -33,7 +34,7 @@ export async function fileAndCheck(
   jobKey?: string
 ): Promise<FileRecordJobResult> {
   const result = await fileArchiveRecord(claimId, { jobKey });
-  if (result.status !== "filed") return result;
+  if (result.status !== "filed" && result.status !== "addendum") return result;
   const checks = await runArchiveRecordChecks(result.recordId, "FILING");
   return { ...result, checksOk: checks.ok };
 }
@@ -57,12 +58,15 @@ export const fileArchiveRecordHandler = defineHandler(
         ? `filed ${r.packagePath}: ${r.files} files, ${r.bytes} bytes, checks ${
             r.checksOk ? "passed" : "FAILED"
           }`
+        : r.status === "addendum"
+        ? `addendum ${r.seq} (${r.reason}) to record ${r.recordId}: ${r.files} files, checks ${r.checksOk ? "passed" : "FAILED"}`
         : null,
   }
 );
 
 export type ArchiveSweepResult = {
   filed: number;
+  addenda: number;
   notReady: number;
   failed: number;
 };
@@ -71,11 +75,13 @@ export type ArchiveSweepResult = {
 export async function runArchiveSweep(
   limit = SWEEP_BATCH
 ): Promise<ArchiveSweepResult> {
-  const out: ArchiveSweepResult = { filed: 0, notReady: 0, failed: 0 };
-  for (const claimId of await claimsAwaitingFiling(prisma, limit)) {
+  const out: ArchiveSweepResult = { filed: 0, addenda: 0, notReady: 0, failed: 0 };
+  const owed = [...(await claimsAwaitingFiling(prisma, limit)), ...(await claimsAwaitingAddendum(prisma, limit))];
+  for (const claimId of owed) {
     try {
       const r = await fileAndCheck(claimId);
       if (r.status === "filed") out.filed += 1;
+      if (r.status === "addendum") out.addenda += 1;
     } catch (err) {
       if (err instanceof ArchiveNotReadyError) out.notReady += 1;
       else {
@@ -100,9 +106,9 @@ export const archiveSweepHandler = defineHandler(
   },
   {
     describe: (r) =>
-      r.filed + r.notReady + r.failed === 0
+      r.filed + r.addenda + r.notReady + r.failed === 0
         ? null
-        : `sweep filed ${r.filed}, waiting for images ${r.notReady}, failed ${r.failed}`,
+        : `sweep filed ${r.filed}, addenda ${r.addenda}, waiting for images ${r.notReady}, failed ${r.failed}`,
   }
 );
 

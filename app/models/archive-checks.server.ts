@@ -9,8 +9,10 @@ import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
 import { auditEventHash } from "~/domain/audit-chain";
+import { addendumAuditPath, addendumManifestPath, readAddendumManifest } from "~/domain/archive-addendum";
 import {
   runArchiveChecks,
+  type AddendumObservation,
   type CheckReport,
   type DiskEntry,
   type PackageObservation,
@@ -149,6 +151,12 @@ export async function observePackage(
     where: { recordId: record.id },
     select: { path: true, sha256: true, sizeBytes: true, mediaType: true },
   });
+  const addendumRows = await db.archiveAddendum.findMany({
+    where: { recordId: record.id },
+    orderBy: { seq: "asc" },
+    select: { seq: true, manifestSha256: true, previousManifestSha256: true },
+  });
+  const addenda: AddendumObservation[] = addendumRows.map((a) => ({ ...a, manifest: null }));
   const mediaTypes = new Map(files.map((f) => [f.path, f.mediaType]));
   const expectedPackagePath = packageRelativePath(
     company.code,
@@ -208,6 +216,16 @@ export async function observePackage(
             hash: String(e?.hash ?? ""),
           }))
         : null;
+      // Each addendum's manifest, and its audit events with the package's (checked against the chain alike).
+      for (const a of addenda) {
+        const am = await readJson(path.join(dir, addendumManifestPath(a.seq)));
+        a.manifest = am.ok ? readAddendumManifest(am.value) : null;
+        const aa = await readJson(path.join(dir, addendumAuditPath(a.seq)));
+        const more = aa.ok ? (aa.value as { events?: unknown }).events : null;
+        if (!Array.isArray(more)) packaged = null;
+        else if (packaged)
+          packaged.push(...more.map((e: { id?: unknown; hash?: unknown }) => ({ id: String(e?.id ?? ""), hash: String(e?.hash ?? "") })));
+      }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
@@ -232,6 +250,7 @@ export async function observePackage(
       packaged,
       inDatabase: await auditInDatabase(db, packaged?.map((e) => e.id) ?? []),
     },
+    addenda,
   };
 }
 

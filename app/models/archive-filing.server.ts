@@ -19,6 +19,16 @@ import {
   retentionFor,
   type ManifestFile,
 } from "~/domain/archive-package";
+import {
+  addendumAuditPath,
+  addendumClaimPath,
+  addendumDir,
+  addendumManifestPath,
+  addendumReason,
+  buildAddendumManifest,
+  needsAddendum,
+  type AddendumReason,
+} from "~/domain/archive-addendum";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { localDay } from "~/domain/metrics";
 import type { Prisma } from "~/generated/prisma/client";
@@ -28,6 +38,7 @@ import {
   makeReadOnly,
   makeWritable,
   newStagingDir,
+  publishInsidePackage,
   publishPackage,
   writePackageFile,
 } from "~/utils/archive-store.server";
@@ -53,6 +64,14 @@ export type FilingResult =
       packagePath: string;
     }
   | { status: "exists"; recordId: string }
+  | {
+      status: "addendum";
+      recordId: string;
+      seq: number;
+      reason: AddendumReason;
+      files: number;
+      bytes: number;
+    }
   | { status: "not_closed"; claimStatus: string };
 
 type AuditRow = {
@@ -107,7 +126,7 @@ async function readClaimForArchive(db: Db | Tx, claimId: string) {
   });
   const audit = await db.$queryRaw<AuditRow[]>`
     SELECT id::text, chain_seq::text, at, type, actor_id, from_status::text, to_status::text, data::text, prev_hash, hash
-      FROM audit_event WHERE claim_id = ${claimId} ORDER BY chain_seq`;
+      FROM audit_event e WHERE claim_id = ${claimId} ORDER BY e.chain_seq`;
   return { claim, qaChecks, audit };
 }
 
@@ -324,47 +343,12 @@ export async function writeArchivePackage(
   }
 }
 
-/** The package's contents for a claim read from the database. */
-async function packageInputFor(
-  data: ClaimForArchive,
-  outcome: ArchivedOutcome,
-  filedAt: Date,
-  filedBy: PackageInput["filedBy"]
-): Promise<{
-  input: PackageInput;
-  total: ReturnType<typeof recordTotal>;
-  closedOn: string;
-  spent: { from: string; to: string };
-  merchants: string;
-}> {
-  const { claim } = data;
-  const closedOn = localDay(closedAt(data, outcome), SSC_TIME_ZONE);
-  const total = recordTotal(data);
-  const receiptNo = new Map(claim.receipts.map((r, i) => [r.id, i + 1]));
-  const files: PackageInput["files"] = [];
-  const receipts = [];
-  for (const r of claim.receipts) {
-    const no = receiptNo.get(r.id)!;
-    const original = originalPathFor(no, r.file.mimeType);
-    files.push({
-      path: original,
-      role: "ORIGINAL",
-      mediaType: r.file.mimeType,
-      source: { read: () => objectStore().getBytes(originalKey(r.fileSha256)), sha256: r.fileSha256 },
-    });
+/** Each receipt's number (R1, R2 … in attaching order) and where its original and page images go in a package. */
+function receiptLayout(claim: ClaimForArchive["claim"]) {
+  return claim.receipts.map((r, i) => {
+    const no = i + 1;
     const pages = Math.max(1, r.file.pageCount ?? 1);
-    const derived: string[] = [];
-    for (let page = 1; page <= pages; page++) {
-      const p = derivedPathFor(no, page);
-      derived.push(p);
-      files.push({
-        path: p,
-        role: "DERIVED",
-        mediaType: "image/jpeg",
-        source: await pageImageSource(r.fileSha256, page, r.file.mimeType),
-      });
-    }
-    receipts.push({
+    return {
       no,
       id: r.id,
       fileName: r.fileName,
@@ -372,16 +356,20 @@ async function packageInputFor(
       mediaType: r.file.mimeType,
       size: r.file.sizeBytes,
       pages,
-      original,
-      derived,
+      original: originalPathFor(no, r.file.mimeType),
+      derived: Array.from({ length: pages }, (_, p) => derivedPathFor(no, p + 1)),
       attachedAt: r.createdAt.toISOString(),
-    });
-  }
-  const spentOn = claim.lines
-    .map((l) => l.spentOn.toISOString().slice(0, 10))
-    .sort();
-  const fallbackDay = closedOn;
-  const claimData = {
+    };
+  });
+}
+
+/** claim.json: the claim's data as it stands (the package's, and an addendum's). */
+function claimDataFor(data: ClaimForArchive, outcome: ArchivedOutcome) {
+  const { claim } = data;
+  const total = recordTotal(data);
+  const receipts = receiptLayout(claim);
+  const receiptNo = new Map(receipts.map((r) => [r.id, r.no]));
+  return {
     format: "accounting-factory/claim@1",
     id: claim.id,
     number: claim.number,
@@ -428,7 +416,84 @@ async function packageInputFor(
         .sort((a, b) => a - b),
     })),
     receipts,
+    // What was paid and what came back (an addendum's reason is here).
+    payments: claim.payments.map(paymentData),
   };
+}
+
+function paymentData(p: ClaimForArchive["claim"]["payments"][number]) {
+  return {
+    id: p.id,
+    run: p.run.number,
+    valueDate: p.run.valueDate.toISOString().slice(0, 10),
+    endToEndId: p.endToEndId,
+    amountMinor: p.amountMinor.toString(),
+    currency: p.currency,
+    status: p.status,
+    statusReason: p.statusReason,
+    statusAt: p.statusAt?.toISOString() ?? null,
+  };
+}
+
+/** audit.json: the claim's audit events with their chain positions and hashes. */
+function auditDataFor(claimId: string, events: readonly AuditRow[]) {
+  return {
+    format: "accounting-factory/claim-audit@1",
+    claimId,
+    // chainSeq, prevHash and hash as the database's chain holds them (app/domain/audit-chain.ts); data as jsonb's text.
+    events: events.map((e) => ({
+      id: e.id,
+      chainSeq: e.chain_seq,
+      at: e.at.toISOString(),
+      type: e.type,
+      actorId: e.actor_id,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      data: e.data,
+      prevHash: e.prev_hash,
+      hash: e.hash,
+    })),
+  };
+}
+
+/** The package's contents for a claim read from the database. */
+async function packageInputFor(
+  data: ClaimForArchive,
+  outcome: ArchivedOutcome,
+  filedAt: Date,
+  filedBy: PackageInput["filedBy"]
+): Promise<{
+  input: PackageInput;
+  total: ReturnType<typeof recordTotal>;
+  closedOn: string;
+  spent: { from: string; to: string };
+  merchants: string;
+}> {
+  const { claim } = data;
+  const closedOn = localDay(closedAt(data, outcome), SSC_TIME_ZONE);
+  const total = recordTotal(data);
+  const files: PackageInput["files"] = [];
+  for (const r of receiptLayout(claim)) {
+    files.push({
+      path: r.original,
+      role: "ORIGINAL",
+      mediaType: r.mediaType,
+      source: { read: () => objectStore().getBytes(originalKey(r.sha256)), sha256: r.sha256 },
+    });
+    for (let page = 1; page <= r.pages; page++) {
+      files.push({
+        path: r.derived[page - 1]!,
+        role: "DERIVED",
+        mediaType: "image/jpeg",
+        source: await pageImageSource(r.sha256, page, r.mediaType),
+      });
+    }
+  }
+  const spentOn = claim.lines
+    .map((l) => l.spentOn.toISOString().slice(0, 10))
+    .sort();
+  const fallbackDay = closedOn;
+  const claimData = claimDataFor(data, outcome);
   const history = {
     format: "accounting-factory/claim-history@1",
     claimId: claim.id,
@@ -457,17 +522,7 @@ async function packageInputFor(
       createdAt: q.createdAt.toISOString(),
       checkedAt: q.checkedAt?.toISOString() ?? null,
     })),
-    payments: claim.payments.map((p) => ({
-      id: p.id,
-      run: p.run.number,
-      valueDate: p.run.valueDate.toISOString().slice(0, 10),
-      endToEndId: p.endToEndId,
-      amountMinor: p.amountMinor.toString(),
-      currency: p.currency,
-      status: p.status,
-      statusReason: p.statusReason,
-      statusAt: p.statusAt?.toISOString() ?? null,
-    })),
+    payments: claim.payments.map(paymentData),
     // Decisions with their comments and reason codes are the audit events (audit.json).
     decisions: data.audit
       .filter((e) => e.from_status !== null || e.to_status !== null)
@@ -480,23 +535,7 @@ async function packageInputFor(
         to: e.to_status,
       })),
   };
-  const audit = {
-    format: "accounting-factory/claim-audit@1",
-    claimId: claim.id,
-    // chainSeq, prevHash and hash as the database's chain holds them (app/domain/audit-chain.ts); data as jsonb's text.
-    events: data.audit.map((e) => ({
-      id: e.id,
-      chainSeq: e.chain_seq,
-      at: e.at.toISOString(),
-      type: e.type,
-      actorId: e.actor_id,
-      fromStatus: e.from_status,
-      toStatus: e.to_status,
-      data: e.data,
-      prevHash: e.prev_hash,
-      hash: e.hash,
-    })),
-  };
+  const audit = auditDataFor(claim.id, data.audit);
   const retention = retentionFor(
     claim.company.retentionOverrides,
     "EXPENSE_CLAIM",
@@ -549,11 +588,8 @@ export async function fileArchiveRecord(
     where: { claimId },
     select: { id: true },
   });
-  if (existing) {
-    if (opts.jobKey)
-      await prisma.$transaction((tx) => markOutboxDone(tx, opts.jobKey!));
-    return { status: "exists", recordId: existing.id };
-  }
+  // Filed already: the claim may have moved on since (a payment returned, paid again) — an addendum.
+  if (existing) return fileArchiveAddendum(claimId, opts);
   const data = await readClaimForArchive(prisma, claimId);
   if (!data) throw new Error(`claim ${claimId} not found`);
   const outcome = data.claim.status as string;
@@ -611,6 +647,7 @@ export async function fileArchiveRecord(
           fileCount: built.files.length,
           totalBytes: BigInt(built.totalBytes),
           filedAt,
+          auditThroughSeq: lastSeq(data.audit),
         },
       });
       await tx.archiveFile.createMany({
@@ -650,6 +687,129 @@ export async function fileArchiveRecord(
     { timeout: 120_000 }
   );
   return result;
+}
+
+const lastSeq = (events: readonly AuditRow[]): bigint | null =>
+  events.length === 0 ? null : events.reduce((m, e) => (BigInt(e.chain_seq) > m ? BigInt(e.chain_seq) : m), 0n);
+
+/**
+ * An addendum to a claim's filed record (app/domain/archive-addendum.ts) when its status changed after
+ * the last package: the claim as it stands and the audit events since, in addenda/<seq>/ of the record's
+ * package, with a manifest naming the previous one; its files as archive_file rows of the record, the
+ * archive_addendum row and the audit event in one transaction, written under the claim's row lock (two
+ * jobs for one claim file one addendum). Nothing changed: "exists".
+ */
+export async function fileArchiveAddendum(
+  claimId: string,
+  opts: { actorId?: string | null; process?: string; now?: Date; jobKey?: string; root?: string } = {}
+): Promise<FilingResult> {
+  const root = opts.root ?? archiveRoot();
+  const filedBy = { actorId: opts.actorId ?? null, process: opts.process ?? "archive worker" };
+  return prisma.$transaction(
+    async (tx): Promise<FilingResult> => {
+      await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${claimId} FOR UPDATE`;
+      const record = await tx.archiveRecord.findUniqueOrThrow({
+        where: { claimId },
+        select: { id: true, status: true, outcome: true, packagePath: true, manifestSha256: true, auditThroughSeq: true },
+      });
+      const done = () => (opts.jobKey ? markOutboxDone(tx, opts.jobKey) : Promise.resolve());
+      const last = await tx.archiveAddendum.findFirst({ where: { recordId: record.id }, orderBy: { seq: "desc" } });
+      const through = last?.auditThroughSeq ?? record.auditThroughSeq;
+      // A destroyed record takes nothing more; one filed before the through column existed and never
+      // backfilled (no archive.filed event) is left as it is rather than guessed at.
+      if (record.status !== "FILED" || through === null) {
+        await done();
+        return { status: "exists", recordId: record.id };
+      }
+      const data = await readClaimForArchive(tx, claimId);
+      if (!data) throw new Error(`claim ${claimId} not found`);
+      const since = data.audit.filter((e) => BigInt(e.chain_seq) > through);
+      const statusEvents = since.map((e) => ({ fromStatus: e.from_status, toStatus: e.to_status }));
+      if (!needsAddendum(statusEvents)) {
+        await done();
+        return { status: "exists", recordId: record.id };
+      }
+      const seq = (last?.seq ?? 0) + 1;
+      const reason = addendumReason(statusEvents, last?.claimStatus ?? record.outcome);
+      const filedAt = opts.now ?? new Date();
+      const staging = await newStagingDir(root);
+      const files: ManifestFile[] = [];
+      let manifestFile: ManifestFile;
+      try {
+        const put = async (relative: string, role: ManifestFile["role"], bytes: Buffer) => {
+          const name = relative.slice(addendumDir(seq).length + 1);
+          const w = await writePackageFile(staging, name, bytes);
+          return { path: relative, role, mediaType: "application/json", size: w.size, sha256: w.sha256 };
+        };
+        files.push(await put(addendumClaimPath(seq), "DATA", json(claimDataFor(data, record.outcome as ArchivedOutcome))));
+        files.push(await put(addendumAuditPath(seq), "AUDIT", json(auditDataFor(claimId, since))));
+        const { bytes } = buildAddendumManifest({
+          claimId,
+          claimNumber: data.claim.number,
+          recordId: record.id,
+          seq,
+          reason,
+          claimStatus: data.claim.status,
+          previousManifestSha256: last?.manifestSha256 ?? record.manifestSha256,
+          audit: { fromSeq: since[0]!.chain_seq, throughSeq: since.at(-1)!.chain_seq },
+          filedAt: filedAt.toISOString(),
+          filedBy,
+          files,
+        });
+        manifestFile = await put(addendumManifestPath(seq), "MANIFEST", bytes);
+        await makeReadOnly(staging, { self: false });
+        await publishInsidePackage(staging, record.packagePath, addendumDir(seq), root);
+      } catch (err) {
+        await makeWritable(staging).catch(() => undefined);
+        await fs.rm(staging, { recursive: true, force: true });
+        throw err;
+      }
+      const all = [...files, manifestFile];
+      const bytes = all.reduce((n, f) => n + f.size, 0);
+      await tx.archiveFile.createMany({
+        data: all.map((f) => ({ recordId: record.id, path: f.path, role: f.role, mediaType: f.mediaType, sha256: f.sha256, sizeBytes: BigInt(f.size) })),
+      });
+      await tx.archiveAddendum.create({
+        data: {
+          recordId: record.id,
+          seq,
+          reason,
+          claimStatus: data.claim.status,
+          auditFromSeq: BigInt(since[0]!.chain_seq),
+          auditThroughSeq: BigInt(since.at(-1)!.chain_seq),
+          auditEventCount: since.length,
+          manifestSha256: manifestFile.sha256,
+          previousManifestSha256: last?.manifestSha256 ?? record.manifestSha256,
+          fileCount: all.length,
+          totalBytes: BigInt(bytes),
+          filedAt,
+        },
+      });
+      await recordAudit(tx, {
+        claimId,
+        actorId: filedBy.actorId,
+        type: "archive.addendum_filed",
+        data: { recordId: record.id, seq, reason, claimStatus: data.claim.status, manifestSha256: manifestFile.sha256, files: all.length, bytes },
+      });
+      await done();
+      return { status: "addendum", recordId: record.id, seq, reason, files: all.length, bytes };
+    },
+    { timeout: 120_000 }
+  );
+}
+
+/**
+ * Filed claims whose payment came back after filing and no addendum says so yet (the outbox normally
+ * delivers their job; this is the sweep's safety net). Bounded by the claims in PAYMENT_FAILED.
+ */
+export async function claimsAwaitingAddendum(db: Db, limit: number): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT c.id FROM claim c JOIN archive_record r ON r.claim_id = c.id
+     WHERE c.status = 'PAYMENT_FAILED' AND r.status = 'FILED'
+       AND COALESCE((SELECT max(a.audit_through_seq) FROM archive_addendum a WHERE a.record_id = r.id), r.audit_through_seq)
+           < (SELECT max(e.chain_seq) FROM audit_event e WHERE e.claim_id = c.id AND e.to_status = 'PAYMENT_FAILED')
+     ORDER BY c.id LIMIT ${limit}`;
+  return rows.map((r) => r.id);
 }
 
 /** Claims closed (PAID / REJECTED) without a record: those closed before the archive existed, or a lost job. */

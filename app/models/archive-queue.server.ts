@@ -14,3 +14,11 @@ export async function queueArchiveFiling(tx: Tx, claimIds: readonly string[]): P
     [...new Set(claimIds)].map((claimId) => ({ claimId })),
   );
 }
+
+/**
+ * A filed claim moved on (its payment returned, paid again): its record gains an addendum
+ * (fileArchiveAddendum), one job per turn.
+ */
+export async function queueArchiveAddenda(tx: Tx, turns: readonly { claimId: string; turn: string }[]): Promise<void> {
+  await enqueueJobs(tx, JOBS.fileArchiveRecord, turns.map((t) => ({ claimId: t.claimId, turn: t.turn })));
+}

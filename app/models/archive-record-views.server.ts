@@ -102,11 +102,12 @@ export async function findStaffRecord(viewer: Actor, recordId: string) {
 export async function archiveRecordDetail(viewer: Actor, recordId: string) {
   const record = await findStaffRecord(viewer, recordId);
   if (!record) return null;
-  const [company, files, reports, failures] = await Promise.all([
+  const [company, files, reports, failures, addenda] = await Promise.all([
     prisma.company.findUniqueOrThrow({ where: { id: record.companyId }, select: { code: true, name: true, nameZh: true } }),
     prisma.archiveFile.findMany({ where: { recordId }, orderBy: { path: "asc" } }),
     prisma.archiveCheckReport.findMany({ where: { recordId }, orderBy: { checkedAt: "desc" }, take: 10 }),
     prisma.fixityFailure.findMany({ where: { recordId }, orderBy: { foundAt: "desc" }, take: 50 }),
+    prisma.archiveAddendum.findMany({ where: { recordId }, orderBy: { seq: "asc" } }),
   ]);
   const runIds = [...new Set(failures.map((f) => f.runId))];
   const runs = runIds.length > 0 ? await prisma.fixityRun.findMany({ where: { id: { in: runIds } } }) : [];
@@ -140,6 +141,18 @@ export async function archiveRecordDetail(viewer: Actor, recordId: string) {
       legalHold: record.legalHold,
     },
     files: files.map((f) => ({ path: f.path, role: f.role, mediaType: f.mediaType, sha256: f.sha256, sizeBytes: f.sizeBytes.toString() })),
+    addenda: addenda.map((a) => ({
+      seq: a.seq,
+      reason: a.reason,
+      claimStatus: a.claimStatus,
+      events: a.auditEventCount,
+      auditFrom: a.auditFromSeq.toString(),
+      auditThrough: a.auditThroughSeq.toString(),
+      manifestSha256: a.manifestSha256,
+      fileCount: a.fileCount,
+      totalBytes: a.totalBytes.toString(),
+      filedAt: a.filedAt.toISOString(),
+    })),
     reports: reports.map((r) => ({
       id: r.id,
       trigger: r.trigger,

@@ -7,7 +7,7 @@
 import { assertTransition } from "~/domain/claim-machine";
 import { JOBS } from "~/domain/jobs";
 import type { Tx } from "~/utils/db.server";
-import { queueArchiveFiling } from "./archive-queue.server";
+import { queueArchiveAddenda, queueArchiveFiling } from "./archive-queue.server";
 import { enqueueJob } from "./outbox.server";
 
 export type PaymentOutcomeSource = "status_report" | "statement" | "manual_match";
@@ -69,7 +69,7 @@ export async function markPaymentsPaid(tx: Tx, paymentIds: readonly string[], by
       RETURNING id, claim_id, end_to_end_id, amount_minor, currency`;
     if (payments.length === 0) continue;
     for (const p of payments) moved.add(p.id);
-    const paidClaims = await tx.$queryRaw<{ id: string }[]>`
+    const paidClaims = await tx.$queryRaw<{ id: string; payment_id: string }[]>`
       WITH moved AS (
         SELECT * FROM unnest(${payments.map((p) => p.id)}::text[], ${payments.map((p) => p.claim_id)}::text[], ${payments.map((p) => p.end_to_end_id)}::text[],
                              ${payments.map((p) => p.amount_minor.toString())}::text[], ${payments.map((p) => p.currency)}::text[])
@@ -93,9 +93,14 @@ export async function markPaymentsPaid(tx: Tx, paymentIds: readonly string[], by
                jsonb_build_object('claimId', id, 'claimNumber', number, 'minor', amount_minor, 'currency', currency)
           FROM claims
       )
-      SELECT id FROM claims`;
-    // Each claim now paid is filed as an archive record (through the outbox, in this transaction).
-    await queueArchiveFiling(tx, paidClaims.map((c) => c.id));
+      SELECT id, payment_id FROM claims`;
+    // Each claim now paid is filed as an archive record (through the outbox, in this transaction); one
+    // filed before (paid, returned, now paid again) gains an addendum instead.
+    const filed = new Set(
+      (await tx.archiveRecord.findMany({ where: { claimId: { in: paidClaims.map((c) => c.id) } }, select: { claimId: true } })).map((r) => r.claimId),
+    );
+    await queueArchiveFiling(tx, paidClaims.filter((c) => !filed.has(c.id)).map((c) => c.id));
+    await queueArchiveAddenda(tx, paidClaims.filter((c) => filed.has(c.id)).map((c) => ({ claimId: c.id, turn: `paid-${c.payment_id}` })));
   }
   if (moved.size > 0) await queueLedgerSweep(tx, new Date());
   return moved;
@@ -153,6 +158,13 @@ export async function markPaymentsFailed(
              jsonb_build_object('claimId', id, 'claimNumber', number, 'reason', reason, 'kind', ${kind}::text)
         FROM claims`;
   }
-  if (moved.size > 0 && kind === "RETURNED") await queueLedgerSweep(tx, new Date());
+  if (moved.size > 0 && kind === "RETURNED") {
+    await queueLedgerSweep(tx, new Date());
+    // A claim filed as PAID whose payment came back: its archive record gains an addendum.
+    const filed = await tx.$queryRaw<{ claim_id: string; payment_id: string }[]>`
+      SELECT r.claim_id, p.id AS payment_id FROM archive_record r JOIN payment p ON p.claim_id = r.claim_id
+       WHERE p.id = ANY(${[...moved]}::text[]) AND r.status = 'FILED'`;
+    await queueArchiveAddenda(tx, filed.map((f) => ({ claimId: f.claim_id, turn: `returned-${f.payment_id}` })));
+  }
   return moved;
 }

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { StatusBadge } from "~/components/status-badge";
+import type { ClaimStatus } from "~/domain/claim-machine";
 import { ArchiveTabs } from "~/components/archive-nav";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
@@ -80,9 +82,11 @@ function ProblemList({ problems }: { problems: CheckProblem[] }) {
 }
 
 export default function ArchiveRecordPage() {
-  const { record: r, files, reports, failures, roles } = useLoaderData<typeof loader>();
+  const { record: r, files, reports, failures, roles, addenda } = useLoaderData<typeof loader>();
+  const latest = addenda.at(-1);
   const done = useActionData<typeof action>();
   const { t, i18n } = useTranslation("archive");
+  const { t: tClaims } = useTranslation("claims");
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   return (
@@ -97,6 +101,11 @@ export default function ArchiveRecordPage() {
           <strong>{t("banner.title", { count: 1 })}</strong>
           <p style={{ margin: "0.3rem 0 0" }}>{t("banner.body")}</p>
         </section>
+      ) : null}
+      {latest && latest.claimStatus === "PAYMENT_FAILED" ? (
+        <p className="form-error" role="status" data-testid="record-payment-returned" style={{ marginBottom: "1rem" }}>
+          {t("record.addendumReturned", { seq: latest.seq, date: formatDateTime(latest.filedAt, i18n.language), status: tClaims(`status.${latest.claimStatus}`) })}
+        </p>
       ) : null}
       {done ? (
         <p className="notice" role="status" data-testid="action-done">
@@ -201,6 +210,53 @@ export default function ArchiveRecordPage() {
           </button>
         </Form>
       </section>
+
+      {addenda.length > 0 ? (
+        <section className="card" aria-labelledby="record-addenda" style={{ marginTop: "1rem" }}>
+          <h2 id="record-addenda">{t("record.addenda")}</h2>
+          <p className="muted" style={{ marginTop: 0 }}>
+            {t("record.addendaHelp")}
+          </p>
+          <div className="table-wrap">
+            <table className="data responsive" data-testid="record-addenda">
+              <thead>
+                <tr>
+                  <th>{t("record.addendumSeq")}</th>
+                  <th>{t("record.addendumReason")}</th>
+                  <th>{t("record.addendumStatus")}</th>
+                  <th>{t("record.filedAt")}</th>
+                  <th className="num">{t("record.addendumEvents")}</th>
+                  <th className="num">{t("record.addendumFiles")}</th>
+                  <th>{t("record.manifest")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {addenda.map((a) => (
+                  <tr key={a.seq} data-testid="addendum-row">
+                    <td data-label={t("record.addendumSeq")}>{a.seq}</td>
+                    <td data-label={t("record.addendumReason")}>{t(`record.reason.${a.reason}`)}</td>
+                    <td data-label={t("record.addendumStatus")}>
+                      <StatusBadge status={a.claimStatus as ClaimStatus} />
+                    </td>
+                    <td data-label={t("record.filedAt")}>{formatDateTime(a.filedAt, i18n.language)}</td>
+                    <td className="num" data-label={t("record.addendumEvents")}>
+                      {a.events}
+                    </td>
+                    <td className="num" data-label={t("record.addendumFiles")}>
+                      {t("record.size", { files: a.fileCount, size: formatBytes(a.totalBytes, i18n.language) })}
+                    </td>
+                    <td data-label={t("record.manifest")}>
+                      <code className="digest" title={a.manifestSha256}>
+                        {a.manifestSha256.slice(0, 16)}…
+                      </code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
 
       <section className="card" aria-labelledby="record-checks" style={{ marginTop: "1rem" }}>
         <h2 id="record-checks">{t("record.checks")}</h2>

@@ -141,6 +141,48 @@ export async function publishPackage(
   return target;
 }
 
+/**
+ * Moves a finished staging dir into a package already in place, at `relative` inside it (an addendum:
+ * addenda/<n>). The package directory and the parent are writable only for the rename and read-only
+ * again after it, whatever happens; something already at the target (an addendum whose transaction
+ * failed after the rename) is moved to .orphans first, never overwritten.
+ */
+export async function publishInsidePackage(
+  staging: string,
+  packageRelative: string,
+  relative: string,
+  root = archiveRoot()
+): Promise<string> {
+  if (!isSafeRelativePath(relative)) throw new Error(`unsafe path ${relative}`);
+  const pkg = packageDir(packageRelative, root);
+  const target = path.join(pkg, ...relative.split("/"));
+  const parents: string[] = [];
+  for (let d = path.dirname(target); d.startsWith(pkg); d = path.dirname(d)) {
+    parents.unshift(d);
+    if (d === pkg) break;
+  }
+  try {
+    for (const d of parents) {
+      await fs.mkdir(d, { recursive: true });
+      await fs.chmod(d, 0o755);
+    }
+    try {
+      await fs.access(target);
+      const orphans = path.join(root, ".orphans");
+      await fs.mkdir(orphans, { recursive: true });
+      await fs.chmod(target, 0o755);
+      await fs.rename(target, path.join(orphans, `${packageRelative.replace(/\//g, "_")}_${relative.replace(/\//g, "_")}-${Date.now()}`));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    await fs.rename(staging, target);
+    await fs.chmod(target, 0o555);
+  } finally {
+    for (const d of [...parents].reverse()) await fs.chmod(d, 0o555).catch(() => undefined);
+  }
+  return target;
+}
+
 export type PackageEntry = {
   path: string;
   kind: "file" | "dir" | "symlink" | "other";
