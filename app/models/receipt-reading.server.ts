@@ -85,12 +85,13 @@ export async function claimInvoicesForSubmission(tx: Tx, viewer: Actor, claimId:
     DELETE FROM invoice_claim ic USING claim c
     WHERE ic.claim_id = c.id AND ic.invoice_key = ANY(${keys}::text[]) AND ic.claim_id <> ${claimId}
       AND NOT (c.status::text = ANY(${[...INVOICE_HOLDING_STATUSES]}::text[]))`;
-  // Sorted keys: two claims sharing two invoices take them in the same order (no deadlock).
-  for (const m of mine) {
-    await tx.$executeRaw`
-      INSERT INTO invoice_claim (invoice_key, claim_id, receipt_id) VALUES (${m.identityKey}, ${claimId}, ${m.receiptId})
-      ON CONFLICT (invoice_key) DO NOTHING`;
-  }
+  // One statement, rows in key order: two claims sharing two invoices take them in the same order (no deadlock).
+  await tx.$executeRaw`
+    INSERT INTO invoice_claim (invoice_key, claim_id, receipt_id)
+    SELECT k.invoice_key, ${claimId}, k.receipt_id
+      FROM unnest(${keys}::text[], ${mine.map((m) => m.receiptId)}::text[]) AS k(invoice_key, receipt_id)
+     ORDER BY k.invoice_key
+    ON CONFLICT (invoice_key) DO NOTHING`;
   const holders = await tx.$queryRaw<{ invoice_key: string; claim_id: string; number: string; status: ClaimStatus }[]>`
     SELECT ic.invoice_key, ic.claim_id, c.number, c.status::text AS status
     FROM invoice_claim ic JOIN claim c ON c.id = ic.claim_id
