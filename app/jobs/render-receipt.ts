@@ -15,6 +15,7 @@ import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { runTool } from "~/utils/pdf-tools.server";
 import { objectStore } from "~/utils/object-store.server";
+import { renameDirectoryOnto } from "~/utils/object-store-local.server";
 import { derivedDir, derivedPrefix, IMMUTABLE_CACHE_CONTROL, originalKey } from "~/utils/storage.server";
 import { convertHeicToJpeg, HeicConversionError } from "./heic";
 import { defineHandler } from "./job-handler";
@@ -74,7 +75,7 @@ export async function renderReceiptTiles(input: {
   mimeType: string;
   /** Default env.MAX_PDF_PAGES, the same cap the upload check applies. */
   maxPdfPages?: number;
-  /** Makes the finished work dir the rendering; default a rename onto `outDir` (the job publishes to the object store). */
+  /** Makes the finished work dir the rendering; default renameDirectoryOnto `outDir` (the job publishes through the object store). */
   publish?: (workDir: string, outDir: string) => Promise<void>;
 }): Promise<RenderResult> {
   const { sourcePath, outDir, mimeType } = input;
@@ -93,7 +94,7 @@ export async function renderReceiptTiles(input: {
           : await renderImage(sourcePath, workDir);
     const delay = env.NODE_ENV === "production" ? 0 : env.IMAGING_TEST_DELAY_MS;
     if (delay > 0) await sleep(delay);
-    await (input.publish ?? publish)(workDir, outDir);
+    await (input.publish ?? renameDirectoryOnto)(workDir, outDir);
     return result;
   } catch (err) {
     await fs.rm(workDir, { recursive: true, force: true });
@@ -327,23 +328,6 @@ async function removeStaleWorkDirs(outDir: string): Promise<void> {
       .filter((name) => name.startsWith(`${base}.tmp-`) || name.startsWith(`${base}.old-`))
       .map((name) => fs.rm(path.join(parent, name), { recursive: true, force: true })),
   );
-}
-
-/** Atomic on one filesystem. A complete pyramid already there (a retry after the DB step failed) is swapped out. */
-async function publish(workDir: string, outDir: string): Promise<void> {
-  try {
-    await fs.rename(workDir, outDir);
-  } catch (err) {
-    if (!isErrno(err, "ENOTEMPTY") && !isErrno(err, "EEXIST")) throw err;
-    const old = `${outDir}.old-${randomUUID()}`;
-    await fs.rename(outDir, old);
-    await fs.rename(workDir, outDir);
-    await fs.rm(old, { recursive: true, force: true });
-  }
-}
-
-function isErrno(err: unknown, code: string): boolean {
-  return err instanceof Error && "code" in err && err.code === code;
 }
 
 async function hasAny(items: AsyncIterable<unknown>): Promise<boolean> {

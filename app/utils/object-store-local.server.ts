@@ -5,6 +5,22 @@ import path from "node:path";
 import type { ObjectListing, ObjectStore, PutOptions } from "./object-store-types.server";
 import { ObjectNotFoundError } from "./object-store-errors.server";
 
+/**
+ * Moves a finished directory onto `target` in one rename (atomic on one filesystem). A complete set
+ * already there (a retry after the database step failed) is swapped out whole, never mixed.
+ */
+export async function renameDirectoryOnto(dir: string, target: string): Promise<void> {
+  try {
+    await fs.rename(dir, target);
+  } catch (err) {
+    if (!isErrno(err, "ENOTEMPTY") && !isErrno(err, "EEXIST")) throw err;
+    const old = `${target}.old-${randomUUID()}`;
+    await fs.rename(target, old);
+    await fs.rename(dir, target);
+    await fs.rm(old, { recursive: true, force: true });
+  }
+}
+
 export function createLocalStore(rootDir: string): ObjectStore {
   const root = path.resolve(rootDir);
   const fileOf = (key: string): string => {
@@ -82,16 +98,7 @@ export function createLocalStore(rootDir: string): ObjectStore {
     async publishDirectory(prefix, dir) {
       const target = fileOf(prefix);
       await fs.mkdir(path.dirname(target), { recursive: true });
-      try {
-        await fs.rename(dir, target);
-      } catch (err) {
-        if (!isErrno(err, "ENOTEMPTY") && !isErrno(err, "EEXIST")) throw err;
-        // A complete set already there (a retry after the database step failed): swapped out whole.
-        const old = `${target}.old-${randomUUID()}`;
-        await fs.rename(target, old);
-        await fs.rename(dir, target);
-        await fs.rm(old, { recursive: true, force: true });
-      }
+      await renameDirectoryOnto(dir, target);
     },
     async presignGet() {
       return null;
