@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import exifr from "exifr";
 import sharp, { type Sharp } from "sharp";
 import { exifCaptureDate, parsePdfDate, plausibleCaptureDate } from "~/domain/capture-date";
+import type { CaptureMeasures } from "~/domain/capture-quality";
 import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { isAcceptedMimeType, type FileFailureCode } from "~/domain/upload-validation";
@@ -16,6 +17,7 @@ import { env } from "~/utils/env.server";
 import { runTool } from "~/utils/pdf-tools.server";
 import { objectStore } from "~/utils/object-store.server";
 import { derivedDir, derivedPrefix, IMMUTABLE_CACHE_CONTROL, originalKey } from "~/utils/storage.server";
+import { measureCapture } from "~/utils/capture-quality.server";
 import { convertHeicToJpeg, HeicConversionError } from "./heic";
 import { defineHandler } from "./job-handler";
 
@@ -54,6 +56,8 @@ export type RenderResult = {
   phash: string;
   /** Local date the photo was taken (EXIF) or the PDF created (Info CreationDate), YYYY-MM-DD; null if absent or implausible. */
   capturedOn: string | null;
+  /** Issue 14: blur, light and size of a photo for the capture gate; null for PDF pages (rendered, not photographed). */
+  capture: CaptureMeasures | null;
 };
 
 /**
@@ -106,7 +110,8 @@ export async function renderReceiptTiles(input: {
 async function renderImage(sourcePath: string, workDir: string): Promise<RenderResult> {
   try {
     const page = await renderPage(sourcePath, workDir, 1);
-    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath) };
+    const capture = await measureCapture(sourcePath, env.MAX_IMAGE_PIXELS);
+    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath), capture };
   } catch (err) {
     throw classifyDecodeError(err, "image") ?? err;
   }
@@ -135,7 +140,8 @@ async function renderHeic(sourcePath: string, workDir: string): Promise<RenderRe
   try {
     const page = await renderPage(jpegPath, workDir, 1);
     // The capture date is in the HEIC's own Exif item (the converted JPEG carries none).
-    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath) };
+    const capture = await measureCapture(jpegPath, env.MAX_IMAGE_PIXELS);
+    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath), capture };
   } catch (err) {
     throw classifyDecodeError(err, "image") ?? err;
   } finally {
@@ -280,7 +286,7 @@ async function renderPdf(sourcePath: string, workDir: string, maxPages: number):
     await fs.rm(raster, { force: true });
   }
   await fs.rm(rasterDir, { recursive: true, force: true });
-  return { pages, phash, capturedOn: plausibleCaptureDate(parsePdfDate(info.creationDate), new Date()) };
+  return { pages, phash, capturedOn: plausibleCaptureDate(parsePdfDate(info.creationDate), new Date()), capture: null };
 }
 
 /** 150 dpi, lowered for oversized pages so no raster exceeds the pixel budget. */
@@ -420,6 +426,7 @@ export async function runRenderReceipt(payload: RenderReceiptPayload): Promise<R
         pages: result.pages,
         phash: result.phash,
         capturedOn: result.capturedOn === null ? null : new Date(`${result.capturedOn}T00:00:00Z`),
+        ...(result.capture ? { capture: result.capture } : {}),
         failureReason: null,
         readyAt: new Date(),
       },
