@@ -35,8 +35,8 @@ export default {
   severity: { error: "错误", warning: "警告", info: "提示" },
   finding: {
     read_by: "由{{source}}读取",
-    read_amount_differs: "票据金额为 {{read}}，费用行为 {{amount}}",
-    read_date_differs: "票据日期为 {{readDate}}，与费用行日期相差 {{days}} 天",
+    read_amount_differs: "票据金额为 {{read}}，明细金额为 {{amount}}",
+    read_date_differs: "票据日期为 {{readDate}}，与明细日期相差 {{days}} 天",
     read_where_region: "由{{source}}读取，已在查看器中标出",
     read_where_data: "读取自电子发票数据",
     read_unsure: "不确定（{{percent}}%）",
