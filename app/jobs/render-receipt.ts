@@ -7,6 +7,8 @@ import exifr from "exifr";
 import sharp, { type Sharp } from "sharp";
 import { exifCaptureDate, parsePdfDate, plausibleCaptureDate } from "~/domain/capture-date";
 import type { CaptureMeasures } from "~/domain/capture-quality";
+import { eInvoicePageSvg } from "~/domain/einvoice-page";
+import { parseEInvoiceXml, type EInvoice } from "~/domain/receipt-reading/einvoice-xml";
 import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { isAcceptedMimeType, type FileFailureCode } from "~/domain/upload-validation";
@@ -92,7 +94,9 @@ export async function renderReceiptTiles(input: {
     const result =
       mimeType === "application/pdf"
         ? await renderPdf(sourcePath, workDir, input.maxPdfPages ?? env.MAX_PDF_PAGES)
-        : mimeType === "image/heic" || mimeType === "image/heif"
+        : mimeType === "application/xml"
+          ? await renderEInvoiceXml(sourcePath, workDir)
+          : mimeType === "image/heic" || mimeType === "image/heif"
           ? await renderHeic(sourcePath, workDir)
           : await renderImage(sourcePath, workDir);
     const delay = env.NODE_ENV === "production" ? 0 : env.IMAGING_TEST_DELAY_MS;
@@ -103,6 +107,27 @@ export async function renderReceiptTiles(input: {
     await fs.rm(workDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+// ---------- e-invoice XML (issue 14) ----------
+
+/**
+ * A digital e-invoice uploaded as its XML: a page is drawn from its fields (SVG → PNG with sharp) and
+ * goes the way of any page. Not a photo: no capture measures; no capture date (the issue date is a
+ * reading, not file metadata).
+ */
+async function renderEInvoiceXml(sourcePath: string, workDir: string): Promise<RenderResult> {
+  let invoice: EInvoice;
+  try {
+    invoice = parseEInvoiceXml(await fs.readFile(sourcePath, "utf8"));
+  } catch {
+    throw new ImagingInputError("unsupported_type", "This XML file is not a digital e-invoice.");
+  }
+  const pngPath = path.join(workDir, ".einvoice.png");
+  await sharp(Buffer.from(eInvoicePageSvg(invoice))).png().toFile(pngPath);
+  const page = await renderPage(pngPath, workDir, 1);
+  await fs.rm(pngPath, { force: true });
+  return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: null, capture: null };
 }
 
 // ---------- images ----------

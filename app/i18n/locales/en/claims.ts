@@ -72,7 +72,7 @@ export default {
     or: "or",
     choose: "Choose files",
     camera: "Take a photo",
-    hint: "JPEG, PNG, WebP, HEIC (iPhone) or PDF, up to {{mb}} MB each and {{maxPages}} pages per PDF. Each PDF page becomes a page image.",
+    hint: "JPEG, PNG, WebP, HEIC (iPhone), PDF or an e-invoice’s XML, up to {{mb}} MB each and {{maxPages}} pages per PDF. Each PDF page becomes a page image.",
     uploading: "Uploading…",
     remove: "Remove",
     removeConfirm: "Remove this receipt from the claim?",
@@ -98,12 +98,13 @@ export default {
   uploadError: {
     empty: "the file is empty",
     too_large: "it is larger than {{maxMb}} MB",
-    unsupported_type: "it is not a JPEG, PNG, WebP, HEIC or PDF file",
+    unsupported_type: "it is not a JPEG, PNG, WebP, HEIC, PDF or e-invoice XML file",
     too_many_pixels: "the image has more than {{maxMegapixels}} megapixels",
     too_many_files: "too many files in one upload",
     encrypted_pdf: "the PDF is password-protected. Open it, save or print a copy without a password, and upload that",
     too_many_pages: "the PDF has {{pages}} pages and at most {{maxPages}} are accepted. Upload only the pages with the receipts",
     corrupt_pdf: "the PDF is damaged and cannot be read",
+    not_einvoice: "it is an XML file but not a digital e-invoice (数电票)",
   },
   failure: {
     corrupt_image: "The image data is damaged and cannot be read.",

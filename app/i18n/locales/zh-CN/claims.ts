@@ -72,7 +72,7 @@ export default {
     or: "或",
     choose: "选择文件",
     camera: "拍照",
-    hint: "支持 JPEG、PNG、WebP、HEIC（iPhone 照片）或 PDF，每个文件不超过 {{mb}} MB，每个 PDF 不超过 {{maxPages}} 页。PDF 的每一页都会生成一张图片。",
+    hint: "支持 JPEG、PNG、WebP、HEIC（iPhone 照片）、PDF 或数电票 XML，每个文件不超过 {{mb}} MB，每个 PDF 不超过 {{maxPages}} 页。PDF 的每一页都会生成一张图片。",
     uploading: "正在上传…",
     remove: "移除",
     removeConfirm: "从报销单中移除此票据？",
@@ -98,12 +98,13 @@ export default {
   uploadError: {
     empty: "文件为空",
     too_large: "文件超过 {{maxMb}} MB",
-    unsupported_type: "不是 JPEG、PNG、WebP、HEIC 或 PDF 文件",
+    unsupported_type: "不是 JPEG、PNG、WebP、HEIC、PDF 或数电票 XML 文件",
     too_many_pixels: "图片超过 {{maxMegapixels}} 百万像素",
     too_many_files: "一次上传的文件过多",
     encrypted_pdf: "PDF 设有打开密码。请打开后另存或打印一份无密码的副本再上传",
     too_many_pages: "PDF 共 {{pages}} 页，最多接受 {{maxPages}} 页。请只上传含票据的页面",
     corrupt_pdf: "PDF 已损坏，无法读取",
+    not_einvoice: "是 XML 文件，但不是数电票（全电发票）",
   },
   failure: {
     corrupt_image: "图片数据已损坏，无法读取。",
