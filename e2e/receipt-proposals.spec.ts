@@ -9,6 +9,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
 import { FIXTURES, login, waitForReceiptsReady } from "./helpers";
+import { eInvoiceXmlWithNumber } from "../fixtures/einvoices/index";
 import { auditEvents, putReading, receiptsOf } from "./reading-world";
 
 const STRINGS = {
@@ -132,3 +133,33 @@ for (const locale of ["en", "zh-CN"] as const) {
     expect(await auditEvents(claimId, "receipt.proposal_dismissed")).toHaveLength(1);
   });
 }
+
+test("a digital e-invoice uploaded as its XML shows as a drawn page and proposes its line, read by the real pipeline", async ({ page }, info) => {
+  const dir = info.outputDir;
+  fs.mkdirSync(dir, { recursive: true });
+  await login(page, "employee@demo.af", "zh-CN");
+  await page.goto("/claims/new");
+  await page.locator('input[name="purpose"]').fill("北京出差住宿");
+  await page.getByRole("button", { name: STRINGS["zh-CN"].create }).click();
+  await expect(page).toHaveURL(/\/claims\/[0-9a-f-]+\/edit$/);
+  const claimId = new URL(page.url()).pathname.split("/")[2]!;
+  const number = `2644${String(Date.now()).slice(-10)}${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+  const file = path.join(dir, "hotel-einvoice.xml");
+  fs.writeFileSync(file, eInvoiceXmlWithNumber(number, "digital-hotel"));
+  await page.getByTestId("receipt-input").setInputFiles([file]);
+  await waitForReceiptsReady(page, 1);
+  // The reading job reads the XML exactly; the page polls only while imaging, so reload until it shows.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("line-proposal")).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  const proposal = page.getByTestId("line-proposal");
+  await expect(proposal).toContainText("电子发票数据");
+  await expect(proposal).toContainText("1,300.00");
+  await expect(proposal.locator('[data-low="true"]')).toHaveCount(0);
+  await shoot(page, dir, "07-einvoice-xml-zh-CN");
+  await page.goto(`/claims/${claimId}/viewer`);
+  await expect(page.getByTestId("deep-zoom")).toHaveAttribute("data-ready", "true");
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(dir, "08-einvoice-xml-viewer.png") });
+});
