@@ -13,8 +13,8 @@ import { eInvoiceXmlWithNumber } from "../fixtures/einvoices/index";
 import { auditEvents, putReading, receiptsOf } from "./reading-world";
 
 const STRINGS = {
-  en: { create: "Create draft", readFrom: "Read from the receipt", low: "check: read with low confidence", retake: "Retake this photo:", taxi: "Taxi & ride-hailing" },
-  "zh-CN": { create: "创建草稿", readFrom: "从票据读取", low: "请核对：识别置信度低", retake: "请重拍此照片：", taxi: "出租车/网约车" },
+  en: { create: "Create draft", readFrom: "Read from the receipt", low: "check: read with low confidence", retake: "Retake this photo:", taxi: "Taxi & ride-hailing", gone: "This proposal is no longer offered" },
+  "zh-CN": { create: "创建草稿", readFrom: "从票据读取", low: "请核对：识别置信度低", retake: "请重拍此照片：", taxi: "出租车/网约车", gone: "此建议已不再提供" },
 } as const;
 
 /** A receipt photo with bytes of its own (a random corner pixel), upright; blurred when asked. */
@@ -126,11 +126,22 @@ for (const locale of ["en", "zh-CN"] as const) {
     // Dismissed instead (after a reload the correction was never saved): gone for good.
     await page.reload();
     await expect(proposals).toHaveCount(1);
+    const other = await page.context().newPage(); // a second tab still showing the proposal
+    await other.goto(page.url());
+    await expect(other.getByTestId("line-proposal")).toHaveCount(1);
     await proposals.first().getByTestId("dismiss-proposal").click();
     await expect(proposals).toHaveCount(0);
     await page.reload();
     await expect(proposals).toHaveCount(0);
     expect(await auditEvents(claimId, "receipt.proposal_dismissed")).toHaveLength(1);
+    // The stale tab's Enter is refused with a message, and adds nothing.
+    await other.getByTestId("line-proposal").focus();
+    await other.keyboard.press("Enter");
+    await expect(other.getByTestId("form-error")).toContainText(s.gone);
+    await other.screenshot({ path: path.join(dir, `07-proposal-gone-${locale}.png`) });
+    await other.close();
+    await page.reload();
+    await expect(page.getByTestId("line-item")).toHaveCount(1);
   });
 }
 
