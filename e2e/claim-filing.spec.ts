@@ -115,7 +115,7 @@ test("submission is refused with field-level messages, and hostile files are ref
     path.join(FIXTURES, "encrypted.pdf"),
     path.join(FIXTURES, "receipt.webp"),
   ]);
-  await expect(page.getByText("not-an-image.jpg was not added: it is not a JPEG, PNG, WebP, HEIC or PDF file")).toBeVisible();
+  await expect(page.getByText("not-an-image.jpg was not added: it is not a JPEG, PNG, WebP, HEIC, PDF or e-invoice XML file")).toBeVisible();
   await expect(page.getByText(/huge-pixels\.png was not added: the image has more than 150 megapixels/)).toBeVisible();
   // A password-protected PDF is refused at upload, saying what to do (issue 8, item 10).
   await expect(page.getByText(/encrypted\.pdf was not added: the PDF is password-protected/)).toBeVisible();

@@ -25,6 +25,10 @@ export type DeepZoomViewerProps = {
   onReady?: () => void;
   onOpenFailed?: () => void;
   onTileLoaded?: (level: number) => void;
+  /** Issue 14: a region of the page image (its pixels) to outline and bring into view; null = none. */
+  highlight?: { x: number; y: number; width: number; height: number } | null;
+  /** Names the outlined region for assistive technology. */
+  highlightLabel?: string;
 };
 
 const ZOOM_STEP = 1.5;
@@ -44,7 +48,7 @@ const FITTED_TOLERANCE = 0.02;
  * (the deepest pyramid level of any tile loaded for it; -1 before the first).
  */
 export const DeepZoomViewer = forwardRef<DeepZoomHandle, DeepZoomViewerProps>(function DeepZoomViewer(
-  { dziUrl, rotation, label, loadingLabel, className, onReady, onOpenFailed, onTileLoaded },
+  { dziUrl, rotation, label, loadingLabel, className, onReady, onOpenFailed, onTileLoaded, highlight, highlightLabel },
   ref,
 ) {
   const hostRef = useRef<HTMLDivElement>(null);
@@ -53,6 +57,7 @@ export const DeepZoomViewer = forwardRef<DeepZoomHandle, DeepZoomViewerProps>(fu
   const [failed, setFailed] = useState(false);
   const [maxLevel, setMaxLevel] = useState(-1);
   const maxLevelRef = useRef(-1);
+  const osdRef = useRef<typeof OpenSeadragonType | null>(null);
 
   // Handlers are bound once on the instance; they read the latest props through refs.
   const latest = useRef({ rotation, onReady, onOpenFailed, onTileLoaded });
@@ -65,6 +70,7 @@ export const DeepZoomViewer = forwardRef<DeepZoomHandle, DeepZoomViewerProps>(fu
       const host = hostRef.current;
       if (cancelled || !host) return;
       const OpenSeadragon = mod.default;
+      osdRef.current = OpenSeadragon;
       instance = OpenSeadragon({
         element: host,
         // Our own toolbar replaces OSD's buttons, so none of its button images are ever requested.
@@ -149,6 +155,33 @@ export const DeepZoomViewer = forwardRef<DeepZoomHandle, DeepZoomViewerProps>(fu
     // A fitted portrait page turned sideways would overflow; keep it fitted. A zoomed-in view stays zoomed.
     if (fitted) viewport.goHome();
   }, [viewer, rotation]);
+
+  // The highlight is an OSD overlay in image coordinates: it moves, zooms and turns with the page.
+  const hx = highlight?.x;
+  const hy = highlight?.y;
+  const hw = highlight?.width;
+  const hh = highlight?.height;
+  useEffect(() => {
+    if (!viewer || !ready) return;
+    viewer.clearOverlays();
+    if (hx === undefined || hy === undefined || hw === undefined || hh === undefined) return;
+    const element = document.createElement("div");
+    element.className = "reading-highlight";
+    element.dataset.testid = "reading-highlight";
+    element.setAttribute("role", "img");
+    element.setAttribute("aria-label", highlightLabel ?? "");
+    const rect = viewer.viewport.imageToViewportRectangle(hx, hy, hw, hh);
+    viewer.addOverlay({ element, location: rect });
+    // Bring it into view with room around it (a whole line of the receipt), unless already well inside.
+    const margin = Math.max(rect.width, rect.height) * 1.5;
+    const bounds = viewer.viewport.getBounds();
+    const inside = rect.x >= bounds.x && rect.y >= bounds.y && rect.x + rect.width <= bounds.x + bounds.width && rect.y + rect.height <= bounds.y + bounds.height;
+    const OSD = osdRef.current;
+    if (!inside && OSD) viewer.viewport.fitBoundsWithConstraints(new OSD.Rect(rect.x - margin, rect.y - margin, rect.width + 2 * margin, rect.height + 2 * margin));
+    return () => {
+      viewer.clearOverlays();
+    };
+  }, [viewer, ready, hx, hy, hw, hh, highlightLabel]);
 
   useImperativeHandle(
     ref,

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { defaultTransportMode, INVOICE_KINDS, TRANSPORT_MODES } from "~/domain/claim-input";
 import { minorToDecimalString } from "~/domain/money";
@@ -56,7 +56,10 @@ export function LinesEditor({
   currencies,
   defaultCurrency,
   errors,
+  prefill,
 }: {
+  /** Issue 14: a line to open in the form, prefilled (a proposal to correct); a new `seq` adds another. */
+  prefill?: { seq: number; line: Pick<LineState, "spentOn" | "categoryCode" | "merchant" | "amount" | "currency" | "receiptIds"> };
   formId: string;
   initial: ClaimLineView[];
   receipts: ClaimReceipt[];
@@ -89,6 +92,19 @@ export function LinesEditor({
         receiptIds: receipts.filter((r) => !ls.some((l) => l.receiptIds.includes(r.id))).slice(0, 1).map((r) => r.id),
       },
     ]);
+  const listRef = useRef<HTMLOListElement>(null);
+  const prefilledSeq = useRef(0);
+  useEffect(() => {
+    if (!prefill || prefill.seq === prefilledSeq.current) return;
+    prefilledSeq.current = prefill.seq;
+    setLines((ls) => [...ls, { key: nextKey(), note: "", invoiceKind: "NONE", tax: "", transportMode: "", ...prefill.line }]);
+    // The new line's first field takes the focus, so the claimant corrects it right there.
+    requestAnimationFrame(() => {
+      const input = listRef.current?.querySelector<HTMLInputElement>("li.line-item:last-child input:not([type=hidden])");
+      input?.scrollIntoView({ block: "center" });
+      input?.focus();
+    });
+  }, [prefill]);
   const err = (i: number, field: string) => errors[`lines[${i}].${field}`];
   // "required" reads differently for the whole list and for a line's receipts than for a field.
   const renamed = (codes: readonly string[] | undefined, required: string) => codes?.map((c) => (c === "required" ? required : c));
@@ -104,7 +120,7 @@ export function LinesEditor({
       </div>
       <FieldError errors={renamed(errors.lines, "lines_required")} name="lines" ns="claims" prefix="error" />
       {lines.length === 0 ? <p className="muted">{t("edit.noLines")}</p> : null}
-      <ol className="line-list">
+      <ol className="line-list" ref={listRef}>
         {lines.map((l, i) => (
           <li key={l.key} className="line-item" data-testid="line-item">
             {l.id ? <input type="hidden" form={formId} name={`lines[${i}].id`} value={l.id} /> : null}

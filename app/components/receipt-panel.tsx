@@ -1,5 +1,5 @@
 import { Link, useFetcher } from "@remix-run/react";
-import { useRef, useState, type DragEvent } from "react";
+import { useRef, useState, type DragEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { acceptAttribute } from "~/domain/upload-validation";
 import type { ClaimReceipt } from "~/contracts/claim";
@@ -86,6 +86,17 @@ export function ReceiptFailure({ receipt }: { receipt: ClaimReceipt }) {
   );
 }
 
+/** Issue 14: the capture gate's "retake" advice on a photo too blurred, dark or small to read. */
+export function CaptureAdvice({ receipt }: { receipt: ClaimReceipt }) {
+  const { t } = useTranslation("claims");
+  if (receipt.captureProblems.length === 0) return null;
+  return (
+    <p className="capture-advice callout-warn small" role="note" data-testid="capture-advice" data-problems={receipt.captureProblems.join(" ")}>
+      <strong>{t("capture.retake")}</strong> {receipt.captureProblems.map((p) => t(`capture.${p}`)).join(" ")}
+    </p>
+  );
+}
+
 /** Upload by picker, drag and drop or phone camera, and the list of the claim's receipts. */
 export function ReceiptPanel({
   claimId,
@@ -95,6 +106,7 @@ export function ReceiptPanel({
   maxUploadMb,
   maxPdfPages = 50,
   timeZone = SSC_TIME_ZONE,
+  aside,
 }: {
   claimId: string;
   receipts: ClaimReceipt[];
@@ -104,6 +116,8 @@ export function ReceiptPanel({
   maxPdfPages?: number;
   /** The viewer's, for "you can upload again at …". */
   timeZone?: string;
+  /** Shown under a receipt (the draft page puts the line its reading proposes there). */
+  aside?: (receipt: ClaimReceipt) => ReactNode;
 }) {
   const { t } = useTranslation("claims");
   const upload = useFetcher<UploadResult>();
@@ -225,6 +239,8 @@ export function ReceiptPanel({
                 </remove.Form>
               ) : null}
               <ReceiptFailure receipt={r} />
+              <CaptureAdvice receipt={r} />
+              {aside?.(r)}
             </li>
           ))}
         </ul>

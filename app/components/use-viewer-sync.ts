@@ -1,7 +1,7 @@
 import { useNavigate } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { useWorkstationChannel } from "./use-workstation-channel";
-import { postSync, viewerPath } from "./workstation-sync";
+import { postSync, viewerPath, type ReadingMarkMessage } from "./workstation-sync";
 
 /**
  * The viewer's side of the two-monitor sync: the workstation says which line is selected ("show") and
@@ -18,12 +18,14 @@ export function useViewerSync({
   receiptId: string | null;
   page: number;
   show: (receiptId: string, page: number) => void;
-}): string[] {
+}): { lineIds: string[]; mark: (ReadingMarkMessage & { receiptId: string }) | null } {
   const [highlightLineIds, setHighlightLineIds] = useState<string[]>([]);
+  const [mark, setMark] = useState<(ReadingMarkMessage & { receiptId: string }) | null>(null);
   const [forClaim, setForClaim] = useState(claimId);
   if (forClaim !== claimId) {
     setForClaim(claimId);
     setHighlightLineIds([]);
+    setMark(null);
   }
   const navigate = useNavigate();
   // The claim a "claim" message already sent this window to: the workstation says it twice (early, from
@@ -40,6 +42,7 @@ export function useViewerSync({
         case "show":
           show(message.receiptId, message.page);
           setHighlightLineIds(message.lineIds);
+          setMark(message.mark ? { ...message.mark, receiptId: message.receiptId } : null);
           return;
         case "claim":
           if (message.claimId !== claimId && message.claimId !== following.current) {
@@ -61,5 +64,5 @@ export function useViewerSync({
       }
     },
   });
-  return highlightLineIds;
+  return { lineIds: highlightLineIds, mark };
 }

@@ -1,7 +1,7 @@
 import { useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type Dispatch, type SetStateAction } from "react";
 import { useWorkstationChannel } from "./use-workstation-channel";
-import { openSyncChannel, postSync, targetForLine } from "./workstation-sync";
+import { openSyncChannel, postSync, targetForLine, type ReadingMarkMessage } from "./workstation-sync";
 
 /**
  * After Next the redirect names the new claim (`?claim=`): the viewer window starts loading it now,
@@ -38,7 +38,10 @@ export function useWorkstationLineSync({
   receipts,
   selected,
   setSelected,
+  markFor,
 }: {
+  /** Issue 14: where the receipt's total was read, sent with "show" for the viewer to highlight. */
+  markFor?: (receiptId: string) => ReadingMarkMessage | null;
   claimId: string;
   lines: readonly { id: string; receiptIds: readonly string[] }[];
   receipts: readonly { id: string }[];
@@ -79,7 +82,12 @@ export function useWorkstationLineSync({
       adopted.current = null;
       return;
     }
-    postSync(channel.current, { type: "show", claimId, receiptId: targetReceiptId, page: 1, lineIds: [selectedLineId], sentAt: Date.now() });
+    const mark = markFor?.(targetReceiptId) ?? null;
+    // The page where the total was read (a PDF's second page), else the first.
+    const page = mark?.region?.page ?? 1;
+    postSync(channel.current, { type: "show", claimId, receiptId: targetReceiptId, page, lineIds: [selectedLineId], sentAt: Date.now(), mark });
+    // markFor is derived from loader data: the selection, not its identity, decides when to post.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected, selectedLineId, targetReceiptId, claimId, channel]);
 
   return targetReceiptId;

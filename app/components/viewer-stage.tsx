@@ -3,6 +3,7 @@ import { forwardRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { DeepZoomViewer, type DeepZoomHandle } from "./deep-zoom-viewer";
 import { ViewerIcon, type ViewerIconName } from "./viewer-icons";
+import type { ReadingMarkMessage } from "./workstation-sync";
 import { failureCode, receiptBase, type ViewerReceipt } from "./viewer-receipts";
 
 /**
@@ -23,8 +24,10 @@ export const ViewerStage = forwardRef<
     openFailed: boolean;
     onOpenFailed: () => void;
     onReady: () => void;
+    /** Issue 14: where the selected line's receipt total was read (this receipt's), from the workstation. */
+    mark?: ReadingMarkMessage | null;
   }
->(function ViewerStage({ claimId, number, count, receipt, receiptIndex, page, dziUrl, rotation, openFailed, onOpenFailed, onReady }, ref) {
+>(function ViewerStage({ claimId, number, count, receipt, receiptIndex, page, dziUrl, rotation, openFailed, onOpenFailed, onReady, mark }, ref) {
   const { t } = useTranslation("viewer");
   return (
     <main className="viewer-stage">
@@ -45,7 +48,14 @@ export const ViewerStage = forwardRef<
             loadingLabel={t("loading")}
             onOpenFailed={onOpenFailed}
             onReady={onReady}
+            highlight={mark?.region && mark.region.page === page ? mark.region : null}
+            highlightLabel={t("mark.amount")}
           />
+          {mark && mark.region === null ? (
+            <p className="viewer-mark-note" role="status" data-testid="viewer-mark-note">
+              {t(mark.source === "xml" || mark.source === "pdf-xml" || mark.source === "ofd-xml" ? "mark.fromData" : "mark.noPlace")}
+            </p>
+          ) : null}
           {receipt?.status === "PROCESSING" ? (
             <StatusPanel icon="clock" title={t("processing.title")} testId="viewer-processing" busy>
               <p>{t("processing.body")}</p>

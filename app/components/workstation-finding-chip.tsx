@@ -11,6 +11,15 @@ function money(minor: string | number | undefined, currency: string | number | u
   return formatMoney({ minor: BigInt(minor), currency: String(currency) }, locale);
 }
 
+/** Issue 14: how a value was read — a place on the image (highlighted in the viewer) or e-invoice data. */
+function readWhere(finding: Finding, t: TFn): string {
+  const source = String(finding.params.source);
+  if (source === "xml" || source === "pdf-xml" || source === "ofd-xml") return t("finding.read_where_data");
+  const by = t(source === "qr" || source === "ocr" ? `finding.read_source_${source}` : "finding.read_source_other");
+  if (finding.params.region !== "yes") return t("finding.read_by", { source: by });
+  return finding.code === "read_amount_differs" ? t("finding.read_where_region", { source: by }) : t("finding.read_by", { source: by });
+}
+
 /** One finding as a severity-coloured chip with translated text (duplicates link to the other claim). */
 export function FindingChip({ finding, t, locale }: { finding: Finding; t: TFn; locale: string }) {
   const p = finding.params;
@@ -39,6 +48,20 @@ export function FindingChip({ finding, t, locale }: { finding: Finding; t: TFn; 
       break;
     case "receipt_date_far":
       text = t("finding.receipt_date_far", { capturedOn: formatCalendarDate(String(p.capturedOn), locale), days: p.days });
+      break;
+    case "read_amount_differs":
+    case "read_date_differs":
+      text = (
+        <>
+          {finding.code === "read_amount_differs"
+            ? t("finding.read_amount_differs", { read: money(p.readMinor, p.currency, locale), amount: money(p.amountMinor, p.currency, locale) })
+            : t("finding.read_date_differs", { readDate: formatCalendarDate(String(p.readDate), locale), days: p.days })}{" "}
+          <span className="finding-source" data-testid="finding-read-source">
+            ({readWhere(finding, t)}
+            {finding.severity === "info" ? `; ${t("finding.read_unsure", { percent: Math.round(Number(p.confidence) * 100) })}` : ""})
+          </span>
+        </>
+      );
       break;
     case "fx_rate_out_of_tolerance":
       text = t("finding.fx_rate_out_of_tolerance", { impliedRate: p.impliedRate, referenceRate: p.referenceRate, deviationPercent: p.deviationPercent });

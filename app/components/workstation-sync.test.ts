@@ -135,3 +135,17 @@ describe("otherScreen", () => {
     expect(popupFeatures(right)).toBe("popup,left=1920,top=0,width=2560,height=1400");
   });
 });
+
+describe("parseSyncMessage: the reading mark on show (issue 14)", () => {
+  const show = { type: "show", claimId: "c1", receiptId: "r1", page: 1, lineIds: ["l1"], sentAt: 5 };
+  it("keeps a valid region and a region-less mark", () => {
+    const region = { page: 1, x: 10, y: 20, width: 30, height: 12 };
+    expect(parseSyncMessage({ ...show, mark: { source: "ocr", region } })).toEqual({ ...show, mark: { source: "ocr", region } });
+    expect(parseSyncMessage({ ...show, mark: { source: "xml", region: null } })).toEqual({ ...show, mark: { source: "xml", region: null } });
+  });
+  it("turns a malformed mark into no mark, and keeps the message", () => {
+    for (const mark of [{ source: "ocr", region: { page: 0, x: 1, y: 1, width: 1, height: 1 } }, { source: "ocr", region: { page: 1, x: -1, y: 1, width: 1, height: 1 } }, { source: 5, region: null }, "x"]) {
+      expect(parseSyncMessage({ ...show, mark })).toEqual({ ...show, mark: null });
+    }
+  });
+});

@@ -22,7 +22,11 @@ export type ShowMessage = {
   page: number;
   lineIds: string[];
   sentAt: number;
+  /** Issue 14: where the receipt's total was read (highlighted), or that it came from e-invoice data (no place). */
+  mark?: ReadingMarkMessage | null;
 };
+/** A region in the pixels of the page image the viewer shows; null = read without a place on the image. */
+export type ReadingMarkMessage = { source: string; region: { page: number; x: number; y: number; width: number; height: number } | null };
 export type ClaimMessage = { type: "claim"; claimId: string; receiptId: string | null };
 export type HelloMessage = { type: "hello"; from: SyncPeer; claimId: string };
 /** Where the sender is: the workstation's selected line target, or the viewer's current receipt/page. */
@@ -82,7 +86,7 @@ function parseUnsafe(data: unknown): SyncMessage | null {
     case "show":
       if (!isId(data.receiptId) || !isPage(data.page) || !isIdList(data.lineIds)) return null;
       if (typeof data.sentAt !== "number" || !Number.isFinite(data.sentAt)) return null;
-      return { type: "show", claimId, receiptId: data.receiptId, page: data.page, lineIds: [...data.lineIds], sentAt: data.sentAt };
+      return { type: "show", claimId, receiptId: data.receiptId, page: data.page, lineIds: [...data.lineIds], sentAt: data.sentAt, ...(data.mark !== undefined ? { mark: parseMark(data.mark) } : {}) };
     case "claim":
       if (data.receiptId !== null && !isId(data.receiptId)) return null;
       return { type: "claim", claimId, receiptId: data.receiptId };
@@ -96,6 +100,17 @@ function parseUnsafe(data: unknown): SyncMessage | null {
     default:
       return null;
   }
+}
+
+/** A reading mark, validated; anything malformed counts as no mark (the line still shows). */
+function parseMark(value: unknown): ReadingMarkMessage | null {
+  if (!isRecord(value) || typeof value.source !== "string" || value.source.length > 20) return null;
+  if (value.region === null) return { source: value.source, region: null };
+  const r = value.region;
+  if (!isRecord(r) || !isPage(r.page)) return null;
+  const n = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 1_000_000;
+  if (!n(r.x) || !n(r.y) || !n(r.width) || !n(r.height) || (r.width as number) <= 0 || (r.height as number) <= 0) return null;
+  return { source: value.source, region: { page: r.page, x: r.x as number, y: r.y as number, width: r.width as number, height: r.height as number } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { CaptureProblem } from "~/domain/capture-quality";
 import type { ClaimStatus } from "~/domain/claim-machine";
 import type { Money } from "~/domain/money";
 
@@ -17,6 +18,8 @@ export type ClaimReceipt = {
   pages: ReceiptPage[];
   lineIds: string[];
   createdAt: Date;
+  /** Issue 14: the capture gate's verdict on a photo ("retake"); [] for a good one, a PDF or one not measured. */
+  captureProblems: CaptureProblem[];
 };
 
 export type ClaimLineView = {

@@ -100,6 +100,7 @@ const EXTENSIONS: Record<string, string> = {
   "image/tiff": ".tif",
   "application/pdf": ".pdf",
   "application/json": ".json",
+  "application/xml": ".xml",
 };
 
 export function extensionFor(mediaType: string): string {

@@ -53,7 +53,7 @@ describe("checkClaim", () => {
 
   it("finds nothing on a line with everything fine", () => {
     expect(checkClaim(facts())).toEqual([]);
-    expect(DEFAULT_TOLERANCES).toEqual({ receiptDateDays: 30, fxShare: 0.03, phashDistance: 6 });
+    expect(DEFAULT_TOLERANCES).toEqual({ receiptDateDays: 30, fxShare: 0.03, phashDistance: 6, readAmountMinor: 0, readDateDays: 3, readConfidence: 0.7 });
   });
 
   describe("receipt_missing", () => {
@@ -254,5 +254,71 @@ describe("checkClaim", () => {
   it("refuses negative or non-finite tolerances", () => {
     expect(() => checkClaim(facts({ tolerances: { fxShare: -0.01 } }))).toThrow(RangeError);
     expect(() => checkClaim(facts({ tolerances: { receiptDateDays: Number.NaN } }))).toThrow(RangeError);
+  });
+});
+
+describe("checkClaim: what was read off the receipts (issue 14)", () => {
+  const reading = (over: Partial<import("./claim-checks").ReceiptReadingFacts> = {}) => ({
+    receiptId: "R1",
+    source: "ocr",
+    total: { minor: 8_800n, currency: "CNY", confidence: 0.85, hasRegion: true },
+    date: { value: "2026-03-09", confidence: 0.9, hasRegion: true },
+    ...over,
+  });
+  const readingFindings = (f: CheckFacts) => checkClaim(f).filter((x) => x.code.startsWith("read_"));
+
+  it("is quiet when the receipt reads what the line says, and without readings", () => {
+    expect(readingFindings(facts({ readings: [reading()] }))).toEqual([]);
+    expect(readingFindings(facts())).toEqual([]);
+  });
+
+  it("warns when the amount read differs, with the read value, its source and whether it has a region", () => {
+    const f = readingFindings(facts({ readings: [reading({ total: { minor: 9_800n, currency: "CNY", confidence: 0.95, hasRegion: true } })] }));
+    expect(f).toEqual([
+      {
+        code: "read_amount_differs",
+        severity: "warning",
+        lineId: "L1",
+        params: { receiptId: "R1", readMinor: "9800", amountMinor: "8800", currency: "CNY", confidence: 0.95, source: "ocr", region: "yes", receipts: 1 },
+      },
+    ]);
+  });
+
+  it("gives only an info finding when the value was read with low confidence", () => {
+    const f = readingFindings(facts({ readings: [reading({ total: { minor: 9_800n, currency: "CNY", confidence: 0.5, hasRegion: false } })] }));
+    expect(f.map((x) => [x.code, x.severity, x.params.region])).toEqual([["read_amount_differs", "info", "no"]]);
+  });
+
+  it("respects the amount tolerance", () => {
+    const r = [reading({ total: { minor: 8_801n, currency: "CNY", confidence: 1, hasRegion: false } })];
+    expect(readingFindings(facts({ readings: r }))).toHaveLength(1);
+    expect(readingFindings(facts({ readings: r, tolerances: { readAmountMinor: 1 } }))).toEqual([]);
+  });
+
+  it("compares a line with two receipts against their sum, and skips a partly read line or another currency", () => {
+    const lines = [line({ receiptIds: ["R1", "R2"], amountMinor: 10_000n })];
+    const receipts = [
+      { id: "R1", sha256: SHA_A, phash: null, capturedOn: null },
+      { id: "R2", sha256: SHA_B, phash: null, capturedOn: null },
+    ];
+    const both = [
+      reading({ total: { minor: 6_000n, currency: "CNY", confidence: 1, hasRegion: false } }),
+      reading({ receiptId: "R2", total: { minor: 4_000n, currency: null, confidence: 1, hasRegion: false } }),
+    ];
+    expect(readingFindings(facts({ lines, receipts, readings: both }))).toEqual([]);
+    expect(readingFindings(facts({ lines, receipts, readings: [both[0]!] }))).toEqual([]);
+    expect(readingFindings(facts({ readings: [reading({ total: { minor: 100n, currency: "USD", confidence: 1, hasRegion: false } })] }))).toEqual([]);
+  });
+
+  it("warns when the date read is more than readDateDays from the line's date (info when unsure)", () => {
+    expect(readingFindings(facts({ readings: [reading({ date: { value: "2026-03-12", confidence: 1, hasRegion: false } })] }))).toEqual([]);
+    const far = readingFindings(facts({ readings: [reading({ date: { value: "2026-03-13", confidence: 1, hasRegion: false } })] }));
+    expect(far.map((x) => [x.code, x.severity, x.params.readDate, x.params.days])).toEqual([["read_date_differs", "warning", "2026-03-13", 4]]);
+    const unsure = readingFindings(facts({ readings: [reading({ date: { value: "2026-12-03", confidence: 0.5, hasRegion: false } })] }));
+    expect(unsure.map((x) => x.severity)).toEqual(["info"]);
+  });
+
+  it("refuses a negative reading tolerance like the others", () => {
+    expect(() => checkClaim(facts({ tolerances: { readDateDays: -1 } }))).toThrow(RangeError);
   });
 });

@@ -20,6 +20,8 @@ export type CheckCode =
   | "similar_receipt"
   | "over_category_limit"
   | "receipt_date_far"
+  | "read_amount_differs"
+  | "read_date_differs"
   | "weekend_or_holiday"
   | "fx_rate_out_of_tolerance";
 
@@ -46,6 +48,21 @@ export type CheckTolerances = {
   fxShare?: number;
   /** Perceptual hashes at most this many bits apart look alike. Default 6. */
   phashDistance?: number;
+  /** Issue 14: the amount read off a line's receipt(s) may differ from the line by this many minor units. Default 0. */
+  readAmountMinor?: number;
+  /** Issue 14: the date read off a receipt may be this many days from the line's date. Default 3. */
+  readDateDays?: number;
+  /** Issue 14: a value read with less confidence than this gives an info finding, not a warning. Default 0.7. */
+  readConfidence?: number;
+};
+
+/** Issue 14: what was read off a receipt (app/domain/receipt-reading), as the checks need it. */
+export type ReceiptReadingFacts = {
+  receiptId: string;
+  /** xml, pdf-xml, ofd-xml, qr, ocr. */
+  source: string;
+  total?: { minor: bigint; currency: string | null; confidence: number; hasRegion: boolean };
+  date?: { value: string; confidence: number; hasRegion: boolean };
 };
 
 export type CheckFacts = {
@@ -57,6 +74,8 @@ export type CheckFacts = {
    * holding invoices (any claimant, any company), looked up by the caller. Optional: no readings, no finding.
    */
   invoicesElsewhere?: { receiptId: string; claimId: string; claimNumber: string }[];
+  /** Issue 14: readings of the claim's receipts (absent or empty: no reading checks). */
+  readings?: ReceiptReadingFacts[];
   /** The same bytes or a look-alike on OTHER claims (any claimant), looked up by the caller. */
   elsewhere: { sha256: string; phash: string | null; claimId: string; claimNumber: string }[];
   categoryLimits: Record<string, { limitMinor: bigint; currency: string } | undefined>;
@@ -66,13 +85,21 @@ export type CheckFacts = {
   tolerances?: CheckTolerances;
 };
 
-export const DEFAULT_TOLERANCES: Required<CheckTolerances> = { receiptDateDays: 30, fxShare: 0.03, phashDistance: 6 };
+export const DEFAULT_TOLERANCES: Required<CheckTolerances> = {
+  receiptDateDays: 30,
+  fxShare: 0.03,
+  phashDistance: 6,
+  readAmountMinor: 0,
+  readDateDays: 3,
+  readConfidence: 0.7,
+};
 
 const HASH_RE = /^[0-9a-f]{16}$/i;
 
 /**
- * Findings line by line, in the lines' order; for each line: receipt_missing, duplicate_receipt,
- * similar_receipt, receipt_date_far, over_category_limit, fx_rate_out_of_tolerance, weekend_or_holiday.
+ * Findings line by line, in the lines' order; for each line: receipt_missing, duplicate_invoice,
+ * duplicate_receipt, similar_receipt, receipt_date_far, read_amount_differs, read_date_differs,
+ * over_category_limit, fx_rate_out_of_tolerance, weekend_or_holiday.
  */
 export function checkClaim(facts: CheckFacts): Finding[] {
   const tolerances = { ...DEFAULT_TOLERANCES, ...facts.tolerances };
@@ -80,6 +107,7 @@ export function checkClaim(facts: CheckFacts): Finding[] {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`tolerance ${name} must be a finite number ≥ 0`);
   }
   const receiptsById = new Map(facts.receipts.map((r) => [r.id, r]));
+  const readingsById = new Map((facts.readings ?? []).map((r) => [r.receiptId, r]));
   const findings: Finding[] = [];
   for (const line of facts.lines) {
     const add = (code: CheckCode, severity: Severity, params: Finding["params"] = {}) =>
@@ -105,6 +133,25 @@ export function checkClaim(facts: CheckFacts): Finding[] {
         if (days > tolerances.receiptDateDays) {
           add("receipt_date_far", "warning", { receiptId: r.id, capturedOn: r.capturedOn, spentOn: line.spentOn, days });
         }
+      }
+    }
+    const amountFinding = checkReadAmount(line, receipts.map((r) => readingsById.get(r.id)), tolerances);
+    if (amountFinding) add("read_amount_differs", amountFinding.severity, amountFinding.params);
+    if (isValidIsoDate(line.spentOn)) {
+      for (const r of receipts) {
+        const date = readingsById.get(r.id)?.date;
+        if (!date || !isValidIsoDate(date.value)) continue;
+        const days = Math.abs(daysBetween(line.spentOn, date.value));
+        if (days <= tolerances.readDateDays) continue;
+        add("read_date_differs", date.confidence < tolerances.readConfidence ? "info" : "warning", {
+          receiptId: r.id,
+          readDate: date.value,
+          spentOn: line.spentOn,
+          days,
+          confidence: date.confidence,
+          source: readingsById.get(r.id)!.source,
+          region: date.hasRegion ? "yes" : "no",
+        });
       }
     }
     const limitFinding = checkLimit(line, facts);
@@ -143,6 +190,45 @@ function receiptMatches(receipts: CheckFacts["receipts"], elsewhere: CheckFacts[
   }
   // Exact duplicates first, so the error reads before the warnings.
   return matches.sort((a, b) => Number(b.exact) - Number(a.exact));
+}
+
+/**
+ * The total read off the line's receipts against the line's amount. Only when every receipt of the line
+ * was read with a total in one currency, the line's (a line covering two receipts is compared with their
+ * sum; a receipt in another currency is the FX check's business). A line amount below the receipt is
+ * still reported: the accountant sees a claimant claiming part of a receipt, and judges.
+ */
+function checkReadAmount(
+  line: CheckLine,
+  readings: (ReceiptReadingFacts | undefined)[],
+  tolerances: Required<CheckTolerances>,
+): { severity: Severity; params: Finding["params"] } | null {
+  if (readings.length === 0) return null;
+  let sum = 0n;
+  let confidence = 1;
+  let hasRegion = true;
+  for (const r of readings) {
+    if (!r?.total || (r.total.currency !== null && r.total.currency !== line.currency)) return null;
+    sum += r.total.minor;
+    confidence = Math.min(confidence, r.total.confidence);
+    hasRegion &&= r.total.hasRegion;
+  }
+  const diff = sum - line.amountMinor;
+  if ((diff < 0n ? -diff : diff) <= BigInt(tolerances.readAmountMinor)) return null;
+  const first = readings[0]!;
+  return {
+    severity: confidence < tolerances.readConfidence ? "info" : "warning",
+    params: {
+      receiptId: first.receiptId,
+      readMinor: sum.toString(),
+      amountMinor: line.amountMinor.toString(),
+      currency: line.currency,
+      confidence,
+      source: first.source,
+      region: hasRegion ? "yes" : "no",
+      receipts: readings.length,
+    },
+  };
 }
 
 function daysBetween(a: string, b: string): number {

@@ -237,7 +237,7 @@ export function validateForSubmit(facts: SubmitFacts): FieldErrors {
  */
 export type ClaimFormReply = {
   errors: FieldErrors;
-  formError?: "fix" | "stale" | "not_editable" | "budget_exceeded" | "duplicate_invoice";
+  formError?: "fix" | "stale" | "not_editable" | "budget_exceeded" | "duplicate_invoice" | "proposal_gone" | "proposal_incomplete";
   budgetCells?: BudgetExceededCell[];
   /** Issue 14: receipts whose invoice another claim holds; the other claim's number only when the claimant may see it. */
   duplicateInvoices?: { receiptId: string; otherClaimNumber: string | null }[];

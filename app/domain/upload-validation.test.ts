@@ -129,3 +129,13 @@ describe("codes for the UI", () => {
     expect(UPLOAD_REJECTION_CODES).toContain("too_many_files");
   });
 });
+
+describe("validateUpload: a digital e-invoice as bare XML (issue 14)", () => {
+  it("accepts XML that parses as an e-invoice, refuses any other XML", () => {
+    expect(validateUpload({ detectedMime: "application/xml", sizeBytes: 10, einvoice: true }, limits)).toEqual({ ok: true, kind: "einvoice" });
+    expect(validateUpload({ detectedMime: "application/xml", sizeBytes: 10, einvoice: false }, limits)).toEqual({ ok: false, code: "not_einvoice", params: {} });
+    expect(validateUpload({ detectedMime: "application/xml", sizeBytes: 10 }, limits)).toMatchObject({ code: "not_einvoice" });
+    expect(uploadKindOf("application/xml")).toBe("einvoice");
+    expect(acceptAttribute().split(",")).toContain(".xml");
+  });
+});

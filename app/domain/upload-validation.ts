@@ -7,10 +7,11 @@
  * Content types we store and render; anything else is refused at upload. HEIC/HEIF is what an iPhone's
  * camera writes by default ("High Efficiency"): stored as sent, converted to JPEG by the imaging worker.
  */
-export const ACCEPTED_MIME_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "application/pdf"] as const;
+export const ACCEPTED_MIME_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "application/pdf", "application/xml"] as const;
 export type AcceptedMimeType = (typeof ACCEPTED_MIME_TYPES)[number];
 
-export type UploadKind = "image" | "pdf";
+/** `einvoice`: a digital e-invoice's XML (数电票), accepted only when it parses as one (issue 14). */
+export type UploadKind = "image" | "pdf" | "einvoice";
 
 /** Why an upload is refused on the spot (plus `too_many_files`, decided per request by receiveUploads). */
 export const UPLOAD_REJECTION_CODES = [
@@ -21,6 +22,7 @@ export const UPLOAD_REJECTION_CODES = [
   "encrypted_pdf",
   "too_many_pages",
   "corrupt_pdf",
+  "not_einvoice",
   "too_many_files",
 ] as const;
 export type UploadRejectionCode = Exclude<(typeof UPLOAD_REJECTION_CODES)[number], "too_many_files">;
@@ -54,6 +56,8 @@ export type UploadFacts = {
   encrypted?: boolean;
   /** PDF only: poppler could not read its structure at all. */
   unreadable?: boolean;
+  /** XML only: it parses as a digital e-invoice (app/domain/receipt-reading/einvoice-xml.ts). */
+  einvoice?: boolean;
 };
 
 export type UploadLimits = { maxBytes: number; maxPixels: number; maxPdfPages: number };
@@ -63,14 +67,14 @@ export type UploadValidation =
   | { ok: false; code: UploadRejectionCode; params: Record<string, number | string> };
 
 // File-name extensions only help the browser's file picker; acceptance is always decided by content.
-const PICKER_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".pdf"] as const;
+const PICKER_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".pdf", ".xml"] as const;
 
 export function isAcceptedMimeType(mime: string | undefined): mime is AcceptedMimeType {
   return mime !== undefined && (ACCEPTED_MIME_TYPES as readonly string[]).includes(mime);
 }
 
 export function uploadKindOf(mime: AcceptedMimeType): UploadKind {
-  return mime === "application/pdf" ? "pdf" : "image";
+  return mime === "application/pdf" ? "pdf" : mime === "application/xml" ? "einvoice" : "image";
 }
 
 /** Value for `<input type="file" accept=…>`: MIME types plus extensions, since some pickers only honour one. */
@@ -89,6 +93,8 @@ export function validateUpload(facts: UploadFacts, limits: UploadLimits): Upload
     return { ok: false, code: "unsupported_type", params: { detectedMime: facts.detectedMime ?? "unknown" } };
   }
   const kind = uploadKindOf(facts.detectedMime);
+  // Any other XML is not a receipt: only a digital e-invoice has fields to show and read.
+  if (kind === "einvoice" && !facts.einvoice) return { ok: false, code: "not_einvoice", params: {} };
   if (kind === "pdf") {
     // A password-protected PDF cannot be shown to anyone; the person who has the password can save a copy without it.
     if (facts.encrypted) return { ok: false, code: "encrypted_pdf", params: {} };

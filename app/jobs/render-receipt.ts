@@ -6,6 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import exifr from "exifr";
 import sharp, { type Sharp } from "sharp";
 import { exifCaptureDate, parsePdfDate, plausibleCaptureDate } from "~/domain/capture-date";
+import type { CaptureMeasures } from "~/domain/capture-quality";
+import { eInvoicePageSvg } from "~/domain/einvoice-page";
+import { parseEInvoiceXml, type EInvoice } from "~/domain/receipt-reading/einvoice-xml";
 import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { isAcceptedMimeType, type FileFailureCode } from "~/domain/upload-validation";
@@ -17,6 +20,7 @@ import { runTool } from "~/utils/pdf-tools.server";
 import { objectStore } from "~/utils/object-store.server";
 import { renameDirectoryOnto } from "~/utils/object-store-local.server";
 import { derivedDir, derivedPrefix, IMMUTABLE_CACHE_CONTROL, originalKey } from "~/utils/storage.server";
+import { measureCapture } from "~/utils/capture-quality.server";
 import { convertHeicToJpeg, HeicConversionError } from "./heic";
 import { defineHandler } from "./job-handler";
 
@@ -55,6 +59,8 @@ export type RenderResult = {
   phash: string;
   /** Local date the photo was taken (EXIF) or the PDF created (Info CreationDate), YYYY-MM-DD; null if absent or implausible. */
   capturedOn: string | null;
+  /** Issue 14: blur, light and size of a photo for the capture gate; null for PDF pages (rendered, not photographed). */
+  capture: CaptureMeasures | null;
 };
 
 /**
@@ -89,7 +95,9 @@ export async function renderReceiptTiles(input: {
     const result =
       mimeType === "application/pdf"
         ? await renderPdf(sourcePath, workDir, input.maxPdfPages ?? env.MAX_PDF_PAGES)
-        : mimeType === "image/heic" || mimeType === "image/heif"
+        : mimeType === "application/xml"
+          ? await renderEInvoiceXml(sourcePath, workDir)
+          : mimeType === "image/heic" || mimeType === "image/heif"
           ? await renderHeic(sourcePath, workDir)
           : await renderImage(sourcePath, workDir);
     const delay = env.NODE_ENV === "production" ? 0 : env.IMAGING_TEST_DELAY_MS;
@@ -102,12 +110,34 @@ export async function renderReceiptTiles(input: {
   }
 }
 
+// ---------- e-invoice XML (issue 14) ----------
+
+/**
+ * A digital e-invoice uploaded as its XML: a page is drawn from its fields (SVG → PNG with sharp) and
+ * goes the way of any page. Not a photo: no capture measures; no capture date (the issue date is a
+ * reading, not file metadata).
+ */
+async function renderEInvoiceXml(sourcePath: string, workDir: string): Promise<RenderResult> {
+  let invoice: EInvoice;
+  try {
+    invoice = parseEInvoiceXml(await fs.readFile(sourcePath, "utf8"));
+  } catch {
+    throw new ImagingInputError("unsupported_type", "This XML file is not a digital e-invoice.");
+  }
+  const pngPath = path.join(workDir, ".einvoice.png");
+  await sharp(Buffer.from(eInvoicePageSvg(invoice))).png().toFile(pngPath);
+  const page = await renderPage(pngPath, workDir, 1);
+  await fs.rm(pngPath, { force: true });
+  return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: null, capture: null };
+}
+
 // ---------- images ----------
 
 async function renderImage(sourcePath: string, workDir: string): Promise<RenderResult> {
   try {
     const page = await renderPage(sourcePath, workDir, 1);
-    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath) };
+    const capture = await measureCapture(sourcePath, env.MAX_IMAGE_PIXELS);
+    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath), capture };
   } catch (err) {
     throw classifyDecodeError(err, "image") ?? err;
   }
@@ -136,7 +166,8 @@ async function renderHeic(sourcePath: string, workDir: string): Promise<RenderRe
   try {
     const page = await renderPage(jpegPath, workDir, 1);
     // The capture date is in the HEIC's own Exif item (the converted JPEG carries none).
-    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath) };
+    const capture = await measureCapture(jpegPath, env.MAX_IMAGE_PIXELS);
+    return { pages: [{ width: page.width, height: page.height }], phash: page.phash, capturedOn: await imageCaptureDate(sourcePath), capture };
   } catch (err) {
     throw classifyDecodeError(err, "image") ?? err;
   } finally {
@@ -281,7 +312,7 @@ async function renderPdf(sourcePath: string, workDir: string, maxPages: number):
     await fs.rm(raster, { force: true });
   }
   await fs.rm(rasterDir, { recursive: true, force: true });
-  return { pages, phash, capturedOn: plausibleCaptureDate(parsePdfDate(info.creationDate), new Date()) };
+  return { pages, phash, capturedOn: plausibleCaptureDate(parsePdfDate(info.creationDate), new Date()), capture: null };
 }
 
 /** 150 dpi, lowered for oversized pages so no raster exceeds the pixel budget. */
@@ -404,6 +435,7 @@ export async function runRenderReceipt(payload: RenderReceiptPayload): Promise<R
         pages: result.pages,
         phash: result.phash,
         capturedOn: result.capturedOn === null ? null : new Date(`${result.capturedOn}T00:00:00Z`),
+        ...(result.capture ? { capture: result.capture } : {}),
         failureReason: null,
         readyAt: new Date(),
       },

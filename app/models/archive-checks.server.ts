@@ -4,6 +4,7 @@
  * permissions and links stat-ed, the claim's audit events re-verified against the chain — and writes one
  * archive_check_report row per run (FILING after filing, ON_DEMAND from the record's page).
  */
+import { parseEInvoiceXml } from "~/domain/receipt-reading/einvoice-xml";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
@@ -61,6 +62,9 @@ async function probe(
   try {
     if (mediaType === "application/json") {
       JSON.parse(await fs.readFile(file, "utf8"));
+    } else if (mediaType === "application/xml") {
+      // Issue 14: a digital e-invoice uploaded as its XML still parses as one.
+      parseEInvoiceXml(await fs.readFile(file, "utf8"));
     } else if (mediaType === "application/pdf") {
       const pdf = await PDFDocument.load(await fs.readFile(file), {
         updateMetadata: false,

@@ -17,12 +17,13 @@ import { budgetCheckAuditData, releaseClaim, reserveForSubmission, type BudgetCh
 import { emitTaskEvents } from "./task-events.server";
 import { getClaimOrgChoices } from "./org.server";
 import { openPaperOriginal } from "./paper-originals.server";
+import { proposedLineInput } from "./line-proposal.server";
 import { claimInvoicesForSubmission } from "./receipt-reading.server";
 import { storeReceiptFile, storeUploadedOriginals } from "./stored-file.server";
 import { assertUploadQuota, lockUploadQuota, recordUploads } from "./upload-usage.server";
 
 /** The AppError codes the claimant's commands throw; "invalid" names the fields at fault (`lines.0.amount`). */
-export type ClaimCommandErrorCode = "not_found" | "not_editable" | "stale" | "invalid" | "budget_exceeded" | "duplicate_invoice";
+export type ClaimCommandErrorCode = "not_found" | "not_editable" | "stale" | "invalid" | "budget_exceeded" | "duplicate_invoice" | "proposal_gone" | "proposal_incomplete";
 
 function refuse(code: ClaimCommandErrorCode, fieldErrors?: FieldErrors): AppError<ClaimCommandErrorCode> {
   return new AppError(code, { fieldErrors });
@@ -145,6 +146,7 @@ export async function saveClaim({
   version,
   input,
   submit,
+  acceptProposal,
   today = new Date().toISOString().slice(0, 10),
   db = prisma,
 }: {
@@ -153,6 +155,8 @@ export async function saveClaim({
   version: number;
   input: ClaimInput;
   submit: boolean;
+  /** Issue 14: a receipt whose proposed line (built from its stored reading) is added to `input`'s lines. */
+  acceptProposal?: string;
   today?: string;
   /** The client to run on (tests pass a wider pool so fifty submissions really run at once). */
   db?: Db;
@@ -160,6 +164,12 @@ export async function saveClaim({
   return db.$transaction(async (tx) => {
     const claim = await lockEditable(tx, viewer, claimId, version);
     await assertOrgUnits(tx, claim.claimantId, input.companyId, input.departmentId);
+    let fromReading: Awaited<ReturnType<typeof proposedLineInput>>["audit"] | undefined;
+    if (acceptProposal !== undefined) {
+      const proposed = await proposedLineInput(tx, claimId, acceptProposal, input.lines);
+      input = { ...input, lines: [...input.lines, proposed.line] };
+      fromReading = proposed.audit;
+    }
     await writeLines(tx, claimId, input);
     let status = claim.status;
     if (submit) {
@@ -207,7 +217,7 @@ export async function saveClaim({
       claimId,
       actorId: viewer.id,
       type: "claim.saved",
-      data: { lines: input.lines.length },
+      data: { lines: input.lines.length, ...(fromReading ? { lineFromReading: fromReading } : {}) },
     });
     if (submit) {
       await recordAudit(tx, {
@@ -346,6 +356,18 @@ async function lockReceiptsEditable(tx: Tx, viewer: Actor, claimId: string): Pro
     SELECT claimant_id, status::text AS status FROM claim WHERE id = ${claimId} FOR UPDATE`;
   if (!claim || claim.claimant_id !== viewer.id) throw refuse("not_found");
   if (!EDITABLE.includes(claim.status)) throw refuse("not_editable");
+}
+
+/** Issue 14: the claimant dismisses the line a receipt's reading proposes; it is not offered again. */
+export async function dismissProposal({ viewer, claimId, receiptId }: { viewer: Actor; claimId: string; receiptId: string }): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await lockReceiptsEditable(tx, viewer, claimId);
+    const receipt = await tx.receipt.findFirst({ where: { id: receiptId, claimId }, select: { fileName: true, proposalDismissedAt: true } });
+    if (!receipt) throw refuse("not_found");
+    if (receipt.proposalDismissedAt) return; // dismissed already: nothing changes, nothing to record
+    await tx.receipt.update({ where: { id: receiptId }, data: { proposalDismissedAt: new Date() } });
+    await recordAudit(tx, { claimId, actorId: viewer.id, type: "receipt.proposal_dismissed", data: { receiptId, fileName: receipt.fileName } });
+  });
 }
 
 export async function removeReceipt({ viewer, claimId, receiptId }: { viewer: Actor; claimId: string; receiptId: string }): Promise<void> {

@@ -1,3 +1,4 @@
+import { captureProblems, parseCaptureMeasures } from "~/domain/capture-quality";
 import type { Actor } from "~/domain/actor";
 import { canEditClaim, claimViewReason, type ClaimAccessFacts, type ViewerScope, type ViewReason } from "~/domain/claim-access";
 import { sumByCurrency, totalIn } from "~/domain/money";
@@ -126,6 +127,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
       pages: file.pages,
       lineIds: r.lines.map((l) => l.lineId),
       createdAt: r.createdAt,
+      captureProblems: file.status === "READY" ? captureProblems(parseCaptureMeasures(r.file.capture)) : [],
     };
   });
   const items = lines.map((l) => ({ ...l.amount, onDate: l.spentOn }));

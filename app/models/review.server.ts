@@ -3,9 +3,10 @@
  * line, and the decision (approve / return with reason codes / reject) written in one transaction at
  * the claim version the accountant saw.
  */
+import { claimReceiptReadings, type ReadingMark } from "./receipt-reading-view.server";
 import { hasRole, type Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
-import { checkClaim, type CheckFacts, type Finding } from "~/domain/claim-checks";
+import { checkClaim, type CheckFacts, type Finding, type ReceiptReadingFacts } from "~/domain/claim-checks";
 import { transition, type ClaimAction, type ClaimStatus } from "~/domain/claim-machine";
 import { hammingDistance } from "~/domain/perceptual-hash";
 import { canProcess } from "~/domain/segregation";
@@ -64,6 +65,8 @@ export type Workstation = {
   history: HistoryEvent[];
   returnReasons: ReturnReasonOption[];
   findings: Finding[];
+  /** Issue 14: per receipt, where its total was read (the viewer highlights it when the line is selected). */
+  readings: ReadingMark[];
   /** For a QA task: the decision under check and the QA panel's state (app/models/qa-checks.server.ts). */
   qa: QaReview | null;
 };
@@ -91,10 +94,11 @@ export async function getWorkstation({ taskId, viewer }: { taskId: string; viewe
 
   const claim = await getClaimDetail({ claimId: task.claimId, viewer });
   if (!claim) return null;
+  const readings = await claimReceiptReadings(claim.id);
   const [history, returnReasons, findings] = await Promise.all([
     getClaimHistory(claim.id),
     prisma.returnReason.findMany({ where: { active: true }, orderBy: [{ sortOrder: "asc" }, { code: "asc" }], select: { code: true, name: true, nameZh: true } }),
-    claimFindings(claim),
+    claimFindings(claim, prisma, readings.facts),
   ]);
   return {
     task: {
@@ -113,6 +117,7 @@ export async function getWorkstation({ taskId, viewer }: { taskId: string; viewe
     history,
     returnReasons,
     findings,
+    readings: readings.marks,
     qa,
   };
 }
@@ -162,7 +167,8 @@ async function receiptsElsewhere(claimId: string, files: { sha256: string; phash
 }
 
 /** Builds the facts for `checkClaim` from the database and runs it. */
-async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Finding[]> {
+async function claimFindings(claim: ClaimDetail, db: Tx = prisma, readings?: ReceiptReadingFacts[]): Promise<Finding[]> {
+  readings ??= (await claimReceiptReadings(claim.id, db)).facts;
   const receiptRows = await db.receipt.findMany({
     where: { claimId: claim.id },
     select: { id: true, file: { select: { sha256: true, phash: true, capturedOn: true } } },
@@ -213,6 +219,7 @@ async function claimFindings(claim: ClaimDetail, db: Tx = prisma): Promise<Findi
     })),
     elsewhere,
     invoicesElsewhere: invoiceDuplicates,
+    readings,
     categoryLimits,
     rateFor: (from, to, onDate) => (to === claim.company.currency ? rateFor(from, to, onDate) : byTarget.get(to)?.(from, to, onDate)),
     calendar: parseWorkCalendar(company.calendar),

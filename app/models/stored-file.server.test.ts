@@ -10,6 +10,7 @@ const base: StoredFile = {
   failureReason: null,
   pageCount: null,
   pages: null,
+  capture: null,
   phash: null,
   capturedOn: null,
   createdAt: new Date(0),

@@ -2,13 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { getFormProps, useForm, type Submission } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError } from "~/components/field-error";
 import { BudgetRefusal } from "~/components/budget-refusal";
 import { ClaimReturnNotice } from "~/components/claim-return-notice";
 import { DuplicateInvoiceRefusal } from "~/components/duplicate-invoice-refusal";
+import { LineProposalCard } from "~/components/line-proposal";
 import { LinesEditor } from "~/components/lines-editor";
 import { OrgFields } from "~/components/org-fields";
 import { ReceiptPanel } from "~/components/receipt-panel";
@@ -17,7 +18,10 @@ import { StatusBadge } from "~/components/status-badge";
 import { usePollWhile } from "~/components/use-poll-while";
 import { isAppError } from "~/domain/app-error";
 import { budgetExceededCells, claimFieldErrors, duplicateInvoiceRows, claimFormResult, ClaimFormSchema, exceedsLineIndex, type ClaimFormReply } from "~/domain/claim-input";
-import { assertReceiptsEditable, discardDraft, saveClaim } from "~/models/claim-commands.server";
+import { minorToDecimalString } from "~/domain/money";
+import type { LineProposal } from "~/domain/receipt-proposal";
+import { assertReceiptsEditable, discardDraft, dismissProposal, saveClaim } from "~/models/claim-commands.server";
+import { listLineProposals } from "~/models/line-proposal.server";
 import { getClaimDetail } from "~/models/claim.server";
 import { latestReturnNotice } from "~/models/claim-return.server";
 import { getClaimFormOptions, lineCurrencies } from "~/models/org.server";
@@ -39,7 +43,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const first = options.companies[0];
   const org = offered || !first ? { companyId: claim.company.id, departmentId: claim.department.id } : { companyId: first.id, departmentId: first.departments[0]?.id ?? "" };
   const returnNotice = claim.status === "RETURNED" ? await latestReturnNotice(claim.id) : null;
+  // Issue 14: lines the receipts' readings propose (none for a receipt a line already uses).
+  const proposals = await listLineProposals(claim.id);
   return {
+    proposals,
     returnNotice,
     timeZone: user.timeZone,
     claim,
@@ -66,6 +73,10 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<C
     // The claimant and an editable claim, before the form is read (checked again inside the saving transaction).
     await assertReceiptsEditable({ viewer: user, claimId });
     const formData = await request.formData();
+    if (formData.get("intent") === "dismiss_proposal") {
+      await dismissProposal({ viewer: user, claimId, receiptId: String(formData.get("receiptId") ?? "") });
+      return { errors: {} };
+    }
     if (exceedsLineIndex(formData.keys())) return { errors: { lines: "too_many" }, formError: "fix" };
     const submission = parseClaimSubmission(formData);
     if (submission.status !== "success") return { errors: claimFieldErrors(submission.error), formError: "fix" };
@@ -74,11 +85,17 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<C
       return redirect("/claims");
     }
     const { intent, version, input } = submission.value;
+    // Issue 14: the proposal's button sends the whole form (unsaved edits too) with the receipt it reads.
+    const acceptProposal = formData.get("acceptProposal");
+    if (typeof acceptProposal === "string" && acceptProposal !== "") {
+      await saveClaim({ viewer: user, claimId, version, input, submit: false, acceptProposal });
+      return redirect(`/claims/${claimId}/edit?added=${encodeURIComponent(acceptProposal)}`);
+    }
     const submit = intent === "submit";
     await saveClaim({ viewer: user, claimId, version, input, submit });
     return redirect(submit ? `/claims/${claimId}` : `/claims/${claimId}/edit?saved=1`);
   } catch (err) {
-    if (isAppError(err, "stale", "not_editable")) return { errors: {}, formError: err.code };
+    if (isAppError(err, "stale", "not_editable", "proposal_gone", "proposal_incomplete")) return { errors: {}, formError: err.code };
     // The hard stop (the budget ledger's refusal on submit): the numbers per cell, shown above the form.
     if (isAppError(err, "budget_exceeded")) return { errors: {}, formError: "budget_exceeded", budgetCells: budgetExceededCells(err.details) };
     // Issue 14: an invoice another claim holds (one invoice, one payment).
@@ -90,8 +107,22 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<C
 
 const FORM_ID = "claim-form";
 
+type LineFormPrefill = { spentOn: string; categoryCode: string; merchant: string; amount: string; currency: string; receiptIds: string[] };
+
+/** A proposal as the line form's fields (what was not read stays empty for the claimant to fill). */
+function prefillFrom(p: LineProposal): LineFormPrefill {
+  return {
+    spentOn: p.spentOn?.value ?? "",
+    categoryCode: p.categoryCode?.value ?? "",
+    merchant: p.merchant?.value ?? "",
+    amount: minorToDecimalString(p.amountMinor.value, p.currency.value),
+    currency: p.currency.value,
+    receiptIds: [p.receiptId],
+  };
+}
+
 export default function EditClaim() {
-  const { claim, org, options, currencies, maxUploadMb, maxPdfPages, returnNotice, timeZone } = useLoaderData<typeof loader>();
+  const { claim, org, options, currencies, maxUploadMb, maxPdfPages, returnNotice, timeZone, proposals } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation("claims");
@@ -108,7 +139,14 @@ export default function EditClaim() {
   usePollWhile(claim.receipts.some((r) => r.status === "PROCESSING"));
   const [params] = useSearchParams();
   const saved = !result && params.has("saved");
+  const addedFrom = !result ? claim.receipts.find((r) => r.id === params.get("added")) : undefined;
   const lineLabels = new Map(claim.lines.map((l, i) => [l.id, `${i + 1}`]));
+  // Issue 14: a proposal being corrected opens in the line form and leaves the list (until saved or discarded).
+  const [correcting, setCorrecting] = useState<{ seq: number; receiptId: string; line: LineFormPrefill } | undefined>(undefined);
+  const proposalByReceipt = new Map(proposals.filter((p) => p.receiptId !== correcting?.receiptId).map((p) => [p.receiptId, p]));
+  const correct = (p: LineProposal) =>
+    setCorrecting((c) => ({ seq: (c?.seq ?? 0) + 1, receiptId: p.receiptId, line: prefillFrom(p) }));
+  const unreadable = claim.receipts.filter((r) => r.captureProblems.length > 0).length;
   return (
     <>
       <div className="page-head">
@@ -124,10 +162,22 @@ export default function EditClaim() {
         <DuplicateInvoiceRefusal rows={result?.duplicateInvoices ?? []} receipts={claim.receipts} />
       ) : formError ? (
         <p className="form-error" role="alert" data-testid="form-error">
-          {t(formError === "fix" ? "edit.fixErrors" : formError === "stale" ? "edit.stale" : "edit.notEditable")}
+          {t(
+            formError === "fix"
+              ? "edit.fixErrors"
+              : formError === "stale"
+                ? "edit.stale"
+                : formError === "proposal_gone"
+                  ? "proposal.gone"
+                  : formError === "proposal_incomplete"
+                    ? "proposal.incompleteError"
+                    : "edit.notEditable",
+          )}
         </p>
       ) : saved ? (
         <p className="notice" role="status">{t("edit.saved")}</p>
+      ) : addedFrom ? (
+        <p className="notice" role="status" data-testid="proposal-added">{t("proposal.added", { fileName: addedFrom.fileName })}</p>
       ) : null}
       <Form method="post" className="card stack" {...getFormProps(form)}>
         <input type="hidden" name="version" value={claim.version} />
@@ -145,7 +195,20 @@ export default function EditClaim() {
           <FieldError errors={errors.projectCode} name="projectCode" ns="claims" prefix="error" />
         </label>
       </Form>
-      <ReceiptPanel claimId={claim.id} receipts={claim.receipts} lineLabels={lineLabels} editable maxUploadMb={maxUploadMb} maxPdfPages={maxPdfPages} timeZone={timeZone} />
+      <ReceiptPanel
+        claimId={claim.id}
+        receipts={claim.receipts}
+        lineLabels={lineLabels}
+        editable
+        maxUploadMb={maxUploadMb}
+        maxPdfPages={maxPdfPages}
+        timeZone={timeZone}
+        aside={(r) => {
+          const p = proposalByReceipt.get(r.id);
+          return p ? <LineProposalCard proposal={p} source={p.source} formId={FORM_ID} categories={options.categories} busy={busy} onCorrect={correct} /> : null;
+        }}
+      />
+      {proposalByReceipt.size > 0 ? <p className="muted small" data-testid="proposal-hint">{t("proposal.hint")}</p> : null}
       <LinesEditor
         key={claim.version}
         formId={FORM_ID}
@@ -155,7 +218,11 @@ export default function EditClaim() {
         currencies={currencies}
         defaultCurrency={claim.company.currency}
         errors={errors}
+        prefill={correcting}
       />
+      {unreadable > 0 ? (
+        <p className="callout-warn" role="note" data-testid="capture-submit-warning">{t("capture.submitWarning", { count: unreadable })}</p>
+      ) : null}
       <div className="action-bar">
         {claim.status === "DRAFT" ? (
           <button

@@ -83,7 +83,7 @@ export default function ReceiptViewer() {
 
   const nav = useMemo<NavReceipt[]>(() => data.receipts.map((r) => ({ id: r.id, pageCount: pagesOf(r) })), [data.receipts]);
   const { position, receiptId, page, searchParams, show, moveTo, step } = useViewerUrlState(claimId, nav);
-  const highlightLineIds = useViewerSync({ claimId, receiptId, page, show });
+  const { lineIds: highlightLineIds, mark } = useViewerSync({ claimId, receiptId, page, show });
   const { rotations, rotate } = useRotationMemory(claimId);
 
   const receipt = position ? data.receipts[position.receiptIndex] : undefined;
@@ -169,6 +169,7 @@ export default function ReceiptViewer() {
         openFailed={dziUrl !== null && failedUrl === dziUrl}
         onOpenFailed={() => setFailedUrl(dziUrlRef.current)}
         onReady={() => setFailedUrl(null)}
+        mark={mark && receipt && mark.receiptId === receipt.id ? mark : null}
       />
       {count > 0 ? (
         <ViewerStrip

@@ -18,7 +18,7 @@ import { LineFindings } from "~/components/workstation-finding-chip";
 import { WorkstationHelpDialog } from "~/components/workstation-help-dialog";
 import { WorkstationHistory } from "~/components/workstation-history";
 import { moveSelection, workstationShortcut, type WorkstationAction } from "~/components/workstation-shortcuts";
-import { viewerPath } from "~/components/workstation-sync";
+import { viewerPath, type ReadingMarkMessage } from "~/components/workstation-sync";
 import { openViewerWindow } from "~/components/workstation-viewer-window";
 import { hasRole, type Actor } from "~/domain/actor";
 import { AppError, isAppError } from "~/domain/app-error";
@@ -175,7 +175,12 @@ function WorkstationTask({ andNext, setAndNext }: { andNext: boolean; setAndNext
   const canRecordQa = ws.qa?.canRecord === true;
 
   // The viewer window follows the selected line (see use-workstation-sync).
-  const targetReceiptId = useWorkstationLineSync({ claimId: claim.id, lines: claim.lines, receipts: claim.receipts, selected, setSelected });
+  // Issue 14: the viewer outlines where the selected line's receipt total was read (or says it came from e-invoice data).
+  const markFor = (receiptId: string): ReadingMarkMessage | null => {
+    const mark = ws.readings.find((r) => r.receiptId === receiptId);
+    return mark?.total ? { source: mark.source, region: mark.total.region } : null;
+  };
+  const targetReceiptId = useWorkstationLineSync({ claimId: claim.id, lines: claim.lines, receipts: claim.receipts, selected, setSelected, markFor });
   const viewerUrl = viewerPath(claim.id, targetReceiptId);
   const openViewer = useCallback(() => openViewerWindow(viewerUrl), [viewerUrl]);
 

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { looksLikeEInvoiceXml, parseEInvoiceXml } from "~/domain/receipt-reading/einvoice-xml";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { unstable_parseMultipartFormData, type UploadHandlerPart } from "@remix-run/node";
@@ -184,9 +185,26 @@ async function inspect(tempPath: string, sizeBytes: number, limits: UploadLimits
       // Unreadable header: accepted if the type is right; the imaging worker reports it as corrupt_image.
     }
   }
-  const verdict = validateUpload({ detectedMime, sizeBytes, width, height, pages, ...pdf }, limits);
+  let einvoice: boolean | undefined;
+  if (detectedMime === "application/xml") einvoice = await isEInvoiceFile(tempPath, sizeBytes);
+  const verdict = validateUpload({ detectedMime, sizeBytes, width, height, pages, einvoice, ...pdf }, limits);
   if (!verdict.ok || detectedMime === undefined) return verdict.ok ? { ok: false, code: "unsupported_type", params: {} } : verdict;
   return { ok: true, kind: verdict.kind, mimeType: detectedMime };
+}
+
+/** An e-invoice XML is a few tens of KB; anything far larger is not one (and is not parsed). */
+const MAX_EINVOICE_XML_BYTES = 2 * 1024 * 1024;
+
+async function isEInvoiceFile(tempPath: string, sizeBytes: number): Promise<boolean> {
+  if (sizeBytes > MAX_EINVOICE_XML_BYTES) return false;
+  const text = await fs.readFile(tempPath, "utf8");
+  if (!looksLikeEInvoiceXml(text)) return false;
+  try {
+    parseEInvoiceXml(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 type Written = { sha256: string; sizeBytes: number; truncated: boolean };

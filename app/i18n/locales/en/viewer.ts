@@ -8,6 +8,11 @@ export default {
   pageLabel: "Page {{page}} of {{count}}",
   imageLabel: "Receipt {{index}}, page {{page}}: {{name}}",
   loading: "Loading image…",
+  mark: {
+    amount: "Where the amount was read",
+    fromData: "Amount read from the e-invoice data (no place on the image to mark).",
+    noPlace: "The amount was read, but without its place on the image.",
+  },
   actions: {
     zoomIn: "Zoom in",
     zoomOut: "Zoom out",

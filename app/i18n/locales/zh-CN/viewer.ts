@@ -8,6 +8,11 @@ export default {
   pageLabel: "第 {{page}} 页，共 {{count}} 页",
   imageLabel: "第 {{index}} 张票据，第 {{page}} 页：{{name}}",
   loading: "正在加载图像…",
+  mark: {
+    amount: "金额读取位置",
+    fromData: "金额读取自电子发票数据（图像上无可标出的位置）。",
+    noPlace: "已读取金额，但没有其在图像上的位置。",
+  },
   actions: {
     zoomIn: "放大",
     zoomOut: "缩小",
