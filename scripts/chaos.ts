@@ -32,6 +32,7 @@ const LB_PORT = BASE_PORT + 2;
 const WEB_PORTS = [BASE_PORT + 3, BASE_PORT + 4];
 const S3_PORT = BASE_PORT + 5;
 const BUCKET = "af-chaos";
+const STALE_UPLOAD_HOURS = 6;
 const REDIS_DOWN_S = Number(process.env.CHAOS_REDIS_DOWN_S ?? 60);
 const PG_DOWN_S = 8;
 const CASES = new Set((process.env.CHAOS_CASES ?? "pg,redis,web,worker,store").split(","));
@@ -351,7 +352,7 @@ async function caseWebKilledMidUpload(c: Instances): Promise<Result> {
     ["the balancer kept answering from web-2", viaBalancer.every((v) => v.startsWith("200"))],
     ...invariantChecks(inv),
   ];
-  if (store.temp > 0) r.saw.push("note: a killed process cannot remove its temp file; the next start of a web process clears temp files older than an hour (see below if not)");
+  if (store.temp > 0) r.saw.push(`note: the killed process could not remove its ${store.temp} temp file(s) under tmp/ (never read as a stored file: stored objects are named by their digest); uploads sweep temp files older than ${STALE_UPLOAD_HOURS} h (app/utils/upload.server.ts, sweepStaleUploads)`);
   return r;
 }
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { sleep, startProcess, stopProcess, type Proc } from "./processes";
 
-export const PG_BIN = "/usr/lib/postgresql/15/bin";
+export const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 
 /** What a page must never show: a stack frame, a module path, a driver's error. */
 export const STACK_TRACE = /\bat \S+ \(|node_modules\/|PrismaClient\w*Error|ECONNREFUSED|Can't reach database/;
@@ -37,7 +37,7 @@ export function initOwnPostgres({ root, port, maxConnections = 200 }: { root: st
   fs.mkdirSync(root, { recursive: true });
   if (process.getuid?.() === 0) fs.chownSync(root, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()), 0);
   const dir = path.join(root, "pg");
-  asPostgres([`${PG_BIN}/initdb`, "-D", dir, "-U", "postgres", "-A", "trust", "--no-sync"]);
+  asPostgres([`${PG_BIN}/initdb`, "-D", dir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
   const ctl = (...args: string[]) => asPostgres([`${PG_BIN}/pg_ctl`, "-D", dir, ...args]);
   const own: OwnPostgres = {
     port,
