@@ -138,6 +138,7 @@ describe("faults survived", () => {
     // Refused connections (0) or 500s would show here: only successes and the 503 page are allowed.
     expect(Object.fromEntries(t.other), JSON.stringify(Object.fromEntries(t.examples))).toEqual({});
     expect(t.unavailable).toBeGreaterThan(0);
+    expect(t.unavailableNotFromApp).toBe(0);
     expect(t.ok).toBeGreaterThan(0);
     expect(t.examples.get(503)).toMatch(/Temporarily unavailable|暂时无法访问/);
     expect(recoveryMs).toBeLessThan(15_000);

@@ -126,6 +126,8 @@ export type Tally = {
   requests: number;
   ok: number;
   unavailable: number;
+  /** 503s that no app instance signed (X-Instance missing): the balancer's own page, not the app's. */
+  unavailableNotFromApp: number;
   other: Map<string, number>;
   stackTraces: number;
   drafts: Set<string>;
@@ -137,7 +139,7 @@ export type Tally = {
 
 /** An employee opening their claims and creating tagged drafts in a loop until `until()`; every answer counted. */
 export async function traffic(base: string, cookie: string, tag: string, until: () => boolean, { pauseMs = 100, fields = {} }: { pauseMs?: number; fields?: Record<string, string> } = {}): Promise<Tally> {
-  const tally: Tally = { requests: 0, ok: 0, unavailable: 0, other: new Map(), stackTraces: 0, drafts: new Set(), instances: new Set(), timeline: [], examples: new Map() };
+  const tally: Tally = { requests: 0, ok: 0, unavailable: 0, unavailableNotFromApp: 0, other: new Map(), stackTraces: 0, drafts: new Set(), instances: new Set(), timeline: [], examples: new Map() };
   let i = 0;
   while (!until()) {
     i += 1;
@@ -150,7 +152,10 @@ export async function traffic(base: string, cookie: string, tag: string, until: 
       if (STACK_TRACE.test(a.text)) tally.stackTraces += 1;
       if (!tally.examples.has(a.status)) tally.examples.set(a.status, a.text.replace(/\s+/g, " ").slice(0, 4000));
       if (a.status === 200 || a.status === 302 || a.status === 303) tally.ok += 1;
-      else if (a.status === 503) tally.unavailable += 1;
+      else if (a.status === 503) {
+        tally.unavailable += 1;
+        if (!a.instance) tally.unavailableNotFromApp += 1;
+      }
       else tally.other.set(String(a.status), (tally.other.get(String(a.status)) ?? 0) + 1);
     }
     const id = claimIdFrom(post.location);
