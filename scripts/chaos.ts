@@ -153,6 +153,16 @@ function noisePhoto(width: number, height: number, seed: number): Promise<Buffer
 /** The app's language cookie (unsigned, as Remix encodes it): it wins over the profile and Accept-Language. */
 const localeCookie = (locale: "en" | "zh-CN") => `af_lng=${encodeURIComponent(Buffer.from(JSON.stringify(locale)).toString("base64"))}`;
 
+/** What a person reads on a page: the body's text, tags and the head left out. */
+const pageText = (html: string) => html.replace(/<head>.*?<\/head>/s, "").replace(/<script.*?<\/script>/gs, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+
+/** Answers by status between two instants (the gap), e.g. {"503": 40}. */
+function between(t: Tally, from: number, to: number): string {
+  const counts: Record<string, number> = {};
+  for (const x of t.timeline) if (x.at >= from && x.at <= to) counts[x.status] = (counts[x.status] ?? 0) + 1;
+  return JSON.stringify(counts);
+}
+
 function firstAndLast(t: Tally, status: number, since: number): string {
   const hits = t.timeline.filter((x) => x.status === status);
   if (!hits.length) return "none";
@@ -198,7 +208,8 @@ async function casePostgresRestart(c: Instances): Promise<Result> {
   r.timings = { pg_down_ms: downMs, recovery_after_pg_back_ms: recoveredMs, settle_ms: settleMs };
   r.saw.push(
     `${t.requests} requests on ${[...t.instances].sort().join(" + ")}: ${statuses(t)}; pages showing a stack trace or driver error: ${t.stackTraces}`,
-    `503 answers: ${firstAndLast(t, 503, t0)}; an example: \`${(t.examples.get(503) ?? "").slice(0, 160)}\``,
+    `answers while Postgres was down, by status: ${between(t, t0, t0 + downMs)}; after it was back: ${between(t, t0 + downMs, Date.now())}`,
+    `503 answers: ${firstAndLast(t, 503, t0)}; what the page says: "${pageText(t.examples.get(503) ?? "").slice(0, 200)}"`,
     `Postgres down ${secs(downMs)}; pages answered 200 again ${recoveredMs >= 0 ? `${secs(recoveredMs)} after it was back` : "never (within 30 s)"}; web and worker processes not restarted (same pids, running): ${samePids}`,
     `drafts confirmed to the client ${t.drafts.size}, in the database ${inDb.ids.size}: confirmed but missing ${lost}, doubled ${inDb.dupes}, committed without the client hearing of it (answer lost with the connection) ${unanswered}`,
     `database afterwards: ${describeInvariants(inv)}`,
@@ -273,7 +284,7 @@ async function caseRedisStopped(c: Instances): Promise<Result> {
   const upAgain = events.find((e) => e.text.includes('"up":true'));
   r.timings = { redis_down_ms: back - t0, outbox_caught_up_after_redis_back_ms: caughtUpMs };
   r.saw.push(
-    `${t.requests} requests: ${statuses(t)}; stack traces ${t.stackTraces}`,
+    `${t.requests} requests: ${statuses(t)}; stack traces ${t.stackTraces}; while Redis was down, by status: ${between(t, t0, back)}`,
     `/readyz 2 s into the outage: ${ready.status} ${ready.text}; the board page: ${board.status}`,
     `the upload during the outage: ${up.status}; its file afterwards: ${JSON.stringify(file)}`,
     `drafts confirmed ${t.drafts.size}, in the database ${inDb.ids.size}, missing ${lost}, doubled ${inDb.dupes}`,
