@@ -154,7 +154,13 @@ function noisePhoto(width: number, height: number, seed: number): Promise<Buffer
 const localeCookie = (locale: "en" | "zh-CN") => `af_lng=${encodeURIComponent(Buffer.from(JSON.stringify(locale)).toString("base64"))}`;
 
 /** What a person reads on a page: the body's text, tags and the head left out. */
-const pageText = (html: string) => html.replace(/<head>.*?<\/head>/s, "").replace(/<script.*?<\/script>/gs, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+const pageText = (html: string) =>
+  html
+    .replace(/<head>.*?<\/head>/s, "")
+    .replace(/<script.*?(<\/script>|$)/gs, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** Answers by status between two instants (the gap), e.g. {"503": 40}. */
 function between(t: Tally, from: number, to: number): string {
@@ -230,7 +236,7 @@ async function caseRedisStopped(c: Instances): Promise<Result> {
   const cookie = await signIn(c.base, "employee@demo.af");
   const supervisor = await signIn(c.base, "supervisor@demo.af");
   const tag = `chaos-redis-${Date.now()}`;
-  const claimId = await newDraft(c.base, cookie, `${tag} upload`);
+  const claimId = await newDraft(c.base, cookie, `chaos-redis-upload-${Date.now()}`);
   const controller = new AbortController();
   const events: { at: number; text: string }[] = [];
   const stream = fetch(`${c.base}/board/events`, { headers: { Accept: "text/event-stream", Cookie: supervisor }, signal: controller.signal })
@@ -418,10 +424,11 @@ async function caseWorkerKilledInLoop(c: Instances): Promise<Result> {
     await sleep(1_000);
   }
   const outbox = await withDb(async (db) => (await db.query<{ key: string; status: string; attempts: number }>(`SELECT job_key AS key, status::text AS status, attempts FROM outbox_event WHERE job_key LIKE 'imaging-%' AND job_key IN (SELECT 'imaging-' || r.file_sha256 FROM receipt r WHERE r.claim_id = $1)`, [claimId])).rows);
-  const { inv } = await settle(30_000);
+  // The readings the finished imaging queued are jobs too (killed workers' locks expire first): wait for them.
+  const { inv, ms: settleMs } = await settle(150_000);
   const store = await storeIntegrity();
   const stalls = [...c.workers.values()].map((p) => (fs.existsSync(p.log) ? (fs.readFileSync(p.log, "utf8").match(/stalled /g) ?? []).length : 0)).reduce((a, b) => a + b, 0);
-  r.timings = { all_ready_after_upload_ms: doneMs };
+  r.timings = { all_ready_after_upload_ms: doneMs, outbox_drained_after_ready_ms: settleMs };
   r.saw.push(
     `upload answered ${up.status}; the files: ${JSON.stringify(rows)}, all done ${doneMs >= 0 ? `${secs(doneMs)} after the upload` : "not within 4 min"} (a dead worker's job is taken over after its lock, WORKER_LOCK_MS 30 s, expires)`,
     `their outbox rows: ${JSON.stringify(outbox)}; "stalled … retrying" lines in the worker logs: ${stalls}`,
@@ -574,7 +581,12 @@ async function main(): Promise<void> {
     if (!c) notes.push("The app never came up (see the console); no case ran.");
     fs.writeFileSync(REPORT, report(startedAt, notes, Date.now() - startedAt.getTime()));
     say(`wrote ${REPORT}`);
-    fs.rmSync(ROOT, { recursive: true, force: true });
+    // Logs stay for a failed run (every process's log is under ROOT/instances).
+    if (results.some((x) => x.pass === false) || !c) {
+      fs.rmSync(path.join(ROOT, "pg"), { recursive: true, force: true });
+      fs.rmSync(S3_DIR, { recursive: true, force: true });
+      say(`logs kept in ${ROOT}`);
+    } else fs.rmSync(ROOT, { recursive: true, force: true });
   }
   const ran = results.filter((x) => x.pass !== "skipped");
   const timing = (key: string, name: string) => results.find((x) => x.key === key)?.timings[name] ?? null;
