@@ -53,6 +53,21 @@ export async function runReadReceipt(payload: ReadReceiptPayload): Promise<ReadR
     : { outcome: "not_read", sha256 };
 }
 
+/**
+ * Retries used up (a reader that crashes on a file, e.g. a wasm decoder out of memory on a large photo):
+ * the file gets a "none" reading saying so and its outbox row is done, so the screens say "not read" and
+ * the outbox drains, instead of a row left pending forever (found by `npm run chaos`).
+ */
+export async function giveUpReadReceipt(payload: ReadReceiptPayload, err: Error): Promise<void> {
+  const { sha256 } = payload;
+  await prisma.$transaction(async (tx) => {
+    const file = await tx.storedFile.findUnique({ where: { sha256 }, select: { sha256: true } });
+    if (file) await storeReading(tx, { fileSha256: sha256, source: "none", fields: {}, invoiceKey: null, qrRegion: null, detail: {}, notes: [`reader_failed: ${err.message.slice(0, 200)}`] });
+    await markOutboxDone(tx, JOBS.readReceipt.key(payload));
+  });
+}
+
 export const readReceiptHandler = defineHandler(JOBS.readReceipt, (payload) => runReadReceipt(payload), {
   describe: (r) => `${r.outcome}${r.outcome === "read" ? ` source=${r.source} invoice=${r.invoiceKey ?? "-"} v${READER_VERSION}` : ""}`,
+  onFinalFailure: (payload, err) => giveUpReadReceipt(payload, err),
 });
