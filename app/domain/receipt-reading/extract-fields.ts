@@ -116,7 +116,7 @@ export function extractFields(input: readonly (string | TextLine)[], opts: Extra
 
   // Tax.
   for (const line of clean) {
-    if (!TAX_LABELS.test(line.text) || /价税合计|税号|识别号|tax\s*id/i.test(line.text)) continue;
+    if (!TAX_LABELS.test(line.text) || SUBTOTAL_LABELS.test(line.text) || /价税合计|税号|识别号|tax\s*id/i.test(line.text)) continue;
     const a = amountOn(line.text, fallback);
     if (a) {
       out.taxAmount = fieldOf(a.minor, 0.8, line);

@@ -2,7 +2,8 @@
  * Reads one receipt file into a reading: structured data first, exact (a digital e-invoice's XML, on its
  * own, inside a PDF or inside an OFD), then an invoice QR code on the image or the PDF's first page.
  * Each source is one reader in READERS, tried in order; the first that finds anything wins and later ones
- * only fill fields it lacks. OCR (a later issue) plugs in as one more reader at the end.
+ * only fill fields it lacks. OCR is the last reader: run when nothing exact was found, it reads a slip on
+ * its own and fills what a QR code does not carry (the total with tax, the merchant).
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -13,6 +14,7 @@ import type { InvoiceIdentity } from "~/domain/receipt-reading/invoice-number";
 import { parseInvoiceQr } from "~/domain/receipt-reading/qr-payload";
 import { runTool } from "~/utils/pdf-tools.server";
 import { readPdfAttachments } from "./pdf-attachments.server";
+import { ocrReader } from "./ocr-reader.server";
 import { decodeQrCodes } from "./qr-decoder.server";
 import { zipEntries, zipEntryBytes } from "./zip.server";
 
@@ -188,8 +190,8 @@ const pdfQrReader: ReceiptReader = {
   },
 };
 
-/** In order: exact data first, then the QR. OCR will be appended here. */
-export const READERS: ReceiptReader[] = [xmlReader, pdfXmlReader, ofdReader, imageQrReader, pdfQrReader];
+/** In order: exact data first, then the QR, then OCR. */
+export const READERS: ReceiptReader[] = [xmlReader, pdfXmlReader, ofdReader, imageQrReader, pdfQrReader, ocrReader];
 
 export async function readReceiptFile(file: ReceiptFile, readers: readonly ReceiptReader[] = READERS): Promise<ReadOutcome> {
   const notes: string[] = [];
