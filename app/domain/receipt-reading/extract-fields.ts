@@ -14,13 +14,16 @@ import { findUsccs } from "./uscc";
 
 const TOTAL_LABELS = /(价税合计|小写|合\s*计|总\s*计|实\s*收|实付|应付|金\s*额\s*合\s*计|grand\s*total|total\s*(due|amount|charges)?|amount\s*due|balance\s*due)/i;
 // Lines that carry the word but not the amount spent: payments, change, credits, counts.
-const NOT_TOTAL = /(credits?|paid|payment|change|找零|已付|预付|押金|deposit|items?\s*:|件数)/i;
+const NOT_TOTAL = /(credits?|paid|payment|change|找零|已付|预付|付款|押金|deposit|items?\s*:|件数)/i;
 const SUBTOTAL_LABELS = /(subtotal|小计|不含税|税\s*前)/i;
-const TAX_LABELS = /(税\s*额|增值税|\btax\b|\bvat\b|\bgst\b)/i;
+const TAX_LABELS = /(税\s*额|增值税|tax(?![a-z])|\bvat|\bgst\b)/i;
 const DATE_LABELS = /(开票日期|日\s*期|交易时间|消费时间|date)/i;
+// A hotel bill is dated the day one leaves; a due date is not the date of the expense.
+const DEPARTURE_LABELS = /(离店日期|离店|departure|check[\s-]*out)/i;
+const NOT_EXPENSE_DATE = /(due\s*date|到期|payment\s*due|到店日期|arrival|check[\s-]*in)/i;
 const NUMBER_LABELS = /(发票号码|票\s*号|invoice\s*(no|number|#))/i;
 const CODE_LABELS = /(发票代码)/;
-const SELLER_LABELS = /(销售方|销方|seller|merchant|商户名称|商\s*户)/i;
+const SELLER_LABELS = /([销消]售方|销方|seller|merchant|商户名称|商\s*户)/i;
 const SELLER_TAXID_LABELS = /(纳税人识别号|统一社会信用代码|税\s*号|tax\s*id)/i;
 const BUYER_HINT = /(购买方|购方|buyer)/i;
 
@@ -65,6 +68,16 @@ function nameAfterLabel(text: string): string | undefined {
   return name.length >= 2 && !/^\d+$/.test(name) ? name : undefined;
 }
 
+/** The currency a receipt's text implies when its total carries none: a sign or code elsewhere, or the country. */
+function currencyHint(all: string): { currency: string; confidence: number } | null {
+  const printed = currencyOf(all.replace(/(tax\s*id|vat\s*reg|税号)[^\n]*/gi, ""));
+  if (printed) return { currency: printed, confidence: 0.8 };
+  if (/\bLondon\b|\bUK\b|United Kingdom|\bGB\s?\d{3}|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/.test(all)) return { currency: "GBP", confidence: 0.7 };
+  if (/Luxembourg|Deutschland|Germany|France|Paris|Berlin|\bDE\s?\d{9}\b|\bIBAN\s*(DE|FR|LU|NL)/i.test(all)) return { currency: "EUR", confidence: 0.7 };
+  if (/,\s*[A-Z]{2}\s*\d{5}\b|\bUSA\b|United States/.test(all)) return { currency: "USD", confidence: 0.7 };
+  return null;
+}
+
 export function extractFields(input: readonly (string | TextLine)[], opts: ExtractOptions = {}): ReceiptFields {
   const fallback = opts.defaultCurrency ?? "CNY";
   const clean: Line[] = input
@@ -83,7 +96,8 @@ export function extractFields(input: readonly (string | TextLine)[], opts: Extra
     const t = line.text;
     if (!TOTAL_LABELS.test(t) || SUBTOTAL_LABELS.test(t) || NOT_TOTAL.test(t) || (TAX_LABELS.test(t) && !/价税合计/.test(t))) continue;
     const a = amountOn(t, fallback);
-    if (!a) continue;
+    // A zero balance or a payment (negative) is never what was spent.
+    if (!a || a.minor <= 0n) continue;
     total = fieldOf(a.minor, 0.85, line);
     totalLine = line;
     currency = fieldOf(a.currency, a.printed ? 0.95 : 0.6, line);
@@ -112,6 +126,11 @@ export function extractFields(input: readonly (string | TextLine)[], opts: Extra
     }
   }
   if (total) out.total = total;
+  // No currency printed by the total: one printed elsewhere on the receipt, else the country it names.
+  if (currency && currency.confidence < 0.65 * (totalLine?.score ?? 1) + 0.001) {
+    const hinted = currencyHint(all);
+    if (hinted) currency = fieldOf(hinted.currency, hinted.confidence, totalLine);
+  }
   if (currency) out.currency = currency;
 
   // Tax.
@@ -124,10 +143,21 @@ export function extractFields(input: readonly (string | TextLine)[], opts: Extra
     }
   }
 
-  // Date: a labelled one first.
-  const dated = clean.map((line) => ({ line, d: parsePrintedDate(line.text, opts.dateOrder) })).filter((x) => x.d !== null);
-  const labelled = dated.find((x) => DATE_LABELS.test(x.line.text));
-  const anyDate = labelled ?? dated[0];
+  // Date: a departure date (hotel bills), then a labelled one (read from the label on: a line may hold
+  // several dates), then the first date anywhere.
+  const dateAfter = (line: Line, label: RegExp) => {
+    const at = line.text.search(label);
+    return at < 0 ? null : parsePrintedDate(line.text.slice(at), opts.dateOrder);
+  };
+  const departure = clean.map((line) => ({ line, d: dateAfter(line, DEPARTURE_LABELS) })).find((x) => x.d !== null);
+  const labelled =
+    departure ??
+    clean
+      .filter((l) => !NOT_EXPENSE_DATE.test(l.text) || /(开票日期|invoice\s*date)/i.test(l.text))
+      .map((line) => ({ line, d: dateAfter(line, /(开票日期|invoice\s*date)/i) ?? dateAfter(line, DATE_LABELS) }))
+      .find((x) => x.d !== null);
+  const first = clean.map((line) => ({ line, d: parsePrintedDate(line.text, opts.dateOrder) })).find((x) => x.d !== null && !NOT_EXPENSE_DATE.test(x.line.text));
+  const anyDate = labelled ?? first;
   if (anyDate?.d) out.date = fieldOf(anyDate.d.date, labelled ? anyDate.d.confidence : anyDate.d.confidence * 0.85, anyDate.line);
 
   // Invoice number and code.
@@ -173,11 +203,15 @@ export function extractFields(input: readonly (string | TextLine)[], opts: Extra
   if (labelledSeller?.name) out.merchant = fieldOf(labelledSeller.name, 0.85, labelledSeller.line);
   else if (lastNamed && lastName) out.merchant = fieldOf(lastName, 0.75, lastNamed);
   else {
-    const header = clean.slice(0, 4).find((l) => {
-      const letters = (l.text.match(/[\p{L}]/gu) ?? []).length;
-      return letters >= 2 && letters / l.text.length > 0.6 && !MERCHANT_NOISE.test(l.text);
-    });
-    if (header) out.merchant = fieldOf(header.text, 0.5, header);
+    // A document title printed beside the name ("… INVOICE", "TRIP RECEIPT") is not part of it.
+    const header = clean
+      .slice(0, 4)
+      .map((l) => ({ line: l, name: l.text.replace(/\s*\b(tax\s+)?(invoice|receipt|trip receipt)\b\s*$/i, "").trim() }))
+      .find(({ name }) => {
+        const letters = (name.match(/[\p{L}]/gu) ?? []).length;
+        return letters >= 2 && letters / name.length > 0.6 && !MERCHANT_NOISE.test(name);
+      });
+    if (header) out.merchant = fieldOf(header.name, 0.5, header.line);
   }
   return out;
 }

@@ -43,8 +43,11 @@ export function passQuality(p: PassSummary): number {
   return text + (p.foundTotal ? 1000 : 0) + (p.foundDate ? 1000 : 0);
 }
 
-/** A pass is good enough to stop turning when it found a total and a date, or plenty of confident text. */
+/**
+ * A pass is good enough to stop turning when it found a total or a date (a sideways photo does not yield
+ * a labelled amount or a date), or plenty of confident text.
+ */
 export function passIsConvincing(p: PassSummary): boolean {
   const confident = p.lines.filter((l) => l.score >= 0.85 && l.text.replace(/\s/g, "").length >= 4);
-  return (p.foundTotal && p.foundDate) || (confident.length >= 8 && (p.foundTotal || p.foundDate));
+  return p.foundTotal || p.foundDate || confident.length >= 8;
 }

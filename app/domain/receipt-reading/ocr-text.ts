@@ -13,7 +13,7 @@ function fixLookalikes(run: string): string {
   const digits = (run.match(/\d/g) ?? []).length;
   const lookalikes = run.length - digits - (run.match(/[.,:/-]/g) ?? []).length;
   // "2O26-11-O3", "12l.50" are numbers with a misread; "OK", "ID" or a lone "l" are not.
-  if (lookalikes === 0 || digits < 2 || lookalikes > digits / 2) return run;
+  if (lookalikes === 0 || digits < 2 || lookalikes > digits) return run;
   return run.replace(new RegExp(`[${LOOKALIKE_CLASS}]`, "g"), (c) => DIGIT_LOOKALIKES[c] ?? c);
 }
 

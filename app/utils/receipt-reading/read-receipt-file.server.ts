@@ -200,7 +200,10 @@ export async function readReceiptFile(file: ReceiptFile, readers: readonly Recei
     if (!reader.applies(file)) continue;
     const reading = await reader.read(file, notes);
     if (!reading) continue;
-    const merged: ReceiptReading = best ? { ...best, fields: mergeFields(best.fields, reading.fields), qrRegion: best.qrRegion ?? reading.qrRegion } : reading;
+    // A later reader's findings are kept under its name (e.g. the OCR lines beside the QR's payload).
+    const merged: ReceiptReading = best
+      ? { ...best, fields: mergeFields(best.fields, reading.fields), qrRegion: best.qrRegion ?? reading.qrRegion, detail: { ...best.detail, [reader.name]: reading.detail } }
+      : reading;
     best = merged;
     // Exact data is the whole invoice: nothing else to look for.
     if (merged.source !== "qr") break;
