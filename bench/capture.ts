@@ -18,7 +18,7 @@ import { normaliseOcrText } from "~/domain/receipt-reading/ocr-text";
 import { mulberry32 } from "~/domain/seeded-random";
 import { CHOSEN_OCR_ENGINE, createOcrEngine, OCR_ENGINE_NAMES, type OcrEngine, type OcrEngineName } from "~/utils/receipt-reading/ocr-engines.server";
 import { createOcrReader } from "~/utils/receipt-reading/ocr-reader.server";
-import { READERS, readReceiptFile } from "~/utils/receipt-reading/read-receipt-file.server";
+import { READERS, readReceiptFile, type ReceiptReader } from "~/utils/receipt-reading/read-receipt-file.server";
 import { captureSet, type CaptureLabel } from "./capture-set";
 
 const FIELDS = ["total", "currency", "date", "merchant", "invoice_number"] as const;
@@ -42,12 +42,24 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-async function measure(engineName: OcrEngineName, labels: CaptureLabel[], dir: string, maxSide: number | undefined): Promise<{ results: Result[]; initMs: number }> {
+async function measure(engineName: OcrEngineName, labels: CaptureLabel[], dir: string, maxSide: number | undefined): Promise<{ results: Result[]; initMs: number; perReader: Map<string, number> }> {
   const c0 = process.cpuUsage();
   const engine: OcrEngine = await createOcrEngine(engineName);
   const initMs = cpuMsSince(c0);
   const reader = createOcrReader(() => Promise.resolve(engine), { maxSide });
-  const readers = READERS.map((r) => (r.name === "ocr" ? reader : r));
+  // The same readers, each wrapped to add up its own CPU (the QR search and OCR are reported apart).
+  const perReader = new Map<string, number>();
+  const readers: ReceiptReader[] = READERS.map((r) => (r.name === "ocr" ? reader : r)).map((r) => ({
+    ...r,
+    async read(file, notes) {
+      const c = process.cpuUsage();
+      try {
+        return await r.read(file, notes);
+      } finally {
+        perReader.set(r.name, (perReader.get(r.name) ?? 0) + cpuMsSince(c));
+      }
+    },
+  }));
   const results: Result[] = [];
   for (const [i, label] of labels.entries()) {
     const file = path.join(dir, label.file);
@@ -83,7 +95,7 @@ async function measure(engineName: OcrEngineName, labels: CaptureLabel[], dir: s
     if (process.env.CAPTURE_VERBOSE) console.error(engineName, label.file, JSON.stringify(results.at(-1)!.ok), Math.round(cpuMs));
   }
   await engine.close();
-  return { results, initMs };
+  return { results, initMs, perReader };
 }
 
 function accuracy(results: Result[], field: FieldName): number | null {
@@ -98,7 +110,7 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
 }
 
-function summary(results: Result[], initMs: number) {
+function summary(results: Result[], initMs: number, perReader: Map<string, number>) {
   const legible = results.filter((r) => r.label.legible);
   const cpu = results.map((r) => r.cpuMs);
   const withBare = results.filter((r) => r.bareCpuMs !== null);
@@ -119,13 +131,14 @@ function summary(results: Result[], initMs: number) {
     cpu_ms_p90: Math.round(quantile(cpu, 0.9)),
     wall_ms_per_receipt: Math.round(mean(results.map((r) => r.wallMs))),
     engine_init_cpu_ms: Math.round(initMs),
+    cpu_ms_per_receipt_by_reader: Object.fromEntries([...perReader].map(([k, v]) => [k, Math.round(v / results.length)])),
     cpu_vs_bare_engine: withBare.length ? Math.round((mean(withBare.map((r) => r.cpuMs)) / mean(withBare.map((r) => r.bareCpuMs!))) * 100) / 100 : null,
     bare_engine_cpu_ms: withBare.length ? Math.round(mean(withBare.map((r) => r.bareCpuMs!))) : null,
   };
 }
 
-function printTable(engine: string, results: Result[], initMs: number): ReturnType<typeof summary> {
-  const s = summary(results, initMs);
+function printTable(engine: string, results: Result[], initMs: number, perReader: Map<string, number>): ReturnType<typeof summary> {
+  const s = summary(results, initMs, perReader);
   console.log(`\n== ${engine}: ${results.length} files (${s.images} images, ${s.legible} legible), engine start ${s.engine_init_cpu_ms} ms CPU`);
   console.log(`${"group".padEnd(22)} ${"n".padStart(4)}  ${FIELDS.map((f) => f.slice(0, 8).padStart(8)).join(" ")}  cpu ms  wall ms  turns`);
   const groups = [...new Set(results.map((r) => r.label.group))].sort();
@@ -137,6 +150,7 @@ function printTable(engine: string, results: Result[], initMs: number): ReturnTy
   row("ALL", results);
   row("ALL legible", results.filter((r) => r.label.legible));
   console.log(`cpu ms per receipt: mean ${s.cpu_ms_per_receipt}, p50 ${s.cpu_ms_p50}, p90 ${s.cpu_ms_p90}; wall mean ${s.wall_ms_per_receipt}`);
+  console.log(`  of which per reader (mean over all files): ${Object.entries(s.cpu_ms_per_receipt_by_reader).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   if (s.cpu_vs_bare_engine !== null) console.log(`pipeline CPU vs the bare engine call on the same originals: ${s.cpu_vs_bare_engine}× (bare ${s.bare_engine_cpu_ms} ms)`);
   return s;
 }
@@ -157,8 +171,8 @@ async function main(): Promise<void> {
   console.log(`capture set ${dir}: ${labels.length} files; ${[...groups].map(([g, n]) => `${g} ${n}`).join(", ")}`);
   const figures: Record<string, ReturnType<typeof summary>> = {};
   for (const e of engines) {
-    const { results, initMs } = await measure(e, labels, dir, maxSide);
-    figures[e] = printTable(e, results, initMs);
+    const { results, initMs, perReader } = await measure(e, labels, dir, maxSide);
+    figures[e] = printTable(e, results, initMs, perReader);
   }
   const main = figures[CHOSEN_OCR_ENGINE] ?? Object.values(figures)[0];
   const head = engines.includes(CHOSEN_OCR_ENGINE) ? CHOSEN_OCR_ENGINE : engines[0];

@@ -65,7 +65,8 @@ function nameAfterLabel(text: string): string | undefined {
   if (!rest) return undefined;
   // A Chinese company name has no spaces: the first token is the name, the rest another cell.
   const name = /[\u4e00-\u9fff]/.test(rest) ? rest.split(" ")[0]! : rest;
-  return name.length >= 2 && !/^\d+$/.test(name) ? name : undefined;
+  // "销售方：（章）" is the seal's place, not a name.
+  return name.length >= 2 && !/^\d+$/.test(name) && !/^[(（]/.test(name) ? name : undefined;
 }
 
 /** The currency a receipt's text implies when its total carries none: a sign or code elsewhere, or the country. */
@@ -195,7 +196,7 @@ export function extractFields(input: readonly (string | TextLine)[], opts: Extra
   // printed below the buyer's); else the first line near the top that is mostly letters (a slip's header).
   const labelledSeller = clean
     .filter((l) => SELLER_LABELS.test(l.text) && !BUYER_HINT.test(l.text))
-    .map((l) => ({ line: l, name: nameAfterLabel(l.text) }))
+    .map((l) => ({ line: l, name: nameAfterLabel(l.text.slice(l.text.search(SELLER_LABELS))) }))
     .find((x) => x.name !== undefined);
   const nameLines = clean.filter((l) => /名\s*称\s*[:：]/.test(l.text));
   const lastNamed = nameLines.length >= 2 || (nameLines.length === 1 && /销售方/.test(all)) ? nameLines.at(-1) : undefined;

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
+import { assembleLines, type Segment } from "~/domain/receipt-reading/ocr-lines";
 
 export const OCR_ENGINE_NAMES = ["paddle", "tesseract"] as const;
 export type OcrEngineName = (typeof OCR_ENGINE_NAMES)[number];
@@ -27,24 +28,29 @@ export interface OcrEngine {
 
 const require = createRequire(import.meta.url);
 
-function boundingBox(points: readonly (readonly number[])[]): OcrBox {
-  const xs = points.map((p) => p[0] ?? 0);
-  const ys = points.map((p) => p[1] ?? 0);
-  const x = Math.max(0, Math.floor(Math.min(...xs)));
-  const y = Math.max(0, Math.floor(Math.min(...ys)));
-  return { x, y, width: Math.ceil(Math.max(...xs)) - x, height: Math.ceil(Math.max(...ys)) - y };
-}
 
-type PaddleLine = { text: string; mean: number; box?: number[][] };
-type PaddleOcr = { detect(image: string): Promise<PaddleLine[]> };
+type PaddleSegment = { text: string; mean: number; box?: number[][] };
+type LineImage = { box: number[][] };
+type PaddleModels = {
+  Detection: { create(o: object): Promise<{ run(image: string): Promise<LineImage[]> }> };
+  Recognition: { create(o: object): Promise<{ run(lines: LineImage[]): Promise<PaddleSegment[]> }> };
+};
 
 /**
- * PaddleOCR PP-OCRv4 (detector + recogniser) through onnxruntime-node. One ONNX thread: on the shared
- * 2 cores a second thread cost ~1.6× the CPU for no gain in wall time (measured, decision 030).
+ * PaddleOCR PP-OCRv4 (detector + recogniser) through onnxruntime-node. ocr-node's own `detect` groups
+ * the detector's boxes into rows by their midlines alone, which pairs a label with the next row's amount
+ * on a photo turned a few degrees; so the two models are driven here, one recognition per detected box,
+ * and boxes are assembled into lines across the page's slant (assembleLines). One ONNX thread: on the
+ * shared 2 cores a second thread cost ~1.6× the CPU for no gain in wall time (measured, decision 030).
  */
 export async function createPaddleEngine(): Promise<OcrEngine> {
-  const { default: Ocr } = await import("@gutenye/ocr-node");
-  const ocr = (await Ocr.create({ onnxOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 } })) as PaddleOcr;
+  // Importing ocr-node registers its Node backend (sharp, onnxruntime-node, the bundled models).
+  await import("@gutenye/ocr-node");
+  // The model classes are not in ocr-common's exports map: loaded by file URL (the same module instance).
+  const models = (await import(new URL("./models/index.js", import.meta.resolve("@gutenye/ocr-common")).href)) as PaddleModels;
+  const onnxOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+  const detection = await models.Detection.create({ onnxOptions });
+  const recognition = await models.Recognition.create({ onnxOptions });
   return {
     name: "paddle",
     async recognize(image) {
@@ -57,11 +63,14 @@ export async function createPaddleEngine(): Promise<OcrEngine> {
         .extend({ right: (32 - (w % 32)) % 32, bottom: (32 - (h % 32)) % 32, background: "#ffffff" })
         .png({ compressionLevel: 1 })
         .toBuffer();
-      // ocr-node opens its input with sharp(), which takes bytes as well as a path.
-      const lines = await ocr.detect(padded as unknown as string);
-      return lines
-        .filter((l) => l.text.trim() !== "" && l.box)
-        .map((l) => ({ text: l.text, score: Math.max(0, Math.min(1, l.mean)), box: boundingBox(l.box ?? []) }));
+      // The backend opens its input with sharp(), which takes bytes as well as a path.
+      const boxes = await detection.run(padded as unknown as string);
+      const segments: Segment[] = [];
+      for (const lineImage of boxes) {
+        const [seg] = await recognition.run([lineImage]);
+        if (seg && seg.text.trim() !== "" && seg.box) segments.push({ text: seg.text, score: Math.max(0, Math.min(1, seg.mean)), quad: seg.box });
+      }
+      return assembleLines(segments);
     },
     async close() {},
   };

@@ -1,0 +1,10 @@
+import fs from "node:fs";
+import sharp from "sharp";
+import { mulberry32 } from "~/domain/seeded-random";
+import { randomReceiptSpec, renderReceiptJpeg } from "./fixtures/receipts";
+const totalMinor = Number(process.argv[2]);
+const spec = randomReceiptSpec(mulberry32(totalMinor), { lang: "zh", currency: "CNY", date: "2026-11-17", kind: "till", totalMinor });
+const rendered = await renderReceiptJpeg(spec, { widthPx: 900, seed: 3, exif: false });
+const photo = await sharp(rendered).rotate(3, { background: "#4b3b2e" }).blur(0.6).jpeg({ quality: 72 }).toBuffer();
+fs.writeFileSync("/tmp/ocrtry/it.jpg", photo);
+console.log(spec.merchant, spec.totalMinor);
