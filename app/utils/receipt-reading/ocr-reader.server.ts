@@ -14,7 +14,7 @@ import { invoiceIdentity } from "~/domain/receipt-reading/invoice-number";
 import { boxOnUnturned, passIsConvincing, passQuality, regionOf, type QuarterTurn } from "~/domain/receipt-reading/ocr-orientation";
 import { runTool } from "~/utils/pdf-tools.server";
 import { sharedOcrEngine, type OcrEngine } from "./ocr-engines.server";
-import type { ReceiptFile, ReceiptReader, ReceiptReading } from "./read-receipt-file.server";
+import type { ReceiptFile, ReceiptReader, ReceiptReading } from "./receipt-reader";
 
 /** Longest side of the copy OCR sees (measured in decision 030: accuracy holds, CPU drops with area). */
 export const OCR_MAX_SIDE = 1280;

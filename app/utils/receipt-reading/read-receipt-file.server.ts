@@ -10,36 +10,15 @@ import os from "node:os";
 import path from "node:path";
 import { eInvoiceFields, looksLikeEInvoiceXml, parseEInvoiceXml, type EInvoice } from "~/domain/receipt-reading/einvoice-xml";
 import { mergeFields, type ImageRegion, type ReadingSource, type ReceiptFields } from "~/domain/receipt-reading/fields";
-import type { InvoiceIdentity } from "~/domain/receipt-reading/invoice-number";
 import { parseInvoiceQr } from "~/domain/receipt-reading/qr-payload";
 import { runTool } from "~/utils/pdf-tools.server";
 import { readPdfAttachments } from "./pdf-attachments.server";
 import { ocrReader } from "./ocr-reader.server";
+import type { ReadOutcome, ReceiptFile, ReceiptReader, ReceiptReading } from "./receipt-reader";
 import { decodeQrCodes } from "./qr-decoder.server";
 import { zipEntries, zipEntryBytes } from "./zip.server";
 
-export type ReceiptReading = {
-  source: ReadingSource;
-  fields: ReceiptFields;
-  identity: InvoiceIdentity | null;
-  /** Where the QR was found (images and PDF pages), in the pixels of the rendered page. */
-  qrRegion: ImageRegion | null;
-  /** The e-invoice's items and problems when read from XML; the raw QR text when from a QR. */
-  detail: Record<string, unknown>;
-};
-
-export type ReadOutcome =
-  | { read: true; reading: ReceiptReading }
-  /** Nothing readable found; `notes` say what was tried and why it gave nothing (e.g. "ofd: no invoice data file"). */
-  | { read: false; notes: string[] };
-
-export type ReceiptFile = { path: string; mimeType: string };
-
-export type ReceiptReader = {
-  name: string;
-  applies(file: ReceiptFile): boolean;
-  read(file: ReceiptFile, notes: string[]): Promise<ReceiptReading | null>;
-};
+export type { ReadOutcome, ReceiptFile, ReceiptReader, ReceiptReading } from "./receipt-reader";
 
 const XML_TYPES = new Set(["application/xml", "text/xml"]);
 export const OFD_MIME = "application/ofd";
