@@ -62,7 +62,9 @@ const MERCHANT_NOISE = /(发票|invoice|receipt|收据|小票|欢迎|welcome|地
 function nameAfterLabel(text: string): string | undefined {
   const m = /(?:名\s*称|name)\s*[:：]\s*(.+)$/i.exec(text) ?? /[:：]\s*(.+)$/.exec(text);
   const rest = m?.[1]?.trim();
-  if (!rest) return undefined;
+  if (!m || !rest) return undefined;
+  // "销售方 地址、电话：…" is the seller's address, not its name (OCR joins the side label to any row).
+  if (/(地址|电话|识别号|开户行|账号|address|tel\b|phone|tax|bank)/i.test(text.slice(0, m.index + m[0].length - m[1]!.length))) return undefined;
   // A Chinese company name has no spaces: the first token is the name, the rest another cell.
   const name = /[\u4e00-\u9fff]/.test(rest) ? rest.split(" ")[0]! : rest;
   // "销售方：（章）" is the seal's place, not a name.
