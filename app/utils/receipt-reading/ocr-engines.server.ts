@@ -8,6 +8,7 @@ import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { assembleLines, type Segment } from "~/domain/receipt-reading/ocr-lines";
 
@@ -47,7 +48,8 @@ export async function createPaddleEngine(): Promise<OcrEngine> {
   // Importing ocr-node registers its Node backend (sharp, onnxruntime-node, the bundled models).
   await import("@gutenye/ocr-node");
   // The model classes are not in ocr-common's exports map: loaded by file URL (the same module instance).
-  const models = (await import(new URL("./models/index.js", import.meta.resolve("@gutenye/ocr-common")).href)) as PaddleModels;
+  const commonEntry = pathToFileURL(require.resolve("@gutenye/ocr-common"));
+  const models = (await import(new URL("./models/index.js", commonEntry).href)) as PaddleModels;
   const onnxOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
   const detection = await models.Detection.create({ onnxOptions });
   const recognition = await models.Recognition.create({ onnxOptions });
