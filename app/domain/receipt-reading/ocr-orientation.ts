@@ -44,10 +44,10 @@ export function passQuality(p: PassSummary): number {
 }
 
 /**
- * A pass is good enough to stop turning when it found a total or a date (a sideways photo does not yield
- * a labelled amount or a date), or plenty of confident text.
+ * A pass is good enough to stop turning when it found a labelled total or plenty of confident text with a
+ * total. A date alone is not enough: the detector reads a sideways slip's short lines one by one and may
+ * find its date, but the rows come apart and the total with them.
  */
 export function passIsConvincing(p: PassSummary): boolean {
-  const confident = p.lines.filter((l) => l.score >= 0.85 && l.text.replace(/\s/g, "").length >= 4);
-  return p.foundTotal || p.foundDate || confident.length >= 8;
+  return p.foundTotal;
 }

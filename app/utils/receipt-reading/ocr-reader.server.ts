@@ -1,8 +1,8 @@
 /**
  * The OCR reader, last in READERS: images (upright by EXIF, as the viewer shows them) and a PDF's first
  * page rendered at the viewer's 150 dpi. A working copy is scaled down to OCR_MAX_SIDE; the boxes found
- * are mapped back to the original's pixels. When the upright pass is not convincing (no total and date,
- * little confident text) the image is tried turned 90°, 270° and 180°, and the best pass is kept.
+ * are mapped back to the original's pixels. When the upright pass is not convincing (no labelled total)
+ * the image is also read turned 90°, 270° and 180°, and the best pass is kept.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -50,7 +50,8 @@ async function onePass(engine: OcrEngine, work: Buffer, turn: QuarterTurn, size:
     region: regionOf(boxOnUnturned(l.box, turn, size.w, size.h), size.scale, 1, size.fullW, size.fullH),
   }));
   const fields = extractFields(lines);
-  const summary = { lines: found, foundTotal: fields.total !== undefined, foundDate: fields.date !== undefined };
+  // Only a labelled total counts (a guess, the largest amount anywhere, is found on any garble).
+  const summary = { lines: found, foundTotal: (fields.total?.confidence ?? 0) >= 0.6, foundDate: fields.date !== undefined };
   return { turn, lines, fields, quality: passQuality(summary), convincing: passIsConvincing(summary) };
 }
 
@@ -71,10 +72,12 @@ export function createOcrReader(engine: () => Promise<OcrEngine>, opts: OcrReade
       const work = scale < 1 ? await sharp(upright).resize(w, h).png({ compressionLevel: 1 }).toBuffer() : upright;
       const ocr = await engine();
       const passes: Pass[] = [];
+      // Upright first; when that is not convincing every other turn is read and the best kept (a wrong
+      // turn can look convincing: a sideways slip's column of labels becomes one "line" with an amount).
       for (const turn of opts.tryTurns === false ? [0 as const] : TURNS) {
         const pass = await onePass(ocr, work, turn, { w, h, scale, fullW, fullH });
         passes.push(pass);
-        if (pass.convincing) break;
+        if (turn === 0 && pass.convincing) break;
       }
       const best = passes.reduce((a, b) => (b.quality > a.quality ? b : a));
       if (Object.keys(best.fields).length === 0) {
