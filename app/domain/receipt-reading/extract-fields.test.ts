@@ -119,7 +119,7 @@ describe("extractFields", () => {
     });
 
     it("dates a hotel bill by its departure, not the arrival or the due date", () => {
-      const f = extractFields(ocr(["Holiday Inn Express", "Arrival: 2026-05-02 Departure: 2026-05-06", "Total charges $634.50", "Total credits -$634.50", "Balance due $0.00"]));
+      const f = extractFields(ocr(["Holiday Inn Express", "Arrival: 2026-05-02 Departure: 2026-05-06", "All rates are inclusive of 8.875% VAT. Total charges $634.50", "Total credits -$634.50", "Balance due $0.00"]));
       expect(f.date?.value).toBe("2026-05-06");
       expect(f.total?.value).toBe(63450n);
       const inv = extractFields(ocr(["ACME GmbH INVOICE", "Invoice No. INV-2026-59569", "Due date 2026-05-28", "Invoice date 2026-04-28", "Total due 227.00", "Berlin, Germany"]));

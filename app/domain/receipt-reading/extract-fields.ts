@@ -96,8 +96,12 @@ export function extractFields(input: readonly (string | TextLine)[], opts: Extra
   let totalLine: Line | undefined;
   let currency: Field<string> | undefined;
   for (const line of clean) {
-    const t = line.text;
-    if (!TOTAL_LABELS.test(t) || SUBTOTAL_LABELS.test(t) || NOT_TOTAL.test(t) || (TAX_LABELS.test(t) && !/价税合计/.test(t))) continue;
+    // From the last total label on: "All rates include 8.875% VAT. Total charges $155.50" is a total.
+    const labels = [...line.text.matchAll(new RegExp(TOTAL_LABELS.source, "gi"))];
+    const last = labels.at(-1);
+    if (!last) continue;
+    const t = line.text.slice(last.index);
+    if (SUBTOTAL_LABELS.test(t) || NOT_TOTAL.test(t) || (TAX_LABELS.test(t) && !/价税合计/.test(line.text))) continue;
     const a = amountOn(t, fallback);
     // A zero balance or a payment (negative) is never what was spent.
     if (!a || a.minor <= 0n) continue;

@@ -38,9 +38,10 @@ export type PassSummary = { lines: { text: string; score: number }[]; foundTotal
  * How well a pass read: each confidently read character counts, a total and a date count for much more
  * (a sideways photo still yields confident one-character "lines", never a labelled total).
  */
-export function passQuality(p: PassSummary): number {
+export function passQuality(p: PassSummary & { turn?: number }): number {
   const text = p.lines.filter((l) => l.score >= 0.8).reduce((n, l) => n + l.text.replace(/\s/g, "").length * l.score, 0);
-  return text + (p.foundTotal ? 1000 : 0) + (p.foundDate ? 1000 : 0);
+  // Upright wins a tie: a wrong turn's lines, joined across columns, can hold a label, an amount and a date.
+  return text + (p.foundTotal ? 1000 : 0) + (p.foundDate ? 1000 : 0) + (p.turn === 0 ? 500 : 0);
 }
 
 /**

@@ -52,7 +52,7 @@ async function onePass(engine: OcrEngine, work: Buffer, turn: QuarterTurn, size:
   const fields = extractFields(lines);
   // Only a labelled total counts (a guess, the largest amount anywhere, is found on any garble).
   const summary = { lines: found, foundTotal: (fields.total?.confidence ?? 0) >= 0.6, foundDate: fields.date !== undefined };
-  return { turn, lines, fields, quality: passQuality(summary), convincing: passIsConvincing(summary) };
+  return { turn, lines, fields, quality: passQuality({ ...summary, turn }), convincing: passIsConvincing(summary) };
 }
 
 export function createOcrReader(engine: () => Promise<OcrEngine>, opts: OcrReaderOptions = {}): ReceiptReader {
