@@ -1,7 +1,9 @@
 /**
  * Reads one receipt file and prints the fields found as JSON, for checking a receipt by hand:
  *   npm run -s read-receipt -- FILE [--mime TYPE]
- * Offline: e-invoice XML (alone, in a PDF or an OFD), then an invoice QR code. OCR is not in yet.
+ * Offline: e-invoice XML (alone, in a PDF or an OFD), then an invoice QR code, then OCR (PaddleOCR, the
+ * worker's reader): fields with confidence and, from OCR, the region of the line each was read from;
+ * `detail.lines` (or `detail.ocr.lines` beside a QR) lists every OCR line with its score and box.
  */
 import fs from "node:fs";
 import { fieldsToJson } from "~/domain/receipt-reading/fields";

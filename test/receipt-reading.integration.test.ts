@@ -12,7 +12,7 @@ import { fieldsFromJson } from "~/domain/receipt-reading/fields";
 import type { User } from "~/generated/prisma/client";
 import { configureSharp } from "~/jobs/render-receipt";
 import { attachReceipts, saveClaim, withdrawClaim } from "~/models/claim-commands.server";
-import { invoicesElsewhere } from "~/models/receipt-reading.server";
+import { invoicesElsewhere, READER_VERSION } from "~/models/receipt-reading.server";
 import { prisma } from "~/utils/db.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { receiveUploads } from "~/utils/upload.server";
@@ -104,7 +104,7 @@ describe("reading receipts after imaging", () => {
     ]);
 
     const fromXml = await readingOf(pdf!.id);
-    expect(fromXml).toMatchObject({ source: "pdf-xml", invoiceKey: `D${number}`, qrRegion: null, readerVersion: 1 });
+    expect(fromXml).toMatchObject({ source: "pdf-xml", invoiceKey: `D${number}`, qrRegion: null, readerVersion: READER_VERSION });
     const xmlFields = fieldsFromJson(fromXml.fields);
     expect(xmlFields.total).toEqual({ value: 30000n, confidence: 1 });
     expect(xmlFields.date).toEqual({ value: "2026-12-01", confidence: 1 });

@@ -4,7 +4,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eInvoiceOfd, eInvoicePdf, eInvoiceXml, photographedQrInvoice, vatQrPayload } from "../../../fixtures/einvoices/index";
 import { loadQrDecoder, zxingWasmPath } from "./qr-decoder.server";
-import { readReceiptFile } from "./read-receipt-file.server";
+import { READERS, readReceiptFile } from "./read-receipt-file.server";
+
+// The structured readers alone, for the tests about them (OCR has its own below and in ocr tests).
+const STRUCTURED = READERS.filter((r) => r.name !== "ocr");
 
 let dir: string;
 const qrText = vatQrPayload({ code: "031002400111", number: "12345678", amount: "1000.00", date: "2026-12-02" });
@@ -28,7 +31,7 @@ describe("readReceiptFile", () => {
     try {
       await loadQrDecoder();
       expect(zxingWasmPath()).toMatch(/node_modules\/zxing-wasm\/dist\/reader\/zxing_reader\.wasm$/);
-      const outcome = await readReceiptFile({ path: await file("photo.jpg", await photographedQrInvoice(qrText)), mimeType: "image/jpeg" });
+      const outcome = await readReceiptFile({ path: await file("photo.jpg", await photographedQrInvoice(qrText)), mimeType: "image/jpeg" }, STRUCTURED);
       expect(outcome.read).toBe(true);
       expect(fetchSpy).not.toHaveBeenCalled();
     } finally {
@@ -55,7 +58,7 @@ describe("readReceiptFile", () => {
   });
 
   it("reads the QR on a PDF page when nothing is attached, with its region in the viewer's pixels", async () => {
-    const outcome = await readReceiptFile({ path: await file("qr.pdf", await eInvoicePdf(null, qrText)), mimeType: "application/pdf" });
+    const outcome = await readReceiptFile({ path: await file("qr.pdf", await eInvoicePdf(null, qrText)), mimeType: "application/pdf" }, STRUCTURED);
     if (!outcome.read) throw new Error(outcome.notes.join("; "));
     expect(outcome.reading.source).toBe("qr");
     expect(outcome.reading.identity?.key).toBe("V031002400111-12345678");
@@ -71,7 +74,7 @@ describe("readReceiptFile", () => {
 
   it("reads the QR on a photographed, tilted, soft invoice; also turned on its side", async () => {
     for (const angle of [4, 94]) {
-      const outcome = await readReceiptFile({ path: await file(`photo-${angle}.jpg`, await photographedQrInvoice(qrText, { angle })), mimeType: "image/jpeg" });
+      const outcome = await readReceiptFile({ path: await file(`photo-${angle}.jpg`, await photographedQrInvoice(qrText, { angle })), mimeType: "image/jpeg" }, STRUCTURED);
       if (!outcome.read) throw new Error(outcome.notes.join("; "));
       expect(outcome.reading.fields.date?.value).toBe("2026-12-02");
       expect(outcome.reading.fields.amountWithoutTax?.value).toBe(100000n);
@@ -89,6 +92,16 @@ describe("readReceiptFile", () => {
   it("finds nothing on a receipt without XML or QR, and says what it tried", async () => {
     const plain = await (await import("sharp")).default({ create: { width: 400, height: 600, channels: 3, background: "#fff" } }).png().toBuffer();
     const outcome = await readReceiptFile({ path: await file("plain.png", plain), mimeType: "image/png" });
-    expect(outcome).toEqual({ read: false, notes: ["qr: no invoice QR code found"] });
-  });
+    expect(outcome).toEqual({ read: false, notes: ["qr: no invoice QR code found", "ocr: no text found"] });
+  }, 60_000);
+
+  it("lets OCR fill what the QR does not carry (the total with tax, the seller) and keeps the QR's exact fields", async () => {
+    const outcome = await readReceiptFile({ path: await file("photo-ocr.jpg", await photographedQrInvoice(qrText)), mimeType: "image/jpeg" });
+    if (!outcome.read) throw new Error(outcome.notes.join("; "));
+    expect(outcome.reading.source).toBe("qr");
+    expect(outcome.reading.fields.date).toEqual({ value: "2026-12-02", confidence: 1 });
+    expect(outcome.reading.fields.total?.value).toBe(106000n);
+    expect(outcome.reading.fields.total?.region).toBeDefined();
+    expect(outcome.reading.fields.merchant?.value).toBe("上海浦东示例酒店有限公司");
+  }, 60_000);
 });

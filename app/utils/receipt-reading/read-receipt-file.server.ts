@@ -2,42 +2,23 @@
  * Reads one receipt file into a reading: structured data first, exact (a digital e-invoice's XML, on its
  * own, inside a PDF or inside an OFD), then an invoice QR code on the image or the PDF's first page.
  * Each source is one reader in READERS, tried in order; the first that finds anything wins and later ones
- * only fill fields it lacks. OCR (a later issue) plugs in as one more reader at the end.
+ * only fill fields it lacks. OCR is the last reader: run when nothing exact was found, it reads a slip on
+ * its own and fills what a QR code does not carry (the total with tax, the merchant).
  */
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { eInvoiceFields, looksLikeEInvoiceXml, parseEInvoiceXml, type EInvoice } from "~/domain/receipt-reading/einvoice-xml";
 import { mergeFields, type ImageRegion, type ReadingSource, type ReceiptFields } from "~/domain/receipt-reading/fields";
-import type { InvoiceIdentity } from "~/domain/receipt-reading/invoice-number";
 import { parseInvoiceQr } from "~/domain/receipt-reading/qr-payload";
 import { runTool } from "~/utils/pdf-tools.server";
 import { readPdfAttachments } from "./pdf-attachments.server";
+import { ocrReader } from "./ocr-reader.server";
+import type { ReadOutcome, ReceiptFile, ReceiptReader, ReceiptReading } from "./receipt-reader";
 import { decodeQrCodes } from "./qr-decoder.server";
 import { zipEntries, zipEntryBytes } from "./zip.server";
 
-export type ReceiptReading = {
-  source: ReadingSource;
-  fields: ReceiptFields;
-  identity: InvoiceIdentity | null;
-  /** Where the QR was found (images and PDF pages), in the pixels of the rendered page. */
-  qrRegion: ImageRegion | null;
-  /** The e-invoice's items and problems when read from XML; the raw QR text when from a QR. */
-  detail: Record<string, unknown>;
-};
-
-export type ReadOutcome =
-  | { read: true; reading: ReceiptReading }
-  /** Nothing readable found; `notes` say what was tried and why it gave nothing (e.g. "ofd: no invoice data file"). */
-  | { read: false; notes: string[] };
-
-export type ReceiptFile = { path: string; mimeType: string };
-
-export type ReceiptReader = {
-  name: string;
-  applies(file: ReceiptFile): boolean;
-  read(file: ReceiptFile, notes: string[]): Promise<ReceiptReading | null>;
-};
+export type { ReadOutcome, ReceiptFile, ReceiptReader, ReceiptReading } from "./receipt-reader";
 
 const XML_TYPES = new Set(["application/xml", "text/xml"]);
 export const OFD_MIME = "application/ofd";
@@ -188,8 +169,8 @@ const pdfQrReader: ReceiptReader = {
   },
 };
 
-/** In order: exact data first, then the QR. OCR will be appended here. */
-export const READERS: ReceiptReader[] = [xmlReader, pdfXmlReader, ofdReader, imageQrReader, pdfQrReader];
+/** In order: exact data first, then the QR, then OCR. */
+export const READERS: ReceiptReader[] = [xmlReader, pdfXmlReader, ofdReader, imageQrReader, pdfQrReader, ocrReader];
 
 export async function readReceiptFile(file: ReceiptFile, readers: readonly ReceiptReader[] = READERS): Promise<ReadOutcome> {
   const notes: string[] = [];
@@ -198,7 +179,10 @@ export async function readReceiptFile(file: ReceiptFile, readers: readonly Recei
     if (!reader.applies(file)) continue;
     const reading = await reader.read(file, notes);
     if (!reading) continue;
-    const merged: ReceiptReading = best ? { ...best, fields: mergeFields(best.fields, reading.fields), qrRegion: best.qrRegion ?? reading.qrRegion } : reading;
+    // A later reader's findings are kept under its name (e.g. the OCR lines beside the QR's payload).
+    const merged: ReceiptReading = best
+      ? { ...best, fields: mergeFields(best.fields, reading.fields), qrRegion: best.qrRegion ?? reading.qrRegion, detail: { ...best.detail, [reader.name]: reading.detail } }
+      : reading;
     best = merged;
     // Exact data is the whole invoice: nothing else to look for.
     if (merged.source !== "qr") break;
