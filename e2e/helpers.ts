@@ -1,5 +1,6 @@
 import path from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
+import pg from "pg";
 
 export const PASSWORD = "demo1234";
 export const FIXTURES = path.resolve("test/fixtures");
@@ -114,5 +115,19 @@ export async function approveAsManager(browser: Browser, claimNumber: string, lo
     await expect(manager.getByTestId("approval-item").filter({ hasText: claimNumber })).toHaveCount(0);
   } finally {
     await context.close();
+  }
+}
+
+/** The e2e server's database (the owner's URL, as the e2e server script sets it up). */
+export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
+
+/** A connection to the e2e database for the length of `fn` (test worlds and checks read and write it directly). */
+export async function withDb<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
+  const db = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await db.connect();
+  try {
+    return await fn(db);
+  } finally {
+    await db.end();
   }
 }

@@ -3,21 +3,9 @@
  * once the read-receipt job has stored its own reading of a file (it reads every imaged file), that row is
  * replaced by the test's. Pure SQL against the e2e database.
  */
-import pg from "pg";
-
-const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
+import { withDb } from "./helpers";
 
 export type TestField = { value: string; confidence: number; region?: { page: number; x: number; y: number; width: number; height: number } };
-
-export async function withDb<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
-}
 
 /** The receipts of a claim, oldest first, with their file digests. */
 export async function receiptsOf(claimId: string): Promise<{ id: string; sha256: string; fileName: string }[]> {

@@ -1,22 +1,11 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
+import type pg from "pg";
 import { camt053Text, seedSentRun, type SeededRun } from "../fixtures/treasury";
-import { login, setLocale } from "./helpers";
+import { login, setLocale, withDb } from "./helpers";
 
 // The e2e server's database (scripts/e2e-server.sh): this spec adds its own company, payer account, run and treasury user.
-const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
-
-async function withDb<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
-}
 
 /** A treasury user who signs in with the demo password (the hash of a demo user), assigned to `companyId` when given. */
 async function treasuryUser(db: pg.Client, run: SeededRun, companyId: string | null): Promise<string> {

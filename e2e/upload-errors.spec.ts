@@ -1,12 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
 import { simplePdf } from "../test/imaging-inputs";
-import { FIXTURES, login, waitForReceiptsReady } from "./helpers";
+import { FIXTURES, login, waitForReceiptsReady, withDb } from "./helpers";
 
 // The e2e server's database (scripts/e2e-server.sh), to give the employee a full hour of uploads.
-const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
 const FILES_PER_HOUR = Number(process.env.UPLOAD_FILES_PER_HOUR ?? 120);
 // Marks the rows this spec inserts so it removes exactly those.
 const MARK = "e".repeat(64);
@@ -21,16 +19,6 @@ async function newDraft(page: Page, locale: "en" | "zh-CN"): Promise<void> {
   await page.locator('input[name="purpose"]').fill(locale === "en" ? "Upload checks" : "上传检查");
   await page.getByRole("button", { name: STRINGS[locale].create }).click();
   await expect(page).toHaveURL(/\/claims\/[0-9a-f-]+\/edit$/);
-}
-
-async function withDb<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
 }
 
 for (const locale of ["en", "zh-CN"] as const) {

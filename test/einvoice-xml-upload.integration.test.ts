@@ -3,38 +3,21 @@
  * e-invoice, imaged as a page drawn from its fields (so viewer and thumbnails work), and read exactly.
  */
 import { randomInt } from "node:crypto";
-import type { Worker } from "bullmq";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EINVOICE_PAGE } from "~/domain/einvoice-page";
 import { fieldsFromJson } from "~/domain/receipt-reading/fields";
-import { configureSharp } from "~/jobs/render-receipt";
 import { attachReceipts } from "~/models/claim-commands.server";
 import { prisma } from "~/utils/db.server";
 import { objectStore } from "~/utils/object-store.server";
 import { derivedPrefix } from "~/utils/storage.server";
 import { receiveUploads } from "~/utils/upload.server";
-import { startImagingWorker } from "../workers/imaging";
-import { startReadingWorker } from "../workers/reading";
-import { startRelay, type Relay } from "../workers/relay";
 import { eInvoiceXmlWithNumber } from "../fixtures/einvoices/index";
-import { clearLeftoverJobs, createApprovalChain, createClaim, multipartRequest, waitFor } from "./helpers";
+import { createApprovalChain, createClaim, multipartRequest, waitFor } from "./helpers";
+import { useReadingPipeline } from "./reading-pipeline";
 
 describe("bare e-invoice XML uploads", () => {
-  let relay: Relay;
-  let imaging: Worker;
-  let reading: Worker;
-  beforeAll(async () => {
-    await clearLeftoverJobs();
-    configureSharp(2);
-    imaging = startImagingWorker({ concurrency: 2 });
-    reading = startReadingWorker();
-    relay = await startRelay({ pollMs: 50 });
-  });
-  afterAll(async () => {
-    await relay.stop();
-    await Promise.all([imaging.close(), reading.close()]);
-  });
+  useReadingPipeline();
 
   it("accepts an e-invoice XML, draws its page and reads it exactly; refuses other XML", async () => {
     const number = `2644${String(Date.now()).slice(-10)}${String(randomInt(0, 1_000_000)).padStart(6, "0")}`;

@@ -4,36 +4,19 @@
  * the upright image's pixels (what the viewer shows).
  */
 import { randomInt } from "node:crypto";
-import type { Worker } from "bullmq";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fieldsFromJson } from "~/domain/receipt-reading/fields";
 import { mulberry32 } from "~/domain/seeded-random";
-import { configureSharp } from "~/jobs/render-receipt";
 import { attachReceipts } from "~/models/claim-commands.server";
 import { prisma } from "~/utils/db.server";
 import { receiveUploads } from "~/utils/upload.server";
-import { startImagingWorker } from "../workers/imaging";
-import { startReadingWorker } from "../workers/reading";
-import { startRelay, type Relay } from "../workers/relay";
 import { randomReceiptSpec, renderReceiptJpeg } from "../fixtures/receipts";
-import { clearLeftoverJobs, createApprovalChain, createClaim, multipartRequest, waitFor } from "./helpers";
+import { createApprovalChain, createClaim, multipartRequest, waitFor } from "./helpers";
+import { useReadingPipeline } from "./reading-pipeline";
 
 describe("reading a till slip by OCR after imaging", () => {
-  let relay: Relay;
-  let imaging: Worker;
-  let reading: Worker;
-  beforeAll(async () => {
-    await clearLeftoverJobs();
-    configureSharp(2);
-    imaging = startImagingWorker({ concurrency: 2 });
-    reading = startReadingWorker();
-    relay = await startRelay({ pollMs: 50 });
-  });
-  afterAll(async () => {
-    await relay.stop();
-    await Promise.all([imaging.close(), reading.close()]);
-  });
+  useReadingPipeline();
 
   it("stores an ocr reading with the slip's total (and its line's box) and date", async () => {
     // A new total each run: readings are kept per file digest in the shared test database.

@@ -5,22 +5,18 @@
  * its invoice back, and the accountant's finding.
  */
 import { randomInt, randomUUID } from "node:crypto";
-import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "~/domain/app-error";
 import { fieldsFromJson } from "~/domain/receipt-reading/fields";
 import type { User } from "~/generated/prisma/client";
-import { configureSharp } from "~/jobs/render-receipt";
 import { attachReceipts, saveClaim, withdrawClaim } from "~/models/claim-commands.server";
 import { invoicesElsewhere, READER_VERSION } from "~/models/receipt-reading.server";
 import { prisma } from "~/utils/db.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { receiveUploads } from "~/utils/upload.server";
-import { startImagingWorker } from "../workers/imaging";
-import { startReadingWorker } from "../workers/reading";
-import { startRelay, type Relay } from "../workers/relay";
 import { eInvoicePdf, eInvoiceXmlWithNumber, photographedQrInvoice, vatQrPayload } from "../fixtures/einvoices/index";
-import { clearLeftoverJobs, createApprovalChain, createClaim, multipartRequest, waitFor } from "./helpers";
+import { createApprovalChain, createClaim, multipartRequest, waitFor } from "./helpers";
+import { useReadingPipeline } from "./reading-pipeline";
 
 const today = new Date().toISOString().slice(0, 10);
 /** A fresh 20-digit digital invoice number / 8-digit VAT number per run: the shared test database keeps readings. */
@@ -78,20 +74,7 @@ async function refusalOf(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe("reading receipts after imaging", () => {
-  let relay: Relay;
-  let imaging: Worker;
-  let reading: Worker;
-  beforeAll(async () => {
-    await clearLeftoverJobs();
-    configureSharp(2);
-    imaging = startImagingWorker({ concurrency: 2 });
-    reading = startReadingWorker();
-    relay = await startRelay({ pollMs: 50 });
-  });
-  afterAll(async () => {
-    await relay.stop();
-    await Promise.all([imaging.close(), reading.close()]);
-  });
+  useReadingPipeline();
 
   it("stores the exact fields of a digital e-invoice PDF (its XML) and the QR of a photographed VAT invoice, once per file", async () => {
     const { employee } = await createApprovalChain();
