@@ -2,7 +2,7 @@
  * Amounts as printed on receipts and invoices → integer minor units and a currency. Never a float:
  * digits are read as a string and scaled by the currency's exponent.
  */
-import { currencyExponent } from "../money";
+import { parseAmount } from "../money";
 
 export type ReadAmount = { minor: bigint; currency: string; /** The currency was printed (a sign or code), not assumed. */ currencyPrinted: boolean };
 
@@ -40,15 +40,14 @@ export function parsePrintedAmount(text: string, fallbackCurrency = "CNY"): Read
   return { minor, currency, currencyPrinted: printed !== null };
 }
 
-/** "1234.5" in CNY → 123450n; null if it has more decimals than the currency (a misread, not money). */
+/**
+ * "1234.5" in CNY → 123450n; null if it has more decimals than the currency (a misread, not money) or is
+ * not a decimal at all. The money module's parser, with its refusals as null.
+ */
 export function decimalToMinor(decimal: string, currency: string): bigint | null {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(decimal.trim());
-  if (!m) return null;
-  const exp = currencyExponent(currency);
-  const frac = (m[3] ?? "").replace(/0+$/, "");
-  if (frac.length > exp) return null;
-  const abs = BigInt(m[2]!) * 10n ** BigInt(exp) + BigInt(frac.padEnd(exp, "0") || "0");
-  return m[1] === "-" ? -abs : abs;
+  if (!/^-?\d+(?:\.\d+)?$/.test(decimal.trim())) return null;
+  const parsed = parseAmount(decimal, currency);
+  return parsed.ok ? parsed.minor : null;
 }
 
 const CAPITAL_DIGITS: Record<string, number> = {
