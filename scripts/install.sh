@@ -2,6 +2,8 @@
 # npm dependencies and the generated Prisma client, skipped when already in step with the lock file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# onnxruntime-node's install script fetches CUDA files from the internet (none here); the CPU binary is in the package.
+export ONNXRUNTIME_NODE_INSTALL=skip
 stamp=node_modules/.install-stamp
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
