@@ -42,8 +42,11 @@ const VARIANTS: Variant[] = [
   { name: "rotated-270", scale: 1, rotate: 270, gray: true },
 ];
 
-// Large photos are read at this width at most (a QR on an A4 page stays well above zxing's minimum).
-const MAX_READ_WIDTH = 2400;
+// Large photos are read at this longer side at most (a QR on an A4 page stays well above zxing's minimum),
+// and no variant hands zxing's WebAssembly more than MAX_READ_PIXELS: an upscaled 12-megapixel phone photo
+// (≈ 120 MB of RGBA) ran it out of memory on every attempt (the chaos run, issue 13).
+const MAX_READ_SIDE = 2400;
+const MAX_READ_PIXELS = 8_000_000;
 
 /**
  * Every QR code found on an image file (upright by its EXIF orientation), stopping at the first variant
@@ -56,9 +59,11 @@ export async function decodeQrCodes(input: string | Buffer, opts: { page?: numbe
   const meta = await base.clone().toBuffer({ resolveWithObject: true }).then((r) => r.info);
   const W = meta.width;
   const H = meta.height;
-  const shrink = W > MAX_READ_WIDTH ? MAX_READ_WIDTH / W : 1;
+  const shrink = Math.min(1, MAX_READ_SIDE / Math.max(W, H));
   for (const v of VARIANTS) {
-    const scale = v.scale * shrink;
+    const scale = Math.min(v.scale * shrink, Math.sqrt(MAX_READ_PIXELS / (W * H)));
+    // An upscaled variant that the pixel cap brings back to the plain size adds nothing: skipped.
+    if (v.scale > 1 && scale <= shrink) continue;
     let img = base.clone().resize({ width: Math.round(W * scale), height: Math.round(H * scale), kernel: "lanczos3" });
     if (v.gray) img = img.greyscale().normalise();
     if (v.rotate !== 0) img = img.rotate(v.rotate);
