@@ -112,7 +112,8 @@ export function ViewerToolbar({
               key={line.id}
               line={line}
               locale={i18n.language}
-              chipLabel={t("lines.chip", { position: line.position })}
+              /* Stored positions count from 0 (the form's order); people count lines from 1. */
+              chipLabel={t("lines.chip", { position: line.position + 1 })}
               highlighted={highlightLineIds.includes(line.id)}
             />
           ))}
