@@ -116,8 +116,13 @@ test("a claim from upload to approval across two web instances; board live on on
     await w.page.waitForLoadState("networkidle");
   }
   await Promise.all([on1.page.locator(".button-next").click(), on2.page.locator(".button-next").click()]);
-  await expect(on1.page).toHaveURL(/\/work\//);
-  await expect(on2.page).toHaveURL(/\/work\//);
+  // The URL changes before React has drawn the workstation (Remix renders navigations in a transition),
+  // so wait for the workstation's heading, not only the address, before reading which claim it shows.
+  const eitherClaim = new RegExp(`${numberA}|${numberB}`);
+  for (const w of [on1, on2]) {
+    await expect(w.page).toHaveURL(/\/work\//);
+    await expect(w.page.locator("h1")).toHaveText(eitherClaim);
+  }
   const taken = [await on1.page.locator("h1").textContent(), await on2.page.locator("h1").textContent()].map((t) => [numberA, numberB].find((n) => t?.includes(n)));
   expect(taken.sort(), "each Next took one of the two claims, never the same one twice").toEqual([numberA, numberB].sort());
   expect(on1.seen).toEqual(new Set(["web-1"]));

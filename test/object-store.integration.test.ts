@@ -67,10 +67,14 @@ beforeAll(async () => {
   s3 = await startLocalS3({ port: s3Port, directory: path.join(SCRATCH, "..", "s3rver-data"), buckets: [BUCKET] });
   store = createObjectStore({ driver: "s3", endpoint: s3.endpoint, region: "us-east-1", bucket: BUCKET, forcePathStyle: true, ...S3RVER_CREDENTIALS, scratchDir: SCRATCH });
   await clearLeftoverJobs();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const web = spawnChild(["server.ts"], { ...s3Env(), PORT: String(port) });
   spawnChild(["workers/index.ts"], { ...s3Env(), IMAGING_CONCURRENCY: "1" });
+  base = await startWeb({});
+}, 120_000);
+
+/** A web server over the same bucket (server.ts over the build), answering on the base URL returned. */
+async function startWeb(extra: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  const web = spawnChild(["server.ts"], { ...s3Env(), ...extra, PORT: String(port) });
   // Slow to boot on a loaded CI machine (tsx compiles server.ts and the app's server modules).
   await waitFor(
     () => {
@@ -81,7 +85,8 @@ beforeAll(async () => {
   ).catch((err: unknown) => {
     throw new Error(`${String(err)}\n${logs.get(web)}`);
   });
-}, 120_000);
+  return `http://127.0.0.1:${port}`;
+}
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
@@ -153,6 +158,34 @@ describe("STORAGE_DRIVER=s3 against s3rver, through the real server and workers"
     expect((await get(`/files/receipts/${receiptId}/p1.dzi`, stranger)).status).toBe(404);
     expect((await get(`/files/receipts/${receiptId}/original`, stranger)).status).toBe(404);
   });
+
+  it("TILE_DELIVERY=redirect: a tile is a 302 to a presigned URL (the same one within its window) after the same access check", async () => {
+    expect(tileUrl).not.toBe("");
+    const redirecting = await startWeb({ TILE_DELIVERY: "redirect", TILE_URL_WINDOW_SECONDS: "600" });
+    const at = (pathname: string, cookie: string) => fetch(`${redirecting}${pathname}`, { headers: { Cookie: cookie }, redirect: "manual" });
+    const first = await at(tileUrl, owner);
+    expect(first.status).toBe(302);
+    const location = first.headers.get("location")!;
+    expect(location.startsWith(`${s3.endpoint}/`), location).toBe(true);
+    expect(location).toMatch(/X-Amz-Signature=/);
+    expect(first.headers.get("cache-control")).toMatch(/^private, max-age=\d+$/);
+    expect(first.headers.get("vary")).toMatch(/Cookie/);
+    // Within the window the same URL again, so the browser's cache of the tile keeps working.
+    const second = await at(tileUrl, owner);
+    expect(second.headers.get("location")).toBe(location);
+    // The presigned URL gives the tile's bytes, with the type the app would have sent.
+    const fromBucket = await fetch(location);
+    expect(fromBucket.status).toBe(200);
+    expect(fromBucket.headers.get("content-type")).toBe("image/jpeg");
+    const streamed = await get(tileUrl, owner);
+    expect(Buffer.from(await fromBucket.arrayBuffer()).equals(Buffer.from(await streamed.arrayBuffer()))).toBe(true);
+    // Only tiles are redirected: the DZI is still streamed; and nobody else gets a URL at all.
+    expect((await at(`/files/receipts/${receiptId}/p1.dzi`, owner)).status).toBe(200);
+    const stranger = await sessionCookie((await createClaimant()).user.id);
+    const refused = await at(tileUrl, stranger);
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get("location")).toBeNull();
+  }, 120_000);
 
   it("with the object store stopped: uploads fail with a clear message and leave no rows; cached tiles keep working", async () => {
     expect(tileUrl).not.toBe("");
