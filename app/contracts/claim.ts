@@ -20,6 +20,8 @@ export type ClaimReceipt = {
   createdAt: Date;
   /** Issue 14: the capture gate's verdict on a photo ("retake"); [] for a good one, a PDF or one not measured. */
   captureProblems: CaptureProblem[];
+  /** Issue 14: imaged but not read yet (the reader runs after imaging), within READING_WAIT_MS of the upload. */
+  readingPending: boolean;
 };
 
 export type ClaimLineView = {

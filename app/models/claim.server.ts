@@ -78,6 +78,13 @@ export async function claimAccessFor(
  * A claim with everything its pages show, or null when it does not exist or the viewer may not see it.
  * Pass the transaction when called inside one, so it does not wait for a second pool connection.
  */
+/**
+ * How long after an upload a receipt imaged but not yet read counts as "being read" (the draft page polls
+ * for its proposal meanwhile): a reading queue behind a pile of uploads takes a minute or two; past this the
+ * page stops asking (the proposal still appears on the next visit).
+ */
+export const READING_WAIT_MS = 5 * 60_000;
+
 export async function getClaimDetail({ claimId, viewer }: { claimId: string; viewer: Actor }, db: Db | Tx = prisma): Promise<ClaimDetail | null> {
   // Access first: nothing of a claim the viewer may not see is read.
   if (!(await claimAccessFor({ claimId, viewer }, db))) return null;
@@ -93,7 +100,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
       },
       receipts: {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        include: { file: true, lines: { select: { lineId: true } } },
+        include: { file: { include: { reading: { select: { readAt: true } } } }, lines: { select: { lineId: true } } },
       },
     },
   });
@@ -115,6 +122,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
     taxMinor: l.taxMinor,
     transportMode: l.transportMode,
   }));
+  const now = new Date();
   const receipts: ClaimReceipt[] = claim.receipts.map((r) => {
     const file = storedFileState(r.file);
     return {
@@ -128,6 +136,7 @@ export async function getClaimDetail({ claimId, viewer }: { claimId: string; vie
       lineIds: r.lines.map((l) => l.lineId),
       createdAt: r.createdAt,
       captureProblems: file.status === "READY" ? captureProblems(parseCaptureMeasures(r.file.capture)) : [],
+      readingPending: file.status === "READY" && r.file.reading === null && now.getTime() - r.createdAt.getTime() < READING_WAIT_MS,
     };
   });
   const items = lines.map((l) => ({ ...l.amount, onDate: l.spentOn }));

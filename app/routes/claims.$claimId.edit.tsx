@@ -136,7 +136,8 @@ export default function EditClaim() {
   const errors = form.allErrors;
   const formError = result?.formError ?? (Object.keys(errors).length > 0 ? "fix" : undefined);
   const busy = navigation.state !== "idle";
-  usePollWhile(claim.receipts.some((r) => r.status === "PROCESSING"));
+  // While a receipt is imaged, and after that while it is read (its proposed line comes from the reading).
+  usePollWhile(claim.receipts.some((r) => r.status === "PROCESSING" || r.readingPending));
   const [params] = useSearchParams();
   const saved = !result && params.has("saved");
   const addedFrom = !result ? claim.receipts.find((r) => r.id === params.get("added")) : undefined;
@@ -205,7 +206,12 @@ export default function EditClaim() {
         timeZone={timeZone}
         aside={(r) => {
           const p = proposalByReceipt.get(r.id);
-          return p ? <LineProposalCard proposal={p} source={p.source} formId={FORM_ID} categories={options.categories} busy={busy} onCorrect={correct} /> : null;
+          if (p) return <LineProposalCard proposal={p} source={p.source} formId={FORM_ID} categories={options.categories} busy={busy} onCorrect={correct} />;
+          return r.readingPending && r.lineIds.length === 0 ? (
+            <p className="muted small" role="status" data-testid="receipt-reading">
+              {t("proposal.reading")}
+            </p>
+          ) : null;
         }}
       />
       {proposalByReceipt.size > 0 ? <p className="muted small" data-testid="proposal-hint">{t("proposal.hint")}</p> : null}

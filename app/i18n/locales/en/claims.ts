@@ -171,6 +171,7 @@ export default {
     fix: "Fix and resubmit",
   },
   proposal: {
+    reading: "Reading the receipt… a proposed line will appear here.",
     title: "Lines read from your receipts",
     hint: "Check each proposal: Enter (or “Add line”) adds it as it is, “Correct” opens it in the line form, “Dismiss” hides it. Nothing is added without you.",
     readFrom: "Read from the receipt",
