@@ -1,19 +1,14 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
 import { coverSheetCode } from "../app/domain/paper-trail";
-import { login } from "./helpers";
+import { login, withDb } from "./helpers";
 
 // The e2e server's database (scripts/e2e-server.sh): the demo organisation and its archive locations, no claims.
-const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
-
 type World = { companyId: string; companyCode: string; archivist: string; claims: { id: string; number: string }[] };
 
 /** A fresh company with an archivist of it and two claims whose originals have been received. */
 async function world(): Promise<World> {
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
-  try {
+  return withDb(async (db) => {
     const tag = randomUUID().slice(0, 5).toUpperCase();
     const companyId = randomUUID();
     const departmentId = randomUUID();
@@ -50,9 +45,7 @@ async function world(): Promise<World> {
       claims.push({ id, number });
     }
     return { companyId, companyCode, archivist: archivist.email, claims };
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 /** Types a code into the filing station and presses Enter, as a keyboard-wedge scanner does. */

@@ -10,12 +10,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import pg from "pg";
 import { startInstances, type Instances } from "../scripts/instances";
 import { freePort } from "../scripts/lib/processes";
-import { claimNumberOf, fileClaim, login, waitUntilRouted } from "./helpers";
-
-const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
+import { claimNumberOf, E2E_DATABASE_URL, fileClaim, login, waitUntilRouted, withDb } from "./helpers";
 
 let cluster: Instances | undefined;
 let dir = "";
@@ -26,7 +23,7 @@ function e2eEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
-    DATABASE_URL,
+    DATABASE_URL: E2E_DATABASE_URL,
     REDIS_URL: process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2",
     QUEUE_PREFIX: process.env.E2E_QUEUE_PREFIX ?? "afe",
     STORAGE_DIR: process.env.E2E_STORAGE_DIR ?? path.resolve(".data/e2e-storage"),
@@ -145,9 +142,7 @@ test("a claim from upload to approval across two web instances; board live on on
   // ---- Nothing lost, nothing doubled.
   await employee.page.goto(urlA);
   await expect(employee.page.locator(".page-head .badge")).toHaveText("Approved");
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
-  try {
+  await withDb(async (db) => {
     const { rows } = await db.query<{ number: string; status: string; reviews: string; done: string; started: string }>(
       `SELECT c.number, c.status::text AS status,
               (SELECT count(*) FROM task t WHERE t.claim_id = c.id AND t.type = 'REVIEW') AS reviews,
@@ -159,8 +154,6 @@ test("a claim from upload to approval across two web instances; board live on on
     expect(rows).toEqual(
       [numberA, numberB].sort().map((number) => ({ number, status: expect.stringMatching(/^(APPROVED|SCHEDULED|PAID)$/) as unknown as string, reviews: "1", done: "1", started: "1" })),
     );
-  } finally {
-    await db.end();
-  }
+  });
   for (const w of [employee, manager, supervisor, on1, on2]) await w.context.close();
 });

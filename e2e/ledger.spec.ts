@@ -2,11 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
-import { login } from "./helpers";
-
-// The e2e server's database (scripts/e2e-server.sh).
-const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
+import { E2E_DATABASE_URL, login, withDb } from "./helpers";
 
 type Person = { id: string; email: string; name: string };
 type World = {
@@ -23,7 +19,7 @@ type World = {
 /** A fresh company with its chart, mappings and an approved claim posted by the ledger's own code (e2e/ledger-world.ts). */
 function world(): World {
   const out = execFileSync("npx", ["tsx", "e2e/ledger-world.ts"], {
-    env: { ...process.env, DATABASE_URL, REDIS_URL: process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2", NODE_ENV: "test" },
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, REDIS_URL: process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2", NODE_ENV: "test" },
     encoding: "utf8",
   });
   return JSON.parse(out.trim().split("\n").pop()!) as World;
@@ -96,14 +92,10 @@ test.describe("the ledger", () => {
     await expect(section.getByTestId("period-2026-11")).toContainText("Locked");
     await expect(section.getByTestId("period-2026-11").getByRole("button")).toHaveCount(0);
 
-    const db = new pg.Client({ connectionString: DATABASE_URL });
-    await db.connect();
-    try {
+    await withDb(async (db) => {
       const { rows } = await db.query(`SELECT status, closed_by FROM accounting_period WHERE company_id = $1 AND period = '2026-11'`, [w.companyId]);
       expect(rows[0]).toEqual({ status: "CLOSED", closed_by: w.admin.id });
-    } finally {
-      await db.end();
-    }
+    });
   });
 
   test("an export downloads, and its digest is the one recorded", async ({ page }) => {
@@ -121,16 +113,12 @@ test.describe("the ledger", () => {
     expect(text).toContain("凭证字");
     expect(text).toContain(`AF-${w.voucherId}-`);
 
-    const db = new pg.Client({ connectionString: DATABASE_URL });
-    await db.connect();
-    try {
+    await withDb(async (db) => {
       const { rows } = await db.query<{ sha256: string; voucher_count: number }>(`SELECT sha256, voucher_count FROM voucher_export WHERE company_id = $1`, [w.companyId]);
       expect(rows).toHaveLength(1);
       expect(rows[0]!.sha256).toBe(createHash("sha256").update(body).digest("hex"));
       expect(rows[0]!.voucher_count).toBe(2);
-    } finally {
-      await db.end();
-    }
+    });
     await page.goto("/ledger/exports");
     await expect(page.getByTestId("exports")).toContainText(w.companyCode);
   });

@@ -1,20 +1,15 @@
 import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
 import { bankAccountFingerprint } from "../app/domain/bank-account";
-import { login } from "./helpers";
+import { login, withDb } from "./helpers";
 
 // The e2e server's database (scripts/e2e-server.sh): this spec makes its own company, so its runs hold only its claims.
-const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/accounting_factory_e2e";
-
 type World = { treasurer: string; approver: string; employee: string; claims: { id: string; number: string }[] };
 
 /** A company with two treasury users, a file-link payer account, and two employees whose approved claims wait for payment. */
 async function world(): Promise<World> {
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
-  try {
+  return withDb(async (db) => {
     const tag = randomUUID().slice(0, 6).toUpperCase();
     const companyId = randomUUID();
     const departmentId = randomUUID();
@@ -64,9 +59,7 @@ async function world(): Promise<World> {
       claims.push({ id, number });
     }
     return { treasurer: treasurer.email, approver: approver.email, employee: employees[0]!.email, claims };
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 const shot = (page: Page, dir: string, name: string) => page.screenshot({ path: path.join(dir, `treasury-${name}.png`), fullPage: true });
