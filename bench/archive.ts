@@ -1,7 +1,7 @@
 /**
  * Electronic archive benchmark (issue 12).
  *
- *   npm run bench:archive    (tsx bench/archive.ts [--packages 100000] [--corrupt 200] [--keep])
+ *   npm run bench:archive    (tsx bench/archive.ts [--packages 100000] [--slices 4] [--corrupt 200] [--keep])
  *   ARCHIVE_BENCH_PACKAGES=2000 npm run bench:archive    a quick run
  *
  * In a database of its own (accounting_factory_archive_bench; BENCH_DATABASE_URL to change it, the name must
@@ -39,6 +39,13 @@ const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/accounting_factory_arc
 const PACKAGES = process.env.ARCHIVE_BENCH_PACKAGES ? Number(process.env.ARCHIVE_BENCH_PACKAGES) : positiveArg("packages", 100_000, { whole: true });
 const CORRUPT = Math.min(positiveArg("corrupt", 200, { whole: true }), PACKAGES);
 const KEEP = process.argv.includes("--keep");
+/**
+ * --slices S: the packages are filed, damaged and fixity-checked S slices, one after the other, each slice's files
+ * removed (and its records marked DESTROYED, which fixity skips) before the next is written, so 100,000
+ * packages (≈74 GB) go through on a disk that cannot hold them all at once. Every figure is summed over the
+ * slices: files, bytes and seconds of the bare hashing and of the FULL fixity runs (one per slice).
+ */
+const SLICES = Math.min(positiveArg("slices", 1, { whole: true }), PACKAGES);
 const WRITE_CONCURRENCY = 4;
 const BENCH_URL = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL;
 const ROOT = path.resolve(process.env.ARCHIVE_BENCH_DIR ?? ".data/bench-archive");
@@ -151,117 +158,148 @@ async function main(): Promise<void> {
     );
   };
 
-  const t0 = performance.now();
-  let next = 0;
-  const lanes = Array.from({ length: WRITE_CONCURRENCY }, async () => {
-    while (next < PACKAGES) {
-      const i = next++;
-      const rng = rngFor(i + 1);
-      const number = `BX-${String(i + 1).padStart(7, "0")}`;
-      const receipts = receiptsFor(rng);
-      const files: Parameters<typeof writeArchivePackage>[0]["files"] = [];
-      let f = 0;
-      receipts.forEach((r, k) => {
-        files.push({ path: originalPathFor(k + 1, r.mediaType), role: "ORIGINAL", mediaType: r.mediaType, source: { bytes: bytesOf(r.size, i, f++, rng) } });
-        for (let p = 1; p <= r.pages; p++) files.push({ path: derivedPathFor(k + 1, p), role: "DERIVED", mediaType: "image/jpeg", source: { bytes: bytesOf(around(rng, 26_000), i, f++, rng) } });
-      });
-      const total = Math.round(rng() * 500_000) + 1_000;
-      const lines = receipts.map((_, k) => ({ position: k + 1, spentOn: "2026-11-20", category: "TAXI", merchant: "Bench Taxi 出租车", amountMinor: String(Math.round(total / receipts.length)), currency: "CNY", receipts: [k + 1] }));
-      const built = await writeArchivePackage(
-        {
-          claimId: `bench-${i}`,
-          claimNumber: number,
-          company: { id: "bench-co", code: "BENCH" },
-          outcome: "PAID",
-          closedOn,
-          filedAt,
-          filedBy: { actorId: null, process: "bench" },
-          retention,
-          claimData: {
-            format: "accounting-factory/claim@1",
-            id: `bench-${i}`,
-            number,
-            status: "PAID",
-            purpose: "Customer visit, Shenzhen 深圳客户拜访",
-            company: { id: "bench-co", code: "BENCH" },
-            department: { id: "bench-dept" },
-            claimant: { id: "bench-claimant", name: "Bench Claimant" },
-            currency: "CNY",
-            totalMinor: String(total),
-            lines,
-            receipts: receipts.map((r, k) => ({ no: k + 1, mediaType: r.mediaType, size: r.size, pages: r.pages, original: originalPathFor(k + 1, r.mediaType), derived: Array.from({ length: r.pages }, (_, p) => derivedPathFor(k + 1, p + 1)) })),
-          },
-          history: { format: "accounting-factory/claim-history@1", tasks: Array.from({ length: 3 }, (_, k) => ({ id: `t${k}`, type: ["MANAGER_APPROVAL", "REVIEW", "QA"][k], status: "DONE", outcome: "approved", at: filedAt.toISOString() })) },
-          audit: { format: "accounting-factory/claim-audit@1", events: Array.from({ length: 8 }, (_, k) => ({ id: String(i * 8 + k), type: "claim.event", at: filedAt.toISOString(), hash: createHash("sha256").update(`${i}-${k}`).digest("hex") })) },
-          files,
-        },
-        archiveDir,
-      );
-      filesWritten += built.files.length;
-      bytesWritten += built.totalBytes;
-      pendingRows.push({ id: `bench-${i}`, number, packagePath: built.packagePath, manifestSha256: built.manifestSha256, total, files: built.files });
-      if (pendingRows.length >= 500) await flushRows();
-      if ((i + 1) % 10_000 === 0) console.log(`[bench:archive] filed ${i + 1} packages (${fmt((performance.now() - t0) / 1000)} s)`);
-    }
-  });
-  await Promise.all(lanes);
-  await flushRows();
-  const fileSeconds = (performance.now() - t0) / 1000;
-  await admin.query("ANALYZE archive_record; ANALYZE archive_file");
-
-  // ── 2. corruption: one flipped byte in one file of CORRUPT packages (every fifth: a file removed) ──
-  const step = Math.max(1, Math.floor(PACKAGES / CORRUPT));
-  const corrupted = new Set<string>();
-  for (let k = 0; k < CORRUPT; k++) {
-    const i = Math.min(PACKAGES - 1, k * step + (k % step));
-    const id = `bench-${i}`;
-    const { rows } = await admin.query<{ package_path: string; path: string }>(
-      `SELECT r.package_path, f.path FROM archive_record r JOIN archive_file f ON f.record_id = r.id WHERE r.id = $1 ORDER BY f.path`,
-      [id],
-    );
-    const pick = rows[(k * 7) % rows.length]!;
-    const dir = path.join(archiveDir, ...pick.package_path.split("/"));
-    const file = path.join(dir, ...pick.path.split("/"));
-    await fs.chmod(path.dirname(file), 0o755);
-    if (k % 5 === 4) await fs.rm(file);
-    else {
-      await fs.chmod(file, 0o644);
-      const handle = await fs.open(file, "r+");
-      const { size } = await handle.stat();
-      const at = Math.floor(size / 2);
-      const one = Buffer.alloc(1);
-      await handle.read(one, 0, 1, at);
-      one[0] = one[0]! ^ 0x20;
-      await handle.write(one, 0, 1, at);
-      await handle.close();
-      await fs.chmod(file, 0o444);
-    }
-    await fs.chmod(path.dirname(file), 0o555);
-    corrupted.add(id);
-  }
-
-  // ── 3. fixity: bare sha256 over the same files, then ours ──
-  const { rows: allFiles } = await admin.query<{ package_path: string; path: string }>(`SELECT r.package_path, f.path FROM archive_file f JOIN archive_record r ON r.id = f.record_id ORDER BY r.id, f.path`);
-  const tb = performance.now();
+  let fileSeconds = 0;
+  let bareSeconds = 0;
   let bareBytes = 0;
   let bareFiles = 0;
-  for (const f of allFiles) {
-    try {
-      const bytes = await fs.readFile(path.join(archiveDir, ...f.package_path.split("/"), ...f.path.split("/")));
-      createHash("sha256").update(bytes).digest("hex");
-      bareBytes += bytes.length;
-      bareFiles += 1;
-    } catch {
-      // the removed files
+  let oursSeconds = 0;
+  const ours = { packages: 0, files: 0, bytes: 0 };
+  let missed = 0;
+  let falseAlarms = 0;
+  let damaged = 0;
+  let flagged = 0;
+  for (let slice = 0; slice < SLICES; slice++) {
+    const from = Math.round((PACKAGES * slice) / SLICES);
+    const to = Math.round((PACKAGES * (slice + 1)) / SLICES);
+    const t0 = performance.now();
+    let next = from;
+    const lanes = Array.from({ length: WRITE_CONCURRENCY }, async () => {
+      while (next < to) {
+        const i = next++;
+        const rng = rngFor(i + 1);
+        const number = `BX-${String(i + 1).padStart(7, "0")}`;
+        const receipts = receiptsFor(rng);
+        const files: Parameters<typeof writeArchivePackage>[0]["files"] = [];
+        let f = 0;
+        receipts.forEach((r, k) => {
+          files.push({ path: originalPathFor(k + 1, r.mediaType), role: "ORIGINAL", mediaType: r.mediaType, source: { bytes: bytesOf(r.size, i, f++, rng) } });
+          for (let p = 1; p <= r.pages; p++) files.push({ path: derivedPathFor(k + 1, p), role: "DERIVED", mediaType: "image/jpeg", source: { bytes: bytesOf(around(rng, 26_000), i, f++, rng) } });
+        });
+        const total = Math.round(rng() * 500_000) + 1_000;
+        const lines = receipts.map((_, k) => ({ position: k + 1, spentOn: "2026-11-20", category: "TAXI", merchant: "Bench Taxi 出租车", amountMinor: String(Math.round(total / receipts.length)), currency: "CNY", receipts: [k + 1] }));
+        const built = await writeArchivePackage(
+          {
+            claimId: `bench-${i}`,
+            claimNumber: number,
+            company: { id: "bench-co", code: "BENCH" },
+            outcome: "PAID",
+            closedOn,
+            filedAt,
+            filedBy: { actorId: null, process: "bench" },
+            retention,
+            claimData: {
+              format: "accounting-factory/claim@1",
+              id: `bench-${i}`,
+              number,
+              status: "PAID",
+              purpose: "Customer visit, Shenzhen 深圳客户拜访",
+              company: { id: "bench-co", code: "BENCH" },
+              department: { id: "bench-dept" },
+              claimant: { id: "bench-claimant", name: "Bench Claimant" },
+              currency: "CNY",
+              totalMinor: String(total),
+              lines,
+              receipts: receipts.map((r, k) => ({ no: k + 1, mediaType: r.mediaType, size: r.size, pages: r.pages, original: originalPathFor(k + 1, r.mediaType), derived: Array.from({ length: r.pages }, (_, p) => derivedPathFor(k + 1, p + 1)) })),
+            },
+            history: { format: "accounting-factory/claim-history@1", tasks: Array.from({ length: 3 }, (_, k) => ({ id: `t${k}`, type: ["MANAGER_APPROVAL", "REVIEW", "QA"][k], status: "DONE", outcome: "approved", at: filedAt.toISOString() })) },
+            audit: { format: "accounting-factory/claim-audit@1", events: Array.from({ length: 8 }, (_, k) => ({ id: String(i * 8 + k), type: "claim.event", at: filedAt.toISOString(), hash: createHash("sha256").update(`${i}-${k}`).digest("hex") })) },
+            files,
+          },
+          archiveDir,
+        );
+        filesWritten += built.files.length;
+        bytesWritten += built.totalBytes;
+        pendingRows.push({ id: `bench-${i}`, number, packagePath: built.packagePath, manifestSha256: built.manifestSha256, total, files: built.files });
+        if (pendingRows.length >= 500) await flushRows();
+        if ((i + 1) % 10_000 === 0) console.log(`[bench:archive] filed ${i + 1} packages (${fmt((performance.now() - t0) / 1000)} s)`);
+      }
+    });
+    await Promise.all(lanes);
+    await flushRows();
+    fileSeconds += (performance.now() - t0) / 1000;
+    await admin.query("ANALYZE archive_record; ANALYZE archive_file");
+
+    // ── 2. corruption: one flipped byte in one file of this slice's share of CORRUPT packages (every fifth: a file removed) ──
+    const size = to - from;
+    const share = Math.round((CORRUPT * to) / PACKAGES) - Math.round((CORRUPT * from) / PACKAGES);
+    const step = Math.max(1, Math.floor(size / Math.max(1, share)));
+    const corrupted = new Set<string>();
+    for (let k = 0; k < share; k++) {
+      const i = from + Math.min(size - 1, k * step + (k % step));
+      const id = `bench-${i}`;
+      const { rows } = await admin.query<{ package_path: string; path: string }>(
+        `SELECT r.package_path, f.path FROM archive_record r JOIN archive_file f ON f.record_id = r.id WHERE r.id = $1 ORDER BY f.path`,
+        [id],
+      );
+      const pick = rows[(k * 7) % rows.length]!;
+      const dir = path.join(archiveDir, ...pick.package_path.split("/"));
+      const file = path.join(dir, ...pick.path.split("/"));
+      await fs.chmod(path.dirname(file), 0o755);
+      if (k % 5 === 4) await fs.rm(file);
+      else {
+        await fs.chmod(file, 0o644);
+        const handle = await fs.open(file, "r+");
+        const { size } = await handle.stat();
+        const at = Math.floor(size / 2);
+        const one = Buffer.alloc(1);
+        await handle.read(one, 0, 1, at);
+        one[0] = one[0]! ^ 0x20;
+        await handle.write(one, 0, 1, at);
+        await handle.close();
+        await fs.chmod(file, 0o444);
+      }
+      await fs.chmod(path.dirname(file), 0o555);
+      corrupted.add(id);
+    }
+
+    // ── 3. fixity: bare sha256 over the same files, then ours ──
+    const { rows: allFiles } = await admin.query<{ package_path: string; path: string }>(
+      `SELECT r.package_path, f.path FROM archive_file f JOIN archive_record r ON r.id = f.record_id WHERE r.status = 'FILED' ORDER BY r.id, f.path`,
+    );
+    const tb = performance.now();
+    for (const f of allFiles) {
+      try {
+        const bytes = await fs.readFile(path.join(archiveDir, ...f.package_path.split("/"), ...f.path.split("/")));
+        createHash("sha256").update(bytes).digest("hex");
+        bareBytes += bytes.length;
+        bareFiles += 1;
+      } catch {
+        // the removed files
+      }
+    }
+    bareSeconds += (performance.now() - tb) / 1000;
+
+    const run = await runFixity("FULL", { root: archiveDir, log: () => undefined });
+    ours.packages += run.packages;
+    ours.files += run.files;
+    ours.bytes += run.bytes;
+    oursSeconds += run.ms / 1000;
+    const reported = new Set(run.failures.map((f) => f.recordId));
+    missed += [...corrupted].filter((id) => !reported.has(id)).length;
+    falseAlarms += [...reported].filter((id) => !corrupted.has(id)).length;
+    damaged += corrupted.size;
+    flagged += reported.size;
+    console.log(
+      `[bench:archive] slice ${slice + 1}/${SLICES}: packages ${from + 1}–${to} filed, ${corrupted.size} damaged, fixity ${run.packages} packages in ${fmt(run.ms / 1000, 1)} s, ${reported.size} reported`,
+    );
+    if (slice + 1 < SLICES) {
+      // Make room for the next slice: this slice's files go, its records stop being FILED (fixity skips them).
+      await admin.query(`UPDATE archive_record SET status = 'DESTROYED', destroyed_at = now() WHERE status = 'FILED'`);
+      await makeWritable(archiveDir).catch(() => undefined);
+      await fs.rm(archiveDir, { recursive: true, force: true });
+      await fs.mkdir(archiveDir, { recursive: true });
     }
   }
-  const bareSeconds = (performance.now() - tb) / 1000;
-
-  const ours = await runFixity("FULL", { root: archiveDir, log: () => undefined });
-  const oursSeconds = ours.ms / 1000;
-  const reported = new Set(ours.failures.map((f) => f.recordId));
-  const missed = [...corrupted].filter((id) => !reported.has(id)).length;
-  const falseAlarms = [...reported].filter((id) => !corrupted.has(id)).length;
 
   // ── 4. search (the loans/search helper's bench), when present ──
   let search: { search_p95_ms: number | null; search_ratio: number | null; records?: number } = { search_p95_ms: null, search_ratio: null };
@@ -283,7 +321,7 @@ async function main(): Promise<void> {
   console.log(`filing     ${PACKAGES} packages, ${filesWritten} files, ${fmt(bytesWritten / 1e9, 2)} GB in ${fmt(fileSeconds)} s: ${fmt(PACKAGES / fileSeconds)} packages/s, ${fmt(bytesWritten / 1e6 / fileSeconds)} MB/s (db seed ${seededSeconds} s)`);
   console.log(`bare sha256  ${bareFiles} files, ${fmt(bareBytes / 1e6)} MB in ${fmt(bareSeconds, 2)} s: ${fmt(bareFiles / bareSeconds)} files/s, ${fmt(bareBytes / 1e6 / bareSeconds)} MB/s`);
   console.log(`fixity FULL  ${ours.packages} packages, ${ours.files} files, ${fmt(mb)} MB in ${fmt(oursSeconds, 2)} s: ${fmt(ours.files / oursSeconds)} files/s, ${fmt(mb / oursSeconds)} MB/s; ratio ${fmt(oursSeconds / bareSeconds, 2)}`);
-  console.log(`corruption   ${corrupted.size} packages damaged, ${reported.size} reported, ${missed} missed, ${falseAlarms} false alarms`);
+  console.log(`corruption   ${damaged} packages damaged, ${flagged} reported, ${missed} missed, ${falseAlarms} false alarms${SLICES > 1 ? ` (${SLICES} slices)` : ""}`);
 
   if (!KEEP) {
     await makeWritable(ROOT).catch(() => undefined);
@@ -305,7 +343,8 @@ async function main(): Promise<void> {
       filing_packages_per_s: Math.round(PACKAGES / fileSeconds),
       search_p95_ms: search.search_p95_ms,
       search_ratio: search.search_ratio,
-      corrupted: corrupted.size,
+      corrupted: damaged,
+      slices: SLICES,
       corruptions_missed: missed,
       false_alarms: falseAlarms,
     }),
