@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
@@ -65,7 +65,7 @@ export default function ArchiveSearch() {
       <div className="page-head">
         <h1>{t("search.title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("search.intro")}</p>
       {companies.length === 0 ? (
         <p className="empty card" data-testid="no-companies">

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { StatusBadge } from "~/components/status-badge";
 import type { ClaimStatus } from "~/domain/claim-machine";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { ARCHIVE_CHECKS, type CheckProblem } from "~/domain/archive-checks";
@@ -91,7 +91,7 @@ export default function ArchiveRecordPage() {
   const busy = navigation.state !== "idle";
   return (
     <>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <div className="page-head">
         <h1>{t("record.title", { number: r.claimNumber })}</h1>
         <Link to="/archive/records">{t("record.back")}</Link>

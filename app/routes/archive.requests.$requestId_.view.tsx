@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { isAppError } from "~/domain/app-error";
@@ -48,7 +48,7 @@ export default function ArchivedRecordView() {
   if (refused || !view) {
     return (
       <>
-        <ArchiveTabs roles={roles} />
+        <ArchiveNav roles={roles} />
         <div className="card stack" role="alert" data-testid="access-refused" data-reason={refused?.reason}>
           <h1>{t("view.refusedTitle")}</h1>
           <p>{t(`view.${refused?.reason ?? "not_approved"}`, { from: refused?.fromOn ? formatCalendarDate(refused.fromOn, lang) : "", to: refused?.toOn ? formatCalendarDate(refused.toOn, lang) : "" })}</p>
@@ -73,7 +73,7 @@ export default function ArchivedRecordView() {
       <div className="page-head">
         <h1>{t("view.title", { number: r.claimNumber })}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <p className="notice" role="status" data-testid="read-only">
         {t("view.readOnly", { to: formatCalendarDate(view.toOn, lang) })}
       </p>

@@ -3,9 +3,9 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { Money } from "~/components/money";
-import { PeriodText, RefusalMessage, RetentionTabs } from "~/components/retention-nav";
+import { PeriodText, RefusalMessage } from "~/components/retention-nav";
 import { RouteError } from "~/components/route-error";
 import { RETENTION_DOCUMENT_TYPES } from "~/domain/retention";
 import { listAppraisal, listDestructionRequests, proposeDestruction } from "~/models/destruction.server";
@@ -100,8 +100,7 @@ export default function RetentionAppraisal() {
       <div className="page-head">
         <h1>{t("title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
-      <RetentionTabs />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("appraisal.intro")}</p>
       {params.get("proposed") ? (
         <p className="notice" role="status">

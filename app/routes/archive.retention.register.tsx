@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
-import { RetentionTabs } from "~/components/retention-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+
 import { RouteError } from "~/components/route-error";
 import { listRegister } from "~/models/destruction.server";
 import { RETENTION_STAFF, retentionCompanies } from "~/models/retention.server";
@@ -59,8 +59,7 @@ export default function DestructionRegister() {
       <div className="page-head">
         <h1>{t("title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
-      <RetentionTabs />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("register.intro")}</p>
       {companies.length === 0 ? (
         <p className="empty card">{t("noCompanies")}</p>
