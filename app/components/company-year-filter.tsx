@@ -14,6 +14,7 @@ export function CompanyYearFilter({
   year,
   yearLabel,
   allCompaniesLabel,
+  anyYear = true,
   companyName = "company",
   yearName = "year",
 }: {
@@ -24,6 +25,8 @@ export function CompanyYearFilter({
   /** What the year is of ("Closed in", "Destroyed in"); "Year" by default. */
   yearLabel?: string;
   allCompaniesLabel?: string;
+  /** Offer "All years" (lists); false where a year must be chosen (a budget year). */
+  anyYear?: boolean;
   companyName?: string;
   yearName?: string;
 }) {
@@ -50,7 +53,7 @@ export function CompanyYearFilter({
         <label className="field">
           <span>{yearLabel ?? t("companyYear.year")}</span>
           <select name={yearName} defaultValue={year ? String(year) : ""} data-testid="filter-year">
-            <option value="">{t("companyYear.allYears")}</option>
+            {anyYear ? <option value="">{t("companyYear.allYears")}</option> : null}
             {yearChoices.map((y) => (
               <option key={y} value={y}>
                 {y}

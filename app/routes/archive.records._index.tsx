@@ -66,10 +66,10 @@ export default function ArchiveRecords() {
   const [params] = useSearchParams();
   return (
     <>
-      <ArchiveNav roles={roles} />
       <div className="page-head">
         <h1>{t("list.title")}</h1>
       </div>
+      <ArchiveNav roles={roles} />
       {failing.length > 0 ? (
         <section className="form-error fixity-banner" role="alert" data-testid="fixity-banner" style={{ marginBottom: "1rem" }}>
           <h2 style={{ margin: "0 0 0.3rem", fontSize: "1.1rem" }}>{t("banner.title", { count: failing.length })}</h2>

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ArchiveNav } from "~/components/archive-nav";
+import { Digest } from "~/components/digest";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { isAppError } from "~/domain/app-error";
@@ -92,7 +93,7 @@ export default function ArchivedRecordView() {
             {fact(t("view.closedOn"), formatCalendarDate(r.closedOn, lang))}
             {fact(t("view.filedAt"), formatDateTime(r.filedAt, lang))}
             {fact(t("view.merchants"), r.merchants || "—")}
-            {fact(t("view.digest"), <code style={{ wordBreak: "break-all", fontSize: "0.75rem" }}>{r.manifestSha256}</code>)}
+            {fact(t("view.digest"), <Digest value={r.manifestSha256} chars={16} label={t("view.digest")} />)}
           </dl>
         </section>
         <section aria-labelledby="claim-data">

@@ -158,7 +158,7 @@ export default function DestructionRequestPage() {
                   </td>
                   <td data-label={t("requests.status")}>
                     {t(`status.${i.status}`)}
-                    {i.legalHold ? ` · ${t("tabs.holds")}` : ""}
+                    {i.legalHold ? ` · ${t("sub.retention.holds", { ns: "archiveNav" })}` : ""}
                   </td>
                 </tr>
               ))}
