@@ -92,11 +92,11 @@ export default function ArchiveRecordPage() {
   const busy = navigation.state !== "idle";
   return (
     <>
-      <ArchiveNav roles={roles} />
       <div className="page-head">
         <h1>{t("record.title", { number: r.claimNumber })}</h1>
         <Link to="/archive/records">{t("record.back")}</Link>
       </div>
+      <ArchiveNav roles={roles} />
       {r.lastFixityOk === false ? (
         <section className="form-error" role="alert" data-testid="record-fixity-failed" style={{ marginBottom: "1rem" }}>
           <strong>{t("banner.title", { count: 1 })}</strong>
