@@ -1,9 +1,11 @@
 /**
  * The archive loan browser test's world, in the e2e database (run with tsx by e2e/archive-loan.spec.ts;
  * prints JSON): a company with an archivist (assigned to it) and an auditor (an ordinary employee), two
- * boxes, and an archive record whose originals are filed in the first box at position 12.
+ * boxes, an archive record whose originals are filed in the first box at position 12, and a third box the
+ * auditor borrowed that is three days overdue (reminded yesterday).
  */
 import { randomUUID } from "node:crypto";
+import { addDays, sscToday } from "~/domain/archive-access";
 import { prisma } from "~/utils/db.server";
 import { createArchiveBox, createArchiveRecord, createFiledClaim } from "../fixtures/archive-access";
 
@@ -39,7 +41,36 @@ async function main() {
     spentFrom: "2025-11-20",
     spentTo: "2025-11-21",
   });
-  console.log(JSON.stringify({ archivist, auditor, boxes, claimNumber: record.claimNumber, recordId: record.id }));
+  // The overdue loan: lent ten days ago, due three days ago, one reminder yesterday.
+  const overdueBox = `A${tag}-2025-BX-B0003`;
+  const overdueBoxId = await createArchiveBox(prisma, { companyId, label: overdueBox, createdById: archivist.id, boxNo: 3 });
+  const now = new Date();
+  const today = sscToday(now);
+  const day = (n: number) => new Date(`${addDays(today, n)}T00:00:00Z`);
+  const overdueRequestId = randomUUID();
+  await prisma.archiveRequest.create({
+    data: {
+      id: overdueRequestId,
+      kind: "BORROW",
+      requesterId: auditor.id,
+      boxId: overdueBoxId,
+      purposeKind: "AUDIT",
+      purpose: "Interim audit",
+      fromOn: day(-10),
+      toOn: day(-3),
+      status: "ON_LOAN",
+      requestedAt: new Date(now.getTime() - 11 * 86_400_000),
+      decidedAt: new Date(now.getTime() - 10 * 86_400_000),
+      decidedById: archivist.id,
+      lentAt: new Date(now.getTime() - 10 * 86_400_000),
+      lentById: archivist.id,
+      borrowerName: auditor.name,
+      dueOn: day(-3),
+      remindersSent: 1,
+      lastReminderAt: new Date(now.getTime() - 86_400_000),
+    },
+  });
+  console.log(JSON.stringify({ archivist, auditor, boxes, claimNumber: record.claimNumber, recordId: record.id, overdue: { requestId: overdueRequestId, box: overdueBox, daysLate: 3 } }));
   await prisma.$disconnect();
 }
 

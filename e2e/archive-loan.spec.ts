@@ -7,7 +7,7 @@ const DATABASE_URL = process.env.E2E_DATABASE_URL ?? "postgresql://postgres@127.
 const SHOTS = process.env.E2E_SHOTS_DIR;
 
 type Person = { id: string; email: string; name: string };
-type World = { archivist: Person; auditor: Person; boxes: string[]; claimNumber: string; recordId: string };
+type World = { archivist: Person; auditor: Person; boxes: string[]; claimNumber: string; recordId: string; overdue: { requestId: string; box: string; daysLate: number } };
 
 function world(): World {
   const out = execFileSync("npx", ["tsx", "e2e/archive-loan-world.ts"], {
@@ -63,6 +63,66 @@ async function loanThroughToReturn(page: Page, w: World, box: string, locale: "e
   await shot(page, `request-returned-${locale}`);
 }
 
+type OverdueWords = { filter: RegExp; since: string; days: string; reminded: RegExp; bringBack: string; chase: string; youOverdue: string };
+const OVERDUE: Record<"en" | "zh-CN", OverdueWords> = {
+  en: { filter: /^Overdue loans \(\d+\)$/, since: "Overdue since", days: "(3 days)", reminded: /reminded on/i, bringBack: "bring box", chase: "Chase", youOverdue: "overdue" },
+  "zh-CN": { filter: /^逾期未还（\d+）$/, since: "起逾期", days: "（3 天）", reminded: /催还/, bringBack: "归还档案室", chase: "催还档案盒", youOverdue: "逾期未还" },
+};
+
+/** An overdue loan where the archive and the borrower work: the list's line and filter, the request's callout. */
+async function overdueOnTheLoanScreens(page: Page, w: World, locale: "en" | "zh-CN") {
+  const words = OVERDUE[locale];
+  const box = w.overdue.box;
+  await login(page, w.archivist.email, locale);
+  await page.goto("/archive/requests");
+  // The one archive navigation marks the loans page.
+  await expect(page.getByTestId("archive-nav").locator('a[aria-current="page"]')).toHaveAttribute("href", "/archive/requests");
+  const row = page.getByTestId("to-handle").getByTestId("request-row").filter({ has: page.getByRole("link", { name: box }) });
+  await expect(row.getByTestId("request-status")).toHaveAttribute("data-status", "OVERDUE");
+  await expect(row.getByTestId("loan-line")).toHaveAttribute("data-state", "overdue");
+  await expect(row.getByTestId("loan-line")).toContainText(words.since);
+  await expect(row.getByTestId("loan-line")).toContainText(words.days);
+  await expect(row.getByTestId("loan-line")).toContainText(words.reminded);
+  // The filter, by keyboard: only overdue loans, this one among them.
+  const filter = page.getByTestId("filter-overdue");
+  await expect(filter).toHaveText(words.filter);
+  await filter.focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/archive\/requests\?loans=overdue$/);
+  await expect(page.getByTestId("filter-overdue")).toHaveAttribute("aria-current", "page");
+  const shown = page.getByTestId("to-handle").getByTestId("request-status");
+  await expect(shown.first()).toBeVisible();
+  for (const status of await shown.evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))) expect(status).toBe("OVERDUE");
+  await expect(page.getByTestId("to-handle").getByRole("link", { name: box })).toBeVisible();
+  await shot(page, `requests-overdue-${locale}`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, `requests-overdue-phone-${locale}`);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // The request's page says it plainly, with what the archive does next.
+  await page.getByTestId("to-handle").getByRole("link", { name: box }).click();
+  const callout = page.getByTestId("loan-callout");
+  await expect(callout).toHaveAttribute("data-state", "overdue");
+  await expect(callout.getByRole("heading")).toContainText(words.since);
+  await expect(callout.getByRole("heading")).toContainText(String(w.overdue.daysLate));
+  await expect(callout.getByTestId("loan-reminded")).toContainText(words.reminded);
+  await expect(callout).toContainText(words.chase);
+  await shot(page, `request-overdue-archivist-${locale}`);
+
+  // The borrower: told on the list, and on the request what to do.
+  await login(page, w.auditor.email, locale);
+  await page.goto("/archive/requests");
+  await expect(page.getByTestId("my-overdue")).toContainText(words.youOverdue);
+  await page.getByTestId("my-requests").getByRole("link", { name: box }).click();
+  await expect(page.getByTestId("loan-callout")).toHaveAttribute("data-state", "overdue");
+  await expect(page.getByTestId("loan-callout")).toContainText(box);
+  await expect(page.getByTestId("loan-callout")).toContainText(words.bringBack);
+  await shot(page, `request-overdue-borrower-${locale}`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, `request-overdue-borrower-phone-${locale}`);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+}
+
 test.describe("archive loans and search", () => {
   let w: World;
   test.beforeAll(() => {
@@ -75,6 +135,14 @@ test.describe("archive loans and search", () => {
 
   test("a box loan from request to return (Chinese)", async ({ page }) => {
     await loanThroughToReturn(page, w, w.boxes[1]!, "zh-CN");
+  });
+
+  test("an overdue loan on the loan screens: the line, the filter and the request's callout (English)", async ({ page }) => {
+    await overdueOnTheLoanScreens(page, w, "en");
+  });
+
+  test("an overdue loan on the loan screens: the line, the filter and the request's callout (Chinese)", async ({ page }) => {
+    await overdueOnTheLoanScreens(page, w, "zh-CN");
   });
 
   test("the archivist finds a claim's box by its claim number, then by the claimant", async ({ page }) => {

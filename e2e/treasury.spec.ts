@@ -93,8 +93,11 @@ test("one treasury user prepares a run, a second approves it (file kept with its
   await expect(other.getByTestId("run-status")).toHaveText("待审批");
   await other.getByRole("button", { name: "审批批次" }).click();
   await expect(other.getByTestId("run-status")).toHaveText("已审批");
-  const sha = (await other.getByTestId("sha256").textContent())!.trim();
+  // The page shows the digest's start; the whole value is on the element (hover title, copy button).
+  const sha = (await other.getByTestId("sha256").getAttribute("data-value"))!;
   expect(sha).toMatch(/^[0-9a-f]{64}$/);
+  await expect(other.getByTestId("sha256")).toHaveText(`${sha.slice(0, 16)}…`);
+  await expect(other.getByTestId("sha256")).toHaveAttribute("title", sha);
   await shot(other, dir, "run-approved-zh");
   // The file downloads as approved: its digest is the one shown.
   const download = await other.request.get(`${runUrl}/file`);

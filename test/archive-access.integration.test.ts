@@ -264,6 +264,73 @@ describe("loans and access", () => {
     expect(await notes(w.auditor.id)).toBe(2);
   });
 
+  it("lists overdue loans: the filter keeps only boxes out past due (longest first), counts them, stays in the company, and each row says since when and the last reminder", async () => {
+    const w = await world();
+    const today = sscToday(new Date());
+    const dayOf = (iso: string) => new Date(`${iso}T00:00:00Z`);
+    const secondBox = await createArchiveBox(prisma, { companyId: w.org.companyId, label: `${w.boxLabel.slice(0, -1)}2`, createdById: w.archivist.id, boxNo: 2 });
+    const secondLabel = (await prisma.archiveBox.findUniqueOrThrow({ where: { id: secondBox }, select: { label: true } })).label;
+    const thirdBox = await createArchiveBox(prisma, { companyId: w.org.companyId, label: `${w.boxLabel.slice(0, -1)}3`, createdById: w.archivist.id, boxNo: 3 });
+    const thirdLabel = (await prisma.archiveBox.findUniqueOrThrow({ where: { id: thirdBox }, select: { label: true } })).label;
+    const lend = async (boxLabel: string, dueOn: string) => {
+      const id = await createArchiveRequest(prisma, w.auditor, { kind: "BORROW", boxLabel, purposeKind: "AUDIT", purpose: "Overdue filter", fromOn: today, toOn: addDays(today, 5) });
+      await decideArchiveRequest(prisma, w.archivist, id, { decision: "approve", note: "" });
+      await lendArchiveBox(prisma, w.archivist, id, { borrowerName: "Borrower", dueOn: today });
+      // As if lent a while ago: due on `dueOn`.
+      await prisma.archiveRequest.update({ where: { id }, data: { dueOn: dayOf(dueOn) } });
+      return id;
+    };
+    const late2 = await lend(w.boxLabel, addDays(today, -2));
+    const late9 = await lend(secondLabel, addDays(today, -9));
+    const notYet = await lend(thirdLabel, today);
+    // A loan that was overdue and came back: no longer listed.
+    const back = await createArchiveRequest(prisma, w.auditor, { kind: "BORROW", boxLabel: w.boxLabel, purposeKind: "AUDIT", purpose: "Came back", fromOn: today, toOn: today });
+    await decideArchiveRequest(prisma, w.archivist, back, { decision: "approve", note: "" });
+    await prisma.archiveRequest.update({ where: { id: back }, data: { status: "RETURNED", dueOn: dayOf(addDays(today, -4)), returnedAt: new Date() } });
+    // Another company's overdue loan.
+    const stranger = await createUser(w.org, { roles: ["EMPLOYEE"] });
+    const otherBox = `O${tag()}-2025-BX-B0001`;
+    const otherCompany = (await prisma.userCompany.findFirstOrThrow({ where: { userId: w.otherArchivist.id } })).companyId;
+    await createArchiveBox(prisma, { companyId: otherCompany, label: otherBox, createdById: w.otherArchivist.id });
+    const foreign = await createArchiveRequest(prisma, stranger, { kind: "BORROW", boxLabel: otherBox, purposeKind: "AUDIT", purpose: "Elsewhere", fromOn: today, toOn: addDays(today, 3) });
+    await decideArchiveRequest(prisma, w.otherArchivist, foreign, { decision: "approve", note: "" });
+    await lendArchiveBox(prisma, w.otherArchivist, foreign, { borrowerName: "Someone", dueOn: today });
+    await prisma.archiveRequest.update({ where: { id: foreign }, data: { dueOn: dayOf(addDays(today, -1)) } });
+    // The daily reminder ran this morning.
+    await sendLoanReminders(prisma);
+
+    const all = await listArchiveRequests(prisma, w.archivist);
+    expect(all.overdue).toEqual({ mine: 0, toHandle: 2 });
+    expect(all.toHandle!.map((r) => r.id)).toEqual(expect.arrayContaining([late2, late9, notYet, back]));
+    const overdue = await listArchiveRequests(prisma, w.archivist, new Date(), { overdueOnly: true });
+    expect(overdue.toHandle!.map((r) => r.id)).toEqual([late9, late2]);
+    expect(overdue.overdue).toEqual({ mine: 0, toHandle: 2 });
+    const row = overdue.toHandle![0]!;
+    expect(row.shownStatus).toBe("OVERDUE");
+    expect(row.loan).toEqual({ state: "overdue", dueOn: addDays(today, -9), overdueSince: addDays(today, -8), daysLate: 9 });
+    expect(row.remindersSent).toBe(1);
+    expect(sscToday(new Date(row.lastReminderAt!))).toBe(today);
+    // Still on loan but due today: "due", not overdue.
+    expect(all.toHandle!.find((r) => r.id === notYet)!.loan).toEqual({ state: "due", dueOn: today, daysLeft: 0 });
+    expect(all.toHandle!.find((r) => r.id === back)!.loan).toBeNull();
+
+    // The borrower sees their own overdue loans the same way; nobody else's.
+    const mine = await listArchiveRequests(prisma, w.auditor, new Date(), { overdueOnly: true });
+    expect(mine.mine.map((r) => r.id)).toEqual([late9, late2]);
+    expect(mine.toHandle).toBeNull();
+    expect(mine.overdue).toEqual({ mine: 2, toHandle: null });
+    // The other company's archivist sees only their own company's overdue loan.
+    const other = await listArchiveRequests(prisma, w.otherArchivist, new Date(), { overdueOnly: true });
+    expect(other.toHandle!.map((r) => r.id)).toEqual([foreign]);
+    expect(other.overdue.toHandle).toBe(1);
+    // The request page carries the same standing, for the borrower and for the archive; still 404 for others.
+    expect((await getArchiveRequest(prisma, w.auditor, late2)).loan).toEqual({ state: "overdue", dueOn: addDays(today, -2), overdueSince: addDays(today, -1), daysLate: 2 });
+    expect((await refusal(getArchiveRequest(prisma, w.otherArchivist, late2), AppError)).code).toBe("not_found");
+    // Returned: off the overdue list.
+    await returnArchiveBox(prisma, w.archivist, late9);
+    expect((await listArchiveRequests(prisma, w.archivist, new Date(), { overdueOnly: true })).toHandle!.map((r) => r.id)).toEqual([late2]);
+  });
+
   it("the archive worker declares the daily reminder and a run of it reminds an overdue loan", async () => {
     const w = await world();
     const today = sscToday(new Date());

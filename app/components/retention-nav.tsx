@@ -1,21 +1,5 @@
-import { NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { RetentionPeriod } from "~/domain/retention";
-
-/** Appraisal · Legal holds · Destruction register · Retention periods (under the archive's tabs). */
-export function RetentionTabs() {
-  const { t } = useTranslation("retention");
-  return (
-    <nav className="filters" aria-label={t("tabs.label")} style={{ marginTop: "0.5rem" }}>
-      <NavLink to="/archive/retention" end>
-        {t("tabs.appraisal")}
-      </NavLink>
-      <NavLink to="/archive/retention/holds">{t("tabs.holds")}</NavLink>
-      <NavLink to="/archive/retention/register">{t("tabs.register")}</NavLink>
-      <NavLink to="/archive/retention/settings">{t("tabs.settings")}</NavLink>
-    </nav>
-  );
-}
 
 export function PeriodText({ period }: { period: RetentionPeriod | null }) {
   const { t } = useTranslation("retention");

@@ -7,6 +7,7 @@ import {
   checkRequestPeriod,
   displayStatus,
   isOverdue,
+  loanStanding,
   monthlyRegister,
   percentile,
   reminderDue,
@@ -90,6 +91,22 @@ describe("overdue loans and reminders", () => {
     expect(reminderDue({ ...loan, lastReminderAt: new Date("2026-12-03T23:00:00Z") }, now)).toBe(false);
     expect(reminderDue({ ...loan, lastReminderAt: new Date("2026-12-03T10:00:00Z") }, now)).toBe(true);
     expect(reminderDue({ ...loan, dueOn: "2026-12-04" }, now)).toBe(false);
+  });
+});
+
+describe("a loan's standing on the loan screens", () => {
+  const loan = { status: "ON_LOAN" as const, dueOn: "2026-12-03" };
+  it("counts the days left up to the due date, then the days late from the day after", () => {
+    expect(loanStanding(loan, "2026-11-30")).toEqual({ state: "due", dueOn: "2026-12-03", daysLeft: 3 });
+    expect(loanStanding(loan, "2026-12-03")).toEqual({ state: "due", dueOn: "2026-12-03", daysLeft: 0 });
+    expect(loanStanding(loan, "2026-12-04")).toEqual({ state: "overdue", dueOn: "2026-12-03", overdueSince: "2026-12-04", daysLate: 1 });
+    // Across a month end and a year end.
+    expect(loanStanding({ ...loan, dueOn: "2026-12-30" }, "2027-01-02")).toEqual({ state: "overdue", dueOn: "2026-12-30", overdueSince: "2026-12-31", daysLate: 3 });
+  });
+  it("says nothing for a box that is not out", () => {
+    expect(loanStanding({ status: "RETURNED", dueOn: "2026-12-03" }, "2026-12-09")).toBeNull();
+    expect(loanStanding({ status: "APPROVED", dueOn: null }, "2026-12-09")).toBeNull();
+    expect(loanStanding({ status: "ON_LOAN", dueOn: null }, "2026-12-09")).toBeNull();
   });
 });
 

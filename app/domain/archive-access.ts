@@ -117,6 +117,21 @@ export function displayStatus(req: { kind: ArchiveRequestKind; status: ArchiveRe
   return req.status;
 }
 
+export type LoanStanding =
+  | { state: "due"; dueOn: string; daysLeft: number }
+  | { state: "overdue"; dueOn: string; overdueSince: string; daysLate: number };
+
+/**
+ * Where a box on loan stands today, for the loan screens: due in `daysLeft` days (0 = due today), or
+ * overdue since the day after its due date, `daysLate` days (the count the reminders give). Null when
+ * the box is not out (or has no due date).
+ */
+export function loanStanding(loan: { status: ArchiveRequestStatus; dueOn: string | null }, today: string): LoanStanding | null {
+  if (loan.status !== "ON_LOAN" || loan.dueOn === null) return null;
+  if (!isOverdue(loan, today)) return { state: "due", dueOn: loan.dueOn, daysLeft: daysBetween(today, loan.dueOn) };
+  return { state: "overdue", dueOn: loan.dueOn, overdueSince: addDays(loan.dueOn, 1), daysLate: daysBetween(loan.dueOn, today) };
+}
+
 /** An overdue loan gets at most one reminder per SSC calendar day. */
 export function reminderDue(loan: { status: ArchiveRequestStatus; dueOn: string | null; lastReminderAt: Date | null }, now: Date): boolean {
   const today = sscToday(now);

@@ -17,6 +17,7 @@ import {
   checkLoanDue,
   checkRequestPeriod,
   displayStatus,
+  loanStanding,
   PURPOSE_KINDS,
   reminderDue,
   sscToday,
@@ -25,6 +26,7 @@ import {
   type ArchiveRequestDisplayStatus,
   type ArchiveRequestKind,
   type ArchiveRequestStatus,
+  type LoanStanding,
   type PurposeKind,
 } from "~/domain/archive-access";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
@@ -112,6 +114,10 @@ export type ArchiveRequestRow = {
   requestedAt: string;
   dueOn: string | null;
   borrowerName: string | null;
+  /** A box out on loan: due in N days, or overdue since a day (null otherwise). */
+  loan: LoanStanding | null;
+  remindersSent: number;
+  lastReminderAt: string | null;
 };
 
 type RawRequest = {
@@ -178,22 +184,58 @@ function toRow(r: RawRequest, today: string): ArchiveRequestRow {
     requestedAt: r.requested_at.toISOString(),
     dueOn,
     borrowerName: r.borrower_name,
+    loan: loanStanding({ status, dueOn }, today),
+    remindersSent: r.reminders_sent,
+    lastReminderAt: r.last_reminder_at?.toISOString() ?? null,
   };
 }
 
-/** The viewer's own requests, and (archive staff) the requests of their companies: open work first, then newest first. */
-export async function listArchiveRequests(db: Db | Tx, viewer: Actor, now = new Date()): Promise<{ mine: ArchiveRequestRow[]; toHandle: ArchiveRequestRow[] | null }> {
+/** A box on loan past its due date (the same rule as `isOverdue`, in SQL; `$n` is today's SSC date). */
+const OVERDUE_SQL = (n: number) => `r.kind = 'BORROW' AND r.status = 'ON_LOAN' AND r.due_on < $${n}::date`;
+
+export type ArchiveRequestList = {
+  mine: ArchiveRequestRow[];
+  toHandle: ArchiveRequestRow[] | null;
+  /** Boxes on loan past due: the viewer's own, and (archive staff) their companies' (all of them, not only those listed). */
+  overdue: { mine: number; toHandle: number | null };
+};
+
+/**
+ * The viewer's own requests, and (archive staff) the requests of their companies: open work first, then
+ * newest first. `overdueOnly`: only boxes on loan past due, longest overdue first.
+ */
+export async function listArchiveRequests(db: Db | Tx, viewer: Actor, now = new Date(), opts: { overdueOnly?: boolean } = {}): Promise<ArchiveRequestList> {
   const today = sscToday(now);
-  const mine = await db.$queryRawUnsafe<RawRequest[]>(`${REQUEST_SQL} WHERE r.requester_id = $1 ORDER BY r.requested_at DESC, r.id DESC LIMIT 200`, viewer.id);
-  if (!hasRole(viewer, ...ARCHIVE_STAFF)) return { mine: mine.map((r) => toRow(r, today)), toHandle: null };
+  const onlyOverdue = opts.overdueOnly === true;
+  const mine = await db.$queryRawUnsafe<RawRequest[]>(
+    onlyOverdue
+      ? `${REQUEST_SQL} WHERE r.requester_id = $1 AND ${OVERDUE_SQL(2)} ORDER BY r.due_on ASC, r.id DESC LIMIT 200`
+      : `${REQUEST_SQL} WHERE r.requester_id = $1 ORDER BY r.requested_at DESC, r.id DESC LIMIT 200`,
+    viewer.id,
+    ...(onlyOverdue ? [today] : []),
+  );
+  const [mineOverdue] = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM archive_request r WHERE r.requester_id = $1 AND ${OVERDUE_SQL(2)}`, viewer.id, today);
+  if (!hasRole(viewer, ...ARCHIVE_STAFF)) return { mine: mine.map((r) => toRow(r, today)), toHandle: null, overdue: { mine: mineOverdue?.n ?? 0, toHandle: null } };
   const companies = await staffCompanyIds(db, viewer);
   const handle = await db.$queryRawUnsafe<RawRequest[]>(
     `${REQUEST_SQL} WHERE COALESCE(ar.company_id, b.company_id) = ANY($1::text[]) AND r.requester_id <> $2
-      ORDER BY CASE r.status WHEN 'REQUESTED' THEN 0 WHEN 'ON_LOAN' THEN 1 WHEN 'APPROVED' THEN 2 ELSE 3 END, r.requested_at DESC, r.id DESC LIMIT 300`,
+      ${onlyOverdue ? `AND ${OVERDUE_SQL(3)} ORDER BY r.due_on ASC, r.id DESC` : "ORDER BY CASE r.status WHEN 'REQUESTED' THEN 0 WHEN 'ON_LOAN' THEN 1 WHEN 'APPROVED' THEN 2 ELSE 3 END, r.requested_at DESC, r.id DESC"} LIMIT 300`,
     companies,
     viewer.id,
+    ...(onlyOverdue ? [today] : []),
   );
-  return { mine: mine.map((r) => toRow(r, today)), toHandle: handle.map((r) => toRow(r, today)) };
+  const [handleOverdue] = await db.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM archive_request r LEFT JOIN archive_box b ON b.id = r.box_id
+      WHERE b.company_id = ANY($1::text[]) AND r.requester_id <> $2 AND ${OVERDUE_SQL(3)}`,
+    companies,
+    viewer.id,
+    today,
+  );
+  return {
+    mine: mine.map((r) => toRow(r, today)),
+    toHandle: handle.map((r) => toRow(r, today)),
+    overdue: { mine: mineOverdue?.n ?? 0, toHandle: handleOverdue?.n ?? 0 },
+  };
 }
 
 export type ArchiveRequestDetail = ArchiveRequestRow & {
@@ -207,8 +249,6 @@ export type ArchiveRequestDetail = ArchiveRequestRow & {
   lentBy: string | null;
   returnedAt: string | null;
   returnedTo: string | null;
-  remindersSent: number;
-  lastReminderAt: string | null;
   access: ReturnType<typeof viewAccess> | null;
   views: { viewerName: string; what: string; viewedAt: string }[];
 };
@@ -238,8 +278,6 @@ export async function getArchiveRequest(db: Db | Tx, viewer: Actor, id: string, 
     lentBy: r.lent_by_name,
     returnedAt: r.returned_at?.toISOString() ?? null,
     returnedTo: r.returned_to_name,
-    remindersSent: r.reminders_sent,
-    lastReminderAt: r.last_reminder_at?.toISOString() ?? null,
     access: row.kind === "VIEW" ? viewAccess(row, today) : null,
     views: views.map((v) => ({ viewerName: v.viewer_name, what: v.what, viewedAt: v.viewed_at.toISOString() })),
   };

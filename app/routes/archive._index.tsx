@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { CompanyYearFilter } from "~/components/company-year-filter";
+import { Pager } from "~/components/pager";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
@@ -48,24 +50,12 @@ export default function ArchiveSearch() {
         {t(`search.errors.${result.errors[name]}`, { defaultValue: t("search.errors.invalid") })}
       </span>
     ) : null;
-  const moreLink = () => {
-    const p = new URLSearchParams();
-    for (const f of FIELDS) if (input[f]) p.set(f, input[f]!);
-    if (result.next) p.set("after", result.next);
-    return `/archive?${p.toString()}`;
-  };
-  const firstLink = () => {
-    const p = new URLSearchParams();
-    for (const f of FIELDS) if (input[f]) p.set(f, input[f]!);
-    const s = p.toString();
-    return s ? `/archive?${s}` : "/archive";
-  };
   return (
     <>
       <div className="page-head">
         <h1>{t("search.title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("search.intro")}</p>
       {companies.length === 0 ? (
         <p className="empty card" data-testid="no-companies">
@@ -85,19 +75,7 @@ export default function ArchiveSearch() {
                 <input name="claimant" defaultValue={input.claimant ?? ""} maxLength={100} />
                 {err("claimant")}
               </label>
-              {companies.length > 1 ? (
-                <label className="field">
-                  <span>{t("search.company")}</span>
-                  <select name="companyId" defaultValue={input.companyId ?? ""}>
-                    <option value="">{t("search.allCompanies")}</option>
-                    {companies.map((c) => (
-                      <option key={c.id} value={c.id}>
-                        {c.code} · {lang === "zh-CN" ? c.nameZh : c.name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-              ) : null}
+              <CompanyYearFilter companies={companies} company={input.companyId ?? null} companyName="companyId" allCompaniesLabel={t("search.allCompanies")} />
               <label className="field">
                 <span>{t("search.merchant")}</span>
                 <input name="merchant" defaultValue={input.merchant ?? ""} maxLength={100} />
@@ -224,18 +202,7 @@ export default function ArchiveSearch() {
                   </tbody>
                 </table>
               </div>
-              <p className="row" style={{ marginTop: "0.75rem" }}>
-                {input.after ? (
-                  <Link to={firstLink()} className="button">
-                    {t("search.first")}
-                  </Link>
-                ) : null}
-                {result.next ? (
-                  <Link to={moreLink()} className="button" data-testid="search-more">
-                    {t("search.more")}
-                  </Link>
-                ) : null}
-              </p>
+              <Pager label={t("search.pager")} after={input.after ?? null} next={result.next ?? null} testId="search" />
             </>
           )}
         </>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Link, useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { RouteError } from "~/components/route-error";
 import { deskScan, resumeDeskPacket, type DeskPacket, type DeskResult } from "~/models/arrival-desk.server";
 import { throwAsResponse } from "~/utils/app-error.server";
@@ -160,7 +160,7 @@ export default function ArrivalDesk() {
       <div className="page-head">
         <h1>{t("desk.title")}</h1>
       </div>
-      <ArchiveTabs roles={data.user.roles} />
+      <ArchiveNav roles={data.user.roles} />
       <form onSubmit={onSubmit} autoComplete="off" data-testid="desk-form">
         <label htmlFor="desk-code" className="visually-hidden">
           {t("desk.input")}

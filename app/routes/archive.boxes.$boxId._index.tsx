@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { BoxesTabs, errorText, localCompany } from "~/components/archive-boxes-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { errorText, localCompany } from "~/components/archive-boxes-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
@@ -85,7 +86,7 @@ export default function ArchiveBox() {
           ) : null}
         </div>
       </div>
-      <BoxesTabs roles={user.roles} />
+      <ArchiveNav roles={user.roles} />
       {created ? (
         <p className="notice" role="status">
           {t("create.created", { label: created })}

@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { BoxesTabs, errorText, localCompany } from "~/components/archive-boxes-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { CompanyYearFilter, yearsBack } from "~/components/company-year-filter";
+import { errorText, localCompany } from "~/components/archive-boxes-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
@@ -41,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       listBoxes(user, filtersOf(url)),
       claim ? findClaimBox(user, claim) : Promise.resolve(null),
     ]);
-    return { user: { roles: user.roles }, companies, locations, ...list, find: claim ? { text: claim, hit: found } : null, canCreate: hasRole(user, ...ARCHIVE_WORKERS), thisYear: new Date().getUTCFullYear() };
+    return { user: { roles: user.roles }, companies, locations, ...list, find: claim ? { text: claim, hit: found } : null, canCreate: hasRole(user, ...ARCHIVE_WORKERS), thisYear: new Date().getUTCFullYear(), years: yearsBack(new Date().getUTCFullYear(), 10, 1) };
   } catch (err) {
     throwAsResponse(err);
   }
@@ -62,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ArchiveBoxes() {
-  const { user, companies, locations, boxes, counts, find, canCreate, thisYear } = useLoaderData<typeof loader>();
+  const { user, companies, locations, boxes, counts, find, canCreate, thisYear, years } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, i18n } = useTranslation("archiveBoxes");
   const lang = i18n.language;
@@ -80,7 +82,7 @@ export default function ArchiveBoxes() {
       <div className="page-head">
         <h1>{t("title")}</h1>
       </div>
-      <BoxesTabs roles={user.roles} />
+      <ArchiveNav roles={user.roles} />
       <p className="muted">{t("intro")}</p>
 
       <section className="card" aria-labelledby="find-title" data-testid="find-claim-box">
@@ -129,21 +131,7 @@ export default function ArchiveBoxes() {
             {t("subnav.boxes")}
           </h2>
           <Form method="get" className="row" style={{ marginBottom: "0.75rem" }}>
-            <label className="field">
-              <span>{t("field.company")}</span>
-              <select name="company" defaultValue={params.get("company") ?? ""}>
-                <option value="">{t("list.all")}</option>
-                {companies.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {localCompany(c, lang)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field" style={{ width: "6rem" }}>
-              <span>{t("field.year")}</span>
-              <input name="year" inputMode="numeric" defaultValue={params.get("year") ?? ""} />
-            </label>
+            <CompanyYearFilter companies={companies} company={params.get("company")} years={years} year={Number(params.get("year")) || null} />
             <label className="field">
               <span>{t("field.docType")}</span>
               <select name="type" defaultValue={params.get("type") ?? ""}>

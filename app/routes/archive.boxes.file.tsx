@@ -3,7 +3,8 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { BoxesTabs, localCompany } from "~/components/archive-boxes-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { localCompany } from "~/components/archive-boxes-nav";
 import { RouteError } from "~/components/route-error";
 import { AppError } from "~/domain/app-error";
 import { readScan } from "~/domain/paper-trail";
@@ -132,7 +133,7 @@ export default function FilingStation() {
       <div className="page-head">
         <h1>{t("station.title")}</h1>
       </div>
-      <BoxesTabs roles={user.roles} />
+      <ArchiveNav roles={user.roles} />
       <p className="muted">{t("station.intro")}</p>
       <section className="card">
         <Form method="post" className="row" data-testid="station-form" replace>

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { BoxesTabs, errorText } from "~/components/archive-boxes-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { errorText } from "~/components/archive-boxes-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
@@ -57,7 +58,7 @@ export default function ArchiveLocations() {
       <div className="page-head">
         <h1>{t("locations.title")}</h1>
       </div>
-      <BoxesTabs roles={user.roles} />
+      <ArchiveNav roles={user.roles} />
       <p className="muted">{t("locations.intro")}</p>
       {created ? (
         <p className="notice" role="status">

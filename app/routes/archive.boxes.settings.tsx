@@ -3,7 +3,8 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { BoxesTabs, errorText, localCompany } from "~/components/archive-boxes-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { errorText, localCompany } from "~/components/archive-boxes-nav";
 import { RouteError } from "~/components/route-error";
 import { AppError } from "~/domain/app-error";
 import { schemeFieldErrors, schemePreview, type SchemeFieldErrors } from "~/domain/archive-boxes";
@@ -123,7 +124,7 @@ export default function ArchiveSchemeSettings() {
       <div className="page-head">
         <h1>{t("settings.title")}</h1>
       </div>
-      <BoxesTabs roles={user.roles} />
+      <ArchiveNav roles={user.roles} />
       <p className="muted">{t("settings.intro")}</p>
       {companies.length === 0 ? <p className="empty card">{t("noCompanies")}</p> : null}
       {companies.map((c) => (

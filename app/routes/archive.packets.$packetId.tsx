@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { RouteError } from "~/components/route-error";
 import { AppError } from "~/domain/app-error";
 import { addToPacket, packetDetail, removeFromPacket, sendPacket } from "~/models/paper-packets.server";
@@ -82,7 +82,7 @@ export default function PacketPage() {
           {t("detail.manifestPdf")}
         </a>
       </div>
-      <ArchiveTabs roles={user.roles} />
+      <ArchiveNav roles={user.roles} />
       <p>
         <Link to="/archive/packets">← {t("detail.back")}</Link>
       </p>

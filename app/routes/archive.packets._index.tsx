@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { RouteError } from "~/components/route-error";
 import { AppError } from "~/domain/app-error";
 import { isArchiveStaff } from "~/models/archive-staff.server";
@@ -47,7 +47,7 @@ export default function Packets() {
       <div className="page-head">
         <h1>{t("packets.title")}</h1>
       </div>
-      <ArchiveTabs roles={user.roles} />
+      <ArchiveNav roles={user.roles} />
       <p className="muted">{t("packets.intro")}</p>
       {staff ? (
         <nav className="filters" aria-label={t("packets.title")}>

@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { StatusBadge } from "~/components/status-badge";
 import type { ClaimStatus } from "~/domain/claim-machine";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { Digest } from "~/components/digest";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { ARCHIVE_CHECKS, type CheckProblem } from "~/domain/archive-checks";
@@ -91,11 +92,11 @@ export default function ArchiveRecordPage() {
   const busy = navigation.state !== "idle";
   return (
     <>
-      <ArchiveTabs roles={roles} />
       <div className="page-head">
         <h1>{t("record.title", { number: r.claimNumber })}</h1>
         <Link to="/archive/records">{t("record.back")}</Link>
       </div>
+      <ArchiveNav roles={roles} />
       {r.lastFixityOk === false ? (
         <section className="form-error" role="alert" data-testid="record-fixity-failed" style={{ marginBottom: "1rem" }}>
           <strong>{t("banner.title", { count: 1 })}</strong>
@@ -182,9 +183,7 @@ export default function ArchiveRecordPage() {
           <div>
             <dt>{t("record.manifest")}</dt>
             <dd>
-              <code className="digest" style={{ wordBreak: "break-all" }}>
-                {r.manifestSha256}
-              </code>
+              <Digest value={r.manifestSha256} chars={16} label={t("record.manifest")} testId="manifest-sha" />
             </dd>
           </div>
           <div>
@@ -246,9 +245,7 @@ export default function ArchiveRecordPage() {
                       {t("record.size", { files: a.fileCount, size: formatBytes(a.totalBytes, i18n.language) })}
                     </td>
                     <td data-label={t("record.manifest")}>
-                      <code className="digest" title={a.manifestSha256}>
-                        {a.manifestSha256.slice(0, 16)}…
-                      </code>
+                      <Digest value={a.manifestSha256} label={t("record.manifest")} />
                     </td>
                   </tr>
                 ))}
@@ -320,9 +317,7 @@ export default function ArchiveRecordPage() {
                     {formatBytes(f.sizeBytes, i18n.language)}
                   </td>
                   <td data-label={t("record.digest")}>
-                    <code title={f.sha256} style={{ wordBreak: "break-all", fontSize: "0.8rem" }}>
-                      {f.sha256}
-                    </code>
+                    <Digest value={f.sha256} />
                   </td>
                 </tr>
               ))}
@@ -360,9 +355,9 @@ export default function ArchiveRecordPage() {
                       <span className="badge badge-FAILED">{t(`fixityProblem.${f.problem}`)}</span>
                     </td>
                     <td data-label={t("record.expected")}>
-                      <code style={{ fontSize: "0.8rem" }}>{f.expected.slice(0, 16)}…</code>
+                      <Digest value={f.expected} label={t("record.expected")} />
                     </td>
-                    <td data-label={t("record.actual")}>{f.actual ? <code style={{ fontSize: "0.8rem" }}>{f.actual.slice(0, 16)}…</code> : "—"}</td>
+                    <td data-label={t("record.actual")}>{f.actual ? <Digest value={f.actual} label={t("record.actual")} /> : "—"}</td>
                   </tr>
                 ))}
               </tbody>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { listArchiveRecords, requestFullFixity, type FixityRunView } from "~/models/archive-record-views.server";
@@ -66,10 +66,10 @@ export default function ArchiveRecords() {
   const [params] = useSearchParams();
   return (
     <>
-      <ArchiveTabs roles={roles} />
       <div className="page-head">
         <h1>{t("list.title")}</h1>
       </div>
+      <ArchiveNav roles={roles} />
       {failing.length > 0 ? (
         <section className="form-error fixity-banner" role="alert" data-testid="fixity-banner" style={{ marginBottom: "1rem" }}>
           <h2 style={{ margin: "0 0 0.3rem", fontSize: "1.1rem" }}>{t("banner.title", { count: failing.length })}</h2>

@@ -3,16 +3,16 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ArchiveRequestBadge } from "~/components/archive-request-badge";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { RouteError } from "~/components/route-error";
 import { isAppError } from "~/domain/app-error";
 import { addDays, sscToday } from "~/domain/archive-access";
-import { decideArchiveRequest, getArchiveRequest, lendArchiveBox, returnArchiveBox, revokeArchiveAccess } from "~/models/archive-requests.server";
+import { decideArchiveRequest, getArchiveRequest, lendArchiveBox, returnArchiveBox, revokeArchiveAccess, type ArchiveRequestDetail } from "~/models/archive-requests.server";
 import { ARCHIVE_STAFF } from "~/models/archive-staff.server";
 import { throwAsResponse } from "~/utils/app-error.server";
 import { requireRole, requireUser } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
-import { formatCalendarDate, formatDateTime } from "~/utils/format";
+import { formatCalendarDate, formatDate, formatDateTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "Archive request · Accounting Factory" }];
 
@@ -50,6 +50,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+/**
+ * A box out on loan, said plainly at the top of the request: overdue since when, how many days, the last
+ * reminder, and what to do (the borrower: bring it back; the archive: chase it, record the return), or
+ * the day it is due back.
+ */
+function LoanCallout({ d }: { d: ArchiveRequestDetail }) {
+  const { t, i18n } = useTranslation("archiveAccess");
+  const lang = i18n.language;
+  const loan = d.loan;
+  if (!loan) return null;
+  const words = { box: d.target, company: d.companyCode, borrower: d.borrowerName ?? d.requesterName, due: formatCalendarDate(loan.dueOn, lang) };
+  if (loan.state === "overdue")
+    return (
+      <section className="loan-callout loan-callout-overdue" role="alert" aria-labelledby="loan-callout-title" data-testid="loan-callout" data-state="overdue">
+        <h2 id="loan-callout-title">{t("loan.overdueTitle", { since: formatCalendarDate(loan.overdueSince, lang), count: loan.daysLate })}</h2>
+        <p>
+          {t("loan.wasDue", words)}{" "}
+          <span data-testid="loan-reminded">
+            {d.lastReminderAt ? t("loan.reminders", { on: formatDate(d.lastReminderAt, lang), count: d.remindersSent }) : t("loan.noReminder")}
+          </span>
+        </p>
+        <p>
+          <strong>{d.isRequester ? t("loan.borrowerOverdue", words) : t("loan.staffOverdue", words)}</strong>
+        </p>
+      </section>
+    );
+  return (
+    <section className="loan-callout loan-callout-due" aria-labelledby="loan-callout-title" data-testid="loan-callout" data-state="due">
+      <h2 id="loan-callout-title">{loan.daysLeft === 0 ? t("loan.dueTitleToday", words) : t("loan.dueTitle", { ...words, count: loan.daysLeft })}</h2>
+      <p>{d.isRequester ? t("loan.borrowerDue", words) : t("loan.staffDue", words)}</p>
+    </section>
+  );
+}
+
 export default function ArchiveRequestPage() {
   const { roles, detail: d, today } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply | undefined;
@@ -79,7 +113,7 @@ export default function ArchiveRequestPage() {
         <h1>{t("detail.title", { target: d.target })}</h1>
         <ArchiveRequestBadge status={d.shownStatus} />
       </div>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <p>
         <Link to="/archive/requests">← {t("detail.back")}</Link>
       </p>
@@ -93,6 +127,7 @@ export default function ArchiveRequestPage() {
           {t(`detail.done.${done}`)}
         </p>
       ) : null}
+      <LoanCallout d={d} />
       {reply?.error && reply.error !== "invalid" ? (
         <p className="form-error card" role="alert" data-testid="refusal">
           {t(`detail.errors.${reply.error}`, { defaultValue: t("detail.errors.not_allowed") })}

@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { Digest } from "~/components/digest";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { isAppError } from "~/domain/app-error";
@@ -48,7 +49,7 @@ export default function ArchivedRecordView() {
   if (refused || !view) {
     return (
       <>
-        <ArchiveTabs roles={roles} />
+        <ArchiveNav roles={roles} />
         <div className="card stack" role="alert" data-testid="access-refused" data-reason={refused?.reason}>
           <h1>{t("view.refusedTitle")}</h1>
           <p>{t(`view.${refused?.reason ?? "not_approved"}`, { from: refused?.fromOn ? formatCalendarDate(refused.fromOn, lang) : "", to: refused?.toOn ? formatCalendarDate(refused.toOn, lang) : "" })}</p>
@@ -73,7 +74,7 @@ export default function ArchivedRecordView() {
       <div className="page-head">
         <h1>{t("view.title", { number: r.claimNumber })}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <p className="notice" role="status" data-testid="read-only">
         {t("view.readOnly", { to: formatCalendarDate(view.toOn, lang) })}
       </p>
@@ -92,7 +93,7 @@ export default function ArchivedRecordView() {
             {fact(t("view.closedOn"), formatCalendarDate(r.closedOn, lang))}
             {fact(t("view.filedAt"), formatDateTime(r.filedAt, lang))}
             {fact(t("view.merchants"), r.merchants || "—")}
-            {fact(t("view.digest"), <code style={{ wordBreak: "break-all", fontSize: "0.75rem" }}>{r.manifestSha256}</code>)}
+            {fact(t("view.digest"), <Digest value={r.manifestSha256} chars={16} label={t("view.digest")} />)}
           </dl>
         </section>
         <section aria-labelledby="claim-data">

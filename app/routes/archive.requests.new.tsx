@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { RouteError } from "~/components/route-error";
 import { isAppError } from "~/domain/app-error";
 import { ARCHIVE_REQUEST_KINDS, MAX_PERIOD_DAYS, PURPOSE_KINDS, addDays, sscToday } from "~/domain/archive-access";
@@ -66,7 +66,7 @@ export default function NewArchiveRequest() {
       <div className="page-head">
         <h1>{t("newRequest.title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <Form method="post" className="card stack" style={{ maxWidth: "40rem" }} noValidate>
         <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend className="muted" style={{ fontSize: "0.85rem", fontWeight: 500 }}>

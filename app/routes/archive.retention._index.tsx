@@ -3,9 +3,11 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { CompanyYearFilter, yearsBack } from "~/components/company-year-filter";
+import { Pager } from "~/components/pager";
 import { Money } from "~/components/money";
-import { PeriodText, RefusalMessage, RetentionTabs } from "~/components/retention-nav";
+import { PeriodText, RefusalMessage } from "~/components/retention-nav";
 import { RouteError } from "~/components/route-error";
 import { RETENTION_DOCUMENT_TYPES } from "~/domain/retention";
 import { listAppraisal, listDestructionRequests, proposeDestruction } from "~/models/destruction.server";
@@ -44,6 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       companies,
       filter: { companyId, docType, closedYear: closedYear ?? null, claimNumber },
       filtered: !!(companyId || docType || closedYear || claimNumber),
+      // Records reach appraisal decades after they close: the year choices go back 40 years.
+      years: yearsBack(new Date().getUTCFullYear(), 40),
       list: { ...list, items: list.items.map((i) => ({ ...i, totalMinor: i.totalMinor.toString(), totalBytes: i.totalBytes.toString() })) },
       requests,
     };
@@ -66,26 +70,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RetentionAppraisal() {
-  const { roles, companies, filter, filtered, list, requests } = useLoaderData<typeof loader>();
+  const { roles, companies, filter, filtered, years, list, requests } = useLoaderData<typeof loader>();
   const refusal = useActionData<typeof action>();
   const { t, i18n } = useTranslation("retention");
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const selectable = list.items.filter((i) => !i.openRequestId).map((i) => i.id);
-  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
-  const from = (list.page - 1) * list.pageSize + 1;
-  const to = from + list.items.length - 1;
-  const pageLink = (page: number) => {
-    const p = new URLSearchParams();
-    if (filter.companyId) p.set("company", filter.companyId);
-    if (filter.docType) p.set("type", filter.docType);
-    if (filter.closedYear) p.set("year", String(filter.closedYear));
-    if (filter.claimNumber) p.set("q", filter.claimNumber);
-    if (page > 1) p.set("page", String(page));
-    const s = p.toString();
-    return s ? `/archive/retention?${s}` : "/archive/retention";
-  };
   const toggle = (id: string, on: boolean) =>
     setSelected((prev) => {
       const next = new Set(prev);
@@ -100,8 +91,7 @@ export default function RetentionAppraisal() {
       <div className="page-head">
         <h1>{t("title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
-      <RetentionTabs />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("appraisal.intro")}</p>
       {params.get("proposed") ? (
         <p className="notice" role="status">
@@ -116,19 +106,7 @@ export default function RetentionAppraisal() {
       ) : (
         <>
           <Form method="get" className="row card" style={{ alignItems: "flex-end", flexWrap: "wrap" }}>
-            {companies.length > 1 ? (
-              <label className="field">
-                <span>{t("appraisal.company")}</span>
-                <select name="company" defaultValue={filter.companyId}>
-                  <option value="">{t("appraisal.allCompanies")}</option>
-                  {companies.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.code} · {i18n.language === "zh-CN" ? c.nameZh : c.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            ) : null}
+            <CompanyYearFilter companies={companies} company={filter.companyId || null} years={years} year={filter.closedYear} yearLabel={t("appraisal.closedYear")} />
             <label className="field">
               <span>{t("appraisal.docType")}</span>
               <select name="type" defaultValue={filter.docType}>
@@ -139,10 +117,6 @@ export default function RetentionAppraisal() {
                   </option>
                 ))}
               </select>
-            </label>
-            <label className="field">
-              <span>{t("appraisal.closedYear")}</span>
-              <input type="number" name="year" min={1900} max={2200} defaultValue={filter.closedYear ?? ""} style={{ width: "7rem" }} />
             </label>
             <label className="field">
               <span>{t("appraisal.claimNumber")}</span>
@@ -236,23 +210,7 @@ export default function RetentionAppraisal() {
                   </tbody>
                 </table>
               </div>
-              <nav className="row" aria-label={t("appraisal.pager")} style={{ justifyContent: "space-between", alignItems: "center", marginTop: "0.75rem" }}>
-                <span className="muted" data-testid="appraisal-shown">
-                  {t("appraisal.shown", { from, to, total: list.total })}
-                </span>
-                <span className="row">
-                  {list.page > 1 ? (
-                    <Link className="button" to={pageLink(list.page - 1)} rel="prev">
-                      {t("appraisal.previous")}
-                    </Link>
-                  ) : null}
-                  {list.page < pages ? (
-                    <Link className="button" to={pageLink(list.page + 1)} rel="next">
-                      {t("appraisal.next")}
-                    </Link>
-                  ) : null}
-                </span>
-              </nav>
+              <Pager label={t("appraisal.pager")} page={list.page} pageSize={list.pageSize} total={list.total} count={list.items.length} drop={["proposed"]} testId="appraisal-pager" />
               <section className="card" style={{ marginTop: "1rem" }} aria-labelledby="propose-title">
                 <h2 id="propose-title">{t("appraisal.proposeTitle")}</h2>
                 <p className="muted" data-testid="selected-count">

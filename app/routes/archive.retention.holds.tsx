@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
-import { RefusalMessage, RetentionTabs } from "~/components/retention-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { RefusalMessage } from "~/components/retention-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { listLegalHolds, RETENTION_STAFF, retentionCompanies, setLegalHold } from "~/models/retention.server";
@@ -53,8 +53,7 @@ export default function LegalHolds() {
       <div className="page-head">
         <h1>{t("title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
-      <RetentionTabs />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("holds.intro")}</p>
       {placed ? (
         <p className="notice" role="status">

@@ -1,8 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
-import { RetentionTabs } from "~/components/retention-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { CompanyYearFilter, yearsBack } from "~/components/company-year-filter";
+import { Digest } from "~/components/digest";
+import { Pager } from "~/components/pager";
+
 import { RouteError } from "~/components/route-error";
 import { listRegister } from "~/models/destruction.server";
 import { RETENTION_STAFF, retentionCompanies } from "~/models/retention.server";
@@ -33,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       roles: user.roles,
       companies,
       filter: { companyId, year: year ?? null },
-      years: Array.from({ length: 12 }, (_, i) => thisYear - i),
+      years: yearsBack(thisYear, 11),
       register: { ...register, rows: register.rows.map((r) => ({ ...r, destroyedAt: r.destroyedAt.toISOString() })) },
     };
   } catch (err) {
@@ -48,49 +51,19 @@ export default function DestructionRegister() {
   const q = new URLSearchParams();
   if (filter.companyId) q.set("company", filter.companyId);
   if (filter.year) q.set("year", String(filter.year));
-  const pages = Math.max(1, Math.ceil(register.total / register.pageSize));
-  const pageLink = (page: number) => {
-    const p = new URLSearchParams(q);
-    if (page > 1) p.set("page", String(page));
-    return `/archive/retention/register?${p.toString()}`;
-  };
   return (
     <>
       <div className="page-head">
         <h1>{t("title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
-      <RetentionTabs />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("register.intro")}</p>
       {companies.length === 0 ? (
         <p className="empty card">{t("noCompanies")}</p>
       ) : (
         <>
           <Form method="get" className="row card" style={{ alignItems: "flex-end", flexWrap: "wrap" }}>
-            {companies.length > 1 ? (
-              <label className="field">
-                <span>{t("register.company")}</span>
-                <select name="company" defaultValue={filter.companyId}>
-                  <option value="">{t("register.allCompanies")}</option>
-                  {companies.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.code} · {i18n.language === "zh-CN" ? c.nameZh : c.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            ) : null}
-            <label className="field">
-              <span>{t("register.year")}</span>
-              <select name="year" defaultValue={filter.year ?? ""}>
-                <option value="">{t("register.allYears")}</option>
-                {years.map((y) => (
-                  <option key={y} value={y}>
-                    {y}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <CompanyYearFilter companies={companies} company={filter.companyId || null} years={years} year={filter.year} yearLabel={t("register.year")} />
             <button type="submit" className="button button-primary">
               {t("register.apply")}
             </button>
@@ -152,15 +125,13 @@ export default function DestructionRegister() {
                           <div className="muted">{r.destroyedBy}</div>
                         </td>
                         <td data-label={t("register.digests")}>
-                          <code title={r.manifestSha256} style={{ fontSize: "0.8rem" }}>
-                            {r.manifestSha256.slice(0, 16)}…
-                          </code>
+                          <Digest value={r.manifestSha256} label={t("register.manifest")} />
                           <details>
                             <summary>{t("register.files", { count: r.files.length })}</summary>
                             <ul style={{ margin: 0, paddingLeft: "1rem", fontSize: "0.8rem" }}>
                               {r.files.map((f) => (
                                 <li key={f.path}>
-                                  {f.path} · {f.sizeBytes} B · <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>
+                                  {f.path} · {f.sizeBytes} B · <Digest value={f.sha256} />
                                 </li>
                               ))}
                             </ul>
@@ -171,20 +142,7 @@ export default function DestructionRegister() {
                   </tbody>
                 </table>
               </div>
-              {pages > 1 ? (
-                <nav className="row" style={{ justifyContent: "flex-end", marginTop: "0.75rem" }}>
-                  {register.page > 1 ? (
-                    <Link className="button" to={pageLink(register.page - 1)} rel="prev">
-                      {t("appraisal.previous")}
-                    </Link>
-                  ) : null}
-                  {register.page < pages ? (
-                    <Link className="button" to={pageLink(register.page + 1)} rel="next">
-                      {t("appraisal.next")}
-                    </Link>
-                  ) : null}
-                </nav>
-              ) : null}
+              <Pager label={t("appraisal.pager")} page={register.page} pageSize={register.pageSize} total={register.total} count={register.rows.length} testId="register-pager" />
             </>
           )}
         </>

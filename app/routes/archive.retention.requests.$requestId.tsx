@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
-import { PeriodText, RefusalMessage, RetentionTabs } from "~/components/retention-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { PeriodText, RefusalMessage } from "~/components/retention-nav";
 import { RouteError } from "~/components/route-error";
 import { approveDestruction, cancelDestruction, destructionRequestDetail, executeDestruction } from "~/models/destruction.server";
 import { RETENTION_STAFF } from "~/models/retention.server";
@@ -75,8 +75,7 @@ export default function DestructionRequestPage() {
           {t("request.title")} <span className={`badge badge-${d.status === "EXECUTED" ? "PAID" : d.status === "APPROVED" ? "APPROVED" : d.status === "PROPOSED" ? "SUBMITTED" : "DRAFT"}`} data-testid="request-status">{t(`status.${d.status}`)}</span>
         </h1>
       </div>
-      <ArchiveTabs roles={roles} />
-      <RetentionTabs />
+      <ArchiveNav roles={roles} />
       <p>
         <Link to="/archive/retention">← {t("request.back")}</Link>
       </p>
@@ -159,7 +158,7 @@ export default function DestructionRequestPage() {
                   </td>
                   <td data-label={t("requests.status")}>
                     {t(`status.${i.status}`)}
-                    {i.legalHold ? ` · ${t("tabs.holds")}` : ""}
+                    {i.legalHold ? ` · ${t("sub.retention.holds", { ns: "archiveNav" })}` : ""}
                   </td>
                 </tr>
               ))}

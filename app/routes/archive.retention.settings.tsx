@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
-import { PeriodText, RefusalMessage, RetentionTabs } from "~/components/retention-nav";
+import { ArchiveNav } from "~/components/archive-nav";
+import { PeriodText, RefusalMessage } from "~/components/retention-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { RETENTION_DOCUMENT_TYPES } from "~/domain/retention";
@@ -57,8 +57,7 @@ export default function RetentionSettings() {
       <div className="page-head">
         <h1>{t("title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
-      <RetentionTabs />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("settings.intro")}</p>
       {saved !== null ? (
         <p className="notice" role="status" data-testid="settings-saved">

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { ArchiveStatsChart } from "~/components/archive-stats-chart";
 import { RouteError } from "~/components/route-error";
 import { PURPOSE_KINDS } from "~/domain/archive-access";
@@ -32,7 +32,7 @@ export default function ArchiveStats() {
       <div className="page-head">
         <h1>{t("stats.title")}</h1>
       </div>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("stats.intro")}</p>
       {months.length === 0 ? (
         <p className="empty card" data-testid="stats-empty">

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ArchiveTabs } from "~/components/archive-nav";
+import { ArchiveNav } from "~/components/archive-nav";
 import { FieldError } from "~/components/field-error";
 import { Money } from "~/components/money";
 import { receiptThumbUrl } from "~/components/receipt-panel";
@@ -90,7 +90,7 @@ export default function OriginalsCheck() {
         <h1>{t("pageTitle", { number: claim.number })}</h1>
         <Link to={`/claims/${claim.id}`} className="mono">{claim.number}</Link>
       </div>
-      <ArchiveTabs roles={roles} />
+      <ArchiveNav roles={roles} />
       <p className="muted">{t("intro")}</p>
       {done ? (
         <p className="notice" role="status" data-testid="paper-check-done">

@@ -3,6 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { BandBadge, BudgetTabs } from "~/components/budget-nav";
 import { BudgetChart } from "~/components/budget-chart";
+import { CompanyYearFilter } from "~/components/company-year-filter";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { budgetMonths } from "~/domain/budget-forms";
@@ -69,29 +70,20 @@ export default function Budgets() {
       ) : (
         <>
           <Form method="get" className="card row" aria-label={t("overview.show")}>
-            <label className="field">
-              <span>{t("overview.company")}</span>
-              <select name="company" defaultValue={filter.companyId}>
-                <option value="">{t("overview.allCompanies")}</option>
-                {companies.map((c) => (
-                  <option key={c.id} value={c.id}>{c.code} · {localName(c, lang)}</option>
-                ))}
-              </select>
-            </label>
+            <CompanyYearFilter
+              companies={companies}
+              company={filter.companyId || null}
+              years={years.map(Number)}
+              year={Number(year)}
+              anyYear={false}
+              allCompaniesLabel={t("overview.allCompanies")}
+            />
             <label className="field">
               <span>{t("overview.department")}</span>
               <select name="department" defaultValue={filter.departmentId}>
                 <option value="">{t("overview.allDepartments")}</option>
                 {departments.filter((d) => !filter.companyId || d.companyId === filter.companyId).map((d) => (
                   <option key={d.id} value={d.id}>{d.code} · {localName(d, lang)}</option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              <span>{t("overview.year")}</span>
-              <select name="year" defaultValue={year}>
-                {(years.includes(year) ? years : [year, ...years]).map((y) => (
-                  <option key={y} value={y}>{y}</option>
                 ))}
               </select>
             </label>

@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CompanyYearFilter } from "~/components/company-year-filter";
 import { LedgerTabs } from "~/components/ledger-nav";
+import { Pager } from "~/components/pager";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
 import { parseLedgerSearch, parsePage, parsePeriod, parseVoucherKind, VOUCHER_KINDS } from "~/domain/ledger-display";
@@ -47,19 +49,6 @@ export default function LedgerVouchers() {
   const { t, i18n } = useTranslation("ledger");
   const navigation = useNavigation();
   const company = new Map(companies.map((c) => [c.id, c]));
-  const pages = Math.max(1, Math.ceil(vouchers.total / vouchers.pageSize));
-  const pageLink = (page: number) => {
-    const p = new URLSearchParams();
-    if (filter.companyId) p.set("company", filter.companyId);
-    if (filter.period) p.set("period", filter.period);
-    if (filter.kind) p.set("kind", filter.kind);
-    if (filter.q) p.set("q", filter.q);
-    if (page > 1) p.set("page", String(page));
-    const s = p.toString();
-    return s ? `/ledger?${s}` : "/ledger";
-  };
-  const from = (vouchers.page - 1) * vouchers.pageSize + 1;
-  const to = from + vouchers.items.length - 1;
   return (
     <>
       <div className="page-head">
@@ -75,19 +64,7 @@ export default function LedgerVouchers() {
       {companies.length === 0 ? null : (
         <>
           <Form method="get" className="row card" style={{ alignItems: "flex-end", flexWrap: "wrap" }} aria-label={t("list.apply")}>
-            {companies.length > 1 ? (
-              <label className="field">
-                <span>{t("list.company")}</span>
-                <select name="company" defaultValue={filter.companyId ?? ""}>
-                  <option value="">{t("list.allCompanies")}</option>
-                  {companies.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.code} · {i18n.language === "zh-CN" ? c.nameZh : c.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            ) : null}
+            <CompanyYearFilter companies={companies} company={filter.companyId} />
             <label className="field">
               <span>{t("list.period")}</span>
               <input type="month" name="period" defaultValue={filter.period ?? ""} />
@@ -179,31 +156,7 @@ export default function LedgerVouchers() {
                   </tbody>
                 </table>
               </div>
-              <nav
-                className="row"
-                aria-label={t("list.pager")}
-                style={{
-                  justifyContent: "space-between",
-                  alignItems: "center",
-                  marginTop: "0.75rem",
-                }}
-              >
-                <span className="muted" data-testid="vouchers-shown">
-                  {t("list.shown", { from, to, total: vouchers.total })}
-                </span>
-                <span className="row">
-                  {vouchers.page > 1 ? (
-                    <Link className="button" to={pageLink(vouchers.page - 1)} rel="prev">
-                      {t("list.previous")}
-                    </Link>
-                  ) : null}
-                  {vouchers.page < pages ? (
-                    <Link className="button" to={pageLink(vouchers.page + 1)} rel="next">
-                      {t("list.next")}
-                    </Link>
-                  ) : null}
-                </span>
-              </nav>
+              <Pager label={t("list.pager")} page={vouchers.page} pageSize={vouchers.pageSize} total={vouchers.total} count={vouchers.items.length} testId="vouchers-pager" />
             </>
           )}
         </>

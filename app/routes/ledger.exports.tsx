@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldError } from "~/components/field-error";
+import { Digest } from "~/components/digest";
 import { LedgerCompanyField, LedgerTabs } from "~/components/ledger-nav";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
@@ -164,9 +165,7 @@ export default function LedgerExports() {
                     </td>
                     <td data-label={t("exports.by")}>{e.createdBy ?? "—"}</td>
                     <td data-label={t("exports.sha256")}>
-                      <code title={e.sha256} data-testid="export-sha">
-                        {e.sha256.slice(0, 12)}…
-                      </code>
+                      <Digest value={e.sha256} testId="export-sha" />
                     </td>
                   </tr>
                 ))}

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError } from "~/components/field-error";
+import { Digest } from "~/components/digest";
 import { useBankReason } from "~/components/claim-payment";
 import { Money } from "~/components/money";
 import { RouteError } from "~/components/route-error";
@@ -132,7 +133,9 @@ export default function PaymentRun() {
                 <br />
                 {run.file.schema ? <span className="badge badge-APPROVED">✓ {t("run.schemaValid", { schema: run.file.schema })}</span> : <span className="muted">{t("run.noSchema")}</span>}
               </p>
-              <p className="mono" style={{ wordBreak: "break-all" }}>{t("run.sha256")}: <span data-testid="sha256">{run.file.sha256}</span></p>
+              <p>
+                {t("run.sha256")}: <Digest value={run.file.sha256} chars={16} label={t("run.sha256")} testId="sha256" />
+              </p>
               {run.can.download ? <a className="button" href={`/treasury/runs/${run.id}/file`} download>{t("run.download")}</a> : null}
             </>
           ) : (

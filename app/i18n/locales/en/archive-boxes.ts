@@ -3,7 +3,7 @@ export default {
   title: "Archive boxes",
   intro: "Received originals are filed into numbered boxes, one position per claim. Boxes sit on the SSC's shelves or in the off-site store; every move is logged.",
   noCompanies: "You are not assigned to any company, so there are no boxes to show. An admin assigns companies on the users page.",
-  subnav: { boxes: "Boxes", file: "Filing station", locations: "Locations", settings: "Numbering scheme" },
+  subnav: { boxes: "Boxes", locations: "Locations" },
   docType: { BX: "Expense claims (BX)", BS: "Bank statements (BS)" },
   docTypeShort: { BX: "Expense claims", BS: "Bank statements" },
   status: { OPEN: "Open", CLOSED: "Closed (full)" },

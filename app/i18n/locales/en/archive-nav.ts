@@ -10,4 +10,9 @@ export default {
   retention: "Retention",
   requests: "Loans and access",
   stats: "Statistics",
+  subLabel: "{{section}}: pages",
+  sub: {
+    boxes: { list: "All boxes", file: "Filing station", locations: "Locations", settings: "Numbering scheme" },
+    retention: { appraisal: "Appraisal", holds: "Legal holds", register: "Destruction register", settings: "Retention periods" },
+  },
 };

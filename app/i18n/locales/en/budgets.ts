@@ -6,7 +6,6 @@ export default {
     intro: "Each cell is a department's budget for a period, for one expense category or all of them. Reserved is held by submitted claims; consumed by claims approved for payment.",
     company: "Company",
     department: "Department",
-    year: "Year",
     allCompanies: "All companies",
     allDepartments: "All departments",
     show: "Show",

@@ -82,4 +82,22 @@ export default {
     unavailable: "The service is catching its breath (a database or queue server is restarting). Nothing you saved is lost. Try again in a few seconds.",
     tryAgain: "Try again",
   },
+  pager: {
+    label: "Pages",
+    shown: "{{from}}–{{to}} of {{total}}",
+    page: "page {{page}} of {{pages}}",
+    previous: "← Previous",
+    next: "Next →",
+    first: "← First page",
+    more: "More results →",
+  },
+  companyYear: { company: "Company", allCompanies: "All my companies", year: "Year", allYears: "All years" },
+  digest: {
+    sha256: "SHA-256",
+    full: "{{name}} {{value}}",
+    copy: "Copy",
+    copied: "Copied",
+    notCopied: "Select and copy",
+    copyLabel: "Copy the full {{name}} ({{short}})",
+  },
 } as const;

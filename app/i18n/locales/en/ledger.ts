@@ -8,8 +8,6 @@ export default {
   list: {
     title: "Vouchers",
     intro: "Journal vouchers (记账凭证) posted from approved claims and paid payments, numbered per company and month without gaps. A voucher is never changed: a correction is a red reversal.",
-    company: "Company",
-    allCompanies: "All companies",
     period: "Period",
     kind: "Kind",
     allKinds: "All kinds",
@@ -28,9 +26,6 @@ export default {
     no: "No",
     empty: "No voucher matches.",
     emptyAll: "No voucher has been posted yet. Vouchers appear here when claims are approved.",
-    shown: "{{from}}–{{to}} of {{total}}",
-    previous: "Previous",
-    next: "Next",
     pager: "Pages",
   },
   voucher: {

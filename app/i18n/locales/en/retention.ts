@@ -1,12 +1,5 @@
 export default {
   title: "Retention and destruction",
-  tabs: {
-    label: "Retention sections",
-    appraisal: "Appraisal",
-    holds: "Legal holds",
-    register: "Destruction register",
-    settings: "Retention periods",
-  },
   noCompanies: "You are not assigned to any company, so there is nothing to show.",
   docType: {
     EXPENSE_CLAIM: "Expense claims (original vouchers)",
@@ -32,8 +25,6 @@ export default {
   },
   appraisal: {
     intro: "Archive records whose retention period is over (kept through 31 December of the closing year plus the period). Records under legal hold never appear here. Destruction needs two approvals from different people in different roles.",
-    company: "Company",
-    allCompanies: "All companies",
     docType: "Document type",
     allTypes: "All types",
     closedYear: "Year closed",
@@ -52,9 +43,6 @@ export default {
     total: "Amount",
     files: "Files",
     inRequest: "In request",
-    shown: "{{from}}–{{to}} of {{total}}",
-    previous: "Previous",
-    next: "Next",
     pager: "Pages",
     proposeTitle: "Propose destruction",
     reason: "Reason (goes into the destruction register)",
@@ -128,10 +116,7 @@ export default {
   },
   register: {
     intro: "The destruction register (会计档案销毁清册) lists every destroyed archive record: what, why, who approved, when, and the digests of every file removed. It is kept permanently and can never be changed.",
-    company: "Company",
-    allCompanies: "All companies",
     year: "Year destroyed",
-    allYears: "All years",
     apply: "Filter",
     csv: "Download CSV",
     empty: "Nothing has been destroyed.",
@@ -143,6 +128,7 @@ export default {
     approvals: "Approved by",
     destroyed: "Destroyed",
     digests: "Manifest and files",
+    manifest: "Manifest SHA-256",
     files_one: "{{count}} file",
     files_other: "{{count}} files",
     box: "Paper box",

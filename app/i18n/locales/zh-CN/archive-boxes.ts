@@ -3,7 +3,7 @@ export default {
   title: "档案盒",
   intro: "已收到的原件按号装入档案盒,每张报销单占一个盒内位置。档案盒存放在共享中心的档案架或异地库房,每次移动都有记录。",
   noCompanies: "您尚未被分配任何公司,因此没有可显示的档案盒。管理员可在用户页面分配公司。",
-  subnav: { boxes: "档案盒", file: "装盒工作台", locations: "存放位置", settings: "编号规则" },
+  subnav: { boxes: "档案盒", locations: "存放位置" },
   docType: { BX: "报销单(BX)", BS: "银行对账单(BS)" },
   docTypeShort: { BX: "报销单", BS: "银行对账单" },
   status: { OPEN: "未封盒", CLOSED: "已封盒(已满)" },

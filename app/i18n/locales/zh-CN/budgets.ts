@@ -6,7 +6,6 @@ export default {
     intro: "每个预算单元是一个部门在一个期间内的预算，针对某一费用类别或全部类别。“占用”为已提交报销单冻结的金额，“已执行”为已批准付款的金额。",
     company: "公司",
     department: "部门",
-    year: "年度",
     allCompanies: "全部公司",
     allDepartments: "全部部门",
     show: "查看",

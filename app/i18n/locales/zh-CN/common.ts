@@ -82,4 +82,22 @@ export default {
     unavailable: "服务正在恢复（数据库或队列服务器正在重启）。您已保存的内容不会丢失。请几秒后重试。",
     tryAgain: "重试",
   },
+  pager: {
+    label: "分页",
+    shown: "第 {{from}}–{{to}} 条，共 {{total}} 条",
+    page: "第 {{page}} 页，共 {{pages}} 页",
+    previous: "← 上一页",
+    next: "下一页 →",
+    first: "← 回到第一页",
+    more: "更多结果 →",
+  },
+  companyYear: { company: "公司", allCompanies: "我的全部公司", year: "年度", allYears: "全部年度" },
+  digest: {
+    sha256: "SHA-256",
+    full: "{{name}} {{value}}",
+    copy: "复制",
+    copied: "已复制",
+    notCopied: "请手动选择复制",
+    copyLabel: "复制完整的 {{name}}（{{short}}）",
+  },
 } as const;

@@ -8,8 +8,6 @@ export default {
   list: {
     title: "凭证",
     intro: "由审核通过的报销单和已付款项生成的记账凭证，按公司和月份连续编号、不留空号。凭证一经生成不再修改：更正通过红字冲销。",
-    company: "公司",
-    allCompanies: "全部公司",
     period: "期间",
     kind: "类型",
     allKinds: "全部类型",
@@ -28,9 +26,6 @@ export default {
     no: "否",
     empty: "没有符合条件的凭证。",
     emptyAll: "尚未生成凭证。报销单审核通过后，凭证会显示在这里。",
-    shown: "第 {{from}}–{{to}} 条，共 {{total}} 条",
-    previous: "上一页",
-    next: "下一页",
     pager: "分页",
   },
   voucher: {

@@ -1,12 +1,5 @@
 export default {
   title: "保管期限与销毁",
-  tabs: {
-    label: "保管与销毁栏目",
-    appraisal: "到期鉴定",
-    holds: "诉讼保全",
-    register: "销毁清册",
-    settings: "期限设置",
-  },
   noCompanies: "您未被分配到任何公司，暂无内容。",
   docType: {
     EXPENSE_CLAIM: "报销单（原始凭证）",
@@ -32,8 +25,6 @@ export default {
   },
   appraisal: {
     intro: "保管期限已满的会计档案（保管至结档年度加保管年限的当年 12 月 31 日）。处于诉讼保全的档案不会列出。销毁须由不同角色的两位人员批准。",
-    company: "公司",
-    allCompanies: "全部公司",
     docType: "档案类型",
     allTypes: "全部类型",
     closedYear: "结档年度",
@@ -52,9 +43,6 @@ export default {
     total: "金额",
     files: "文件数",
     inRequest: "已在申请中",
-    shown: "第 {{from}}–{{to}} 条，共 {{total}} 条",
-    previous: "上一页",
-    next: "下一页",
     pager: "分页",
     proposeTitle: "提议销毁",
     reason: "销毁理由（将写入销毁清册）",
@@ -128,10 +116,7 @@ export default {
   },
   register: {
     intro: "会计档案销毁清册记录每一份已销毁的档案：销毁内容、理由、批准人、时间，以及被删除文件的摘要。清册永久保存，不可更改。",
-    company: "公司",
-    allCompanies: "全部公司",
     year: "销毁年度",
-    allYears: "全部年度",
     apply: "筛选",
     csv: "下载 CSV",
     empty: "尚无销毁记录。",
@@ -143,6 +128,7 @@ export default {
     approvals: "批准人",
     destroyed: "销毁",
     digests: "清单与文件",
+    manifest: "清单 SHA-256",
     files_one: "{{count}} 个文件",
     files_other: "{{count}} 个文件",
     box: "纸质档案盒",
