@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ArchiveNav } from "~/components/archive-nav";
-import { errorText, localCompany } from "~/components/archive-boxes-nav";
+import { errorText, localCompany } from "~/components/archive-boxes-text";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { ArchiveNav } from "~/components/archive-nav";
 import { CompanyYearFilter, yearsBack } from "~/components/company-year-filter";
-import { errorText, localCompany } from "~/components/archive-boxes-nav";
+import { errorText, localCompany } from "~/components/archive-boxes-text";
 import { RouteError } from "~/components/route-error";
 import { hasRole } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";

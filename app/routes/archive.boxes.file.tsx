@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { ArchiveNav } from "~/components/archive-nav";
-import { localCompany } from "~/components/archive-boxes-nav";
+import { localCompany } from "~/components/archive-boxes-text";
 import { RouteError } from "~/components/route-error";
 import { AppError } from "~/domain/app-error";
 import { readScan } from "~/domain/paper-trail";

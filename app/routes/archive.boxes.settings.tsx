@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ArchiveNav } from "~/components/archive-nav";
-import { errorText, localCompany } from "~/components/archive-boxes-nav";
+import { errorText, localCompany } from "~/components/archive-boxes-text";
 import { RouteError } from "~/components/route-error";
 import { AppError } from "~/domain/app-error";
 import { schemeFieldErrors, schemePreview, type SchemeFieldErrors } from "~/domain/archive-boxes";
