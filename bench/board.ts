@@ -384,5 +384,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error("[bench:board] failed:", err);
-  process.exitCode = 1;
+  // Its children are stopped (finally above), but a connection opened mid-phase (the board channel's
+  // subscriber) would keep the process — and the shared bench lock it runs under — alive forever.
+  process.exit(1);
 });
