@@ -74,6 +74,9 @@ INSERT INTO app_user (id, email, name, password_hash, roles, company_id, departm
 INSERT INTO app_user (id, email, name, password_hash, roles, company_id, department_id)
   VALUES ('sup-0', 'sup0@bench', 'Supervisor', '!', ARRAY['EMPLOYEE','SUPERVISOR']::"Role"[], 'bench-co', 'bench-dept'),
          ('qa-0', 'qa0@bench', 'QA reviewer', '!', ARRAY['EMPLOYEE','QA']::"Role"[], 'bench-co', 'bench-dept');
+-- The supervisor oversees the bench's company: a board (and its event stream) answers 403 to a supervisor
+-- assigned to no company (board-access.server.ts), which stopped the events phase.
+INSERT INTO user_company (user_id, company_id) VALUES ('sup-0', 'bench-co');
 INSERT INTO group_member (group_id, user_id) SELECT 'g' || (i / ${ACCOUNTANTS / GROUPS}), 'acct-' || i FROM generate_series(0, ${ACCOUNTANTS - 1}) i;
 
 -- History: claim n submitted at an even spread over the last ${DAYS} days (ending 7 h ago, so every
@@ -381,5 +384,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error("[bench:board] failed:", err);
-  process.exitCode = 1;
+  // Its children are stopped (finally above), but a connection opened mid-phase (the board channel's
+  // subscriber) would keep the process — and the shared bench lock it runs under — alive forever.
+  process.exit(1);
 });

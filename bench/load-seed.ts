@@ -13,6 +13,22 @@
  * every other claim as a duplicate receipt, which no real month-end looks like).
  */
 
+/**
+ * Claim n's kind number in [0, 100): < 2 waiting for its manager, < 4 waiting for review, 4 a draft, else
+ * history. Scrambled (a multiplication modulo the prime 10007) so that it does not follow n's residues: a
+ * plain `(n * 37) % 100` depends only on n mod 100, and since a claim's manager is n mod 500 and its
+ * claimant n mod 20,000, every manager's and every employee's claims were all of ONE kind — only 2 of
+ * the 500 managers had anything to approve (1 of the bench's 36: 5 approvals in a 120 s run), and only
+ * 1 employee in 100 had drafts to submit. The SQL and the bench's JS use the same formula.
+ */
+export const KIND_SQL = "((n::bigint * 7919) % 10007) % 100";
+export const kindNumber = (n: number): number => ((n * 7919) % 10007) % 100;
+export type ClaimKind = "approval" | "review" | "draft" | "history";
+export function kindOf(n: number): ClaimKind {
+  const k = kindNumber(n);
+  return k < 2 ? "approval" : k < 4 ? "review" : k === 4 ? "draft" : "history";
+}
+
 /** The sizes the bench derives from the claim count. */
 export function loadSizes(claims: number): { employees: number; managers: number; accountantsPerGroup: number } {
   const employees = Math.max(500, Math.round(claims / 50));
@@ -85,7 +101,7 @@ CREATE UNLOGGED TABLE load_plan AS
          CASE WHEN k >= 5 AND k < 10 THEN 'returned' WHEN k >= 10 AND k < 15 THEN 'rejected' WHEN k < 70 THEN 'paid' ELSE 'approved' END AS outcome,
          CASE WHEN k < 5 THEN now() - make_interval(secs => (n % 250000) * 1.0)
               ELSE now() - interval '180 days' + (n::float8 / ${claims}) * (interval '180 days' - interval '4 days') END AS sub
-    FROM (SELECT n, n % ${E} AS e, (n % ${E}) % ${M} AS m, (n * 37) % 100 AS k FROM generate_series(1, ${claims}) n) s;
+    FROM (SELECT n, n % ${E} AS e, (n % ${E}) % ${M} AS m, ${KIND_SQL} AS k FROM generate_series(1, ${claims}) n) s;
 
 INSERT INTO claim (id, number, claimant_id, company_id, department_id, purpose, status, version, submitted_at, created_at, updated_at, group_id)
   SELECT 'lc-' || n, 'L' || lpad(n::text, 9, '0'), claimant, company, dept, 'Month-end claim ' || n,

@@ -36,7 +36,7 @@ import { migrate } from "../scripts/migrate";
 import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { stopChild } from "./app-process";
 import { positiveArg } from "./cli";
-import { loadSeedSql, loadSizes, SUPERVISORS } from "./load-seed";
+import { kindOf, loadSeedSql, loadSizes, SUPERVISORS } from "./load-seed";
 import { cpuSnapshot, cpuSplit, type CpuSnapshot } from "./load-cpu";
 import { Recorder, type Sample } from "./load-stats";
 
@@ -100,8 +100,13 @@ async function seed(url: string, childEnv: NodeJS.ProcessEnv): Promise<{ seededS
     const t0 = performance.now();
     if (REUSE) {
       const { rows } = await admin.query<{ n: string }>("SELECT count(*)::text AS n FROM claim WHERE id LIKE 'lc-%'").catch(() => ({ rows: [{ n: "0" }] }));
-      if (Number(rows[0]!.n) === CLAIMS) return { seededSeconds: 0, reused: true };
-      console.log(`[bench:load] --reuse: the database has ${rows[0]!.n} bench claims, not ${CLAIMS}: seeding again`);
+      // A database seeded with the old kind formula (see kindOf in load-seed.ts: approvals for 10 of the 500
+      // managers) is seeded again: with the scrambled one nearly every manager has approvals waiting.
+      const { rows: open } = await admin
+        .query<{ n: string }>("SELECT count(DISTINCT assignee_id)::text AS n FROM task WHERE type = 'MANAGER_APPROVAL' AND status = 'OPEN' AND assignee_id LIKE 'lm-%'")
+        .catch(() => ({ rows: [{ n: "0" }] }));
+      if (Number(rows[0]!.n) === CLAIMS && Number(open[0]!.n) > loadSizes(CLAIMS).managers / 2) return { seededSeconds: 0, reused: true };
+      console.log(`[bench:load] --reuse: the database has ${rows[0]!.n} bench claims (${CLAIMS} wanted), managers with approvals waiting: ${open[0]!.n}: seeding again`);
     }
     console.log("[bench:load] the demo organisation (prisma/seed.ts --reset --phase data)");
     const seedEnv: NodeJS.ProcessEnv = { ...childEnv, SEED_CLAIMS: "0" };
@@ -169,11 +174,6 @@ async function think(ctx: Ctx): Promise<void> {
 
 const tiles = (ctx: Ctx, s: Session, receiptId: string, route = "tile") => Promise.all(TILE_TAILS.map((t) => hit(ctx, route, s, `/files/receipts/${receiptId}/${t}`)));
 
-/** Claim n of the seed (bench/load-seed.ts): its kind, from the same formula. */
-const kindOf = (n: number) => {
-  const k = (n * 37) % 100;
-  return k < 2 ? "approval" : k < 4 ? "review" : k === 4 ? "draft" : "history";
-};
 const hasReceipt = (n: number) => kindOf(n) !== "history" || n % 20 === 0;
 
 async function employee(ctx: Ctx, s: Session, e: number, E: number, org: { companyId: string; departmentId: string }): Promise<void> {

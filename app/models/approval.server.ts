@@ -5,17 +5,18 @@
 import { hasRole, type Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
 import { activeApprovers, approvalSteps, canApproveStep, checkDelegation, type Delegation } from "~/domain/segregation";
-import { transition } from "~/domain/claim-machine";
+import { transition, type ClaimStatus } from "~/domain/claim-machine";
 import { complexityBand } from "~/domain/complexity";
 import { totalIn } from "~/domain/money";
+import { JOBS, taskEventKey } from "~/domain/jobs";
+import { Prisma } from "~/generated/prisma/client";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import { recordAudit } from "./audit.server";
+import { auditInsertSql, recordAudit, type AuditInput } from "./audit.server";
 import { releaseClaim } from "./budget-ledger.server";
-import { emitTaskEvent, emitTaskEvents } from "./task-events.server";
+import { emitTaskEvent } from "./task-events.server";
 import { rateLookupFor } from "./exchange-rate.server";
-import { JOBS } from "~/domain/jobs";
-import { enqueueJob } from "./outbox.server";
+import { outboxInsertSql, outboxRow } from "./outbox.server";
 import { isoDate } from "~/domain/calendar-date";
 
 /** Why a decision was refused: the AppError codes `decideApproval` throws (a refusal by a rule carries its reason). */
@@ -27,32 +28,70 @@ export function routeJobKey(claimId: string, version: number): string {
   return JOBS.routeClaim.key({ claimId, version });
 }
 
-/** Facts about a claim that approval and routing both need, read inside the caller's transaction. */
-export async function loadClaimFacts(tx: Tx, claimId: string) {
-  const claim = await tx.claim.findUniqueOrThrow({
-    where: { id: claimId },
-    include: {
-      company: true,
-      claimant: { select: { id: true, managerId: true, department: { select: { headId: true } } } },
-      lines: { select: { amountMinor: true, currency: true, spentOn: true, categoryCode: true, receipts: { select: { receipt: { select: { file: { select: { pageCount: true } } } } } } } },
-    },
-  });
-  const items = claim.lines.map((l) => ({ minor: l.amountMinor, currency: l.currency, onDate: isoDate(l.spentOn) }));
-  const rateFor = await rateLookupFor(items, claim.company.currency, tx);
-  const totalCompanyMinor = totalIn(items, claim.company.currency, rateFor).total.minor;
-  const receiptPages = claim.lines.reduce((n, l) => n + l.receipts.reduce((m, r) => m + (r.receipt.file.pageCount ?? 1), 0), 0);
+/**
+ * The columns of a claim `c` (with `claimFactsJoins`) that approval and QA sampling need, for a statement
+ * that reads them together with other things: status and version, claimant, company currency and
+ * second-approval threshold, the claimant's manager and department head, budget approvers, and the lines
+ * with their receipts' page counts.
+ */
+export const claimFactsColumns = Prisma.sql`
+  c.id AS "claimId", c.status::text AS "claimStatus", c.version AS "claimVersion", c.claimant_id AS "claimantId",
+  c.company_id AS "companyId", co.currency AS "companyCurrency", co.second_approval_minor AS "secondApprovalMinor",
+  cu.manager_id AS "claimantManagerId", cd.head_id AS "claimantDepartmentHeadId", c.budget_approver_ids AS "budgetApproverIds",
+  (SELECT coalesce(json_agg(json_build_object('amountMinor', l.amount_minor::text, 'currency', l.currency, 'spentOn', l.spent_on,
+            'receiptPages', (SELECT coalesce(sum(coalesce(f.page_count, 1)), 0) FROM line_receipt lr
+                               JOIN receipt r ON r.id = lr.receipt_id JOIN stored_file f ON f.sha256 = r.file_sha256
+                              WHERE lr.line_id = l.id)) ORDER BY l.position), '[]'::json)
+     FROM claim_line l WHERE l.claim_id = c.id) AS "factLines"`;
+
+/** The joins `claimFactsColumns` reads through, after `claim c`. */
+export const claimFactsJoins = Prisma.sql`JOIN company co ON co.id = c.company_id JOIN app_user cu ON cu.id = c.claimant_id JOIN department cd ON cd.id = cu.department_id`;
+
+export type ClaimFactsRow = {
+  claimId: string;
+  claimStatus: string;
+  claimVersion: number;
+  claimantId: string;
+  companyId: string;
+  companyCurrency: string;
+  secondApprovalMinor: bigint | null;
+  claimantManagerId: string | null;
+  claimantDepartmentHeadId: string | null;
+  budgetApproverIds: string[];
+  factLines: { amountMinor: string; currency: string; spentOn: string; receiptPages: number | string }[];
+};
+
+export type ClaimFacts = Omit<ClaimFactsRow, "claimStatus" | "factLines"> & {
+  claimStatus: ClaimStatus;
+  totalCompanyMinor: bigint;
+  complexity: string;
+};
+
+/** The claim's total in company currency (at each line's date) and its complexity band, from its facts row. */
+export async function claimFactsOf(row: ClaimFactsRow, db: Tx): Promise<ClaimFacts> {
+  const { factLines, ...rest } = row;
+  const companyCurrency = row.companyCurrency.trim();
+  const items = factLines.map((l) => ({ minor: BigInt(l.amountMinor), currency: l.currency.trim(), onDate: String(l.spentOn).slice(0, 10) }));
+  const rateFor = await rateLookupFor(items, companyCurrency, db);
+  const totalCompanyMinor = totalIn(items, companyCurrency, rateFor).total.minor;
   const complexity = complexityBand({
-    lineCount: claim.lines.length,
-    receiptPages,
-    currencies: [...new Set(claim.lines.map((l) => l.currency))],
-    companyCurrency: claim.company.currency,
+    lineCount: factLines.length,
+    receiptPages: factLines.reduce((n, l) => n + Number(l.receiptPages), 0),
+    currencies: [...new Set(items.map((i) => i.currency))],
+    companyCurrency,
   });
-  return { claim, totalCompanyMinor, complexity };
+  return { ...rest, companyCurrency, claimStatus: row.claimStatus as ClaimStatus, totalCompanyMinor, complexity };
 }
 
-function stepsFor(facts: Awaited<ReturnType<typeof loadClaimFacts>>) {
-  const { claim, totalCompanyMinor } = facts;
-  return approvalSteps(totalCompanyMinor, claim.company.secondApprovalMinor, claim.claimant.managerId, claim.claimant.department.headId, claim.claimantId, claim.budgetApproverIds);
+/** Facts about a claim that approval and QA sampling both need, read inside the caller's transaction (one statement). */
+export async function loadClaimFacts(tx: Tx, claimId: string): Promise<ClaimFacts> {
+  const [row] = await tx.$queryRaw<ClaimFactsRow[]>`SELECT ${claimFactsColumns} FROM claim c ${claimFactsJoins} WHERE c.id = ${claimId}`;
+  if (!row) throw new Error(`claim ${claimId} not found`);
+  return claimFactsOf(row, tx);
+}
+
+function stepsFor(facts: ClaimFacts) {
+  return approvalSteps(facts.totalCompanyMinor, facts.secondApprovalMinor, facts.claimantManagerId, facts.claimantDepartmentHeadId, facts.claimantId, facts.budgetApproverIds);
 }
 
 /** Called in the submitting transaction: opens the first approval task (unassigned when nobody can approve; admins see those). */
@@ -144,9 +183,28 @@ export async function listApprovals(viewer: Actor): Promise<ApprovalItem[]> {
   });
 }
 
+type ApprovalRead = ClaimFactsRow & {
+  taskStatus: string;
+  assigneeId: string | null;
+  step: number;
+  startedAt: Date | null;
+  /** Who already worked on the claim: approvers of its other steps (any round) and its reviewers. */
+  others: { type: string; assigneeId: string }[];
+  viewerInCompany: boolean;
+};
+
+/** The payload of a task's metrics event, as emitTaskEvent writes it (job schema checked). */
+const taskEvent = (taskId: string, kind: "finished" | "created" | "cancelled", at: Date) => outboxRow(JOBS.taskEvent, { taskId, kind, at: at.toISOString() });
+
 /**
  * Approve or return one approval task at the claim version the approver saw. One transaction: the
  * task, the claim's status and version, the audit event, and (final approval) the routing job.
+ *
+ * Round trips (docs/decisions/034-decisions-in-few-statements.md): the task and its claim locked in one
+ * statement; everything the rules need read under those locks in a second; the rules (app/domain) in
+ * JS; then every write in ONE statement of data-modifying CTEs with the audit insert last, so the audit
+ * chain's head lock waits only for the commit. A return also gives the claim's budget back, between its
+ * writes and its audit event (cells are locked before the chain everywhere).
  */
 export async function decideApproval({
   viewer,
@@ -165,70 +223,112 @@ export async function decideApproval({
   if (decision === "return" && !note) throw new AppError<ApprovalErrorCode>("comment_required");
   const delegations = await delegationsTo(viewer.id, today());
   return prisma.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ claim_id: string }[]>`SELECT claim_id FROM task WHERE id = ${taskId} AND type = 'MANAGER_APPROVAL' FOR UPDATE`;
+    // The task, then its claim (rows locked in that order, as before), in one statement.
+    const [locked] = await tx.$queryRaw<{ claim_id: string }[]>`
+      SELECT t.claim_id FROM task t JOIN claim c ON c.id = t.claim_id
+       WHERE t.id = ${taskId} AND t.type = 'MANAGER_APPROVAL' FOR UPDATE OF t, c`;
     if (!locked) throw new AppError<ApprovalErrorCode>("not_found");
-    await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${locked.claim_id} FOR UPDATE`;
-    const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
-    const facts = await loadClaimFacts(tx, task.claimId);
-    const { claim } = facts;
-    if (task.status !== "OPEN") throw new AppError<ApprovalErrorCode>("already_decided");
-    if (claim.version !== claimVersion || claim.status !== "SUBMITTED") throw new AppError<ApprovalErrorCode>("stale");
-    const primary = task.assigneeId ? [task.assigneeId] : [];
-    // Who already worked on the claim: approvers of its other steps (any round) and its reviewers.
-    const others = await tx.task.findMany({
-      where: {
-        claimId: claim.id,
-        assigneeId: { not: null },
-        OR: [{ type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved", step: { not: task.step } }, { type: "REVIEW" }],
-      },
-      select: { type: true, assigneeId: true },
+    // Read after the locks (a statement of its own, so its snapshot sees what the lock waited for).
+    const [read] = await tx.$queryRaw<ApprovalRead[]>`
+      SELECT t.status::text AS "taskStatus", t.assignee_id AS "assigneeId", t.step, t.started_at AS "startedAt",
+             ${claimFactsColumns},
+             (SELECT coalesce(json_agg(json_build_object('type', o.type, 'assigneeId', o.assignee_id)), '[]'::json)
+                FROM task o
+               WHERE o.claim_id = c.id AND o.assignee_id IS NOT NULL
+                 AND ((o.type = 'MANAGER_APPROVAL' AND o.status = 'DONE' AND o.outcome = 'approved' AND o.step <> t.step) OR o.type = 'REVIEW')) AS others,
+             EXISTS (SELECT 1 FROM user_company uc WHERE uc.user_id = ${viewer.id} AND uc.company_id = c.company_id) AS "viewerInCompany"
+        FROM task t JOIN claim c ON c.id = t.claim_id ${claimFactsJoins}
+       WHERE t.id = ${taskId}`;
+    if (!read) throw new AppError<ApprovalErrorCode>("not_found");
+    const facts = await claimFactsOf(read, tx);
+    if (read.taskStatus !== "OPEN") throw new AppError<ApprovalErrorCode>("already_decided");
+    if (facts.claimVersion !== claimVersion || facts.claimStatus !== "SUBMITTED") throw new AppError<ApprovalErrorCode>("stale");
+    const primary = read.assigneeId ? [read.assigneeId] : [];
+    const allowed = canApproveStep(viewer, {
+      claimantId: facts.claimantId,
+      approverIds: activeApprovers(primary, delegations, today()),
+      // Admins clear claims nobody else can approve (no manager, no head).
+      unassigned: read.assigneeId === null,
+      companyInScope: read.assigneeId === null && read.viewerInCompany,
+      otherStepApproverIds: read.others.flatMap((t) => (t.type === "MANAGER_APPROVAL" && t.assigneeId ? [t.assigneeId] : [])),
+      reviewerIds: read.others.flatMap((t) => (t.type === "REVIEW" && t.assigneeId ? [t.assigneeId] : [])),
     });
-    const allowed = canApproveStep(
-      viewer,
-      {
-        claimantId: claim.claimantId,
-        approverIds: activeApprovers(primary, delegations, today()),
-        // Admins clear claims nobody else can approve (no manager, no head).
-        unassigned: task.assigneeId === null,
-        companyInScope:
-          task.assigneeId === null && (await tx.userCompany.count({ where: { userId: viewer.id, companyId: claim.companyId } })) > 0,
-        otherStepApproverIds: others.flatMap((t) => (t.type === "MANAGER_APPROVAL" && t.assigneeId ? [t.assigneeId] : [])),
-        reviewerIds: others.flatMap((t) => (t.type === "REVIEW" && t.assigneeId ? [t.assigneeId] : [])),
-      },
-    );
     if (!allowed.ok) throw new AppError<ApprovalErrorCode>("not_allowed", { reason: allowed.reason });
 
     const now = new Date();
-    const onBehalfOf = task.assigneeId !== viewer.id ? task.assigneeId : null;
-    await tx.task.update({
-      where: { id: taskId },
-      data: { status: "DONE", outcome: decision === "approve" ? "approved" : "returned", assigneeId: viewer.id, startedAt: task.startedAt ?? now, finishedAt: now },
-    });
-    await emitTaskEvent(tx, taskId, "finished", now);
+    const onBehalfOf = read.assigneeId !== viewer.id ? read.assigneeId : null;
+    const claimId = facts.claimId;
+    // This task DONE (decided by the viewer, maybe for the manager they stand in for) and its metrics event.
+    const finishTask = Prisma.sql`
+      finished AS (
+        UPDATE task SET status = 'DONE', outcome = ${decision === "approve" ? "approved" : "returned"}, assignee_id = ${viewer.id},
+                        started_at = coalesce(started_at, ${now}), finished_at = ${now}
+         WHERE id = ${taskId} AND status = 'OPEN'
+        RETURNING id
+      ), finished_event AS (${outboxInsertSql([taskEvent(taskId, "finished", now)])})`;
+
     if (decision === "return") {
-      const to = transition(claim.status, "managerReturn");
+      const to = transition(facts.claimStatus, "managerReturn");
       if (!to.ok) throw new AppError<ApprovalErrorCode>("stale");
-      const withdrawn = await tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "OPEN" }, select: { id: true } });
-      await tx.task.updateMany({ where: { id: { in: withdrawn.map((w) => w.id) } }, data: { status: "CANCELLED", finishedAt: now } });
-      await emitTaskEvents(tx, withdrawn.map((w) => w.id), "cancelled", now);
-      const returned = await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } }, select: { version: true } });
-      const { releasedMinor } = await releaseClaim(tx, { claimId: claim.id, version: returned.version, actorId: viewer.id, reason: "returned" });
-      await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.returned", fromStatus: claim.status, toStatus: to.to, data: { comment: note, by: "manager", onBehalfOf, releasedMinor: releasedMinor.toString() } });
+      // The other open steps are withdrawn (each with its metrics event), the claim returned, version + 1.
+      const cancelledPrefix = taskEventKey("", "cancelled");
+      JOBS.taskEvent.payload.parse({ taskId: "-", kind: "cancelled", at: now.toISOString() });
+      const [written] = await tx.$queryRaw<{ version: number; finished: number }[]>`
+        WITH ${finishTask}, withdrawn AS (
+          UPDATE task SET status = 'CANCELLED', finished_at = ${now}
+           WHERE claim_id = ${claimId} AND type = 'MANAGER_APPROVAL' AND status = 'OPEN' AND id <> ${taskId}
+          RETURNING id
+        ), withdrawn_events AS (
+          INSERT INTO outbox_event (queue, job_name, job_key, payload)
+          SELECT ${JOBS.taskEvent.queue}, ${JOBS.taskEvent.name}, ${cancelledPrefix} || w.id,
+                 jsonb_build_object('taskId', w.id, 'kind', 'cancelled', 'at', ${now.toISOString()}::text)
+            FROM withdrawn w
+          ON CONFLICT (job_key) DO NOTHING
+          RETURNING id
+        ), returned AS (
+          UPDATE claim SET status = ${to.to}::"ClaimStatus", version = version + 1, updated_at = now()
+           WHERE id = ${claimId} RETURNING version
+        )
+        SELECT (SELECT version FROM returned) AS version, (SELECT count(*) FROM finished)::int AS finished,
+               (SELECT count(*) FROM finished_event)::int + (SELECT count(*) FROM withdrawn_events)::int AS events`;
+      if (!written || written.finished !== 1) throw new AppError<ApprovalErrorCode>("already_decided");
+      const { releasedMinor } = await releaseClaim(tx, { claimId, version: written.version, actorId: viewer.id, reason: "returned" });
+      await recordAudit(tx, { claimId, actorId: viewer.id, type: "claim.returned", fromStatus: facts.claimStatus, toStatus: to.to, data: { comment: note, by: "manager", onBehalfOf, releasedMinor: releasedMinor.toString() } });
       return { status: "RETURNED" as const };
     }
-    const next = stepsFor(facts).find((s) => s.step === task.step + 1);
+
+    const next = stepsFor(facts).find((s) => s.step === read.step + 1);
     if (next) {
+      // Another step follows: its task (and metrics event), then the audit event, last.
       const nextTaskId = newId();
-      await tx.task.create({ data: { id: nextTaskId, claimId: claim.id, type: "MANAGER_APPROVAL", step: next.step, assigneeId: next.approverId, claimVersion, complexity: facts.complexity } });
-      await emitTaskEvent(tx, nextTaskId, "created", now);
-      await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.manager_step_approved", data: { step: task.step, nextApproverId: next.approverId, onBehalfOf, ...(note ? { comment: note } : {}) } });
+      const audit: AuditInput = { claimId, actorId: viewer.id, type: "claim.manager_step_approved", data: { step: read.step, nextApproverId: next.approverId, onBehalfOf, ...(note ? { comment: note } : {}) } };
+      const [written] = await tx.$queryRaw<{ finished: number }[]>`
+        WITH ${finishTask}, next_task AS (
+          INSERT INTO task (id, claim_id, type, step, assignee_id, claim_version, complexity)
+          VALUES (${nextTaskId}, ${claimId}, 'MANAGER_APPROVAL', ${next.step}, ${next.approverId}, ${claimVersion}, ${facts.complexity})
+          RETURNING id
+        ), next_event AS (${outboxInsertSql([taskEvent(nextTaskId, "created", now)])}),
+        audited AS (${auditInsertSql([audit])})
+        SELECT (SELECT count(*) FROM finished)::int AS finished, (SELECT count(*) FROM next_task)::int AS created,
+               (SELECT count(*) FROM finished_event)::int + (SELECT count(*) FROM next_event)::int AS events`;
+      if (!written || written.finished !== 1) throw new AppError<ApprovalErrorCode>("already_decided");
       return { status: "SUBMITTED" as const };
     }
-    const to = transition(claim.status, "managerApprove");
+    // The last step: the claim MANAGER_APPROVED (version + 1), the routing job, the audit event last.
+    const to = transition(facts.claimStatus, "managerApprove");
     if (!to.ok) throw new AppError<ApprovalErrorCode>("stale");
-    const updated = await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } }, select: { version: true } });
-    await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: "claim.manager_approved", fromStatus: claim.status, toStatus: to.to, data: { onBehalfOf, ...(note ? { comment: note } : {}) } });
-    await enqueueJob(tx, JOBS.routeClaim, { claimId: claim.id, version: updated.version });
+    const route = outboxRow(JOBS.routeClaim, { claimId, version: facts.claimVersion + 1 });
+    const audit: AuditInput = { claimId, actorId: viewer.id, type: "claim.manager_approved", fromStatus: facts.claimStatus, toStatus: to.to, data: { onBehalfOf, ...(note ? { comment: note } : {}) } };
+    const [written] = await tx.$queryRaw<{ finished: number; version: number }[]>`
+      WITH ${finishTask}, approved AS (
+        UPDATE claim SET status = ${to.to}::"ClaimStatus", version = version + 1, updated_at = now()
+         WHERE id = ${claimId} AND version = ${facts.claimVersion} RETURNING version
+      ), routed AS (${outboxInsertSql([route])}),
+      audited AS (${auditInsertSql([audit])})
+      SELECT (SELECT count(*) FROM finished)::int AS finished, (SELECT version FROM approved) AS version,
+             (SELECT count(*) FROM finished_event)::int + (SELECT count(*) FROM routed)::int AS events`;
+    // Under the locks neither can fail; if one did, nothing of this statement may stand.
+    if (!written || written.finished !== 1 || written.version !== facts.claimVersion + 1) throw new Error("approval: the task or the claim changed under their locks");
     return { status: "MANAGER_APPROVED" as const };
   });
 }

@@ -1,5 +1,5 @@
 import type { ClaimStatus } from "~/domain/claim-machine";
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
 
 export type AuditInput = {
@@ -23,6 +23,23 @@ export async function recordAudit(tx: Tx, event: AuditInput): Promise<void> {
       data: event.data ?? {},
     },
   });
+}
+
+/**
+ * The INSERT of `events`, in this order, for a statement that writes them with the change they record
+ * (a data-modifying CTE, e.g. `audited AS (${auditInsertSql(...)})`). Leave that CTE unreferenced by the
+ * rest of the statement: Postgres then runs it after everything else, so the chain head's lock (taken by
+ * the insert's trigger, held to commit) waits on nothing but the commit (docs/decisions/025 and 034).
+ */
+export function auditInsertSql(events: readonly [AuditInput, ...AuditInput[]]): Prisma.Sql {
+  const rows = events.map(
+    (e, i) =>
+      Prisma.sql`(${i}::int, ${e.claimId ?? null}::text, ${e.actorId ?? null}::text, ${e.type}::text, ${e.fromStatus ?? null}::"ClaimStatus", ${e.toStatus ?? null}::"ClaimStatus", ${JSON.stringify(e.data ?? {})}::jsonb)`,
+  );
+  return Prisma.sql`INSERT INTO audit_event (claim_id, actor_id, type, from_status, to_status, data)
+    SELECT claim_id, actor_id, type, from_status, to_status, data
+      FROM (VALUES ${Prisma.join(rows)}) AS v (ord, claim_id, actor_id, type, from_status, to_status, data)
+     ORDER BY ord`;
 }
 
 /**

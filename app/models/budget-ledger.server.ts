@@ -283,13 +283,14 @@ export async function releaseClaim(
  * longer on the claim is released. Calling it again at the same version writes nothing.
  */
 export async function consumeClaim(tx: Tx, { claimId, version, actorId }: { claimId: string; version: number; actorId: string }): Promise<{ consumedMinor: bigint }> {
+  // A claim that holds nothing (unbudgeted lines only) consumes nothing: one round trip, no plan.
+  const firstHeld = await heldByLine(tx, claimId);
+  if (firstHeld.length === 0) return { consumedMinor: 0n };
   const { lines } = await planLines(tx, claimId);
   const consumeKeys = lines.map((l) => `CONSUME:${l.lineId}:v${version}`);
   const done = new Set(
     consumeKeys.length === 0 ? [] : (await tx.budgetEntry.findMany({ where: { idempotencyKey: { in: consumeKeys } }, select: { claimLineId: true } })).map((e) => e.claimLineId),
   );
-  const firstHeld = await heldByLine(tx, claimId);
-  if (firstHeld.length === 0) return { consumedMinor: 0n };
   await lockCells(tx, firstHeld.map((h) => h.cellId));
   const held = await heldByLine(tx, claimId);
   const byLine = new Map(lines.map((l) => [l.lineId, l]));

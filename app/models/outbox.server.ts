@@ -1,5 +1,5 @@
 import type { JobDefinition, JobInput } from "~/domain/jobs";
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
 
 /**
@@ -24,6 +24,20 @@ export async function enqueueJob<D extends JobDefinition>(tx: Tx, job: D, payloa
 export function outboxRow<D extends JobDefinition>(job: D, payload: JobInput<D>, opts: { key?: string } = {}): { queue: string; jobName: string; jobKey: string; payload: Prisma.InputJsonObject } {
   const data = job.payload.parse(payload) as Prisma.InputJsonObject;
   return { queue: job.queue, jobName: job.name, jobKey: opts.key ?? job.key(data), payload: data };
+}
+
+export type OutboxRow = ReturnType<typeof outboxRow>;
+
+/**
+ * The INSERT of outbox rows (each from `outboxRow`, so checked by its job's schema) for a statement that
+ * writes them with the change that causes them: a data-modifying CTE. The same key twice is one job, as
+ * with enqueueJob. Returns the ids of the rows written.
+ */
+export function outboxInsertSql(rows: readonly [OutboxRow, ...OutboxRow[]]): Prisma.Sql {
+  return Prisma.sql`INSERT INTO outbox_event (queue, job_name, job_key, payload)
+    VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${r.queue}, ${r.jobName}, ${r.jobKey}, ${JSON.stringify(r.payload)}::jsonb)`))}
+    ON CONFLICT (job_key) DO NOTHING
+    RETURNING id`;
 }
 
 /** Many jobs of one definition in one statement per few thousand (a statement settling thousands of payments). */

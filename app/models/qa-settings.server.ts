@@ -26,13 +26,20 @@ export async function getQaSettings(db: Db | Tx = prisma): Promise<QaSettingsVie
   );
   if (!row) return { ...DEFAULT_QA_SETTINGS, updatedAt: new Date(0), updatedByName: null };
   const updatedBy = row.updatedById ? await db.user.findUnique({ where: { id: row.updatedById }, select: { name: true } }) : null;
+  return { ...qaSamplingSettingsOf(row, thresholds), updatedAt: row.updatedAt, updatedByName: updatedBy?.name ?? null };
+}
+
+/** The columns of qa_setting the draw needs (as a decision's statement reads them). */
+export type QaSettingRow = { baseRateBp: number; newOperatorRateBp: number; highAmountRateBp: number; flaggedRateBp: number; newOperatorDays: number; newOperatorReviews: number };
+
+/** The sampling settings from the settings row and the thresholds; no row: DEFAULT_QA_SETTINGS, its thresholds included. */
+export function qaSamplingSettingsOf(row: QaSettingRow | null, thresholds: readonly { currency: string; minMinor: bigint }[]): QaSamplingSettings {
+  if (!row) return DEFAULT_QA_SETTINGS;
   return {
     rates: { base: row.baseRateBp, new_operator: row.newOperatorRateBp, high_amount: row.highAmountRateBp, flagged: row.flaggedRateBp },
     newOperatorDays: row.newOperatorDays,
     newOperatorReviews: row.newOperatorReviews,
     highAmountMinor: Object.fromEntries(thresholds.map((t) => [t.currency, t.minMinor])),
-    updatedAt: row.updatedAt,
-    updatedByName: updatedBy?.name ?? null,
   };
 }
 

@@ -13,19 +13,18 @@ import { canProcess } from "~/domain/segregation";
 import { parseWorkCalendar } from "~/domain/work-calendar";
 import { Prisma } from "~/generated/prisma/client";
 import { prisma, readTogether, type Tx } from "~/utils/db.server";
-import { queueArchiveFiling } from "./archive-queue.server";
-import { recordAudit } from "./audit.server";
+import { claimFactsColumns, claimFactsJoins, claimFactsOf, type ClaimFactsRow } from "./approval.server";
+import { auditInsertSql, type AuditInput } from "./audit.server";
 import { consumeClaim, releaseClaim } from "./budget-ledger.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
 import { getClaimDetail } from "./claim.server";
 import { JOBS } from "~/domain/jobs";
-import { enqueueJob } from "./outbox.server";
+import { outboxInsertSql, outboxRow, type OutboxRow } from "./outbox.server";
 import type { ClaimDetail } from "~/contracts/claim";
 import { rateLookupFor } from "./exchange-rate.server";
 import { invoicesElsewhere } from "./receipt-reading.server";
 import { getQaReview, type QaReview } from "./qa-checks.server";
-import { sampleFinishedReview } from "./qa-sampling.server";
-import { emitTaskEvent } from "./task-events.server";
+import { drawFinishedReview, newOperatorReviewsColumn, sampledReviewWrites, sampleFactsColumns, type SampleFacts } from "./qa-sampling.server";
 
 export type ReviewErrorCode =
   | "not_found"
@@ -227,12 +226,11 @@ async function claimFindings(claim: ClaimDetail, db: Tx = prisma, readings?: Rec
 }
 
 /**
- * The accountant's approved amounts, checked against the claim's lines: each a line of this claim, 0 ≤ x
- * ≤ its amount (else AppError "invalid" naming `lines.<i>.approved`). Returns the lines approved below
- * their amount (only those get approved_minor).
+ * The accountant's approved amounts, checked against the claim's lines (in position order): each a line of
+ * this claim, 0 ≤ x ≤ its amount (else AppError "invalid" naming `lines.<i>.approved`). Returns the lines
+ * approved below their amount (only those get approved_minor).
  */
-async function checkApprovedAmounts(tx: Tx, claimId: string, approved: Record<string, bigint>) {
-  const lines = await tx.claimLine.findMany({ where: { claimId }, orderBy: { position: "asc" }, select: { id: true, amountMinor: true, currency: true } });
+function checkApprovedAmounts(lines: readonly { id: string; amountMinor: bigint; currency: string }[], approved: Record<string, bigint>) {
   const fieldErrors: Record<string, string> = {};
   const known = new Set(lines.map((l) => l.id));
   for (const id of Object.keys(approved)) if (!known.has(id)) fieldErrors[`lines.${id}.approved`] = "unknown";
@@ -253,11 +251,33 @@ const ACTIONS: Record<ReviewDecision, { action: ClaimAction; outcome: string; au
   reject: { action: "reject", outcome: "rejected", audit: "claim.rejected" },
 };
 
+/** What a decision reads under its locks, in one statement (see decideReview). */
+type ReviewRead = ClaimFactsRow &
+  SampleFacts & {
+    taskStatus: string;
+    assigneeId: string | null;
+    taskGroupId: string | null;
+    taskComplexity: string;
+    taskClaimVersion: number;
+    claimGroupId: string | null;
+    managerApproverIds: string[];
+    groupIds: string[];
+    validReasons: number;
+    lines: { id: string; amountMinor: string; currency: string }[];
+  };
+
 /**
  * Decide one review task at the claim version the accountant saw. One transaction: lock task and
  * claim, check assignee, version and segregation of duties, move the claim through the state machine,
- * finish the task, bump the version, write the audit event. Any refusal throws an AppError and
- * changes nothing.
+ * finish the task, bump the version, move the budget, write the audit event, draw the QA sample. Any
+ * refusal throws an AppError and changes nothing.
+ *
+ * In few round trips (docs/decisions/034-decisions-in-few-statements.md): the task and claim locked in one
+ * statement; everything the rules and the QA draw need read under those locks in a second; the rules
+ * (app/domain) in JS (and the claim's checks through the transaction, only when the QA flags can matter);
+ * the task, its metrics event, the approved amounts and the claim in one write statement; the budget
+ * (cells locked before the audit chain, as everywhere); then the jobs, the QA rows and the audit events in
+ * ONE statement whose audit insert runs last, so the chain head's lock waits for nothing but the commit.
  */
 export async function decideReview({
   viewer,
@@ -284,60 +304,112 @@ export async function decideReview({
   const rule = ACTIONS[decision];
 
   return prisma.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ claim_id: string }[]>`SELECT claim_id FROM task WHERE id = ${taskId} AND type = 'REVIEW' FOR UPDATE`;
+    // The task, then its claim (rows locked in that order, as before), in one statement.
+    const [locked] = await tx.$queryRaw<{ claim_id: string; newOperatorReviews: number }[]>`
+      SELECT t.claim_id, ${newOperatorReviewsColumn} FROM task t JOIN claim c ON c.id = t.claim_id
+       WHERE t.id = ${taskId} AND t.type = 'REVIEW' FOR UPDATE OF t, c`;
     if (!locked) throw refuse("not_found");
-    await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${locked.claim_id} FOR UPDATE`;
-    const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
-    if (task.status === "DONE" || task.status === "CANCELLED") throw refuse("already_decided");
-    if (task.status !== "IN_PROGRESS" || task.assigneeId !== viewer.id) throw refuse("not_assignee");
-    const claim = await tx.claim.findUniqueOrThrow({ where: { id: task.claimId }, select: { id: true, status: true, version: true, claimantId: true, groupId: true } });
-    if (claim.version !== claimVersion) throw refuse("stale");
+    // Read after the locks (a statement of its own, so its snapshot sees what the lock waited for).
+    const [read] = await tx.$queryRaw<ReviewRead[]>`
+      SELECT t.status::text AS "taskStatus", t.assignee_id AS "assigneeId", t.group_id AS "taskGroupId",
+             t.complexity AS "taskComplexity", t.claim_version AS "taskClaimVersion", c.group_id AS "claimGroupId",
+             ${claimFactsColumns},
+             ARRAY(SELECT a.assignee_id FROM task a
+                    WHERE a.claim_id = c.id AND a.type = 'MANAGER_APPROVAL' AND a.status = 'DONE' AND a.outcome = 'approved'
+                      AND a.assignee_id IS NOT NULL) AS "managerApproverIds",
+             ARRAY(SELECT gm.group_id FROM group_member gm WHERE gm.user_id = ${viewer.id}) AS "groupIds",
+             (SELECT count(*)::int FROM return_reason r WHERE r.code = ANY (${codes}::text[]) AND r.active) AS "validReasons",
+             (SELECT coalesce(json_agg(json_build_object('id', l.id, 'amountMinor', l.amount_minor::text, 'currency', l.currency) ORDER BY l.position), '[]'::json)
+                FROM claim_line l WHERE l.claim_id = c.id) AS lines,
+             ${sampleFactsColumns(viewer.id, locked.newOperatorReviews)}
+        FROM task t JOIN claim c ON c.id = t.claim_id ${claimFactsJoins}
+       WHERE t.id = ${taskId}`;
+    if (!read) throw refuse("not_found");
+    if (read.taskStatus === "DONE" || read.taskStatus === "CANCELLED") throw refuse("already_decided");
+    if (read.taskStatus !== "IN_PROGRESS" || read.assigneeId !== viewer.id) throw refuse("not_assignee");
+    const claimStatus = read.claimStatus as ClaimStatus;
+    const claimId = read.claimId;
+    if (read.claimVersion !== claimVersion) throw refuse("stale");
 
-    const managerTasks = await tx.task.findMany({ where: { claimId: claim.id, type: "MANAGER_APPROVAL", status: "DONE", outcome: "approved" }, select: { assigneeId: true } });
-    const memberships = await tx.groupMember.findMany({ where: { userId: viewer.id }, select: { groupId: true } });
     const allowed = canProcess(
-      { id: viewer.id, roles: [...viewer.roles], groupIds: memberships.map((m) => m.groupId) },
-      { claimantId: claim.claimantId, managerApproverIds: managerTasks.flatMap((t) => (t.assigneeId ? [t.assigneeId] : [])), groupId: task.groupId ?? claim.groupId },
+      { id: viewer.id, roles: [...viewer.roles], groupIds: read.groupIds },
+      { claimantId: read.claimantId, managerApproverIds: read.managerApproverIds, groupId: read.taskGroupId ?? read.claimGroupId },
     );
     if (!allowed.ok) throw refuse("not_allowed", allowed.reason);
-
-    if (decision === "return") {
-      const valid = await tx.returnReason.count({ where: { code: { in: codes }, active: true } });
-      if (valid !== codes.length) throw refuse("invalid_reason");
-    }
-    const to = transition(claim.status, rule.action);
+    if (decision === "return" && read.validReasons !== codes.length) throw refuse("invalid_reason");
+    const to = transition(claimStatus, rule.action);
     if (!to.ok) throw refuse("stale");
-    const lessApproved = decision === "approve" ? await checkApprovedAmounts(tx, claim.id, approvedAmounts) : [];
+    const lines = read.lines.map((l) => ({ id: l.id, amountMinor: BigInt(l.amountMinor), currency: l.currency.trim() }));
+    const lessApproved = decision === "approve" ? checkApprovedAmounts(lines, approvedAmounts) : [];
 
     const now = new Date();
-    await tx.task.update({ where: { id: task.id }, data: { status: "DONE", outcome: rule.outcome, finishedAt: now, startedAt: task.startedAt ?? now } });
-    await emitTaskEvent(tx, task.id, "finished", now);
-    for (const l of lessApproved) await tx.claimLine.update({ where: { id: l.lineId }, data: { approvedMinor: l.approvedMinor } });
-    const moved = await tx.claim.update({ where: { id: claim.id }, data: { status: to.to, version: { increment: 1 } }, select: { version: true } });
-    // The budget moves before the audit event (cells are locked before the audit chain everywhere).
-    const budget =
-      decision === "approve"
-        ? { consumedMinor: (await consumeClaim(tx, { claimId: claim.id, version: moved.version, actorId: viewer.id })).consumedMinor.toString() }
-        : { releasedMinor: (await releaseClaim(tx, { claimId: claim.id, version: moved.version, actorId: viewer.id, reason: decision === "reject" ? "rejected" : "returned" })).releasedMinor.toString() };
-    const approvedLess = lessApproved.map((l) => ({ lineId: l.lineId, amountMinor: l.amountMinor.toString(), approvedMinor: l.approvedMinor.toString(), currency: l.currency }));
-    const data: Prisma.InputJsonObject =
-      decision === "return"
-        ? { reasonCodes: codes, comment: note, by: "accountant", taskId: task.id, budget }
-        : { by: "accountant", taskId: task.id, ...(note ? { comment: note } : {}), ...(approvedLess.length > 0 ? { approvedLess } : {}), budget };
-    await recordAudit(tx, { claimId: claim.id, actorId: viewer.id, type: rule.audit, fromStatus: claim.status, toStatus: to.to, data });
-    if (decision === "approve") await enqueueJob(tx, JOBS.postClaimVoucher, { claimId: claim.id });
-    // A rejection is final: the claim is filed as an archive record.
-    if (to.to === "REJECTED") await queueArchiveFiling(tx, [claim.id]);
-    // Quality sampling: this finished review may be drawn for a QA re-check, in this same transaction.
-    await sampleFinishedReview(tx, {
-      reviewTaskId: task.id,
+    // Quality sampling: this finished review may be drawn for a QA re-check, in this same transaction. The
+    // claim's checks (the costly part) are read only when they can change the draw, through this
+    // transaction (a second pool connection per decision could run the pool dry), before any write.
+    const facts = await claimFactsOf(read, tx);
+    const draw = await drawFinishedReview({
+      reviewTaskId: taskId,
+      facts: read,
+      claimTotal: { minor: facts.totalCompanyMinor, currency: facts.companyCurrency },
       at: now,
       findings: async () => {
-        // Read through the decision's transaction: a second pool connection per decision could run the pool dry.
-        const detail = await getClaimDetail({ claimId: claim.id, viewer }, tx);
+        const detail = await getClaimDetail({ claimId, viewer }, tx);
         return detail ? claimFindings(detail, tx) : [];
       },
     });
-    return { status: to.to, claimId: claim.id };
+
+    // The task DONE with its metrics event, the lines approved below their amount, the claim moved (version + 1).
+    const [moved] = await tx.$queryRaw<{ version: number; finished: number }[]>`
+      WITH finished AS (
+        UPDATE task SET status = 'DONE', outcome = ${rule.outcome}, finished_at = ${now}, started_at = coalesce(started_at, ${now})
+         WHERE id = ${taskId} AND status = 'IN_PROGRESS'
+        RETURNING id
+      ), finished_event AS (${outboxInsertSql([outboxRow(JOBS.taskEvent, { taskId, kind: "finished", at: now.toISOString() })])}),
+      approved_less AS (
+        UPDATE claim_line l SET approved_minor = v.approved
+          FROM unnest(${lessApproved.map((l) => l.lineId)}::text[], ${lessApproved.map((l) => l.approvedMinor.toString())}::bigint[]) AS v (id, approved)
+         WHERE l.id = v.id AND l.claim_id = ${claimId}
+        RETURNING l.id
+      ), moved AS (
+        UPDATE claim SET status = ${to.to}::"ClaimStatus", version = version + 1, updated_at = now()
+         WHERE id = ${claimId} AND version = ${claimVersion}
+        RETURNING version
+      )
+      SELECT (SELECT version FROM moved) AS version, (SELECT count(*) FROM finished)::int AS finished,
+             (SELECT count(*) FROM finished_event)::int + (SELECT count(*) FROM approved_less)::int AS written`;
+    // Under the locks neither can fail; if one did, nothing of this transaction may stand.
+    if (!moved || moved.finished !== 1 || moved.version !== claimVersion + 1) throw new Error("review: the task or the claim changed under their locks");
+
+    // The budget moves before the audit event (cells are locked before the audit chain everywhere).
+    const budget =
+      decision === "approve"
+        ? { consumedMinor: (await consumeClaim(tx, { claimId, version: moved.version, actorId: viewer.id })).consumedMinor.toString() }
+        : { releasedMinor: (await releaseClaim(tx, { claimId, version: moved.version, actorId: viewer.id, reason: decision === "reject" ? "rejected" : "returned" })).releasedMinor.toString() };
+    const approvedLess = lessApproved.map((l) => ({ lineId: l.lineId, amountMinor: l.amountMinor.toString(), approvedMinor: l.approvedMinor.toString(), currency: l.currency }));
+    const data: Prisma.InputJsonObject =
+      decision === "return"
+        ? { reasonCodes: codes, comment: note, by: "accountant", taskId, budget }
+        : { by: "accountant", taskId, ...(note ? { comment: note } : {}), ...(approvedLess.length > 0 ? { approvedLess } : {}), budget };
+    const audits: [AuditInput, ...AuditInput[]] = [{ claimId, actorId: viewer.id, type: rule.audit, fromStatus: claimStatus, toStatus: to.to, data }];
+    const jobs: OutboxRow[] = [];
+    // An approval is posted to the ledger; a rejection is final: the claim is filed as an archive record.
+    if (decision === "approve") jobs.push(outboxRow(JOBS.postClaimVoucher, { claimId }));
+    if (to.to === "REJECTED") jobs.push(outboxRow(JOBS.fileArchiveRecord, { claimId }));
+    const sampled = draw?.drawn
+      ? sampledReviewWrites({ draw, review: { taskId, claimId, operatorId: viewer.id, complexity: read.taskComplexity, claimVersion: read.taskClaimVersion }, at: now })
+      : null;
+    if (sampled) {
+      jobs.push(sampled.event);
+      audits.push(sampled.audit);
+    }
+    // The jobs and the QA rows (referenced by the SELECT, so they run first), then the audit events: the
+    // decision's, then the QA draw's, in that order, referenced by nothing, so last.
+    await tx.$queryRaw`
+      WITH ${jobs.length > 0 ? Prisma.sql`jobs AS (${outboxInsertSql(jobs as [OutboxRow, ...OutboxRow[]])}),` : Prisma.empty}
+      ${sampled ? Prisma.sql`${sampled.sql},` : Prisma.empty}
+      audited AS (${auditInsertSql(audits)})
+      SELECT ${jobs.length > 0 ? Prisma.sql`(SELECT count(*) FROM jobs)::int` : Prisma.sql`0`} AS jobs,
+             ${sampled ? Prisma.sql`(SELECT count(*) FROM qa_row)::int` : Prisma.sql`0`} AS sampled`;
+    return { status: to.to, claimId };
   });
 }
