@@ -56,7 +56,7 @@ function fieldOf<T>(value: T, confidence: number, line: Line | undefined): Field
   return f;
 }
 
-const MERCHANT_NOISE = /(发票|invoice|receipt|收据|小票|欢迎|welcome|地址|address|电话|tel\b|phone|税号|tax\s*id|date|日期|www\.|http|folio|账单|statement)/i;
+const MERCHANT_NOISE = /(发票|invoice|receipt|收据|小票|欢迎|welcome|地址|address|电话|\btel\b|phone|税号|tax\s*id|date|日期|www\.|http|folio|账单|statement)/i;
 
 /** The seller's name after a 名称/name label, cut at the next column (OCR joins cells on one line). */
 function nameAfterLabel(text: string): string | undefined {
@@ -64,7 +64,7 @@ function nameAfterLabel(text: string): string | undefined {
   const rest = m?.[1]?.trim();
   if (!m || !rest) return undefined;
   // "销售方 地址、电话：…" is the seller's address, not its name (OCR joins the side label to any row).
-  if (/(地址|电话|识别号|开户行|账号|address|tel\b|phone|tax|bank)/i.test(text.slice(0, m.index + m[0].length - m[1]!.length))) return undefined;
+  if (/(地址|电话|识别号|开户行|账号|address|\btel\b|phone|tax|bank)/i.test(text.slice(0, m.index + m[0].length - m[1]!.length))) return undefined;
   // A Chinese company name has no spaces: the first token is the name, the rest another cell.
   const name = /[\u4e00-\u9fff]/.test(rest) ? rest.split(" ")[0]! : rest;
   // "销售方：（章）" is the seal's place, not a name.

@@ -1,8 +1,9 @@
 /**
  * The OCR reader, last in READERS: images (upright by EXIF, as the viewer shows them) and a PDF's pages
  * rendered at the viewer's 150 dpi (page 1, and the next ones while none gave a labelled total). A working
- * copy is scaled down to OCR_MAX_SIDE; the boxes found are mapped back to the original's pixels. When the upright pass is not convincing (no labelled total)
- * the image is also read turned 90°, 270° and 180°, and the best pass is kept.
+ * copy is scaled down to OCR_MAX_SIDE; the boxes found are mapped back to the original's pixels. When the
+ * upright pass is not convincing (no labelled total) the image is also read turned (90° and 270° when its
+ * text boxes stand, else 180°), and the best pass is kept.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -13,41 +14,56 @@ import type { ReceiptFields } from "~/domain/receipt-reading/fields";
 import { invoiceIdentity } from "~/domain/receipt-reading/invoice-number";
 import { boxOnUnturned, passIsConvincing, passQuality, regionOf, type QuarterTurn } from "~/domain/receipt-reading/ocr-orientation";
 import { readPdfFacts, runTool } from "~/utils/pdf-tools.server";
-import { sharedOcrEngine, type OcrEngine } from "./ocr-engines.server";
+import { rotateRaw, sharedOcrEngine, type OcrEngine, type RawImage } from "./ocr-engines.server";
 import type { ReceiptFile, ReceiptReader, ReceiptReading } from "./receipt-reader";
 
 /** Longest side of the copy OCR sees (measured in decision 030: accuracy holds, CPU drops with area). */
 export const OCR_MAX_SIDE = 1280;
 const VIEWER_DPI = 150;
-const TURNS: readonly QuarterTurn[] = [0, 90, 270, 180];
+// Above this share of standing text boxes the page is taken to lie on its side.
+const SIDEWAYS_SHARE = 0.4;
 
 export type OcrReaderOptions = { maxSide?: number; tryTurns?: boolean };
 
-type Pass = { turn: QuarterTurn; lines: TextLine[]; fields: ReceiptFields; quality: number; convincing: boolean };
+type Pass = { turn: QuarterTurn; lines: TextLine[]; fields: ReceiptFields; quality: number; convincing: boolean; tallShare: number };
 type PageRead = { page: number; best: Pass; passes: Pass[]; scale: number };
 
 /** Pages of a PDF read by OCR at most: a receipt's total is on its first pages, not on page 30 of a scan. */
 export const OCR_MAX_PDF_PAGES = 4;
 
-/** The upright image of a photo, or page `page` of a PDF rendered at the viewer's 150 dpi. */
-async function uprightPng(file: ReceiptFile, page: number, notes: string[]): Promise<Buffer | null> {
-  if (file.mimeType !== "application/pdf") return sharp(file.path, { limitInputPixels: 100_000_000 }).rotate().png({ compressionLevel: 1 }).toBuffer();
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "read-ocr-"));
-  try {
-    const prefix = path.join(dir, `p${page}`);
-    const run = await runTool("pdftoppm", ["-r", String(VIEWER_DPI), "-f", String(page), "-l", String(page), "-singlefile", "-png", file.path, prefix], 60_000);
-    if (run.code !== 0) {
-      notes.push(`ocr: page ${page} could not be rendered`);
-      return null;
-    }
-    return await fs.readFile(`${prefix}.png`);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
+/** The file an upright image is made from: the photo itself, or page `page` of a PDF rendered at 150 dpi. */
+async function pageSource(file: ReceiptFile, page: number, dir: string, notes: string[]): Promise<string | null> {
+  if (file.mimeType !== "application/pdf") return file.path;
+  const prefix = path.join(dir, `p${page}`);
+  const run = await runTool("pdftoppm", ["-r", String(VIEWER_DPI), "-f", String(page), "-l", String(page), "-singlefile", "-png", file.path, prefix], 60_000);
+  if (run.code !== 0) {
+    notes.push(`ocr: page ${page} could not be rendered`);
+    return null;
   }
+  return `${prefix}.png`;
 }
 
-async function onePass(engine: OcrEngine, work: Buffer, turn: QuarterTurn, size: { w: number; h: number; scale: number; fullW: number; fullH: number; page: number }): Promise<Pass> {
-  const turned = turn === 0 ? work : await sharp(work).rotate(turn).png({ compressionLevel: 1 }).toBuffer();
+/**
+ * The working copy, decoded once: upright (EXIF), scaled to `maxSide`, as raw RGBA pixels; with the
+ * upright original's size, which the regions are given in.
+ */
+async function workingCopy(source: string, maxSide: number): Promise<{ work: RawImage; fullW: number; fullH: number; scale: number }> {
+  const meta = await sharp(source, { limitInputPixels: 100_000_000 }).metadata();
+  const sideways = (meta.orientation ?? 1) >= 5;
+  const fullW = (sideways ? meta.height : meta.width) ?? 0;
+  const fullH = (sideways ? meta.width : meta.height) ?? 0;
+  const scale = Math.min(1, maxSide / Math.max(fullW, fullH));
+  const { data, info } = await sharp(source, { limitInputPixels: 100_000_000 })
+    .rotate()
+    .resize(Math.round(fullW * scale), Math.round(fullH * scale), { fit: "fill" })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { work: { data, width: info.width, height: info.height, channels: 4 }, fullW, fullH, scale: info.width / fullW };
+}
+
+async function onePass(engine: OcrEngine, work: RawImage, turn: QuarterTurn, size: { w: number; h: number; scale: number; fullW: number; fullH: number; page: number }): Promise<Pass> {
+  const turned = turn === 0 ? work : await rotateRaw(work, turn);
   const found = await engine.recognize(turned);
   const lines: TextLine[] = found.map((l) => ({
     text: l.text,
@@ -57,28 +73,29 @@ async function onePass(engine: OcrEngine, work: Buffer, turn: QuarterTurn, size:
   const fields = extractFields(lines);
   // Only a labelled total counts (a guess, the largest amount anywhere, is found on any garble).
   const summary = { lines: found, foundTotal: (fields.total?.confidence ?? 0) >= 0.6, foundDate: fields.date !== undefined };
-  return { turn, lines, fields, quality: passQuality({ ...summary, turn }), convincing: passIsConvincing(summary) };
+  return { turn, lines, fields, quality: passQuality({ ...summary, turn }), convincing: passIsConvincing(summary), tallShare: found.tallShare ?? 0 };
 }
 
 export function createOcrReader(engine: () => Promise<OcrEngine>, opts: OcrReaderOptions = {}): ReceiptReader {
   const maxSide = opts.maxSide ?? OCR_MAX_SIDE;
 
   /** One page: upright first; when that is not convincing every other turn is read and the best kept. */
-  async function readPage(ocr: OcrEngine, upright: Buffer, page: number): Promise<PageRead> {
-    const meta = await sharp(upright).metadata();
-    const fullW = meta.width ?? 0;
-    const fullH = meta.height ?? 0;
-    const scale = Math.min(1, maxSide / Math.max(fullW, fullH));
-    const w = Math.round(fullW * scale);
-    const h = Math.round(fullH * scale);
-    const work = scale < 1 ? await sharp(upright).resize(w, h).png({ compressionLevel: 1 }).toBuffer() : upright;
-    const passes: Pass[] = [];
-    // A wrong turn can look convincing (a sideways slip's column of labels becomes one "line" with an
-    // amount): the upright pass stops the turning only when it found a labelled total.
-    for (const turn of opts.tryTurns === false ? [0 as const] : TURNS) {
-      const pass = await onePass(ocr, work, turn, { w, h, scale, fullW, fullH, page });
-      passes.push(pass);
-      if (turn === 0 && pass.convincing) break;
+  async function readPage(ocr: OcrEngine, source: string, page: number): Promise<PageRead> {
+    const { work, fullW, fullH, scale } = await workingCopy(source, maxSide);
+    const size = { w: work.width, h: work.height, scale, fullW, fullH, page };
+    const first = await onePass(ocr, work, 0, size);
+    const passes: Pass[] = [first];
+    // Not convincing upright: the detector's boxes say which way the page lies. Mostly standing boxes are
+    // a page on its side (90° or 270°, the first convincing one kept); lying ones a page upside down, or
+    // one that is simply hard to read (180° is tried once). A wrong turn can look convincing (a sideways
+    // slip's column of labels becomes one "line" with an amount): the upright pass never counts as such.
+    if (!first.convincing && opts.tryTurns !== false) {
+      const turns: QuarterTurn[] = first.tallShare >= SIDEWAYS_SHARE ? [90, 270] : [180];
+      for (const turn of turns) {
+        const pass = await onePass(ocr, work, turn, size);
+        passes.push(pass);
+        if (pass.convincing) break;
+      }
     }
     return { page, passes, best: passes.reduce((a, b) => (b.quality > a.quality ? b : a)), scale };
   }
@@ -91,12 +108,17 @@ export function createOcrReader(engine: () => Promise<OcrEngine>, opts: OcrReade
       const pageCount = f.mimeType === "application/pdf" ? Math.min(OCR_MAX_PDF_PAGES, (await readPdfFacts(f.path)).pages ?? 1) : 1;
       const ocr = await engine();
       const read: PageRead[] = [];
-      for (let page = 1; page <= pageCount; page++) {
-        const upright = await uprightPng(f, page, notes);
-        if (!upright) break;
-        const r = await readPage(ocr, upright, page);
-        read.push(r);
-        if (r.best.convincing) break;
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), "read-ocr-"));
+      try {
+        for (let page = 1; page <= pageCount; page++) {
+          const source = await pageSource(f, page, dir, notes);
+          if (!source) break;
+          const r = await readPage(ocr, source, page);
+          read.push(r);
+          if (r.best.convincing) break;
+        }
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
       }
       if (read.length === 0) return null;
       // The pages' lines in order, read as one text (the header of page 1, the total of the last page).
