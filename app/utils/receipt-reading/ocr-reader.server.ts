@@ -22,6 +22,8 @@ export const OCR_MAX_SIDE = 1280;
 const VIEWER_DPI = 150;
 // Above this share of standing text boxes the page is taken to lie on its side.
 const SIDEWAYS_SHARE = 0.4;
+// Mean character score above which a sideways page's upright pass counts as read well (see sidewaysOrder).
+const SIDEWAYS_READ_WELL = 0.8;
 
 export type OcrReaderOptions = { maxSide?: number; tryTurns?: boolean };
 
@@ -76,6 +78,17 @@ async function onePass(engine: OcrEngine, work: RawImage, turn: QuarterTurn, siz
   return { turn, lines, fields, quality: passQuality({ ...summary, turn }), convincing: passIsConvincing(summary), tallShare: found.tallShare ?? 0 };
 }
 
+/**
+ * Which quarter turn to try first on a page lying on its side. The recogniser stands a tall text box up
+ * by turning it a quarter anticlockwise, which rights the lines of a page turned clockwise (read well:
+ * the page is undone by 270°) and puts those of a page turned anticlockwise upside down (read badly: 90°).
+ */
+function sidewaysOrder(lines: readonly TextLine[]): QuarterTurn[] {
+  const chars = lines.reduce((n, l) => n + l.text.length, 0);
+  const mean = chars ? lines.reduce((n, l) => n + (l.score ?? 0) * l.text.length, 0) / chars : 0;
+  return mean >= SIDEWAYS_READ_WELL ? [270, 90] : [90, 270];
+}
+
 export function createOcrReader(engine: () => Promise<OcrEngine>, opts: OcrReaderOptions = {}): ReceiptReader {
   const maxSide = opts.maxSide ?? OCR_MAX_SIDE;
 
@@ -90,7 +103,7 @@ export function createOcrReader(engine: () => Promise<OcrEngine>, opts: OcrReade
     // one that is simply hard to read (180° is tried once). A wrong turn can look convincing (a sideways
     // slip's column of labels becomes one "line" with an amount): the upright pass never counts as such.
     if (!first.convincing && opts.tryTurns !== false) {
-      const turns: QuarterTurn[] = first.tallShare >= SIDEWAYS_SHARE ? [90, 270] : [180];
+      const turns: QuarterTurn[] = first.tallShare >= SIDEWAYS_SHARE ? sidewaysOrder(first.lines) : [180];
       for (const turn of turns) {
         const pass = await onePass(ocr, work, turn, size);
         passes.push(pass);
