@@ -98,19 +98,23 @@ export function createOcrReader(engine: () => Promise<OcrEngine>, opts: OcrReade
     const size = { w: work.width, h: work.height, scale, fullW, fullH, page };
     const first = await onePass(ocr, work, 0, size);
     const passes: Pass[] = [first];
-    // Not convincing upright: the detector's boxes say which way the page lies. Mostly standing boxes are
-    // a page on its side (90° or 270°, the first convincing one kept); lying ones a page upside down, or
-    // one that is simply hard to read (180° is tried once). A wrong turn can look convincing (a sideways
-    // slip's column of labels becomes one "line" with an amount): the upright pass never counts as such.
-    if (!first.convincing && opts.tryTurns !== false) {
-      const turns: QuarterTurn[] = first.tallShare >= SIDEWAYS_SHARE ? sidewaysOrder(first.lines) : [180];
+    // The detector's boxes say which way the page lies. Mostly standing boxes are a page on its side: read
+    // at 90° and 270° (the first convincing one kept) even when the upright pass looked convincing — a
+    // sideways slip's column of labels becomes one "line" with an amount. Lying boxes on a pass that is
+    // not convincing: a page upside down, or one simply hard to read (180° is tried once).
+    const sideways = first.tallShare >= SIDEWAYS_SHARE;
+    if ((sideways || !first.convincing) && opts.tryTurns !== false) {
+      const turns: QuarterTurn[] = sideways ? sidewaysOrder(first.lines) : [180];
       for (const turn of turns) {
         const pass = await onePass(ocr, work, turn, size);
         passes.push(pass);
         if (pass.convincing) break;
       }
     }
-    return { page, passes, best: passes.reduce((a, b) => (b.quality > a.quality ? b : a)), scale };
+    const byQuality = (ps: Pass[]) => ps.reduce((a, b) => (b.quality > a.quality ? b : a));
+    const turnedConvincing = passes.slice(1).filter((p) => p.convincing);
+    const best = sideways && turnedConvincing.length > 0 ? byQuality(turnedConvincing) : byQuality(passes);
+    return { page, passes, best, scale };
   }
 
   return {
