@@ -8,10 +8,11 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { mulberry32 } from "~/domain/seeded-random";
-import { eInvoicePdf, eInvoiceXmlWithNumber, qrPng, vatQrPayload } from "../fixtures/einvoices";
-import { randomReceiptSpec, renderReceiptJpeg, renderReceiptPdf, renderReceiptScene, type ReceiptArtSpec, type ReceiptKind, type ReceiptLang } from "../fixtures/receipts";
+import { eInvoicePdf, eInvoiceTextPdf, eInvoiceXmlWithNumber, qrPng, vatQrPayload } from "../fixtures/einvoices";
+import { jpegsToPdf, randomReceiptSpec, renderReceiptJpeg, renderReceiptPdf, renderReceiptScene, renderReceiptTextPdf, type ReceiptArtSpec, type ReceiptKind, type ReceiptLang } from "../fixtures/receipts";
 
-const SET_VERSION = 1;
+// 2: PDFs made by software (text layer, with and without an e-invoice XML) and two-page scans.
+const SET_VERSION = 2;
 export const CAPTURE_SET_DIR = path.resolve(".cache", `capture-set-v${SET_VERSION}`);
 
 export type CaptureLabel = {
@@ -139,6 +140,35 @@ async function build(dir: string): Promise<CaptureLabel[]> {
     const file = `einvoice-${i + 1}.${asPdf ? "pdf" : "xml"}`;
     fs.writeFileSync(path.join(dir, file), asPdf ? await eInvoicePdf(xml, null) : xml);
     labels.push({ file, group: asPdf ? "einvoice-pdf" : "einvoice-xml", variant: "file", mimeType: asPdf ? "application/pdf" : "application/xml", totalMinor: e.total, currency: "CNY", date: e.date, merchant: e.merchant, invoiceNumber: number, legible: true });
+  }
+  // PDFs made by software: the receipt's own text, no image (a POS, booking or issuing system's file);
+  // folios run onto a second page (their total is there). Read from the text layer, exactly.
+  const textBases = [...all.filter((x) => x.group === "seed"), ...all.filter((x) => x.group === "zh-vat").slice(0, 5), ...all.filter((x) => x.group === "en" && x.spec.kind === "invoice").slice(0, 3)];
+  for (const b of textBases) {
+    const file = `${b.id}--text.pdf`;
+    fs.writeFileSync(path.join(dir, file), await renderReceiptTextPdf(b.spec, { seed: 5, pages: b.spec.kind === "hotel" ? 2 : 1 }));
+    labels.push({ file, group: "pdf-text", variant: b.spec.kind === "hotel" ? "text-2pages" : "text", mimeType: "application/pdf", ...truth(b.spec), legible: true });
+  }
+  // Digital e-invoices as the platform's PDF without the XML attached (the page's text is all there is).
+  for (let i = 0; i < 4; i++) {
+    const e = einvoices[i % 2]!;
+    const number = `2644200000${String(1000000101 + i)}`.slice(0, 20);
+    const file = `einvoice-text-${i + 1}.pdf`;
+    fs.writeFileSync(path.join(dir, file), await eInvoiceTextPdf(eInvoiceXmlWithNumber(number, e.name), { attachXml: false }));
+    labels.push({ file, group: "einvoice-pdf-text", variant: "file", mimeType: "application/pdf", totalMinor: e.total, currency: "CNY", date: e.date, merchant: e.merchant, invoiceNumber: number, legible: true });
+  }
+  // Two-page scans: a folio or invoice photographed and cut at mid-height, its total on page 2.
+  const twoPage = [...all.filter((x) => x.group === "zh-hotel").slice(0, 2), ...all.filter((x) => x.group === "en" && x.spec.kind === "hotel").slice(0, 2)];
+  for (const b of twoPage) {
+    const img = originals.get(b.id)!;
+    const m = await sharp(img).metadata();
+    const [w, h] = [m.width ?? 0, m.height ?? 0];
+    const half = Math.round(h / 2);
+    const top = await sharp(img).extract({ left: 0, top: 0, width: w, height: half }).jpeg({ quality: 85 }).toBuffer();
+    const bottom = await sharp(img).extract({ left: 0, top: half, width: w, height: h - half }).jpeg({ quality: 85 }).toBuffer();
+    const file = `${b.id}--scan-2pages.pdf`;
+    fs.writeFileSync(path.join(dir, file), await jpegsToPdf([top, bottom]));
+    labels.push({ file, group: "scan-pdf-2pages", variant: "pdf-2pages", mimeType: "application/pdf", ...truth(b.spec), legible: true });
   }
   return labels;
 }

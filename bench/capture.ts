@@ -4,6 +4,7 @@
  *   npm run bench:capture                          (both engines, whole set)
  *   npm run bench:capture -- --engines paddle      (one engine)   --limit N (first N of a shuffled order)
  *                                                  --max-side PX (the OCR working copy's longest side)
+ *                                                  --groups a,b (only these composition groups)
  *
  * Every file goes through readReceiptFile with READERS, the worker's pipeline, the OCR entry bound to the
  * engine measured. Per field: accuracy over all files and over the legible ones, per composition group;
@@ -160,11 +161,12 @@ async function main(): Promise<void> {
   const limit = Number(arg("limit") ?? "0");
   const maxSide = arg("max-side") ? Number(arg("max-side")) : undefined;
   const { dir, labels: all } = await captureSet();
-  let labels = all;
+  const only = arg("groups")?.split(",");
+  let labels = only ? all.filter((l) => only.includes(l.group)) : all;
   if (limit > 0) {
     // A fixed shuffle, so a limited run still mixes every group.
     const rng = mulberry32(14);
-    labels = [...all].map((l) => ({ l, k: rng() })).sort((a, b) => a.k - b.k).slice(0, limit).map((x) => x.l);
+    labels = [...labels].map((l) => ({ l, k: rng() })).sort((a, b) => a.k - b.k).slice(0, limit).map((x) => x.l);
   }
   const groups = new Map<string, number>();
   for (const l of labels) groups.set(l.group, (groups.get(l.group) ?? 0) + 1);

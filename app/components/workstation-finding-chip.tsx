@@ -15,7 +15,7 @@ function money(minor: string | number | undefined, currency: string | number | u
 function readWhere(finding: Finding, t: TFn): string {
   const source = String(finding.params.source);
   if (source === "xml" || source === "pdf-xml" || source === "ofd-xml") return t("finding.read_where_data");
-  const by = t(source === "qr" || source === "ocr" ? `finding.read_source_${source}` : "finding.read_source_other");
+  const by = t(source === "qr" || source === "ocr" || source === "pdf-text" ? `finding.read_source_${source.replace("-", "_")}` : "finding.read_source_other");
   if (finding.params.region !== "yes") return t("finding.read_by", { source: by });
   return finding.code === "read_amount_differs" ? t("finding.read_where_region", { source: by }) : t("finding.read_by", { source: by });
 }

@@ -9,6 +9,7 @@ import { exifCaptureDate, parsePdfDate, plausibleCaptureDate } from "~/domain/ca
 import type { CaptureMeasures } from "~/domain/capture-quality";
 import { eInvoicePageSvg } from "~/domain/einvoice-page";
 import { parseEInvoiceXml, type EInvoice } from "~/domain/receipt-reading/einvoice-xml";
+import { pdfPageDpi } from "~/domain/pdf-page-dpi";
 import { PHASH_SIZE, perceptualHash } from "~/domain/perceptual-hash";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { isAcceptedMimeType, type FileFailureCode } from "~/domain/upload-validation";
@@ -27,9 +28,8 @@ import { defineHandler } from "./job-handler";
 /** Deep Zoom parameters shared with the viewer (OpenSeadragon reads them back from the .dzi). */
 export const DZI_TILE = { size: 254, overlap: 1, layout: "dz" } as const;
 export const THUMB_WIDTH = 320;
-const PDF_DPI = 150;
 // A PDF page can declare any physical size; its rendering is held under this many pixels by lowering the dpi.
-const PDF_MAX_PAGE_PIXELS = 50_000_000;
+export const PDF_MAX_PAGE_PIXELS = 50_000_000;
 const PDF_TOOL_TIMEOUT_MS = 120_000;
 const TILE_QUALITY = 80;
 const THUMB_QUALITY = 80;
@@ -317,10 +317,7 @@ async function renderPdf(sourcePath: string, workDir: string, maxPages: number):
 
 /** 150 dpi, lowered for oversized pages so no raster exceeds the pixel budget. */
 export function pageDpi(size: { w: number; h: number } | undefined): number {
-  const budget = Math.min(PDF_MAX_PAGE_PIXELS, env.MAX_IMAGE_PIXELS);
-  if (!size || size.w <= 0 || size.h <= 0) return PDF_DPI;
-  const maxDpi = 72 * Math.sqrt(budget / (size.w * size.h));
-  return Math.max(1, Math.min(PDF_DPI, Math.floor(maxDpi * 100) / 100));
+  return pdfPageDpi(size, Math.min(PDF_MAX_PAGE_PIXELS, env.MAX_IMAGE_PIXELS));
 }
 
 async function readPdfInfo(sourcePath: string, maxPages: number): Promise<PdfInfo> {

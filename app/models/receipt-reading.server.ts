@@ -12,8 +12,8 @@ import type { Prisma } from "~/generated/prisma/client";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { getClaimAccessFacts, getViewerScope } from "./claim.server";
 
-/** Bumped when a reader changes what it finds; stored with each reading (2: OCR added). */
-export const READER_VERSION = 2;
+/** Bumped when a reader changes what it finds; stored with each reading (2: OCR added; 3: a PDF's text layer, every page). */
+export const READER_VERSION = 3;
 
 export type StoredReading = {
   fileSha256: string;

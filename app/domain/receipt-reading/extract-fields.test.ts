@@ -130,3 +130,10 @@ describe("extractFields", () => {
     });
   });
 });
+
+describe("extractFields: a name ending in Hotel", () => {
+  it("is a merchant, not a telephone line (Ho-tel)", () => {
+    expect(extractFields(["Harbour View Hotel", "Date: 17/11/2026", "Total due £312.40"]).merchant?.value).toBe("Harbour View Hotel");
+    expect(extractFields(["Harbour View Hotel", "Tel: 020 7946 0000", "Total £3.00"]).merchant?.value).toBe("Harbour View Hotel");
+  });
+});

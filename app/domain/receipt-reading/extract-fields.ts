@@ -56,7 +56,7 @@ function fieldOf<T>(value: T, confidence: number, line: Line | undefined): Field
   return f;
 }
 
-const MERCHANT_NOISE = /(发票|invoice|receipt|收据|小票|欢迎|welcome|地址|address|电话|tel\b|phone|税号|tax\s*id|date|日期|www\.|http|folio|账单|statement)/i;
+const MERCHANT_NOISE = /(发票|invoice|receipt|收据|小票|欢迎|welcome|地址|address|电话|\btel\b|phone|税号|tax\s*id|date|日期|www\.|http|folio|账单|statement)/i;
 
 /** The seller's name after a 名称/name label, cut at the next column (OCR joins cells on one line). */
 function nameAfterLabel(text: string): string | undefined {
@@ -64,7 +64,7 @@ function nameAfterLabel(text: string): string | undefined {
   const rest = m?.[1]?.trim();
   if (!m || !rest) return undefined;
   // "销售方 地址、电话：…" is the seller's address, not its name (OCR joins the side label to any row).
-  if (/(地址|电话|识别号|开户行|账号|address|tel\b|phone|tax|bank)/i.test(text.slice(0, m.index + m[0].length - m[1]!.length))) return undefined;
+  if (/(地址|电话|识别号|开户行|账号|address|\btel\b|phone|tax|bank)/i.test(text.slice(0, m.index + m[0].length - m[1]!.length))) return undefined;
   // A Chinese company name has no spaces: the first token is the name, the rest another cell.
   const name = /[\u4e00-\u9fff]/.test(rest) ? rest.split(" ")[0]! : rest;
   // "销售方：（章）" is the seal's place, not a name.
@@ -191,18 +191,21 @@ export function extractFields(input: readonly (string | TextLine)[], opts: Extra
   }
 
   // Seller tax id: a valid USCC, the one not on a buyer's line (an invoice prints both).
+  // A row holding two (a digital invoice prints buyer and seller side by side) has the seller's on the right.
   const sellerLine = clean.find((l) => SELLER_TAXID_LABELS.test(l.text) && !BUYER_HINT.test(l.text) && findUsccs(l.text).length > 0);
   const codes = findUsccs(all);
-  if (sellerLine) out.sellerTaxId = fieldOf(findUsccs(sellerLine.text)[0]!, 0.9, sellerLine);
+  if (sellerLine) out.sellerTaxId = fieldOf(findUsccs(sellerLine.text).at(-1)!, 0.9, sellerLine);
   else if (codes.length === 1) out.sellerTaxId = { value: codes[0]!, confidence: 0.7 };
   else if (codes.length > 1) out.sellerTaxId = { value: codes.at(-1)!, confidence: 0.5 }; // 销售方 is printed below 购买方
 
   // Merchant: a seller's name on a line labelled 销售方 (or seller); else, on an invoice whose 销售方 label
   // stands apart (OCR reads the side label as a line of its own), the last 名称 line (the seller's block is
   // printed below the buyer's); else the first line near the top that is mostly letters (a slip's header).
+  // Read from the seller's label on: a digital invoice's row holds "购买方 名称：… 销售方 名称：…".
   const labelledSeller = clean
-    .filter((l) => SELLER_LABELS.test(l.text) && !BUYER_HINT.test(l.text))
-    .map((l) => ({ line: l, name: nameAfterLabel(l.text.slice(l.text.search(SELLER_LABELS))) }))
+    .map((l) => ({ line: l, from: l.text.search(SELLER_LABELS) }))
+    .filter(({ line, from }) => from >= 0 && !BUYER_HINT.test(line.text.slice(from)))
+    .map(({ line, from }) => ({ line, name: nameAfterLabel(line.text.slice(from)) }))
     .find((x) => x.name !== undefined);
   const nameLines = clean.filter((l) => /名\s*称\s*[:：]/.test(l.text));
   const lastNamed = nameLines.length >= 2 || (nameLines.length === 1 && /销售方/.test(all)) ? nameLines.at(-1) : undefined;

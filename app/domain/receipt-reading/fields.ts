@@ -25,7 +25,7 @@ export type ReceiptFields = {
   buyerTaxId?: Field<string>;
 };
 
-export const READING_SOURCES = ["xml", "qr", "pdf-xml", "ofd-xml", "ocr"] as const;
+export const READING_SOURCES = ["xml", "qr", "pdf-xml", "ofd-xml", "pdf-text", "ocr"] as const;
 export type ReadingSource = (typeof READING_SOURCES)[number];
 
 /** Where on an image a thing was read, in image pixels of the page (p1 = 1). */

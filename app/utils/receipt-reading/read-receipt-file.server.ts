@@ -14,6 +14,7 @@ import { parseInvoiceQr } from "~/domain/receipt-reading/qr-payload";
 import { runTool } from "~/utils/pdf-tools.server";
 import { readPdfAttachments } from "./pdf-attachments.server";
 import { ocrReader } from "./ocr-reader.server";
+import { pdfTextReader } from "./pdf-text-reader.server";
 import type { ReadOutcome, ReceiptFile, ReceiptReader, ReceiptReading } from "./receipt-reader";
 import { decodeQrCodes } from "./qr-decoder.server";
 import { zipEntries, zipEntryBytes } from "./zip.server";
@@ -169,8 +170,8 @@ const pdfQrReader: ReceiptReader = {
   },
 };
 
-/** In order: exact data first, then the QR, then OCR. */
-export const READERS: ReceiptReader[] = [xmlReader, pdfXmlReader, ofdReader, imageQrReader, pdfQrReader, ocrReader];
+/** In order: exact data first (XML, then a PDF's own text), then the QR, then OCR. */
+export const READERS: ReceiptReader[] = [xmlReader, pdfXmlReader, ofdReader, pdfTextReader, imageQrReader, pdfQrReader, ocrReader];
 
 export async function readReceiptFile(file: ReceiptFile, readers: readonly ReceiptReader[] = READERS): Promise<ReadOutcome> {
   const notes: string[] = [];

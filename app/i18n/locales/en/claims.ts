@@ -188,7 +188,7 @@ export default {
     added: "Line added from the receipt {{fileName}}.",
     gone: "This proposal is no longer offered (the receipt is already used by a line, or it was dismissed). Nothing was added.",
     incompleteError: "This proposal lacks a date or category: use “Correct” to complete it.",
-    source: { xml: "e-invoice data", "pdf-xml": "e-invoice data", "ofd-xml": "e-invoice data", qr: "invoice QR code", ocr: "text recognition" },
+    source: { xml: "e-invoice data", "pdf-xml": "e-invoice data", "ofd-xml": "e-invoice data", qr: "invoice QR code", "pdf-text": "the PDF's text", ocr: "text recognition" },
   },
   capture: {
     retake: "Retake this photo:",

@@ -42,6 +42,7 @@ export default {
     read_unsure: "unsure ({{percent}}%)",
     read_source_qr: "the invoice QR code",
     read_source_ocr: "text recognition",
+    read_source_pdf_text: "the PDF's own text",
     read_source_other: "the receipt",
     receipt_missing: "Receipt missing",
     duplicate_receipt: "Duplicate receipt: also on claim",

@@ -188,7 +188,7 @@ export default {
     added: "已根据票据 {{fileName}} 添加明细。",
     gone: "此建议已不再提供（该票据已被某明细使用，或已被忽略）。未添加任何内容。",
     incompleteError: "此建议缺少日期或费用类别：请用“修改”补全。",
-    source: { xml: "电子发票数据", "pdf-xml": "电子发票数据", "ofd-xml": "电子发票数据", qr: "发票二维码", ocr: "文字识别" },
+    source: { xml: "电子发票数据", "pdf-xml": "电子发票数据", "ofd-xml": "电子发票数据", qr: "发票二维码", "pdf-text": "PDF 文本", ocr: "文字识别" },
   },
   capture: {
     retake: "请重拍此照片：",

@@ -42,6 +42,7 @@ export default {
     read_unsure: "不确定（{{percent}}%）",
     read_source_qr: "发票二维码",
     read_source_ocr: "文字识别",
+    read_source_pdf_text: "PDF 自带的文本",
     read_source_other: "票据",
     receipt_missing: "缺少票据",
     duplicate_receipt: "重复票据：亦见于报销单",
