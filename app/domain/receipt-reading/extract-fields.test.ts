@@ -137,3 +137,14 @@ describe("extractFields: a name ending in Hotel", () => {
     expect(extractFields(["Harbour View Hotel", "Tel: 020 7946 0000", "Total £3.00"]).merchant?.value).toBe("Harbour View Hotel");
   });
 });
+
+describe("extractFields: a currency code beside the total", () => {
+  it("takes the code on the total's line, before or after the figure (it was read as the company currency, confidently)", () => {
+    const before = extractFields(["Harbour View Hotel", "Date: 2026-11-20", "Room 2 nights", "Total GBP 312.40"]);
+    expect(before.total?.value).toBe(31240n);
+    expect(before.currency).toMatchObject({ value: "GBP", confidence: 0.95 });
+    const after = extractFields(["Café Central", "Date: 2026-11-20", "TOTAL 48.50 EUR"]);
+    expect(after.total?.value).toBe(4850n);
+    expect(after.currency?.value).toBe("EUR");
+  });
+});

@@ -32,7 +32,8 @@ function amountOn(line: string, fallbackCurrency: string): { minor: bigint; curr
   const candidates = [...line.matchAll(/(?:[¥￥$€£]|RMB|CNY|USD|HK\$)?\s*[-−]?\d{1,3}(?:[,，]\d{3})*(?:\.\d{1,2})|(?:[¥￥$€£]|RMB|CNY|USD|HK\$)\s*\d+|\d+(?:\.\d{1,2})?\s*元/gi)];
   const last = candidates.at(-1);
   if (!last) return null;
-  const amount = parsePrintedAmount(last[0], fallbackCurrency);
+  // A code the figure's own match left out ("Total GBP 312.40", "312.40 EUR") is still the line's currency.
+  const amount = parsePrintedAmount(last[0], currencyOf(line) ?? fallbackCurrency);
   if (!amount) return null;
   return { minor: amount.minor, currency: amount.currency, printed: amount.currencyPrinted || currencyOf(line) !== null };
 }
