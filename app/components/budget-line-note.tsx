@@ -1,4 +1,3 @@
-import { useFetcher } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { BudgetBand } from "~/domain/budget-forms";
@@ -31,7 +30,7 @@ type PreviewLine = { categoryCode: string; spentOn: string; amount: string; curr
  * or the department change (debounced). The company and department are read from the claim form itself.
  */
 export function useBudgetNotes(formId: string, lines: readonly PreviewLine[]): (BudgetNoteJson | undefined)[] {
-  const fetcher = useFetcher<{ notes: BudgetNoteJson[] }>();
+  const [notes, setNotes] = useState<BudgetNoteJson[] | undefined>(undefined);
   const [org, setOrg] = useState<{ companyId: string; departmentId: string } | null>(null);
   useEffect(() => {
     const form = document.getElementById(formId) as HTMLFormElement | null;
@@ -46,18 +45,28 @@ export function useBudgetNotes(formId: string, lines: readonly PreviewLine[]): (
     return () => form.removeEventListener("change", read);
   }, [formId]);
   const key = JSON.stringify({ org, lines: lines.map((l) => [l.categoryCode, l.spentOn, l.amount, l.currency]) });
-  const { load } = fetcher;
   useEffect(() => {
     if (!org?.companyId || !org.departmentId || lines.length === 0) return;
+    const aborted = new AbortController();
     const timer = window.setTimeout(() => {
       const params = new URLSearchParams({ companyId: org.companyId, departmentId: org.departmentId, lines: JSON.stringify(lines) });
-      load(`/budgets/preview?${params}`);
+      // A plain request to the resource route, not a router fetcher: a fetcher is revalidated after every
+      // action on the page, and one revalidated while its route was still being discovered (the receipt
+      // upload's revalidation racing the first preview) failed as "no route matches" — the draft page was
+      // replaced by a 404. A note is a hint: a failed request just shows none.
+      fetch(`/budgets/preview?${params}`, { signal: aborted.signal, headers: { Accept: "application/json" } })
+        .then((res) => (res.ok ? (res.json() as Promise<{ notes: BudgetNoteJson[] }>) : undefined))
+        .then((body) => setNotes(body?.notes))
+        .catch(() => undefined);
     }, 350);
-    return () => window.clearTimeout(timer);
+    return () => {
+      window.clearTimeout(timer);
+      aborted.abort();
+    };
     // `key` holds everything the request depends on.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, load]);
-  return lines.map((_, i) => fetcher.data?.notes[i]);
+  }, [key]);
+  return lines.map((_, i) => notes?.[i]);
 }
 
 /** "Budget remaining ¥x of ¥y (Dept · 2026-12 · Category)" in the band's colour, or "No budget". */
