@@ -14,13 +14,13 @@ import type { User } from "~/generated/prisma/client";
 import { mulberry32 as rng } from "~/domain/seeded-random";
 import { JOBS } from "~/domain/jobs";
 import { localDay } from "~/domain/metrics";
-import { runTaskEvent } from "~/jobs/task-event";
+import { flushRollups, runTaskEvent } from "~/jobs/task-event";
 import { runRouteClaim } from "~/jobs/route-claim";
 import { decideApproval, openApprovalTask, routeJobKey } from "~/models/approval.server";
 import type { BoardChange } from "~/contracts/board";
 import { saveClaim } from "~/models/claim-commands.server";
 import { decideReview } from "~/models/review.server";
-import { liveDayFromRollups, readLiveDay, rebuildRollups, writeLiveDay } from "~/models/rollups.server";
+import { flushMarkedHours, liveDayFromRollups, readLiveDay, rebuildRollups, writeLiveDay } from "~/models/rollups.server";
 import { reassignTask, takeNextTask } from "~/models/work-queue.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -129,9 +129,15 @@ describe("metrics rollups", () => {
         undelivered.push(r);
       }
     };
+    // A delivered event only marks its hours; the flusher runs now and then (so one flush covers several
+    // events, and events arrive for hours a flush has just recomputed), and once at the end.
+    let kicks = 0;
     const deliver = async (e: { jobKey: string; payload: unknown }) => {
-      await runTaskEvent(JOBS.taskEvent.payload.parse(e.payload), e.jobKey, deps);
+      await runTaskEvent(JOBS.taskEvent.payload.parse(e.payload), e.jobKey, () => kicks++);
       delivered.push(e);
+      const r = random();
+      if (r < 0.15) await flushMarkedHours({ limit: 1 + Math.floor(random() * 2) }); // part of what is marked
+      else if (r < 0.35) await flushRollups(deps, { limit: 1 + Math.floor(random() * 3) }); // all of it
     };
     const deliverBatch = async (share: number) => {
       await collect();
@@ -238,6 +244,9 @@ describe("metrics rollups", () => {
     undelivered.sort(() => random() - 0.5);
     for (const e of undelivered) await deliver(e);
     for (let i = 0; i < 10; i++) await deliver(pick(delivered));
+    await flushRollups(deps);
+    expect(await prisma.metricDirtyHour.count()).toBe(0);
+    expect(kicks).toBeGreaterThan(0);
     vi.useRealTimers();
 
     // The mix was a mix: every kind of transition happened.
@@ -268,9 +277,41 @@ describe("metrics rollups", () => {
       expect({ pieces: live.pieces, perHour: live.perHour }, day).toEqual({ pieces: fromRollups.pieces, perHour: fromRollups.perHour });
     }
     expect(published.length).toBeGreaterThan(0);
-    expect(published[0]).toMatchObject({ kind: expect.stringMatching(/^(created|started|finished|cancelled|reassigned)$/), taskId: expect.any(String) });
+    expect(published[0]).toMatchObject({ kind: "tasks" });
     // Every delivered row is marked done in the outbox.
     expect(await prisma.outboxEvent.count({ where: { queue: "metrics", status: "PENDING", jobKey: { in: delivered.map((d) => d.jobKey) } } })).toBe(0);
+  });
+
+  it("marks and flushes running side by side (three flushers, events arriving meanwhile) end where a rebuild does", async () => {
+    const tasks = await prisma.task.findMany({ select: { id: true } });
+    expect(tasks.length).toBeGreaterThan(20);
+    const expected = await (async () => {
+      await rebuildRollups();
+      return rollupState();
+    })();
+    // Lose the rollups, then let every task's event arrive (8 at a time) while three flushers run.
+    await prisma.$executeRaw`DELETE FROM metric_daily`;
+    await prisma.$executeRaw`DELETE FROM metric_hourly`;
+    const deps = { redis, prefix: `${prefix}-side`, publish: () => undefined };
+    let marking = true;
+    const flusher = async () => {
+      let flushed = 0;
+      while (marking) flushed += (await flushRollups(deps, { limit: 2 })).hours.length;
+      return flushed;
+    };
+    const flushers = [flusher(), flusher(), flusher()];
+    const queue = [...tasks];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let t = queue.shift(); t; t = queue.shift()) await runTaskEvent({ taskId: t.id, kind: "finished", at: new Date().toISOString() }, `side-${t.id}`);
+      }),
+    );
+    marking = false;
+    const flushedMeanwhile = (await Promise.all(flushers)).reduce((a, b) => a + b, 0);
+    await flushRollups(deps);
+    expect(flushedMeanwhile, "the flushers worked while events arrived").toBeGreaterThan(0);
+    expect(await prisma.metricDirtyHour.count()).toBe(0);
+    expect(await rollupState()).toEqual(expected);
   });
 
   it("rebuilds missing live counters from Postgres, and an older computation never overwrites a newer one", async () => {

@@ -1,50 +1,76 @@
 /**
  * The metrics job: a task changed (created, started, finished, cancelled, reassigned). The payload is
- * only a pointer; the task row is re-read and the rollup buckets it belongs to are recomputed from
- * the task rows (app/models/rollups.server.ts), with the outbox row marked done in the same
- * transaction. Recomputing instead of adding makes a redelivered or out-of-order event harmless.
- * After the commit the live counters in Redis are refreshed and the wall board is told (BoardChange).
+ * only a pointer; the task row is re-read and the rollup hours it belongs to are marked
+ * (app/models/rollups.server.ts), with the outbox row marked done in the same transaction. The marked
+ * hours are recomputed from the task rows by the rollup flusher (./rollup-flusher.ts) — once per flush,
+ * however many events marked them — which then refreshes the live counters in Redis and tells the wall
+ * board (BoardChange). Recomputing instead of adding makes a redelivered or out-of-order event harmless
+ * (docs/decisions/007 and 038).
  */
 import type { BoardChange } from "~/contracts/board";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { boardRedis, publishBoardChange } from "~/models/board-publisher.server";
 import { markOutboxDone } from "~/models/outbox.server";
-import { applyTaskToRollups, refreshLiveDays } from "~/models/rollups.server";
+import { flushMarkedHours, markTaskHours, refreshLiveDays, type AppliedBuckets } from "~/models/rollups.server";
 import { env } from "~/utils/env.server";
 import { prisma } from "~/utils/db.server";
 import type { RedisClient } from "~/utils/redis.server";
 import { defineHandler } from "./job-handler";
+import { RollupFlusher } from "./rollup-flusher";
 
 export type TaskEventPayload = JobPayload<typeof JOBS.taskEvent>;
 
-export type TaskEventOutcome = { outcome: "applied"; hours: string[]; days: string[] } | { outcome: "skipped"; reason: "task_gone" };
-
-/** What the handler needs besides the payload: Redis for the live counters, and the board's publisher. */
-export type TaskEventDeps = { redis: RedisClient; prefix: string; publish: (change: BoardChange) => unknown };
+export type TaskEventOutcome = { outcome: "marked"; hours: string[]; days: string[] } | { outcome: "skipped"; reason: "task_gone" };
 
 /**
  * `jobKey` is the outbox row's key (the BullMQ job id). A reassignment's key carries a random suffix,
- * so it cannot be derived from the payload: the worker passes its job id. Without `deps` only the
- * rollups are written (tests, replays).
+ * so it cannot be derived from the payload: the worker passes its job id. `afterMark` is told once the
+ * mark has committed (the worker's flusher is kicked); without it the hours wait for the next flush.
  */
-export async function runTaskEvent(payload: TaskEventPayload, jobKey: string, deps?: TaskEventDeps): Promise<TaskEventOutcome> {
-  const applied = await prisma.$transaction(
-    async (tx) => {
-      const buckets = await applyTaskToRollups(tx, payload.taskId);
-      await markOutboxDone(tx, jobKey);
-      return buckets;
-    },
-    { timeout: 60_000 },
-  );
-  if (!applied) return { outcome: "skipped", reason: "task_gone" };
-  if (deps) {
-    await refreshLiveDays(deps.redis, deps.prefix, applied.days);
-    // Not awaited: a burst is coalesced into one trailing message, which need not hold up this job.
-    void deps.publish({ at: new Date().toISOString(), kind: payload.kind, taskId: payload.taskId });
-  }
-  return { outcome: "applied", hours: applied.hours.map((h) => h.toISOString()), days: applied.days };
+export async function runTaskEvent(payload: TaskEventPayload, jobKey: string, afterMark?: () => void): Promise<TaskEventOutcome> {
+  const marked = await prisma.$transaction(async (tx) => {
+    const buckets = await markTaskHours(tx, payload.taskId);
+    await markOutboxDone(tx, jobKey);
+    return buckets;
+  });
+  if (!marked) return { outcome: "skipped", reason: "task_gone" };
+  afterMark?.();
+  return { outcome: "marked", hours: marked.hours.map((h) => h.toISOString()), days: marked.days };
 }
 
-export const taskEventHandler = defineHandler(JOBS.taskEvent, (payload, { jobId }) =>
-  runTaskEvent(payload, jobId, { redis: boardRedis(), prefix: env.QUEUE_PREFIX, publish: publishBoardChange }),
-);
+/** What a flush needs besides the database: Redis for the live counters, and the board's publisher. */
+export type FlushDeps = { redis: RedisClient; prefix: string; publish: (change: BoardChange) => unknown };
+
+/**
+ * One flush: the marked hours recomputed (in batches of `limit` until none is left), then the live
+ * counters of the days they touched rewritten from the rollups and one BoardChange announced.
+ * Returns every hour and day recomputed.
+ */
+export async function flushRollups(deps: FlushDeps, { limit = 100 }: { limit?: number } = {}): Promise<AppliedBuckets> {
+  const hours: Date[] = [];
+  const days = new Set<string>();
+  for (;;) {
+    const batch = await flushMarkedHours({ limit });
+    hours.push(...batch.hours);
+    for (const d of batch.days) days.add(d);
+    if (batch.hours.length < limit) break;
+  }
+  if (hours.length === 0) return { hours, days: [] };
+  const sortedDays = [...days].sort();
+  await refreshLiveDays(deps.redis, deps.prefix, sortedDays);
+  // Not awaited: the publisher coalesces a burst into one trailing message, which need not hold up the flush.
+  void deps.publish({ at: new Date().toISOString(), kind: "tasks" });
+  return { hours, days: sortedDays };
+}
+
+let flusher: RollupFlusher | null = null;
+
+/** The process's flusher (one per metrics worker process), created on first use and started by the worker. */
+export function rollupFlusher(): RollupFlusher {
+  flusher ??= new RollupFlusher({
+    flush: () => flushRollups({ redis: boardRedis(), prefix: env.QUEUE_PREFIX, publish: publishBoardChange }),
+  });
+  return flusher;
+}
+
+export const taskEventHandler = defineHandler(JOBS.taskEvent, (payload, { jobId }) => runTaskEvent(payload, jobId, () => rollupFlusher().kick()));

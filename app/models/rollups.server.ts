@@ -1,11 +1,12 @@
 /**
  * Rollups of task rows (metric_hourly, metric_daily) and the live counters in Redis.
  *
- * Idempotency by recomputation (docs/decisions/007-metrics-rollups.md): applying a task event never
- * adds to a counter; it recomputes, from the task rows, every hourly bucket that task belongs to (its
- * arrival hour and its finishing hour) and then the days those hours are in. The full rebuild runs
- * the very same SQL over all task rows. So a redelivered, duplicated or out-of-order event changes
- * nothing that the current task rows do not say, and incremental == rebuild by construction.
+ * Idempotency by recomputation (docs/decisions/007-metrics-rollups.md): a task event never adds to a
+ * counter; it marks the hourly buckets that task belongs to (its arrival hour and its finishing hour),
+ * and the flusher recomputes each marked hour from the task rows, then the days those hours are in —
+ * once per flush however many events marked it (docs/decisions/038). The full rebuild runs the very
+ * same SQL over all task rows. So a redelivered, duplicated or out-of-order event changes nothing that
+ * the current task rows do not say, and incremental == rebuild by construction.
  *
  * Concurrency: each recomputed hour and day is serialised with a transaction-scoped advisory lock,
  * taken in one global order (hours oldest first, then days), so two workers never interleave a
@@ -111,17 +112,42 @@ async function recomputeDay(tx: Tx, day: string): Promise<void> {
 export type AppliedBuckets = { hours: Date[]; days: string[] };
 
 /**
- * Recomputes the rollup buckets of one task inside the caller's transaction (the job marks its outbox
- * row done in the same one). A task that no longer exists (its claim was deleted) touches nothing.
+ * Marks, inside the caller's transaction (the job marks its outbox row done in the same one), the hours
+ * one task's events belong to — its arrival hour and its finishing hour — for `flushMarkedHours`. A task
+ * that no longer exists (its claim was deleted) marks nothing. Hours are inserted in time order, so two
+ * markers never wait on each other crosswise; a mark on an hour being flushed waits for that flush to
+ * commit and is then inserted again (the flush may not have seen this task's change).
  */
-export async function applyTaskToRollups(tx: Tx, taskId: string, tz: string = SSC_TIME_ZONE): Promise<AppliedBuckets | null> {
+export async function markTaskHours(tx: Tx, taskId: string, tz: string = SSC_TIME_ZONE): Promise<AppliedBuckets | null> {
   const task = await tx.task.findUnique({ where: { id: taskId }, select: { createdAt: true, finishedAt: true } });
   if (!task) return null;
   const hours = taskBuckets(task, tz);
-  for (const hour of hours) await recomputeHour(tx, hour, tz);
-  const days = [...new Set(hours.map((h) => localDay(h, tz)))].sort();
-  for (const day of days) await recomputeDay(tx, day);
-  return { hours, days };
+  await tx.$executeRaw`INSERT INTO metric_dirty_hour (hour_start) SELECT h FROM unnest(${hours}::timestamptz[]) AS h ORDER BY h ON CONFLICT DO NOTHING`;
+  return { hours, days: [...new Set(hours.map((h) => localDay(h, tz)))].sort() };
+}
+
+/**
+ * Recomputes up to `limit` marked hours, oldest first, and then their days, in one transaction that also
+ * deletes their marks (docs/decisions/038). Many events on one hour cost one recomputation. Several
+ * flushers (worker instances) take different marks (SKIP LOCKED) and serialise on shared days through the
+ * advisory locks. Correct because a mark is inserted only after its task change committed: the flush
+ * that deletes a mark runs its recomputations after that, in READ COMMITTED, so they see the change.
+ */
+export async function flushMarkedHours({ limit = 100, tz = SSC_TIME_ZONE, db = prisma }: { limit?: number; tz?: string; db?: typeof prisma } = {}): Promise<AppliedBuckets> {
+  return db.$transaction(
+    async (tx) => {
+      const marked = await tx.$queryRaw<{ hour: Date }[]>`
+        DELETE FROM metric_dirty_hour
+         WHERE hour_start IN (SELECT hour_start FROM metric_dirty_hour ORDER BY hour_start LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING hour_start AS hour`;
+      const hours = marked.map((m) => m.hour).sort((a, b) => a.getTime() - b.getTime());
+      for (const hour of hours) await recomputeHour(tx, hour, tz);
+      const days = [...new Set(hours.map((h) => localDay(h, tz)))].sort();
+      for (const day of days) await recomputeDay(tx, day);
+      return { hours, days };
+    },
+    { timeout: 60_000 },
+  );
 }
 
 /**
