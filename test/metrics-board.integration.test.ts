@@ -144,10 +144,11 @@ describe("wall board data", () => {
     expect(board.timeZone).toBe("Asia/Shanghai");
     expect(board.day).toBe("2030-03-14");
     expect(board.generatedAt).toBe(NOW.toISOString());
-    // Tasks of every type finished today: c1's approval and review, c2's second review, c3's review.
-    expect(board.completedToday).toEqual({ tasks: 4, claims: 2 });
+    // Pieces finished today: c1's review, c2's second review, c3's review — not c1's manager approval (09:30),
+    // which is no piece of the floor's (the leaderboard does not count it either).
+    expect(board.completedToday).toEqual({ tasks: 3, claims: 2 });
     const hours = Object.fromEntries(board.perHour.filter((h) => h.today || h.lastWeek).map((h) => [h.hour, [h.today, h.lastWeek]]));
-    expect(hours).toEqual({ 9: [1, 0], 11: [1, 1], 12: [1, 0], 13: [1, 0] });
+    expect(hours).toEqual({ 11: [1, 1], 12: [1, 0], 13: [1, 0] });
     expect(board.perHour).toHaveLength(24);
 
     const row = board.backlog.find((r) => r.groupId === groupId)!;

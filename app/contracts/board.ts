@@ -30,9 +30,9 @@ export type BoardData = {
   timeZone: string;
   /** Local date, YYYY-MM-DD. */
   day: string;
-  /** Tasks of every type finished today, and claims that reached APPROVED today. */
+  /** Pieces finished today (the SSC's own task types, as the leaderboard counts them — not managers' approvals), and claims that reached APPROVED today. */
   completedToday: { tasks: number; claims: number };
-  /** 24 local hours: tasks finished in each, today and on the same weekday last week. */
+  /** 24 local hours: pieces finished in each, today and on the same weekday last week. */
   perHour: { hour: number; today: number; lastWeek: number }[];
   backlog: BoardBacklogRow[];
   /** Submission to final approval, claims approved today; days (fractions). */

@@ -96,7 +96,7 @@ async function approvedClaims(start: Date, end: Date, companyIds: readonly strin
 }
 
 /**
- * One local day's pieces per operator and tasks finished per hour, counted from the task rows of the
+ * One local day's pieces per operator and per hour, counted from the task rows of the
  * given companies' claims: the same figures `liveDayFromRollups` reads, for a board that may not see
  * every company (the rollups have no company dimension).
  */
@@ -116,6 +116,7 @@ export async function scopedLiveDay(day: string, companyIds: readonly string[], 
       SELECT extract(hour FROM date_trunc('hour', t.finished_at, ${tz}) AT TIME ZONE ${tz})::int AS hour, count(*)::int AS n
         FROM task t JOIN claim c ON c.id = t.claim_id
        WHERE t.finished_at >= ${start} AND t.finished_at < ${end} AND t.status = 'DONE'
+         AND t.type::text = ANY(${[...PIECE_TYPES]}::text[])
          AND c.company_id = ANY(${ids}::text[])
        GROUP BY 1`,
   ]);

@@ -182,7 +182,7 @@ export type LiveDay = {
   day: string;
   /** Pieces (DONE tasks of the SSC's own types) per operator, most first. */
   pieces: { operatorId: string; pieces: number }[];
-  /** DONE tasks of every type per local hour 0–23. */
+  /** Pieces (DONE tasks of the SSC's own types, as above) per local hour 0–23. */
   perHour: number[];
 };
 
@@ -210,7 +210,7 @@ export async function liveDayFromRollups(day: string, tz: string = SSC_TIME_ZONE
        ORDER BY pieces DESC, operator_id`,
     () => db.$queryRaw<{ hour: number; n: number }[]>`
       SELECT extract(hour FROM hour_start AT TIME ZONE ${tz})::int AS hour, sum(finished)::int AS n
-        FROM metric_hourly WHERE day = ${day}::date GROUP BY 1`,
+        FROM metric_hourly WHERE day = ${day}::date AND task_type = ANY(${[...PIECE_TYPES]}::text[]) GROUP BY 1`,
     () => db.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`,
   );
   const perHour = Array.from({ length: 24 }, () => 0);

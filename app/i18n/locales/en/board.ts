@@ -12,10 +12,10 @@ export default {
   lastWeek: "Same weekday last week",
   completed: {
     title: "Completed today",
-    tasks: "tasks",
+    tasks: "pieces",
     claims: "claims approved",
   },
-  perHour: { title: "Tasks finished per hour", axis: "Hour", chartLabel: "Tasks finished per hour: today against the same weekday last week" },
+  perHour: { title: "Pieces finished per hour", axis: "Hour", chartLabel: "Pieces finished per hour (reviews, QA checks, payments, archive work): today against the same weekday last week" },
   cycle: {
     title: "Cycle time",
     p50: "p50",

@@ -12,10 +12,10 @@ export default {
   lastWeek: "上周同日",
   completed: {
     title: "今日完成",
-    tasks: "个任务",
+    tasks: "件作业",
     claims: "张单据已审批",
   },
-  perHour: { title: "每小时完成任务数", axis: "小时", chartLabel: "每小时完成任务数：今天与上周同日对比" },
+  perHour: { title: "每小时完成件数", axis: "小时", chartLabel: "每小时完成件数（审核、质检、付款、归档）：今天与上周同日对比" },
   cycle: {
     title: "处理周期",
     p50: "p50",
