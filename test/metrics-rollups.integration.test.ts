@@ -289,7 +289,7 @@ describe("metrics rollups", () => {
       await rebuildRollups();
       return rollupState();
     })();
-    // Lose the rollups, then let every task's event arrive (8 at a time) while three flushers run.
+    // Lose the rollups, then let every task's created event (its arrival and, when finished, its finishing hour) arrive, 8 at a time, while three flushers run.
     await prisma.$executeRaw`DELETE FROM metric_daily`;
     await prisma.$executeRaw`DELETE FROM metric_hourly`;
     const deps = { redis, prefix: `${prefix}-side`, publish: () => undefined };
@@ -303,7 +303,7 @@ describe("metrics rollups", () => {
     const queue = [...tasks];
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        for (let t = queue.shift(); t; t = queue.shift()) await runTaskEvent({ taskId: t.id, kind: "finished", at: new Date().toISOString() }, `side-${t.id}`);
+        for (let t = queue.shift(); t; t = queue.shift()) await runTaskEvent({ taskId: t.id, kind: "created", at: new Date().toISOString() }, `side-${t.id}`);
       }),
     );
     marking = false;
@@ -312,6 +312,25 @@ describe("metrics rollups", () => {
     expect(flushedMeanwhile, "the flushers worked while events arrived").toBeGreaterThan(0);
     expect(await prisma.metricDirtyHour.count()).toBe(0);
     expect(await rollupState()).toEqual(expected);
+  });
+
+  it("a flush takes out rows the task rows no longer back, from the hour and from its day, and moves the day by the difference only", async () => {
+    await rebuildRollups();
+    const expected = await rollupState();
+    const [some] = await prisma.$queryRaw<{ hour: Date; day: string }[]>`SELECT hour_start AS hour, day::text AS day FROM metric_hourly ORDER BY hour_start LIMIT 1`;
+    // A row no task backs (as a task deleted since would leave), with its day's share; and a figure off by 5.
+    await prisma.$executeRaw`INSERT INTO metric_hourly (hour_start, day, task_type, group_id, complexity, operator_id, created) VALUES (${some!.hour}, ${some!.day}::date, 'REVIEW', 'ghost', 'S', '', 2)`;
+    await prisma.$executeRaw`INSERT INTO metric_daily (day, task_type, group_id, complexity, operator_id, created) VALUES (${some!.day}::date, 'REVIEW', 'ghost', 'S', '', 2)`;
+    await prisma.$executeRaw`UPDATE metric_hourly SET created = created + 5 WHERE hour_start = ${some!.hour} AND group_id <> 'ghost' AND created > 0`;
+    await prisma.$executeRaw`UPDATE metric_daily SET created = created + 5 WHERE day = ${some!.day}::date AND (task_type, group_id, complexity, operator_id) IN (SELECT task_type, group_id, complexity, operator_id FROM metric_hourly WHERE hour_start = ${some!.hour} AND group_id <> 'ghost' AND created > 0)`;
+    await prisma.$executeRaw`INSERT INTO metric_dirty_hour (hour_start) VALUES (${some!.hour})`;
+    const flushed = await flushMarkedHours();
+    expect(flushed.hours.map((h) => h.getTime())).toEqual([some!.hour.getTime()]);
+    expect(flushed.days).toEqual([some!.day]);
+    expect(await rollupState()).toEqual(expected);
+    // Flushed again with nothing different: no day changed.
+    await prisma.$executeRaw`INSERT INTO metric_dirty_hour (hour_start) VALUES (${some!.hour})`;
+    expect((await flushMarkedHours()).days).toEqual([]);
   });
 
   it("rebuilds missing live counters from Postgres, and an older computation never overwrites a newer one", async () => {

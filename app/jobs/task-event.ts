@@ -1,6 +1,6 @@
 /**
  * The metrics job: a task changed (created, started, finished, cancelled, reassigned). The payload is
- * only a pointer; the task row is re-read and the rollup hours it belongs to are marked
+ * only a pointer; the task row is re-read and the rollup hours the change may have moved are marked
  * (app/models/rollups.server.ts), with the outbox row marked done in the same transaction. The marked
  * hours are recomputed from the task rows by the rollup flusher (./rollup-flusher.ts) — once per flush,
  * however many events marked them — which then refreshes the live counters in Redis and tells the wall
@@ -24,17 +24,18 @@ export type TaskEventOutcome = { outcome: "marked"; hours: string[]; days: strin
 
 /**
  * `jobKey` is the outbox row's key (the BullMQ job id). A reassignment's key carries a random suffix,
- * so it cannot be derived from the payload: the worker passes its job id. `afterMark` is told once the
- * mark has committed (the worker's flusher is kicked); without it the hours wait for the next flush.
+ * so it cannot be derived from the payload: the worker passes its job id. `afterCommit` is told whether
+ * hours were marked: the worker then kicks its flusher (which announces after recomputing), else it
+ * announces at once (a task taken or reassigned moves the board's live figures, not its rollups).
  */
-export async function runTaskEvent(payload: TaskEventPayload, jobKey: string, afterMark?: () => void): Promise<TaskEventOutcome> {
+export async function runTaskEvent(payload: TaskEventPayload, jobKey: string, afterCommit?: (marked: boolean) => void): Promise<TaskEventOutcome> {
   const marked = await prisma.$transaction(async (tx) => {
-    const buckets = await markTaskHours(tx, payload.taskId);
+    const buckets = await markTaskHours(tx, payload.taskId, payload.kind);
     await markOutboxDone(tx, jobKey);
     return buckets;
   });
   if (!marked) return { outcome: "skipped", reason: "task_gone" };
-  afterMark?.();
+  afterCommit?.(marked.hours.length > 0);
   return { outcome: "marked", hours: marked.hours.map((h) => h.toISOString()), days: marked.days };
 }
 
@@ -43,8 +44,8 @@ export type FlushDeps = { redis: RedisClient; prefix: string; publish: (change: 
 
 /**
  * One flush: the marked hours recomputed (in batches of `limit` until none is left), then the live
- * counters of the days they touched rewritten from the rollups and one BoardChange announced.
- * Returns every hour and day recomputed.
+ * counters of the days whose figures changed rewritten from the rollups, and one BoardChange announced.
+ * Returns every hour recomputed and every day changed.
  */
 export async function flushRollups(deps: FlushDeps, { limit = 100 }: { limit?: number } = {}): Promise<AppliedBuckets> {
   const hours: Date[] = [];
@@ -57,7 +58,7 @@ export async function flushRollups(deps: FlushDeps, { limit = 100 }: { limit?: n
   }
   if (hours.length === 0) return { hours, days: [] };
   const sortedDays = [...days].sort();
-  await refreshLiveDays(deps.redis, deps.prefix, sortedDays);
+  if (sortedDays.length > 0) await refreshLiveDays(deps.redis, deps.prefix, sortedDays);
   // Not awaited: the publisher coalesces a burst into one trailing message, which need not hold up the flush.
   void deps.publish({ at: new Date().toISOString(), kind: "tasks" });
   return { hours, days: sortedDays };
@@ -73,4 +74,10 @@ export function rollupFlusher(): RollupFlusher {
   return flusher;
 }
 
-export const taskEventHandler = defineHandler(JOBS.taskEvent, (payload, { jobId }) => runTaskEvent(payload, jobId, () => rollupFlusher().kick()));
+export const taskEventHandler = defineHandler(JOBS.taskEvent, (payload, { jobId }) =>
+  runTaskEvent(payload, jobId, (marked) => {
+    if (marked) rollupFlusher().kick();
+    // Not awaited: the publisher coalesces a burst into one trailing message.
+    else void publishBoardChange({ at: new Date().toISOString(), kind: payload.kind, taskId: payload.taskId });
+  }),
+);

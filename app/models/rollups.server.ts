@@ -14,7 +14,8 @@
  */
 import { DateTime } from "luxon";
 import { Prisma } from "~/generated/prisma/client";
-import { localDay, taskBuckets } from "~/domain/metrics";
+import { hourStart, localDay, taskBuckets } from "~/domain/metrics";
+import type { TaskEventKind } from "~/domain/jobs";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
 import { prisma, readTogether, type Tx } from "~/utils/db.server";
 import { createRedis, type RedisClient } from "~/utils/redis.server";
@@ -78,60 +79,104 @@ function eventsSql(tz: string, filter?: { from: Date; to: Date }): Prisma.Sql {
      WHERE t.finished_at IS NOT NULL AND t.status IN ('DONE', 'CANCELLED') ${completions}`;
 }
 
-function insertHourlySql(tz: string, filter?: { from: Date; to: Date; hour: Date }): Prisma.Sql {
-  // An hour's events are read by a range wide enough for any zone offset, then held to the exact
-  // local-hour bucket (a DST fall-back hour is ambiguous on the wall but not as date_trunc's result).
-  const events = eventsSql(tz, filter ? { from: filter.from, to: filter.to } : undefined);
-  const only = filter ? Prisma.sql`WHERE hour_start = ${filter.hour}` : Prisma.empty;
+/** Every hourly row from all task rows (the rebuild). */
+function insertAllHoursSql(tz: string): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO metric_hourly (hour_start, day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(MEASURE_LIST)})
     SELECT hour_start, (hour_start AT TIME ZONE ${tz})::date, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(SUM_LIST)}
-      FROM (${events}) e
-      ${only}
+      FROM (${eventsSql(tz)}) e
      GROUP BY hour_start, ${Prisma.raw(DIMENSION_LIST)}`;
 }
 
-async function recomputeHour(tx: Tx, hour: Date, tz: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_HOUR}::int, hashtext(${hour.toISOString()}))`;
-  await tx.$executeRaw`DELETE FROM metric_hourly WHERE hour_start = ${hour}`;
-  const from = new Date(hour.getTime() - 2 * 3_600_000);
-  const to = new Date(hour.getTime() + 3 * 3_600_000);
-  await tx.$executeRaw(insertHourlySql(tz, { from, to, hour }));
-}
+const KEY_MATCH = (a: string, b: string) => DIMENSIONS.map((d) => `${a}.${d} = ${b}.${d}`).join(" AND ");
 
-async function recomputeDay(tx: Tx, day: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_DAY}::int, hashtext(${day}))`;
-  await tx.$executeRaw`DELETE FROM metric_daily WHERE day = ${day}::date`;
-  await tx.$executeRaw(Prisma.sql`
-    INSERT INTO metric_daily (day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(MEASURE_LIST)})
-    SELECT day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(SUM_LIST)}
-      FROM metric_hourly WHERE day = ${day}::date
-     GROUP BY day, ${Prisma.raw(DIMENSION_LIST)}`);
+/**
+ * Recomputes one hour's rows from the task rows and writes only what differs: rows that changed are
+ * upserted, rows no longer there deleted, and the day's rows (metric_daily, the sum of its hours) moved by
+ * exactly the difference — one statement. So metric_daily = Σ metric_hourly of the day holds after every
+ * flush as after a rebuild, without re-summing the day (at month-end a day holds ~40,000 hourly rows).
+ * Returns how many rows differed and whether any row left the hour (the day may then hold rows of zero).
+ * The caller holds the day's advisory lock (daily rows are upserted in key order under it: no deadlock).
+ */
+async function recomputeHour(tx: Tx, hour: Date, tz: string): Promise<{ changed: number; removed: number }> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_HOUR}::int, hashtext(${hour.toISOString()}))`;
+  // An hour's events are read by a range wide enough for any zone offset, then held to the exact
+  // local-hour bucket (a DST fall-back hour is ambiguous on the wall but not as date_trunc's result).
+  const events = eventsSql(tz, { from: new Date(hour.getTime() - 2 * 3_600_000), to: new Date(hour.getTime() + 3 * 3_600_000) });
+  const dims = Prisma.raw(DIMENSION_LIST);
+  const measures = Prisma.raw(MEASURE_LIST);
+  const sums = Prisma.raw(MEASURES.map((m) => `sum(${m})::${m.endsWith("_ms") ? "bigint" : "int"} AS ${m}`).join(", "));
+  const freshValues = Prisma.raw(MEASURES.map((m) => `coalesce(f.${m}, 0) AS n_${m}`).join(", "));
+  const deltas = Prisma.raw(MEASURES.map((m) => `coalesce(f.${m}, 0) - coalesce(s.${m}, 0) AS d_${m}`).join(", "));
+  const differs = Prisma.raw(`(${MEASURES.map((m) => `f.${m}`).join(", ")}) IS DISTINCT FROM (${MEASURES.map((m) => `s.${m}`).join(", ")})`);
+  const [row] = await tx.$queryRaw<{ changed: number; removed: number }[]>(Prisma.sql`
+    WITH fresh AS (
+      SELECT (hour_start AT TIME ZONE ${tz})::date AS day, ${dims}, ${sums}
+        FROM (${events}) e WHERE hour_start = ${hour}
+       GROUP BY hour_start, ${dims}
+    ), stored AS (
+      SELECT day, ${dims}, ${measures} FROM metric_hourly WHERE hour_start = ${hour}
+    ), diff AS (
+      SELECT coalesce(f.day, s.day) AS day, ${dims}, f.day IS NOT NULL AS present, ${freshValues}, ${deltas}
+        FROM fresh f FULL JOIN stored s USING (${dims})
+       WHERE ${differs}
+    ), removed AS (
+      DELETE FROM metric_hourly m USING diff d
+       WHERE m.hour_start = ${hour} AND NOT d.present AND ${Prisma.raw(KEY_MATCH("m", "d"))}
+      RETURNING 1
+    ), upserted AS (
+      INSERT INTO metric_hourly (hour_start, day, ${dims}, ${measures})
+      SELECT ${hour}, day, ${dims}, ${Prisma.raw(MEASURES.map((m) => `n_${m}`).join(", "))} FROM diff WHERE present
+      ON CONFLICT (hour_start, ${dims}) DO UPDATE SET ${Prisma.raw(MEASURES.map((m) => `${m} = EXCLUDED.${m}`).join(", "))}
+      RETURNING 1
+    ), daily AS (
+      INSERT INTO metric_daily (day, ${dims}, ${measures})
+      SELECT day, ${dims}, ${Prisma.raw(MEASURES.map((m) => `d_${m}`).join(", "))} FROM diff ORDER BY ${dims}
+      ON CONFLICT (day, ${dims}) DO UPDATE SET ${Prisma.raw(MEASURES.map((m) => `${m} = metric_daily.${m} + EXCLUDED.${m}`).join(", "))}
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM diff)::int AS changed, (SELECT count(*) FROM removed)::int AS removed,
+           (SELECT count(*) FROM upserted)::int + (SELECT count(*) FROM daily)::int AS written`);
+  return { changed: row?.changed ?? 0, removed: row?.removed ?? 0 };
 }
 
 export type AppliedBuckets = { hours: Date[]; days: string[] };
 
 /**
  * Marks, inside the caller's transaction (the job marks its outbox row done in the same one), the hours
- * one task's events belong to — its arrival hour and its finishing hour — for `flushMarkedHours`. A task
- * that no longer exists (its claim was deleted) marks nothing. Hours are inserted in time order, so two
- * markers never wait on each other crosswise; a mark on an hour being flushed waits for that flush to
- * commit and is then inserted again (the flush may not have seen this task's change).
+ * whose rollups a task event may have changed, for `flushMarkedHours`:
+ * - its finishing hour, once it is DONE or CANCELLED (whatever the event: a late or repeated one too);
+ * - its arrival hour on its `created` event only. A task's arrival row is made of what it was created
+ *   with (created_at, type, group, complexity), which nothing in the app changes afterwards; starting,
+ *   reassigning or finishing it cannot move that row, so those events do not recompute it.
+ * Nothing else: a started task changes no rollup (the board's in-progress figures are live queries).
+ * A task that no longer exists (its claim was deleted) marks nothing; null then. Hours are inserted in
+ * time order, so two markers never wait on each other crosswise; a mark on an hour being flushed waits
+ * for that flush to commit and is then inserted again (the flush may not have seen this task's change).
  */
-export async function markTaskHours(tx: Tx, taskId: string, tz: string = SSC_TIME_ZONE): Promise<AppliedBuckets | null> {
-  const task = await tx.task.findUnique({ where: { id: taskId }, select: { createdAt: true, finishedAt: true } });
+export async function markTaskHours(tx: Tx, taskId: string, kind: TaskEventKind, tz: string = SSC_TIME_ZONE): Promise<AppliedBuckets | null> {
+  const task = await tx.task.findUnique({ where: { id: taskId }, select: { createdAt: true, finishedAt: true, status: true } });
   if (!task) return null;
-  const hours = taskBuckets(task, tz);
-  await tx.$executeRaw`INSERT INTO metric_dirty_hour (hour_start) SELECT h FROM unnest(${hours}::timestamptz[]) AS h ORDER BY h ON CONFLICT DO NOTHING`;
+  const finished = task.finishedAt !== null && (task.status === "DONE" || task.status === "CANCELLED");
+  const hours =
+    kind === "created"
+      ? taskBuckets({ createdAt: task.createdAt, finishedAt: finished ? task.finishedAt : null }, tz)
+      : finished
+        ? [hourStart(task.finishedAt!, tz)]
+        : [];
+  if (hours.length > 0) {
+    await tx.$executeRaw`INSERT INTO metric_dirty_hour (hour_start) SELECT h FROM unnest(${hours}::timestamptz[]) AS h ORDER BY h ON CONFLICT DO NOTHING`;
+  }
   return { hours, days: [...new Set(hours.map((h) => localDay(h, tz)))].sort() };
 }
 
 /**
- * Recomputes up to `limit` marked hours, oldest first, and then their days, in one transaction that also
- * deletes their marks (docs/decisions/038). Many events on one hour cost one recomputation. Several
- * flushers (worker instances) take different marks (SKIP LOCKED) and serialise on shared days through the
- * advisory locks. Correct because a mark is inserted only after its task change committed: the flush
- * that deletes a mark runs its recomputations after that, in READ COMMITTED, so they see the change.
+ * Recomputes up to `limit` marked hours, oldest first, in one transaction that also deletes their marks
+ * (docs/decisions/038). Many events on one hour cost one recomputation. Several flushers (worker
+ * instances) take different marks (SKIP LOCKED) and serialise on shared days through advisory locks,
+ * days first then hours, each in order. Correct because a mark is inserted only after its task change
+ * committed: the flush that deletes a mark recomputes after that, in READ COMMITTED, so it sees the
+ * change. Returns the hours recomputed and the days whose figures changed.
  */
 export async function flushMarkedHours({ limit = 100, tz = SSC_TIME_ZONE, db = prisma }: { limit?: number; tz?: string; db?: typeof prisma } = {}): Promise<AppliedBuckets> {
   return db.$transaction(
@@ -141,10 +186,20 @@ export async function flushMarkedHours({ limit = 100, tz = SSC_TIME_ZONE, db = p
          WHERE hour_start IN (SELECT hour_start FROM metric_dirty_hour ORDER BY hour_start LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING hour_start AS hour`;
       const hours = marked.map((m) => m.hour).sort((a, b) => a.getTime() - b.getTime());
-      for (const hour of hours) await recomputeHour(tx, hour, tz);
       const days = [...new Set(hours.map((h) => localDay(h, tz)))].sort();
-      for (const day of days) await recomputeDay(tx, day);
-      return { hours, days };
+      for (const day of days) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK_DAY}::int, hashtext(${day}))`;
+      const changedDays = new Set<string>();
+      const emptied = new Set<string>();
+      for (const hour of hours) {
+        const { changed, removed } = await recomputeHour(tx, hour, tz);
+        if (changed > 0) changedDays.add(localDay(hour, tz));
+        if (removed > 0) emptied.add(localDay(hour, tz));
+      }
+      // A group that left an hour may have left its day too: its daily row is then all zeros (a rebuild has no such row).
+      if (emptied.size > 0) {
+        await tx.$executeRaw`DELETE FROM metric_daily WHERE day = ANY(${[...emptied]}::date[]) AND created = 0 AND finished = 0 AND cancelled = 0`;
+      }
+      return { hours, days: [...changedDays].sort() };
     },
     { timeout: 60_000 },
   );
@@ -162,7 +217,7 @@ export async function rebuildRollups({ tz = SSC_TIME_ZONE, db = prisma }: { tz?:
       await tx.$executeRaw`LOCK TABLE metric_hourly, metric_daily IN SHARE ROW EXCLUSIVE MODE`;
       await tx.$executeRaw`DELETE FROM metric_daily`;
       await tx.$executeRaw`DELETE FROM metric_hourly`;
-      const hourlyRows = await tx.$executeRaw(insertHourlySql(tz));
+      const hourlyRows = await tx.$executeRaw(insertAllHoursSql(tz));
       const dailyRows = await tx.$executeRaw(Prisma.sql`
         INSERT INTO metric_daily (day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(MEASURE_LIST)})
         SELECT day, ${Prisma.raw(DIMENSION_LIST)}, ${Prisma.raw(SUM_LIST)}
