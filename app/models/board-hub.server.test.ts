@@ -233,6 +233,32 @@ describe("BoardHub", () => {
     expect(hub.timersActive).toBe(0);
   });
 
+  it("current(): a page opened in a scope with live boards gets what they were sent, without a load; never stale, another scope's, or while Redis is lost", async () => {
+    const { hub, load, publish, link } = setup();
+    const scopeA: BoardScope = { companyIds: ["co-a"] };
+    expect(hub.current(undefined)).toBeNull(); // no board open: the page loads
+    hub.attach(recorder());
+    await vi.advanceTimersByTimeAsync(0);
+    const first = hub.current(undefined);
+    expect(first).toEqual(board(1));
+    expect(hub.current(scopeA)).toBeNull(); // no board of that scope
+    expect(load).toHaveBeenCalledTimes(1);
+    // A change announced: until its load has run, the cached data is not handed out.
+    publish();
+    expect(hub.current(undefined)).toBeNull();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(hub.current(undefined)).toEqual(board(2));
+    // Redis lost: the boards are not live, neither is the cache.
+    link(false);
+    expect(hub.current(undefined)).toBeNull();
+    link(true);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(hub.current(undefined)).toEqual(board(3));
+    // Older than the refresh period (no change for a minute): loaded afresh by the page; the hub's own refresh follows.
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(hub.current(undefined)).toBeNull();
+  });
+
   it("drops a board whose send throws, keeps the others", async () => {
     const { hub, publish } = setup();
     const good = recorder();

@@ -5,6 +5,7 @@ import { BoardScreen } from "~/components/board-screen";
 import { useBoardStream } from "~/components/board-live";
 import { useRootData } from "~/root";
 import { getBoardData } from "~/models/board-data.server";
+import { getBoardHub } from "~/models/board-hub.server";
 import { boardViewerFor } from "~/models/board-access.server";
 import { orErrorResponse } from "~/utils/app-error.server";
 import { requireUser } from "~/utils/auth.server";
@@ -19,7 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token");
   const user = token === null ? await requireUser(request) : null;
   const viewer = await orErrorResponse(() => boardViewerFor({ token, user }));
-  const data = await getBoardData({ now: new Date(), scope: viewer.scope });
+  // What the open boards of this scope show, when there are any and they are live; else a load of its own.
+  const data = getBoardHub().current(viewer.scope) ?? (await getBoardData({ now: new Date(), scope: viewer.scope }));
   const eventsUrl = viewer.kind === "token" ? `/board/events?${new URLSearchParams({ token: viewer.token })}` : "/board/events";
   return { data, eventsUrl, canManage: viewer.kind === "user" };
 }
