@@ -75,12 +75,16 @@ export async function ensureAppRole(owner: pg.ClientBase, appUrl: string): Promi
     await owner.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
     await owner.query(`GRANT CONNECT ON DATABASE ${ident(db[0]!.name)} TO ${r}`);
     await owner.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
+    // A database migrated only up to a migration before 20261210010000 still chains at insert (the trigger,
+    // as the inserting role, updates the head): there the app keeps UPDATE on it.
+    const { rows: sealing } = await owner.query<{ yes: boolean }>(`SELECT to_regprocedure('audit_seal(integer)') IS NOT NULL AS yes`);
+    const headPrivileges = sealing[0]!.yes ? "SELECT" : "SELECT, UPDATE";
     for (const { tablename } of tables) {
       if (OWNER_ONLY_TABLES.includes(tablename)) continue;
       const privileges = (APPEND_ONLY_TABLES as readonly string[]).includes(tablename)
         ? "SELECT, INSERT"
         : tablename === CHAIN_HEAD
-          ? "SELECT"
+          ? headPrivileges
           : "SELECT, INSERT, UPDATE, DELETE";
       await owner.query(`GRANT ${privileges} ON ${ident(tablename)} TO ${r}`);
     }
