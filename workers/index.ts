@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     sealer = startAuditSealer({ intervalMs: env.AUDIT_SEAL_INTERVAL_MS });
   }
   console.log(
-    `[workers] started ${roles.join(" + ")} (pid ${process.pid}, imaging concurrency ${env.IMAGING_CONCURRENCY}, lock ${env.WORKER_LOCK_MS}ms)`,
+    `[workers] started ${roles.join(" + ")}${sealer ? " + audit sealer" : ""} (pid ${process.pid}, imaging concurrency ${env.IMAGING_CONCURRENCY}, lock ${env.WORKER_LOCK_MS}ms)`,
   );
 }
 
