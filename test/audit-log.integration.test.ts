@@ -130,6 +130,12 @@ describe("the audit log is append-only for every role", () => {
         code: "42501",
         message: expect.stringMatching(/may not change the content/),
       });
+      // Not even a change jsonb calls equal (1 and 1.0) but the hash would read differently.
+      const sameJson = `audit_event_hash(${prev}, ROW(e.id, e.claim_id, e.actor_id, e.type, e.from_status, e.to_status, '{"n": 1.0}'::jsonb, e.at, ${next}, NULL, NULL)::audit_event)`;
+      expect(await failure(owner, `UPDATE audit_event e SET data = '{"n": 1.0}', chain_seq = ${next}, prev_hash = ${prev}, hash = ${sameJson} WHERE id = ${id}`)).toMatchObject({
+        code: "42501",
+        message: expect.stringMatching(/may not change the content/),
+      });
       // Chain values of its own choosing, next position or not.
       expect(await failure(owner, `UPDATE audit_event SET chain_seq = ${next}, prev_hash = ${prev}, hash = repeat('1', 64) WHERE id = ${id}`)).toMatchObject({
         code: "42501",

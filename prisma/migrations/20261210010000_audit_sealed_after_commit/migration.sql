@@ -49,8 +49,9 @@ BEGIN
   IF OLD."chain_seq" IS NOT NULL OR OLD."prev_hash" IS NOT NULL OR OLD."hash" IS NOT NULL THEN
     RAISE EXCEPTION 'audit_event is append-only: UPDATE refused (event % is sealed)', OLD."id" USING ERRCODE = 'insufficient_privilege';
   END IF;
-  IF (NEW."id", NEW."claim_id", NEW."actor_id", NEW."type", NEW."from_status", NEW."to_status", NEW."data", NEW."at")
-     IS DISTINCT FROM (OLD."id", OLD."claim_id", OLD."actor_id", OLD."type", OLD."from_status", OLD."to_status", OLD."data", OLD."at") THEN
+  -- Compared as the hash reads them: data as jsonb's text ('1.0' and '1' are equal jsonb, not equal text).
+  IF (NEW."id", NEW."claim_id", NEW."actor_id", NEW."type", NEW."from_status", NEW."to_status", NEW."data"::text, NEW."at")
+     IS DISTINCT FROM (OLD."id", OLD."claim_id", OLD."actor_id", OLD."type", OLD."from_status", OLD."to_status", OLD."data"::text, OLD."at") THEN
     RAISE EXCEPTION 'audit_event is append-only: UPDATE refused (sealing may not change the content of event %)', OLD."id" USING ERRCODE = 'insufficient_privilege';
   END IF;
   IF NEW."chain_seq" IS NULL OR NEW."prev_hash" IS NULL OR NEW."hash" IS NULL THEN
