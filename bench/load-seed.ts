@@ -1,8 +1,9 @@
 /**
  * The month-end load bench's data, on top of the demo organisation (prisma/seed.ts --phase data): bench
  * employees, managers and accountants (@demo.af, the demo password), and `claims` claims with their
- * lines, tasks and audit events, written with set-based SQL (generate_series). The audit events go
- * through the chain trigger, so the chain stays valid; their data carries {"bench": "load"}.
+ * lines, tasks and audit events, written with set-based SQL (generate_series). The audit events are
+ * appended unsealed and then sealed by bench/load.ts (audit_seal()), so the chain stays valid; their data
+ * carries {"bench": "load"}.
  *
  * Per 100 claims: 2 waiting for their manager (an open approval), 2 waiting for review (an open review
  * task in a processing group), 1 draft with a line and a receipt (to submit), the rest history
@@ -147,7 +148,7 @@ COMMIT;`;
   for (let from = 1; from <= claims; from += CHUNK) {
     const range = `n BETWEEN ${from} AND ${Math.min(claims, from + CHUNK - 1)}`;
     events.push(`
--- Audit events, through the chain trigger (in claim order): created (drafts), submitted, manager approved, the review's decision.
+-- Audit events, appended unsealed in claim order (bench/load.ts seals them after): created (drafts), submitted, manager approved, the review's decision.
 INSERT INTO audit_event (claim_id, actor_id, type, from_status, to_status, data, at)
   SELECT claim_id, actor_id, type, from_status::"ClaimStatus", to_status::"ClaimStatus", '{"bench":"load"}'::jsonb, at
     FROM (

@@ -14,8 +14,11 @@
  *                autocommit, one `pg` client per accountant (what the database itself does)
  *   bare-prisma  the same statement through the Prisma client the app uses (pool of 50)
  *   next         takeNextTask() itself: ONE statement (data-modifying CTEs: preferred-else-general pick,
- *                task taken, claim transition with version bump, outbox row, chained audit event),
- *                autocommit (docs/decisions/025-next-one-statement.md)
+ *                task taken, claim transition with version bump, outbox row, audit event), autocommit
+ *                (docs/decisions/025-next-one-statement.md); the event is chained after commit
+ *                (docs/decisions/037-audit-sealed-after-commit.md)
+ *   next+sealer  the same while the audit sealer runs as the workers run it (audit_seal() every 500 ms
+ *                while there is work), so the chain keeps up during the phase
  *   next+idx     the same with a partial index for the preferred statement, which the migrations do
  *                not have yet (created here, dropped at the end)
  *
@@ -112,6 +115,8 @@ type PhaseResult = {
   perSecond: number;
   doubleAssignments: number;
   sqlCheck: { inProgress: number; inReview: number; auditEvents: number; claimsAuditedTwice: number };
+  /** Audit events not in the chain yet when the phase ended. */
+  unsealed: number;
 };
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -119,10 +124,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function runPhase(name: string, admin: pg.Client, take: Take): Promise<PhaseResult> {
+type Background = { stop(): Promise<void> };
+
+async function runPhase(name: string, admin: pg.Client, take: Take, during?: () => Background): Promise<PhaseResult> {
   await admin.query(RESET_SQL);
   await truncateWithAuditLogAsOwner(admin, [], "bench");
   await admin.query("VACUUM ANALYZE task, claim, audit_event");
+  const background = during?.();
   const latencies: number[] = [];
   const taken = new Map<string, number>();
   let empties = 0;
@@ -147,11 +155,13 @@ async function runPhase(name: string, admin: pg.Client, take: Take): Promise<Pha
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  await background?.stop();
   if (firstError) console.error(`[bench:next] ${name}: first of ${errors} errors:`, firstError);
   const sorted = Float64Array.from(latencies).sort();
   const takes = [...taken.values()].reduce((a, b) => a + b, 0);
-  const { rows } = await admin.query<{ in_progress: string; in_review: string; audit_events: string; audited_twice: string }>(`
+  const { rows } = await admin.query<{ in_progress: string; in_review: string; audit_events: string; audited_twice: string; unsealed: string }>(`
     SELECT (SELECT count(*) FROM task WHERE type = 'REVIEW' AND status = 'IN_PROGRESS' AND assignee_id IS NOT NULL) AS in_progress,
+           (SELECT count(*) FROM audit_event WHERE chain_seq IS NULL) AS unsealed,
            (SELECT count(*) FROM claim WHERE status = 'IN_REVIEW') AS in_review,
            (SELECT count(*) FROM audit_event WHERE type = 'claim.review_started') AS audit_events,
            (SELECT count(*) FROM (SELECT claim_id FROM audit_event WHERE type = 'claim.review_started'
@@ -170,6 +180,7 @@ async function runPhase(name: string, admin: pg.Client, take: Take): Promise<Pha
     perSecond: latencies.length / seconds,
     doubleAssignments: [...taken.values()].filter((n) => n > 1).length,
     sqlCheck: { inProgress: Number(r.in_progress), inReview: Number(r.in_review), auditEvents: Number(r.audit_events), claimsAuditedTwice: Number(r.audited_twice) },
+    unsealed: Number(r.unsealed),
   };
 }
 
@@ -222,6 +233,8 @@ async function main(): Promise<void> {
   );
   const ours: Take = async (i) => (await takeNextTask({ accountant: accountants[i]! }, wide))?.taskId ?? null;
   phases.push(await runPhase("next", admin, ours));
+  const { startAuditSealer } = await import("../workers/audit-sealer");
+  phases.push(await runPhase("next+sealer", admin, ours, () => startAuditSealer({ log: (l) => console.error(l) })));
   // For comparison: the same without the preferred-assignee index (migration 20261126235500), then put back.
   await admin.query("DROP INDEX IF EXISTS task_open_review_preferred_idx");
   phases.push(await runPhase("next-noidx", admin, ours));
@@ -243,10 +256,11 @@ async function main(): Promise<void> {
       `${p.name.padEnd(12)} ${String(p.calls).padStart(7)} ${String(p.takes).padStart(7)} ${String(p.empties).padStart(6)} ${String(p.errors).padStart(6)} ${f(p.perSecond).padStart(8)} ${f(p.p50).padStart(7)} ${f(p.p95).padStart(7)} ${f(p.p99).padStart(7)} ${String(p.doubleAssignments).padStart(8)} ${(sqlBad === 0 ? "ok" : `${sqlBad} off`).padStart(10)}`,
     );
   }
-  const [barePg, barePrisma, next, nextNoIdx] = phases as [PhaseResult, PhaseResult, PhaseResult, PhaseResult];
+  const [barePg, barePrisma, next, withSealer, nextNoIdx] = phases as [PhaseResult, PhaseResult, PhaseResult, PhaseResult, PhaseResult];
   console.log(
     `\nnext vs bare-prisma: p50 ×${(next.p50 / barePrisma.p50).toFixed(2)}, p95 ×${(next.p95 / barePrisma.p95).toFixed(2)}, calls/s ×${(next.perSecond / barePrisma.perSecond).toFixed(2)}; ` +
       `without the preferred index: p50 ×${(nextNoIdx.p50 / barePrisma.p50).toFixed(1)}, calls/s ×${(nextNoIdx.perSecond / barePrisma.perSecond).toFixed(2)}` +
+      `\nwith the audit sealer running: p95 ×${(withSealer.p95 / barePrisma.p95).toFixed(2)}, ${withSealer.unsealed} of ${withSealer.takes} events not sealed when the phase ended` +
       `\nphases took ${phaseSeconds.toFixed(0)} s (${SECONDS} s each plus reset and vacuum)`,
   );
   const round = (n: number) => Math.round(n * 100) / 100;
@@ -274,6 +288,11 @@ async function main(): Promise<void> {
     ratio_p50_vs_bare_prisma: round(next.p50 / barePrisma.p50),
     ratio_p95_vs_bare_prisma: round(next.p95 / barePrisma.p95),
     ratio_calls_per_s_vs_bare_prisma: round(next.perSecond / barePrisma.perSecond),
+    with_sealer_p50_ms: round(withSealer.p50),
+    with_sealer_p95_ms: round(withSealer.p95),
+    with_sealer_calls_per_s: round(withSealer.perSecond),
+    with_sealer_unsealed_at_end: withSealer.unsealed,
+    ratio_p95_with_sealer_vs_bare_prisma: round(withSealer.p95 / barePrisma.p95),
     without_preferred_index_p50_ms: round(nextNoIdx.p50),
     without_preferred_index_p95_ms: round(nextNoIdx.p95),
     without_preferred_index_calls_per_s: round(nextNoIdx.perSecond),

@@ -1,7 +1,7 @@
 /**
  * Routing throughput: claims routed per second by the routing worker (outbox relay → BullMQ → route
  * job: rules, SLA due time, review task, audit, outbox done — all in Postgres), against a bare Postgres
- * transaction writing the same rows (task, claim, outbox done, outbox event, chained audit event) through
+ * transaction writing the same rows (task, claim, outbox done, outbox event, audit event) through
  * the same pool with the same concurrency, in the same run (`ratio_vs_bare_tx`); bare BullMQ no-op jobs
  * on the same Redis are still measured for reference (`ratio_vs_noop`).
  * Usage: npm run bench:routing [-- --claims 2000]   (BENCH_DATABASE_URL, BENCH_REDIS_URL to move it)
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
 
   // ---- baseline: a bare Postgres transaction writing the same rows, same pool, same concurrency ----
   // Per claim: the review task, the claim's group, its routing outbox row DONE, the task's event in the
-  // outbox and the chained audit event — no reads, no rules, no BullMQ: BEGIN, one statement, COMMIT.
+  // outbox and the audit event — no reads, no rules, no BullMQ: BEGIN, one statement, COMMIT.
   // Other claims of the same shape (seeded now, with the relay stopped, so nothing else picks them up).
   await prisma.$executeRawUnsafe(`
     INSERT INTO claim (id, number, claimant_id, company_id, department_id, purpose, status, version, submitted_at)

@@ -85,7 +85,7 @@ test("treasury uploads a statement, sees it refused the second time, and matches
   const { rows } = await withDb((db) =>
     db.query<{ status: string; matched_by: string; audit: string }>(
       `SELECT c.status::text AS status, e.matched_by,
-              (SELECT string_agg(type, ',' ORDER BY chain_seq) FROM audit_event a WHERE a.claim_id = c.id AND a.type NOT LIKE 'archive.%') AS audit
+              (SELECT string_agg(type, ',' ORDER BY a.id) FROM audit_event a WHERE a.claim_id = c.id AND a.type NOT LIKE 'archive.%') AS audit
          FROM payment p JOIN claim c ON c.id = p.claim_id JOIN statement_entry e ON e.payment_id = p.id WHERE p.id = $1`,
       [run.payments[1]!.id],
     ),

@@ -23,6 +23,7 @@ import { tmpDir } from "~/utils/storage.server";
 import { storeReceiptFile } from "~/models/stored-file.server";
 import { lineColumns, nextClaimNumber } from "~/models/claim-commands.server";
 import { rebuildEverything } from "~/models/rollups.server";
+import { sealAuditEvents } from "~/models/audit.server";
 import { env } from "~/utils/env.server";
 import { CATEGORIES, COMPANIES, DEPARTMENTS, GROUPS, RATES_TO_CNY, RETURN_REASONS, ROUTING_RULES, personName } from "./seed/org-data";
 import { seedRetention } from "./seed/retention";
@@ -510,15 +511,30 @@ async function main(): Promise<void> {
     await seedArchiveAccess(prisma, { now });
     // The seed writes tasks directly (no task events): the board's history comes from a rebuild.
     await rebuildEverything({ prefix: env.QUEUE_PREFIX, log: (l) => console.log(`[seed] ${l}`) });
+    await sealSeededEvents();
     await asOwner((owner) => owner.query(`COMMENT ON TABLE company IS 'seeded-at:${now.toISOString()}'`));
   }
   if (phase === "receipts" || phase === "all") {
     await seedReceipts(await seedClock());
     // The paper originals' receipt counts, now that the receipts are attached.
     await seedPaperPackets(prisma, { now: await seedClock() });
-    // Archive records need the receipts on disk: filed last.
+    // Archive records need the receipts on disk: filed last, over a sealed log (filing seals a claim's events itself, but not a whole seed's backlog).
+    await sealSeededEvents();
     await seedArchiveRecords(prisma);
+    await sealSeededEvents();
   }
+}
+
+/** Chains every event the seed wrote (they are appended unsealed, like the app's: decision 037), in batches. */
+async function sealSeededEvents(): Promise<void> {
+  const batch = 20_000;
+  let total = 0;
+  for (;;) {
+    const n = await sealAuditEvents(prisma, batch);
+    total += n;
+    if (n < batch) break;
+  }
+  if (total > 0) console.log(`[seed] sealed ${total} audit events into the chain`);
 }
 
 /** The "now" the data phase used, so a later receipts phase plans the very same claims. */

@@ -13,6 +13,7 @@ import { runArchiveRecordChecks } from "~/models/archive-checks.server";
 import { claimsAwaitingFiling, fileArchiveRecord } from "~/models/archive-filing.server";
 import { runFixity } from "~/models/archive-fixity.server";
 import { markPaymentFailed, markPaymentsPaid } from "~/models/payment-outcomes.server";
+import { recordAudit } from "~/models/audit.server";
 import { decideReview } from "~/models/review.server";
 import { archiveRoot, packageDir } from "~/utils/archive-store.server";
 import { prisma } from "~/utils/db.server";
@@ -118,6 +119,38 @@ describe("filing", () => {
 
     const open = await prisma.claim.create({ data: { id: randomUUID(), number: `OPEN-${randomUUID().slice(0, 8)}`, claimantId: claimant.id, companyId: t.company.id, departmentId: t.department.id, purpose: "Open", status: "APPROVED" } });
     expect(await fileArchiveRecord(open.id)).toEqual({ status: "not_closed", claimStatus: "APPROVED" });
+  });
+});
+
+describe("filing and the audit chain sealed after commit (decision 037)", () => {
+  it("seals a claim's last events before reading them: the package holds all of them with their chain data", async () => {
+    const claimant = await createUser(t.org);
+    const claim = await prisma.claim.create({ data: { id: randomUUID(), number: `SEAL-${randomUUID().slice(0, 8)}`, claimantId: claimant.id, companyId: t.company.id, departmentId: t.department.id, purpose: "Sealed late", status: "PAID" } });
+    await prisma.claimLine.create({ data: { id: randomUUID(), claimId: claim.id, position: 1, spentOn: new Date("2026-11-20T00:00:00Z"), categoryCode: "TAXI", merchant: "Taxi", amountMinor: 700n, currency: "CNY" } });
+    await attachTypicalReceipts(prisma, claim.id, claimant.id);
+    // Its history, committed but not sealed (no sealer runs in this file): the last events the chain does not hold yet.
+    for (const [type, fromStatus, toStatus] of [["claim.submitted", "DRAFT", "SUBMITTED"], ["claim.approved", "IN_REVIEW", "APPROVED"], ["claim.paid", "SCHEDULED", "PAID"]] as const) {
+      await prisma.$transaction((tx) => recordAudit(tx, { claimId: claim.id, actorId: claimant.id, type, fromStatus, toStatus }));
+    }
+    const unsealed = await prisma.auditEvent.count({ where: { claimId: claim.id, chainSeq: null } });
+    expect(unsealed).toBeGreaterThanOrEqual(3);
+
+    expect((await fileArchiveRecord(claim.id)).status).toBe("filed");
+    const record = await prisma.archiveRecord.findUniqueOrThrow({ where: { claimId: claim.id } });
+    const audit = JSON.parse(await fs.readFile(path.join(packageDir(record.packagePath), "audit.json"), "utf8")) as {
+      events: { id: string; chainSeq: string; prevHash: string; hash: string; type: string }[];
+    };
+    // Every event of the claim before the filing's own, each with the chain data the database holds now.
+    const inDb = await prisma.auditEvent.findMany({ where: { claimId: claim.id, type: { not: "archive.filed" } }, orderBy: { id: "asc" } });
+    expect(audit.events.map((e) => e.id)).toEqual(inDb.map((e) => e.id.toString()));
+    for (const [i, e] of audit.events.entries()) {
+      expect(e.chainSeq).toBe(inDb[i]!.chainSeq?.toString());
+      expect([e.prevHash, e.hash]).toEqual([inDb[i]!.prevHash, inDb[i]!.hash]);
+      expect(e.hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(record.auditThroughSeq).toBe(inDb.at(-1)!.chainSeq);
+    // The four checks recompute each packaged event's hash and link from the database.
+    expect((await runArchiveRecordChecks(record.id, "ON_DEMAND")).ok).toBe(true);
   });
 });
 

@@ -1,11 +1,13 @@
 /**
  * Issue 8, item 9: a database that already has audit events when the chain arrives gets them chained by
  * the migration (in id order), and new events continue the same chain.
+ * Issue 13 (decision 037): a database whose events were chained at insert keeps that chain when sealing
+ * after commit arrives; new events are sealed after it.
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { appDatabaseUrl } from "~/utils/database-roles.server";
-import { verifyAuditChainInDatabase } from "../scripts/audit-verify";
+import { sealAllAuditEvents, verifyAuditChainInDatabase } from "../scripts/audit-verify";
 import { migrate } from "../scripts/migrate";
 import { ensurePostgres } from "../scripts/services";
 import { dropDatabase } from "./helpers";
@@ -49,7 +51,58 @@ describe("the chain migration over an existing log", () => {
       // The claim's history no longer hangs on the claim row.
       await owner.query(`DELETE FROM claim WHERE id = 'c1'`);
       expect((await owner.query(`SELECT count(*)::int AS n FROM audit_event WHERE claim_id = 'c1'`)).rows[0].n).toBe(3);
-      expect(await verifyAuditChainInDatabase(databaseUrl)).toMatchObject({ ok: true, events: 4, headSeq: "4" });
+      // Sealed after commit since migration 20261210010000.
+      expect(await verifyAuditChainInDatabase(databaseUrl)).toMatchObject({ ok: true, events: 3, headSeq: "3", unsealed: { count: 1 } });
+      expect(await sealAllAuditEvents(databaseUrl)).toBe(1);
+      expect(await verifyAuditChainInDatabase(databaseUrl)).toMatchObject({ ok: true, events: 4, headSeq: "4", unsealed: { count: 0 } });
+    } finally {
+      await owner.end();
+    }
+  });
+});
+
+describe("the seal-after-commit migration over a chained log", () => {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = url.pathname.replace(/_test$/, "_sealmig_test");
+  const databaseUrl = url.toString();
+
+  afterAll(() => dropDatabase(databaseUrl));
+
+  it("keeps the chain written at insert verifiable, and seals new events after it", async () => {
+    await ensurePostgres(databaseUrl);
+    const owner = new pg.Client({ connectionString: databaseUrl });
+    await owner.connect();
+    try {
+      await owner.query(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`);
+      await migrate(databaseUrl, () => undefined, { until: "20261209020000_reading_pdf_text" });
+      await owner.query(`INSERT INTO company (id, code, name, name_zh, currency) VALUES ('co', 'CO', 'Co', '公司', 'CNY')`);
+      await owner.query(`INSERT INTO department (id, company_id, code, name, name_zh) VALUES ('dep', 'co', 'D', 'Dept', '部门')`);
+      await owner.query(`INSERT INTO app_user (id, email, name, password_hash, roles, company_id, department_id) VALUES ('u1', 'u1@test.example', 'U', 'x', '{EMPLOYEE}', 'co', 'dep')`);
+      const app = new pg.Client({ connectionString: appDatabaseUrl(databaseUrl) });
+      await app.connect();
+      try {
+        // History chained by the insert trigger of migration 20261203100000 (one statement and single rows).
+        await app.query(`INSERT INTO audit_event (claim_id, actor_id, type, data) SELECT 'c' || n, 'u1', 'claim.created', jsonb_build_object('n', n) FROM generate_series(1, 50) n`);
+        await app.query(`INSERT INTO audit_event (claim_id, actor_id, type, to_status, data) VALUES ('c1', 'u1', 'claim.submitted', 'SUBMITTED', '{"名": "张伟"}')`);
+        const before = await verifyAuditChainInDatabase(databaseUrl);
+        expect(before).toMatchObject({ ok: true, events: 51, headSeq: "51" });
+        const oldHead = before.ok ? before.headHash : "";
+
+        await migrate(databaseUrl, () => undefined);
+        // The old chain verifies as it was, up to the same head (written down earlier: --expect-head).
+        expect(await verifyAuditChainInDatabase(databaseUrl, { expectedHead: oldHead })).toMatchObject({ ok: true, events: 51, headSeq: "51", headHash: oldHead, unsealed: { count: 0 } });
+
+        await app.query(`INSERT INTO audit_event (claim_id, actor_id, type) VALUES ('c1', 'u1', 'claim.approved'), ('c2', 'u1', 'claim.approved')`);
+        const { rows: fresh } = await app.query<{ chain_seq: string | null }>(`SELECT chain_seq::text FROM audit_event WHERE type = 'claim.approved'`);
+        expect(fresh.map((r) => r.chain_seq)).toEqual([null, null]);
+        // The app seals through audit_seal(); the new links continue the old chain.
+        expect((await app.query<{ n: number }>(`SELECT audit_seal(10) AS n`)).rows[0]!.n).toBe(2);
+        const { rows: linked } = await owner.query<{ chain_seq: string; prev_hash: string }>(`SELECT chain_seq::text, prev_hash FROM audit_event WHERE type = 'claim.approved' ORDER BY chain_seq`);
+        expect(linked).toEqual([{ chain_seq: "52", prev_hash: oldHead }, { chain_seq: "53", prev_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+        expect(await verifyAuditChainInDatabase(databaseUrl, { expectedHead: oldHead })).toMatchObject({ ok: true, events: 53, headSeq: "53" });
+      } finally {
+        await app.end();
+      }
     } finally {
       await owner.end();
     }

@@ -214,7 +214,7 @@ describe("importing a statement and matching it", () => {
     ]);
     const matched = await prisma.statementEntry.findUniqueOrThrow({ where: { id: entry!.id } });
     expect([matched.matchedBy, matched.matchedByUser, matched.matchKind]).toEqual(["manual", run.approverId, "paid"]);
-    const audit = await prisma.auditEvent.findMany({ where: { claimId: run.payments[1]!.claimId }, orderBy: { chainSeq: "asc" } });
+    const audit = await prisma.auditEvent.findMany({ where: { claimId: run.payments[1]!.claimId }, orderBy: { id: "asc" } });
     expect(audit.map((a) => [a.type, a.actorId, (a.data as Record<string, unknown>).source ?? (a.data as Record<string, unknown>).kind])).toEqual([
       ["claim.paid", run.approverId, "manual_match"],
       ["statement.manual_match", run.approverId, "paid"],

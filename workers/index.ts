@@ -1,5 +1,5 @@
 /**
- * Boots the background processes (no HTTP): the outbox relay and the imaging, reading, routing, SLA, metrics, payments, ledger and archive workers.
+ * Boots the background processes (no HTTP): the outbox relay (with the audit sealer) and the imaging, reading, routing, SLA, metrics, payments, ledger and archive workers.
  *   tsx workers/index.ts                 all of them
  *   tsx workers/index.ts --only imaging  just the imaging worker (tests, or to scale imaging separately)
  *   tsx workers/index.ts --only relay    just the relay
@@ -12,6 +12,7 @@ import { assertLeastPrivilegedConnection } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { runShutdownHooks } from "~/utils/shutdown.server";
 import { startArchiveWorker } from "./archive";
+import { startAuditSealer, type AuditSealer } from "./audit-sealer";
 import { startImagingWorker } from "./imaging";
 import { startLedgerWorker } from "./ledger";
 import { startMetricsWorker } from "./metrics";
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   if (env.NODE_ENV === "production") await assertLeastPrivilegedConnection();
   const workers: Worker[] = [];
   let relay: Relay | undefined;
+  let sealer: AuditSealer | undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     // A job still running after this long is abandoned; its lock expires and another worker takes it.
     const deadline = setTimeout(() => process.exit(1), 60_000);
     deadline.unref();
-    await Promise.allSettled([...workers.map((w) => w.close()), relay?.stop()]);
+    await Promise.allSettled([...workers.map((w) => w.close()), relay?.stop(), sealer?.stop()]);
     await runShutdownHooks();
     console.log("[workers] stopped");
     process.exit(0);
@@ -75,9 +77,11 @@ async function main(): Promise<void> {
   if (roles.includes("archive")) workers.push(await startArchiveWorker());
   if (roles.includes("relay")) {
     relay = await startRelay({ pollMs: env.OUTBOX_POLL_MS });
+    // With the relay, which every deployment runs: committed audit events are chained after commit (decision 037).
+    sealer = startAuditSealer({ intervalMs: env.AUDIT_SEAL_INTERVAL_MS });
   }
   console.log(
-    `[workers] started ${roles.join(" + ")} (pid ${process.pid}, imaging concurrency ${env.IMAGING_CONCURRENCY}, lock ${env.WORKER_LOCK_MS}ms)`,
+    `[workers] started ${roles.join(" + ")}${sealer ? " + audit sealer" : ""} (pid ${process.pid}, imaging concurrency ${env.IMAGING_CONCURRENCY}, lock ${env.WORKER_LOCK_MS}ms)`,
   );
 }
 

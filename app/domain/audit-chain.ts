@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 
 /**
- * The audit log's hash chain, rebuilt outside the database. The BEFORE INSERT trigger on audit_event
- * (migration 20261203100000) gives each event its position (chain_seq, gapless), the previous event's
- * hash and its own: SHA-256 over the previous hash and the canonical form below. The verifier reads the
+ * The audit log's hash chain, rebuilt outside the database. Sealing (audit_seal(), migration
+ * 20261210010000; before it, an INSERT trigger, migration 20261203100000) gives each committed event its
+ * position (chain_seq, gapless), the previous event's hash and its own: SHA-256 over the previous hash and
+ * the canonical form below. Events not sealed yet are not in the chain (the walk never sees them). The verifier reads the
  * columns as text and recomputes everything here, so it does not trust the database's functions.
  */
 

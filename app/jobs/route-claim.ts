@@ -176,9 +176,8 @@ export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Pr
     const event = outboxRow(JOBS.taskEvent, { taskId, kind: "created", at: new Date().toISOString() });
     const audit = { groupId: group.id, ruleId: decision.ruleId, taskId, priority };
     // Every write in one statement (one round trip instead of five): the task, the claim's group, the
-    // outbox row's DONE, the task's "created" event for the outbox and the audit event. The audit insert is
-    // referenced by nothing, so it runs last: the audit chain's head lock (its trigger takes it, held to
-    // commit) waits on nothing but the commit. The unique "one open review per claim" index still refuses
+    // outbox row's DONE, the task's "created" event for the outbox and the audit event (appended unsealed,
+    // chained after commit: docs/decisions/037). The unique "one open review per claim" index still refuses
     // a second task under any race.
     await tx.$executeRaw`
       WITH new_task AS (

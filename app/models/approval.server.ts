@@ -202,8 +202,8 @@ const taskEvent = (taskId: string, kind: "finished" | "created" | "cancelled", a
  *
  * Round trips (docs/decisions/034-decisions-in-few-statements.md): the task and its claim locked in one
  * statement; everything the rules need read under those locks in a second; the rules (app/domain) in
- * JS; then every write in ONE statement of data-modifying CTEs with the audit insert last, so the audit
- * chain's head lock waits only for the commit. A return also gives the claim's budget back, between its
+ * JS; then every write in ONE statement of data-modifying CTEs (the audit insert takes no shared lock:
+ * events are chained after commit, decision 037). A return also gives the claim's budget back, between its
  * writes and its audit event (cells are locked before the chain everywhere).
  */
 export async function decideApproval({

@@ -46,7 +46,7 @@ import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { objectStore } from "~/utils/object-store.server";
 import { originalKey, thumbKey } from "~/utils/storage.server";
-import { recordAudit } from "./audit.server";
+import { recordAudit, sealEventsOfClaim } from "./audit.server";
 import { markOutboxDone } from "./outbox.server";
 
 export const ARCHIVED_OUTCOMES = ["PAID", "REJECTED"] as const;
@@ -124,10 +124,26 @@ async function readClaimForArchive(db: Db | Tx, claimId: string) {
     where: { claimId },
     orderBy: { createdAt: "asc" },
   });
-  const audit = await db.$queryRaw<AuditRow[]>`
+  const rows = await db.$queryRaw<(Omit<AuditRow, "chain_seq" | "prev_hash" | "hash"> & { chain_seq: string | null; prev_hash: string | null; hash: string | null })[]>`
     SELECT id::text, chain_seq::text, at, type, actor_id, from_status::text, to_status::text, data::text, prev_hash, hash
-      FROM audit_event e WHERE claim_id = ${claimId} ORDER BY e.chain_seq`;
-  return { claim, qaChecks, audit };
+      FROM audit_event e WHERE claim_id = ${claimId} ORDER BY e.chain_seq NULLS LAST, e.id`;
+  const audit = rows.filter((e): e is AuditRow => e.chain_seq !== null && e.prev_hash !== null && e.hash !== null);
+  // Events committed but not yet in the chain (decision 037): a package holds sealed events only.
+  return { claim, qaChecks, audit, unsealed: rows.length - audit.length };
+}
+
+/**
+ * The claim read for its package with every one of its events sealed first (chain positions and hashes
+ * are what audit.json records and what addenda count from). An event committed between the seal and the
+ * read is sealed in the next round; a backlog the sealer has not worked off yet: try again later.
+ */
+async function readSealedClaimForArchive(db: Db | Tx, claimId: string) {
+  for (let round = 0; round < 3; round++) {
+    if (!(await sealEventsOfClaim(db, claimId))) break;
+    const data = await readClaimForArchive(db, claimId);
+    if (!data || data.unsealed === 0) return data;
+  }
+  throw new ArchiveNotReadyError(`claim ${claimId} has audit events the chain does not hold yet`);
 }
 
 type ClaimForArchive = NonNullable<
@@ -590,7 +606,7 @@ export async function fileArchiveRecord(
   });
   // Filed already: the claim may have moved on since (a payment returned, paid again) — an addendum.
   if (existing) return fileArchiveAddendum(claimId, opts);
-  const data = await readClaimForArchive(prisma, claimId);
+  const data = await readSealedClaimForArchive(prisma, claimId);
   if (!data) throw new Error(`claim ${claimId} not found`);
   const outcome = data.claim.status as string;
   if (outcome !== "PAID" && outcome !== "REJECTED") {
@@ -705,6 +721,9 @@ export async function fileArchiveAddendum(
 ): Promise<FilingResult> {
   const root = opts.root ?? archiveRoot();
   const filedBy = { actorId: opts.actorId ?? null, process: opts.process ?? "archive worker" };
+  // Sealed outside the transaction (the head's lock is then not held while the files are written); an
+  // event that commits before the claim's lock below is sealed inside it.
+  if (!(await sealEventsOfClaim(prisma, claimId))) throw new ArchiveNotReadyError(`claim ${claimId} has audit events the chain does not hold yet`);
   return prisma.$transaction(
     async (tx): Promise<FilingResult> => {
       await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${claimId} FOR UPDATE`;
@@ -721,7 +740,7 @@ export async function fileArchiveAddendum(
         await done();
         return { status: "exists", recordId: record.id };
       }
-      const data = await readClaimForArchive(tx, claimId);
+      const data = await readSealedClaimForArchive(tx, claimId);
       if (!data) throw new Error(`claim ${claimId} not found`);
       const since = data.audit.filter((e) => BigInt(e.chain_seq) > through);
       const statusEvents = since.map((e) => ({ fromStatus: e.from_status, toStatus: e.to_status }));
@@ -807,7 +826,8 @@ export async function claimsAwaitingAddendum(db: Db, limit: number): Promise<str
     SELECT c.id FROM claim c JOIN archive_record r ON r.claim_id = c.id
      WHERE c.status = 'PAYMENT_FAILED' AND r.status = 'FILED'
        AND COALESCE((SELECT max(a.audit_through_seq) FROM archive_addendum a WHERE a.record_id = r.id), r.audit_through_seq)
-           < (SELECT max(e.chain_seq) FROM audit_event e WHERE e.claim_id = c.id AND e.to_status = 'PAYMENT_FAILED')
+           -- An unsealed return (decision 037) counts as after anything filed.
+           < (SELECT max(COALESCE(e.chain_seq, 9223372036854775807)) FROM audit_event e WHERE e.claim_id = c.id AND e.to_status = 'PAYMENT_FAILED')
      ORDER BY c.id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }

@@ -7,7 +7,7 @@ import { compareStatements, figuresOf, monthRange, type StatementDifference, typ
 import { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import { lockAuditChainFirst, recordAudit } from "./audit.server";
+import { recordAudit } from "./audit.server";
 import { getPeriod } from "./pay-periods.server";
 import { assertMonth, computeMonthStatements, DEFAULT_PAY_CURRENCY, storedStatements, type OperatorStatement } from "./pay-statements.server";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
@@ -24,8 +24,6 @@ export async function closeMonth(args: { month: string; actorId: string; now?: D
   try {
     return await prisma.$transaction(
       async (tx) => {
-        // Before any query: a REPEATABLE READ snapshot must not predate the audit chain's head (audit.server.ts).
-        await lockAuditChainFirst(tx);
         // Taken first: a second close of the same month waits here and then fails on the key.
         await tx.payPeriod.create({ data: { month: args.month, closedBy: args.actorId, closedAt: now } });
         const statements = await computeMonthStatements({ month: args.month, db: tx });

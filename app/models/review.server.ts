@@ -277,7 +277,7 @@ type ReviewRead = ClaimFactsRow &
  * (app/domain) in JS (and the claim's checks through the transaction, only when the QA flags can matter);
  * the task, its metrics event, the approved amounts and the claim in one write statement; the budget
  * (cells locked before the audit chain, as everywhere); then the jobs, the QA rows and the audit events in
- * ONE statement whose audit insert runs last, so the chain head's lock waits for nothing but the commit.
+ * ONE statement (the audit insert takes no shared lock: events are chained after commit, decision 037).
  */
 export async function decideReview({
   viewer,

@@ -189,8 +189,8 @@ export const STARTED_EVENT_KEY_PREFIX = taskEventKey("", "started");
  *  - taken: the task IN_PROGRESS for the accountant;
  *  - moved: the claim to `to` (the state machine's takeForReview, `from` checked in the pick), version +1;
  *  - outboxed: the task's "started" event in the outbox (ON CONFLICT: the same key twice is one job);
- *  - audited: the audit event. Referenced by nothing, it runs after the rest, so the audit chain's head
- *    lock (taken by its trigger, held to commit) is held for the shortest time the chain allows.
+ *  - audited: the audit event, appended unsealed (the chain is made after commit by the sealer,
+ *    docs/decisions/037), so it takes no shared lock.
  */
 export function takeNextStatement(me: string, at: Date): Prisma.Sql {
   const rule = transitionRule("takeForReview");

@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   /** BullMQ lock: how long a killed worker's job stays claimed before another worker takes it. */
   WORKER_LOCK_MS: z.coerce.number().int().positive().default(30_000),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(200),
+  /** The audit sealer (runs with the relay) seals committed events this often while there are some; idle, it backs off to 10× (docs/decisions/037). */
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().positive().default(500),
   /** Test only (ignored when NODE_ENV=production): the imaging job waits this long before publishing its tiles, so a test can kill a worker mid-job. */
   IMAGING_TEST_DELAY_MS: z.coerce.number().int().min(0).default(0),
   // ── wall board streams (issue 8, item 11; board slice) ──
