@@ -17,7 +17,7 @@ import {
 } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
-import { createI18n, DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "~/i18n/config";
+import { DEFAULT_LOCALE, i18nFor, isLocale, LOCALES, type Locale } from "~/i18n/config";
 import { getOptionalUser } from "~/utils/auth.server";
 import { getLocale } from "~/utils/session.server";
 import { RouteError } from "~/components/route-error";
@@ -46,7 +46,7 @@ export function useRootData(): RootData | undefined {
 }
 
 function Document({ locale, nonce, children }: { locale: Locale; nonce?: string; children: ReactNode }) {
-  const i18n = useMemo(() => createI18n(locale), [locale]);
+  const i18n = useMemo(() => i18nFor(locale), [locale]);
   return (
     <html lang={locale}>
       <head>

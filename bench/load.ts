@@ -370,7 +370,9 @@ async function main(): Promise<void> {
       console.log("[bench:load] building the app (remix build; --no-build to skip)");
       await run("npx", ["remix", "build"], childEnv);
     }
-    const web = startChild("web", process.execPath, ["--import", "tsx", "server.ts"], childEnv);
+    // BENCH_WEB_NODE_ARGS: extra node options for the web process alone (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+    const webArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const web = startChild("web", process.execPath, [...webArgs, "--import", "tsx", "server.ts"], childEnv);
     // Every worker but the ledger's: the seeded history (approved and paid claims) has no vouchers, so its
     // sweep would spend the run posting hundreds of thousands of them, a backfill no month-end sees.
     const workers = startChild("workers", process.execPath, ["--import", "tsx", "workers/index.ts", "--only", WORKER_ROLES], childEnv);

@@ -1,4 +1,5 @@
 /** Pure helpers for the wall board's figures and its live connection (shared by server and browser). */
+import { numberFormat } from "~/domain/intl-format";
 
 export const NO_VALUE = "—";
 
@@ -28,11 +29,11 @@ export function daysInClockUnits(days: number | null): { unit: "hours" | "minute
 export function formatPer10k(value: number | null, locale: string): string {
   if (value === null || !Number.isFinite(value)) return NO_VALUE;
   const digits = value >= 10 || value === 0 ? 0 : 1;
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
 }
 
 export function formatCount(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale).format(value);
+  return numberFormat(locale).format(value);
 }
 
 /** Good / bad against a target where lower is better; "none" without a measurement. */

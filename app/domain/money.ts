@@ -2,6 +2,8 @@
  * Money is an integer count of minor units plus an ISO 4217 code; never a float.
  * Conversions take a decimal rate as a string and round once, half-even.
  */
+import { numberFormat } from "./intl-format";
+
 export type Money = { minor: bigint; currency: string };
 
 const CURRENCY_RE = /^[A-Z]{3}$/;
@@ -62,7 +64,7 @@ export function minorToDecimalString(minor: bigint, currency: string): string {
 }
 
 export function formatMoney(money: Money, locale: string): string {
-  const fmt = new Intl.NumberFormat(locale, { style: "currency", currency: money.currency });
+  const fmt = numberFormat(locale, { style: "currency", currency: money.currency });
   // A decimal string keeps every digit; Intl formats it exactly.
   return fmt.format(minorToDecimalString(money.minor, money.currency) as unknown as number);
 }
