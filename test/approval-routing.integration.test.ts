@@ -60,7 +60,16 @@ describe("manager approval and routing", () => {
 
     const inbox = await listApprovals(manager);
     const item = inbox.find((i) => i.claimId === claim.id);
-    expect(item).toBeDefined();
+    expect(item).toMatchObject({ claimNumber: claim.number, claimVersion: claim.version, step: 1, onBehalfOf: null, totals: [{ minor: 4550n, currency: "CNY" }] });
+    // Totals per currency, in the order the lines first use them (a second line in USD, then CNY again).
+    await prisma.claimLine.createMany({
+      data: [
+        { id: randomUUID(), claimId: claim.id, position: 2, spentOn: new Date("2026-11-03"), categoryCode: "TAXI", merchant: "Uber", amountMinor: 1200n, currency: "USD", note: "" },
+        { id: randomUUID(), claimId: claim.id, position: 3, spentOn: new Date("2026-11-04"), categoryCode: "TAXI", merchant: "滴滴出行", amountMinor: 50n, currency: "CNY", note: "" },
+      ],
+    });
+    expect((await listApprovals(manager)).find((i) => i.claimId === claim.id)?.totals).toEqual([{ minor: 4600n, currency: "CNY" }, { minor: 1200n, currency: "USD" }]);
+    await prisma.claimLine.deleteMany({ where: { claimId: claim.id, position: { in: [2, 3] } } });
     expect(await listApprovals(otherManager)).not.toContainEqual(expect.objectContaining({ claimId: claim.id }));
 
     await expect(decideApproval({ viewer: employee, taskId: item!.taskId, claimVersion: claim.version, decision: "approve" })).rejects.toThrow(AppError);
