@@ -4,7 +4,9 @@
  * transaction writing the same rows (task, claim, outbox done, outbox event, audit event) through
  * the same pool with the same concurrency, in the same run (`ratio_vs_bare_tx`); bare BullMQ no-op jobs
  * on the same Redis are still measured for reference (`ratio_vs_noop`).
- * Usage: npm run bench:routing [-- --claims 2000]   (BENCH_DATABASE_URL, BENCH_REDIS_URL to move it)
+ * The worker routes the claims whose jobs arrive while its transactions are busy together (decision 040):
+ * `--batch 1` shows it without. The bare side stays one claim per transaction: what routing one claim costs.
+ * Usage: npm run bench:routing [-- --claims 2000] [-- --batch 16]   (BENCH_DATABASE_URL, BENCH_REDIS_URL to move it)
  * Ends with one JSON line: {"bench":"routing","ratio_vs_bare_tx":…}
  */
 import { randomUUID } from "node:crypto";
@@ -17,6 +19,9 @@ Object.assign(process.env, { DATABASE_URL, APP_DATABASE_URL: appDatabaseUrl(DATA
 const argIndex = process.argv.indexOf("--claims");
 const CLAIMS = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 2000;
 const CONCURRENCY = 4;
+const batchIndex = process.argv.indexOf("--batch");
+/** The routing worker's largest batch (its default 16); 1 routes each claim in a transaction of its own. */
+const BATCH = batchIndex > 0 ? Number(process.argv[batchIndex + 1]) : 16;
 
 async function main(): Promise<void> {
   const { ensureServices } = await import("../scripts/services");
@@ -91,7 +96,7 @@ async function main(): Promise<void> {
 
   const start = performance.now();
   const relay = await startRelay({ pollMs: 20, batchSize: 500, log: () => undefined });
-  const worker = startRoutingWorker({ concurrency: CONCURRENCY, log: { info: () => undefined, warn: console.warn, error: console.error } });
+  const worker = startRoutingWorker({ transactions: CONCURRENCY, batch: BATCH, log: { info: () => undefined, warn: console.warn, error: console.error } });
   let routed = 0;
   worker.on("completed", (_job, r) => {
     if (r.outcome === "routed") routed += 1;
@@ -102,6 +107,8 @@ async function main(): Promise<void> {
   await relay.stop();
   const tasks = await prisma.task.count({ where: { type: "REVIEW" } });
   const distinctClaims = Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(DISTINCT claim_id) AS n FROM task WHERE type = 'REVIEW'`)[0]!.n);
+  // Tasks written by one transaction share its xmin: how many transactions the worker's batches took.
+  const routingTxs = Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(DISTINCT xmin::text) AS n FROM task WHERE type = 'REVIEW'`)[0]!.n);
 
   // ---- baseline: a bare Postgres transaction writing the same rows, same pool, same concurrency ----
   // Per claim: the review task, the claim's group, its routing outbox row DONE, the task's event in the
@@ -152,7 +159,7 @@ async function main(): Promise<void> {
   const ratioVsBareTx = routedPerS / barePerS;
   console.log(`routing benchmark: ${CLAIMS} claims, worker concurrency ${CONCURRENCY}, Redis ${REDIS_URL}, Postgres ${DATABASE_URL}`);
   console.log(`bare BullMQ no-op jobs : ${noopPerS.toFixed(0)} jobs/s (${noopMs.toFixed(0)} ms)`);
-  console.log(`claims routed          : ${routedPerS.toFixed(0)} claims/s (${oursMs.toFixed(0)} ms, relay included; ${routed} routed by the worker)`);
+  console.log(`claims routed          : ${routedPerS.toFixed(0)} claims/s (${oursMs.toFixed(0)} ms, relay included; ${routed} routed by the worker in ${routingTxs} transactions, ${(tasks / routingTxs).toFixed(1)} claims each, at most ${CONCURRENCY} at a time, batches ≤ ${BATCH})`);
   console.log(`bare transaction       : ${barePerS.toFixed(0)} claims/s (${bareMs.toFixed(0)} ms; the same rows written, ${bareTasks} tasks)`);
   console.log(`ratio routed / bare tx : ${ratioVsBareTx.toFixed(3)}`);
   console.log(`ratio routed / no-op   : ${ratio.toFixed(3)}; review tasks ${tasks} for ${distinctClaims} claims (duplicates: ${tasks - distinctClaims})`);
@@ -166,6 +173,8 @@ async function main(): Promise<void> {
       noop_per_s: Math.round(noopPerS),
       claims: CLAIMS,
       concurrency: CONCURRENCY,
+      max_batch: BATCH,
+      claims_per_tx: Number((tasks / routingTxs).toFixed(2)),
       duplicates: tasks - distinctClaims,
     }),
   );

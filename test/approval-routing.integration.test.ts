@@ -87,7 +87,7 @@ describe("manager approval and routing", () => {
     // Redis loses everything before the relay ran: Postgres still has the job.
     await redis.flushdb();
     const relay = await startRelay({ pollMs: 50, log: () => undefined });
-    const worker = startRoutingWorker({ concurrency: 2 });
+    const worker = startRoutingWorker({ transactions: 2 });
     try {
       const task = await waitFor(() => prisma.task.findFirst({ where: { claimId: claim.id, type: "REVIEW" } }).then((t) => t ?? undefined), { what: "review task" });
       expect(task.groupId).toBe(travel.id);

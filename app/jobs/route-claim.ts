@@ -11,6 +11,7 @@ import { JOBS, type JobPayload } from "~/domain/jobs";
 import { totalIn } from "~/domain/money";
 import { rateLookupFor } from "~/models/exchange-rate.server";
 import { markOutboxDone, outboxRow } from "~/models/outbox.server";
+import { createBatcher, type Batcher } from "~/utils/batcher";
 import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { defineHandler } from "./job-handler";
@@ -88,9 +89,10 @@ async function routingConfig(tx: Tx, version: bigint | null): Promise<RoutingCon
   return fresh;
 }
 
-// ---- the claim, in one statement ----
+// ---- the claims, in one statement ----
 
 type ClaimRead = {
+  id: string;
   status: string;
   version: number;
   companyId: string;
@@ -105,13 +107,14 @@ type ClaimRead = {
 };
 
 /**
- * Locks the claim and reads everything routing needs about it — status and version, company currency
- * and calendar, whether a review is already open, who returned it last, the SLA clock's events, the
- * lines with their receipt pages — plus the routing config version, in one round trip.
+ * Locks the claims (in id order, so two batches never wait on each other in a circle) and reads
+ * everything routing needs about each — status and version, company currency and calendar, whether a
+ * review is already open, who returned it last, the SLA clock's events, the lines with their receipt
+ * pages — plus the routing config version, in one round trip.
  */
-async function readClaimForRouting(tx: Tx, claimId: string): Promise<ClaimRead | undefined> {
-  const [row] = await tx.$queryRaw<ClaimRead[]>`
-    SELECT c.status::text AS status, c.version, c.company_id AS "companyId", c.department_id AS "departmentId",
+async function readClaimsForRouting(tx: Tx, claimIds: readonly string[]): Promise<Map<string, ClaimRead>> {
+  const rows = await tx.$queryRaw<ClaimRead[]>`
+    SELECT c.id, c.status::text AS status, c.version, c.company_id AS "companyId", c.department_id AS "departmentId",
            co.currency AS "companyCurrency", co.calendar,
            (SELECT v.version FROM routing_config_version v WHERE v.id = 1) AS "configVersion",
            EXISTS (SELECT 1 FROM task t WHERE t.claim_id = c.id AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS')) AS "alreadyRouted",
@@ -126,9 +129,10 @@ async function readClaimForRouting(tx: Tx, claimId: string): Promise<ClaimRead |
                                        WHERE lr.line_id = l.id)) ORDER BY l.position), '[]'::json)
               FROM claim_line l WHERE l.claim_id = c.id) AS lines
       FROM claim c JOIN company co ON co.id = c.company_id
-     WHERE c.id = ${claimId}
+     WHERE c.id = ANY(${[...claimIds]}::text[])
+     ORDER BY c.id
        FOR UPDATE OF c`;
-  return row;
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** Total in company currency and complexity band, by the same domain rules as approval (loadClaimFacts). */
@@ -145,63 +149,131 @@ async function claimFigures(read: ClaimRead): Promise<{ totalCompanyMinor: bigin
   return { totalCompanyMinor, complexity };
 }
 
-export async function runRouteClaim({ claimId, version }: RouteClaimPayload): Promise<RouteClaimOutcome> {
-  const jobKey = JOBS.routeClaim.key({ claimId, version });
-  return prisma.$transaction(async (tx) => {
-    const read = await readClaimForRouting(tx, claimId);
-    const skip = async (reason: string): Promise<RouteClaimOutcome> => {
-      await markOutboxDone(tx, jobKey);
-      return { outcome: "skipped", reason };
-    };
-    if (!read) return skip("claim_gone");
-    if (read.status !== "MANAGER_APPROVED" || read.version !== version) return skip("not_waiting_for_routing");
-    if (read.alreadyRouted) return skip("already_routed");
+/** What routing writes for one claim: its review task and the claim.routed event's data. */
+type NewReview = {
+  taskId: string;
+  claimId: string;
+  groupId: string;
+  priority: number;
+  complexity: string;
+  version: number;
+  preferredAssigneeId: string | null;
+  slaMinutes: number;
+  dueAt: Date;
+  audit: { groupId: string; ruleId: string | null; taskId: string; priority: number };
+};
 
-    const [{ totalCompanyMinor, complexity }, config] = await Promise.all([claimFigures(read), routingConfig(tx, read.configVersion)]);
-    const fallback = config.fallback;
-    if (!fallback) throw new Error("no processing group exists: create one (and mark it default) before routing");
-    const routingFacts = {
-      companyId: read.companyId,
-      departmentId: read.departmentId,
-      companyCurrency: read.companyCurrency,
-      totalCompanyMinor,
-      lines: read.lines.map((l) => ({ categoryCode: l.categoryCode, currency: l.currency.trim() })),
-    };
-    const decision = routeClaim(routingFacts, config.rules, fallback.id);
-    const group = config.groups.find((g) => g.id === decision.groupId) ?? fallback;
-    const priority = decision.priority || basePriority(routingFacts, { highValueMinor: HIGH_VALUE_MINOR });
-    const clock = slaClock(read.events.map((e) => ({ type: e.type, at: new Date(e.at) }))) ?? { startedAt: new Date(), pauses: [] };
-    const taskId = newId();
-    const dueAt = slaDueAt(clock.startedAt, group.slaMinutes, parseWorkCalendar(read.calendar), clock.pauses);
-    const event = outboxRow(JOBS.taskEvent, { taskId, kind: "created", at: new Date().toISOString() });
-    const audit = { groupId: group.id, ruleId: decision.ruleId, taskId, priority };
-    // Every write in one statement (one round trip instead of five): the task, the claim's group, the
-    // outbox row's DONE, the task's "created" event for the outbox and the audit event (appended unsealed,
-    // chained after commit: docs/decisions/037). The unique "one open review per claim" index still refuses
-    // a second task under any race.
-    await tx.$executeRaw`
-      WITH new_task AS (
-        INSERT INTO task (id, claim_id, type, group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at)
-        VALUES (${taskId}, ${claimId}, 'REVIEW', ${group.id}, ${priority}, ${complexity}, ${version}, ${read.lastReturnedBy}, ${group.slaMinutes}, ${dueAt})
-        RETURNING claim_id
-      ), routed AS (
-        UPDATE claim SET group_id = ${group.id}, updated_at = now() WHERE id = (SELECT claim_id FROM new_task)
-        RETURNING id
-      ), done AS (
-        UPDATE outbox_event SET status = 'DONE', done_at = now() WHERE job_key = ${jobKey} AND status = 'PENDING'
-        RETURNING id
-      ), queued AS (
-        INSERT INTO outbox_event (queue, job_name, job_key, payload)
-        SELECT ${event.queue}, ${event.jobName}, ${event.jobKey}, ${JSON.stringify(event.payload)}::jsonb FROM new_task
-        ON CONFLICT (job_key) DO NOTHING
-        RETURNING id
-      ), audited AS (
-        INSERT INTO audit_event (claim_id, type, data)
-        SELECT claim_id, 'claim.routed', ${JSON.stringify(audit)}::jsonb FROM new_task
-      )
-      SELECT (SELECT count(*) FROM routed) + (SELECT count(*) FROM done) + (SELECT count(*) FROM queued)`;
-    return { outcome: "routed", groupId: group.id, taskId };
+/** The routing decision for one claim read under its lock: a review to open, or why not. */
+async function decide(read: ClaimRead | undefined, version: number, config: () => Promise<RoutingConfig>): Promise<NewReview | { skip: string }> {
+  if (!read) return { skip: "claim_gone" };
+  if (read.status !== "MANAGER_APPROVED" || read.version !== version) return { skip: "not_waiting_for_routing" };
+  if (read.alreadyRouted) return { skip: "already_routed" };
+  const [{ totalCompanyMinor, complexity }, { rules, groups, fallback }] = await Promise.all([claimFigures(read), config()]);
+  if (!fallback) throw new Error("no processing group exists: create one (and mark it default) before routing");
+  const routingFacts = {
+    companyId: read.companyId,
+    departmentId: read.departmentId,
+    companyCurrency: read.companyCurrency,
+    totalCompanyMinor,
+    lines: read.lines.map((l) => ({ categoryCode: l.categoryCode, currency: l.currency.trim() })),
+  };
+  const decision = routeClaim(routingFacts, rules, fallback.id);
+  const group = groups.find((g) => g.id === decision.groupId) ?? fallback;
+  const priority = decision.priority || basePriority(routingFacts, { highValueMinor: HIGH_VALUE_MINOR });
+  const clock = slaClock(read.events.map((e) => ({ type: e.type, at: new Date(e.at) }))) ?? { startedAt: new Date(), pauses: [] };
+  const taskId = newId();
+  return {
+    taskId,
+    claimId: read.id,
+    groupId: group.id,
+    priority,
+    complexity,
+    version,
+    preferredAssigneeId: read.lastReturnedBy,
+    slaMinutes: group.slaMinutes,
+    dueAt: slaDueAt(clock.startedAt, group.slaMinutes, parseWorkCalendar(read.calendar), clock.pauses),
+    audit: { groupId: group.id, ruleId: decision.ruleId, taskId, priority },
+  };
+}
+
+/**
+ * Every write of a batch in one statement (one round trip however many claims): the review tasks, the
+ * claims' groups, every job's outbox row DONE (skipped ones too), each task's "created" event for the
+ * outbox and the audit events (appended unsealed, chained after commit: docs/decisions/037). Returns the
+ * ids of the tasks written.
+ *
+ * A task the unique "one open review per claim" index refuses is not written, nor anything of its claim:
+ * another transaction routed that claim first. The read cannot always tell — when it waited for the
+ * claim's lock, Postgres re-reads the claim row but its subqueries (is a review open?) still see the
+ * statement's snapshot — so the index decides, and the claim counts as already routed.
+ */
+async function writeRouted(tx: Tx, reviews: readonly NewReview[], jobKeys: readonly string[]): Promise<Set<string>> {
+  const at = new Date().toISOString();
+  const events = reviews.map((r) => outboxRow(JOBS.taskEvent, { taskId: r.taskId, kind: "created", at }));
+  const col = <T>(f: (r: NewReview) => T): T[] => reviews.map(f);
+  const written = await tx.$queryRaw<{ id: string }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${col((r) => r.taskId)}::text[], ${col((r) => r.claimId)}::text[], ${col((r) => r.groupId)}::text[],
+                           ${col((r) => r.priority)}::int[], ${col((r) => r.complexity)}::text[], ${col((r) => r.version)}::int[],
+                           ${col((r) => r.preferredAssigneeId)}::text[], ${col((r) => r.slaMinutes)}::int[],
+                           ${col((r) => r.dueAt.toISOString())}::timestamptz[], ${col((r) => JSON.stringify(r.audit))}::jsonb[],
+                           ${events.map((e) => e.jobKey)}::text[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[])
+               AS i (task_id, claim_id, group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at,
+                     audit, event_key, event_payload)
+    ), new_task AS (
+      INSERT INTO task (id, claim_id, type, group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at)
+      SELECT task_id, claim_id, 'REVIEW', group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at FROM input
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    ), routed AS (
+      UPDATE claim c SET group_id = i.group_id, updated_at = now()
+        FROM input i JOIN new_task n ON n.id = i.task_id WHERE c.id = i.claim_id
+      RETURNING c.id
+    ), done AS (
+      UPDATE outbox_event SET status = 'DONE', done_at = now() WHERE job_key = ANY(${[...jobKeys]}::text[]) AND status = 'PENDING'
+      RETURNING id
+    ), queued AS (
+      INSERT INTO outbox_event (queue, job_name, job_key, payload)
+      SELECT ${JOBS.taskEvent.queue}, ${JOBS.taskEvent.name}, i.event_key, i.event_payload FROM input i JOIN new_task n ON n.id = i.task_id
+      ON CONFLICT (job_key) DO NOTHING
+      RETURNING id
+    ), audited AS (
+      INSERT INTO audit_event (claim_id, type, data)
+      SELECT i.claim_id, 'claim.routed', i.audit FROM input i JOIN new_task n ON n.id = i.task_id ORDER BY i.claim_id
+    )
+    SELECT id FROM new_task`;
+  return new Set(written.map((w) => w.id));
+}
+
+/**
+ * Routes several claims in one transaction: one read of them all under their locks, the decisions in
+ * memory, one write. Each payload gets its own outcome, as if routed alone; the same claim twice in one
+ * call is refused (the batcher never does it). A failure rolls back the whole batch; the worker's
+ * batcher then runs each claim alone (app/utils/batcher.ts).
+ */
+export async function runRouteClaims(payloads: readonly RouteClaimPayload[]): Promise<RouteClaimOutcome[]> {
+  if (payloads.length === 0) return [];
+  const claimIds = payloads.map((p) => p.claimId);
+  if (new Set(claimIds).size !== claimIds.length) throw new Error("the same claim twice in one routing batch");
+  return prisma.$transaction(async (tx) => {
+    const reads = await readClaimsForRouting(tx, claimIds);
+    let config: Promise<RoutingConfig> | undefined;
+    const configOnce = () => (config ??= routingConfig(tx, reads.values().next().value?.configVersion ?? null));
+    const decisions = await Promise.all(payloads.map((p) => decide(reads.get(p.claimId), p.version, configOnce)));
+    const reviews = decisions.filter((d): d is NewReview => !("skip" in d));
+    const jobKeys = payloads.map((p) => JOBS.routeClaim.key(p));
+    const written = reviews.length > 0 ? await writeRouted(tx, reviews, jobKeys) : (await markOutboxDone(tx, jobKeys), new Set<string>());
+    return decisions.map((d): RouteClaimOutcome => {
+      if ("skip" in d) return { outcome: "skipped", reason: d.skip };
+      return written.has(d.taskId) ? { outcome: "routed", groupId: d.groupId, taskId: d.taskId } : { outcome: "skipped", reason: "already_routed" };
+    });
   });
+}
+
+/** One claim: idempotent (a claim already routed at this version, or no longer waiting, is left alone). */
+export async function runRouteClaim(payload: RouteClaimPayload): Promise<RouteClaimOutcome> {
+  const [outcome] = await runRouteClaims([payload]);
+  return outcome!;
 }
 
 /** A rule whose stored conditions no longer validate is treated as inactive rather than guessed at. */
@@ -218,6 +290,17 @@ function toDomainRule(r: { id: string; position: number; groupId: string; active
   };
 }
 
-export const routeClaimHandler = defineHandler(JOBS.routeClaim, (payload) => runRouteClaim(payload), {
-  describe: (r) => (r.outcome === "routed" ? `routed group=${r.groupId}` : `skipped ${r.reason}`),
-});
+/**
+ * The routing queue's handler. `batch` (the routing worker's) gathers the claims that arrive while its
+ * transactions are busy and routes them together; without one, each job is its own transaction.
+ */
+export function routeClaimHandler(batch?: Batcher<RouteClaimPayload, RouteClaimOutcome>) {
+  return defineHandler(JOBS.routeClaim, (payload) => (batch ? batch.add(payload) : runRouteClaim(payload)), {
+    describe: (r) => (r.outcome === "routed" ? `routed group=${r.groupId}` : `skipped ${r.reason}`),
+  });
+}
+
+/** A batcher of routing jobs: at most `transactions` at a time, each of at most `maxBatch` claims. */
+export function routingBatcher(opts: { transactions: number; maxBatch: number }): Batcher<RouteClaimPayload, RouteClaimOutcome> {
+  return createBatcher({ maxBatch: opts.maxBatch, maxInFlight: opts.transactions, runBatch: runRouteClaims, key: (p) => p.claimId });
+}

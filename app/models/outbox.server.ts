@@ -53,9 +53,9 @@ export async function enqueueJobs<D extends JobDefinition>(tx: Tx, job: D, paylo
 }
 
 /** Called by a worker inside the transaction that records the job's effect, so "done" and the effect commit together. */
-export async function markOutboxDone(tx: Tx, jobKey: string): Promise<void> {
+export async function markOutboxDone(tx: Tx, jobKey: string | readonly string[]): Promise<void> {
   await tx.outboxEvent.updateMany({
-    where: { jobKey, status: "PENDING" },
+    where: { jobKey: typeof jobKey === "string" ? jobKey : { in: [...jobKey] }, status: "PENDING" },
     data: { status: "DONE", doneAt: new Date() },
   });
 }
