@@ -1,4 +1,4 @@
-import { worksArchive } from "~/domain/archive-roles";
+import { ARCHIVE_WORKERS, worksArchive } from "~/domain/archive-roles";
 
 /**
  * The archive's one navigation (app/components/archive-nav.tsx) as data: the sections a reader may open,
@@ -25,7 +25,7 @@ const SECTIONS: readonly Section[] = [
     show: staff,
     sub: [
       { key: "boxes.list", to: "/archive/boxes" },
-      { key: "boxes.file", to: "/archive/boxes/file", show: (r) => has(r, "ARCHIVIST", "ADMIN") },
+      { key: "boxes.file", to: "/archive/boxes/file", show: (r) => has(r, ...ARCHIVE_WORKERS) },
       { key: "boxes.locations", to: "/archive/boxes/locations" },
       { key: "boxes.settings", to: "/archive/boxes/settings", show: (r) => has(r, "ADMIN") },
     ],
