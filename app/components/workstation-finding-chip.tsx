@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { Finding } from "~/domain/claim-checks";
+import type { Finding, OtherClaim } from "~/domain/claim-checks";
 import { formatMoney } from "~/domain/money";
 import { formatCalendarDate } from "~/utils/format";
 
@@ -20,6 +20,44 @@ function readWhere(finding: Finding, t: TFn): string {
   return finding.code === "read_amount_differs" ? t("finding.read_where_region", { source: by }) : t("finding.read_by", { source: by });
 }
 
+/** Shown inline before the rest fold away: a receipt on many claims stays one readable chip. */
+const INLINE_CLAIMS = 3;
+
+function ClaimLink({ claim }: { claim: OtherClaim }) {
+  return (
+    <Link to={`/claims/${claim.claimId}`} className="mono" target="_blank" rel="noreferrer">
+      {claim.claimNumber}
+    </Link>
+  );
+}
+
+/** The other claims of a cross-claim finding: the first few as links, the rest behind "and N more". */
+function OtherClaims({ claims, t }: { claims: readonly OtherClaim[]; t: TFn }) {
+  const inline = claims.slice(0, INLINE_CLAIMS);
+  const rest = claims.slice(INLINE_CLAIMS);
+  return (
+    <>
+      {inline.map((c, i) => (
+        <span key={c.claimId}>
+          {i > 0 ? t("finding.claims_separator") : null}
+          <ClaimLink claim={c} />
+        </span>
+      ))}
+      {rest.length > 0 ? (
+        <details className="finding-more" data-testid="finding-more-claims">
+          <summary>{t("finding.more_claims", { count: rest.length })}</summary>
+          {rest.map((c, i) => (
+            <span key={c.claimId}>
+              {i > 0 ? t("finding.claims_separator") : null}
+              <ClaimLink claim={c} />
+            </span>
+          ))}
+        </details>
+      ) : null}
+    </>
+  );
+}
+
 /** One finding as a severity-coloured chip with translated text (duplicates link to the other claim). */
 export function FindingChip({ finding, t, locale }: { finding: Finding; t: TFn; locale: string }) {
   const p = finding.params;
@@ -30,10 +68,7 @@ export function FindingChip({ finding, t, locale }: { finding: Finding; t: TFn; 
     case "similar_receipt":
       text = (
         <>
-          {t(`finding.${finding.code}`)}{" "}
-          <Link to={`/claims/${String(p.claimId)}`} className="mono" target="_blank" rel="noreferrer">
-            {String(p.claimNumber)}
-          </Link>
+          {t(`finding.${finding.code}`)} <OtherClaims claims={finding.claims ?? [{ claimId: String(p.claimId), claimNumber: String(p.claimNumber) }]} t={t} />
           {finding.code === "similar_receipt" ? <> {t("finding.similar_distance", { distance: p.distance })}</> : null}
         </>
       );

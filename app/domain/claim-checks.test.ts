@@ -44,10 +44,20 @@ describe("checkClaim", () => {
       invoicesElsewhere: [
         { receiptId: "R1", claimId: "C2", claimNumber: "EC2026000002" },
         { receiptId: "R1", claimId: "C2", claimNumber: "EC2026000002" },
+        { receiptId: "R1", claimId: "C3", claimNumber: "EC2026000003" },
       ],
     });
     expect(checkClaim(f).filter((x) => x.code === "duplicate_invoice")).toEqual([
-      { code: "duplicate_invoice", severity: "error", lineId: "L1", params: { receiptId: "R1", claimId: "C2", claimNumber: "EC2026000002" } },
+      {
+        code: "duplicate_invoice",
+        severity: "error",
+        lineId: "L1",
+        params: { receiptId: "R1", claimId: "C3", claimNumber: "EC2026000003", claimCount: 2 },
+        claims: [
+          { claimId: "C3", claimNumber: "EC2026000003" },
+          { claimId: "C2", claimNumber: "EC2026000002" },
+        ],
+      },
     ]);
   });
 
@@ -67,16 +77,31 @@ describe("checkClaim", () => {
   });
 
   describe("duplicate_receipt", () => {
-    it("is an error when the same bytes are on another claim, once per other claim", () => {
+    it("is one error per receipt when the same bytes are on other claims, listing each other claim once, newest first", () => {
       const elsewhere = [
         { sha256: SHA_A, phash: PHASH, claimId: "c-7", claimNumber: "EC-2026-000007" },
         { sha256: SHA_A, phash: PHASH, claimId: "c-7", claimNumber: "EC-2026-000007" },
         { sha256: SHA_A, phash: null, claimId: "c-9", claimNumber: "EC-2026-000009" },
       ];
       expect(checkClaim(facts({ elsewhere }))).toEqual([
-        { code: "duplicate_receipt", severity: "error", lineId: "L1", params: { receiptId: "R1", claimId: "c-7", claimNumber: "EC-2026-000007" } },
-        { code: "duplicate_receipt", severity: "error", lineId: "L1", params: { receiptId: "R1", claimId: "c-9", claimNumber: "EC-2026-000009" } },
+        {
+          code: "duplicate_receipt",
+          severity: "error",
+          lineId: "L1",
+          params: { receiptId: "R1", claimId: "c-9", claimNumber: "EC-2026-000009", claimCount: 2 },
+          claims: [
+            { claimId: "c-9", claimNumber: "EC-2026-000009" },
+            { claimId: "c-7", claimNumber: "EC-2026-000007" },
+          ],
+        },
       ]);
+    });
+    it("stays one finding for a receipt filed on nine other claims", () => {
+      const elsewhere = Array.from({ length: 9 }, (_, i) => ({ sha256: SHA_A, phash: null, claimId: `c-${i}`, claimNumber: `EC-2026-00000${i}` }));
+      const found = checkClaim(facts({ elsewhere }));
+      expect(found).toHaveLength(1);
+      expect(found[0]!.params.claimCount).toBe(9);
+      expect(found[0]!.claims!.map((c) => c.claimId)).toEqual(["c-8", "c-7", "c-6", "c-5", "c-4", "c-3", "c-2", "c-1", "c-0"]);
     });
     it("is not raised for different bytes with a distant hash", () => {
       expect(codes(facts({ elsewhere: [{ sha256: SHA_B, phash: "ffffffffffffff00", claimId: "c-7", claimNumber: "EC-7" }] }))).toEqual([]);
@@ -93,8 +118,19 @@ describe("checkClaim", () => {
     const other = (phash: string | null, claimId = "c-7") => ({ sha256: SHA_B, phash, claimId, claimNumber: `EC-${claimId}` });
     it("is a warning for a look-alike within the distance, inclusive", () => {
       expect(checkClaim(facts({ elsewhere: [other(phashAt(6))] }))).toEqual([
-        { code: "similar_receipt", severity: "warning", lineId: "L1", params: { receiptId: "R1", claimId: "c-7", claimNumber: "EC-c-7", distance: 6 } },
+        {
+          code: "similar_receipt",
+          severity: "warning",
+          lineId: "L1",
+          params: { receiptId: "R1", claimId: "c-7", claimNumber: "EC-c-7", distance: 6, claimCount: 1 },
+          claims: [{ claimId: "c-7", claimNumber: "EC-c-7", distance: 6 }],
+        },
       ]);
+      // Several look-alikes: one warning, the closest first.
+      const several = checkClaim(facts({ elsewhere: [other(phashAt(5), "c-1"), other(phashAt(3), "c-2"), other(phashAt(6), "c-3")] }));
+      expect(several).toHaveLength(1);
+      expect(several[0]!.params).toMatchObject({ claimId: "c-2", distance: 3, claimCount: 3 });
+      expect(several[0]!.claims!.map((c) => [c.claimId, c.distance])).toEqual([["c-2", 3], ["c-1", 5], ["c-3", 6]]);
       expect(codes(facts({ elsewhere: [other(PHASH)] }))).toEqual(["L1:similar_receipt:warning"]);
     });
     it("is not raised beyond the distance, without hashes, or for malformed hashes", () => {

@@ -27,8 +27,15 @@ export type CheckCode =
 
 export type Severity = "info" | "warning" | "error";
 
-/** Money in params is minor units as a decimal string plus its currency code, for the UI to format. */
-export type Finding = { code: CheckCode; severity: Severity; lineId: string; params: Record<string, string | number> };
+/** Another claim a receipt or invoice is also on (`distance`: a look-alike's, in bits of 64). */
+export type OtherClaim = { claimId: string; claimNumber: string; distance?: number };
+
+/**
+ * Money in params is minor units as a decimal string plus its currency code, for the UI to format.
+ * A cross-claim finding (duplicate_receipt, duplicate_invoice, similar_receipt) is one per receipt: `claims`
+ * lists every other claim it is on — the strongest first — and params name the first and the count.
+ */
+export type Finding = { code: CheckCode; severity: Severity; lineId: string; params: Record<string, string | number>; claims?: OtherClaim[] };
 
 export type CheckLine = {
   id: string;
@@ -112,20 +119,28 @@ export function checkClaim(facts: CheckFacts): Finding[] {
   for (const line of facts.lines) {
     const add = (code: CheckCode, severity: Severity, params: Finding["params"] = {}) =>
       findings.push({ code, severity, lineId: line.id, params });
+    const addAcross = (code: CheckCode, severity: Severity, receiptId: string, claims: OtherClaim[]) => {
+      const [first] = claims;
+      if (!first) return;
+      const params: Finding["params"] = { receiptId, claimId: first.claimId, claimNumber: first.claimNumber, claimCount: claims.length };
+      if (first.distance !== undefined) params.distance = first.distance;
+      findings.push({ code, severity, lineId: line.id, params, claims });
+    };
     // An id the caller could not resolve to a receipt is as good as none.
     const receipts = [...new Set(line.receiptIds)].flatMap((id) => receiptsById.get(id) ?? []);
     if (receipts.length === 0) add("receipt_missing", "error");
     // One invoice, one payment (issue 14): the same invoice on another claim is an error, even as other bytes.
-    const invoiceClaims = new Set<string>();
-    for (const dup of facts.invoicesElsewhere ?? []) {
-      if (!receipts.some((r) => r.id === dup.receiptId) || invoiceClaims.has(`${dup.receiptId}:${dup.claimId}`)) continue;
-      invoiceClaims.add(`${dup.receiptId}:${dup.claimId}`);
-      add("duplicate_invoice", "error", { receiptId: dup.receiptId, claimId: dup.claimId, claimNumber: dup.claimNumber });
+    for (const r of receipts) {
+      const invoiceClaims = new Map<string, OtherClaim>();
+      for (const dup of facts.invoicesElsewhere ?? []) {
+        if (dup.receiptId === r.id && !invoiceClaims.has(dup.claimId)) invoiceClaims.set(dup.claimId, { claimId: dup.claimId, claimNumber: dup.claimNumber });
+      }
+      addAcross("duplicate_invoice", "error", r.id, byNumber([...invoiceClaims.values()]));
     }
-    for (const f of receiptMatches(receipts, facts.elsewhere, tolerances.phashDistance)) {
-      if (f.exact) add("duplicate_receipt", "error", { receiptId: f.receiptId, claimId: f.claimId, claimNumber: f.claimNumber });
-      else add("similar_receipt", "warning", { receiptId: f.receiptId, claimId: f.claimId, claimNumber: f.claimNumber, distance: f.distance });
-    }
+    const matches = receiptMatches(receipts, facts.elsewhere, tolerances.phashDistance);
+    // Exact duplicates first, so the errors read before the warnings.
+    for (const m of matches) addAcross("duplicate_receipt", "error", m.receiptId, m.exact);
+    for (const m of matches) addAcross("similar_receipt", "warning", m.receiptId, m.similar);
     if (isValidIsoDate(line.spentOn)) {
       for (const r of receipts) {
         if (r.capturedOn === null || !isValidIsoDate(r.capturedOn)) continue;
@@ -166,30 +181,39 @@ export function checkClaim(facts: CheckFacts): Finding[] {
   return findings;
 }
 
-type ReceiptMatch = { receiptId: string; claimId: string; claimNumber: string; exact: boolean; distance: number };
+/** Newest claim number first (numbers are zero-padded and rise with time). */
+function byNumber(claims: OtherClaim[]): OtherClaim[] {
+  return claims.sort((a, b) => (a.claimNumber < b.claimNumber ? 1 : a.claimNumber > b.claimNumber ? -1 : 0));
+}
 
-/** Per receipt and other claim, the strongest match: the same bytes, else the closest look-alike. */
-function receiptMatches(receipts: CheckFacts["receipts"], elsewhere: CheckFacts["elsewhere"], maxDistance: number): ReceiptMatch[] {
-  const matches: ReceiptMatch[] = [];
-  for (const r of receipts) {
-    const best = new Map<string, ReceiptMatch>();
+/**
+ * Per receipt, the other claims with the same bytes, and those with only a look-alike (closest first):
+ * each other claim once, by its strongest match.
+ */
+function receiptMatches(receipts: CheckFacts["receipts"], elsewhere: CheckFacts["elsewhere"], maxDistance: number): { receiptId: string; exact: OtherClaim[]; similar: OtherClaim[] }[] {
+  return receipts.map((r) => {
+    const best = new Map<string, { claim: OtherClaim; exact: boolean; distance: number }>();
     for (const other of elsewhere) {
-      let match: ReceiptMatch | null = null;
-      const base = { receiptId: r.id, claimId: other.claimId, claimNumber: other.claimNumber };
-      if (other.sha256 === r.sha256) match = { ...base, exact: true, distance: 0 };
+      let match: { exact: boolean; distance: number } | null = null;
+      if (other.sha256 === r.sha256) match = { exact: true, distance: 0 };
       else if (r.phash && other.phash && HASH_RE.test(r.phash) && HASH_RE.test(other.phash)) {
         // Distance 0 with different bytes is still only a look-alike (a re-scan of the same paper).
         const distance = hammingDistance(r.phash, other.phash);
-        if (distance <= maxDistance) match = { ...base, exact: false, distance };
+        if (distance <= maxDistance) match = { exact: false, distance };
       }
       if (!match) continue;
       const seen = best.get(other.claimId);
-      if (!seen || (match.exact && !seen.exact) || (match.exact === seen.exact && match.distance < seen.distance)) best.set(other.claimId, match);
+      if (!seen || (match.exact && !seen.exact) || (match.exact === seen.exact && match.distance < seen.distance)) {
+        best.set(other.claimId, { claim: { claimId: other.claimId, claimNumber: other.claimNumber }, ...match });
+      }
     }
-    matches.push(...best.values());
-  }
-  // Exact duplicates first, so the error reads before the warnings.
-  return matches.sort((a, b) => Number(b.exact) - Number(a.exact));
+    const all = [...best.values()];
+    return {
+      receiptId: r.id,
+      exact: byNumber(all.filter((m) => m.exact).map((m) => m.claim)),
+      similar: byNumber(all.filter((m) => !m.exact).map((m) => ({ ...m.claim, distance: m.distance }))).sort((a, b) => a.distance! - b.distance!),
+    };
+  });
 }
 
 /**

@@ -48,6 +48,8 @@ export default {
     duplicate_receipt: "Duplicate receipt: also on claim",
     duplicate_invoice: "Same invoice on claim",
     similar_receipt: "Similar receipt on claim",
+    claims_separator: ", ",
+    more_claims: "and {{count}} more",
     similar_distance: "(image difference {{distance}}/64)",
     over_category_limit: "Over category limit of {{limit}}",
     over_category_limit_no_rate: "Limit {{limit}} not checked: no exchange rate",

@@ -48,6 +48,8 @@ export default {
     duplicate_receipt: "重复票据：亦见于报销单",
     duplicate_invoice: "同一发票亦见于报销单",
     similar_receipt: "相似票据，见报销单",
+    claims_separator: "、",
+    more_claims: "等另 {{count}} 张",
     similar_distance: "（图像差异 {{distance}}/64）",
     over_category_limit: "超出类别限额 {{limit}}",
     over_category_limit_no_rate: "缺少汇率，未能核对限额 {{limit}}",
