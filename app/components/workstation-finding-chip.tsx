@@ -45,7 +45,8 @@ function OtherClaims({ claims, t }: { claims: readonly OtherClaim[]; t: TFn }) {
       ))}
       {rest.length > 0 ? (
         <details className="finding-more" data-testid="finding-more-claims">
-          <summary>{t("finding.more_claims", { count: rest.length })}</summary>
+          {/* The lead (":") comes from CSS while open, so it never wraps away from "and N more". */}
+          <summary data-lead={t("finding.claims_list_lead")}>{t("finding.more_claims", { count: rest.length })}</summary>
           {rest.map((c, i) => (
             <span key={c.claimId}>
               {i > 0 ? t("finding.claims_separator") : null}

@@ -49,6 +49,7 @@ export default {
     duplicate_invoice: "同一发票亦见于报销单",
     similar_receipt: "相似票据，见报销单",
     claims_separator: "、",
+    claims_list_lead: "：",
     more_claims: "等另 {{count}} 张",
     similar_distance: "（图像差异 {{distance}}/64）",
     over_category_limit: "超出类别限额 {{limit}}",
