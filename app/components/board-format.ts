@@ -7,14 +7,14 @@ export const NO_VALUE = "—";
 export function formatPercent(rate: number | null, locale: string): string {
   if (rate === null || !Number.isFinite(rate)) return NO_VALUE;
   const digits = rate >= 0.9995 || rate === 0 ? 0 : 1;
-  return new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(rate);
+  return numberFormat(locale, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(rate);
 }
 
 /** Days as the source's SSC counts them: "0.22"; two decimals under 10 days, one above. */
 export function formatDays(days: number | null, locale: string): string {
   if (days === null || !Number.isFinite(days)) return NO_VALUE;
   const digits = days < 10 ? 2 : 1;
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(days);
+  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(days);
 }
 
 /** The same span in hours (or minutes under an hour), for people who do not think in fractions of a day. */

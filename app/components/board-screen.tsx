@@ -2,6 +2,7 @@ import { Form, useLocation } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { AGE_BUCKETS, type BoardData } from "~/contracts/board";
+import { dateTimeFormat, numberFormat } from "~/domain/intl-format";
 import { LOCALES } from "~/i18n/config";
 import { BoardAutoScroll } from "./board-auto-scroll";
 import { BoardHourlyChart } from "./board-chart";
@@ -32,23 +33,23 @@ function Clock({ timeZone, locale, initial }: { timeZone: string; locale: string
     const id = setInterval(() => setNow(new Date()), 1_000);
     return () => clearInterval(id);
   }, []);
-  const text = new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
+  const text = dateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
   return <time className="board-clock" dateTime={now.toISOString()}>{text}</time>;
 }
 
 export function BoardScreen({ data, state, locale, settingsHref }: { data: BoardData; state: LiveState; locale: string; settingsHref?: string }) {
   const { t } = useTranslation("board");
   const location = useLocation();
-  const dayText = new Intl.DateTimeFormat(locale, { timeZone: data.timeZone, weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(
+  const dayText = dateTimeFormat(locale, { timeZone: data.timeZone, weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(
     new Date(data.generatedAt),
   );
-  const updated = new Intl.DateTimeFormat(locale, { timeZone: data.timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(
+  const updated = dateTimeFormat(locale, { timeZone: data.timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(
     new Date(data.generatedAt),
   );
   const ct = data.cycleTime;
   const clock = (days: number | null) => {
     const c = daysInClockUnits(days);
-    return c ? t(`units.${c.unit}`, { value: new Intl.NumberFormat(locale).format(c.value) }) : "";
+    return c ? t(`units.${c.unit}`, { value: numberFormat(locale).format(c.value) }) : "";
   };
   const p50Tone = againstTarget(ct.p50Days, ct.targetDays);
   const slaTone = complianceLevel(data.sla.compliance);

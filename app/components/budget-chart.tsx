@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { Chart as ChartType } from "chart.js";
+import { numberFormat } from "~/domain/intl-format";
 import { minorToDecimalString } from "~/domain/money";
 
 export type BudgetChartMonth = { period: string; budgetMinor: string; consumedMinor: string; reservedMinor: string };
@@ -33,7 +34,7 @@ export function BudgetChart({ months, currency, labels, ariaLabel, locale }: Pro
       Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
       const { months: rows, currency: cur, labels: l } = latest.current;
       const major = (minor: string) => Number(minorToDecimalString(BigInt(minor), cur));
-      const money = new Intl.NumberFormat(locale, { style: "currency", currency: cur, maximumFractionDigits: 0 });
+      const money = numberFormat(locale, { style: "currency", currency: cur, maximumFractionDigits: 0 });
       chart.current = new Chart(canvas.current, {
         data: {
           labels: rows.map((r) => r.period.slice(5)),

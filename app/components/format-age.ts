@@ -1,3 +1,5 @@
+import { numberFormat } from "~/domain/intl-format";
+
 /** "3 hr 20 min" / "3小时20分钟": whole minutes, hours and days in the page's language. */
 export function formatAge(minutes: number, locale: string, underAMinute: string): string {
   if (minutes < 1) return underAMinute;
@@ -5,7 +7,7 @@ export function formatAge(minutes: number, locale: string, underAMinute: string)
   const hours = Math.floor((minutes % 1440) / 60);
   const mins = minutes % 60;
   const unit = (value: number, u: "day" | "hour" | "minute") =>
-    new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(value);
+    numberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(value);
   const parts = [days ? unit(days, "day") : "", hours ? unit(hours, "hour") : "", mins && !days ? unit(mins, "minute") : ""];
   return new Intl.ListFormat(locale, { style: "narrow", type: "unit" }).format(parts.filter(Boolean));
 }

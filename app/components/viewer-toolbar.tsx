@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/money";
+import { formatCalendarDate } from "~/utils/format";
 import { ViewerIcon, type ViewerIconName } from "./viewer-icons";
 import { receiptBase, type ViewerLine, type ViewerReceipt } from "./viewer-receipts";
 import { shortcutHint, type ViewerAction } from "./viewer-shortcuts";
@@ -156,7 +157,7 @@ function ToolButton({
 
 function LineChip({ line, locale, chipLabel, highlighted }: { line: ViewerLine; locale: string; chipLabel: string; highlighted: boolean }) {
   const category = locale.startsWith("zh") ? line.categoryNameZh : line.categoryName;
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${line.spentOn}T00:00:00Z`));
+  const date = formatCalendarDate(line.spentOn, locale);
   return (
     <li
       className={highlighted ? "vt-chip vt-chip-highlight" : "vt-chip"}

@@ -13,6 +13,35 @@ describe("cached Intl formatters", () => {
     expect(numberFormat("en", { style: "currency", currency: "USD" })).not.toBe(cny);
   });
 
+  it("formats exactly as a fresh Intl formatter in Chinese and English, with one instance per (locale, options)", () => {
+    const at = new Date("2026-01-31T16:05:09Z"); // 1 February 00:05 in Shanghai: the zone decides the day
+    const dateOptions: Intl.DateTimeFormatOptions = { timeZone: "Asia/Shanghai", weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    const amount = 1234567.891;
+    for (const locale of ["zh-CN", "en"]) {
+      const date = dateTimeFormat(locale, dateOptions);
+      // An equal options object built anew (as a component does per render) finds the same instance.
+      expect(dateTimeFormat(locale, { ...dateOptions })).toBe(date);
+      expect(dateTimeFormat(locale, { ...dateOptions, hour: undefined, minute: undefined })).not.toBe(date);
+      expect(date.format(at)).toBe(new Intl.DateTimeFormat(locale, dateOptions).format(at));
+      expect(date.formatToParts(at)).toEqual(new Intl.DateTimeFormat(locale, dateOptions).formatToParts(at));
+
+      const percent = numberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+      expect(numberFormat(locale, { style: "percent", maximumFractionDigits: 1 })).toBe(percent);
+      expect(numberFormat(locale, { style: "percent", maximumFractionDigits: 2 })).not.toBe(percent);
+      expect(percent.format(0.97345)).toBe(new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(0.97345));
+      const hours = { style: "unit", unit: "hour", unitDisplay: "short" } as const;
+      expect(numberFormat(locale, hours).format(3)).toBe(new Intl.NumberFormat(locale, hours).format(3));
+      expect(numberFormat(locale).format(amount)).toBe(new Intl.NumberFormat(locale).format(amount));
+      expect(numberFormat(locale)).toBe(numberFormat(locale, {}));
+    }
+    // The two languages really differ, so the comparisons above are not comparing one locale with itself.
+    expect(dateTimeFormat("zh-CN", dateOptions).format(at)).not.toBe(dateTimeFormat("en", dateOptions).format(at));
+    expect(dateTimeFormat("zh-CN", dateOptions).format(at)).toContain("2月1日");
+    expect(numberFormat("zh-CN", { style: "unit", unit: "hour", unitDisplay: "short" }).format(3)).not.toBe(
+      numberFormat("en", { style: "unit", unit: "hour", unitDisplay: "short" }).format(3),
+    );
+  });
+
   it("stays bounded whatever locales it is asked for", () => {
     const first = numberFormat("en", { maximumFractionDigits: 0 });
     for (let i = 0; i < 300; i++) numberFormat("en", { maximumFractionDigits: 0, minimumIntegerDigits: 1 + (i % 21) });

@@ -11,7 +11,7 @@ const CURRENCY_RE = /^[A-Z]{3}$/;
 export function isCurrencyCode(code: string): boolean {
   if (!CURRENCY_RE.test(code)) return false;
   try {
-    new Intl.NumberFormat("en", { style: "currency", currency: code });
+    numberFormat("en", { style: "currency", currency: code }); // throws RangeError for a code Intl refuses
     return true;
   } catch {
     return false;
@@ -27,7 +27,7 @@ const exponents = new Map<string, number>();
 export function currencyExponent(currency: string): number {
   const known = exponents.get(currency);
   if (known !== undefined) return known;
-  const exp = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const exp = numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   exponents.set(currency, exp);
   return exp;
 }

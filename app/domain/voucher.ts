@@ -3,6 +3,7 @@
  * voucher and the red reversal of either. Every draft balances (debits = credits = total) by construction;
  * the database checks it again at commit (voucher_balanced).
  */
+import { dateTimeFormat } from "./intl-format";
 import { convert, type RateLookup } from "./money";
 import { deductibleInputVat } from "./vat";
 
@@ -65,13 +66,15 @@ export function expenseAccountFor(m: LedgerMappings, categoryCode: string, depar
   return (own ?? m.expense.find((e) => e.categoryCode === categoryCode && e.departmentId === null))?.accountCode;
 }
 
+// Per zone in front of the shared cache: dateInZone runs once per posted row, and the shared cache's key
+// (JSON of the options) would cost a fifth of the formatting itself.
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone (one formatter per zone: building one costs more than using it). */
 export function dateInZone(at: Date, timeZone: string): string {
   let format = dateFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    format = dateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
     dateFormats.set(timeZone, format);
   }
   const parts = format.formatToParts(at);

@@ -22,6 +22,7 @@ import {
 } from "~/domain/archive-boxes";
 import { ARCHIVE_DOCUMENT_TYPES, formatBoxNumber, nextBoxNumber, type ArchiveDocumentType, type ArchiveScheme } from "~/domain/archive-numbering";
 import { SSC_TIME_ZONE } from "~/domain/calendar-date";
+import { dateTimeFormat } from "~/domain/intl-format";
 import { assertPaperTransition, readScan, type PaperStatus } from "~/domain/paper-trail";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
@@ -36,7 +37,7 @@ export type { BoxDetail, BoxRow, CompanyRef, ContentRow, MovementRow, OriginalsW
 export type SchemeSetting = CompanyRef & { scheme: ArchiveScheme; isDefault: boolean; year: number; nextBoxNo: number; preview: { box: string; position: string } | null };
 
 function currentYear(): number {
-  return Number(new Intl.DateTimeFormat("en", { timeZone: SSC_TIME_ZONE, year: "numeric" }).format(new Date()));
+  return Number(dateTimeFormat("en", { timeZone: SSC_TIME_ZONE, year: "numeric" }).format(new Date()));
 }
 
 /**
@@ -367,7 +368,7 @@ export type FilingResult =
   | { ok: false; claimNumber: string | null; refusal: FilingRefusal | { code: "unreadable"; reason: string } | { code: "unknown_claim" } | { code: "no_original" } };
 
 function yearInSsc(at: Date): number {
-  return Number(new Intl.DateTimeFormat("en", { timeZone: SSC_TIME_ZONE, year: "numeric" }).format(at));
+  return Number(dateTimeFormat("en", { timeZone: SSC_TIME_ZONE, year: "numeric" }).format(at));
 }
 
 /**

@@ -8,6 +8,7 @@ import { RouteError } from "~/components/route-error";
 import { getBoardTarget, saveBoardTarget } from "~/models/board-settings.server";
 import { BOARD_LINK_LIFETIME_DAYS, BOARD_ROLES, BOARD_TOKEN_NAME_MAX, BoardLinkNameSchema, DEFAULT_BOARD_LINK_LIFETIME_DAYS } from "~/domain/board-links";
 import { BoardTargetSchema } from "~/domain/board-settings";
+import { numberFormat } from "~/domain/intl-format";
 import { boardManagerScope, createBoardToken, listBoardTokens, revokeBoardToken } from "~/models/board-token.server";
 import { replyWithError } from "~/utils/app-error.server";
 import { requireRole } from "~/utils/auth.server";
@@ -226,7 +227,7 @@ export default function BoardSettings() {
         <p className="muted">{t("settings.targetIntro")}</p>
         {savedDays !== null ? (
           <p className="notice" role="status" data-testid="target-saved">
-            {t("settings.targetSaved", { value: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(savedDays) })}
+            {t("settings.targetSaved", { value: numberFormat(locale, { maximumFractionDigits: 2 }).format(savedDays) })}
           </p>
         ) : null}
         <Form method="post" className="row" replace {...getFormProps(targetForm)}>

@@ -9,6 +9,7 @@ import { isTypingTarget } from "~/components/workstation-shortcuts";
 import { z } from "zod";
 import { hasRole } from "~/domain/actor";
 import { isAppError } from "~/domain/app-error";
+import { numberFormat } from "~/domain/intl-format";
 import { bpToPercentText } from "~/domain/qa-sampling";
 import type { Role } from "~/generated/prisma/enums";
 import { getViewerScope } from "~/models/claim.server";
@@ -60,7 +61,7 @@ function formatAge(minutes: number, locale: string, underAMinute: string): strin
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const mins = minutes % 60;
-  const unit = (value: number, u: "day" | "hour" | "minute") => new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(value);
+  const unit = (value: number, u: "day" | "hour" | "minute") => numberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(value);
   const parts = [days ? unit(days, "day") : "", hours ? unit(hours, "hour") : "", mins && !days ? unit(mins, "minute") : ""];
   return new Intl.ListFormat(locale, { style: "narrow", type: "unit" }).format(parts.filter(Boolean));
 }
@@ -88,7 +89,7 @@ export default function QaHome() {
   }, [data.canTake, taking]);
 
   const rate = data.last30.checked > 0 ? Math.round((data.last30.errors * 10_000) / data.last30.checked) : null;
-  const number = (n: number) => new Intl.NumberFormat(locale).format(n);
+  const number = (n: number) => numberFormat(locale).format(n);
 
   return (
     <>

@@ -4,6 +4,7 @@ import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { MonthPicker, PayTabs } from "~/components/pay-nav";
 import { RouteError } from "~/components/route-error";
+import { numberFormat } from "~/domain/intl-format";
 import { isMonth } from "~/domain/piece-rate";
 import { defaultMonth } from "~/models/pay-statements.server";
 import { monthScorecards, type Score } from "~/models/scorecard.server";
@@ -23,12 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 function percent(part: number, whole: number, locale: string): string {
   if (whole === 0) return "—";
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(part / whole);
+  return numberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(part / whole);
 }
 
 function duration(seconds: number | null, locale: string): string {
   if (seconds === null) return "—";
-  const unit = (v: number, u: "hour" | "minute" | "second") => new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(v);
+  const unit = (v: number, u: "hour" | "minute" | "second") => numberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(v);
   if (seconds < 60) return unit(seconds, "second");
   const h = Math.floor(seconds / 3600);
   const m = Math.round((seconds % 3600) / 60);

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { RouteError } from "~/components/route-error";
 import type { QueueFigures } from "~/domain/erlang-c";
+import { numberFormat } from "~/domain/intl-format";
 import type { Role } from "~/generated/prisma/enums";
 import { DEFAULT_GOAL, DEFAULT_WINDOW_DAYS, GOAL_RANGE, staffingReport, WINDOW_DAYS_RANGE, type GroupAssessment } from "~/models/staffing.server";
 import { requireRole } from "~/utils/auth.server";
@@ -76,8 +77,8 @@ export default function Staffing() {
   const data = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("staffing");
   const locale = i18n.language;
-  const num = (x: number, digits = 1) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(x);
-  const pct = (x: number) => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(x);
+  const num = (x: number, digits = 1) => numberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(x);
+  const pct = (x: number) => numberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(x);
   const duration = (minutes: number | null) => {
     if (minutes === null) return t("units.infinite");
     return minutes >= 120 ? t("units.hours", { value: num(minutes / 60) }) : t("units.minutes", { value: num(minutes, minutes < 10 ? 1 : 0) });
