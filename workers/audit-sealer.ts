@@ -1,3 +1,4 @@
+import { PollLoop } from "~/jobs/poll-loop";
 import { sealAuditEvents } from "~/models/audit.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -12,13 +13,15 @@ import { env } from "~/utils/env.server";
  *    few seconds, which takes no lock).
  *
  * Safe with several worker instances: audit_seal() takes the chain head's row lock first, so sealers
- * queue; the second then finds what the first left. Postgres is all it needs.
+ * queue; the second then finds what the first left. Postgres is all it needs. The loop is app/jobs/poll-loop.ts.
  */
 
 export type AuditSealerOptions = {
   intervalMs?: number;
   batchSize?: number;
   log?: (line: string) => void;
+  /** Seals up to `batchSize` events, returns how many (tests; default: audit_seal() through the app's pool). */
+  seal?: (batchSize: number) => Promise<number>;
 };
 
 export type AuditSealer = {
@@ -32,46 +35,26 @@ export function startAuditSealer(opts: AuditSealerOptions = {}): AuditSealer {
   const intervalMs = opts.intervalMs ?? env.AUDIT_SEAL_INTERVAL_MS;
   const batchSize = opts.batchSize ?? 2000;
   const log = opts.log ?? ((line: string) => console.log(line));
-  const sealOnce = () => sealAuditEvents(prisma, batchSize);
+  const seal = opts.seal ?? ((n: number) => sealAuditEvents(prisma, n));
+  const sealOnce = () => seal(batchSize);
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let idleWait = intervalMs;
   let lastError = "";
-
-  const loop = async (): Promise<void> => {
-    let wait = intervalMs;
-    try {
+  const loop = new PollLoop({
+    run: async () => {
       const sealed = await sealOnce();
-      if (sealed > 0) {
-        idleWait = intervalMs;
-        wait = sealed >= batchSize ? 0 : intervalMs;
-      } else {
-        idleWait = Math.min(idleWait * 2, intervalMs * 10);
-        wait = idleWait;
-      }
-      lastError = "";
-    } catch (err) {
+      return sealed >= batchSize ? "more" : sealed > 0 ? "some" : "none";
+    },
+    gapMs: intervalMs,
+    pollMs: (idleRuns) => Math.min(intervalMs * 2 ** idleRuns, intervalMs * 10),
+    retryMs: intervalMs * 10,
+    onError: (err, failures) => {
       // Postgres briefly away: keep trying, say it once.
       const message = err instanceof Error ? err.message : String(err);
-      if (message !== lastError) log(`[audit-sealer] sealing failed, will retry: ${message}`);
+      if (failures === 1 || message !== lastError) log(`[audit-sealer] sealing failed, will retry: ${message}`);
       lastError = message;
-      wait = intervalMs * 10;
-    }
-    if (!stopped) timer = setTimeout(tick, wait);
-  };
-  const tick = () => {
-    running = loop();
-  };
-  tick();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-    sealOnce,
-  };
+  });
+  loop.start();
+
+  return { stop: () => loop.stop(), sealOnce };
 }
