@@ -164,13 +164,16 @@ describe("piece-rate pay from task and qa_check rows", () => {
     expect(await recomputeClosedMonth({ month: "2026-03" })).toEqual({ matches: true, differences: [] });
     expect((await operatorStatement({ month: "2026-04", operatorId: a.id })).entry.statement.amount.minor).toBe(9990n);
 
-    // A task row changed behind the month's back shows up as a difference (the stored amount stays).
-    await prisma.task.update({ where: { id: ids.a1! }, data: { complexity: "M" } });
+    // A task row changed behind the month's back shows up as a difference (the stored amount stays). A's S
+    // review credited to B (a task's complexity is fixed at creation, decision 038; its assignee is not):
+    // A 1.50 − 0.50 = 1.00 point, B 0.80 + 1.00 = 1.80.
+    await prisma.task.update({ where: { id: ids.a1! }, data: { assigneeId: b.id } });
     const check = await recomputeClosedMonth({ month: "2026-03" });
     expect(check.matches).toBe(false);
-    expect(check.differences).toContainEqual(expect.objectContaining({ operatorId: a.id, field: "amountMinor", stored: "500", recomputed: "625" }));
+    expect(check.differences).toContainEqual(expect.objectContaining({ operatorId: a.id, field: "amountMinor", stored: "500", recomputed: "250" }));
+    expect(check.differences).toContainEqual(expect.objectContaining({ operatorId: b.id, field: "amountMinor", stored: "200", recomputed: "450" }));
     expect((await operatorStatement({ month: "2026-03", operatorId: a.id })).entry.statement.amount.minor).toBe(500n);
-    await prisma.task.update({ where: { id: ids.a1! }, data: { complexity: "S" } });
+    await prisma.task.update({ where: { id: ids.a1! }, data: { assigneeId: a.id } });
     expect((await recomputeClosedMonth({ month: "2026-03" })).matches).toBe(true);
   });
 

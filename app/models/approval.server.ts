@@ -153,16 +153,20 @@ export async function listApprovals(viewer: Actor): Promise<ApprovalItem[]> {
                        FROM (SELECT l.currency, sum(l.amount_minor) AS minor, min(l.position) AS first_position
                                FROM claim_line l WHERE l.claim_id = c.id GROUP BY l.currency) x), '[]'::json) AS totals
       FROM (
-             -- Each branch by the (assignee_id, status) index; an OR of them in one WHERE was a scan of every task.
+             -- Each branch by its own index; an OR of them in one WHERE was a scan of every task. This one by
+             -- (assignee_id, status).
              SELECT t.id FROM task t
               WHERE t.type = 'MANAGER_APPROVAL' AND t.status = 'OPEN'
                 AND t.assignee_id = ANY (ARRAY[${viewer.id}]::text[] || ARRAY(
                       SELECT g.manager_id FROM approval_delegation g
                        WHERE g.delegate_id = ${viewer.id} AND g.valid_from <= ${day}::date AND g.valid_to >= ${day}::date AND g.revoked_at IS NULL))
              UNION ALL
-             SELECT t.id FROM task t JOIN claim c0 ON c0.id = t.claim_id
+             -- The partial index task_open_unassigned_approval_idx, whose predicate is exactly this one (decision 039).
+             -- The claim's company is looked up per task, by a scalar subquery, never a join. The planner thinks
+             -- the branch returns ~1,000 rows where there are tens, and as a join it hashed the whole claim table.
+             SELECT t.id FROM task t
               WHERE ${isAdmin} AND t.type = 'MANAGER_APPROVAL' AND t.status = 'OPEN' AND t.assignee_id IS NULL
-                AND c0.company_id IN (SELECT uc.company_id FROM user_company uc WHERE uc.user_id = ${viewer.id})
+                AND (SELECT c0.company_id FROM claim c0 WHERE c0.id = t.claim_id) IN (SELECT uc.company_id FROM user_company uc WHERE uc.user_id = ${viewer.id})
            ) open_task
       JOIN task t ON t.id = open_task.id
       JOIN claim c ON c.id = t.claim_id

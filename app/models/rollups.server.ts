@@ -147,8 +147,9 @@ export type AppliedBuckets = { hours: Date[]; days: string[] };
  * whose rollups a task event may have changed, for `flushMarkedHours`:
  * - its finishing hour, once it is DONE or CANCELLED (whatever the event: a late or repeated one too);
  * - its arrival hour on its `created` event only. A task's arrival row is made of what it was created
- *   with (created_at, type, group, complexity), which nothing in the app changes afterwards; starting,
- *   reassigning or finishing it cannot move that row, so those events do not recompute it.
+ *   with (created_at, type, group, complexity), which the database refuses to change afterwards (trigger
+ *   task_arrival_frozen, migration 20261211020000); starting, reassigning or finishing it cannot move that
+ *   row, so those events do not recompute it.
  * Nothing else: a started task changes no rollup (the board's in-progress figures are live queries).
  * A task that no longer exists (its claim was deleted) marks nothing; null then. Hours are inserted in
  * time order, so two markers never wait on each other crosswise; a mark on an hour being flushed waits
