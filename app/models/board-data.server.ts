@@ -76,11 +76,15 @@ export async function backlogByGroup(now: Date, companyIds: readonly string[] | 
   return rows.map(({ lt1h, h1to4, h4to8, h8to24, gt1d, ...r }) => ({ ...r, ages: { lt1h, h1to4, h4to8, h8to24, gt1d } }));
 }
 
-/** Claims whose review was approved in [start, end): when their journey began, and whether it ever went back. */
-async function approvedClaims(start: Date, end: Date, companyIds: readonly string[]) {
-  return prisma.$queryRaw<{ claimId: string; approvedAt: Date; firstAt: Date; returned: boolean }[]>`
-    SELECT a.claim_id AS "claimId", a.finished_at AS "approvedAt",
-           least(c.submitted_at, j.first_at) AS "firstAt", coalesce(j.returned, false) AS returned
+/**
+ * Claims whose review was approved in [start, end): how many, how many never went back, and each one's
+ * journey from its start to that approval (ms) — aggregated in the statement, so a busy day is one row,
+ * not thousands (bench:board, 3,000 approvals: 31–50 ms as rows, 22–29 ms as one).
+ */
+async function approvedClaims(start: Date, end: Date, companyIds: readonly string[]): Promise<{ claims: number; firstPass: number; journeysMs: number[] }> {
+  const [row] = await prisma.$queryRaw<{ claims: number; firstPass: number; journeysMs: number[] }[]>`
+    SELECT count(*)::int AS claims, count(*) FILTER (WHERE NOT coalesce(j.returned, false))::int AS "firstPass",
+           coalesce(array_agg((extract(epoch FROM a.finished_at - least(c.submitted_at, j.first_at)) * 1000)::float8), '{}') AS "journeysMs"
       FROM (SELECT DISTINCT ON (t.claim_id) t.claim_id, t.finished_at
               FROM task t
              WHERE t.finished_at >= ${start} AND t.finished_at < ${end}
@@ -97,6 +101,7 @@ async function approvedClaims(start: Date, end: Date, companyIds: readonly strin
       CROSS JOIN LATERAL (
         SELECT min(x.created_at) AS first_at, bool_or(x.status = 'DONE' AND x.outcome = 'returned') AS returned
           FROM task x WHERE x.claim_id = a.claim_id) j`;
+  return row ?? { claims: 0, firstPass: 0, journeysMs: [] };
 }
 
 /**
@@ -207,18 +212,18 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
     : [];
   const nameOf = new Map(names.map((u) => [u.id, u.name]));
 
-  const cycleDays = approved.map((c) => msToDays(c.approvedAt.getTime() - c.firstAt.getTime()));
-  const firstPass = approved.filter((c) => !c.returned).length;
+  const cycleDays = approved.journeysMs.map(msToDays);
+  const firstPass = approved.firstPass;
   const q = quality[0] ?? { checked: 0, errors: 0 };
 
   return {
     generatedAt: now.toISOString(),
     timeZone: tz,
     day,
-    completedToday: { tasks: today.perHour.reduce((a, b) => a + b, 0), claims: approved.length },
+    completedToday: { tasks: today.perHour.reduce((a, b) => a + b, 0), claims: approved.claims },
     perHour: today.perHour.map((n, hour) => ({ hour, today: n, lastWeek: lastWeek.perHour[hour] ?? 0 })),
     backlog: backlog.map(({ onTrack: _onTrack, oldestCreatedAt: _oldest, ...row }) => row),
-    cycleTime: { claims: approved.length, p50Days: percentile(cycleDays, 0.5), p90Days: percentile(cycleDays, 0.9), targetDays },
+    cycleTime: { claims: approved.claims, p50Days: percentile(cycleDays, 0.5), p90Days: percentile(cycleDays, 0.9), targetDays },
     sla: {
       finished: sla.tracked,
       met: sla.met,
@@ -226,7 +231,7 @@ export async function getBoardData({ now = new Date(), redis = boardRedis(), sco
       atRisk: backlog.reduce((a, r) => a + r.atRisk, 0),
       breached: backlog.reduce((a, r) => a + r.breached, 0),
     },
-    firstPassYield: { approved: approved.length, firstPass, rate: firstPassYield(approved.length, firstPass) },
+    firstPassYield: { approved: approved.claims, firstPass, rate: firstPassYield(approved.claims, firstPass) },
     quality: { checked: q.checked, errors: q.errors, per10k: errorsPer10k(q.errors, q.checked) },
     paper,
     payments: { paidToday: payments[0]?.paid_today ?? 0, runsAwaitingApproval: payments[0]?.awaiting ?? 0, failed: payments[0]?.failed ?? 0 },
