@@ -33,6 +33,23 @@ describe("SLA timer", () => {
     expect(await prisma.auditEvent.count({ where: { claimId: late.claimId, type: "task.sla_breached" } })).toBe(1);
   });
 
+  it("moves a whole breached backlog in a few statements, each task once even with two sweeps at once", async () => {
+    const { user } = await createClaimant();
+    const claims = Array.from({ length: 1_100 }, () => ({ id: randomUUID(), number: `SLA-${randomUUID()}`, claimantId: user.id, companyId: user.companyId, departmentId: user.departmentId, purpose: "backlog", status: "MANAGER_APPROVED" as const }));
+    await prisma.claim.createMany({ data: claims });
+    const due = new Date(Date.now() - 60_000);
+    await prisma.task.createMany({ data: claims.map((c) => ({ id: randomUUID(), claimId: c.id, type: "REVIEW" as const, claimVersion: 1, slaMinutes: 480, slaDueAt: due })) });
+    const [a, b] = await Promise.all([runSlaSweep(), runSlaSweep()]);
+    const ids = claims.map((c) => c.id);
+    expect(await prisma.task.count({ where: { claimId: { in: ids }, slaState: "BREACHED" } })).toBe(1_100);
+    const events = await prisma.auditEvent.findMany({ where: { claimId: { in: ids }, type: "task.sla_breached" }, select: { claimId: true, data: true } });
+    expect(events).toHaveLength(1_100);
+    expect(new Set(events.map((e) => e.claimId)).size).toBe(1_100);
+    expect(events[0]!.data).toEqual({ taskId: expect.any(String), dueAt: due.toISOString() });
+    // Each move announced by exactly one of the two sweeps (other files' tasks may move too: at least ours).
+    expect(a.breached + b.breached).toBeGreaterThanOrEqual(1_100);
+  });
+
   it("declares its every-minute scheduler again after Redis lost it", async () => {
     const redis = new Redis(env.REDIS_URL);
     await redis.flushdb();

@@ -7,7 +7,6 @@
 import { JOBS } from "~/domain/jobs";
 import { openTaskSlaState, slaEscalation } from "~/domain/sla";
 import { parseWorkCalendar, type SlaState } from "~/domain/work-calendar";
-import { recordAudit } from "~/models/audit.server";
 import { prisma } from "~/utils/db.server";
 import { defineHandler } from "./job-handler";
 
@@ -29,24 +28,44 @@ export async function runSlaSweep(now = new Date()): Promise<SlaSweepResult> {
     select: { id: true, claimId: true, slaDueAt: true, slaMinutes: true, slaState: true, claim: { select: { company: { select: { calendar: true } } } } },
   });
   const result: SlaSweepResult = { checked: tasks.length, atRisk: 0, breached: 0 };
+  const moves: Move[] = [];
   for (const task of tasks) {
     const next = openTaskSlaState(now, task.slaDueAt!, task.slaMinutes ?? 0, parseWorkCalendar(task.claim.company.calendar)).state;
     const to = slaEscalation(task.slaState as SlaState, next);
-    if (!to) continue;
-    const moved = await prisma.$transaction(async (tx) => {
-      // Conditional on the state we read: two sweeps at once announce each move once.
-      const updated = await tx.task.updateMany({ where: { id: task.id, slaState: task.slaState }, data: { slaState: to } });
-      if (updated.count === 0) return false;
-      await recordAudit(tx, {
-        claimId: task.claimId,
-        type: to === "BREACHED" ? "task.sla_breached" : "task.sla_at_risk",
-        data: { taskId: task.id, dueAt: task.slaDueAt!.toISOString() },
-      });
-      return true;
-    });
-    if (moved) result[to === "BREACHED" ? "breached" : "atRisk"] += 1;
+    if (to) moves.push({ id: task.id, claimId: task.claimId, from: task.slaState, to, dueAt: task.slaDueAt!.toISOString() });
+  }
+  for (let i = 0; i < moves.length; i += MOVES_PER_STATEMENT) {
+    for (const { to, n } of await applyMoves(moves.slice(i, i + MOVES_PER_STATEMENT))) result[to === "BREACHED" ? "breached" : "atRisk"] += n;
   }
   return result;
+}
+
+type Move = { id: string; claimId: string; from: string; to: SlaState; dueAt: string };
+
+/**
+ * At month-end a whole backlog can cross its due time at once (20,200 tasks in one sweep of the month-end
+ * bench): one transaction per task kept Postgres busy for minutes. The moves go in statements of this many.
+ */
+const MOVES_PER_STATEMENT = 500;
+
+/**
+ * One statement: each task moved only from the state the sweep read (two sweeps at once announce each move
+ * once), and one audit event per task actually moved, in the same transaction.
+ */
+async function applyMoves(moves: readonly Move[]): Promise<{ to: SlaState; n: number }[]> {
+  return prisma.$queryRaw<{ to: SlaState; n: number }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${moves.map((m) => m.id)}::text[], ${moves.map((m) => m.from)}::"SlaState"[], ${moves.map((m) => m.to)}::"SlaState"[],
+                           ${moves.map((m) => m.claimId)}::text[], ${moves.map((m) => m.dueAt)}::text[]) AS i (id, from_state, to_state, claim_id, due_at)
+    ), moved AS (
+      UPDATE task t SET sla_state = i.to_state FROM input i WHERE t.id = i.id AND t.sla_state = i.from_state
+      RETURNING t.id, i.to_state, i.claim_id, i.due_at
+    ), audited AS (
+      INSERT INTO audit_event (claim_id, type, data)
+      SELECT claim_id, CASE WHEN to_state = 'BREACHED' THEN 'task.sla_breached' ELSE 'task.sla_at_risk' END, jsonb_build_object('taskId', id, 'dueAt', due_at)
+        FROM moved ORDER BY id
+    )
+    SELECT to_state::text AS "to", count(*)::int AS n FROM moved GROUP BY to_state`;
 }
 
 export const slaSweepHandler = defineHandler(JOBS.slaSweep, () => runSlaSweep(), {
