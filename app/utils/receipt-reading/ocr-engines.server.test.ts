@@ -28,6 +28,17 @@ describe("OCR engines, offline", () => {
     }
   }, 60_000);
 
+  it("replaces a language link left pointing at a removed install instead of trusting it", async () => {
+    const first = await tesseractOptions();
+    const link = path.join(first.langPath, "chi_sim.traineddata.gz");
+    fs.rmSync(link);
+    fs.symlinkSync("/nonexistent/removed-checkout/node_modules/@tesseract.js-data/chi_sim/chi_sim.traineddata.gz", link);
+    const again = await tesseractOptions();
+    expect(again.langPath).toBe(first.langPath);
+    expect(fs.realpathSync(link)).toMatch(/node_modules\/@tesseract.js-data\/chi_sim\//);
+    expect(fs.readdirSync(again.langPath).sort()).toEqual(["chi_sim.traineddata.gz", "eng.traineddata.gz"]);
+  });
+
   it("tesseract.js reads its trained data from the installed packages and writes no cache", async () => {
     const opts = await tesseractOptions();
     // A local path (not a URL) is read with fs inside tesseract's worker thread; with cacheMethod "none"

