@@ -3,50 +3,79 @@
  * are re-read from Postgres and moved forward to AT_RISK or BREACHED, each move once, with an audit
  * event the supervisor sees. Postgres holds the due times, so a flushed Redis loses nothing: the
  * scheduler is declared again when the worker starts.
+ *
+ * "Whose state can change": each open review carries `sla_check_at`, the next instant its state can change
+ * (slaSweepStep), written by the sweep the first time it reads the task and after each move, and reset by the
+ * database when the due time, the SLA or the company's calendar change. A sweep reads only the tasks whose
+ * check time has come or was never computed (a partial index), so a steady minute reads a handful of rows
+ * instead of the whole backlog (docs/decisions/041).
  */
 import { JOBS } from "~/domain/jobs";
-import { openTaskSlaState, slaEscalation } from "~/domain/sla";
-import { parseWorkCalendar, type SlaState } from "~/domain/work-calendar";
+import { slaSweepStep } from "~/domain/sla";
+import { parseWorkCalendar, type SlaState, type WorkCalendar } from "~/domain/work-calendar";
 import { prisma } from "~/utils/db.server";
 import { defineHandler } from "./job-handler";
 
 export const SLA_SWEEP_EVERY_MS = 60_000;
-// A quarter of a day's SLA can stretch across a long holiday (Spring Festival is 9 days): look that far ahead.
-const LOOKAHEAD_DAYS = 14;
 
 export type SlaSweepResult = { checked: number; atRisk: number; breached: number };
 
+/** Tasks read per statement (keyset pages by id), so a first sweep over a large backlog stays bounded in memory. */
+const READ_PAGE = 2_000;
+
+type DueTask = { id: string; claimId: string; companyId: string; dueAt: Date; slaMinutes: number | null; slaState: SlaState; checkAt: Date | null };
+
 export async function runSlaSweep(now = new Date()): Promise<SlaSweepResult> {
-  const horizon = new Date(now.getTime() + LOOKAHEAD_DAYS * 86_400_000);
-  const tasks = await prisma.task.findMany({
-    where: {
-      type: "REVIEW",
-      status: { in: ["OPEN", "IN_PROGRESS"] },
-      slaState: { not: "BREACHED" },
-      slaDueAt: { not: null, lte: horizon },
-    },
-    select: { id: true, claimId: true, slaDueAt: true, slaMinutes: true, slaState: true, claim: { select: { company: { select: { calendar: true } } } } },
-  });
-  const result: SlaSweepResult = { checked: tasks.length, atRisk: 0, breached: 0 };
-  const moves: Move[] = [];
-  for (const task of tasks) {
-    const next = openTaskSlaState(now, task.slaDueAt!, task.slaMinutes ?? 0, parseWorkCalendar(task.claim.company.calendar)).state;
-    const to = slaEscalation(task.slaState as SlaState, next);
-    if (to) moves.push({ id: task.id, claimId: task.claimId, from: task.slaState, to, dueAt: task.slaDueAt!.toISOString() });
-  }
-  for (let i = 0; i < moves.length; i += MOVES_PER_STATEMENT) {
-    for (const { to, n } of await applyMoves(moves.slice(i, i + MOVES_PER_STATEMENT))) result[to === "BREACHED" ? "breached" : "atRisk"] += n;
+  const result: SlaSweepResult = { checked: 0, atRisk: 0, breached: 0 };
+  const calendars = new Map<string, WorkCalendar>();
+  for (let after = ""; ; ) {
+    const tasks = await prisma.$queryRaw<DueTask[]>`
+      SELECT t.id, t.claim_id AS "claimId", t.company_id AS "companyId", t.sla_due_at AS "dueAt", t.sla_minutes AS "slaMinutes",
+             t.sla_state::text AS "slaState", t.sla_check_at AS "checkAt"
+        FROM task t
+       WHERE t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS') AND t.sla_state <> 'BREACHED' AND t.sla_due_at IS NOT NULL
+         AND (t.sla_check_at IS NULL OR t.sla_check_at <= ${now})
+         AND t.id > ${after}
+       ORDER BY t.id
+       LIMIT ${READ_PAGE}`;
+    if (tasks.length === 0) break;
+    after = tasks[tasks.length - 1]!.id;
+    result.checked += tasks.length;
+    await loadCalendars(tasks, calendars);
+    const moves: Move[] = [];
+    const checks: Check[] = [];
+    for (const task of tasks) {
+      const { to, checkAt } = slaSweepStep(now, task.dueAt, task.slaMinutes ?? 0, task.slaState, calendars.get(task.companyId)!);
+      if (to) moves.push({ id: task.id, claimId: task.claimId, from: task.slaState, to, dueAt: task.dueAt.toISOString(), checkAt: checkAt?.toISOString() ?? null });
+      else checks.push({ id: task.id, state: task.slaState, readCheckAt: task.checkAt?.toISOString() ?? null, checkAt: checkAt?.toISOString() ?? null });
+    }
+    for (let i = 0; i < moves.length; i += WRITES_PER_STATEMENT) {
+      for (const { to, n } of await applyMoves(moves.slice(i, i + WRITES_PER_STATEMENT))) result[to === "BREACHED" ? "breached" : "atRisk"] += n;
+    }
+    for (let i = 0; i < checks.length; i += WRITES_PER_STATEMENT) await storeCheckTimes(checks.slice(i, i + WRITES_PER_STATEMENT));
+    if (tasks.length < READ_PAGE) break;
   }
   return result;
 }
 
-type Move = { id: string; claimId: string; from: string; to: SlaState; dueAt: string };
+/** The work calendars of the tasks' companies not read yet in this sweep (a group has a handful of companies). */
+async function loadCalendars(tasks: readonly DueTask[], calendars: Map<string, WorkCalendar>): Promise<void> {
+  const missing = [...new Set(tasks.map((t) => t.companyId))].filter((id) => !calendars.has(id));
+  if (missing.length === 0) return;
+  for (const c of await prisma.company.findMany({ where: { id: { in: missing } }, select: { id: true, calendar: true } })) {
+    calendars.set(c.id, parseWorkCalendar(c.calendar));
+  }
+}
+
+type Move = { id: string; claimId: string; from: string; to: SlaState; dueAt: string; checkAt: string | null };
+export type Check = { id: string; state: string; readCheckAt: string | null; checkAt: string | null };
 
 /**
  * At month-end a whole backlog can cross its due time at once (20,200 tasks in one sweep of the month-end
- * bench): one transaction per task kept Postgres busy for minutes. The moves go in statements of this many.
+ * bench): one transaction per task kept Postgres busy for minutes. The moves (and the check times) go in
+ * statements of this many.
  */
-const MOVES_PER_STATEMENT = 500;
+const WRITES_PER_STATEMENT = 500;
 
 /**
  * One statement: each task moved only from the state the sweep read (two sweeps at once announce each move
@@ -56,9 +85,10 @@ async function applyMoves(moves: readonly Move[]): Promise<{ to: SlaState; n: nu
   return prisma.$queryRaw<{ to: SlaState; n: number }[]>`
     WITH input AS (
       SELECT * FROM unnest(${moves.map((m) => m.id)}::text[], ${moves.map((m) => m.from)}::"SlaState"[], ${moves.map((m) => m.to)}::"SlaState"[],
-                           ${moves.map((m) => m.claimId)}::text[], ${moves.map((m) => m.dueAt)}::text[]) AS i (id, from_state, to_state, claim_id, due_at)
+                           ${moves.map((m) => m.claimId)}::text[], ${moves.map((m) => m.dueAt)}::text[], ${moves.map((m) => m.checkAt)}::timestamptz[])
+                    AS i (id, from_state, to_state, claim_id, due_at, check_at)
     ), moved AS (
-      UPDATE task t SET sla_state = i.to_state FROM input i WHERE t.id = i.id AND t.sla_state = i.from_state
+      UPDATE task t SET sla_state = i.to_state, sla_check_at = i.check_at FROM input i WHERE t.id = i.id AND t.sla_state = i.from_state
       RETURNING t.id, i.to_state, i.claim_id, i.due_at
     ), audited AS (
       INSERT INTO audit_event (claim_id, type, data)
@@ -66,6 +96,19 @@ async function applyMoves(moves: readonly Move[]): Promise<{ to: SlaState; n: nu
         FROM moved ORDER BY id
     )
     SELECT to_state::text AS "to", count(*)::int AS n FROM moved GROUP BY to_state`;
+}
+
+/**
+ * The next check time of tasks that did not move, each only if nothing changed it since the read: not its
+ * state (another sweep), not its check time (the database clears it when the calendar or due time change,
+ * and a time computed from the old calendar must not overwrite that).
+ */
+export async function storeCheckTimes(checks: readonly Check[]): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE task t SET sla_check_at = i.check_at
+      FROM unnest(${checks.map((c) => c.id)}::text[], ${checks.map((c) => c.state)}::"SlaState"[],
+                  ${checks.map((c) => c.readCheckAt)}::timestamptz[], ${checks.map((c) => c.checkAt)}::timestamptz[]) AS i (id, state, read_check_at, check_at)
+     WHERE t.id = i.id AND t.sla_state = i.state AND t.sla_check_at IS NOT DISTINCT FROM i.read_check_at`;
 }
 
 export const slaSweepHandler = defineHandler(JOBS.slaSweep, () => runSlaSweep(), {
