@@ -2,6 +2,7 @@ import type { JobsOptions } from "bullmq";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { QUEUES, type QueueName } from "~/domain/jobs";
+import { PollLoop } from "~/jobs/poll-loop";
 import { getQueue } from "~/utils/queue.server";
 
 /**
@@ -15,6 +16,7 @@ import { getQueue } from "~/utils/queue.server";
  *    Redis (a flush, a failover) are sent again.
  *
  * Delivery is at least once; the jobId (the row's job_key) and idempotent handlers make it once in effect.
+ * The loop is app/jobs/poll-loop.ts: a full batch polls again at once, a failure is retried after `pollMs`.
  */
 
 export type RelayOptions = {
@@ -51,45 +53,33 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const resent = await resendAllPending(batchSize);
   if (resent > 0) log(`[relay] re-enqueued ${resent} pending outbox row(s) on start`);
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+  // The sweep rides on the poll's run rather than a loop of its own: the two never overlap, stop() waits
+  // for either, and the first sweep comes `sweepEveryMs` after start (which has just re-sent everything).
   let nextSweepAt = Date.now() + sweepEveryMs;
   let lastError = "";
-
-  const loop = async (): Promise<void> => {
-    let fullBatch = false;
-    try {
+  const loop = new PollLoop({
+    run: async () => {
       const sent = await pollOnce();
-      fullBatch = sent === batchSize;
       if (Date.now() >= nextSweepAt) {
         nextSweepAt = Date.now() + sweepEveryMs;
         const swept = await sweepOnce();
         if (swept > 0) log(`[relay] re-sent ${swept} outbox row(s) whose job was missing from Redis`);
       }
-      lastError = "";
-    } catch (err) {
+      return sent >= batchSize ? "more" : sent > 0 ? "some" : "none";
+    },
+    gapMs: pollMs,
+    pollMs,
+    retryMs: pollMs,
+    onError: (err, failures) => {
       // Postgres or Redis briefly away: keep trying, but say it once rather than every poll.
       const message = err instanceof Error ? err.message : String(err);
-      if (message !== lastError) log(`[relay] poll failed, will retry: ${message}`);
+      if (failures === 1 || message !== lastError) log(`[relay] poll failed, will retry: ${message}`);
       lastError = message;
-    }
-    if (!stopped) timer = setTimeout(tick, fullBatch ? 0 : pollMs);
-  };
-  const tick = () => {
-    running = loop();
-  };
-  tick();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-    pollOnce,
-    sweepOnce,
-  };
+  });
+  loop.start();
+
+  return { stop: () => loop.stop(), pollOnce, sweepOnce };
 }
 
 async function sendUnsent(batchSize: number): Promise<number> {

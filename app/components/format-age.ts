@@ -1,4 +1,4 @@
-import { numberFormat } from "~/domain/intl-format";
+import { listFormat, numberFormat } from "~/domain/intl-format";
 
 /** "3 hr 20 min" / "3小时20分钟": whole minutes, hours and days in the page's language. */
 export function formatAge(minutes: number, locale: string, underAMinute: string): string {
@@ -9,7 +9,7 @@ export function formatAge(minutes: number, locale: string, underAMinute: string)
   const unit = (value: number, u: "day" | "hour" | "minute") =>
     numberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(value);
   const parts = [days ? unit(days, "day") : "", hours ? unit(hours, "hour") : "", mins && !days ? unit(mins, "minute") : ""];
-  return new Intl.ListFormat(locale, { style: "narrow", type: "unit" }).format(parts.filter(Boolean));
+  return listFormat(locale, { style: "narrow", type: "unit" }).format(parts.filter(Boolean));
 }
 
 /** Whole minutes from `from` to `now`, never negative. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateTimeFormat, numberFormat } from "./intl-format";
+import { dateTimeFormat, listFormat, numberFormat } from "./intl-format";
 
 describe("cached Intl formatters", () => {
   it("returns the same formatter for the same locale and options, another for others, formatting as Intl does", () => {
@@ -40,6 +40,26 @@ describe("cached Intl formatters", () => {
     expect(numberFormat("zh-CN", { style: "unit", unit: "hour", unitDisplay: "short" }).format(3)).not.toBe(
       numberFormat("en", { style: "unit", unit: "hour", unitDisplay: "short" }).format(3),
     );
+  });
+
+  it("lists exactly as a fresh Intl.ListFormat in Chinese and English, with one instance per (locale, options)", () => {
+    const unitList: Intl.ListFormatOptions = { style: "narrow", type: "unit" }; // how formatAge joins "3 hr 20 min"
+    const ages = ["2 days", "3 hr", "20 min"];
+    const names = ["Ana", "Bo", "Chen"];
+    for (const locale of ["zh-CN", "en"]) {
+      const units = listFormat(locale, unitList);
+      expect(listFormat(locale, { ...unitList })).toBe(units);
+      expect(listFormat(locale, { style: "long", type: "unit" })).not.toBe(units);
+      for (const items of [ages, ages.slice(0, 2), ages.slice(0, 1), []]) {
+        expect(units.format(items)).toBe(new Intl.ListFormat(locale, unitList).format(items));
+      }
+      expect(units.formatToParts(ages)).toEqual(new Intl.ListFormat(locale, unitList).formatToParts(ages));
+      expect(listFormat(locale).format(names)).toBe(new Intl.ListFormat(locale).format(names));
+      expect(listFormat(locale)).toBe(listFormat(locale, {}));
+    }
+    // The two languages really differ, so the comparisons above are not comparing one locale with itself.
+    expect(listFormat("zh-CN").format(names)).toBe("Ana、Bo和Chen");
+    expect(listFormat("en").format(names)).toBe("Ana, Bo, and Chen");
   });
 
   it("stays bounded whatever locales it is asked for", () => {

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { ageMinutes, formatAge } from "~/components/format-age";
 import { RouteError } from "~/components/route-error";
 import { usePollWhile } from "~/components/use-poll-while";
 import { isTypingTarget } from "~/components/workstation-shortcuts";
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     ...rest,
     // Computed here, so server and browser render the same text.
-    oldestAgeMinutes: oldestOpenAt ? Math.max(0, Math.floor((now - oldestOpenAt.getTime()) / 60_000)) : null,
+    oldestAgeMinutes: oldestOpenAt ? ageMinutes(oldestOpenAt, now) : null,
     canTake: hasRole(user, "QA"),
     oversees,
     timeZone: user.timeZone,
@@ -53,17 +54,6 @@ export async function action({ request }: ActionFunctionArgs) {
     if (isAppError(err)) return { outcome: "empty" as const };
     throw err;
   }
-}
-
-/** "3 hr 20 min" / "3小时20分钟". */
-function formatAge(minutes: number, locale: string, underAMinute: string): string {
-  if (minutes < 1) return underAMinute;
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const mins = minutes % 60;
-  const unit = (value: number, u: "day" | "hour" | "minute") => numberFormat(locale, { style: "unit", unit: u, unitDisplay: "short" }).format(value);
-  const parts = [days ? unit(days, "day") : "", hours ? unit(hours, "hour") : "", mins && !days ? unit(mins, "minute") : ""];
-  return new Intl.ListFormat(locale, { style: "narrow", type: "unit" }).format(parts.filter(Boolean));
 }
 
 export default function QaHome() {
