@@ -162,11 +162,11 @@ export async function listApprovals(viewer: Actor): Promise<ApprovalItem[]> {
                        WHERE g.delegate_id = ${viewer.id} AND g.valid_from <= ${day}::date AND g.valid_to >= ${day}::date AND g.revoked_at IS NULL))
              UNION ALL
              -- The partial index task_open_unassigned_approval_idx, whose predicate is exactly this one (decision 039).
-             -- The claim's company is looked up per task, by a scalar subquery, never a join. The planner thinks
-             -- the branch returns ~1,000 rows where there are tens, and as a join it hashed the whole claim table.
+             -- The claim's company is the task's own (decision 041), never a join: the planner thinks the branch
+             -- returns ~1,000 rows where there are tens, and as a join it hashed the whole claim table.
              SELECT t.id FROM task t
               WHERE ${isAdmin} AND t.type = 'MANAGER_APPROVAL' AND t.status = 'OPEN' AND t.assignee_id IS NULL
-                AND (SELECT c0.company_id FROM claim c0 WHERE c0.id = t.claim_id) IN (SELECT uc.company_id FROM user_company uc WHERE uc.user_id = ${viewer.id})
+                AND t.company_id IN (SELECT uc.company_id FROM user_company uc WHERE uc.user_id = ${viewer.id})
            ) open_task
       JOIN task t ON t.id = open_task.id
       JOIN claim c ON c.id = t.claim_id

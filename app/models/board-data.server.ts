@@ -8,7 +8,8 @@
  * not grow with the years of finished tasks behind it.
  *
  * Every board has a scope (docs/decisions/013-board-links.md): the companies whose claims it shows.
- * The claim-based figures are filtered by the claim's company. The rollups and live counters have no
+ * The claim-based figures are filtered by the claim's company, which each task carries (task.company_id,
+ * copied from the claim by the database when the task is created: docs/decisions/041). The rollups and live counters have no
  * company dimension, so they serve only a scope that covers every company; a narrower board reads
  * today's and last week's figures from that day's task rows of its companies' claims (two days of
  * rows by the finished_at index: the cost still does not grow with history).
@@ -51,6 +52,8 @@ async function liveDay(redis: RedisClient, day: string): Promise<LiveDay> {
 /**
  * Open and in-progress review tasks per processing group, by SLA state and wall-clock age; with
  * `companyIds`, only the tasks of those companies' claims (null: every company, for the snapshot job).
+ * The company is on the task: an EXISTS probe of the claim per open task took 260–1,020 ms over the
+ * 20,000-task backlog of bench:load under load.
  */
 export async function backlogByGroup(now: Date, companyIds: readonly string[] | null = null): Promise<(BoardBacklogRow & { onTrack: number; oldestCreatedAt: Date | null })[]> {
   const ids = companyIds ? [...companyIds] : null;
@@ -70,7 +73,7 @@ export async function backlogByGroup(now: Date, companyIds: readonly string[] | 
            min(t.created_at) AS "oldestCreatedAt"
       FROM processing_group g
       LEFT JOIN task t ON t.group_id = g.id AND t.type = 'REVIEW' AND t.status IN ('OPEN', 'IN_PROGRESS')
-                      AND (${ids}::text[] IS NULL OR EXISTS (SELECT 1 FROM claim c WHERE c.id = t.claim_id AND c.company_id = ANY(${ids}::text[])))
+                      AND (${ids}::text[] IS NULL OR t.company_id = ANY(${ids}::text[]))
      GROUP BY g.id
      ORDER BY g.code`;
   return rows.map(({ lt1h, h1to4, h4to8, h8to24, gt1d, ...r }) => ({ ...r, ages: { lt1h, h1to4, h4to8, h8to24, gt1d } }));
@@ -88,13 +91,13 @@ async function approvedClaims(start: Date, end: Date, companyIds: readonly strin
       FROM (SELECT DISTINCT ON (t.claim_id) t.claim_id, t.finished_at
               FROM task t
              WHERE t.finished_at >= ${start} AND t.finished_at < ${end}
-               AND t.type = 'REVIEW' AND t.status = 'DONE' AND t.outcome = 'approved'
+               AND t.type = 'REVIEW' AND t.status = 'DONE' AND t.outcome = 'approved' AND t.company_id = ANY(${[...companyIds]}::text[])
              ORDER BY t.claim_id, t.finished_at) a
       -- The claim by its key, once per approved claim (LIMIT 1 keeps the planner from turning it into a join):
       -- as a plain join it hashed a sequential scan of every claim (309 ms over 490,000 claims for a
       -- day's 2,905 approvals, bench:board) against 67 ms this way.
       CROSS JOIN LATERAL (
-        SELECT c.submitted_at FROM claim c WHERE c.id = a.claim_id AND c.company_id = ANY(${[...companyIds]}::text[]) LIMIT 1) c
+        SELECT c.submitted_at FROM claim c WHERE c.id = a.claim_id LIMIT 1) c
       -- One aggregate over the claim's own few tasks (claim_id index). A lone min(created_at) here is
       -- rewritten by the planner into a walk of the created_at index, which took 1.5 s for 465 claims
       -- right after a bulk load (statistics not yet analysed); together with bool_or it cannot be.
@@ -115,18 +118,18 @@ export async function scopedLiveDay(day: string, companyIds: readonly string[], 
   const [pieces, hours] = await Promise.all([
     prisma.$queryRaw<{ operatorId: string; pieces: number }[]>`
       SELECT t.assignee_id AS "operatorId", count(*)::int AS pieces
-        FROM task t JOIN claim c ON c.id = t.claim_id
+        FROM task t
        WHERE t.finished_at >= ${start} AND t.finished_at < ${end} AND t.status = 'DONE'
          AND t.assignee_id IS NOT NULL AND t.type::text = ANY(${[...PIECE_TYPES]}::text[])
-         AND c.company_id = ANY(${ids}::text[])
+         AND t.company_id = ANY(${ids}::text[])
        GROUP BY t.assignee_id
        ORDER BY pieces DESC, t.assignee_id`,
     prisma.$queryRaw<{ hour: number; n: number }[]>`
       SELECT extract(hour FROM date_trunc('hour', t.finished_at, ${tz}) AT TIME ZONE ${tz})::int AS hour, count(*)::int AS n
-        FROM task t JOIN claim c ON c.id = t.claim_id
+        FROM task t
        WHERE t.finished_at >= ${start} AND t.finished_at < ${end} AND t.status = 'DONE'
          AND t.type::text = ANY(${[...PIECE_TYPES]}::text[])
-         AND c.company_id = ANY(${ids}::text[])
+         AND t.company_id = ANY(${ids}::text[])
        GROUP BY 1`,
   ]);
   const perHour = Array.from({ length: 24 }, () => 0);
@@ -145,9 +148,9 @@ async function slaOfDay(day: string, companyIds: readonly string[] | null, tz: s
   const { start, end } = dayRange(day, tz);
   const rows = await prisma.$queryRaw<{ tracked: number; met: number }[]>`
     SELECT count(*)::int AS tracked, count(*) FILTER (WHERE t.finished_at <= t.sla_due_at)::int AS met
-      FROM task t JOIN claim c ON c.id = t.claim_id
+      FROM task t
      WHERE t.finished_at >= ${start} AND t.finished_at < ${end} AND t.status = 'DONE' AND t.type = 'REVIEW'
-       AND t.sla_due_at IS NOT NULL AND c.company_id = ANY(${[...companyIds]}::text[])`;
+       AND t.sla_due_at IS NOT NULL AND t.company_id = ANY(${[...companyIds]}::text[])`;
   return rows[0] ?? { tracked: 0, met: 0 };
 }
 
