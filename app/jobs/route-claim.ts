@@ -9,7 +9,7 @@ import { parseWorkCalendar, slaDueAt, type Interval } from "~/domain/work-calend
 import { complexityBand } from "~/domain/complexity";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { totalIn } from "~/domain/money";
-import { rateLookupFor } from "~/models/exchange-rate.server";
+import { rateLookupsFor } from "~/models/exchange-rate.server";
 import { markOutboxDone, outboxRow } from "~/models/outbox.server";
 import { createBatcher, type Batcher } from "~/utils/batcher";
 import { prisma, type Tx } from "~/utils/db.server";
@@ -135,18 +135,31 @@ async function readClaimsForRouting(tx: Tx, claimIds: readonly string[]): Promis
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** Total in company currency and complexity band, by the same domain rules as approval (loadClaimFacts). */
-async function claimFigures(read: ClaimRead): Promise<{ totalCompanyMinor: bigint; complexity: string }> {
-  const items = read.lines.map((l) => ({ minor: BigInt(l.amountMinor), currency: l.currency.trim(), onDate: l.spentOn.slice(0, 10) }));
-  const rateFor = await rateLookupFor(items, read.companyCurrency);
-  const totalCompanyMinor = totalIn(items, read.companyCurrency, rateFor).total.minor;
-  const complexity = complexityBand({
-    lineCount: read.lines.length,
-    receiptPages: read.lines.reduce((n, l) => n + Number(l.receiptPages), 0),
-    currencies: [...new Set(items.map((i) => i.currency))],
-    companyCurrency: read.companyCurrency,
-  });
-  return { totalCompanyMinor, complexity };
+type ClaimFigures = { totalCompanyMinor: bigint; complexity: string };
+
+/**
+ * Each claim's total in company currency and complexity band, by the same domain rules as approval
+ * (loadClaimFacts); the exchange rates of every claim in one query.
+ */
+async function claimFigures(tx: Tx, reads: readonly ClaimRead[]): Promise<Map<string, ClaimFigures>> {
+  const needs = reads.map((read) => ({
+    items: read.lines.map((l) => ({ minor: BigInt(l.amountMinor), currency: l.currency.trim(), onDate: l.spentOn.slice(0, 10) })),
+    to: read.companyCurrency,
+  }));
+  const lookups = await rateLookupsFor(needs, tx);
+  return new Map(
+    reads.map((read, i) => {
+      const { items } = needs[i]!;
+      const totalCompanyMinor = totalIn(items, read.companyCurrency, lookups[i]!).total.minor;
+      const complexity = complexityBand({
+        lineCount: read.lines.length,
+        receiptPages: read.lines.reduce((n, l) => n + Number(l.receiptPages), 0),
+        currencies: [...new Set(items.map((i) => i.currency))],
+        companyCurrency: read.companyCurrency,
+      });
+      return [read.id, { totalCompanyMinor, complexity }];
+    }),
+  );
 }
 
 /** What routing writes for one claim: its review task and the claim.routed event's data. */
@@ -163,12 +176,16 @@ type NewReview = {
   audit: { groupId: string; ruleId: string | null; taskId: string; priority: number };
 };
 
-/** The routing decision for one claim read under its lock: a review to open, or why not. */
-async function decide(read: ClaimRead | undefined, version: number, config: () => Promise<RoutingConfig>): Promise<NewReview | { skip: string }> {
-  if (!read) return { skip: "claim_gone" };
-  if (read.status !== "MANAGER_APPROVED" || read.version !== version) return { skip: "not_waiting_for_routing" };
-  if (read.alreadyRouted) return { skip: "already_routed" };
-  const [{ totalCompanyMinor, complexity }, { rules, groups, fallback }] = await Promise.all([claimFigures(read), config()]);
+/** Why a claim read under its lock is not routed now, or null when it is waiting for routing. */
+function whyNotRouted(read: ClaimRead | undefined, version: number): string | null {
+  if (!read) return "claim_gone";
+  if (read.status !== "MANAGER_APPROVED" || read.version !== version) return "not_waiting_for_routing";
+  if (read.alreadyRouted) return "already_routed";
+  return null;
+}
+
+/** The review to open for a claim waiting for routing. */
+function decide(read: ClaimRead, version: number, { totalCompanyMinor, complexity }: ClaimFigures, { rules, groups, fallback }: RoutingConfig): NewReview {
   if (!fallback) throw new Error("no processing group exists: create one (and mark it default) before routing");
   const routingFacts = {
     companyId: read.companyId,
@@ -257,9 +274,16 @@ export async function runRouteClaims(payloads: readonly RouteClaimPayload[]): Pr
   if (new Set(claimIds).size !== claimIds.length) throw new Error("the same claim twice in one routing batch");
   return prisma.$transaction(async (tx) => {
     const reads = await readClaimsForRouting(tx, claimIds);
-    let config: Promise<RoutingConfig> | undefined;
-    const configOnce = () => (config ??= routingConfig(tx, reads.values().next().value?.configVersion ?? null));
-    const decisions = await Promise.all(payloads.map((p) => decide(reads.get(p.claimId), p.version, configOnce)));
+    const waiting = payloads.map((p): { read: ClaimRead; version: number } | { skip: string } => {
+      const read = reads.get(p.claimId);
+      const skip = whyNotRouted(read, p.version);
+      return skip === null ? { read: read!, version: p.version } : { skip };
+    });
+    const toRoute = waiting.flatMap((w) => ("read" in w ? [w.read] : []));
+    // One after the other: a transaction is one connection (readTogether).
+    const figures = await claimFigures(tx, toRoute);
+    const config = toRoute.length === 0 ? null : await routingConfig(tx, reads.values().next().value?.configVersion ?? null);
+    const decisions = waiting.map((w): NewReview | { skip: string } => ("skip" in w ? w : decide(w.read, w.version, figures.get(w.read.id)!, config!)));
     const reviews = decisions.filter((d): d is NewReview => !("skip" in d));
     const jobKeys = payloads.map((p) => JOBS.routeClaim.key(p));
     const written = reviews.length > 0 ? await writeRouted(tx, reviews, jobKeys) : (await markOutboxDone(tx, jobKeys), new Set<string>());
