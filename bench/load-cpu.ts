@@ -1,5 +1,5 @@
 /**
- * CPU time of the load bench's processes from /proc: the web process, the workers (each with its
+ * CPU time of the load bench's processes from /proc: the web process(es, summed), the workers (each with its
  * children), the bench's own Redis server, the bench itself, and the Postgres backends serving the
  * bench's database (pg_stat_activity), plus the whole machine's busy time from /proc/stat.
  */
@@ -39,12 +39,13 @@ function withDescendants(pid: number): number[] {
   return found;
 }
 
-export async function cpuSnapshot(admin: pg.Client, pids: { web: number; workers: number; redis: number; bench: number }): Promise<CpuSnapshot> {
+export async function cpuSnapshot(admin: pg.Client, pids: { web: number[]; workers: number; redis: number; bench: number; balancer?: number }): Promise<CpuSnapshot> {
   const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
   const ticks: Record<string, number> = {};
-  ticks["node web"] = withDescendants(pids.web).reduce((s, p) => s + procTicks(p), 0);
+  ticks["node web"] = pids.web.flatMap(withDescendants).reduce((s, p) => s + procTicks(p), 0);
   ticks["node workers"] = withDescendants(pids.workers).reduce((s, p) => s + procTicks(p), 0);
   ticks["redis"] = procTicks(pids.redis);
+  if (pids.balancer !== undefined) ticks["haproxy"] = procTicks(pids.balancer);
   ticks["postgres (bench db)"] = 0;
   for (const r of rows) ticks[`pg:${r.pid}`] = procTicks(r.pid);
   ticks["load generator"] = procTicks(pids.bench);

@@ -4,7 +4,7 @@
  * against a bare Remix route returning a constant in the same run, and the CPU split between Node,
  * Postgres and Redis over the measured window.
  *
- *   npm run bench:load [-- --claims 1000000 --users 200 --warmup 60 --duration 120 --boards 20 --think-ms 10000 --reuse --no-build --seed-only --with-ledger --with-archive]
+ *   npm run bench:load [-- --claims 1000000 --users 200 --warmup 60 --duration 120 --boards 20 --think-ms 10000 --web 1 --reuse --no-build --seed-only --with-ledger --with-archive]
  *
  * Data: a database of its own (af_load_bench; BENCH_DATABASE_URL to change it, the name must end in
  * _bench: it is emptied), migrated, the demo organisation (prisma/seed.ts --phase data) and then the
@@ -12,7 +12,8 @@
  * (sealed into the chain after) and receipts sharing one rendered file (tiles). `--reuse` keeps a
  * database already seeded with as many claims. Services: the shared Postgres; a Redis server of the
  * bench's own on BENCH_REDIS_PORT (5601), so its CPU is the bench's alone; the web process (server.ts
- * over the production build, SERVER_TIMING=1, BENCH_BARE_ROUTE=1) on BENCH_PORT (5600) and the workers.
+ * over the production build, SERVER_TIMING=1, BENCH_BARE_ROUTE=1) on BENCH_PORT (5600) and the workers; with
+ * `--web N`, N web processes behind HAProxy (Debian's) on BENCH_PORT, as deployed (docs/deploy.md).
  *
  * Users (closed loop, each waits an exponential think time with mean --think-ms after every step):
  *   employees    their claim list, one of their claims, its viewer page and tiles (.dzi + 6 tiles, in
@@ -28,6 +29,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
@@ -37,10 +39,12 @@ import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { stopChild } from "./app-process";
 import { positiveArg } from "./cli";
 import { kindOf, loadSeedSql, loadSizes, SUPERVISORS } from "./load-seed";
+import { haproxyConfig } from "../scripts/instances/haproxy";
 import { cpuSnapshot, cpuSplit, type CpuSnapshot } from "./load-cpu";
 import { Recorder, type Sample } from "./load-stats";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+const HAPROXY = "/usr/sbin/haproxy";
 const DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/af_load_bench";
 const CLAIMS = positiveArg("claims", 1_000_000, { whole: true });
 const USERS = positiveArg("users", 200, { whole: true });
@@ -56,6 +60,12 @@ const SEED_ONLY = process.argv.includes("--seed-only");
 // which is not month-end. Each joins with its flag.
 const WORKER_ROLES = ["relay", "imaging", "routing", "sla", "metrics", "payments", ...(process.argv.includes("--with-ledger") ? ["ledger"] : []), ...(process.argv.includes("--with-archive") ? ["archive"] : [])].join(",");
 const PORT = Number(process.env.BENCH_PORT ?? 5600);
+/**
+ * Web processes: one (the default) answers on PORT itself; with --web N, N processes on ports 5610… behind HAProxy
+ * on PORT (the layout of docs/deploy.md and `npm run demo -- --instances N`, scripts/instances/haproxy.ts).
+ */
+const WEBS = positiveArg("web", 1, { whole: true });
+const WEB_PORTS = WEBS === 1 ? [PORT] : Array.from({ length: WEBS }, (_, i) => Number(process.env.BENCH_WEB_PORT_BASE ?? 5610) + i);
 const REDIS_PORT = Number(process.env.BENCH_REDIS_PORT ?? 5601);
 const PREFIX = "afload";
 const SESSION_SECRET = randomBytes(32).toString("base64");
@@ -372,14 +382,23 @@ async function main(): Promise<void> {
     }
     // BENCH_WEB_NODE_ARGS: extra node options for the web process alone (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
     const webArgs = (process.env.BENCH_WEB_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    const web = startChild("web", process.execPath, [...webArgs, "--import", "tsx", "server.ts"], childEnv);
+    let balancer: ChildProcess | undefined;
+    const webs = WEB_PORTS.map((port, i) => startChild(WEBS === 1 ? "web" : `web${i + 1}`, process.execPath, [...webArgs, "--import", "tsx", "server.ts"], { ...childEnv, PORT: String(port) }));
+    if (WEBS > 1) {
+      if (!fs.existsSync(HAPROXY)) throw new Error(`${HAPROXY} is missing: apt-get install -y haproxy`);
+      const cfg = path.join(os.tmpdir(), `bench-load-haproxy-${process.pid}.cfg`);
+      fs.writeFileSync(cfg, haproxyConfig({ port: PORT, webs: WEB_PORTS.map((port, i) => ({ name: `web${i + 1}`, port })) }));
+      balancer = startChild("haproxy", HAPROXY, ["-f", cfg, "-db"], childEnv);
+      children.push(balancer);
+    }
     // Every worker but the ledger's: the seeded history (approved and paid claims) has no vouchers, so its
     // sweep would spend the run posting hundreds of thousands of them, a backfill no month-end sees.
     const workers = startChild("workers", process.execPath, ["--import", "tsx", "workers/index.ts", "--only", WORKER_ROLES], childEnv);
-    children.push(web, workers);
+    children.push(...webs, workers);
     let up = false;
     for (let i = 0; i < 240 && !up; i++) {
-      up = await fetch(`${base}/bench/bare`).then((r) => r.ok, () => false);
+      up = (await Promise.all(WEB_PORTS.map((port) => fetch(`http://127.0.0.1:${port}/bench/bare`).then((r) => r.ok, () => false)))).every(Boolean) &&
+        (await fetch(`${base}/bench/bare`).then((r) => r.ok, () => false));
       if (!up) await sleep(500);
     }
     if (!up) throw new Error(`the server did not answer ${base}/bench/bare`);
@@ -418,7 +437,7 @@ async function main(): Promise<void> {
     // CPU over the measured window only.
     await sleep(Math.max(0, measureFrom - Date.now()));
     const load0 = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-    const pids = { web: web.pid!, workers: workers.pid!, redis: redis.pid!, bench: process.pid };
+    const pids = { web: webs.map((w) => w.pid!), workers: workers.pid!, redis: redis.pid!, bench: process.pid, ...(balancer ? { balancer: balancer.pid! } : {}) };
     const cpu0: CpuSnapshot = await cpuSnapshot(admin, pids);
     await sleep(Math.max(0, until - Date.now()));
     const cpu1: CpuSnapshot = await cpuSnapshot(admin, pids);
@@ -454,13 +473,14 @@ async function main(): Promise<void> {
     console.log(`  machine busy (all processes, all users) ${split.machineBusyPercent.toFixed(1)}% of ${split.cores} cores`);
     console.log(`load average: ${load0} at the start of the window, ${load1} at its end`);
     const rps = measured / DURATION_S;
-    console.log(`\nsizing: one web process served ${rps.toFixed(1)} requests/s (${(rps - (bare?.count ?? 0) / DURATION_S).toFixed(1)} without the bare probe) at the worst page p95 ${f(worst?.server.p95 ?? NaN)} ms server time, using ${split.percentOfCore["node web"]?.toFixed(0)}% of a core`);
+    console.log(`\nsizing: ${WEBS === 1 ? "one web process" : `${WEBS} web processes (behind HAProxy)`} served ${rps.toFixed(1)} requests/s (${(rps - (bare?.count ?? 0) / DURATION_S).toFixed(1)} without the bare probe) at the worst page p95 ${f(worst?.server.p95 ?? NaN)} ms server time, using ${split.percentOfCore["node web"]?.toFixed(0)}% of a core${WEBS === 1 ? "" : " together"}`);
     console.log(`outcomes: ${done[0]!.submitted} submitted, ${done[0]!.approved} manager-approved, ${done[0]!.reviewed} reviews approved; claims with two live reviews: ${done[0]!.doubled}; board streams: ${streams.open} open at the end, ${streams.messages} messages, ${streams.failed} failed opens`);
 
     const round = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
     const summary = {
       bench: "load",
       users: USERS,
+      web_processes: WEBS,
       claims: Number(counts[0]!.claims),
       boards: BOARDS,
       think_ms: THINK_MS,
