@@ -99,16 +99,49 @@ describe("BoardHub", () => {
     expect(hub.loads).toBe(load.mock.calls.length);
   });
 
+  it("spaces its loads when the database is slow: at most a quarter of the time loading, never more than 2 s apart", async () => {
+    const { hub, load, publish } = setup({ loadMs: 200 });
+    const l = recorder();
+    hub.attach(l);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(load).toHaveBeenCalledTimes(1);
+    // A change every 20 ms for 8 s: 200 ms loads, so one per 800 ms (not one per 250 ms).
+    for (let i = 0; i < 400; i++) {
+      publish();
+      await vi.advanceTimersByTimeAsync(20);
+    }
+    await vi.advanceTimersByTimeAsync(1_000);
+    const loads = load.mock.calls.length - 1;
+    expect(loads).toBeGreaterThanOrEqual(9);
+    expect(loads).toBeLessThanOrEqual(11);
+    // The last change is still shown: a load followed it.
+    expect(dataMessages(l)).toHaveLength(1 + loads);
+  });
+
+  it("a very slow database still gets a change onto the boards within 2 s of the last load", async () => {
+    const { hub, load, publish } = setup({ loadMs: 1_500 });
+    const l = recorder();
+    hub.attach(l);
+    await vi.advanceTimersByTimeAsync(1_600);
+    expect(load).toHaveBeenCalledTimes(1);
+    publish(); // the last load began at 0: the next may begin at 2 s (not at 6 s = 1.5 s / 0.25)
+    await vi.advanceTimersByTimeAsync(300);
+    expect(load).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it("a change during a slow load is not lost: one more load follows", async () => {
     const { hub, load, publish } = setup({ loadMs: 400 });
     const l = recorder();
     hub.attach(l);
     await vi.advanceTimersByTimeAsync(500);
+    publish(); // 400 ms loads: the next begins 1.6 s after the last began (a quarter of the time loading)
+    await vi.advanceTimersByTimeAsync(1_200); // load 2 in flight (1.6–2.0 s)
+    expect(load).toHaveBeenCalledTimes(2);
     publish();
-    await vi.advanceTimersByTimeAsync(100); // load 2 in flight
     publish();
-    publish();
-    await vi.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(4_000);
     expect(load).toHaveBeenCalledTimes(3);
     expect(dataMessages(l)).toHaveLength(3);
   });

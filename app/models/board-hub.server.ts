@@ -2,7 +2,9 @@
  * Live wall board: one Redis subscriber per server process on the board channel, fanned out to every
  * open event stream. Bursts of changes are coalesced: at most one board query per `minIntervalMs`
  * per scope (the set of companies a board shows), shared by all boards of that scope and sent as the
- * same bytes to each. Nothing is held per board but its entry in the listener set; one heartbeat timer
+ * same bytes to each. When the database is slow to answer (month-end), loads are spaced further so that
+ * a scope spends at most `loadShare` of its time loading (never more than `maxIntervalMs` apart):
+ * a busy floor's every change would otherwise re-run the board's queries four times a second. Nothing is held per board but its entry in the listener set; one heartbeat timer
  * and one access-check timer serve them all.
  *
  * Access is re-checked while a stream is open (every `accessCheckMs`): a board whose check says no,
@@ -37,6 +39,10 @@ export type BoardHubDeps = {
   subscribe(onMessage: (message: string) => void, onResync: () => void, onLink?: (up: boolean) => void): Promise<() => Promise<void>>;
   load(scope: BoardScope | undefined): Promise<BoardData>;
   minIntervalMs?: number;
+  /** The most of its time a scope may spend loading: the next load starts no sooner than the last one's duration / loadShare after it began. */
+  loadShare?: number;
+  /** However slow the loads, a change is loaded within this long of the last load. */
+  maxIntervalMs?: number;
   heartbeatMs?: number;
   /** A refresh even without events (ages grow, the day turns). */
   refreshEveryMs?: number;
@@ -56,6 +62,8 @@ type ScopeState = {
   inFlight: Promise<{ bytes: Uint8Array; generation: number }> | null;
   dirty: boolean;
   lastLoadAt: number;
+  /** How long the last load took (ms). */
+  lastLoadMs: number;
   cache: { bytes: Uint8Array; generation: number; at: number; data: BoardData } | null;
 };
 
@@ -87,6 +95,8 @@ export class BoardHub {
   /** False while the Redis subscription is lost: boards are told they are not live (they say "reconnecting"). */
   private linkUp = true;
   private readonly minIntervalMs: number;
+  private readonly loadShare: number;
+  private readonly maxIntervalMs: number;
   private readonly heartbeatMs: number;
   private readonly refreshEveryMs: number;
   private readonly accessCheckMs: number;
@@ -96,6 +106,8 @@ export class BoardHub {
 
   constructor(private readonly deps: BoardHubDeps) {
     this.minIntervalMs = deps.minIntervalMs ?? 250;
+    this.loadShare = deps.loadShare ?? 0.25;
+    this.maxIntervalMs = Math.max(this.minIntervalMs, deps.maxIntervalMs ?? 2_000);
     this.heartbeatMs = deps.heartbeatMs ?? 15_000;
     this.refreshEveryMs = deps.refreshEveryMs ?? 60_000;
     this.accessCheckMs = deps.accessCheckMs ?? 5_000;
@@ -206,7 +218,7 @@ export class BoardHub {
   }
 
   private newScope(key: string, scope: BoardScope | undefined): ScopeState {
-    const state: ScopeState = { scope, boards: 0, pending: null, inFlight: null, dirty: false, lastLoadAt: -Infinity, cache: null };
+    const state: ScopeState = { scope, boards: 0, pending: null, inFlight: null, dirty: false, lastLoadAt: -Infinity, lastLoadMs: 0, cache: null };
     this.scopes.set(key, state);
     return state;
   }
@@ -218,7 +230,8 @@ export class BoardHub {
       return;
     }
     if (state.pending) return;
-    const wait = Math.max(0, state.lastLoadAt + this.minIntervalMs - this.now());
+    const interval = Math.min(this.maxIntervalMs, Math.max(this.minIntervalMs, state.lastLoadMs / this.loadShare));
+    const wait = Math.max(0, state.lastLoadAt + interval - this.now());
     state.pending = setTimeout(() => {
       state.pending = null;
       void this.refresh(state);
@@ -313,9 +326,11 @@ export class BoardHub {
 
   private load(state: ScopeState): Promise<{ bytes: Uint8Array; generation: number }> {
     if (state.inFlight) return state.inFlight;
-    state.lastLoadAt = this.now();
+    const startedAt = this.now();
+    state.lastLoadAt = startedAt;
     this.loads += 1;
     const run = this.deps.load(state.scope).then((data) => {
+      state.lastLoadMs = this.now() - startedAt;
       const generation = ++this.generation;
       const bytes = sseData(data, generation);
       state.cache = { bytes, generation, at: this.now(), data };
