@@ -34,17 +34,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const claim = await getClaimDetail({ claimId: params.claimId ?? "", viewer: user });
+  // The claimant's choices (their profile) are the viewer's own: read beside the claim, not after it.
+  const [claim, options] = await Promise.all([getClaimDetail({ claimId: params.claimId ?? "", viewer: user }), getClaimFormOptions({ forUserId: user.id })]);
   if (!claim || !claim.isClaimant) throw new Response("Not found", { status: 404 });
   if (!claim.canEdit) throw redirect(`/claims/${claim.id}`);
-  // The claimant's choices (their profile); a claim whose department is no longer among them shows the first one.
-  const options = await getClaimFormOptions({ forUserId: user.id });
+  // A claim whose department is no longer among the claimant's choices shows the first one.
   const offered = options.companies.some((c) => c.id === claim.company.id && c.departments.some((d) => d.id === claim.department.id));
   const first = options.companies[0];
   const org = offered || !first ? { companyId: claim.company.id, departmentId: claim.department.id } : { companyId: first.id, departmentId: first.departments[0]?.id ?? "" };
-  const returnNotice = claim.status === "RETURNED" ? await latestReturnNotice(claim.id) : null;
   // Issue 14: lines the receipts' readings propose (none for a receipt a line already uses).
-  const proposals = await listLineProposals(claim.id);
+  const [returnNotice, proposals] = await Promise.all([claim.status === "RETURNED" ? latestReturnNotice(claim.id) : null, listLineProposals(claim.id)]);
   return {
     proposals,
     returnNotice,
