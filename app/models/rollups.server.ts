@@ -254,9 +254,16 @@ export function liveKeys(prefix: string, day: string) {
   return { stamp: `${base}:stamp`, pieces: `${base}:pieces`, hours: `${base}:hours` };
 }
 
-/** Reads one day's live figures from the rollups (the source of truth), with Postgres' clock as stamp. */
+/**
+ * Reads one day's live figures from the rollups (the source of truth), with Postgres' clock as stamp. The clock
+ * is read first, before the figures: a write stamped later then always carries figures read later. Read side by
+ * side (three connections), a flusher whose figures predated a change could read the clock after a second flusher
+ * that saw the change, and its stale figures won (test/metrics-rollups: a day's live pieces empty where the
+ * rollups had two, in a CI run).
+ */
 export async function liveDayFromRollups(day: string, tz: string = SSC_TIME_ZONE, db: Tx | typeof prisma = prisma): Promise<LiveDay & { stamp: number }> {
-  const [pieces, hours, clock] = await readTogether(
+  const [clock] = await db.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`;
+  const [pieces, hours] = await readTogether(
     db,
     () => db.$queryRaw<{ operatorId: string; pieces: number }[]>`
       SELECT operator_id AS "operatorId", sum(finished)::int AS pieces
@@ -267,11 +274,10 @@ export async function liveDayFromRollups(day: string, tz: string = SSC_TIME_ZONE
     () => db.$queryRaw<{ hour: number; n: number }[]>`
       SELECT extract(hour FROM hour_start AT TIME ZONE ${tz})::int AS hour, sum(finished)::int AS n
         FROM metric_hourly WHERE day = ${day}::date AND task_type = ANY(${[...PIECE_TYPES]}::text[]) GROUP BY 1`,
-    () => db.$queryRaw<{ ms: number }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`,
   );
   const perHour = Array.from({ length: 24 }, () => 0);
   for (const h of hours) perHour[h.hour] = (perHour[h.hour] ?? 0) + h.n;
-  return { day, pieces, perHour, stamp: clock[0]!.ms };
+  return { day, pieces, perHour, stamp: clock!.ms };
 }
 
 // Writes a day's counters unless a newer computation already did (two workers finishing out of order).
