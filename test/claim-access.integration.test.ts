@@ -10,6 +10,7 @@ import path from "node:path";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role, User } from "~/generated/prisma/client";
+import { claimAccessFor, getClaimDetail } from "~/models/claim.server";
 import { RECEIPT_ACCESS_TTL_MS } from "~/models/receipt-file.server";
 import { loader as claimLoader } from "~/routes/claims.$claimId._index";
 import { loader as viewerLoader } from "~/routes/claims.$claimId.viewer";
@@ -171,6 +172,17 @@ describe("who sees a claim (claim page with history, viewer, tile, original)", (
     for (const who of ["lineManager", "supervisorOfCompany", "adminOfCompany", "accountant"]) {
       expect(await statuses(people[who]!, draftId, draftReceiptId)).toEqual(all(404));
     }
+  });
+
+  it("counts an access already checked only for its own claim and viewer", async () => {
+    const claimant = people.claimant!;
+    const own = await claimAccessFor({ claimId: draftId, viewer: claimant });
+    expect(own).not.toBeNull();
+    expect((await getClaimDetail({ claimId: draftId, viewer: claimant, access: own! }))?.id).toBe(draftId);
+    // The claimant's access to their draft opens neither the draft to somebody else nor another claim to them.
+    for (const who of ["lineManager", "accountant"]) expect(await getClaimDetail({ claimId: draftId, viewer: people[who]!, access: own! })).toBeNull();
+    const foreign = await createClaim(people.otherManager!, { status: "DRAFT" });
+    expect(await getClaimDetail({ claimId: foreign.id, viewer: claimant, access: own! })).toBeNull();
   });
 
   it("refuses the receipt files within 5 seconds of a change of rights (the per-receipt access cache)", async () => {

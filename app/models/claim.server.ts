@@ -66,18 +66,17 @@ export async function getClaimAccessFacts(claimId: string, db: Db | Tx = prisma)
 export async function claimAccessFor(
   { claimId, viewer }: { claimId: string; viewer: Actor },
   db: Db | Tx = prisma,
-): Promise<{ facts: ClaimAccessFacts; reason: ViewReason } | null> {
+): Promise<ClaimAccess | null> {
   const facts = await getClaimAccessFacts(claimId, db);
   if (!facts) return null;
   // The claimant needs no scope; everybody else's is read only when the cheap rules did not decide.
   const reason = claimViewReason({ ...viewer, groupIds: [], companyIds: [] }, facts) ?? claimViewReason({ ...viewer, ...(await getViewerScope(viewer.id, db)) }, facts);
-  return reason ? { facts, reason } : null;
+  return reason ? { claimId, viewerId: viewer.id, facts, reason } : null;
 }
 
-/**
- * A claim with everything its pages show, or null when it does not exist or the viewer may not see it.
- * Pass the transaction when called inside one, so it does not wait for a second pool connection.
- */
+/** A granted access: which claim, to whom, on what facts and why (from claimAccessFor). */
+export type ClaimAccess = { claimId: string; viewerId: string; facts: ClaimAccessFacts; reason: ViewReason };
+
 /**
  * How long after an upload a receipt imaged but not yet read counts as "being read" (the draft page polls
  * for its proposal meanwhile): a reading queue behind a pile of uploads takes a minute or two; past this the
@@ -85,9 +84,16 @@ export async function claimAccessFor(
  */
 export const READING_WAIT_MS = 5 * 60_000;
 
-export async function getClaimDetail({ claimId, viewer }: { claimId: string; viewer: Actor }, db: Db | Tx = prisma): Promise<ClaimDetail | null> {
+/**
+ * A claim with everything its pages show, or null when it does not exist or the viewer may not see it.
+ * Pass the transaction when called inside one, so it does not wait for a second pool connection. A page
+ * that checked the access itself first (to read other things of the claim beside this) passes it as
+ * `access`: it counts only for the same claim and viewer, otherwise the access is checked here again.
+ */
+export async function getClaimDetail({ claimId, viewer, access }: { claimId: string; viewer: Actor; access?: ClaimAccess }, db: Db | Tx = prisma): Promise<ClaimDetail | null> {
   // Access first: nothing of a claim the viewer may not see is read.
-  if (!(await claimAccessFor({ claimId, viewer }, db))) return null;
+  const granted = access !== undefined && access.claimId === claimId && access.viewerId === viewer.id;
+  if (!granted && !(await claimAccessFor({ claimId, viewer }, db))) return null;
   const claim = await db.claim.findUnique({
     where: { id: claimId },
     include: {

@@ -17,7 +17,7 @@ import { claimFactsColumns, claimFactsJoins, claimFactsOf, type ClaimFactsRow } 
 import { auditInsertSql, type AuditInput } from "./audit.server";
 import { consumeClaim, releaseClaim } from "./budget-ledger.server";
 import { getClaimHistory, type HistoryEvent } from "./claim-history.server";
-import { getClaimDetail } from "./claim.server";
+import { claimAccessFor, getClaimDetail } from "./claim.server";
 import { JOBS } from "~/domain/jobs";
 import { outboxInsertSql, outboxRow, type OutboxRow } from "./outbox.server";
 import type { ClaimDetail } from "~/contracts/claim";
@@ -91,12 +91,13 @@ export async function getWorkstation({ taskId, viewer }: { taskId: string; viewe
   const canDecide = task.type === "REVIEW" && task.status === "IN_PROGRESS" && task.assigneeId === viewer.id && hasRole(viewer, "ACCOUNTANT");
   if (!canDecide && !qa && !hasRole(viewer, "SUPERVISOR", "ADMIN")) return null;
 
-  // Side by side: the page's reads each wait for a turn of a busy event loop at month-end, so their number in a
-  // row is what a slow request is made of. The viewer's access was decided above (canDecide, QA, supervisor),
-  // so reading the claim's readings and history alongside its detail reads nothing they may not see; the
-  // detail still checks the claim's own access and nothing is returned without it.
+  // The claim's own access first (a supervisor outside its companies sees nothing of it); then the page's
+  // reads side by side: each waits for a turn of a busy event loop at month-end, so their number in a row
+  // is what a slow request is made of.
+  const access = await claimAccessFor({ claimId: task.claimId, viewer });
+  if (!access) return null;
   const [claim, readings, history, returnReasons] = await Promise.all([
-    getClaimDetail({ claimId: task.claimId, viewer }),
+    getClaimDetail({ claimId: task.claimId, viewer, access }),
     claimReceiptReadings(task.claimId),
     getClaimHistory(task.claimId),
     prisma.returnReason.findMany({ where: { active: true }, orderBy: [{ sortOrder: "asc" }, { code: "asc" }], select: { code: true, name: true, nameZh: true } }),
