@@ -340,6 +340,7 @@ async function main(): Promise<void> {
   };
   Object.assign(process.env, childEnv);
   const children: ChildProcess[] = [];
+  let balancerConfig: string | undefined;
   const redis = startChild("redis", "redis-server", ["--port", String(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], childEnv);
   children.push(redis);
   try {
@@ -386,9 +387,9 @@ async function main(): Promise<void> {
     const webs = WEB_PORTS.map((port, i) => startChild(WEBS === 1 ? "web" : `web${i + 1}`, process.execPath, [...webArgs, "--import", "tsx", "server.ts"], { ...childEnv, PORT: String(port) }));
     if (WEBS > 1) {
       if (!fs.existsSync(HAPROXY)) throw new Error(`${HAPROXY} is missing: apt-get install -y haproxy`);
-      const cfg = path.join(os.tmpdir(), `bench-load-haproxy-${process.pid}.cfg`);
-      fs.writeFileSync(cfg, haproxyConfig({ port: PORT, webs: WEB_PORTS.map((port, i) => ({ name: `web${i + 1}`, port })) }));
-      balancer = startChild("haproxy", HAPROXY, ["-f", cfg, "-db"], childEnv);
+      balancerConfig = path.join(os.tmpdir(), `bench-load-haproxy-${process.pid}.cfg`);
+      fs.writeFileSync(balancerConfig, haproxyConfig({ port: PORT, webs: WEB_PORTS.map((port, i) => ({ name: `web${i + 1}`, port })) }));
+      balancer = startChild("haproxy", HAPROXY, ["-f", balancerConfig, "-db"], childEnv);
       children.push(balancer);
     }
     // Every worker but the ledger's: the seeded history (approved and paid claims) has no vouchers, so its
@@ -501,6 +502,7 @@ async function main(): Promise<void> {
     if (errors > 0 || summary.pages_over_250ms_p95.length > 0) process.exitCode = 1;
   } finally {
     for (const c of children.reverse()) await stopChild(c);
+    if (balancerConfig !== undefined) fs.rmSync(balancerConfig, { force: true });
   }
 }
 

@@ -4,8 +4,9 @@
  * per scope (the set of companies a board shows), shared by all boards of that scope and sent as the
  * same bytes to each. When the database is slow to answer (month-end), loads are spaced further so that
  * a scope spends at most `loadShare` of its time loading (never more than `maxIntervalMs` apart):
- * a busy floor's every change would otherwise re-run the board's queries four times a second. Nothing is held per board but its entry in the listener set; one heartbeat timer
- * and one access-check timer serve them all.
+ * a busy floor's every change would otherwise re-run the board's queries four times a second. Nothing
+ * is held per board but its entry in the listener set; one heartbeat timer and one access-check timer
+ * serve them all.
  *
  * Access is re-checked while a stream is open (every `accessCheckMs`): a board whose check says no,
  * throws, or has not answered by the next check is ended — never kept open because a check failed.
