@@ -14,7 +14,6 @@ import { prisma, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { auditInsertSql, recordAudit, type AuditInput } from "./audit.server";
 import { releaseClaim } from "./budget-ledger.server";
-import { emitTaskEvent } from "./task-events.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { outboxInsertSql, outboxRow } from "./outbox.server";
 import { isoDate } from "~/domain/calendar-date";
@@ -94,23 +93,20 @@ function stepsFor(facts: ClaimFacts) {
   return approvalSteps(facts.totalCompanyMinor, facts.secondApprovalMinor, facts.claimantManagerId, facts.claimantDepartmentHeadId, facts.claimantId, facts.budgetApproverIds);
 }
 
-/** Called in the submitting transaction: opens the first approval task (unassigned when nobody can approve; admins see those). */
+/**
+ * Called in the submitting transaction: opens the first approval task (unassigned when nobody can approve;
+ * admins see those) with its metrics event, in one statement after the claim's facts.
+ */
 export async function openApprovalTask(tx: Tx, claimId: string, claimVersion: number): Promise<void> {
   const facts = await loadClaimFacts(tx, claimId);
   const first = stepsFor(facts)[0];
   const id = newId();
-  await tx.task.create({
-    data: {
-      id,
-      claimId,
-      type: "MANAGER_APPROVAL",
-      step: 1,
-      assigneeId: first?.approverId ?? null,
-      claimVersion,
-      complexity: facts.complexity,
-    },
-  });
-  await emitTaskEvent(tx, id, "created");
+  await tx.$executeRaw`
+    WITH opened AS (
+      INSERT INTO task (id, claim_id, type, step, assignee_id, claim_version, complexity)
+      VALUES (${id}, ${claimId}, 'MANAGER_APPROVAL', 1, ${first?.approverId ?? null}, ${claimVersion}, ${facts.complexity})
+    )
+    ${outboxInsertSql([taskEvent(id, "created", new Date())])}`;
 }
 
 async function delegationsTo(userId: string, on: string): Promise<Delegation[]> {

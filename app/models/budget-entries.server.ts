@@ -24,16 +24,24 @@ export type BudgetEntryInput = {
   note?: string;
 };
 
-/** Inserts the entries (one statement); returns how many were new. */
-export async function appendBudgetEntries(tx: Tx, entries: readonly BudgetEntryInput[]): Promise<number> {
-  if (entries.length === 0) return 0;
+/**
+ * The INSERT of the entries, for a statement that writes them with the change that causes them (a
+ * data-modifying CTE, or the statement's last part, whose count is then the number of new entries).
+ */
+export function budgetEntriesInsertSql(entries: readonly [BudgetEntryInput, ...BudgetEntryInput[]]): Prisma.Sql {
   const rows = entries.map(
     (e) => Prisma.sql`(${e.cellId}, ${e.kind}, ${e.budgetDelta ?? 0n}, ${e.reservedDelta ?? 0n}, ${e.consumedDelta ?? 0n}, ${e.claimId ?? null}, ${e.claimLineId ?? null}, ${e.claimVersion ?? null}::int, ${e.transferId ?? null}, ${e.idempotencyKey}, ${e.actorId ?? null}, ${e.note ?? ""})`,
   );
-  return tx.$executeRaw`
-    INSERT INTO budget_entry (cell_id, kind, budget_delta, reserved_delta, consumed_delta, claim_id, claim_line_id, claim_version, transfer_id, idempotency_key, actor_id, note)
+  return Prisma.sql`INSERT INTO budget_entry (cell_id, kind, budget_delta, reserved_delta, consumed_delta, claim_id, claim_line_id, claim_version, transfer_id, idempotency_key, actor_id, note)
     VALUES ${Prisma.join(rows)}
     ON CONFLICT (idempotency_key) DO NOTHING`;
+}
+
+/** Inserts the entries (one statement); returns how many were new. */
+export async function appendBudgetEntries(tx: Tx, entries: readonly BudgetEntryInput[]): Promise<number> {
+  const [first, ...rest] = entries;
+  if (first === undefined) return 0;
+  return tx.$executeRaw`${budgetEntriesInsertSql([first, ...rest])}`;
 }
 
 /** Cells whose stored totals differ from the sums of their entries: always empty unless something is wrong. */

@@ -1,10 +1,11 @@
 /**
  * A claim's money in the budget: reserved when it is submitted, released when it is returned, rejected
  * or withdrawn, adjusted and consumed when the accountant approves it. Every movement goes through
- * appendBudgetEntries with a key per line, kind and claim version (a retried command counts once), and
+ * budget-entries' one insert with a key per line, kind and claim version (a retried command counts once), and
  * every touched cell is locked first in id order (two claims touching the same cells in opposite orders
- * wait for each other instead of deadlocking). Call these BEFORE the transaction's first audit event:
- * the audit chain's lock is always taken after the cell locks.
+ * wait for each other instead of deadlocking). A cell's lock is held to the commit: what follows it in a
+ * transaction should be few statements (audit events take no lock since decision 037, so they may come
+ * before or after).
  */
 import { AppError } from "~/domain/app-error";
 import {
@@ -26,7 +27,7 @@ import { convert, type RateLookup } from "~/domain/money";
 import { Prisma } from "~/generated/prisma/client";
 import { readTogether, type Db, type Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
-import { appendBudgetEntries, type BudgetEntryInput } from "./budget-entries.server";
+import { appendBudgetEntries, budgetEntriesInsertSql, type BudgetEntryInput } from "./budget-entries.server";
 import { rateLookupFor } from "./exchange-rate.server";
 import { notify } from "./notifications.server";
 
@@ -43,14 +44,20 @@ type CellRow = {
   consumedMinor: bigint;
 };
 
-/** Locks the cells (fixed id order: no deadlock between claims touching the same cells) and returns them as they now are. */
-async function lockCells(tx: Tx, cellIds: readonly string[]): Promise<Map<string, CellRow>> {
+/**
+ * Locks the cells (fixed id order: no deadlock between claims touching the same cells) and returns them as
+ * they now are, each with what the entries keyed `keys` already reserved in it (a retried submission's own
+ * reservations; such entries are only written under the claim's row lock, which the caller holds).
+ */
+async function lockCells(tx: Tx, cellIds: readonly string[], keys: readonly string[] = []): Promise<Map<string, CellRow & { alreadyReservedMinor: bigint }>> {
   const ids = [...new Set(cellIds)].sort();
   if (ids.length === 0) return new Map();
-  const rows = await tx.$queryRaw<CellRow[]>`
+  const rows = await tx.$queryRaw<(CellRow & { alreadyReservedMinor: bigint })[]>`
     SELECT id, company_id AS "companyId", department_id AS "departmentId", period, category_code AS "categoryCode",
            currency::text AS currency, owner_id AS "ownerId", budget_minor AS "budgetMinor",
-           reserved_minor AS "reservedMinor", consumed_minor AS "consumedMinor"
+           reserved_minor AS "reservedMinor", consumed_minor AS "consumedMinor",
+           (SELECT coalesce(sum(e.reserved_delta), 0) FROM budget_entry e
+             WHERE e.idempotency_key = ANY(${keys}::text[]) AND e.cell_id = budget_cell.id)::bigint AS "alreadyReservedMinor"
       FROM budget_cell WHERE id IN (${Prisma.join(ids)}) ORDER BY id FOR UPDATE`;
   return new Map(rows.map((r) => [r.id, r]));
 }
@@ -163,12 +170,8 @@ export type BudgetCheck = {
 export async function reserveForSubmission(tx: Tx, { claimId, version, actorId }: { claimId: string; version: number; actorId: string }): Promise<BudgetCheck> {
   const { claim, lines } = await planLines(tx, claimId);
   const requested = requestedByCell(lines);
-  const cells = await lockCells(tx, [...requested.keys()]);
-  const keys = lines.map((l) => `RESERVE:${l.lineId}:v${version}`);
-  // Reservations of this very submission already written (a retry): not counted twice against the bands.
-  const already = keys.length === 0 ? [] : await tx.budgetEntry.findMany({ where: { idempotencyKey: { in: keys } }, select: { cellId: true, reservedDelta: true } });
-  const alreadyByCell = new Map<string, bigint>();
-  for (const e of already) alreadyByCell.set(e.cellId, (alreadyByCell.get(e.cellId) ?? 0n) + e.reservedDelta);
+  // Reservations of this very submission already written (a retry) come with the cells: not counted twice against the bands.
+  const cells = await lockCells(tx, [...requested.keys()], lines.map((l) => `RESERVE:${l.lineId}:v${version}`));
   const bands = bandsOf(claim.company);
 
   const checks: BudgetCellCheck[] = [];
@@ -176,7 +179,7 @@ export async function reserveForSubmission(tx: Tx, { claimId, version, actorId }
   for (const [cellId, requestedMinor] of requested) {
     const cell = cells.get(cellId);
     if (!cell) continue; // deleted meanwhile (cells are never deleted by the app): nothing to hold
-    const totals = { budgetMinor: cell.budgetMinor, consumedMinor: cell.consumedMinor, reservedMinor: cell.reservedMinor - (alreadyByCell.get(cellId) ?? 0n) };
+    const totals = { budgetMinor: cell.budgetMinor, consumedMinor: cell.consumedMinor, reservedMinor: cell.reservedMinor - cell.alreadyReservedMinor };
     const band = bandFor(totals, requestedMinor, bands);
     if (band === "stop") refused.push(exceededCell({ ...cell, ...totals }, requestedMinor, bands.stopPct));
     checks.push({
@@ -199,11 +202,14 @@ export async function reserveForSubmission(tx: Tx, { claimId, version, actorId }
       ? [{ cellId: l.cellId, kind: "RESERVE" as const, reservedDelta: l.amountMinor, claimId, claimLineId: l.lineId, claimVersion: version, idempotencyKey: `RESERVE:${l.lineId}:v${version}`, actorId }]
       : [],
   );
-  const written = await appendBudgetEntries(tx, entries);
-  const retry = entries.length > 0 && written === 0;
-
   const approverIds = budgetApprovers(checks.filter((c) => bandAtLeast(c.band, "approval")).map((c) => c.ownerId), claim.claimantId);
-  await tx.claim.update({ where: { id: claimId }, data: { budgetApproverIds: approverIds } });
+  // One statement while the cells are locked: the claim's budget approvers and the reservations.
+  const named = Prisma.sql`UPDATE claim SET budget_approver_ids = ${approverIds}::text[], updated_at = now() WHERE id = ${claimId}`;
+  const [first, ...rest] = entries;
+  let written = 0;
+  if (first === undefined) await tx.$executeRaw`${named}`;
+  else written = await tx.$executeRaw`WITH named AS (${named}) ${budgetEntriesInsertSql([first, ...rest])}`;
+  const retry = entries.length > 0 && written === 0;
 
   const alertCells = checks.filter((c) => bandAtLeast(c.band, "alert"));
   const alerted = alertCells.length > 0;

@@ -5,18 +5,20 @@
 import type { Actor } from "~/domain/actor";
 import { AppError } from "~/domain/app-error";
 import { canEditClaim } from "~/domain/claim-access";
-import { checkClaimOrg, validateForSubmit, type ClaimInput, type FieldErrors, type LineInput } from "~/domain/claim-input";
+import { checkClaimOrg, validateForSubmit, type ClaimInput, type FieldErrors, type LineInput, type OrgChoice, type SubmitFacts } from "~/domain/claim-input";
 import { transition, type ClaimStatus } from "~/domain/claim-machine";
 import type { UploadQuotaLimits } from "~/domain/upload-quota";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { discardUploads, type AcceptedUpload } from "~/utils/upload.server";
 import { openApprovalTask } from "./approval.server";
-import { recordAudit } from "./audit.server";
+import { auditInsertSql, recordAudit, type AuditInput } from "./audit.server";
 import { budgetCheckAuditData, releaseClaim, reserveForSubmission, type BudgetCheck } from "./budget-ledger.server";
+import { isoDate } from "~/domain/calendar-date";
+import { Prisma } from "~/generated/prisma/client";
 import { emitTaskEvents } from "./task-events.server";
-import { getClaimOrgChoices } from "./org.server";
-import { openPaperOriginal } from "./paper-originals.server";
+import { claimOrgChoicesSql, getClaimOrgChoices } from "./org.server";
+import { originalsPolicySql, paperOriginalInsertSql, type OriginalsPolicy } from "./paper-originals.server";
 import { proposedLineInput } from "./line-proposal.server";
 import { claimInvoicesForSubmission } from "./receipt-reading.server";
 import { storeReceiptFile, storeUploadedOriginals } from "./stored-file.server";
@@ -73,17 +75,16 @@ async function assertOrgUnits(tx: Tx, claimantId: string, companyId: string, dep
   if (Object.keys(errors).length > 0) throw refuse("invalid", errors);
 }
 
-/** Locks the claim row and checks the viewer may change it at the version they saw. */
+/** Locks the claim row and checks the viewer may change it at the version they saw (one statement). */
 async function lockEditable(tx: Tx, viewer: Actor, claimId: string, version: number) {
-  await tx.$executeRaw`SELECT 1 FROM claim WHERE id = ${claimId} FOR UPDATE`;
-  const claim = await tx.claim.findUnique({
-    where: { id: claimId },
-    select: { id: true, status: true, version: true, claimantId: true, claimant: { select: { managerId: true } } },
-  });
+  const [claim] = await tx.$queryRaw<{ status: ClaimStatus; version: number; claimantId: string; claimantManagerId: string | null }[]>`
+    SELECT c.status::text AS status, c.version, c.claimant_id AS "claimantId", u.manager_id AS "claimantManagerId"
+      FROM claim c JOIN app_user u ON u.id = c.claimant_id
+     WHERE c.id = ${claimId}
+       FOR UPDATE OF c`;
   if (!claim) throw refuse("not_found");
-  const facts = { claimantId: claim.claimantId, status: claim.status, claimantManagerId: claim.claimant.managerId };
   if (claim.claimantId !== viewer.id) throw refuse("not_found");
-  if (!canEditClaim(viewer, facts)) throw refuse("not_editable");
+  if (!canEditClaim(viewer, claim)) throw refuse("not_editable");
   if (claim.version !== version) throw refuse("stale");
   return claim;
 }
@@ -104,41 +105,92 @@ export function lineColumns(l: Omit<LineInput, "id" | "receiptIds">, position: n
   };
 }
 
-async function writeLines(tx: Tx, claimId: string, input: ClaimInput): Promise<void> {
+/** What a save checks its input against, read in one statement under the claim's lock. */
+type SaveContext = {
+  orgChoices: OrgChoice[];
+  /** The input's category codes that exist. */
+  categories: string[];
+  receipts: SubmitFacts["receipts"];
+  lineIds: string[];
+  /** The company's paper-originals policy (read for a submission only). */
+  originals: OriginalsPolicy | null;
+};
+
+async function readSaveContext(tx: Tx, claimId: string, claimantId: string, input: ClaimInput, submit: boolean): Promise<SaveContext> {
+  const codes = [...new Set(input.lines.map((l) => l.categoryCode))];
+  const [row] = await tx.$queryRaw<SaveContext[]>`
+    SELECT ${claimOrgChoicesSql(claimantId)} AS "orgChoices",
+           ARRAY(SELECT code FROM expense_category WHERE code = ANY(${codes}::text[])) AS categories,
+           (SELECT coalesce(json_agg(json_build_object('id', r.id, 'status', f.status)), '[]'::json)
+              FROM receipt r JOIN stored_file f ON f.sha256 = r.file_sha256 WHERE r.claim_id = ${claimId}) AS receipts,
+           ARRAY(SELECT id FROM claim_line WHERE claim_id = ${claimId}) AS "lineIds",
+           ${submit ? originalsPolicySql(input.companyId) : Prisma.sql`NULL::json`} AS originals`;
+  return row!;
+}
+
+/** Every field at fault in the input against the claimant's profile, the categories, the claim's receipts and lines. */
+function checkSaveInput(ctx: SaveContext, input: ClaimInput): void {
+  const orgErrors = checkClaimOrg(ctx.orgChoices, input);
+  if (Object.keys(orgErrors).length > 0) throw refuse("invalid", orgErrors);
   const errors: FieldErrors = {};
-  const [categories, receipts, existing] = await Promise.all([
-    tx.expenseCategory.findMany({ select: { code: true } }),
-    tx.receipt.findMany({ where: { claimId }, select: { id: true } }),
-    tx.claimLine.findMany({ where: { claimId }, select: { id: true } }),
-  ]);
-  const categoryCodes = new Set(categories.map((c) => c.code));
-  const receiptIds = new Set(receipts.map((r) => r.id));
-  const lineIds = new Set(existing.map((l) => l.id));
+  const categoryCodes = new Set(ctx.categories);
+  const receiptIds = new Set(ctx.receipts.map((r) => r.id));
+  const lineIds = new Set(ctx.lineIds);
+  const seen = new Set<string>();
   input.lines.forEach((l, i) => {
     if (!categoryCodes.has(l.categoryCode)) errors[`lines.${i}.categoryCode`] = "unknown";
     if (l.receiptIds.some((id) => !receiptIds.has(id))) errors[`lines.${i}.receipts`] = "unknown";
-    if (l.id && !lineIds.has(l.id)) errors[`lines.${i}.id`] = "unknown";
+    // A line of another claim, or the same line twice.
+    if (l.id && (!lineIds.has(l.id) || seen.has(l.id))) errors[`lines.${i}.id`] = "unknown";
+    if (l.id) seen.add(l.id);
   });
   if (Object.keys(errors).length > 0) throw refuse("invalid", errors);
+}
 
-  const keep = new Set(input.lines.flatMap((l) => (l.id ? [l.id] : [])));
-  await tx.claimLine.deleteMany({ where: { claimId, id: { notIn: [...keep] } } });
-  for (const [position, l] of input.lines.entries()) {
-    const data = lineColumns(l, position);
-    const id = l.id ?? newId();
-    if (l.id) await tx.claimLine.update({ where: { id }, data });
-    else await tx.claimLine.create({ data: { id, claimId, ...data } });
-    await tx.lineReceipt.deleteMany({ where: { lineId: id } });
-    if (l.receiptIds.length > 0) {
-      await tx.lineReceipt.createMany({ data: l.receiptIds.map((receiptId) => ({ lineId: id, receiptId })) });
-    }
-  }
+/**
+ * The lines as `input` has them, as parts of one statement (data-modifying CTEs): lines no longer there
+ * deleted (their receipt links go with them), the others inserted or updated in place, each line's
+ * receipt links made exactly its `receiptIds`. The parts touch disjoint rows, as one statement requires.
+ */
+function linesWriteSql(claimId: string, lines: readonly (LineInput & { id: string })[], keep: readonly string[]): Prisma.Sql {
+  const cols = lines.map((l, position) => lineColumns(l, position));
+  const pairs = lines.flatMap((l) => [...new Set(l.receiptIds)].map((receiptId) => ({ lineId: l.id, receiptId })));
+  return Prisma.sql`gone_lines AS (
+      DELETE FROM claim_line WHERE claim_id = ${claimId} AND NOT (id = ANY(${keep}::text[]))
+    ), written_lines AS (
+      INSERT INTO claim_line (id, claim_id, position, spent_on, category_code, merchant, amount_minor, currency, note, invoice_kind, tax_minor, transport_mode)
+      SELECT v.id, ${claimId}, v.position, v.spent_on, v.category_code, v.merchant, v.amount_minor, v.currency, v.note, v.invoice_kind, v.tax_minor, v.transport_mode
+        FROM unnest(${lines.map((l) => l.id)}::text[], ${cols.map((c) => c.position)}::int[], ${cols.map((c) => isoDate(c.spentOn))}::date[],
+                    ${cols.map((c) => c.categoryCode)}::text[], ${cols.map((c) => c.merchant)}::text[], ${cols.map((c) => c.amountMinor.toString())}::bigint[],
+                    ${cols.map((c) => c.currency)}::text[], ${cols.map((c) => c.note)}::text[], ${cols.map((c) => c.invoiceKind)}::text[],
+                    ${cols.map((c) => c.taxMinor?.toString() ?? null)}::bigint[], ${cols.map((c) => c.transportMode)}::text[])
+             AS v (id, position, spent_on, category_code, merchant, amount_minor, currency, note, invoice_kind, tax_minor, transport_mode)
+      ON CONFLICT (id) DO UPDATE
+         SET position = EXCLUDED.position, spent_on = EXCLUDED.spent_on, category_code = EXCLUDED.category_code,
+             merchant = EXCLUDED.merchant, amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency, note = EXCLUDED.note,
+             invoice_kind = EXCLUDED.invoice_kind, tax_minor = EXCLUDED.tax_minor, transport_mode = EXCLUDED.transport_mode
+       WHERE claim_line.claim_id = EXCLUDED.claim_id
+    ), unlinked AS (
+      DELETE FROM line_receipt lr
+       WHERE lr.line_id = ANY(${keep}::text[])
+         AND NOT EXISTS (SELECT 1 FROM unnest(${pairs.map((p) => p.lineId)}::text[], ${pairs.map((p) => p.receiptId)}::text[]) AS p (line_id, receipt_id)
+                          WHERE p.line_id = lr.line_id AND p.receipt_id = lr.receipt_id)
+    ), linked AS (
+      INSERT INTO line_receipt (line_id, receipt_id)
+      SELECT * FROM unnest(${pairs.map((p) => p.lineId)}::text[], ${pairs.map((p) => p.receiptId)}::text[])
+      ON CONFLICT DO NOTHING
+    )`;
 }
 
 /**
  * Saves the header and lines of a draft or returned claim; with `submit`, also submits it, all in one
  * transaction: the lines' budget is reserved (or the whole submission refused with AppError
  * "budget_exceeded" past a cell's hard stop) and the first approval task opened.
+ *
+ * A few statements whatever the claim's size (issue 13: under month-end load each round trip waits for a
+ * busy event loop): the lock, one read of what the input is checked against, one statement writing the
+ * lines, their receipt links, the claim, the paper originals and the "saved" event; with `submit`, the
+ * invoices, the approval task, the budget (its cells locked after everything slow), and the last event.
  */
 export async function saveClaim({
   viewer,
@@ -163,82 +215,67 @@ export async function saveClaim({
 }): Promise<{ status: ClaimStatus; version: number; budget: BudgetCheck | null }> {
   return db.$transaction(async (tx) => {
     const claim = await lockEditable(tx, viewer, claimId, version);
-    await assertOrgUnits(tx, claim.claimantId, input.companyId, input.departmentId);
     let fromReading: Awaited<ReturnType<typeof proposedLineInput>>["audit"] | undefined;
     if (acceptProposal !== undefined) {
       const proposed = await proposedLineInput(tx, claimId, acceptProposal, input.lines);
       input = { ...input, lines: [...input.lines, proposed.line] };
       fromReading = proposed.audit;
     }
-    await writeLines(tx, claimId, input);
+    const ctx = await readSaveContext(tx, claimId, claim.claimantId, input, submit);
+    checkSaveInput(ctx, input);
     let status = claim.status;
     if (submit) {
-      const receipts = await tx.receipt.findMany({
-        where: { claimId },
-        select: { id: true, file: { select: { status: true } } },
-      });
-      const errors = validateForSubmit({
-        purpose: input.purpose,
-        lines: input.lines,
-        receipts: receipts.map((r) => ({ id: r.id, status: r.file.status })),
-        today,
-      });
+      const errors = validateForSubmit({ purpose: input.purpose, lines: input.lines, receipts: ctx.receipts, today });
       if (Object.keys(errors).length > 0) throw refuse("invalid", errors);
       const moved = transition(claim.status, claim.status === "RETURNED" ? "resubmit" : "submit");
       if (!moved.ok) throw refuse("not_editable");
       status = moved.to;
-      // Issue 14: one invoice, one payment: its invoices are claimed for this claim, or the submission is refused.
-      await claimInvoicesForSubmission(tx, viewer, claimId);
     }
+    const lines = input.lines.map((l) => ({ ...l, id: l.id ?? newId() }));
+    const keep = input.lines.flatMap((l) => (l.id ? [l.id] : []));
     const submittedAt = new Date();
-    const updated = await tx.claim.update({
-      where: { id: claimId },
-      data: {
-        purpose: input.purpose,
-        companyId: input.companyId,
-        departmentId: input.departmentId,
-        ...(input.projectCode !== undefined ? { projectCode: input.projectCode } : {}),
-        version: { increment: 1 },
-        // Reset until the reservation below names this round's budget owners.
-        ...(submit ? { status, submittedAt, budgetApproverIds: [] } : {}),
-      },
-      select: { version: true },
-    });
+    const saved: AuditInput = { claimId, actorId: viewer.id, type: "claim.saved", data: { lines: lines.length, ...(fromReading ? { lineFromReading: fromReading } : {}) } };
     // The paper originals are owed from the first submission on; a resubmission keeps that row.
-    if (submit) await openPaperOriginal(tx, { id: claimId, companyId: input.companyId, submittedAt });
-    // A month-end rush queues every submission of a hot budget cell on the cell's lock, and every audited
-    // change on the audit chain's head (held from the first event to the commit). So the slow part — the
-    // approval task with the claim's facts — comes first, then the cells are locked and reserved (before
-    // the chain, in every transaction), and the audit events come last.
-    if (submit) await openApprovalTask(tx, claimId, updated.version);
-    const budget = submit ? await reserveForSubmission(tx, { claimId, version: updated.version, actorId: viewer.id }) : null;
-    if (budget && budget.approverIds.length > 0) await assignBudgetOwnerIfNobodyElse(tx, claimId, budget.approverIds[0]!);
-    await recordAudit(tx, {
+    const paper = submit && ctx.originals ? Prisma.sql`, paper AS (${paperOriginalInsertSql({ id: claimId, companyId: input.companyId, submittedAt }, ctx.originals)})` : Prisma.empty;
+    const [updated] = await tx.$queryRaw<{ version: number }[]>`
+      WITH ${linesWriteSql(claimId, lines, keep)}, saved AS (
+        UPDATE claim
+           SET purpose = ${input.purpose}, company_id = ${input.companyId}, department_id = ${input.departmentId},
+               ${input.projectCode !== undefined ? Prisma.sql`project_code = ${input.projectCode},` : Prisma.empty}
+               ${submit ? Prisma.sql`status = ${status}::"ClaimStatus", submitted_at = ${submittedAt}, budget_approver_ids = '{}',` : Prisma.empty}
+               version = version + 1, updated_at = now()
+         WHERE id = ${claimId}
+        RETURNING version
+      )${paper}, audited AS (${auditInsertSql([saved])})
+      SELECT version FROM saved`;
+    const newVersion = updated!.version;
+    if (!submit) return { status, version: newVersion, budget: null };
+
+    // Issue 14: one invoice, one payment: its invoices are claimed for this claim, or the submission is refused.
+    await claimInvoicesForSubmission(tx, viewer, claimId);
+    // A month-end rush queues every submission of a hot budget cell on the cell's lock, held to the commit:
+    // the slow part (the approval task with the claim's facts) comes first, the cells last.
+    await openApprovalTask(tx, claimId, newVersion);
+    const budget = await reserveForSubmission(tx, { claimId, version: newVersion, actorId: viewer.id });
+    // The first approval step was opened before the budget owners were known: when nobody else can approve
+    // (no manager, no head), the first budget owner takes it.
+    const owner = budget.approverIds[0];
+    const submitted: AuditInput = {
       claimId,
       actorId: viewer.id,
-      type: "claim.saved",
-      data: { lines: input.lines.length, ...(fromReading ? { lineFromReading: fromReading } : {}) },
-    });
-    if (submit) {
-      await recordAudit(tx, {
-        claimId,
-        actorId: viewer.id,
-        type: claim.status === "RETURNED" ? "claim.resubmitted" : "claim.submitted",
-        fromStatus: claim.status,
-        toStatus: status,
-        ...(budget ? { data: { budget: budgetCheckAuditData(budget) } } : {}),
-      });
-    }
-    return { status, version: updated.version, budget };
+      type: claim.status === "RETURNED" ? "claim.resubmitted" : "claim.submitted",
+      fromStatus: claim.status,
+      toStatus: status,
+      data: { budget: budgetCheckAuditData(budget) },
+    };
+    await tx.$executeRaw`
+      WITH ${owner === undefined ? Prisma.empty : Prisma.sql`owner_took AS (
+        UPDATE task SET assignee_id = ${owner}
+         WHERE claim_id = ${claimId} AND type = 'MANAGER_APPROVAL' AND status = 'OPEN' AND step = 1 AND assignee_id IS NULL
+      ), `}audited AS (${auditInsertSql([submitted])})
+      SELECT 1`;
+    return { status, version: newVersion, budget };
   }, SUBMIT_TX);
-}
-
-/**
- * The first approval step was opened before the budget owners were known: when nobody else can approve
- * (no manager, no head), the first budget owner takes it.
- */
-async function assignBudgetOwnerIfNobodyElse(tx: Tx, claimId: string, ownerId: string): Promise<void> {
-  await tx.task.updateMany({ where: { claimId, type: "MANAGER_APPROVAL", status: "OPEN", step: 1, assigneeId: null }, data: { assigneeId: ownerId } });
 }
 
 /**

@@ -1,19 +1,27 @@
 import type { ClaimFormOptions } from "~/contracts/claim";
 import type { OrgChoice } from "~/domain/claim-input";
+import { Prisma } from "~/generated/prisma/client";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
+
+/**
+ * A json column (for a statement that reads it beside other things): the departments, with their
+ * companies, that `userId` may file claims for — the profile's own first, then further memberships by
+ * department code; `[]` for an unknown user.
+ */
+export function claimOrgChoicesSql(userId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_agg(json_build_object('companyId', x.company_id, 'departmentId', x.department_id) ORDER BY x.ord, x.code), '[]'::json)
+      FROM (SELECT 0 AS ord, '' AS code, d.company_id, d.id AS department_id
+              FROM app_user u JOIN department d ON d.id = u.department_id WHERE u.id = ${userId}
+            UNION ALL
+            SELECT 1, d.code, d.company_id, d.id
+              FROM app_user u JOIN user_department ud ON ud.user_id = u.id AND ud.department_id <> u.department_id
+              JOIN department d ON d.id = ud.department_id WHERE u.id = ${userId}) x)`;
+}
 
 /** The departments (with their companies) `userId` may file claims for: the profile's own, then further memberships. */
 export async function getClaimOrgChoices(userId: string, db: Db | Tx = prisma): Promise<OrgChoice[]> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { companyId: true, departmentId: true, department: { select: { companyId: true } } },
-  });
-  if (!user) return [];
-  const memberships = await db.userDepartment.findMany({ where: { userId, departmentId: { not: user.departmentId } }, select: { departmentId: true } });
-  const further = memberships.length === 0
-    ? []
-    : await db.department.findMany({ where: { id: { in: memberships.map((m) => m.departmentId) } }, orderBy: { code: "asc" }, select: { id: true, companyId: true } });
-  return [{ companyId: user.department.companyId, departmentId: user.departmentId }, ...further.map((d) => ({ companyId: d.companyId, departmentId: d.id }))];
+  const [row] = await db.$queryRaw<{ choices: OrgChoice[] }[]>`SELECT ${claimOrgChoicesSql(userId)} AS choices`;
+  return row?.choices ?? [];
 }
 
 /**

@@ -5,25 +5,28 @@
 import { workingDaysAfter } from "~/domain/paper-desk";
 import type { PaperStatus } from "~/domain/paper-trail";
 import { parseWorkCalendar } from "~/domain/work-calendar";
+import { Prisma } from "~/generated/prisma/client";
 import { prisma, type Db, type Tx } from "~/utils/db.server";
 import { isoDate } from "~/domain/calendar-date";
 
+/** What the company sets for paper originals, read with the submission (`paperOriginalInsertSql`). */
+export type OriginalsPolicy = { calendar: unknown; originalsDueWorkingDays: number };
+
+/** A json column of the company's `OriginalsPolicy`, for a statement that reads it beside other things. */
+export function originalsPolicySql(companyId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('calendar', co.calendar, 'originalsDueWorkingDays', co.originals_due_working_days) FROM company co WHERE co.id = ${companyId})`;
+}
+
 /**
- * Opens the claim's paper originals, inside the submitting transaction: AWAITING, one per receipt, due
- * the company's `originals_due_working_days` working days after the day of submission (its work calendar).
- * A resubmission after a return finds the row there and leaves it alone. Returns whether a row was made.
+ * Opens the claim's paper originals, in the submitting statement (a data-modifying CTE): AWAITING, one per
+ * receipt the claim has, due the company's `originals_due_working_days` working days after the day of
+ * submission (its work calendar). A resubmission after a return finds the row there and leaves it alone.
  */
-export async function openPaperOriginal(tx: Tx, claim: { id: string; companyId: string; submittedAt: Date }): Promise<boolean> {
-  const [company, receiptCount] = await Promise.all([
-    tx.company.findUniqueOrThrow({ where: { id: claim.companyId }, select: { calendar: true, originalsDueWorkingDays: true } }),
-    tx.receipt.count({ where: { claimId: claim.id } }),
-  ]);
-  const dueOn = workingDaysAfter(claim.submittedAt, company.originalsDueWorkingDays, parseWorkCalendar(company.calendar));
-  const inserted = await tx.$executeRaw`
-    INSERT INTO paper_original (claim_id, company_id, status, receipt_count, expected_since, due_on, updated_at)
-    VALUES (${claim.id}, ${claim.companyId}, 'AWAITING', ${receiptCount}, ${claim.submittedAt}, ${dueOn}::date, now())
+export function paperOriginalInsertSql(claim: { id: string; companyId: string; submittedAt: Date }, policy: OriginalsPolicy): Prisma.Sql {
+  const dueOn = workingDaysAfter(claim.submittedAt, policy.originalsDueWorkingDays, parseWorkCalendar(policy.calendar));
+  return Prisma.sql`INSERT INTO paper_original (claim_id, company_id, status, receipt_count, expected_since, due_on, updated_at)
+    VALUES (${claim.id}, ${claim.companyId}, 'AWAITING', (SELECT count(*) FROM receipt WHERE claim_id = ${claim.id})::int, ${claim.submittedAt}, ${dueOn}::date, now())
     ON CONFLICT (claim_id) DO NOTHING`;
-  return inserted === 1;
 }
 
 export type PaperOriginalView = {

@@ -70,15 +70,19 @@ export async function getReading(fileSha256: string): Promise<StoredReading | nu
  * Receipts not read yet hold nothing: the accountant's check catches them once read.
  */
 export async function claimInvoicesForSubmission(tx: Tx, viewer: Actor, claimId: string): Promise<void> {
+  // The invoices its receipts carry, as read; those it no longer carries (a receipt removed while it was
+  // returned) are given back in the same statement.
   const rows = await tx.$queryRaw<{ receipt_id: string; invoice_key: string }[]>`
-    SELECT r.id AS receipt_id, rr.invoice_key
-    FROM receipt r JOIN receipt_reading rr ON rr.file_sha256 = r.file_sha256
-    WHERE r.claim_id = ${claimId} AND rr.invoice_key IS NOT NULL
-    ORDER BY rr.invoice_key, r.id`;
+    WITH carried AS (
+      SELECT r.id AS receipt_id, rr.invoice_key
+        FROM receipt r JOIN receipt_reading rr ON rr.file_sha256 = r.file_sha256
+       WHERE r.claim_id = ${claimId} AND rr.invoice_key IS NOT NULL
+    ), given_back AS (
+      DELETE FROM invoice_claim WHERE claim_id = ${claimId} AND invoice_key NOT IN (SELECT invoice_key FROM carried)
+    )
+    SELECT receipt_id, invoice_key FROM carried ORDER BY invoice_key, receipt_id`;
   const mine = distinctInvoices(rows.map((r) => ({ receiptId: r.receipt_id, identityKey: r.invoice_key })));
   const keys = mine.map((m) => m.identityKey);
-  // Invoices this claim no longer carries (a receipt removed while it was returned) are given back.
-  await tx.$executeRaw`DELETE FROM invoice_claim WHERE claim_id = ${claimId} AND NOT (invoice_key = ANY(${keys}::text[]))`;
   if (keys.length === 0) return;
   // Claims withdrawn or rejected gave their invoices back: their rows are released here, lazily.
   await tx.$executeRaw`
