@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import type { Claim, Company, Department, Role, SlaState, User } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { QUEUES } from "~/domain/jobs";
@@ -275,4 +275,21 @@ export async function createApprovalChain() {
   const otherManager = await createUser(ids, { roles: ["EMPLOYEE", "MANAGER"] });
   const employee = await createUser(ids, { managerId: manager.id });
   return { company, department, ids, head, manager, otherManager, employee };
+}
+
+/** The statements sent to Postgres (as text, BEGIN and COMMIT included) while `run` runs, counted at the driver. */
+export async function statementsDuring<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const query = pg.Client.prototype.query;
+  const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0];
+    const text = typeof first === "string" ? first : (first as { text?: string } | undefined)?.text;
+    if (text) statements.push(text);
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query);
+  try {
+    return { result: await run(), statements };
+  } finally {
+    spy.mockRestore();
+  }
 }

@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOBS } from "~/domain/jobs";
 import { forgetRoutingConfig, runRouteClaim, runRouteClaims, type RouteClaimPayload } from "~/jobs/route-claim";
 import { rateLookupFor, rateLookupsFor, type RateNeed } from "~/models/exchange-rate.server";
 import { prisma } from "~/utils/db.server";
-import { createClaim, createCompany, createDepartment, createUser } from "./helpers";
+import { createClaim, createCompany, createDepartment, createUser, statementsDuring } from "./helpers";
 
 /**
  * Exchange rates read once per routing batch (not once per claim), chosen by the same rule as
@@ -25,19 +24,8 @@ const RATES = [
 
 /** Statements sent to Postgres that read exchange_rate, counted at the driver while `run` runs. */
 async function rateQueriesDuring<T>(run: () => Promise<T>): Promise<{ result: T; rateQueries: number }> {
-  let rateQueries = 0;
-  const query = pg.Client.prototype.query;
-  const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0];
-    const text = typeof first === "string" ? first : (first as { text?: string } | undefined)?.text;
-    if (text?.includes('"exchange_rate"')) rateQueries += 1;
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query);
-  try {
-    return { result: await run(), rateQueries };
-  } finally {
-    spy.mockRestore();
-  }
+  const { result, statements } = await statementsDuring(run);
+  return { result, rateQueries: statements.filter((text) => text.includes('"exchange_rate"')).length };
 }
 
 beforeAll(async () => {

@@ -6,31 +6,13 @@
  * the audit events.
  */
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isAppError } from "~/domain/app-error";
 import type { LineInput } from "~/domain/claim-input";
 import { appendBudgetEntries } from "~/models/budget-entries.server";
 import { saveClaim } from "~/models/claim-commands.server";
 import { prisma } from "~/utils/db.server";
-import { createApprovalChain, createClaim } from "./helpers";
-
-/** The statements sent to Postgres while `run` runs (BEGIN and COMMIT included). */
-async function statementsDuring<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  const statements: string[] = [];
-  const query = pg.Client.prototype.query;
-  const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0];
-    const text = typeof first === "string" ? first : (first as { text?: string } | undefined)?.text;
-    if (text) statements.push(text);
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query);
-  try {
-    return { result: await run(), statements };
-  } finally {
-    spy.mockRestore();
-  }
-}
+import { createApprovalChain, createClaim, statementsDuring } from "./helpers";
 
 async function readyReceipt(claimId: string, uploadedById: string) {
   const sha = randomUUID().replace(/-/g, "").padEnd(64, "0");
