@@ -176,6 +176,35 @@ describe("scan-to-paper check", () => {
     const draft = await createClaim(claimant, { status: "DRAFT" });
     expect((await refusal(paperCheckView(await staff(org, ["ARCHIVIST"]), draft.id), AppError)).status).toBe(404);
   });
+
+  it("labels a line's receipts in the cover sheet's order, however the links were stored", async () => {
+    const org = await createOrg();
+    const claimant = await createUser(org);
+    const claim = await createClaim(claimant, { status: "SUBMITTED", version: 2, submittedAt: new Date() });
+    // R1 is the first uploaded but has the larger id, and the line's link to R2 is stored first: neither the
+    // link table's key order nor its insertion order is the labels' order.
+    const receipt = async (id: string, createdAt: Date) => {
+      const sha256 = randomUUID().replaceAll("-", "").padEnd(64, "0");
+      await prisma.storedFile.create({ data: { sha256, sizeBytes: 1, mimeType: "image/jpeg", status: "READY", pageCount: 1 } });
+      await prisma.receipt.create({ data: { id, claimId: claim.id, fileSha256: sha256, fileName: `${id}.jpg`, uploadedById: claimant.id, createdAt } });
+      return id;
+    };
+    const r1 = await receipt(`ffff${randomUUID().slice(4)}`, new Date(Date.now() - 60_000));
+    const r2 = await receipt(`0000${randomUUID().slice(4)}`, new Date());
+    await prisma.expenseCategory.upsert({ where: { code: "TAXI" }, update: {}, create: { code: "TAXI", name: "Taxi", nameZh: "出租车" } });
+    const line = await prisma.claimLine.create({
+      data: { id: randomUUID(), claimId: claim.id, position: 1, spentOn: dateOnly("2026-11-20"), categoryCode: "TAXI", merchant: "Taxi", amountMinor: 4_500n, currency: "CNY" },
+    });
+    await prisma.lineReceipt.create({ data: { lineId: line.id, receiptId: r2 } });
+    await prisma.lineReceipt.create({ data: { lineId: line.id, receiptId: r1 } });
+
+    const view = await paperCheckView(await staff(org, ["ARCHIVIST"]), claim.id);
+    expect(view.receipts.map((r) => [r.id, r.label])).toEqual([
+      [r1, "R1"],
+      [r2, "R2"],
+    ]);
+    expect(view.lines.map((l) => l.receiptLabels)).toEqual([["R1", "R2"]]);
+  });
 });
 
 describe("the board's paper tile and the floor's overdue list", () => {

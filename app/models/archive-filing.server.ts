@@ -114,7 +114,7 @@ async function readClaimForArchive(db: Db | Tx, claimId: string) {
         },
       },
       payments: {
-        orderBy: { createdAt: "asc" },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         include: { run: { select: { number: true, valueDate: true } } },
       },
     },

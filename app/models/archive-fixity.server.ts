@@ -205,7 +205,8 @@ export async function runFixity(
         companyId: true,
         claimId: true,
         packagePath: true,
-        files: { select: { path: true, sha256: true, sizeBytes: true } },
+        // By path: the failures come out in this order into the hash-chained audit event, the log and the result.
+        files: { orderBy: { path: "asc" }, select: { path: true, sha256: true, sizeBytes: true } },
       },
     });
     const intact: string[] = [];

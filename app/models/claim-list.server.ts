@@ -39,7 +39,8 @@ export async function listMyClaims({
         status: true,
         submittedAt: true,
         updatedAt: true,
-        lines: { select: { amountMinor: true, currency: true } },
+        // In claim order: the totals list their currencies in the order the lines first use them, as the claim page does.
+        lines: { orderBy: [{ position: "asc" }, { id: "asc" }], select: { amountMinor: true, currency: true } },
       },
     }),
     db.claim.count({ where }),

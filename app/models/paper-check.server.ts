@@ -239,7 +239,16 @@ export async function paperCheckView(actor: Actor, claimId: string): Promise<Pap
         company: { select: { code: true, name: true, nameZh: true, payOnPaper: true } },
         lines: {
           orderBy: { position: "asc" },
-          select: { id: true, spentOn: true, categoryCode: true, merchant: true, amountMinor: true, currency: true, receipts: { select: { receiptId: true } } },
+          select: {
+            id: true,
+            spentOn: true,
+            categoryCode: true,
+            merchant: true,
+            amountMinor: true,
+            currency: true,
+            // A line's receipt labels in label order (R1 before R2): the receipts' own order below.
+            receipts: { orderBy: [{ receipt: { createdAt: "asc" } }, { receiptId: "asc" }], select: { receiptId: true } },
+          },
         },
         // The cover sheet's order (app/domain/cover-sheet.ts): R1 is the first uploaded.
         receipts: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, fileName: true, file: { select: { status: true } } } },

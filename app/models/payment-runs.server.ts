@@ -85,7 +85,8 @@ async function payableClaims(db: Db | Tx, companyIds: readonly string[], actorId
       claimant: { select: { name: true } },
       company: { select: { name: true, currency: true, payOnPaper: true } },
       lines: { select: { amountMinor: true, approvedMinor: true, currency: true, spentOn: true } },
-      payments: { select: { status: true, bankAccountId: true, createdAt: true }, orderBy: { createdAt: "desc" } },
+      // Newest first: `failedOnAccountId` is the account of the latest failed payment (id breaks a tie).
+      payments: { select: { status: true, bankAccountId: true, createdAt: true }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] },
     },
   });
   if (claims.length === 0) return [];
