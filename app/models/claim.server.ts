@@ -102,11 +102,11 @@ export async function getClaimDetail({ claimId, viewer, access }: { claimId: str
       department: { select: { id: true, code: true, name: true, nameZh: true } },
       lines: {
         orderBy: { position: "asc" },
-        include: { category: true, receipts: { select: { receiptId: true } } },
+        include: { category: true, receipts: { orderBy: [{ receipt: { createdAt: "asc" } }, { receiptId: "asc" }], select: { receiptId: true } } },
       },
       receipts: {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        include: { file: { include: { reading: { select: { readAt: true } } } }, lines: { select: { lineId: true } } },
+        include: { file: { include: { reading: { select: { readAt: true } } } }, lines: { orderBy: [{ line: { position: "asc" } }, { lineId: "asc" }], select: { lineId: true } } },
       },
     },
   });
