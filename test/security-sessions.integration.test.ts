@@ -7,9 +7,9 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn } from "~/models/sign-in.server";
-import { hashPassword } from "~/utils/auth.server";
+import { getUserFromCookieHeader, hashPassword } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
-import { createOrg, createUser, sessionCookie } from "./helpers";
+import { createOrg, createUser, sessionCookie, statementsDuring } from "./helpers";
 import { call, sessionFrom, startRealServer, type RealServer } from "./real-server";
 
 const PASSWORD = "correct horse battery staple";
@@ -109,6 +109,19 @@ describe("server-side sessions (item 2)", () => {
     await prisma.user.update({ where: { id: b.id }, data: { roles: ["EMPLOYEE"] } });
     await prisma.userCompany.create({ data: { userId: c.id, companyId: org.companyId } });
     expect([await signedIn(ca), await signedIn(cb), await signedIn(cc)]).toEqual([false, false, false]);
+  });
+
+  it("finds the signed-in user with one statement (the session with its user), and nobody for a deactivated account", async () => {
+    const a = await person();
+    const cookie = await sessionCookie(a.id);
+    expect(await getUserFromCookieHeader(cookie)).toMatchObject({ id: a.id, email: a.email, roles: a.roles }); // touches last-seen
+    const { result, statements } = await statementsDuring(() => getUserFromCookieHeader(cookie));
+    expect(result).toMatchObject({ id: a.id, name: a.name, locale: a.locale, timeZone: a.timeZone, companyId: a.companyId, departmentId: a.departmentId });
+    expect(result).not.toHaveProperty("active");
+    expect(statements).toHaveLength(1);
+    // Deactivated directly in the table (no session ended): the session alone lets nobody in.
+    await prisma.$executeRaw`UPDATE app_user SET active = false WHERE id = ${a.id}`;
+    expect(await getUserFromCookieHeader(cookie)).toBeNull();
   });
 });
 

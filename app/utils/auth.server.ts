@@ -4,7 +4,7 @@ import { hasRole, type Actor } from "~/domain/actor";
 import { safeRedirect as safeRedirectPath } from "~/domain/safe-redirect";
 import type { Role } from "~/generated/prisma/enums";
 import { prisma } from "./db.server";
-import { findActiveSession, readSessionToken } from "./session.server";
+import { findActiveSession, readSessionToken, sessionUserSelect } from "./session.server";
 
 /** The signed-in user: the Actor every model and rule takes, with what the screens show. */
 export type SessionUser = Actor & {
@@ -20,16 +20,7 @@ export type SessionUser = Actor & {
   sessionId: string;
 };
 
-const userSelect = {
-  id: true,
-  email: true,
-  name: true,
-  roles: true,
-  companyId: true,
-  departmentId: true,
-  locale: true,
-  timeZone: true,
-} as const;
+const userSelect = sessionUserSelect;
 
 /**
  * argon2id with the parameters written down rather than left to the library's defaults: 19 MiB, two
@@ -79,9 +70,7 @@ export async function getUserFromCookieHeader(cookieHeader: string | null | unde
   const token = await readSessionToken(cookieHeader);
   if (!token) return null;
   const session = await findActiveSession(token);
-  if (!session) return null;
-  const user = await prisma.user.findFirst({ where: { id: session.userId, active: true }, select: userSelect });
-  return user && { ...user, sessionId: session.id };
+  return session?.user ? { ...session.user, sessionId: session.id } : null;
 }
 
 // The root loader and the route's loader both ask within one request: one look-up serves both.

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createCookie, type Cookie } from "@remix-run/node";
 import { sessionState, needsTouch, type SessionLimits } from "~/domain/session-policy";
 import { isLocale, localeFromAcceptLanguage, DEFAULT_LOCALE, type Locale } from "~/i18n/config";
+import type { Prisma } from "~/generated/prisma/client";
 import { prisma, type Tx } from "./db.server";
 import { env } from "./env.server";
 import { newId } from "./ids.server";
@@ -94,16 +95,29 @@ export async function clearSessionCookie(): Promise<string> {
   return sessionCookie().serialize("", { maxAge: 0, expires: new Date(0) });
 }
 
-export type ActiveSession = { id: string; userId: string };
+/** The user's fields every signed-in request carries (the SessionUser of auth.server, without the session id). */
+export const sessionUserSelect = {
+  id: true,
+  email: true,
+  name: true,
+  roles: true,
+  companyId: true,
+  departmentId: true,
+  locale: true,
+  timeZone: true,
+} as const;
+
+export type ActiveSession = { id: string; userId: string; user: Prisma.UserGetPayload<{ select: typeof sessionUserSelect }> | null };
 
 /**
- * The live session behind a token, or null. An idle or expired session is marked revoked on the way
- * (so it shows as ended in the user's list); last-seen is written at most once a minute.
+ * The live session behind a token, with its user (null when the account was deactivated), or null. One
+ * statement (the user joined in: every signed-in request asks this first). An idle or expired session is
+ * marked revoked on the way (so it shows as ended in the user's list); last-seen is written at most once a minute.
  */
 export async function findActiveSession(token: string, now = new Date()): Promise<ActiveSession | null> {
   const row = await prisma.userSession.findUnique({
     where: { tokenHash: hashSessionToken(token) },
-    select: { id: true, userId: true, createdAt: true, lastSeenAt: true, expiresAt: true, revokedAt: true },
+    select: { id: true, userId: true, createdAt: true, lastSeenAt: true, expiresAt: true, revokedAt: true, user: { select: { ...sessionUserSelect, active: true } } },
   });
   if (!row) return null;
   const state = sessionState(row, now, sessionLimits);
@@ -115,7 +129,8 @@ export async function findActiveSession(token: string, now = new Date()): Promis
   if (needsTouch(row.lastSeenAt, now)) {
     await prisma.userSession.updateMany({ where: { id: row.id, revokedAt: null }, data: { lastSeenAt: now } });
   }
-  return { id: row.id, userId: row.userId };
+  const { active, ...user } = row.user;
+  return { id: row.id, userId: row.userId, user: active ? user : null };
 }
 
 /** Is this session still good? For long-lived streams that re-check now and then. */
