@@ -40,6 +40,7 @@ import { stopChild } from "./app-process";
 import { positiveArg } from "./cli";
 import { kindOf, loadSeedSql, loadSizes, SUPERVISORS } from "./load-seed";
 import { haproxyConfig } from "../scripts/instances/haproxy";
+import { startVacuumStandIn, type VacuumStandIn } from "./load-vacuum";
 import { cpuSnapshot, cpuSplit, type CpuSnapshot } from "./load-cpu";
 import { Recorder, type Sample } from "./load-stats";
 
@@ -341,6 +342,7 @@ async function main(): Promise<void> {
   Object.assign(process.env, childEnv);
   const children: ChildProcess[] = [];
   let balancerConfig: string | undefined;
+  let vacuum: VacuumStandIn | null = null;
   const redis = startChild("redis", "redis-server", ["--port", String(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], childEnv);
   children.push(redis);
   try {
@@ -417,6 +419,8 @@ async function main(): Promise<void> {
     const orgOf = new Map(
       (await admin.query<{ id: string; company_id: string; department_id: string }>("SELECT id, company_id, department_id FROM app_user WHERE id LIKE 'le-%'")).rows.map((r) => [r.id, { companyId: r.company_id, departmentId: r.department_id }]),
     );
+    // The server's autovacuum, or the bench's stand-in for it when this machine runs without (bench/load-vacuum.ts).
+    vacuum = await startVacuumStandIn(url);
     const rec = new Recorder();
     const started = Date.now();
     const measureFrom = started + WARMUP_S * 1000;
@@ -444,6 +448,8 @@ async function main(): Promise<void> {
     const cpu1: CpuSnapshot = await cpuSnapshot(admin, pids);
     const load1 = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
     await Promise.race([Promise.all(users), sleep(30_000)]);
+    const vacuumed = vacuum ? await vacuum.stop() : null;
+    vacuum = null;
 
     // Outcomes in the database: what the users' posts changed.
     const { rows: done } = await admin.query<{ submitted: string; approved: string; reviewed: string; doubled: string }>(`
@@ -475,6 +481,7 @@ async function main(): Promise<void> {
     console.log(`load average: ${load0} at the start of the window, ${load1} at its end`);
     const rps = measured / DURATION_S;
     console.log(`\nsizing: ${WEBS === 1 ? "one web process" : `${WEBS} web processes (behind HAProxy)`} served ${rps.toFixed(1)} requests/s (${(rps - (bare?.count ?? 0) / DURATION_S).toFixed(1)} without the bare probe) at the worst page p95 ${f(worst?.server.p95 ?? NaN)} ms server time, using ${split.percentOfCore["node web"]?.toFixed(0)}% of a core${WEBS === 1 ? "" : " together"}`);
+    console.log(`maintenance: ${vacuumed ? `the server's autovacuum is off; the bench's stand-in ran ${vacuumed.vacuums} vacuums and ${vacuumed.analyzes} analyzes (${vacuumed.seconds} s)` : "the server's autovacuum"}`);
     console.log(`outcomes: ${done[0]!.submitted} submitted, ${done[0]!.approved} manager-approved, ${done[0]!.reviewed} reviews approved; claims with two live reviews: ${done[0]!.doubled}; board streams: ${streams.open} open at the end, ${streams.messages} messages, ${streams.failed} failed opens`);
 
     const round = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
@@ -497,10 +504,12 @@ async function main(): Promise<void> {
       pages_over_250ms_p95: pages.filter((r) => r.server.p95 > 250).map((r) => r.route),
       cpu_percent_of_core: Object.fromEntries(Object.entries(split.percentOfCore).map(([k, v]) => [k.replace(/ /g, "_"), round(v)])),
       load_average: load1,
+      vacuum: vacuumed ? { by: "bench stand-in", ...vacuumed } : { by: "server autovacuum" },
     };
     console.log(JSON.stringify(summary));
     if (errors > 0 || summary.pages_over_250ms_p95.length > 0) process.exitCode = 1;
   } finally {
+    await vacuum?.stop();
     for (const c of children.reverse()) await stopChild(c);
     if (balancerConfig !== undefined) fs.rmSync(balancerConfig, { force: true });
   }
