@@ -20,8 +20,6 @@ export type SessionUser = Actor & {
   sessionId: string;
 };
 
-const userSelect = sessionUserSelect;
-
 /**
  * argon2id with the parameters written down rather than left to the library's defaults: 19 MiB, two
  * passes, one lane (OWASP's first recommended setting), about 20 ms here. A stored hash carries its own
@@ -51,7 +49,7 @@ export type LoginCheck =
 export async function verifyLogin(email: string, password: string): Promise<LoginCheck> {
   const user = await prisma.user.findUnique({
     where: { email: email.trim().toLowerCase() },
-    select: { ...userSelect, passwordHash: true, active: true },
+    select: { ...sessionUserSelect, passwordHash: true, active: true },
   });
   const ok = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
   if (!user) return { ok: false, reason: "unknown_account" };
