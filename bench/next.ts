@@ -29,7 +29,6 @@
  * a table, then exactly one JSON line.
  */
 import pg from "pg";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { appDatabaseUrl } from "~/utils/database-roles.server";
 import { truncateWithAuditLogAsOwner } from "../scripts/owner-reset";
 import { seedBenchDatabase } from "./bench-db";
@@ -201,10 +200,11 @@ async function main(): Promise<void> {
   const { admin, seededSeconds } = await seedBenchDatabase(url, seedSql(TASKS, CLIENTS), TRUNCATED);
   console.log(`[bench:next] ${TASKS.toLocaleString("en")} open review tasks in ${GROUPS} groups, ${CLIENTS} accountants: seeded in ${seededSeconds.toFixed(1)} s`);
 
-  const { PrismaClient } = await import("~/generated/prisma/client");
   const { takeNextTask, nextTaskStatement, takeNextStatement } = await import("~/models/work-queue.server");
   // As the app's role, like the app (the bare phases below use the owner's pg clients).
-  const wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: appDatabaseUrl(url), max: CLIENTS }) });
+  // The app's own client (its connection options and kept plans, app/utils/db.server.ts) on a pool of 50.
+  const { newAppClient } = await import("~/utils/db.server");
+  const wide = newAppClient(appDatabaseUrl(url), { max: CLIENTS });
   const accountants = Array.from({ length: CLIENTS }, (_, i) => ({ id: accountantId(i), roles: ["EMPLOYEE", "ACCOUNTANT"] as const }));
   const phases: PhaseResult[] = [];
   const t0 = performance.now();

@@ -3,24 +3,25 @@
  * age, a preferred assignee comes first, segregation of duties holds, and groups fence the queue.
  * Every test makes its own groups and accountants, so it only ever sees its own tasks.
  */
-import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PrismaClient, type User } from "~/generated/prisma/client";
 import { JOBS, taskEventKey } from "~/domain/jobs";
 import { queueSummary, reassignTask, takeNextTask } from "~/models/work-queue.server";
 import { action as queueAction, loader as queueLoader } from "~/routes/queue";
-import { prisma } from "~/utils/db.server";
+import { KEEP_PLAN, newAppClient, prisma } from "~/utils/db.server";
 import { sealAllAuditEvents, verifyAuditChainInDatabase } from "../scripts/audit-verify";
 import { createGroup, createMember, createOrg, createUser, queueReviewTask, sessionCookie } from "./helpers";
 
 const next = (user: User, db?: PrismaClient) => takeNextTask({ accountant: user }, db);
 
 describe("takeNextTask", () => {
-  // Fifty connections, so fifty transactions really run at once (the app's client has a pool of ten).
+  // Fifty connections, so fifty transactions really run at once (the app's client has a pool of ten);
+  // the app's own client otherwise (its connection options, Next's kept plan).
   let wide: PrismaClient;
   beforeAll(() => {
-    wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.APP_DATABASE_URL, max: 50 }) });
+    wide = newAppClient(process.env.APP_DATABASE_URL!, { max: 50 });
   });
   afterAll(async () => {
     await wide.$disconnect();
@@ -104,6 +105,34 @@ describe("takeNextTask", () => {
     expect(await next(me)).toMatchObject({ taskId: held.taskId, claimId: held.claimId });
     const claim = await prisma.claim.findUniqueOrThrow({ where: { id: held.claimId } });
     expect([claim.status, claim.version]).toEqual(["IN_REVIEW", 4]);
+  });
+
+  it("is prepared once per connection under a name made from its text (Postgres may keep its plan); other statements stay unnamed", async () => {
+    const org = await createOrg();
+    const group = await createGroup();
+    const claimant = await createUser(org);
+    const me = await createMember(org, [group]);
+    await queueReviewTask(claimant, group);
+    await queueReviewTask(claimant, group);
+    const sent: { name?: string; text: string }[] = [];
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const first = args[0] as { name?: string; text?: string } | string;
+      if (typeof first === "object" && first?.text) sent.push({ name: first.name, text: first.text });
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query);
+    try {
+      expect(await next(me)).not.toBeNull();
+      expect(await next(me)).not.toBeNull();
+      await prisma.$queryRaw`SELECT 1`;
+    } finally {
+      spy.mockRestore();
+    }
+    const takes = sent.filter((q) => q.text.startsWith(KEEP_PLAN));
+    expect(takes).toHaveLength(2);
+    expect(takes[0]!.name).toMatch(/^af_[0-9a-f]{32}$/);
+    expect(takes[1]!.name).toBe(takes[0]!.name);
+    expect(sent.filter((q) => !q.text.startsWith(KEEP_PLAN)).every((q) => !q.name)).toBe(true);
   });
 
   it("takes the highest priority first, then the oldest", async () => {

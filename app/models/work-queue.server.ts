@@ -9,7 +9,7 @@ import { JOBS, taskEventKey } from "~/domain/jobs";
 import { canProcess } from "~/domain/segregation";
 import { Prisma } from "~/generated/prisma/client";
 import type { SlaState } from "~/generated/prisma/enums";
-import { prisma, type Db } from "~/utils/db.server";
+import { KEEP_PLAN, prisma, type Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { claimsOfCompanies } from "./floor-tasks.server";
 import { emitTaskEvent } from "./task-events.server";
@@ -197,7 +197,8 @@ export function takeNextStatement(me: string, at: Date): Prisma.Sql {
   const payloadAt = at.toISOString();
   // The payload is built in SQL around the task id; the job's own schema checks its shape here.
   JOBS.taskEvent.payload.parse({ taskId: "-", kind: "started", at: payloadAt });
-  return Prisma.sql`
+  // The text never changes (every value is a parameter): each connection keeps its plan (KEEP_PLAN).
+  return Prisma.sql`${Prisma.raw(KEEP_PLAN)}
     WITH pick AS MATERIALIZED (
       SELECT * FROM (
         SELECT p.* FROM (${candidateSql(me, rule.from, { preferredOnly: true })}) p

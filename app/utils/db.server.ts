@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "~/generated/prisma/client";
 import { appDatabaseUrl } from "./database-roles.server";
@@ -20,9 +21,28 @@ declare global {
  */
 export const APP_CONNECTION_OPTIONS = "-c jit=off";
 
+/** The first words of a statement whose plan each connection keeps (a named prepared statement). */
+export const KEEP_PLAN = "/* keep plan */";
+
+/**
+ * A statement beginning with KEEP_PLAN is prepared under a name made from its text, once per connection,
+ * and Postgres may then keep one plan for it instead of planning every call. Only for a hot statement
+ * whose text never changes (its values are parameters): Next, whose planning was half its cost at 50
+ * callers (README, bench:next). Every other statement stays unnamed.
+ */
+function keptPlanName(query: { sql: string }): string {
+  if (!query.sql.startsWith(KEEP_PLAN)) return undefined as unknown as string; // unnamed (the adapter's type says string)
+  return `af_${createHash("sha256").update(query.sql).digest("hex").slice(0, 32)}`;
+}
+
+/** The app's Prisma client on a pool of `max` connections (the web and workers' 10; a benchmark's own pool). */
+export function newAppClient(connectionString: string, { max = 10 }: { max?: number } = {}): PrismaClient {
+  const adapter = new PrismaPg({ connectionString, max, options: APP_CONNECTION_OPTIONS }, { statementNameGenerator: keptPlanName });
+  return new PrismaClient({ adapter });
+}
+
 function createClient(connectionString: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, max: 10, options: APP_CONNECTION_OPTIONS });
-  const client = new PrismaClient({ adapter });
+  const client = newAppClient(connectionString);
   onShutdown(() => client.$disconnect());
   return client;
 }
