@@ -101,12 +101,14 @@ export async function openApprovalTask(tx: Tx, claimId: string, claimVersion: nu
   const facts = await loadClaimFacts(tx, claimId);
   const first = stepsFor(facts)[0];
   const id = newId();
+  // The task's arrival and its metrics event carry the same instant (the rollups count both).
+  const at = new Date();
   await tx.$executeRaw`
     WITH opened AS (
-      INSERT INTO task (id, claim_id, type, step, assignee_id, claim_version, complexity)
-      VALUES (${id}, ${claimId}, 'MANAGER_APPROVAL', 1, ${first?.approverId ?? null}, ${claimVersion}, ${facts.complexity})
+      INSERT INTO task (id, claim_id, type, step, assignee_id, claim_version, complexity, created_at)
+      VALUES (${id}, ${claimId}, 'MANAGER_APPROVAL', 1, ${first?.approverId ?? null}, ${claimVersion}, ${facts.complexity}, ${at})
     )
-    ${outboxInsertSql([taskEvent(id, "created", new Date())])}`;
+    ${outboxInsertSql([taskEvent(id, "created", at)])}`;
 }
 
 async function delegationsTo(userId: string, on: string): Promise<Delegation[]> {
