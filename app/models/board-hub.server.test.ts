@@ -266,30 +266,125 @@ describe("BoardHub", () => {
     expect(hub.timersActive).toBe(0);
   });
 
-  it("current(): a page opened in a scope with live boards gets what they were sent, without a load; never stale, another scope's, or while Redis is lost", async () => {
+  it("forPage(): a page opened in a scope with live boards gets what they were sent, without a load; another scope's never; Redis lost: a load", async () => {
     const { hub, load, publish, link } = setup();
     const scopeA: BoardScope = { companyIds: ["co-a"] };
-    expect(hub.current(undefined)).toBeNull(); // no board open: the page loads
-    hub.attach(recorder());
+    expect(await hub.forPage(undefined)).toBeNull(); // no board open: the page loads by itself
+    const open = recorder();
+    hub.attach(open);
     await vi.advanceTimersByTimeAsync(0);
-    const first = hub.current(undefined);
-    expect(first).toEqual(board(1));
-    expect(hub.current(scopeA)).toBeNull(); // no board of that scope
+    expect(await hub.forPage(undefined)).toEqual(board(1));
+    expect(await hub.forPage(scopeA)).toBeNull(); // no board of that scope
     expect(load).toHaveBeenCalledTimes(1);
-    // A change announced: until its load has run, the cached data is not handed out.
+    // A change announced: the page gets what the open boards show; the change's load follows on its schedule.
     publish();
-    expect(hub.current(undefined)).toBeNull();
+    expect(await hub.forPage(undefined)).toEqual(board(1));
     await vi.advanceTimersByTimeAsync(300);
-    expect(hub.current(undefined)).toEqual(board(2));
-    // Redis lost: the boards are not live, neither is the cache.
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(await hub.forPage(undefined)).toEqual(board(2));
+    // Redis lost: the boards are not live, neither is the cache; the page's load goes to the open boards too.
     link(false);
-    expect(hub.current(undefined)).toBeNull();
+    expect(await hub.forPage(undefined)).toEqual(board(3));
+    expect(dataMessages(open).at(-1)).toContain(board(3).generatedAt);
     link(true);
     await vi.advanceTimersByTimeAsync(300);
-    expect(hub.current(undefined)).toEqual(board(3));
-    // Older than the refresh period (no change for a minute): loaded afresh by the page; the hub's own refresh follows.
+    expect(await hub.forPage(undefined)).toEqual(board(4));
+    expect(load).toHaveBeenCalledTimes(4);
+    // Older than the refresh period (no change for a minute): loaded afresh.
     vi.setSystemTime(Date.now() + 60_000);
-    expect(hub.current(undefined)).toBeNull();
+    expect(await hub.forPage(undefined)).toEqual(board(5));
+    await hub.closeAll();
+  });
+
+  it("forPage() while a change waits: the cache only while it is under 2 s old; then the page shares the boards' load", async () => {
+    const { hub, load, publish } = setup({ loadMs: 1_500 });
+    const open = recorder();
+    hub.attach(open);
+    await vi.advanceTimersByTimeAsync(1_500); // load 1 began at 0, ended at 1.5 s
+    expect(await hub.forPage(undefined)).toEqual(board(1));
+    await vi.advanceTimersByTimeAsync(1_000); // 2.5 s: nothing waits, the cache (1 s old) stands
+    expect(await hub.forPage(undefined)).toEqual(board(1));
+    publish(); // load 2 begins at once (2 s after load 1 began) and runs 1.5 s
+    await vi.advanceTimersByTimeAsync(0);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(await hub.forPage(undefined)).toEqual(board(1)); // 1 s old
+    await vi.advanceTimersByTimeAsync(1_000); // 3.5 s: the cache is 2 s old, load 2 still runs: the page waits for it
+    let page: unknown = "waiting";
+    void hub.forPage(undefined).then((d) => (page = d));
+    await vi.advanceTimersByTimeAsync(400);
+    expect(page).toBe("waiting");
+    await vi.advanceTimersByTimeAsync(100);
+    expect(page).toEqual(board(2));
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(dataMessages(open)).toHaveLength(2);
+    await hub.closeAll();
+  });
+
+  it("forPage() after a failed load: the cache no longer than 2 s (the change it missed is not on it), then the page's own load", async () => {
+    let fail = false;
+    let n = 0;
+    let publishChange = () => {};
+    const hub = new BoardHub({
+      subscribe: async (onMessage) => {
+        publishChange = () => onMessage("{}");
+        return async () => {};
+      },
+      load: async () => {
+        if (fail) throw new Error("database gone");
+        return board(++n);
+      },
+    });
+    hub.attach(recorder());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await hub.forPage(undefined)).toEqual(board(1));
+    fail = true;
+    publishChange();
+    await vi.advanceTimersByTimeAsync(300); // the load failed: nothing is pending, but the change is not on the cache
+    expect(await hub.forPage(undefined)).toEqual(board(1));
+    await vi.advanceTimersByTimeAsync(2_000);
+    await expect(hub.forPage(undefined)).rejects.toThrow("database gone"); // the page's error page ("try again")
+    fail = false;
+    expect(await hub.forPage(undefined)).toEqual(board(2));
+    publishChange();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await hub.forPage(undefined)).toEqual(board(3));
+    await hub.closeAll();
+  });
+
+  it("a board opened while others are live gets their data at once, without a load of its own; a waiting change follows on its schedule", async () => {
+    const { hub, load, publish } = setup();
+    const first = recorder();
+    hub.attach(first);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(load).toHaveBeenCalledTimes(1);
+    const second = recorder();
+    hub.attach(second); // 10 s after the last load, nothing changed since: the boards' data stands
+    await vi.advanceTimersByTimeAsync(0);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(dataMessages(second)).toEqual(dataMessages(first));
+    publish();
+    await vi.advanceTimersByTimeAsync(0); // loaded at once (the last load is 10 s old)
+    expect(load).toHaveBeenCalledTimes(2);
+    publish(); // the next load waits 250 ms
+    const third = recorder();
+    hub.attach(third); // a change waits: the third gets what the others show at once, then the load with everyone
+    expect(dataMessages(third)).toEqual(dataMessages(first).slice(-1));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(load).toHaveBeenCalledTimes(3);
+    expect(dataMessages(third)).toHaveLength(2);
+    expect(dataMessages(first)).toHaveLength(3);
+    expect(dataMessages(third)[1]).toEqual(dataMessages(first)[2]);
+    // A change waiting on data older than 2 s: the new board does not get it; it loads at once, for every board.
+    vi.setSystemTime(Date.now() + 5_000);
+    publish();
+    const fourth = recorder();
+    hub.attach(fourth);
+    expect(dataMessages(fourth)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(dataMessages(fourth)).toHaveLength(1);
+    expect(load).toHaveBeenCalledTimes(4); // the waiting change is on the fourth board's load: no second load
+    for (const l of [first, second, third]) expect(dataMessages(l).at(-1)).toEqual(dataMessages(fourth)[0]);
+    await hub.closeAll();
   });
 
   it("drops a board whose send throws, keeps the others", async () => {

@@ -55,16 +55,20 @@ export type BoardHubDeps = {
 
 type Entry = { listener: BoardListener; generation: number; scopeKey: string; checking: boolean };
 
+type Loaded = { bytes: Uint8Array; generation: number; data: BoardData };
+
 /** Per scope: the coalescing state of its loads. */
 type ScopeState = {
   scope: BoardScope | undefined;
   boards: number;
   pending: ReturnType<typeof setTimeout> | null;
-  inFlight: Promise<{ bytes: Uint8Array; generation: number }> | null;
+  inFlight: Promise<Loaded> | null;
   dirty: boolean;
   lastLoadAt: number;
   /** How long the last load took (ms). */
   lastLoadMs: number;
+  /** The last load failed: what the cache shows may have changed since (a change was announced but not loaded). */
+  lastLoadFailed: boolean;
   cache: { bytes: Uint8Array; generation: number; at: number; data: BoardData } | null;
 };
 
@@ -176,18 +180,32 @@ export class BoardHub {
   }
 
   /**
-   * What this scope's open boards were last sent, for a board page being opened in the same scope: its
-   * first paint then costs no query (at month-end the backlog query alone took 0.3–0.9 s under load).
-   * Only while the boards are live — the change channel heard (Redis up), no change waiting for its
-   * load — and no older than the hub's own refresh period (ages and SLA states move with the clock).
-   * Null otherwise: the caller loads. The page then opens its stream and follows the boards from there.
+   * The data for a board page being opened. A page is one more board of its scope (decision 046): when
+   * boards of the scope are open and live, it gets what they were last sent — its first paint then costs no
+   * query (at month-end the board's queries take 50–300 ms under load and a change arrives every few hundred
+   * ms) — while that data may stand: at most `maxIntervalMs` old while a change waits for its load (the
+   * page's stream brings that load as soon as it has run, as it does to the open boards), at most the refresh
+   * period old when nothing waits. Otherwise the scope's next load, shared with the open boards (and every
+   * page opened meanwhile) and sent to them too. Null when no board of the scope is open: the caller loads.
    */
-  current(scope: BoardScope | undefined): BoardData | null {
+  async forPage(scope: BoardScope | undefined): Promise<BoardData | null> {
     const state = this.scopes.get(scope ? boardScopeKey(scope) : ALL_SCOPE);
-    if (!state?.cache || !this.linkUp || !this.unsubscribe) return null;
-    if (state.pending || state.inFlight || state.dirty) return null;
-    if (this.now() - state.cache.at >= this.refreshEveryMs) return null;
-    return state.cache.data;
+    if (!state) return null;
+    const cached = this.liveCache(state);
+    if (cached) return cached.data;
+    const { bytes, generation, data } = await this.load(state);
+    this.broadcast(state, bytes, generation);
+    return data;
+  }
+
+  /** The scope's cached load while it may stand for the database (see `current`), else null. */
+  private liveCache(state: ScopeState): ScopeState["cache"] {
+    if (!state.cache || !this.linkUp || !this.unsubscribe) return null;
+    const age = this.now() - state.cache.at;
+    if (age >= this.refreshEveryMs) return null;
+    const changeWaiting = state.pending !== null || state.inFlight !== null || state.dirty || state.lastLoadFailed;
+    if (changeWaiting && age >= this.maxIntervalMs) return null;
+    return state.cache;
   }
 
   /** A change was announced: refresh every scope soon, at most once per interval however many arrive. */
@@ -219,7 +237,7 @@ export class BoardHub {
   }
 
   private newScope(key: string, scope: BoardScope | undefined): ScopeState {
-    const state: ScopeState = { scope, boards: 0, pending: null, inFlight: null, dirty: false, lastLoadAt: -Infinity, lastLoadMs: 0, cache: null };
+    const state: ScopeState = { scope, boards: 0, pending: null, inFlight: null, dirty: false, lastLoadAt: -Infinity, lastLoadMs: 0, lastLoadFailed: false, cache: null };
     this.scopes.set(key, state);
     return state;
   }
@@ -325,22 +343,31 @@ export class BoardHub {
     }
   }
 
-  private load(state: ScopeState): Promise<{ bytes: Uint8Array; generation: number }> {
+  private load(state: ScopeState): Promise<Loaded> {
     if (state.inFlight) return state.inFlight;
+    // A load starting now covers every change announced before it: one waiting for its turn need not run again.
+    if (state.pending) {
+      clearTimeout(state.pending);
+      state.pending = null;
+    }
     const startedAt = this.now();
     state.lastLoadAt = startedAt;
     this.loads += 1;
     const run = this.deps.load(state.scope).then((data) => {
       state.lastLoadMs = this.now() - startedAt;
+      state.lastLoadFailed = false;
       const generation = ++this.generation;
       const bytes = sseData(data, generation);
       state.cache = { bytes, generation, at: this.now(), data };
-      return { bytes, generation };
+      return { bytes, generation, data };
     });
     state.inFlight = run;
     void run.then(
       () => this.afterLoad(state, run),
-      () => this.afterLoad(state, run),
+      () => {
+        state.lastLoadFailed = true;
+        this.afterLoad(state, run);
+      },
     );
     return run;
   }
@@ -364,9 +391,15 @@ export class BoardHub {
   }
 
   private async initial(entry: Entry, state: ScopeState): Promise<void> {
-    const cached = state.cache && this.now() - state.cache.at < this.minIntervalMs ? state.cache : null;
-    const { bytes, generation } = cached ?? (await this.load(state));
-    if (this.entries.get(entry.listener) === entry) this.deliver(entry, bytes, generation);
+    // The open boards' data when it may stand (a change waiting is loaded on its schedule and broadcast
+    // to this board too); else a load, which is the newest data for every board of the scope.
+    const cached = this.liveCache(state);
+    if (cached) {
+      this.deliver(entry, cached.bytes, cached.generation);
+      return;
+    }
+    const { bytes, generation } = await this.load(state);
+    this.broadcast(state, bytes, generation);
   }
 
   /** Data of one scope to that scope's boards, never older than what a board already has. */

@@ -20,8 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token");
   const user = token === null ? await requireUser(request) : null;
   const viewer = await orErrorResponse(() => boardViewerFor({ token, user }));
-  // What the open boards of this scope show, when there are any and they are live; else a load of its own.
-  const data = getBoardHub().current(viewer.scope) ?? (await getBoardData({ now: new Date(), scope: viewer.scope }));
+  // What the open boards of this scope show or load next, when there are any; else a load of its own.
+  const data = (await getBoardHub().forPage(viewer.scope)) ?? (await getBoardData({ now: new Date(), scope: viewer.scope }));
   const eventsUrl = viewer.kind === "token" ? `/board/events?${new URLSearchParams({ token: viewer.token })}` : "/board/events";
   return { data, eventsUrl, canManage: viewer.kind === "user" };
 }
