@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "~/domain/app-error";
+import { taskEventKey } from "~/domain/jobs";
 import type { Role } from "~/generated/prisma/enums";
 import { runRouteClaim } from "~/jobs/route-claim";
 import { createDelegation, decideApproval, listApprovals, routeJobKey } from "~/models/approval.server";
@@ -13,6 +14,13 @@ import { startRoutingWorker } from "../workers/routing";
 import { createApprovalChain, createClaim, waitFor } from "./helpers";
 
 const org = createApprovalChain;
+
+/** A task's arrival and its "created" metrics event carry one instant (the rollups count both; a test clock must see one time). */
+async function expectCreatedOnce(taskId: string) {
+  const task = await prisma.task.findUniqueOrThrow({ where: { id: taskId }, select: { createdAt: true } });
+  const event = await prisma.outboxEvent.findUniqueOrThrow({ where: { jobKey: taskEventKey(taskId, "created") } });
+  expect((event.payload as { at: string }).at).toBe(task.createdAt.toISOString());
+}
 
 /** A claim with one TAXI line and a receipt, submitted through the claim model (which opens the approval task). */
 async function submittedClaim(employee: { id: string; companyId: string; departmentId: string; roles: Role[] }, amount: string, categoryCode = "TAXI") {
@@ -94,6 +102,7 @@ describe("manager approval and routing", () => {
       expect(task.status).toBe("OPEN");
       expect(task.slaMinutes).toBe(240);
       expect(task.slaDueAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      await expectCreatedOnce(task.id);
       await waitFor(async () => (await prisma.outboxEvent.findUniqueOrThrow({ where: { id: outbox.id } })).status === "DONE", { what: "outbox done" });
     } finally {
       await worker.close();
@@ -122,6 +131,7 @@ describe("manager approval and routing", () => {
       [1, "DONE", manager.id],
       [2, "DONE", otherManager.id],
     ]);
+    for (const t of tasks) await expectCreatedOnce(t.id);
   });
 
   it("a manager returns a claim with a comment; the claimant can edit and resubmit", async () => {

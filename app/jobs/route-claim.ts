@@ -238,8 +238,9 @@ async function writeRouted(tx: Tx, reviews: readonly NewReview[], jobKeys: reado
                AS i (task_id, claim_id, group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at,
                      audit, event_key, event_payload)
     ), new_task AS (
-      INSERT INTO task (id, claim_id, type, group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at)
-      SELECT task_id, claim_id, 'REVIEW', group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at FROM input
+      INSERT INTO task (id, claim_id, type, group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at, created_at)
+      SELECT task_id, claim_id, 'REVIEW', group_id, priority, complexity, claim_version, preferred_assignee_id, sla_minutes, sla_due_at, ${at}::timestamptz
+        FROM input
       ON CONFLICT DO NOTHING
       RETURNING id
     ), routed AS (

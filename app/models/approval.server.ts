@@ -298,8 +298,8 @@ export async function decideApproval({
       const audit: AuditInput = { claimId, actorId: viewer.id, type: "claim.manager_step_approved", data: { step: read.step, nextApproverId: next.approverId, onBehalfOf, ...(note ? { comment: note } : {}) } };
       const [written] = await tx.$queryRaw<{ finished: number }[]>`
         WITH ${finishTask}, next_task AS (
-          INSERT INTO task (id, claim_id, type, step, assignee_id, claim_version, complexity)
-          VALUES (${nextTaskId}, ${claimId}, 'MANAGER_APPROVAL', ${next.step}, ${next.approverId}, ${claimVersion}, ${facts.complexity})
+          INSERT INTO task (id, claim_id, type, step, assignee_id, claim_version, complexity, created_at)
+          VALUES (${nextTaskId}, ${claimId}, 'MANAGER_APPROVAL', ${next.step}, ${next.approverId}, ${claimVersion}, ${facts.complexity}, ${now})
           RETURNING id
         ), next_event AS (${outboxInsertSql([taskEvent(nextTaskId, "created", now)])}),
         audited AS (${auditInsertSql([audit])})
