@@ -20,7 +20,7 @@ import { decideApproval, openApprovalTask, routeJobKey } from "~/models/approval
 import type { BoardChange } from "~/contracts/board";
 import { saveClaim } from "~/models/claim-commands.server";
 import { decideReview } from "~/models/review.server";
-import { flushMarkedHours, liveDayFromRollups, readLiveDay, rebuildRollups, writeLiveDay } from "~/models/rollups.server";
+import { flushMarkedHours, liveDayFromRollups, readLiveDay, rebuildRollups, refreshLiveDays, writeLiveDay } from "~/models/rollups.server";
 import { reassignTask, takeNextTask } from "~/models/work-queue.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -280,6 +280,67 @@ describe("metrics rollups", () => {
     expect(published[0]).toMatchObject({ kind: "tasks" });
     // Every delivered row is marked done in the outbox.
     expect(await prisma.outboxEvent.count({ where: { queue: "metrics", status: "PENDING", jobKey: { in: delivered.map((d) => d.jobKey) } } })).toBe(0);
+  });
+
+  it("a day's live counters a flush could not write (it died after its commit, or Redis was down) are written by the next flush", async () => {
+    const deps = { redis, prefix: `${prefix}-stale`, publish: () => undefined };
+    await flushRollups(deps); // nothing left over from before
+    expect(await prisma.metricLiveStale.count()).toBe(0);
+    const company = await createCompany();
+    const department = await createDepartment(company.id);
+    const operator = await createUser({ companyId: company.id, departmentId: department.id }, { roles: ["EMPLOYEE", "ACCOUNTANT"] });
+    const claim = await createClaim(operator);
+    const finishedAt = new Date();
+    const day = localDay(finishedAt);
+    await refreshLiveDays(deps.redis, deps.prefix, [day]);
+    const before = await readLiveDay(deps.redis, deps.prefix, day);
+    expect(before.source).toBe("redis");
+
+    // A QA piece finished; its event marks its hours; a flusher recomputes them and dies before it writes Redis.
+    const task = await prisma.task.create({
+      data: { id: randomUUID(), claimId: claim.id, type: "QA", status: "DONE", assigneeId: operator.id, claimVersion: claim.version, createdAt: new Date(finishedAt.getTime() - 60_000), startedAt: new Date(finishedAt.getTime() - 30_000), finishedAt },
+    });
+    await runTaskEvent({ taskId: task.id, kind: "finished", at: finishedAt.toISOString() }, `stale-${task.id}`);
+    expect((await flushMarkedHours()).days).toEqual([day]);
+    const fromRollups = await liveDayFromRollups(day);
+    expect(fromRollups.pieces).toContainEqual({ operatorId: operator.id, pieces: 1 });
+    expect((await readLiveDay(deps.redis, deps.prefix, day)).pieces).toEqual(before.pieces); // behind
+    expect(await prisma.metricLiveStale.count()).toBe(1);
+
+    // The next flush finds Redis down: nothing recomputed, nothing written, the mark stays.
+    const down = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    down.on("error", () => undefined);
+    await expect(flushRollups({ ...deps, redis: down })).rejects.toThrow();
+    down.disconnect();
+    expect(await prisma.metricLiveStale.count()).toBe(1);
+
+    // The one after writes it, though it recomputes no hour.
+    const flushed = await flushRollups(deps);
+    expect(flushed).toEqual({ hours: [], days: [day] });
+    const live = await readLiveDay(deps.redis, deps.prefix, day);
+    expect({ source: live.source, pieces: live.pieces, perHour: live.perHour }).toEqual({ source: "redis", pieces: fromRollups.pieces, perHour: fromRollups.perHour });
+    expect(await prisma.metricLiveStale.count()).toBe(0);
+  });
+
+  it("a day marked again while a flush writes it keeps its mark (its next flush writes the newer figures)", async () => {
+    const deps = { redis, prefix: `${prefix}-remark`, publish: () => undefined };
+    await flushRollups(deps);
+    const day = localDay(new Date());
+    await prisma.$executeRaw`INSERT INTO metric_live_stale (day) VALUES (${day}::date)`;
+    // Redis answers slowly; meanwhile a recompute marks the day again.
+    const slow = new Proxy(redis, {
+      get(target, key, receiver) {
+        if (key !== "eval") return Reflect.get(target, key, receiver);
+        return async (...args: unknown[]) => {
+          await prisma.$executeRaw`UPDATE metric_live_stale SET mark = nextval('metric_live_stale_mark_seq') WHERE day = ${day}::date`;
+          return (target.eval as (...a: unknown[]) => Promise<unknown>)(...args);
+        };
+      },
+    });
+    expect((await flushRollups({ ...deps, redis: slow })).days).toEqual([day]);
+    expect(await prisma.metricLiveStale.count()).toBe(1);
+    expect((await flushRollups(deps)).days).toEqual([day]);
+    expect(await prisma.metricLiveStale.count()).toBe(0);
   });
 
   it("marks and flushes running side by side (three flushers, events arriving meanwhile) end where a rebuild does", async () => {

@@ -11,7 +11,7 @@ import type { BoardChange } from "~/contracts/board";
 import { JOBS, type JobPayload } from "~/domain/jobs";
 import { boardRedis, publishBoardChange } from "~/models/board-publisher.server";
 import { markOutboxDone } from "~/models/outbox.server";
-import { flushMarkedHours, markTaskHours, refreshLiveDays, type AppliedBuckets } from "~/models/rollups.server";
+import { flushMarkedHours, markTaskHours, refreshStaleLiveDays, type AppliedBuckets } from "~/models/rollups.server";
 import { env } from "~/utils/env.server";
 import { prisma } from "~/utils/db.server";
 import type { RedisClient } from "~/utils/redis.server";
@@ -44,24 +44,22 @@ export type FlushDeps = { redis: RedisClient; prefix: string; publish: (change: 
 
 /**
  * One flush: the marked hours recomputed (in batches of `limit` until none is left), then the live
- * counters of the days whose figures changed rewritten from the rollups, and one BoardChange announced.
- * Returns every hour recomputed and every day changed.
+ * counters of every day marked behind its rollups rewritten from them (this flush's days, and any an
+ * earlier flush could not write: it died, or Redis was down), and one BoardChange announced.
+ * Returns every hour recomputed and every day rewritten.
  */
 export async function flushRollups(deps: FlushDeps, { limit = 100 }: { limit?: number } = {}): Promise<AppliedBuckets> {
   const hours: Date[] = [];
-  const days = new Set<string>();
   for (;;) {
     const batch = await flushMarkedHours({ limit });
     hours.push(...batch.hours);
-    for (const d of batch.days) days.add(d);
     if (batch.hours.length < limit) break;
   }
-  if (hours.length === 0) return { hours, days: [] };
-  const sortedDays = [...days].sort();
-  if (sortedDays.length > 0) await refreshLiveDays(deps.redis, deps.prefix, sortedDays);
+  const days = await refreshStaleLiveDays(deps.redis, deps.prefix);
+  if (hours.length === 0 && days.length === 0) return { hours, days };
   // Not awaited: the publisher coalesces a burst into one trailing message, which need not hold up the flush.
   void deps.publish({ at: new Date().toISOString(), kind: "tasks" });
-  return { hours, days: sortedDays };
+  return { hours, days };
 }
 
 let flusher: RollupFlusher | null = null;

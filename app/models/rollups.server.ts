@@ -200,6 +200,13 @@ export async function flushMarkedHours({ limit = 100, tz = SSC_TIME_ZONE, db = p
       if (emptied.size > 0) {
         await tx.$executeRaw`DELETE FROM metric_daily WHERE day = ANY(${[...emptied]}::date[]) AND created = 0 AND finished = 0 AND cancelled = 0`;
       }
+      // The changed days' live counters are now behind: marked with the recompute, so a flusher that dies or
+      // finds Redis down before rewriting them leaves the mark for the next flush (refreshStaleLiveDays).
+      if (changedDays.size > 0) {
+        await tx.$executeRaw`
+          INSERT INTO metric_live_stale (day) SELECT unnest(${[...changedDays]}::date[])
+          ON CONFLICT (day) DO UPDATE SET mark = nextval('metric_live_stale_mark_seq')`;
+      }
       return { hours, days: [...changedDays].sort() };
     },
     { timeout: 60_000 },
@@ -301,9 +308,44 @@ export async function writeLiveDay(redis: RedisClient, prefix: string, live: Liv
   return written === 1;
 }
 
-/** Recomputes the live counters of the given days from the rollups (called after an event is applied). */
+/**
+ * Rewrites the live counters of every day marked behind its rollups (by `flushMarkedHours`, in the recompute's
+ * transaction), and clears each mark unless the day was marked again meanwhile (its next flush rewrites it).
+ * Days older than the live window are only cleared. A Redis error leaves the unwritten marks for the next flush.
+ * Returns the days rewritten.
+ */
+export async function refreshStaleLiveDays(redis: RedisClient, prefix: string, { now = new Date(), tz = SSC_TIME_ZONE }: { now?: Date; tz?: string } = {}): Promise<string[]> {
+  const marks = await prisma.$queryRaw<{ day: string; mark: bigint }[]>`SELECT day::text AS day, mark FROM metric_live_stale ORDER BY day`;
+  if (marks.length === 0) return [];
+  const oldest = liveWindowStart(now, tz);
+  const done: typeof marks = [];
+  const written: string[] = [];
+  try {
+    for (const m of marks) {
+      if (m.day >= oldest) {
+        await writeLiveDay(redis, prefix, await liveDayFromRollups(m.day, tz));
+        written.push(m.day);
+      }
+      done.push(m);
+    }
+  } finally {
+    if (done.length > 0) {
+      await prisma.$executeRaw`
+        DELETE FROM metric_live_stale s USING unnest(${done.map((m) => m.day)}::date[], ${done.map((m) => m.mark)}::bigint[]) AS d (day, mark)
+         WHERE s.day = d.day AND s.mark = d.mark`;
+    }
+  }
+  return written;
+}
+
+/** The first day whose live counters are kept (8 days back from `now`'s local day). */
+function liveWindowStart(now: Date, tz: string): string {
+  return DateTime.fromJSDate(now, { zone: tz }).minus({ days: 8 }).toISODate()!;
+}
+
+/** Recomputes the live counters of the given days from the rollups (the rebuild's last step). */
 export async function refreshLiveDays(redis: RedisClient, prefix: string, days: readonly string[], now: Date = new Date(), tz: string = SSC_TIME_ZONE): Promise<void> {
-  const oldest = DateTime.fromJSDate(now, { zone: tz }).minus({ days: 8 }).toISODate()!;
+  const oldest = liveWindowStart(now, tz);
   for (const day of days) {
     if (day < oldest) continue; // only recent days are kept live
     await writeLiveDay(redis, prefix, await liveDayFromRollups(day, tz));
