@@ -44,13 +44,23 @@ type CellRow = {
   consumedMinor: bigint;
 };
 
+/** Cell ids in the order every writer locks them (no deadlock between claims touching the same cells). */
+const lockOrder = (cellIds: readonly string[]): string[] => [...new Set(cellIds)].sort();
+
+/** Locks the cells (in `lockOrder`) before entries are appended to them (a release, a consumption). */
+async function lockCells(tx: Tx, cellIds: readonly string[]): Promise<void> {
+  const ids = lockOrder(cellIds);
+  if (ids.length === 0) return;
+  await tx.$queryRaw`SELECT id FROM budget_cell WHERE id IN (${Prisma.join(ids)}) ORDER BY id FOR UPDATE`;
+}
+
 /**
- * Locks the cells (fixed id order: no deadlock between claims touching the same cells) and returns them as
- * they now are, each with what the entries keyed `keys` already reserved in it (a retried submission's own
- * reservations; such entries are only written under the claim's row lock, which the caller holds).
+ * Locks the cells a submission reserves against (in `lockOrder`) and returns them as they now are, each with
+ * what the entries keyed `keys` already reserved in it (a retried submission's own reservations; such entries
+ * are only written under the claim's row lock, which the caller holds).
  */
-async function lockCells(tx: Tx, cellIds: readonly string[], keys: readonly string[] = []): Promise<Map<string, CellRow & { alreadyReservedMinor: bigint }>> {
-  const ids = [...new Set(cellIds)].sort();
+async function lockCellsForReservation(tx: Tx, cellIds: readonly string[], keys: readonly string[]): Promise<Map<string, CellRow & { alreadyReservedMinor: bigint }>> {
+  const ids = lockOrder(cellIds);
   if (ids.length === 0) return new Map();
   const rows = await tx.$queryRaw<(CellRow & { alreadyReservedMinor: bigint })[]>`
     SELECT id, company_id AS "companyId", department_id AS "departmentId", period, category_code AS "categoryCode",
@@ -171,7 +181,7 @@ export async function reserveForSubmission(tx: Tx, { claimId, version, actorId }
   const { claim, lines } = await planLines(tx, claimId);
   const requested = requestedByCell(lines);
   // Reservations of this very submission already written (a retry) come with the cells: not counted twice against the bands.
-  const cells = await lockCells(tx, [...requested.keys()], lines.map((l) => `RESERVE:${l.lineId}:v${version}`));
+  const cells = await lockCellsForReservation(tx, [...requested.keys()], lines.map((l) => `RESERVE:${l.lineId}:v${version}`));
   const bands = bandsOf(claim.company);
 
   const checks: BudgetCellCheck[] = [];

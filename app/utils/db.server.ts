@@ -31,7 +31,7 @@ export const KEEP_PLAN = "/* keep plan */";
  * callers (README, bench:next). Every other statement stays unnamed.
  */
 function keptPlanName(query: { sql: string }): string {
-  if (!query.sql.startsWith(KEEP_PLAN)) return undefined as unknown as string; // unnamed (the adapter's type says string)
+  if (!query.sql.startsWith(KEEP_PLAN)) return ""; // the protocol's unnamed statement: parsed and planned at each call
   return `af_${createHash("sha256").update(query.sql).digest("hex").slice(0, 32)}`;
 }
 
