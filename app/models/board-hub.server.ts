@@ -198,7 +198,7 @@ export class BoardHub {
     return data;
   }
 
-  /** The scope's cached load while it may stand for the database (see `current`), else null. */
+  /** The scope's cached load while it may stand for the database (see `forPage`), else null. */
   private liveCache(state: ScopeState): ScopeState["cache"] {
     if (!state.cache || !this.linkUp || !this.unsubscribe) return null;
     const age = this.now() - state.cache.at;
