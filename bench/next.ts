@@ -13,7 +13,10 @@
  *   warm-up      the whole Next statement, not compared: the freshly seeded tables go through the workload once
  *   bare-pg      the bare `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)` statement alone,
  *                autocommit, one `pg` client per accountant (what the database itself does)
- *   bare-prisma  the same statement through the Prisma client the app uses (pool of 50)
+ *   bare-prisma  the same statement through the Prisma client the app uses (pool of 50), sent unnamed as
+ *                Prisma sends any statement (parsed and planned at every call)
+ *   bare-kept    the same, prepared with its plan kept as Next's is (KEEP_PLAN, decision 045): the
+ *                like-for-like baseline since Next keeps its plan
  *   next         takeNextTask() itself: ONE statement (data-modifying CTEs: preferred-else-general pick,
  *                task taken, claim transition with version bump, outbox row, audit event), autocommit
  *                (docs/decisions/025-next-one-statement.md); the event is chained after commit
@@ -240,6 +243,14 @@ async function main(): Promise<void> {
       return rows[0]?.taskId ?? null;
     }),
   );
+  const { Prisma } = await import("~/generated/prisma/client");
+  const { KEEP_PLAN } = await import("~/utils/db.server");
+  phases.push(
+    await runPhase("bare-kept", admin, async (i) => {
+      const rows = await wide.$queryRaw<{ taskId: string }[]>(Prisma.sql`${Prisma.raw(KEEP_PLAN)} ${nextTaskStatement(accountantId(i), { preferredOnly: false })}`);
+      return rows[0]?.taskId ?? null;
+    }),
+  );
   const ours: Take = async (i) => (await takeNextTask({ accountant: accountants[i]! }, wide))?.taskId ?? null;
   phases.push(await runPhase("next", admin, ours));
   const { startAuditSealer } = await import("../workers/audit-sealer");
@@ -260,14 +271,15 @@ async function main(): Promise<void> {
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "—");
   console.log(`\n${"phase".padEnd(12)} ${"calls".padStart(7)} ${"takes".padStart(7)} ${"empty".padStart(6)} ${"errors".padStart(6)} ${"calls/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"doubles".padStart(8)} ${"sql check".padStart(10)}`);
   for (const p of [warmUp, ...phases]) {
-    const sqlBad = sqlDoubles(p, p.name !== "bare-pg" && p.name !== "bare-prisma");
+    const sqlBad = sqlDoubles(p, !p.name.startsWith("bare-"));
     console.log(
       `${p.name.padEnd(12)} ${String(p.calls).padStart(7)} ${String(p.takes).padStart(7)} ${String(p.empties).padStart(6)} ${String(p.errors).padStart(6)} ${f(p.perSecond).padStart(8)} ${f(p.p50).padStart(7)} ${f(p.p95).padStart(7)} ${f(p.p99).padStart(7)} ${String(p.doubleAssignments).padStart(8)} ${(sqlBad === 0 ? "ok" : `${sqlBad} off`).padStart(10)}`,
     );
   }
-  const [barePg, barePrisma, next, withSealer, nextNoIdx] = phases as [PhaseResult, PhaseResult, PhaseResult, PhaseResult, PhaseResult];
+  const [barePg, barePrisma, bareKept, next, withSealer, nextNoIdx] = phases as [PhaseResult, PhaseResult, PhaseResult, PhaseResult, PhaseResult, PhaseResult];
   console.log(
     `\nnext vs bare-prisma: p50 ×${(next.p50 / barePrisma.p50).toFixed(2)}, p95 ×${(next.p95 / barePrisma.p95).toFixed(2)}, calls/s ×${(next.perSecond / barePrisma.perSecond).toFixed(2)}; ` +
+      `vs bare-kept (both plans kept): p95 ×${(next.p95 / bareKept.p95).toFixed(2)}; ` +
       `without the preferred index: p50 ×${(nextNoIdx.p50 / barePrisma.p50).toFixed(1)}, calls/s ×${(nextNoIdx.perSecond / barePrisma.perSecond).toFixed(2)}` +
       `\nwith the audit sealer running: p95 ×${(withSealer.p95 / barePrisma.p95).toFixed(2)}, ${withSealer.unsealed} of ${withSealer.takes} events not sealed when the phase ended` +
       `\nphases took ${phaseSeconds.toFixed(0)} s (${SECONDS} s each plus reset and vacuum)`,
@@ -297,6 +309,10 @@ async function main(): Promise<void> {
     ratio_p50_vs_bare_prisma: round(next.p50 / barePrisma.p50),
     ratio_p95_vs_bare_prisma: round(next.p95 / barePrisma.p95),
     ratio_calls_per_s_vs_bare_prisma: round(next.perSecond / barePrisma.perSecond),
+    bare_kept_p50_ms: round(bareKept.p50),
+    bare_kept_p95_ms: round(bareKept.p95),
+    bare_kept_calls_per_s: round(bareKept.perSecond),
+    ratio_p95_vs_bare_kept: round(next.p95 / bareKept.p95),
     with_sealer_p50_ms: round(withSealer.p50),
     with_sealer_p95_ms: round(withSealer.p95),
     with_sealer_calls_per_s: round(withSealer.perSecond),
