@@ -201,6 +201,12 @@ function ReverseForm({ label, kind, reversedBy }: { label: string; kind: string;
     lastResult,
     onValidate: ({ formData }) => parseForm(formData, ReverseVoucherSchema),
     shouldValidate: "onBlur",
+    // Conform calls this for a real, valid submission only — not for its own validation on blur, which it sends
+    // through the same form. Overriding the form's onSubmit instead replaced conform's handler: the blur's
+    // validation went to the server (after a confirm), disabled the button, and the click on it was lost.
+    onSubmit(event) {
+      if (!window.confirm(t("voucher.confirmText", { label }))) event.preventDefault();
+    },
   });
   if (kind === "REVERSAL" || reversedBy) {
     return (
@@ -222,9 +228,6 @@ function ReverseForm({ label, kind, reversedBy }: { label: string; kind: string;
           {...getFormProps(form)}
           className="row"
           style={{ alignItems: "flex-end", flexWrap: "wrap" }}
-          onSubmit={(e) => {
-            if (!window.confirm(t("voucher.confirmText", { label }))) e.preventDefault();
-          }}
         >
           <input type="hidden" name="intent" value="reverse" />
           <label className="field" style={{ flex: "1 1 16rem" }}>
